@@ -1,0 +1,53 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed here.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app service
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test venv dev-venv translations lint typecheck pytest pytest-sqlite pytest-postgres browser-deps bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+translations: venv
+	$(VENV)/bin/pybabel compile -d translations
+
+run: venv translations
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) deploy
+	$(FLASK) serve --host 127.0.0.1 --port 5000
+
+lint: venv
+	$(VENV)/bin/ruff check service tests bench migrations
+	$(VENV)/bin/lint-imports
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
+		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
+	fi
+
+pytest-sqlite: venv translations
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+pytest-postgres: venv translations
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser"
+
+test: venv translations browser-deps lint typecheck pytest-sqlite pytest-postgres
+
+bench: venv translations
+	$(PY) bench/bench_platform.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

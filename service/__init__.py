@@ -1,0 +1,45 @@
+"""Application factory: configuration, database, runtime, web and CLI; nothing runs at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from service.config import PROJECT_ROOT, load_settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from service.db.session import Database
+    from service.web import register_web
+    from service.workflows.runtime import DEFAULT_DEADLINES, Runtime
+
+    app = Flask(
+        __name__,
+        instance_path=str(Path((config or {}).get("INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "service" / "web" / "static"),
+    )
+    app.config.update(load_settings(Path(app.instance_path), config))
+    database = Database(app.config["DATABASE_URL"])
+    runtime = Runtime(
+        db=database,
+        forms_dir=Path(app.config["FORMS_DIR"]),
+        bpmn_dir=Path(app.config["BPMN_DIR"]),
+        storage_dir=Path(app.config["STORAGE_DIR"]),
+        timezone=app.config["TIMEZONE"],
+        school_name=app.config["SCHOOL_NAME"],
+        deadlines={**DEFAULT_DEADLINES, **app.config["DEADLINES"]},
+        smtp_host=app.config["SMTP_HOST"],
+        smtp_port=app.config["SMTP_PORT"],
+        mail_from=app.config["MAIL_FROM"],
+        max_upload_bytes=app.config["MAX_CONTENT_LENGTH"],
+    )
+    app.extensions["runtime"] = runtime
+    register_web(app)
+
+    from service.cli import register_cli
+
+    register_cli(app)
+    return app

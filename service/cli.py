@@ -1,0 +1,171 @@
+"""Flask commands: db upgrade, demo, deploy, worker, users, tokens, audit verify."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from service.domain.errors import InvalidBpmn, ServiceError
+from service.workflows import accounts, deploy, timers
+from service.workflows.audit_check import verify_audit
+from service.workflows.demo import DEMO_PASSWORD, load_demo_users
+from service.workflows.runtime import Actor, Runtime
+
+
+def _rt() -> Runtime:
+    runtime: Runtime = current_app.extensions["runtime"]
+    return runtime
+
+
+def _fail(err: ServiceError) -> None:
+    click.echo(f"error: {err.message}", err=True)
+    fields = getattr(err, "fields", None)
+    if fields:
+        for name, problem in fields.items():
+            click.echo(f"  {name}: {problem.code} {problem.params or ''}", err=True)
+    sys.exit(1)
+
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from service.db.migrate import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"database at {revision}")
+
+
+users_cli = AppGroup("users", help="Users and their roles.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True)
+@click.option("--email", default=None)
+@click.option("--language", default="kk", type=click.Choice(["kk", "ru", "en"]))
+def users_create(
+    username: str, full_name: str, password: str, roles: tuple[str, ...], email: str | None, language: str
+) -> None:
+    """Create a user with roles."""
+    try:
+        accounts.create_user(
+            _rt(),
+            Actor.system(),
+            username,
+            full_name,
+            password,
+            roles=list(roles),
+            email=email,
+            language=language,
+        )
+    except ServiceError as err:
+        _fail(err)
+    click.echo(f"created {username}")
+
+
+@users_cli.command("add-role")
+@click.argument("username")
+@click.argument("role")
+def users_add_role(username: str, role: str) -> None:
+    """Give USERNAME the role ROLE."""
+    try:
+        accounts.add_role(_rt(), Actor.system(), username, role)
+    except ServiceError as err:
+        _fail(err)
+    click.echo(f"{username} now holds {role}")
+
+
+tokens_cli = AppGroup("tokens", help="API tokens.")
+
+
+@tokens_cli.command("create")
+@click.argument("username")
+@click.option("--label", default="cli")
+def tokens_create(username: str, label: str) -> None:
+    """Print a new API token for USERNAME (only its hash is stored)."""
+    try:
+        token = accounts.create_token(_rt(), Actor.system(), username, label)
+    except ServiceError as err:
+        _fail(err)
+    click.echo(token)
+
+
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check every row's hash and link; report the first tampered row."""
+    count, broken = verify_audit(_rt())
+    if broken is None:
+        click.echo(f"audit chain intact: {count} events")
+        return
+    row_id, reason = broken
+    click.echo(f"audit chain broken at event {row_id}: {reason}", err=True)
+    sys.exit(1)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(audit_cli)
+
+    @app.cli.command("demo")
+    def demo() -> None:
+        """Create the demo users (one per role, commission1-5, council1-5, staff1-10)."""
+        created = load_demo_users(_rt())
+        click.echo(f"demo users created: {created}; password for all of them: {DEMO_PASSWORD}")
+
+    @app.cli.command("deploy")
+    @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+    def deploy_cmd(directory: str | None) -> None:
+        """Deploy every .bpmn file of bpmn/ (or DIRECTORY) whose content changed."""
+        failed = False
+        for outcome in deploy.deploy_directory(_rt(), Actor.system(), Path(directory) if directory else None):
+            if isinstance(outcome, InvalidBpmn):
+                failed = True
+                for p in outcome.problems:
+                    click.echo(f"refused: {p.element or '-'} line {p.line or '-'}: {p.message}", err=True)
+            else:
+                state = "deployed" if outcome.changed else "unchanged"
+                click.echo(f"{outcome.process_id} v{outcome.version} {state}")
+        if failed:
+            sys.exit(1)
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="One pass, then exit.")
+    @click.option("--interval", default=5.0, show_default=True)
+    def worker(once: bool, interval: float) -> None:
+        """Fire due timers and send queued e-mail; run as many as you like (SKIP LOCKED)."""
+        from service.workflows.mailer import send_pending
+
+        while True:
+            fired = timers.run_due_timers(_rt())
+            sent = send_pending(_rt())
+            if fired or sent:
+                click.echo(f"timers fired: {fired}, mails sent: {sent}")
+            if once:
+                return
+            time.sleep(interval)
+
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000)
+    def serve(host: str, port: int) -> None:
+        """Development server with the timer worker running in-process."""
+        from service.web.background import start_worker_thread
+
+        start_worker_thread(app)
+        app.run(host=host, port=port, threaded=True)

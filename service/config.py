@@ -1,0 +1,65 @@
+"""Settings from environment variables, with safe defaults for the embedded SQLite set-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Deadline settings a school may change: environment DEADLINE_<NAME>=<ISO 8601 duration>.
+DEADLINE_NAMES = ("legal_review_reminder", "acknowledgement_reminder", "triage_deadline", "vote_deadline")
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/ (never hard-coded)."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    overrides = dict(overrides or {})
+    env = os.environ
+    instance_path.mkdir(parents=True, exist_ok=True)
+    settings: dict[str, Any] = {
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance_path / 'service.db'}"),
+        "TIMEZONE": env.get("TIMEZONE", "Asia/Almaty"),
+        "SCHOOL_NAME": env.get("SCHOOL_NAME", "Мектеп"),
+        "STORAGE_DIR": env.get("STORAGE_DIR", str(instance_path / "storage")),
+        "FORMS_DIR": env.get("FORMS_DIR", str(PROJECT_ROOT / "forms")),
+        "BPMN_DIR": env.get("BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "MAIL_FROM": env.get("MAIL_FROM", "noreply@school.local"),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(12 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "kk",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "DEADLINES": {
+            name: env[f"DEADLINE_{name.upper()}"]
+            for name in DEADLINE_NAMES
+            if f"DEADLINE_{name.upper()}" in env
+        },
+        "RUN_WORKER": env.get("RUN_WORKER", "0") == "1",
+        "WORKER_INTERVAL": float(env.get("WORKER_INTERVAL", "5")),
+    }
+    settings.update(overrides)
+    if "SECRET_KEY" not in settings:
+        settings["SECRET_KEY"] = _secret_key(instance_path)
+    return settings

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, sessions with instance locking, and read queries (no Flask here)."""

@@ -1,0 +1,159 @@
+"""Read queries for inboxes and lists; they read projection tables only and never load a workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from service.db.models import HumanTask, HumanTaskRole, ProcessDefinition, ProcessInstance, User
+
+SCOPES = ("mine", "roles", "all")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    scope: str = "mine"
+    status: str | None = "open"
+    instance_id: int | None = None
+    process_id: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _claimable(user_id: int, roles: Collection[str]) -> Any:
+    role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
+    return (HumanTask.assignee_id.is_(None)) & role_match
+
+
+def _scoped(
+    user_id: int, roles: Collection[str], scope: str, sees_everything: bool
+) -> Select[Any]:
+    query: Select[Any] = select(HumanTask)
+    if scope == "mine":
+        return query.where(HumanTask.assignee_id == user_id)
+    if scope == "roles":
+        return query.where(_claimable(user_id, roles))
+    if sees_everything:
+        return query
+    role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
+    return query.where(or_(HumanTask.assignee_id == user_id, role_match))
+
+
+def list_tasks(
+    session: Session, user_id: int, roles: Collection[str], flt: TaskFilter, *, sees_everything: bool = False
+) -> tuple[list[HumanTask], int]:
+    """One page of inbox rows, newest first, and the total count for the same filter."""
+    query = _scoped(user_id, roles, flt.scope, sees_everything)
+    if flt.status:
+        query = query.where(HumanTask.status == flt.status)
+    if flt.instance_id is not None:
+        query = query.where(HumanTask.instance_id == flt.instance_id)
+    if flt.process_id:
+        query = query.where(HumanTask.process_id == flt.process_id)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = (
+        session.execute(
+            query.order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
+            .limit(flt.limit)
+            .offset(flt.offset)
+        )
+        .scalars()
+        .all()
+    )
+    return list(rows), int(total)
+
+
+def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tuple[int, int]:
+    """(open tasks assigned to me, open tasks my roles may claim) for the navigation badges."""
+    mine = session.execute(
+        select(func.count())
+        .select_from(HumanTask)
+        .where(HumanTask.assignee_id == user_id, HumanTask.status == "open")
+    ).scalar_one()
+    claimable = session.execute(
+        select(func.count())
+        .select_from(HumanTask)
+        .where(
+            HumanTask.status == "open",
+            _claimable(user_id, roles),
+        )
+    ).scalar_one()
+    return int(mine), int(claimable)
+
+
+def active_definitions(session: Session) -> list[ProcessDefinition]:
+    return list(
+        session.execute(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.is_active.is_(True))
+            .order_by(ProcessDefinition.process_id)
+        ).scalars()
+    )
+
+
+def active_definition(session: Session, process_id: str) -> ProcessDefinition | None:
+    return session.execute(
+        select(ProcessDefinition).where(
+            ProcessDefinition.process_id == process_id, ProcessDefinition.is_active.is_(True)
+        )
+    ).scalar_one_or_none()
+
+
+def definitions_with_counts(session: Session) -> list[tuple[ProcessDefinition, int]]:
+    """Every deployed version with how many instances still run on it."""
+    running = (
+        select(ProcessInstance.definition_id, func.count().label("n"))
+        .where(ProcessInstance.status == "running")
+        .group_by(ProcessInstance.definition_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ProcessDefinition, func.coalesce(running.c.n, 0))
+        .outerjoin(running, running.c.definition_id == ProcessDefinition.id)
+        .order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
+    ).all()
+    return [(d, int(n)) for d, n in rows]
+
+
+def open_tasks_of(session: Session, instance_id: int) -> list[HumanTask]:
+    return list(
+        session.execute(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+            .order_by(HumanTask.id)
+        ).scalars()
+    )
+
+
+def users_with_role(session: Session, role: str) -> list[User]:
+    from service.db.models import UserRole
+
+    return list(
+        session.execute(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == role, User.is_active.is_(True))
+            .order_by(User.username)
+        ).scalars()
+    )
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def list_instances(
+    session: Session, *, started_by: int | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[ProcessInstance], int]:
+    query = select(ProcessInstance)
+    if started_by is not None:
+        query = query.where(ProcessInstance.started_by_id == started_by)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = (
+        session.execute(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).scalars().all()
+    )
+    return list(rows), int(total)

@@ -1,0 +1,1 @@
+"""Plain rules of the school's AI-governance paperwork, free of any framework."""

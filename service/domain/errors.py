@@ -1,0 +1,91 @@
+"""The error hierarchy every layer raises; the web layer maps `code` to an HTTP status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base of all expected errors; `code` is stable and machine-readable, `message` is for people."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str = "", **params: Any) -> None:
+        super().__init__(message or self.code)
+        self.message = message or self.code
+        self.params = params
+
+
+class NotFound(ServiceError):
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(ServiceError):
+    code = "forbidden"
+    status = 403
+
+
+class Unauthenticated(ServiceError):
+    code = "unauthenticated"
+    status = 401
+
+
+class Conflict(ServiceError):
+    code = "conflict"
+    status = 409
+
+
+class TaskNotOpen(Conflict):
+    code = "task_not_open"
+
+
+class BadRequest(ServiceError):
+    code = "bad_request"
+    status = 400
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field's problem: a code to translate and its parameters."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class ValidationFailed(ServiceError):
+    """Submitted data broke the form's rules; `fields` maps each field name to its problem."""
+
+    code = "validation_failed"
+    status = 422
+
+    def __init__(self, fields: dict[str, FieldError], message: str = "Invalid data") -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class DeployProblem:
+    """One reason a BPMN diagram cannot be deployed, tied to an element and a line when known."""
+
+    message: str
+    element: str | None = None
+    line: int | None = None
+
+
+class InvalidBpmn(ServiceError):
+    code = "invalid_bpmn"
+    status = 422
+
+    def __init__(self, problems: list[DeployProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems[:5]))
+        self.problems = problems
+
+
+class WorkflowFailed(ServiceError):
+    """The engine raised while running; the last saved state stands and an admin may retry."""
+
+    code = "workflow_error"
+    status = 500

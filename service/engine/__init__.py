@@ -1,0 +1,28 @@
+"""The only package that imports SpiffWorkflow: parse and check diagrams, run and serialize instances."""
+
+from service.engine.compiler import CompiledDefinition, compile_definition
+from service.engine.runner import (
+    EngineTask,
+    OperatorCall,
+    Operators,
+    RunResult,
+    TaskNotReady,
+    complete_task,
+    instance_data,
+    start_instance,
+    wake_timers,
+)
+
+__all__ = [
+    "CompiledDefinition",
+    "EngineTask",
+    "OperatorCall",
+    "Operators",
+    "RunResult",
+    "TaskNotReady",
+    "compile_definition",
+    "complete_task",
+    "instance_data",
+    "start_instance",
+    "wake_timers",
+]

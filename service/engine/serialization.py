@@ -1,0 +1,54 @@
+"""One configured serializer: specs are stored once per definition, instance state without them."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+
+@lru_cache(maxsize=1)
+def serializer() -> BpmnWorkflowSerializer:
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+
+def dump_specs(spec: Any, subprocess_specs: dict[str, Any]) -> str:
+    ser = serializer()
+    payload = {
+        "spec": ser.to_dict(spec),
+        "subprocess_specs": {name: ser.to_dict(sub) for name, sub in subprocess_specs.items()},
+    }
+    return json.dumps(payload, cls=ser._encoder_cls)
+
+
+def load_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
+    ser = serializer()
+    payload = json.loads(spec_json, cls=ser.json_decoder_cls)
+    spec = ser.from_dict(payload["spec"])
+    subs = {name: ser.from_dict(sub) for name, sub in payload["subprocess_specs"].items()}
+    return spec, subs
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """The instance's state without its spec, which lives on the definition row."""
+    ser = serializer()
+    state = ser.to_dict(workflow)
+    state.pop("spec", None)
+    state.pop("subprocess_specs", None)
+    state[ser.VERSION_KEY] = ser.VERSION
+    return json.dumps(state, cls=ser._encoder_cls)
+
+
+def load_state(spec_json: str, state_json: str) -> BpmnWorkflow:
+    ser = serializer()
+    specs = json.loads(spec_json, cls=ser.json_decoder_cls)
+    state = json.loads(state_json, cls=ser.json_decoder_cls)
+    state["spec"] = specs["spec"]
+    state["subprocess_specs"] = specs["subprocess_specs"]
+    ser.migrate(state)
+    workflow: BpmnWorkflow = ser.from_dict(state)
+    return workflow

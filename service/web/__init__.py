@@ -1,0 +1,28 @@
+"""The only package that imports Flask: blueprints, sign-in, CSRF, translations and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.web.extensions import babel, csrf, login_manager
+
+
+def register_web(app: Flask) -> None:
+    from service.web import api, auth, errors, files, inbox, instances, tasks, templating
+    from service.web.admin import bp as admin_bp
+    from service.web.i18n import select_locale, select_timezone
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    auth.init_login(app)
+    templating.init_templates(app)
+    errors.init_errors(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(instances.bp)
+    app.register_blueprint(files.bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie

@@ -1,0 +1,199 @@
+"""JSON API under /api/v1, authenticated by Bearer tokens; paths and field names are a contract."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from service.db.models import HumanTask, ProcessInstance
+from service.db.queries import TaskFilter
+from service.domain.errors import BadRequest, Unauthenticated
+from service.web.context import runtime
+from service.web.openapi import openapi_document
+from service.workflows import accounts, deploy
+from service.workflows import instances as instance_cases
+from service.workflows import tasks as task_cases
+from service.workflows.instances import InstanceView
+from service.workflows.runtime import Actor
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint == "api.openapi":
+        return
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Unauthenticated("missing bearer token")
+    user = accounts.user_for_token(runtime(), header.removeprefix("Bearer ").strip())
+    if user is None:
+        raise Unauthenticated("invalid token")
+    g.api_actor = Actor.of(user)
+
+
+def _me() -> Actor:
+    api_actor: Actor = g.api_actor
+    return api_actor
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def task_row(task: HumanTask) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "instance_id": task.instance_id,
+        "process_id": task.process_id,
+        "bpmn_id": task.bpmn_id,
+        "name": task.name,
+        "role": task.role,
+        "assignee": task.assignee.username if task.assignee else None,
+        "status": task.status,
+        "due_at": _iso(task.due_at),
+        "created_at": _iso(task.created_at),
+        "completed_at": _iso(task.completed_at),
+        "completed_by": task.completed_by.username if task.completed_by else None,
+        "candidate_roles": sorted(r.role for r in task.candidate_roles),
+    }
+
+
+def instance_body(view: InstanceView) -> dict[str, Any]:
+    inst: ProcessInstance = view.instance
+    return {
+        "id": inst.id,
+        "process_id": inst.process_id,
+        "version": view.definition_version,
+        "status": inst.status,
+        "title": inst.title,
+        "started_by": inst.started_by.username if inst.started_by else None,
+        "started_at": _iso(inst.started_at),
+        "ended_at": _iso(inst.ended_at),
+        "tasks": [task_row(t) for t in view.open_tasks],
+        "history": [
+            {
+                "at": _iso(h.at),
+                "actor": h.actor,
+                "action": h.action,
+                "task": h.task,
+                "decision": h.decision,
+                "comment": h.comment,
+            }
+            for h in view.history
+        ],
+    }
+
+
+def _json_body() -> dict[str, Any]:
+    if not request.data:
+        return {}
+    try:
+        body = json.loads(request.data)
+    except ValueError:
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def _data_of(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise BadRequest("data must be an object")
+    return data
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document())
+
+
+@bp.get("/processes")
+def processes() -> ResponseReturnValue:
+    rows = instance_cases.startable(runtime(), _me())
+    return jsonify({"processes": [{"id": d.process_id, "name": d.name, "version": d.version} for d in rows]})
+
+
+@bp.post("/processes")
+def deploy_process() -> ResponseReturnValue:
+    name = request.args.get("filename", "upload.bpmn")
+    outcome = deploy.deploy_bpmn(runtime(), _me(), request.get_data(), name, request.args.get("note", ""))
+    return jsonify({"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}), (
+        201 if outcome.changed else 200
+    )
+
+
+@bp.post("/processes/<process_id>/instances")
+def start(process_id: str) -> ResponseReturnValue:
+    data = _data_of(_json_body())
+    instance_id = instance_cases.start_process(runtime(), _me(), process_id, data)
+    return jsonify(instance_body(instance_cases.get_instance(runtime(), _me(), instance_id))), 201
+
+
+def _int_arg(name: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        raise BadRequest(f"{name} must be between {low} and {high}")
+    return value
+
+
+@bp.get("/tasks")
+def tasks() -> ResponseReturnValue:
+    status = request.args.get("status", "open")
+    if status not in ("open", "completed", "cancelled", "any"):
+        raise BadRequest("status must be open, completed, cancelled or any")
+    flt = TaskFilter(
+        scope=request.args.get("scope", "mine"),
+        status=None if status == "any" else status,
+        instance_id=_int_arg("instance_id", None, 1),
+        process_id=request.args.get("process_id") or None,
+        limit=_int_arg("limit", 50, 1, 200) or 50,
+        offset=_int_arg("offset", 0, 0) or 0,
+    )
+    rows, total = task_cases.list_tasks(runtime(), _me(), flt)
+    return jsonify({"tasks": [task_row(t) for t in rows], "total": total})
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int) -> ResponseReturnValue:
+    detail = task_cases.get_task(runtime(), _me(), task_id)
+    body = task_row(detail.task)
+    body["form"] = {"key": detail.task.form_key, "schema": detail.form_schema}
+    body["data"] = detail.data
+    return jsonify(body)
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id: int) -> ResponseReturnValue:
+    task_cases.claim(runtime(), _me(), task_id)
+    return jsonify(task_row(task_cases.get_task(runtime(), _me(), task_id).task))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim(task_id: int) -> ResponseReturnValue:
+    task_cases.unclaim(runtime(), _me(), task_id)
+    return jsonify(task_row(task_cases.get_task(runtime(), _me(), task_id).task))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int) -> ResponseReturnValue:
+    data = _data_of(_json_body())
+    task_cases.complete(runtime(), _me(), task_id, data)
+    detail = task_cases.get_task(runtime(), _me(), task_id)
+    return jsonify(task_row(detail.task))
+
+
+@bp.get("/instances/<int:instance_id>")
+def instance(instance_id: int) -> ResponseReturnValue:
+    return jsonify(instance_body(instance_cases.get_instance(runtime(), _me(), instance_id)))

@@ -1,0 +1,289 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "problems": {"type": "array", "items": {"$ref": "#/components/schemas/DeployProblem"}},
+    },
+}
+
+_TASK = {
+    "type": "object",
+    "required": [
+        "id",
+        "instance_id",
+        "process_id",
+        "bpmn_id",
+        "name",
+        "role",
+        "assignee",
+        "status",
+        "due_at",
+        "created_at",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "instance_id": {"type": "integer"},
+        "process_id": {"type": "string"},
+        "bpmn_id": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"type": ["string", "null"]},
+        "assignee": {"type": ["string", "null"], "description": "username"},
+        "status": {"type": "string", "enum": ["open", "completed", "cancelled"]},
+        "due_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "completed_at": {"type": ["string", "null"], "format": "date-time"},
+        "completed_by": {"type": ["string", "null"]},
+        "candidate_roles": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+_INSTANCE = {
+    "type": "object",
+    "required": [
+        "id",
+        "process_id",
+        "version",
+        "status",
+        "title",
+        "started_by",
+        "started_at",
+        "ended_at",
+        "tasks",
+        "history",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "process_id": {"type": "string"},
+        "version": {"type": "integer"},
+        "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+        "title": {"type": "string"},
+        "started_by": {"type": ["string", "null"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "ended_at": {"type": ["string", "null"], "format": "date-time"},
+        "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+        "history": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["at", "actor", "action", "task", "decision", "comment"],
+                "properties": {
+                    "at": {"type": "string", "format": "date-time"},
+                    "actor": {"type": "string"},
+                    "action": {"type": "string"},
+                    "task": {"type": ["string", "null"]},
+                    "decision": {"type": ["string", "null"]},
+                    "comment": {"type": ["string", "null"]},
+                },
+            },
+        },
+    },
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {
+        str(code): {
+            "description": "error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code in codes
+    }
+
+
+def _ok(schema: dict[str, Any], code: int = 200) -> dict[str, Any]:
+    return {str(code): {"description": "success", "content": {"application/json": {"schema": schema}}}}
+
+
+def _id_param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+_DATA_BODY = {
+    "content": {
+        "application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object"}}}}
+    }
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    task_ref = {"$ref": "#/components/schemas/Task"}
+    instance_ref = {"$ref": "#/components/schemas/Instance"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "School AI-governance workflows", "version": "1.0.0"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": _ERROR,
+                "Task": _TASK,
+                "Instance": _INSTANCE,
+                "DeployProblem": {
+                    "type": "object",
+                    "properties": {
+                        "element": {"type": ["string", "null"]},
+                        "line": {"type": ["integer", "null"]},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/processes": {
+                "get": {
+                    "summary": "Processes the caller may start",
+                    "responses": {
+                        **_ok(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "processes": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id", "name", "version"],
+                                            "properties": {
+                                                "id": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "version": {"type": "integer"},
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        ),
+                        **_errors(401),
+                    },
+                },
+                "post": {
+                    "summary": "Deploy a BPMN file as the next version (admin)",
+                    "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
+                    "responses": {
+                        **_ok(
+                            {
+                                "type": "object",
+                                "properties": {"id": {"type": "string"}, "version": {"type": "integer"}},
+                            },
+                            201,
+                        ),
+                        **_errors(401, 403, 422),
+                    },
+                },
+            },
+            "/processes/{process_id}/instances": {
+                "post": {
+                    "summary": "Start an instance",
+                    "parameters": [
+                        {"name": "process_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": _DATA_BODY,
+                    "responses": {**_ok(instance_ref, 201), **_errors(400, 401, 403, 404)},
+                },
+            },
+            "/tasks": {
+                "get": {
+                    "summary": "Inbox rows, newest first",
+                    "parameters": [
+                        {
+                            "name": "scope",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["mine", "roles", "all"]},
+                        },
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["open", "completed", "cancelled", "any"]},
+                        },
+                        {"name": "instance_id", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "process_id", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                        },
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    ],
+                    "responses": {
+                        **_ok(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "tasks": {"type": "array", "items": task_ref},
+                                    "total": {"type": "integer"},
+                                },
+                            }
+                        ),
+                        **_errors(400, 401),
+                    },
+                },
+            },
+            "/tasks/{task_id}": {
+                "get": {
+                    "summary": "A task with its form schema and current data",
+                    "parameters": [_id_param("task_id")],
+                    "responses": {
+                        **_ok(
+                            {
+                                "allOf": [
+                                    task_ref,
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "form": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "key": {"type": ["string", "null"]},
+                                                    "schema": {"type": "object"},
+                                                },
+                                            },
+                                            "data": {"type": "object"},
+                                        },
+                                    },
+                                ]
+                            }
+                        ),
+                        **_errors(401, 404),
+                    },
+                },
+            },
+            "/tasks/{task_id}/claim": {
+                "post": {
+                    "summary": "Claim a task of one of my roles",
+                    "parameters": [_id_param("task_id")],
+                    "responses": {**_ok(task_ref), **_errors(401, 403, 404, 409)},
+                },
+            },
+            "/tasks/{task_id}/unclaim": {
+                "post": {
+                    "summary": "Give a claimed task back to its role",
+                    "parameters": [_id_param("task_id")],
+                    "responses": {**_ok(task_ref), **_errors(401, 403, 404, 409)},
+                },
+            },
+            "/tasks/{task_id}/complete": {
+                "post": {
+                    "summary": "Complete a task with its form data",
+                    "parameters": [_id_param("task_id")],
+                    "requestBody": _DATA_BODY,
+                    "responses": {**_ok(task_ref), **_errors(400, 401, 403, 404, 409, 422)},
+                },
+            },
+            "/instances/{instance_id}": {
+                "get": {
+                    "summary": "An instance with its open tasks and history",
+                    "parameters": [_id_param("instance_id")],
+                    "responses": {**_ok(instance_ref), **_errors(401, 404)},
+                },
+            },
+        },
+    }

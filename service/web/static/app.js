@@ -1,0 +1,42 @@
+// Keeps what someone typed in a form in this browser until the form is submitted, so a lost
+// connection, an expired session or a closed tab never costs them their text.
+(function () {
+  "use strict";
+  var KEY = "autosave:";
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    var key = KEY + form.getAttribute("data-autosave");
+    var fields = form.querySelectorAll("input[name]:not([type=hidden]):not([type=file]):not([type=password]), textarea[name], select[name]");
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
+    var serverHasErrors = form.querySelector(".field-error") !== null;
+    if (saved && !serverHasErrors) {
+      fields.forEach(function (el) {
+        if (!(el.name in saved)) { return; }
+        var v = saved[el.name];
+        if (el.type === "checkbox" || el.type === "radio") { el.checked = Array.isArray(v) ? v.indexOf(el.value) >= 0 : v === el.value; }
+        else if (!el.value) { el.value = v; }
+      });
+    }
+    function store() {
+      var data = {};
+      fields.forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (!data[el.name]) { data[el.name] = []; }
+          if (el.checked) { data[el.name].push(el.value); }
+        } else { data[el.name] = el.value; }
+      });
+      try { localStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* storage full or disabled */ }
+    }
+    form.addEventListener("input", store);
+    form.addEventListener("change", store);
+    form.addEventListener("submit", function () {
+      // Cleared only when the page that answers the submit shows no errors (checked on next load).
+      sessionStorage.setItem("submitted", key);
+    });
+  });
+  var submitted = sessionStorage.getItem("submitted");
+  if (submitted && document.querySelector(".field-error") === null && !document.querySelector("form[data-autosave='" + submitted.slice(KEY.length) + "']")) {
+    localStorage.removeItem(submitted);
+  }
+  sessionStorage.removeItem("submitted");
+})();

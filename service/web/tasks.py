@@ -1,0 +1,150 @@
+"""The task page: the form, its context, comments; claim, release, reassign and complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from service.domain.errors import FieldError, TaskNotOpen, ValidationFailed
+from service.domain.forms import coerce_submission, file_accept, file_max_bytes, localized
+from service.web.context import actor, runtime
+from service.web.i18n import current_language, field_messages
+from service.workflows import files
+from service.workflows import tasks as task_cases
+from service.workflows.access import can_reassign
+
+bp = Blueprint("tasks", __name__)
+
+
+def _context_sections(detail: task_cases.TaskDetail, lang: str) -> list[tuple[str, dict[str, Any]]]:
+    """Earlier forms' values that this task decides on (e.g. the draft a reviewer reads), each shown once."""
+    own = set(detail.form_schema.get("properties", {}))
+    shown: set[str] = set()
+    sections: list[tuple[str, dict[str, Any]]] = []
+    for schema in detail.context_forms.values():
+        props = {
+            name: prop
+            for name, prop in schema.get("properties", {}).items()
+            if name in detail.data and name not in shown and name not in own
+        }
+        if not props:
+            continue
+        shown.update(props)
+        sections.append(
+            (localized(schema, "title", lang), {**schema, "properties": props, "x-order": list(props)})
+        )
+    return sections
+
+
+def _render(
+    task_id: int,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    detail = task_cases.get_task(runtime(), actor(), task_id)
+    shown = dict(detail.data)
+    if values is not None:
+        shown.update(values)
+    lang = current_language()
+    return render_template(
+        "tasks/task.html",
+        d=detail,
+        values=shown,
+        errors=errors or {},
+        lang=lang,
+        may_reassign=can_reassign(actor()),
+        may_claim=detail.task.status == "open"
+        and detail.task.assignee_id is None
+        and bool(actor().roles.intersection(r.role for r in detail.task.candidate_roles)),
+        sections=_context_sections(detail, lang),
+        title=localized(detail.form_schema, "title", lang) or detail.task.name,
+    ), status
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int) -> ResponseReturnValue:
+    return _render(task_id)
+
+
+def _uploads(schema: dict[str, Any], data: dict[str, Any]) -> None:
+    """Store uploaded files and put their references into the submitted data."""
+    props = schema.get("properties", {})
+    for name, storage in request.files.items():
+        if name not in props or not storage or not storage.filename:
+            continue
+        content = storage.read()
+        accept = file_accept(props[name])
+        if len(content) > file_max_bytes(props[name]) or (accept and storage.mimetype not in accept):
+            raise ValidationFailed({name: FieldError("file")})
+        data[name] = files.store_upload(
+            runtime(), actor(), name, storage.filename, storage.mimetype or "", content
+        )
+
+
+@bp.route("/tasks/<int:task_id>", methods=["POST"])
+@login_required
+def submit(task_id: int) -> ResponseReturnValue:
+    detail = task_cases.get_task(runtime(), actor(), task_id)
+    raw = request.form.to_dict(flat=False)
+    raw.pop("csrf_token", None)
+    data = coerce_submission(detail.form_schema, raw, detail.data)
+    try:
+        _uploads(detail.form_schema, data)
+        task_cases.complete(runtime(), actor(), task_id, data)
+    except ValidationFailed as err:
+        # Re-show the page with what was typed and a message next to each field.
+        return _render(task_id, values=data, errors=field_messages(err.fields), status=422)
+    except TaskNotOpen:
+        flash(_("This task has already been completed or withdrawn."), "warning")
+        return _render(task_id, status=409)
+    flash(_("Done. The task has been completed."), "success")
+    return redirect(url_for("instances.show", instance_id=detail.instance.id))
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id: int) -> ResponseReturnValue:
+    task_cases.claim(runtime(), actor(), task_id)
+    flash(_("The task is now yours."), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@login_required
+def unclaim(task_id: int) -> ResponseReturnValue:
+    task_cases.unclaim(runtime(), actor(), task_id)
+    flash(_("The task is back in the role's queue."), "info")
+    return redirect(url_for("inbox.tasks", scope="roles"))
+
+
+@bp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
+@login_required
+def reassign(task_id: int) -> ResponseReturnValue:
+    username = request.form.get("assignee", "").strip()
+    try:
+        task_cases.reassign(runtime(), actor(), task_id, username)
+    except ValidationFailed as err:
+        message = field_messages(err.fields).get("assignee", "")
+        flash(message, "error")
+        return _render(task_id, status=422)
+    flash(_("The task has been reassigned."), "success")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
+@login_required
+def comment(task_id: int) -> ResponseReturnValue:
+    detail = task_cases.get_task(runtime(), actor(), task_id)
+    body = request.form.get("body", "")
+    try:
+        task_cases.add_comment(runtime(), actor(), detail.instance.id, body, task_id=task_id)
+    except ValidationFailed:
+        flash(_("Write a comment first (at most 5000 characters)."), "error")
+        return _render(task_id, errors={"__comment": body}, status=422)
+    return redirect(url_for("tasks.show", task_id=task_id) + "#comments")

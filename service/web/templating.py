@@ -1,0 +1,46 @@
+"""Jinja globals and filters: dates in the school's zone, localized titles, inbox badges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from service.domain.clock import utcnow
+from service.domain.roles import role_name
+from service.web.context import LANGUAGES, actor, runtime
+from service.web.i18n import current_language, localized_title
+from service.workflows import tasks as task_cases
+
+
+def _dt(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else "—"
+
+
+def _date(value: Any) -> str:
+    return format_date(value, "medium") if value else "—"
+
+
+def _overdue(value: datetime | None) -> bool:
+    return value is not None and value < utcnow()
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["dt"] = _dt
+    app.jinja_env.filters["d"] = _date
+    app.jinja_env.globals["overdue"] = _overdue
+    app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
+    app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+
+    @app.context_processor
+    def _common() -> dict[str, Any]:
+        context: dict[str, Any] = {"lang": current_language(), "school_name": runtime().school_name}
+        if current_user.is_authenticated:
+            me = actor()
+            mine, claimable = task_cases.inbox_counts(runtime(), me)
+            context.update(me=me, count_mine=mine, count_claimable=claimable)
+        return context

@@ -1,0 +1,131 @@
+"""Deploying BPMN files as new process versions; a failed deploy leaves the active version in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service import engine
+from service.db import audit
+from service.db.models import ProcessDefinition
+from service.domain.errors import Forbidden, InvalidBpmn
+from service.domain.roles import ROLE_CODES
+from service.workflows.operators import OPERATOR_NAMES
+from service.workflows.runtime import Actor, Runtime
+
+
+@dataclass(frozen=True)
+class DeployOutcome:
+    process_id: str
+    version: int
+    changed: bool
+    definition_id: int
+
+
+def _library(session: Session) -> dict[str, bytes]:
+    """The XML of every active process, so that call activities into them resolve."""
+    rows = session.execute(
+        select(ProcessDefinition.filename, ProcessDefinition.bpmn_xml).where(
+            ProcessDefinition.is_active.is_(True)
+        )
+    ).all()
+    return {filename: xml.encode("utf-8") for filename, xml in rows}
+
+
+def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinition:
+    """Run every deploy-time check without storing anything (the editor's "Check" button)."""
+    with rt.db.session() as session:
+        library = _library(session)
+    return engine.compile_definition(
+        xml,
+        filename,
+        forms=rt.load_forms(),
+        known_roles=ROLE_CODES,
+        operators=OPERATOR_NAMES,
+        library=library,
+    )
+
+
+def deploy_bpmn(rt: Runtime, actor: Actor, xml: bytes, filename: str, note: str = "") -> DeployOutcome:
+    """Store a new version when the content changed; running instances keep their own version."""
+    if not actor.is_admin:
+        raise Forbidden("only an admin can deploy processes")
+    sha = hashlib.sha256(xml).hexdigest()
+    forms = rt.load_forms()
+    with rt.db.session() as session:
+        try:
+            compiled = engine.compile_definition(
+                xml,
+                filename,
+                forms=forms,
+                known_roles=ROLE_CODES,
+                operators=OPERATOR_NAMES,
+                library=_library(session),
+            )
+        except InvalidBpmn as err:
+            audit.append(
+                session,
+                actor.username,
+                "process.deploy_refused",
+                detail={"file": filename, "problems": [p.message for p in err.problems][:20]},
+            )
+            session.commit()
+            raise
+        active = session.execute(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.process_id == compiled.process_id, ProcessDefinition.is_active.is_(True))
+            .with_for_update()
+        ).scalar_one_or_none()
+        if active is not None and active.sha256 == sha:
+            return DeployOutcome(compiled.process_id, active.version, False, active.id)
+        latest = session.execute(
+            select(func.max(ProcessDefinition.version)).where(
+                ProcessDefinition.process_id == compiled.process_id
+            )
+        ).scalar_one()
+        session.execute(
+            update(ProcessDefinition)
+            .where(ProcessDefinition.process_id == compiled.process_id)
+            .values(is_active=False)
+        )
+        definition = ProcessDefinition(
+            process_id=compiled.process_id,
+            version=(latest or 0) + 1,
+            name=compiled.name,
+            filename=filename,
+            bpmn_xml=xml.decode("utf-8"),
+            sha256=sha,
+            spec_json=compiled.spec_json,
+            forms_json=json.dumps({k: forms[k] for k in compiled.form_keys}, ensure_ascii=False),
+            start_roles=",".join(compiled.start_roles),
+            note=note[:500],
+            deployed_by_id=actor.id,
+            is_active=True,
+        )
+        session.add(definition)
+        session.flush()
+        audit.append(
+            session,
+            actor.username,
+            "process.deploy",
+            detail={"process": compiled.process_id, "version": definition.version, "sha256": sha},
+        )
+        return DeployOutcome(compiled.process_id, definition.version, True, definition.id)
+
+
+def deploy_directory(
+    rt: Runtime, actor: Actor, directory: Path | None = None
+) -> list[DeployOutcome | InvalidBpmn]:
+    """Deploy each .bpmn file; a file that fails is reported and the others still deploy."""
+    outcomes: list[DeployOutcome | InvalidBpmn] = []
+    for path in sorted((directory or rt.bpmn_dir).glob("*.bpmn")):
+        try:
+            outcomes.append(deploy_bpmn(rt, actor, path.read_bytes(), path.name))
+        except InvalidBpmn as err:
+            outcomes.append(err)
+    return outcomes

@@ -1,0 +1,51 @@
+"""In-app notifications, written in the same transaction as the change that causes them (an outbox)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.db.models import Notification, User
+
+
+def notify(
+    session: Session,
+    users: Iterable[User],
+    kind: str,
+    params: dict[str, Any],
+    *,
+    instance_id: int | None = None,
+    task_id: int | None = None,
+    mail_enabled: bool = False,
+) -> int:
+    """Queue one notification per user; `kind` and `params` are rendered in each reader's language."""
+    count = 0
+    for user in users:
+        session.add(
+            Notification(
+                user_id=user.id,
+                kind=kind,
+                subject=str(params.get("subject", kind)),
+                body=json.dumps(params, ensure_ascii=False, default=str),
+                instance_id=instance_id,
+                task_id=task_id,
+                email_state="pending" if (mail_enabled and user.email) else "none",
+            )
+        )
+        count += 1
+    return count
+
+
+def unread(session: Session, user_id: int, limit: int = 20) -> list[Notification]:
+    return list(
+        session.execute(
+            select(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )

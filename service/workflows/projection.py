@@ -1,0 +1,109 @@
+"""Keeps the inbox table in step with the engine after every run of an instance."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.db.models import HumanTask, HumanTaskRole, ProcessInstance, User
+from service.domain.clock import utcnow
+from service.domain.durations import add_duration
+from service.engine import EngineTask, RunResult
+from service.workflows.notify import notify
+from service.workflows.runtime import Runtime
+
+
+def _titles(forms: dict[str, Any], form_key: str | None, fallback: str) -> str:
+    form = forms.get(form_key or "", {})
+    titles = dict(form.get("x-title") or {})
+    titles.setdefault("kk", fallback)
+    return json.dumps(titles, ensure_ascii=False)
+
+
+def save_run(
+    rt: Runtime,
+    session: Session,
+    instance: ProcessInstance,
+    result: RunResult,
+    forms: dict[str, Any],
+    *,
+    completed_engine_id: str | None = None,
+) -> list[HumanTask]:
+    """Write the engine's result onto the instance row and refresh its inbox rows.
+
+    Returns the inbox rows created by this run (for notifications and audit).
+    """
+    now = utcnow()
+    instance.state_json = result.state_json
+    instance.next_timer_at = result.next_timer_at
+    instance.version += 1
+    instance.error = None
+    if result.completed:
+        instance.status = "completed"
+        instance.ended_at = now
+        instance.next_timer_at = None
+    existing = {
+        t.engine_task_id: t
+        for t in session.execute(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+        ).scalars()
+    }
+    ready_ids = {t.engine_task_id for t in result.ready_tasks}
+    for engine_id, row in existing.items():
+        if engine_id not in ready_ids and engine_id != completed_engine_id:
+            # Withdrawn by the engine: an interrupting timer, an early-closed vote, a cancelled branch.
+            row.status = "cancelled"
+            row.completed_at = now
+    created = [
+        _insert(rt, session, instance, task, forms, now)
+        for task in result.ready_tasks
+        if task.engine_task_id not in existing
+    ]
+    session.flush()
+    direct = [row for row in created if row.assignee is not None]
+    for row in direct:
+        notify(
+            session,
+            [row.assignee] if row.assignee else [],
+            "task_assigned",
+            {"task": row.name, "subject": row.name, "instance": instance.title},
+            instance_id=instance.id,
+            task_id=row.id,
+            mail_enabled=rt.smtp_host is not None,
+        )
+    return created
+
+
+def _insert(
+    rt: Runtime,
+    session: Session,
+    instance: ProcessInstance,
+    task: EngineTask,
+    forms: dict[str, Any],
+    now: datetime,
+) -> HumanTask:
+    assignee = None
+    if task.assignee:
+        assignee = session.execute(select(User).where(User.username == task.assignee)).scalar_one_or_none()
+    row = HumanTask(
+        instance_id=instance.id,
+        process_id=instance.process_id,
+        engine_task_id=task.engine_task_id,
+        bpmn_id=task.bpmn_id,
+        name=task.name,
+        role=task.lane,
+        form_key=task.form_key,
+        assignee=assignee,
+        assigned_directly=assignee is not None,
+        status="open",
+        title_i18n=_titles(forms, task.form_key, task.name),
+        created_at=now,
+        due_at=add_duration(now, task.due_in, rt.tz) if task.due_in else None,
+        candidate_roles=[HumanTaskRole(role=r) for r in task.roles],
+    )
+    session.add(row)
+    return row

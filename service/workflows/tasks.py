@@ -1,0 +1,273 @@
+"""Inbox use cases: list, read, claim, unclaim, reassign, comment and complete a task."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from service import engine
+from service.db import audit, queries
+from service.db.locks import lock_instance
+from service.db.models import Comment, HumanTask, ProcessDefinition, ProcessInstance, User
+from service.domain.audit import digest
+from service.domain.clock import utcnow
+from service.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TaskNotOpen, ValidationFailed
+from service.domain.forms import clean_submission
+from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
+from service.workflows.operators import build_operators
+from service.workflows.projection import save_run
+from service.workflows.runtime import Actor, Runtime
+
+# Data keys the process keeps for itself; a task page does not show them as values.
+INTERNAL_KEYS = frozenset({"settings", "ack_members", "initiator_name"})
+
+
+@dataclass
+class TaskDetail:
+    task: HumanTask
+    instance: ProcessInstance
+    form_schema: dict[str, Any]
+    data: dict[str, Any]
+    context_forms: dict[str, dict[str, Any]]
+    comments: list[Comment]
+    may_work: bool
+
+
+def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list[HumanTask], int]:
+    if flt.scope not in queries.SCOPES:
+        raise BadRequest("scope must be mine, roles or all")
+    if actor.id is None:
+        raise Forbidden("no user")
+    with rt.db.session() as session:
+        return queries.list_tasks(session, actor.id, actor.roles, flt, sees_everything=sees_all_tasks(actor))
+
+
+def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
+    if actor.id is None:
+        return 0, 0
+    with rt.db.session() as session:
+        return queries.inbox_counts(session, actor.id, actor.roles)
+
+
+def _visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("no such task")
+    instance = session.get(ProcessInstance, task.instance_id)
+    if instance is None or not (can_work_on(actor, task) or can_view_instance(session, actor, instance)):
+        raise NotFound("no such task")
+    return task
+
+
+def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        instance = session.get(ProcessInstance, task.instance_id)
+        assert instance is not None
+        definition = session.get(ProcessDefinition, instance.definition_id)
+        assert definition is not None
+        forms: dict[str, dict[str, Any]] = json.loads(definition.forms_json)
+        if task.status == "open":
+            raw = engine.instance_data(definition.spec_json, _state(session, instance), task.engine_task_id)
+        else:
+            raw = json.loads(task.data_json or "{}")
+        data = {k: v for k, v in raw.items() if k not in INTERNAL_KEYS and not k.startswith("_")}
+        comments = list(
+            session.execute(
+                select(Comment).where(Comment.instance_id == instance.id).order_by(Comment.id)
+            ).scalars()
+        )
+        return TaskDetail(
+            task=task,
+            instance=instance,
+            form_schema=forms.get(task.form_key or "", {}),
+            data=data,
+            context_forms={k: v for k, v in forms.items() if k != task.form_key},
+            comments=comments,
+            may_work=task.status == "open" and can_work_on(actor, task),
+        )
+
+
+def _state(session: Session, instance: ProcessInstance) -> str:
+    row = session.execute(
+        select(ProcessInstance.state_json).where(ProcessInstance.id == instance.id)
+    ).scalar_one()
+    return str(row)
+
+
+def claim(rt: Runtime, actor: Actor, task_id: int) -> None:
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        if task.status != "open":
+            raise TaskNotOpen("the task is no longer open")
+        if not actor.roles.intersection(r.role for r in task.candidate_roles):
+            raise Forbidden("the task belongs to another role")
+        # Conditional update: of two people claiming at once exactly one succeeds.
+        changed = session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == task_id, HumanTask.assignee_id.is_(None), HumanTask.status == "open")
+            .values(assignee_id=actor.id)
+        ).rowcount  # type: ignore[attr-defined]
+        if changed != 1:
+            raise Conflict("the task has already been claimed")
+        audit.append(
+            session,
+            actor.username,
+            "task.claim",
+            instance_id=task.instance_id,
+            task_id=task_id,
+            detail={"task": task.bpmn_id, "task_name": task.name},
+        )
+
+
+def unclaim(rt: Runtime, actor: Actor, task_id: int) -> None:
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        if task.status != "open":
+            raise TaskNotOpen("the task is no longer open")
+        if task.assignee_id != actor.id and not can_reassign(actor):
+            raise Forbidden("only the person holding the task can release it")
+        if task.assigned_directly:
+            raise Conflict("the process assigned this task to a person; ask the chair to reassign it")
+        task.assignee_id = None
+        audit.append(
+            session,
+            actor.username,
+            "task.unclaim",
+            instance_id=task.instance_id,
+            task_id=task_id,
+            detail={"task": task.bpmn_id, "task_name": task.name},
+        )
+
+
+def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
+    if not can_reassign(actor):
+        raise Forbidden("only the working group chair or an admin can reassign tasks")
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        if task.status != "open":
+            raise TaskNotOpen("the task is no longer open")
+        target = queries.user_by_username(session, username)
+        if target is None or not target.is_active:
+            raise ValidationFailed({"assignee": _field("unknown_user")})
+        candidate = {r.role for r in task.candidate_roles}
+        if candidate and not target.role_codes.intersection(candidate) and not task.assigned_directly:
+            raise ValidationFailed({"assignee": _field("not_in_role")})
+        previous = task.assignee.username if task.assignee else None
+        task.assignee_id = target.id
+        task.assigned_directly = True
+        audit.append(
+            session,
+            actor.username,
+            "task.reassign",
+            instance_id=task.instance_id,
+            task_id=task_id,
+            detail={"task": task.bpmn_id, "task_name": task.name, "from": previous, "to": username},
+        )
+
+
+def _field(code: str) -> Any:
+    from service.domain.errors import FieldError
+
+    return FieldError(code)
+
+
+def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id: int | None = None) -> int:
+    text = body.strip()
+    if not text:
+        raise ValidationFailed({"body": _field("required")})
+    if len(text) > 5000:
+        raise ValidationFailed({"body": _field("max_length")})
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None or not can_view_instance(session, actor, instance):
+            raise NotFound("no such instance")
+        if actor.id is None:
+            raise Forbidden("no user")
+        comment = Comment(instance_id=instance_id, task_id=task_id, author_id=actor.id, body=text)
+        session.add(comment)
+        session.flush()
+        audit.append(
+            session,
+            actor.username,
+            "comment.add",
+            instance_id=instance_id,
+            task_id=task_id,
+            detail={"comment": text},
+        )
+        return comment.id
+
+
+def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> None:
+    """Validate the form, run the engine under the instance lock, refresh the inbox and audit it."""
+    with rt.db.session() as session:
+        instance_id = session.execute(
+            select(HumanTask.instance_id).where(HumanTask.id == task_id)
+        ).scalar_one_or_none()
+        if instance_id is None:
+            raise NotFound("no such task")
+        instance = lock_instance(session, instance_id)
+        if instance is None:
+            raise NotFound("no such task")
+        # Read the task only after the lock: a concurrent completion is then visible here.
+        task = session.execute(
+            select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
+        ).scalar_one()
+        if not can_work_on(actor, task):
+            raise Forbidden("this task is assigned to someone else or to another role")
+        if task.status != "open" or instance.status != "running":
+            raise TaskNotOpen("the task has already been completed")
+        definition = session.get(ProcessDefinition, instance.definition_id)
+        assert definition is not None
+        forms: dict[str, Any] = json.loads(definition.forms_json)
+        schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
+        clean = clean_submission(schema, data)
+        # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
+        cleared = {
+            name: None
+            for name, prop in schema.get("properties", {}).items()
+            if name not in clean and not prop.get("readOnly")
+        }
+        try:
+            result = engine.complete_task(
+                definition.spec_json,
+                instance.state_json,
+                task.engine_task_id,
+                {**cleared, **clean},
+                build_operators(rt, session, instance.id),
+            )
+        except engine.TaskNotReady:
+            raise TaskNotOpen("the task has already been completed") from None
+        now = utcnow()
+        task.status = "completed"
+        task.completed_at = now
+        task.completed_by_id = actor.id
+        if task.assignee_id is None:
+            task.assignee_id = actor.id
+        task.data_json = json.dumps(clean, ensure_ascii=False, default=str)
+        if isinstance(clean.get("title"), str) and clean["title"].strip():
+            # A form that names the matter (an order's title) names the instance in every list.
+            instance.title = str(clean["title"])[:300]
+        save_run(rt, session, instance, result, forms, completed_engine_id=task.engine_task_id)
+        audit.append(
+            session,
+            actor.username,
+            "task.complete",
+            instance_id=instance.id,
+            task_id=task.id,
+            detail={
+                "task": task.bpmn_id,
+                "task_name": task.name,
+                "decision": clean.get("decision"),
+                "comment": clean.get("comment"),
+                "data_digest": digest(clean),
+            },
+        )
+
+
+def user_named(session: Session, username: str) -> User | None:
+    return queries.user_by_username(session, username)

@@ -1,0 +1,98 @@
+"""Waking instances whose timers are due; safe with any number of workers (SKIP LOCKED)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from service import engine
+from service.db import audit
+from service.db.models import ProcessDefinition, ProcessInstance
+from service.domain.clock import utcnow
+from service.domain.errors import ServiceError
+from service.workflows.operators import build_operators
+from service.workflows.projection import save_run
+from service.workflows.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def due_instances(session: Session, now: datetime, limit: int) -> list[int]:
+    return list(
+        session.execute(
+            select(ProcessInstance.id)
+            .where(ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now)
+            .order_by(ProcessInstance.next_timer_at)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def _claim_due(session: Session, instance_id: int, now: datetime) -> ProcessInstance | None:
+    """Lock the instance only if it is still due and nobody else holds it (PostgreSQL SKIP LOCKED)."""
+    query = (
+        select(ProcessInstance)
+        .options(undefer(ProcessInstance.state_json))
+        .where(
+            ProcessInstance.id == instance_id,
+            ProcessInstance.status == "running",
+            ProcessInstance.next_timer_at <= now,
+        )
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=ProcessInstance)
+    return session.execute(query).scalar_one_or_none()
+
+
+def wake_instance(rt: Runtime, instance_id: int, now: datetime | None = None) -> bool:
+    """Fire the due timers of one instance; False when another worker got there first."""
+    now = now or utcnow()
+    try:
+        with rt.db.session() as session:
+            instance = _claim_due(session, instance_id, now)
+            if instance is None:
+                return False
+            definition = session.get(ProcessDefinition, instance.definition_id)
+            assert definition is not None
+            due_at = instance.next_timer_at
+            result = engine.wake_timers(
+                definition.spec_json, instance.state_json, build_operators(rt, session, instance.id)
+            )
+            save_run(rt, session, instance, result, json.loads(definition.forms_json))
+            audit.append(
+                session,
+                "system",
+                "timer.fire",
+                instance_id=instance.id,
+                detail={"due_at": due_at.isoformat() if due_at else None},
+            )
+            return True
+    except ServiceError as err:
+        _record_failure(rt, instance_id, err.message)
+        return False
+
+
+def _record_failure(rt: Runtime, instance_id: int, message: str) -> None:
+    """Keep a failing instance out of the timer loop and visible to an admin, who can retry it."""
+    log.error("timer of instance %s failed: %s", instance_id, message)
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is not None:
+            instance.status = "error"
+            instance.error = message[:2000]
+            audit.append(
+                session, "system", "instance.error", instance_id=instance_id, detail={"error": message}
+            )
+
+
+def run_due_timers(rt: Runtime, now: datetime | None = None, limit: int = 100) -> int:
+    """One pass of the worker: returns how many instances were woken by this worker."""
+    now = now or utcnow()
+    with rt.db.session() as session:
+        candidates = due_instances(session, now, limit)
+    return sum(1 for instance_id in candidates if wake_instance(rt, instance_id, now))

@@ -1,0 +1,67 @@
+"""The command line: demo users, tokens, users, and the audit chain check."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import update
+
+from service.db.models import AuditEvent
+from service.workflows import accounts
+from service.workflows.runtime import Runtime
+
+
+def test_demo_creates_every_role_and_is_idempotent(app: Flask, rt: Runtime) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert "demo users created: 30" in first.output and "demo-pass-2026" in first.output
+    assert "created: 0" in runner.invoke(args=["demo"]).output
+    users = {u.username: u.role_codes for u in accounts.list_users(rt, _admin())}
+    for code in (
+        "director",
+        "wg_chair",
+        "wg_deputy",
+        "wg_member",
+        "responsible",
+        "ict",
+        "lawyer",
+        "deputy_director",
+        "hr",
+        "admin",
+    ):
+        assert code in users[code] and "staff" in users[code]
+    assert "council" in users["wg_chair"]
+    assert users["commission5"] == {"commission", "staff"} and users["council3"] == {"council", "staff"}
+    assert users["staff10"] == {"staff"}
+
+
+def _admin():  # type: ignore[no-untyped-def]
+    from service.workflows.runtime import Actor
+
+    return Actor.system()
+
+
+def test_users_and_tokens_commands(app: Flask, rt: Runtime) -> None:
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=["users", "create", "aliya", "--name", "Әлия", "--password", "long-enough-1", "--role", "staff"]
+    )
+    assert made.exit_code == 0, made.output
+    assert runner.invoke(args=["users", "add-role", "aliya", "council"]).exit_code == 0
+    bad = runner.invoke(args=["users", "add-role", "aliya", "astronaut"])
+    assert bad.exit_code == 1
+    token = runner.invoke(args=["tokens", "create", "aliya"]).output.strip()
+    assert token.startswith("sag_")
+    user = accounts.user_for_token(rt, token)
+    assert user is not None and user.role_codes == {"staff", "council"}
+
+
+def test_audit_verify_reports_the_first_tampered_row(app: Flask, rt: Runtime) -> None:
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo"])
+    runner.invoke(args=["deploy"])
+    ok = runner.invoke(args=["audit", "verify"])
+    assert ok.exit_code == 0 and "intact" in ok.output
+    with rt.db.session() as session:
+        session.execute(update(AuditEvent).where(AuditEvent.id == 2).values(actor="mallory"))
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1 and "event 2" in broken.output

@@ -1,0 +1,185 @@
+"""Simultaneous people on one instance: every acknowledgement counts, the instance completes once,
+registration numbers never repeat, and a timer fires once with several workers.
+
+These run on whichever database the suite runs on (SQLite: BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE);
+the ones marked `postgres` always use PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from service.db.models import AuditEvent, HumanTask, Order, ProcessInstance
+from service.domain.errors import ServiceError
+from service.workflows import tasks as task_cases
+from service.workflows import timers
+from service.workflows.instances import start_process
+from service.workflows.runtime import Actor, Runtime
+from tests.conftest import Api, make_app
+
+DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
+
+
+def _actor(rt: Runtime, username: str) -> Actor:
+    from service.db import queries
+
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        assert user is not None
+        return Actor.of(user)
+
+
+def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Start every job at the same instant on its own thread; collect results or exceptions."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = jobs[i]()
+        except Exception as err:  # collected and asserted by the test
+            results[i] = err
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+def _to_director(rt: Runtime, drafter: str = "wg_deputy") -> tuple[int, int]:
+    """An instance waiting for the director; returns (instance id, director task id)."""
+    iid = start_process(rt, _actor(rt, drafter), "order_drafting")
+
+    def open_task(bpmn_id: str) -> HumanTask:
+        with rt.db.session() as session:
+            return session.execute(
+                select(HumanTask).where(
+                    HumanTask.instance_id == iid, HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"
+                )
+            ).scalar_one()
+
+    task_cases.complete(rt, _actor(rt, drafter), open_task("Task_draft").id, DRAFT)
+    review = open_task("Task_legal_review")
+    task_cases.complete(rt, _actor(rt, "lawyer"), review.id, {"decision": "approve"})
+    return iid, open_task("Task_director_approval").id
+
+
+def _ack_tasks(rt: Runtime, iid: int) -> list[HumanTask]:
+    with rt.db.session() as session:
+        return list(
+            session.execute(
+                select(HumanTask).where(
+                    HumanTask.instance_id == iid,
+                    HumanTask.bpmn_id == "Task_acknowledge",
+                    HumanTask.status == "open",
+                )
+            ).scalars()
+        )
+
+
+def test_ten_simultaneous_acknowledgements_all_count_and_complete_once(api: Api) -> None:
+    rt = api.rt
+    iid, director_task = _to_director(rt)
+    task_cases.complete(rt, _actor(rt, "director"), director_task, {"decision": "approve"})
+    acks = _ack_tasks(rt, iid)
+    assert len(acks) == 30
+    # Twenty acknowledge one by one, the last ten at the same moment.
+    for task in acks[:20]:
+        task_cases.complete(rt, _actor(rt, task.assignee.username), task.id, {"acknowledged": True})
+    last = acks[20:]
+    actors = {t.id: _actor(rt, t.assignee.username) for t in last}
+    results = _run_together(
+        [(lambda t=t: task_cases.complete(rt, actors[t.id], t.id, {"acknowledged": True})) for t in last]
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, iid)
+        assert instance is not None and instance.status == "completed"
+        done = session.execute(
+            select(func.count())
+            .select_from(HumanTask)
+            .where(
+                HumanTask.instance_id == iid,
+                HumanTask.bpmn_id == "Task_acknowledge",
+                HumanTask.status == "completed",
+            )
+        ).scalar_one()
+        assert done == 30
+        completions = session.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.instance_id == iid, AuditEvent.action == "task.complete")
+        ).scalar_one()
+        assert completions == 3 + 30
+    detail = api.get(f"/instances/{iid}", "director").get_json()
+    assert detail["status"] == "completed"
+
+
+def test_same_task_completed_twice_at_once_counts_once(api: Api) -> None:
+    rt = api.rt
+    _, director_task = _to_director(rt)
+    director = _actor(rt, "director")
+    results = _run_together(
+        [lambda: task_cases.complete(rt, director, director_task, {"decision": "approve"}) for _ in range(4)]
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 3 and all(isinstance(e, ServiceError) and e.status == 409 for e in errors)
+    with rt.db.session() as session:
+        assert session.execute(select(func.count()).select_from(Order)).scalar_one() == 1
+
+
+def test_two_orders_registered_at_once_get_different_numbers(api: Api) -> None:
+    rt = api.rt
+    _, task_a = _to_director(rt, "wg_deputy")
+    _, task_b = _to_director(rt, "responsible")
+    director = _actor(rt, "director")
+    results = _run_together(
+        [
+            lambda: task_cases.complete(rt, director, task_a, {"decision": "approve"}),
+            lambda: task_cases.complete(rt, director, task_b, {"decision": "approve"}),
+        ]
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    with rt.db.session() as session:
+        numbers = sorted(session.execute(select(Order.number)).scalars())
+    assert len(numbers) == 2 and len(set(numbers)) == 2
+    assert {n.split("/")[1] for n in numbers if n} == {"1", "2"}
+
+
+@pytest.mark.postgres
+def test_timer_fires_once_with_several_workers_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    apps: list[Flask] = [
+        make_app(pg_url, tmp_path / f"w{i}", DEADLINES={"legal_review_reminder": "PT1S"}) for i in range(3)
+    ]
+    rt0: Runtime = apps[0].extensions["runtime"]
+    runner = apps[0].test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    iid = start_process(rt0, _actor(rt0, "wg_deputy"), "order_drafting")
+    with rt0.db.session() as session:
+        draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
+    task_cases.complete(rt0, _actor(rt0, "wg_deputy"), draft.id, DRAFT)
+    time.sleep(1.2)
+    workers = [a.extensions["runtime"] for a in apps]
+    fired = _run_together([(lambda w=w: timers.run_due_timers(w)) for w in workers])
+    assert sum(fired) == 1
+    with rt0.db.session() as session:
+        fires = session.execute(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.instance_id == iid, AuditEvent.action == "timer.fire")
+        ).scalar_one()
+        assert fires == 1
+    for a in apps:
+        a.extensions["runtime"].db.dispose()

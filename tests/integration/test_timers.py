@@ -1,0 +1,72 @@
+"""Reminder timers: due instances are woken by the worker, the task stays open, people are notified."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from service.db.models import HumanTask, Notification, ProcessInstance
+from service.workflows import tasks as task_cases
+from service.workflows import timers
+from service.workflows.instances import start_process
+from service.workflows.runtime import Actor, Runtime
+from tests.conftest import make_app
+
+
+def _seeded_app(db_url: str, tmp_path: Path, **deadlines: str) -> Flask:
+    app = make_app(db_url, tmp_path, DEADLINES=deadlines)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    return app
+
+
+def _actor(rt: Runtime, username: str) -> Actor:
+    from service.db import queries
+
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        assert user is not None
+        return Actor.of(user)
+
+
+def test_legal_review_reminder_fires_once_and_keeps_the_task(db_url: str, tmp_path: Path) -> None:
+    app = _seeded_app(db_url, tmp_path, legal_review_reminder="PT1S")
+    rt: Runtime = app.extensions["runtime"]
+    iid = start_process(rt, _actor(rt, "wg_deputy"), "order_drafting")
+    with rt.db.session() as session:
+        draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
+    task_cases.complete(
+        rt, _actor(rt, "wg_deputy"), draft.id, {"title": "T", "order_type": "other", "body": "B"}
+    )
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, iid)
+        assert instance is not None and instance.next_timer_at is not None
+    assert timers.run_due_timers(rt) == 0  # not yet due
+    time.sleep(1.2)
+    assert timers.run_due_timers(rt) == 1
+    assert timers.run_due_timers(rt) == 0  # fired once
+    with rt.db.session() as session:
+        review = session.execute(
+            select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.bpmn_id == "Task_legal_review")
+        ).scalar_one()
+        assert review.status == "open"
+        reminders = session.execute(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "reminder", Notification.instance_id == iid)
+        ).scalar_one()
+        assert reminders == 1  # one lawyer in the demo data
+        instance = session.get(ProcessInstance, iid)
+        assert instance is not None and instance.next_timer_at is None
+    app.extensions["runtime"].db.dispose()
+
+
+def test_worker_command_runs_one_pass(db_url: str, tmp_path: Path) -> None:
+    app = _seeded_app(db_url, tmp_path)
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    app.extensions["runtime"].db.dispose()

@@ -1,0 +1,157 @@
+"""Server-rendered pages: sign-in, CSRF, throttling, inbox, the task form keeping what was typed."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from service.workflows.runtime import Runtime
+from tests.conftest import csrf_from, login
+
+
+def test_sign_in_page_speaks_kazakh_by_default(client: FlaskClient, seeded: Runtime) -> None:
+    page = client.get("/login")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'lang="kk"' in html and "Кіру" in html
+
+
+def test_sign_in_and_out(client: FlaskClient, seeded: Runtime) -> None:
+    response = login(client, "lawyer")
+    assert response.status_code == 302
+    inbox = client.get("/inbox")
+    assert inbox.status_code == 200
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    token = csrf_from(inbox.get_data(as_text=True))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/inbox").status_code == 302
+
+
+def test_wrong_password_then_throttled(client: FlaskClient, seeded: Runtime) -> None:
+    for _ in range(5):
+        assert login(client, "lawyer", "wrong").status_code == 401
+    assert login(client, "lawyer").status_code == 429  # even the right password waits now
+
+
+def test_post_without_csrf_is_refused(client: FlaskClient, seeded: Runtime) -> None:
+    response = client.post("/login", data={"username": "lawyer", "password": "demo-pass-2026"})
+    assert response.status_code == 400
+
+
+def test_language_switch(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "staff1")
+    page = client.get("/inbox")
+    token = csrf_from(page.get_data(as_text=True))
+    client.post("/language", data={"lang": "ru", "csrf_token": token, "next": "/inbox"})
+    html = client.get("/inbox").get_data(as_text=True)
+    assert 'lang="ru"' in html and "Мои задачи" in html
+    client.post("/language", data={"lang": "en", "csrf_token": token, "next": "/inbox"})
+    assert "My tasks" in client.get("/inbox").get_data(as_text=True)
+
+
+def _start_order(client: FlaskClient) -> str:
+    page = client.get("/processes")
+    token = csrf_from(page.get_data(as_text=True))
+    response = client.post("/processes/order_drafting/start", data={"csrf_token": token})
+    assert response.status_code == 302
+    return str(response.headers["Location"])
+
+
+def test_task_form_keeps_what_was_typed_on_error(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "wg_deputy")
+    task_url = _start_order(client)
+    assert re.search(r"/tasks/\d+$", task_url)
+    page = client.get(task_url)
+    html = page.get_data(as_text=True)
+    assert 'name="title"' in html and 'name="body"' in html
+    token = csrf_from(html)
+    typed = "Бұйрықтың ұзын мәтіні <script>alert(1)</script>"
+    response = client.post(task_url, data={"csrf_token": token, "body": typed, "order_type": "other"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Бұйрықтың ұзын мәтіні &lt;script&gt;" in html  # kept, and escaped
+    assert "<script>alert(1)</script>" not in html
+    assert 'aria-invalid="true"' in html and "field-error" in html
+    ok = client.post(
+        task_url,
+        data={
+            "csrf_token": token,
+            "title": "Тақырып",
+            "body": typed,
+            "order_type": "other",
+            "marking": "internal",
+        },
+    )
+    assert ok.status_code == 302
+    instance_page = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "Тақырып" in instance_page
+
+
+def test_inbox_counts_and_claim_through_pages(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "wg_deputy")
+    task_url = _start_order(client)
+    token = csrf_from(client.get(task_url).get_data(as_text=True))
+    client.post(
+        task_url,
+        data={"csrf_token": token, "title": "T", "body": "B", "order_type": "other", "marking": "internal"},
+    )
+    lawyer = client.application.test_client()
+    login(lawyer, "lawyer")
+    html = lawyer.get("/inbox?scope=roles").get_data(as_text=True)
+    assert re.search(r'data-testid="count-claimable">1<', html)
+    task_id = re.search(r'href="/tasks/(\d+)"', html).group(1)  # type: ignore[union-attr]
+    token = csrf_from(html)
+    assert lawyer.post(f"/tasks/{task_id}/claim", data={"csrf_token": token}).status_code == 302
+    mine = lawyer.get("/inbox?scope=mine").get_data(as_text=True)
+    assert re.search(r'data-testid="count-mine">1<', mine)
+    task_page = lawyer.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert "T" in task_page and 'name="decision"' in task_page
+
+
+def test_admin_pages_are_for_admins(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "staff1")
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/processes").status_code == 403
+    admin = client.application.test_client()
+    login(admin, "admin")
+    page = admin.get("/admin/processes").get_data(as_text=True)
+    assert "order_drafting" in page and "v1" in page
+
+
+def test_admin_creates_a_user_and_errors_keep_input(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "admin")
+    token = csrf_from(client.get("/admin/users").get_data(as_text=True))
+    bad = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "new.teacher",
+            "full_name": "Жаңа",
+            "password": "short",
+            "roles": ["staff"],
+        },
+    )
+    assert bad.status_code == 422
+    assert 'value="new.teacher"' in bad.get_data(as_text=True)
+    good = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "new.teacher",
+            "full_name": "Жаңа",
+            "password": "long-enough-pw",
+            "roles": ["staff", "council"],
+        },
+    )
+    assert good.status_code == 302
+    assert "new.teacher" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_someone_elses_instance_is_not_found(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "wg_deputy")
+    task_url = _start_order(client)
+    other = client.application.test_client()
+    login(other, "staff2")
+    assert other.get(task_url).status_code == 404
