@@ -165,7 +165,10 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000)
     def serve(host: str, port: int) -> None:
         """Development server with the timer worker running in-process."""
+        from werkzeug.serving import run_simple
+
         from service.web.background import start_worker_thread
 
         start_worker_thread(app)
-        app.run(host=host, port=port, threaded=True)
+        # run_simple, because Flask ignores app.run() inside its own CLI commands.
+        run_simple(host, port, app, threaded=True, use_reloader=False)

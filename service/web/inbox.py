@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from service.db.queries import TaskFilter
 from service.web.context import actor, runtime
+from service.workflows import inbox_news
 from service.workflows import tasks as task_cases
 from service.workflows.access import sees_all_tasks
 
@@ -44,3 +45,17 @@ def tasks() -> ResponseReturnValue:
         pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
         sees_all=sees_all_tasks(me),
     )
+
+
+@bp.route("/notifications")
+@login_required
+def notifications() -> ResponseReturnValue:
+    rows = inbox_news.my_notifications(runtime(), actor())
+    return render_template("inbox/notifications.html", rows=rows)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def notifications_read() -> ResponseReturnValue:
+    inbox_news.mark_all_read(runtime(), actor())
+    return redirect(url_for("inbox.notifications"))

@@ -11,6 +11,7 @@ from service.domain.errors import ValidationFailed
 from service.web.context import actor, runtime
 from service.workflows import instances as instance_cases
 from service.workflows import tasks as task_cases
+from service.workflows import timers
 
 bp = Blueprint("instances", __name__)
 
@@ -58,3 +59,12 @@ def comment(instance_id: int) -> ResponseReturnValue:
     except ValidationFailed:
         flash(_("Write a comment first (at most 5000 characters)."), "error")
     return redirect(url_for("instances.show", instance_id=instance_id) + "#comments")
+
+
+@bp.route("/instances/<int:instance_id>/retry", methods=["POST"])
+@login_required
+def retry(instance_id: int) -> ResponseReturnValue:
+    me = actor()
+    timers.retry_instance(runtime(), me.username, me.is_admin, instance_id)
+    flash(_("The process was run again from its last saved state."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))

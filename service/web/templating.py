@@ -13,6 +13,7 @@ from service.domain.clock import utcnow
 from service.domain.roles import role_name
 from service.web.context import LANGUAGES, actor, runtime
 from service.web.i18n import current_language, localized_title
+from service.workflows import inbox_news
 from service.workflows import tasks as task_cases
 
 
@@ -42,5 +43,10 @@ def init_templates(app: Flask) -> None:
         if current_user.is_authenticated:
             me = actor()
             mine, claimable = task_cases.inbox_counts(runtime(), me)
-            context.update(me=me, count_mine=mine, count_claimable=claimable)
+            context.update(
+                me=me,
+                count_mine=mine,
+                count_claimable=claimable,
+                count_unread=inbox_news.unread_count(runtime(), me),
+            )
         return context

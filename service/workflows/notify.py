@@ -49,3 +49,38 @@ def unread(session: Session, user_id: int, limit: int = 20) -> list[Notification
             .limit(limit)
         ).scalars()
     )
+
+
+def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
+    return list(
+        session.execute(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    from sqlalchemy import func
+
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        ).scalar_one()
+    )
+
+
+def mark_all_read(session: Session, user_id: int) -> None:
+    from sqlalchemy import update
+
+    from service.domain.clock import utcnow
+
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

@@ -96,3 +96,26 @@ def run_due_timers(rt: Runtime, now: datetime | None = None, limit: int = 100) -
     with rt.db.session() as session:
         candidates = due_instances(session, now, limit)
     return sum(1 for instance_id in candidates if wake_instance(rt, instance_id, now))
+
+
+def retry_instance(rt: Runtime, actor_name: str, is_admin: bool, instance_id: int) -> None:
+    """An admin runs a failed instance again from its last saved state."""
+    from service.db.locks import lock_instance
+    from service.domain.errors import Conflict, Forbidden, NotFound
+
+    if not is_admin:
+        raise Forbidden("only an admin can retry an instance")
+    with rt.db.session() as session:
+        instance = lock_instance(session, instance_id)
+        if instance is None:
+            raise NotFound("no such instance")
+        if instance.status != "error":
+            raise Conflict("only an instance stopped by an error can be retried")
+        definition = session.get(ProcessDefinition, instance.definition_id)
+        assert definition is not None
+        result = engine.wake_timers(
+            definition.spec_json, instance.state_json, build_operators(rt, session, instance.id)
+        )
+        instance.status = "running"
+        save_run(rt, session, instance, result, json.loads(definition.forms_json))
+        audit.append(session, actor_name, "instance.retry", instance_id=instance.id)

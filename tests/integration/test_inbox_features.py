@@ -1,0 +1,106 @@
+"""Around the inbox: reassigning, comments, notifications, attachments, and retrying a failed instance."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from service.db import queries
+from service.db.models import HumanTask, ProcessInstance
+from service.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.workflows import files, inbox_news, timers
+from service.workflows import tasks as task_cases
+from service.workflows.instances import get_instance, start_process
+from service.workflows.runtime import Actor, Runtime
+
+DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
+
+
+def _actor(rt: Runtime, username: str) -> Actor:
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        assert user is not None
+        return Actor.of(user)
+
+
+def _review_task(rt: Runtime) -> tuple[int, int]:
+    iid = start_process(rt, _actor(rt, "wg_deputy"), "order_drafting")
+    with rt.db.session() as session:
+        draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
+    task_cases.complete(rt, _actor(rt, "wg_deputy"), draft.id, DRAFT)
+    with rt.db.session() as session:
+        review = session.execute(
+            select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open")
+        ).scalar_one()
+    return iid, review.id
+
+
+def test_chair_reassigns_and_others_may_not(seeded: Runtime) -> None:
+    rt = seeded
+    _, review = _review_task(rt)
+    with pytest.raises(Forbidden):
+        task_cases.reassign(rt, _actor(rt, "lawyer"), review, "lawyer")
+    with pytest.raises(ValidationFailed):
+        task_cases.reassign(rt, _actor(rt, "wg_chair"), review, "staff3")  # not a lawyer
+    task_cases.reassign(rt, _actor(rt, "wg_chair"), review, "lawyer")
+    detail = task_cases.get_task(rt, _actor(rt, "lawyer"), review)
+    assert detail.task.assignee is not None and detail.task.assignee.username == "lawyer"
+    with pytest.raises(Conflict):
+        task_cases.unclaim(rt, _actor(rt, "lawyer"), review)  # given by the chair: only the chair moves it
+
+
+def test_comments_are_kept_on_the_instance_and_audited(seeded: Runtime) -> None:
+    rt = seeded
+    iid, review = _review_task(rt)
+    task_cases.add_comment(rt, _actor(rt, "lawyer"), iid, "5-тармақты қараңыз", task_id=review)
+    with pytest.raises(ValidationFailed):
+        task_cases.add_comment(rt, _actor(rt, "lawyer"), iid, "   ")
+    with pytest.raises(NotFound):
+        task_cases.add_comment(rt, _actor(rt, "staff4"), iid, "hello")
+    view = get_instance(rt, _actor(rt, "wg_deputy"), iid)
+    assert [c.body for c in view.comments] == ["5-тармақты қараңыз"]
+    assert any(h.action == "comment.add" and h.comment == "5-тармақты қараңыз" for h in view.history)
+
+
+def test_direct_assignment_notifies_the_person(seeded: Runtime) -> None:
+    rt = seeded
+    start_process(rt, _actor(rt, "responsible"), "order_drafting")
+    me = _actor(rt, "responsible")
+    assert inbox_news.unread_count(rt, me) == 1
+    assert inbox_news.my_notifications(rt, me)[0].kind == "task_assigned"
+    inbox_news.mark_all_read(rt, me)
+    assert inbox_news.unread_count(rt, me) == 0
+
+
+def test_attachments_are_stored_by_hash_and_shown_only_to_those_involved(seeded: Runtime) -> None:
+    rt = seeded
+    lawyer = _actor(rt, "lawyer")
+    pdf = b"%PDF-1.4 test content"
+    ref = files.store_upload(rt, lawyer, "evidence", "дәлел.pdf", "application/pdf", pdf)
+    assert ref.startswith("sha256:")
+    sha = ref.removeprefix("sha256:")
+    meta, content = files.open_file(rt, lawyer, sha)
+    assert content == pdf and meta.filename == "дәлел.pdf"
+    with pytest.raises(NotFound):
+        files.open_file(rt, _actor(rt, "staff1"), sha)
+    with pytest.raises(ValidationFailed):
+        files.store_upload(rt, lawyer, "evidence", "x.exe", "application/x-msdownload", b"MZ")
+    with pytest.raises(ValidationFailed):
+        files.store_upload(rt, lawyer, "evidence", "fake.pdf", "application/pdf", b"not a pdf")
+
+
+def test_admin_retries_an_instance_stopped_by_an_error(seeded: Runtime) -> None:
+    rt = seeded
+    iid, _ = _review_task(rt)
+    with rt.db.session() as session:
+        session.execute(
+            update(ProcessInstance).where(ProcessInstance.id == iid).values(status="error", error="boom")
+        )
+    with pytest.raises(Forbidden):
+        timers.retry_instance(rt, "lawyer", False, iid)
+    timers.retry_instance(rt, "admin", True, iid)
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, iid)
+        assert instance is not None and instance.status == "running" and instance.error is None
+    with pytest.raises(Conflict):
+        timers.retry_instance(rt, "admin", True, iid)
