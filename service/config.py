@@ -22,10 +22,18 @@ def _secret_key(instance_path: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    # Several gunicorn workers may start at once: write aside, then link into place, which only
+    # one of them can do; the others read the winner's key.
+    tmp = instance_path / f".secret_key.{os.getpid()}"
+    tmp.write_text(secrets.token_hex(32))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""The API's answers match its own OpenAPI document, so integrations can rely on the contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from tests.conftest import Api
+
+
+def _validator(doc: dict[str, Any], name: str) -> Draft202012Validator:
+    from referencing.jsonschema import DRAFT202012
+
+    resource = Resource.from_contents(doc, default_specification=DRAFT202012)
+    registry: Registry = Registry().with_resource("urn:openapi", resource)
+    schema = {"$ref": f"urn:openapi#/components/schemas/{name}"}
+    return Draft202012Validator(schema, registry=registry)
+
+
+def test_answers_match_the_document(api: Api) -> None:
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    task_v, instance_v, error_v = (_validator(doc, n) for n in ("Task", "Instance", "Error"))
+    started = api.post("/processes/order_drafting/instances", "wg_deputy").get_json()
+    instance_v.validate(started)
+    rows = api.get("/tasks?scope=mine", "wg_deputy").get_json()
+    for row in rows["tasks"]:
+        task_v.validate(row)
+    instance_v.validate(api.get(f"/instances/{started['id']}", "wg_deputy").get_json())
+    error_v.validate(api.get("/instances/999999", "wg_deputy").get_json())
+    bad = api.post(f"/tasks/{rows['tasks'][0]['id']}/complete", "wg_deputy", json={"data": {}})
+    assert bad.status_code == 422
+    error_v.validate(bad.get_json())
+    paths = set(doc["paths"])
+    assert {"/processes", "/processes/{process_id}/instances", "/tasks", "/tasks/{task_id}",
+            "/tasks/{task_id}/claim", "/tasks/{task_id}/unclaim", "/tasks/{task_id}/complete",
+            "/instances/{instance_id}"} <= paths
