@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from service.db.models import User
+from service.domain.errors import ValidationFailed
 from service.web.context import LANGUAGES, actor, runtime
 from service.web.extensions import login_manager
+from service.web.i18n import field_messages
 from service.workflows import accounts
 
 bp = Blueprint("auth", __name__)
@@ -87,6 +89,19 @@ def language() -> ResponseReturnValue:
     return redirect(_safe_next(request.form.get("next")))
 
 
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    try:
+        accounts.change_password(
+            runtime(), actor(), request.form.get("current_password", ""), request.form.get("new_password", "")
+        )
+    except ValidationFailed as err:
+        return render_template("auth/profile.html", new_token=None, errors=field_messages(err.fields)), 422
+    flash(_("Your password has been changed."), "success")
+    return redirect(url_for("auth.profile"))
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile() -> ResponseReturnValue:
@@ -95,7 +110,7 @@ def profile() -> ResponseReturnValue:
         label = request.form.get("label", "").strip()[:100] or "web"
         me = actor()
         new_token = accounts.create_token(runtime(), me, me.username, label)
-    context: dict[str, Any] = {"new_token": new_token}
+    context: dict[str, Any] = {"new_token": new_token, "errors": {}}
     if new_token:
         flash(_("Copy the token now: it is shown only once."), "info")
     return render_template("auth/profile.html", **context)

@@ -26,6 +26,7 @@ FIELD_MESSAGES: dict[str, Any] = {
     "unknown_field": lazy_gettext("This form has no such field."),
     "unknown_user": lazy_gettext("No such user."),
     "not_in_role": lazy_gettext("This person does not hold the task's role."),
+    "wrong_password": lazy_gettext("The current password is not right."),
     "invalid": lazy_gettext("This value is not valid."),
 }
 

@@ -214,3 +214,20 @@ def user_for_token(rt: Runtime, token: str) -> User | None:
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             row.last_used_at = now
         return user
+
+
+def change_password(rt: Runtime, actor: Actor, current: str, new: str) -> None:
+    """A person changes their own password; the current one must be given."""
+    errors: dict[str, FieldError] = {}
+    if len(new) < 8:
+        errors["new_password"] = FieldError("min_length", {"limit": 8})
+    with rt.db.session() as session:
+        user = session.get(User, actor.id)
+        if user is None:
+            raise NotFound("no such user")
+        if not check_password(user.password_hash, current):
+            errors["current_password"] = FieldError("wrong_password")
+        if errors:
+            raise ValidationFailed(errors)
+        user.password_hash = hash_password(new)
+        audit.append(session, actor.username, "user.password")

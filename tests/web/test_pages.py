@@ -155,3 +155,38 @@ def test_someone_elses_instance_is_not_found(client: FlaskClient, seeded: Runtim
     other = client.application.test_client()
     login(other, "staff2")
     assert other.get(task_url).status_code == 404
+
+
+def test_change_password(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "staff5")
+    token = csrf_from(client.get("/profile").get_data(as_text=True))
+    wrong = client.post(
+        "/profile/password",
+        data={"csrf_token": token, "current_password": "nope", "new_password": "a-new-password"},
+    )
+    assert wrong.status_code == 422 and 'id="current_password-error"' in wrong.get_data(as_text=True)
+    ok = client.post(
+        "/profile/password",
+        data={"csrf_token": token, "current_password": "demo-pass-2026", "new_password": "a-new-password"},
+    )
+    assert ok.status_code == 302
+    other = client.application.test_client()
+    assert login(other, "staff5").status_code == 401
+    assert login(other, "staff5", "a-new-password").status_code == 302
+
+
+def test_api_token_from_the_profile_page(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "ict")
+    token = csrf_from(client.get("/profile").get_data(as_text=True))
+    page = client.post("/profile", data={"csrf_token": token, "label": "script"}).get_data(as_text=True)
+    match = re.search(r'data-testid="new-token"><code>(sag_[^<]+)</code>', page)
+    assert match
+    api = client.application.test_client()
+    answer = api.get("/api/v1/tasks", headers={"Authorization": f"Bearer {match.group(1)}"})
+    assert answer.status_code == 200
+
+
+def test_security_headers(client: FlaskClient, seeded: Runtime) -> None:
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
