@@ -201,3 +201,13 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def actor_named(rt: Runtime, username: str) -> Actor:
+    """The demo user as a use-case Actor (with their roles as stored)."""
+    from service.db import queries
+
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        assert user is not None, username
+        return Actor.of(user)

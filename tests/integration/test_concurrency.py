@@ -22,19 +22,10 @@ from service.domain.errors import ServiceError
 from service.workflows import tasks as task_cases
 from service.workflows import timers
 from service.workflows.instances import start_process
-from service.workflows.runtime import Actor, Runtime
-from tests.conftest import Api, make_app
+from service.workflows.runtime import Runtime
+from tests.conftest import Api, actor_named, make_app
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
-
-
-def _actor(rt: Runtime, username: str) -> Actor:
-    from service.db import queries
-
-    with rt.db.session() as session:
-        user = queries.user_by_username(session, username)
-        assert user is not None
-        return Actor.of(user)
 
 
 def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
@@ -59,7 +50,7 @@ def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
 
 def _to_director(rt: Runtime, drafter: str = "wg_deputy") -> tuple[int, int]:
     """An instance waiting for the director; returns (instance id, director task id)."""
-    iid = start_process(rt, _actor(rt, drafter), "order_drafting")
+    iid = start_process(rt, actor_named(rt, drafter), "order_drafting")
 
     def open_task(bpmn_id: str) -> HumanTask:
         with rt.db.session() as session:
@@ -69,9 +60,9 @@ def _to_director(rt: Runtime, drafter: str = "wg_deputy") -> tuple[int, int]:
                 )
             ).scalar_one()
 
-    task_cases.complete(rt, _actor(rt, drafter), open_task("Task_draft").id, DRAFT)
+    task_cases.complete(rt, actor_named(rt, drafter), open_task("Task_draft").id, DRAFT)
     review = open_task("Task_legal_review")
-    task_cases.complete(rt, _actor(rt, "lawyer"), review.id, {"decision": "approve"})
+    task_cases.complete(rt, actor_named(rt, "lawyer"), review.id, {"decision": "approve"})
     return iid, open_task("Task_director_approval").id
 
 
@@ -91,14 +82,14 @@ def _ack_tasks(rt: Runtime, iid: int) -> list[HumanTask]:
 def test_ten_simultaneous_acknowledgements_all_count_and_complete_once(api: Api) -> None:
     rt = api.rt
     iid, director_task = _to_director(rt)
-    task_cases.complete(rt, _actor(rt, "director"), director_task, {"decision": "approve"})
+    task_cases.complete(rt, actor_named(rt, "director"), director_task, {"decision": "approve"})
     acks = _ack_tasks(rt, iid)
     assert len(acks) == 30
     # Twenty acknowledge one by one, the last ten at the same moment.
     for task in acks[:20]:
-        task_cases.complete(rt, _actor(rt, task.assignee.username), task.id, {"acknowledged": True})
+        task_cases.complete(rt, actor_named(rt, task.assignee.username), task.id, {"acknowledged": True})
     last = acks[20:]
-    actors = {t.id: _actor(rt, t.assignee.username) for t in last}
+    actors = {t.id: actor_named(rt, t.assignee.username) for t in last}
     results = _run_together(
         [(lambda t=t: task_cases.complete(rt, actors[t.id], t.id, {"acknowledged": True})) for t in last]
     )
@@ -129,7 +120,7 @@ def test_ten_simultaneous_acknowledgements_all_count_and_complete_once(api: Api)
 def test_same_task_completed_twice_at_once_counts_once(api: Api) -> None:
     rt = api.rt
     _, director_task = _to_director(rt)
-    director = _actor(rt, "director")
+    director = actor_named(rt, "director")
     results = _run_together(
         [lambda: task_cases.complete(rt, director, director_task, {"decision": "approve"}) for _ in range(4)]
     )
@@ -143,7 +134,7 @@ def test_two_orders_registered_at_once_get_different_numbers(api: Api) -> None:
     rt = api.rt
     _, task_a = _to_director(rt, "wg_deputy")
     _, task_b = _to_director(rt, "responsible")
-    director = _actor(rt, "director")
+    director = actor_named(rt, "director")
     results = _run_together(
         [
             lambda: task_cases.complete(rt, director, task_a, {"decision": "approve"}),
@@ -166,10 +157,10 @@ def test_timer_fires_once_with_several_workers_on_postgres(pg_url: str, tmp_path
     runner = apps[0].test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["deploy"]).exit_code == 0
-    iid = start_process(rt0, _actor(rt0, "wg_deputy"), "order_drafting")
+    iid = start_process(rt0, actor_named(rt0, "wg_deputy"), "order_drafting")
     with rt0.db.session() as session:
         draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
-    task_cases.complete(rt0, _actor(rt0, "wg_deputy"), draft.id, DRAFT)
+    task_cases.complete(rt0, actor_named(rt0, "wg_deputy"), draft.id, DRAFT)
     time.sleep(1.2)
     workers = [a.extensions["runtime"] for a in apps]
     fired = _run_together([(lambda w=w: timers.run_due_timers(w)) for w in workers])

@@ -5,29 +5,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from service.db import queries
 from service.db.models import HumanTask, ProcessInstance
 from service.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.workflows import files, inbox_news, timers
 from service.workflows import tasks as task_cases
 from service.workflows.instances import get_instance, start_process
-from service.workflows.runtime import Actor, Runtime
+from service.workflows.runtime import Runtime
+from tests.conftest import actor_named
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
 
 
-def _actor(rt: Runtime, username: str) -> Actor:
-    with rt.db.session() as session:
-        user = queries.user_by_username(session, username)
-        assert user is not None
-        return Actor.of(user)
-
-
 def _review_task(rt: Runtime) -> tuple[int, int]:
-    iid = start_process(rt, _actor(rt, "wg_deputy"), "order_drafting")
+    iid = start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
     with rt.db.session() as session:
         draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
-    task_cases.complete(rt, _actor(rt, "wg_deputy"), draft.id, DRAFT)
+    task_cases.complete(rt, actor_named(rt, "wg_deputy"), draft.id, DRAFT)
     with rt.db.session() as session:
         review = session.execute(
             select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.status == "open")
@@ -39,33 +32,35 @@ def test_chair_reassigns_and_others_may_not(seeded: Runtime) -> None:
     rt = seeded
     _, review = _review_task(rt)
     with pytest.raises(Forbidden):
-        task_cases.reassign(rt, _actor(rt, "lawyer"), review, "lawyer")
+        task_cases.reassign(rt, actor_named(rt, "lawyer"), review, "lawyer")
     with pytest.raises(ValidationFailed):
-        task_cases.reassign(rt, _actor(rt, "wg_chair"), review, "staff3")  # not a lawyer
-    task_cases.reassign(rt, _actor(rt, "wg_chair"), review, "lawyer")
-    detail = task_cases.get_task(rt, _actor(rt, "lawyer"), review)
+        task_cases.reassign(rt, actor_named(rt, "wg_chair"), review, "staff3")  # not a lawyer
+    task_cases.reassign(rt, actor_named(rt, "wg_chair"), review, "lawyer")
+    detail = task_cases.get_task(rt, actor_named(rt, "lawyer"), review)
     assert detail.task.assignee is not None and detail.task.assignee.username == "lawyer"
     with pytest.raises(Conflict):
-        task_cases.unclaim(rt, _actor(rt, "lawyer"), review)  # given by the chair: only the chair moves it
+        task_cases.unclaim(
+            rt, actor_named(rt, "lawyer"), review
+        )  # given by the chair
 
 
 def test_comments_are_kept_on_the_instance_and_audited(seeded: Runtime) -> None:
     rt = seeded
     iid, review = _review_task(rt)
-    task_cases.add_comment(rt, _actor(rt, "lawyer"), iid, "5-тармақты қараңыз", task_id=review)
+    task_cases.add_comment(rt, actor_named(rt, "lawyer"), iid, "5-тармақты қараңыз", task_id=review)
     with pytest.raises(ValidationFailed):
-        task_cases.add_comment(rt, _actor(rt, "lawyer"), iid, "   ")
+        task_cases.add_comment(rt, actor_named(rt, "lawyer"), iid, "   ")
     with pytest.raises(NotFound):
-        task_cases.add_comment(rt, _actor(rt, "staff4"), iid, "hello")
-    view = get_instance(rt, _actor(rt, "wg_deputy"), iid)
+        task_cases.add_comment(rt, actor_named(rt, "staff4"), iid, "hello")
+    view = get_instance(rt, actor_named(rt, "wg_deputy"), iid)
     assert [c.body for c in view.comments] == ["5-тармақты қараңыз"]
     assert any(h.action == "comment.add" and h.comment == "5-тармақты қараңыз" for h in view.history)
 
 
 def test_direct_assignment_notifies_the_person(seeded: Runtime) -> None:
     rt = seeded
-    start_process(rt, _actor(rt, "responsible"), "order_drafting")
-    me = _actor(rt, "responsible")
+    start_process(rt, actor_named(rt, "responsible"), "order_drafting")
+    me = actor_named(rt, "responsible")
     assert inbox_news.unread_count(rt, me) == 1
     assert inbox_news.my_notifications(rt, me)[0].kind == "task_assigned"
     inbox_news.mark_all_read(rt, me)
@@ -74,7 +69,7 @@ def test_direct_assignment_notifies_the_person(seeded: Runtime) -> None:
 
 def test_attachments_are_stored_by_hash_and_shown_only_to_those_involved(seeded: Runtime) -> None:
     rt = seeded
-    lawyer = _actor(rt, "lawyer")
+    lawyer = actor_named(rt, "lawyer")
     pdf = b"%PDF-1.4 test content"
     ref = files.store_upload(rt, lawyer, "evidence", "дәлел.pdf", "application/pdf", pdf)
     assert ref.startswith("sha256:")
@@ -82,7 +77,7 @@ def test_attachments_are_stored_by_hash_and_shown_only_to_those_involved(seeded:
     meta, content = files.open_file(rt, lawyer, sha)
     assert content == pdf and meta.filename == "дәлел.pdf"
     with pytest.raises(NotFound):
-        files.open_file(rt, _actor(rt, "staff1"), sha)
+        files.open_file(rt, actor_named(rt, "staff1"), sha)
     with pytest.raises(ValidationFailed):
         files.store_upload(rt, lawyer, "evidence", "x.exe", "application/x-msdownload", b"MZ")
     with pytest.raises(ValidationFailed):

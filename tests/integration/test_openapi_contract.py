@@ -33,6 +33,13 @@ def test_answers_match_the_document(api: Api) -> None:
     assert bad.status_code == 422
     error_v.validate(bad.get_json())
     paths = set(doc["paths"])
-    assert {"/processes", "/processes/{process_id}/instances", "/tasks", "/tasks/{task_id}",
-            "/tasks/{task_id}/claim", "/tasks/{task_id}/unclaim", "/tasks/{task_id}/complete",
-            "/instances/{instance_id}"} <= paths
+    assert {
+        "/processes",
+        "/processes/{process_id}/instances",
+        "/tasks",
+        "/tasks/{task_id}",
+        "/tasks/{task_id}/claim",
+        "/tasks/{task_id}/unclaim",
+        "/tasks/{task_id}/complete",
+        "/instances/{instance_id}",
+    } <= paths

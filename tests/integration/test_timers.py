@@ -12,8 +12,8 @@ from service.db.models import HumanTask, Notification, ProcessInstance
 from service.workflows import tasks as task_cases
 from service.workflows import timers
 from service.workflows.instances import start_process
-from service.workflows.runtime import Actor, Runtime
-from tests.conftest import make_app
+from service.workflows.runtime import Runtime
+from tests.conftest import actor_named, make_app
 
 
 def _seeded_app(db_url: str, tmp_path: Path, **deadlines: str) -> Flask:
@@ -24,23 +24,14 @@ def _seeded_app(db_url: str, tmp_path: Path, **deadlines: str) -> Flask:
     return app
 
 
-def _actor(rt: Runtime, username: str) -> Actor:
-    from service.db import queries
-
-    with rt.db.session() as session:
-        user = queries.user_by_username(session, username)
-        assert user is not None
-        return Actor.of(user)
-
-
 def test_legal_review_reminder_fires_once_and_keeps_the_task(db_url: str, tmp_path: Path) -> None:
     app = _seeded_app(db_url, tmp_path, legal_review_reminder="PT1S")
     rt: Runtime = app.extensions["runtime"]
-    iid = start_process(rt, _actor(rt, "wg_deputy"), "order_drafting")
+    iid = start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
     with rt.db.session() as session:
         draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
     task_cases.complete(
-        rt, _actor(rt, "wg_deputy"), draft.id, {"title": "T", "order_type": "other", "body": "B"}
+        rt, actor_named(rt, "wg_deputy"), draft.id, {"title": "T", "order_type": "other", "body": "B"}
     )
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, iid)
