@@ -35,6 +35,7 @@ from service.engine.serialization import dump_specs
 from service.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESERVED_IDS = ("Start", "End")
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,10 @@ def compile_definition(
         )
     primary = str(primary_candidates[0])
     checker = _Checker(tree, forms, known_roles, operators)
+    for reserved in _RESERVED_IDS:
+        if tree.xpath("//*[@id=$eid]", eid=reserved):
+            # The engine names its own start and end tasks so; a diagram using them silently breaks.
+            checker.add(reserved, f"the id '{reserved}' is reserved by the engine; rename the element")
     try:
         spec = parser.get_spec(primary)
         subprocess_specs = parser.get_subprocess_specs(primary)

@@ -133,3 +133,9 @@ def test_deploy_api_returns_problems_with_element_and_line(api: Api) -> None:
     assert body["error"] == "invalid_bpmn"
     assert any(p["element"] == "Task_legal_review" and p["line"] for p in body["problems"])
     assert api.post("/processes", "staff1", data=bad).status_code == 403
+
+
+def test_reserved_ids_are_refused(seeded: Runtime) -> None:
+    xml = ORDER_XML.replace(b'"StartEvent_order"', b'"Start"').replace(b">StartEvent_order<", b">Start<")
+    err = _refused(seeded, xml)
+    assert any(p.element == "Start" and "reserved" in p.message for p in err.problems)

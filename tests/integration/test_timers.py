@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from service.db.models import HumanTask, Notification, ProcessInstance
+from service.db.queries import TaskFilter
 from service.workflows import tasks as task_cases
 from service.workflows import timers
 from service.workflows.instances import start_process
@@ -60,4 +61,27 @@ def test_worker_command_runs_one_pass(db_url: str, tmp_path: Path) -> None:
     app = _seeded_app(db_url, tmp_path)
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
+    app.extensions["runtime"].db.dispose()
+
+
+def test_interrupting_deadline_escalates_and_withdraws_the_task(db_url: str, tmp_path: Path) -> None:
+    from service.workflows import deploy
+
+    app = _seeded_app(db_url, tmp_path, triage_deadline="PT1S")
+    rt: Runtime = app.extensions["runtime"]
+    xml = (Path(__file__).resolve().parents[1] / "fixtures" / "escalation.bpmn").read_bytes()
+    deploy.deploy_bpmn(rt, actor_named(rt, "admin"), xml, "escalation.bpmn")
+    iid = start_process(rt, actor_named(rt, "responsible"), "test_escalation")
+    time.sleep(1.2)
+    assert timers.run_due_timers(rt) == 1
+    with rt.db.session() as session:
+        rows = {
+            t.bpmn_id: t.status
+            for t in session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalars()
+        }
+    assert rows == {"Task_triage": "cancelled", "Task_escalated": "open"}
+    escalated, _ = task_cases.list_tasks(
+        rt, actor_named(rt, "wg_chair"), TaskFilter(scope="roles", instance_id=iid)
+    )
+    assert [t.bpmn_id for t in escalated] == ["Task_escalated"]
     app.extensions["runtime"].db.dispose()
