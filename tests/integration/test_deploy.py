@@ -139,3 +139,26 @@ def test_reserved_ids_are_refused(seeded: Runtime) -> None:
     xml = ORDER_XML.replace(b'"StartEvent_order"', b'"Start"').replace(b">StartEvent_order<", b">Start<")
     err = _refused(seeded, xml)
     assert any(p.element == "Start" and "reserved" in p.message for p in err.problems)
+
+
+CALLER = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
+  <bpmn:process id="caller" isExecutable="true">
+    <bpmn:startEvent id="S"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Call" />
+    <bpmn:callActivity id="Call" calledElement="CALLED">
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:callActivity>
+    <bpmn:sequenceFlow id="F2" sourceRef="Call" targetRef="E" />
+    <bpmn:endEvent id="E"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_called_process_must_be_deployed(seeded: Runtime) -> None:
+    with pytest.raises(InvalidBpmn) as info:
+        deploy.deploy_bpmn(seeded, ADMIN, CALLER.replace(b"CALLED", b"no_such_process"), "caller.bpmn")
+    assert "no_such_process" in " ".join(p.message for p in info.value.problems)
+    outcome = deploy.deploy_bpmn(seeded, ADMIN, CALLER.replace(b"CALLED", b"order_drafting"), "caller.bpmn")
+    assert outcome.process_id == "caller" and outcome.changed
