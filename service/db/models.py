@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -61,13 +62,20 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
+    # Loaded on access, not with every user: inbox rows join their assignees, who need no roles.
+    # Use cases that hand a user out of their session call `with_roles()` first.
     roles: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
 
     @property
     def role_codes(self) -> set[str]:
         return {r.role for r in self.roles}
+
+    def with_roles(self) -> User:
+        """Load the roles now, so the user can be used after its session has closed."""
+        _ = self.roles
+        return self
 
 
 class UserRole(Base):
@@ -150,7 +158,20 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "engine_task_id"),
         Index("ix_human_task_status_created", "status", "created_at"),
-        Index("ix_human_task_assignee_status", "assignee_id", "status"),
+        Index(
+            "ix_human_task_assignee_status_created",
+            "assignee_id",
+            "status",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
+        Index(
+            "ix_human_task_unclaimed_created",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("status = 'open' AND assignee_id IS NULL"),
+            sqlite_where=text("status = 'open' AND assignee_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -67,21 +67,23 @@ def list_tasks(
     return list(rows), int(total)
 
 
+BADGE_CAP = 100
+
+
+def _capped_count(session: Session, query: Select[Any]) -> int:
+    """Counting stops at BADGE_CAP: a badge shows "99+" and need not scan a whole backlog."""
+    limited = query.limit(BADGE_CAP).subquery()
+    return int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+
+
 def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tuple[int, int]:
-    """(open tasks assigned to me, open tasks my roles may claim) for the navigation badges."""
-    mine = session.execute(
-        select(func.count())
-        .select_from(HumanTask)
-        .where(HumanTask.assignee_id == user_id, HumanTask.status == "open")
-    ).scalar_one()
-    claimable = session.execute(
-        select(func.count())
-        .select_from(HumanTask)
-        .where(
-            HumanTask.status == "open",
-            _claimable(user_id, roles),
-        )
-    ).scalar_one()
+    """(open tasks assigned to me, open tasks my roles may claim) for the navigation badges, capped."""
+    mine = _capped_count(
+        session, select(HumanTask.id).where(HumanTask.assignee_id == user_id, HumanTask.status == "open")
+    )
+    claimable = _capped_count(
+        session, select(HumanTask.id).where(HumanTask.status == "open", _claimable(user_id, roles))
+    )
     return int(mine), int(claimable)
 
 

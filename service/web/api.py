@@ -176,22 +176,18 @@ def task(task_id: int) -> ResponseReturnValue:
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> ResponseReturnValue:
-    task_cases.claim(runtime(), _me(), task_id)
-    return jsonify(task_row(task_cases.get_task(runtime(), _me(), task_id).task))
+    return jsonify(task_row(task_cases.claim(runtime(), _me(), task_id)))
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> ResponseReturnValue:
-    task_cases.unclaim(runtime(), _me(), task_id)
-    return jsonify(task_row(task_cases.get_task(runtime(), _me(), task_id).task))
+    return jsonify(task_row(task_cases.unclaim(runtime(), _me(), task_id)))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> ResponseReturnValue:
     data = _data_of(_json_body())
-    task_cases.complete(runtime(), _me(), task_id, data)
-    detail = task_cases.get_task(runtime(), _me(), task_id)
-    return jsonify(task_row(detail.task))
+    return jsonify(task_row(task_cases.complete(runtime(), _me(), task_id, data)))
 
 
 @bp.get("/instances/<int:instance_id>")

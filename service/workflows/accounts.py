@@ -69,13 +69,13 @@ def authenticate(rt: Runtime, username: str, password: str, address: str) -> Sig
         for row in rows:
             row.failures, row.locked_until = 0, None
         audit.append(session, user.username, "auth.login", detail={"address": address})
-        return SignIn(user)
+        return SignIn(user.with_roles())
 
 
 def load_user(rt: Runtime, user_id: int) -> User | None:
     with rt.db.session() as session:
         user = session.get(User, user_id)
-        return user if user is not None and user.is_active else None
+        return user.with_roles() if user is not None and user.is_active else None
 
 
 def _require_admin(actor: Actor) -> None:
@@ -182,7 +182,7 @@ def set_language(rt: Runtime, actor: Actor, language: str) -> None:
 def list_users(rt: Runtime, actor: Actor) -> list[User]:
     _require_admin(actor)
     with rt.db.session() as session:
-        return list(session.execute(select(User).order_by(User.username)).scalars())
+        return [u.with_roles() for u in session.execute(select(User).order_by(User.username)).scalars()]
 
 
 def create_token(rt: Runtime, actor: Actor, username: str, label: str = "") -> str:
@@ -213,7 +213,7 @@ def user_for_token(rt: Runtime, token: str) -> User | None:
         # Record use at most once a minute, so API calls do not all write.
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             row.last_used_at = now
-        return user
+        return user.with_roles()
 
 
 def change_password(rt: Runtime, actor: Actor, current: str, new: str) -> None:

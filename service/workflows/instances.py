@@ -14,6 +14,7 @@ from service.db.models import AuditEvent, Comment, HumanTask, ProcessDefinition,
 from service.domain.errors import BadRequest, Forbidden, NotFound
 from service.domain.roles import parse_lane
 from service.workflows.access import can_view_instance
+from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
 from service.workflows.projection import save_run
 from service.workflows.runtime import Actor, Runtime
@@ -74,10 +75,9 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         session.add(instance)
         session.flush()  # the operators need the instance id
         start_data = {**data, "initiator": actor.username, "initiator_name": actor.full_name}
-        result = engine.start_instance(
-            definition.spec_json, start_data, build_operators(rt, session, instance.id)
-        )
-        forms = json.loads(definition.forms_json)
+        parts = definition_parts(rt, session, definition.id)
+        result = engine.start_instance(parts.spec_json, start_data, build_operators(rt, session, instance.id))
+        forms = parts.forms
         save_run(rt, session, instance, result, forms)
         audit.append(
             session,

@@ -61,6 +61,8 @@ class Runtime:
     smtp_port: int = 25
     mail_from: str = "noreply@school.local"
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Deployed definitions never change, so their parsed parts are kept here by definition id.
+    definition_cache: dict[int, Any] = field(default_factory=dict)
 
     @cached_property
     def tz(self) -> ZoneInfo:

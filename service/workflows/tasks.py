@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 from service import engine
 from service.db import audit, queries
 from service.db.locks import lock_instance
-from service.db.models import Comment, HumanTask, ProcessDefinition, ProcessInstance, User
+from service.db.models import Comment, HumanTask, ProcessInstance, User
 from service.domain.audit import digest
 from service.domain.clock import utcnow
 from service.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TaskNotOpen, ValidationFailed
 from service.domain.forms import clean_submission
 from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
+from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
 from service.workflows.projection import save_run
 from service.workflows.runtime import Actor, Runtime
@@ -68,9 +69,8 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
         task = _visible_task(session, actor, task_id)
         instance = session.get(ProcessInstance, task.instance_id)
         assert instance is not None
-        definition = session.get(ProcessDefinition, instance.definition_id)
-        assert definition is not None
-        forms: dict[str, dict[str, Any]] = json.loads(definition.forms_json)
+        definition = definition_parts(rt, session, instance.definition_id)
+        forms = definition.forms
         if task.status == "open":
             raw = engine.instance_data(definition.spec_json, _state(session, instance), task.engine_task_id)
         else:
@@ -99,7 +99,7 @@ def _state(session: Session, instance: ProcessInstance) -> str:
     return str(row)
 
 
-def claim(rt: Runtime, actor: Actor, task_id: int) -> None:
+def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
     with rt.db.session() as session:
         task = _visible_task(session, actor, task_id)
         if task.status != "open":
@@ -122,9 +122,11 @@ def claim(rt: Runtime, actor: Actor, task_id: int) -> None:
             task_id=task_id,
             detail={"task": task.bpmn_id, "task_name": task.name},
         )
+        task.assignee = session.get(User, actor.id) if actor.id is not None else None
+        return task
 
 
-def unclaim(rt: Runtime, actor: Actor, task_id: int) -> None:
+def unclaim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
     with rt.db.session() as session:
         task = _visible_task(session, actor, task_id)
         if task.status != "open":
@@ -133,7 +135,7 @@ def unclaim(rt: Runtime, actor: Actor, task_id: int) -> None:
             raise Forbidden("only the person holding the task can release it")
         if task.assigned_directly:
             raise Conflict("the process assigned this task to a person; ask the chair to reassign it")
-        task.assignee_id = None
+        task.assignee = None
         audit.append(
             session,
             actor.username,
@@ -142,6 +144,7 @@ def unclaim(rt: Runtime, actor: Actor, task_id: int) -> None:
             task_id=task_id,
             detail={"task": task.bpmn_id, "task_name": task.name},
         )
+        return task
 
 
 def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
@@ -202,7 +205,7 @@ def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id:
         return comment.id
 
 
-def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> None:
+def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> HumanTask:
     """Validate the form, run the engine under the instance lock, refresh the inbox and audit it."""
     with rt.db.session() as session:
         instance_id = session.execute(
@@ -221,9 +224,8 @@ def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> N
             raise Forbidden("this task is assigned to someone else or to another role")
         if task.status != "open" or instance.status != "running":
             raise TaskNotOpen("the task has already been completed")
-        definition = session.get(ProcessDefinition, instance.definition_id)
-        assert definition is not None
-        forms: dict[str, Any] = json.loads(definition.forms_json)
+        definition = definition_parts(rt, session, instance.definition_id)
+        forms = definition.forms
         schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
         clean = clean_submission(schema, data)
         # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
@@ -245,9 +247,10 @@ def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> N
         now = utcnow()
         task.status = "completed"
         task.completed_at = now
-        task.completed_by_id = actor.id
+        me = session.get(User, actor.id) if actor.id is not None else None
+        task.completed_by = me
         if task.assignee_id is None:
-            task.assignee_id = actor.id
+            task.assignee = me
         task.data_json = json.dumps(clean, ensure_ascii=False, default=str)
         if isinstance(clean.get("title"), str) and clean["title"].strip():
             # A form that names the matter (an order's title) names the instance in every list.
@@ -267,6 +270,7 @@ def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> N
                 "data_digest": digest(clean),
             },
         )
+        return task  # loaded with what a reply needs, so callers need not read it again
 
 
 def user_named(session: Session, username: str) -> User | None:

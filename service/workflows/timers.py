@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 
@@ -11,9 +10,10 @@ from sqlalchemy.orm import Session, undefer
 
 from service import engine
 from service.db import audit
-from service.db.models import ProcessDefinition, ProcessInstance
+from service.db.models import ProcessInstance
 from service.domain.clock import utcnow
 from service.domain.errors import ServiceError
+from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
 from service.workflows.projection import save_run
 from service.workflows.runtime import Runtime
@@ -57,13 +57,12 @@ def wake_instance(rt: Runtime, instance_id: int, now: datetime | None = None) ->
             instance = _claim_due(session, instance_id, now)
             if instance is None:
                 return False
-            definition = session.get(ProcessDefinition, instance.definition_id)
-            assert definition is not None
+            definition = definition_parts(rt, session, instance.definition_id)
             due_at = instance.next_timer_at
             result = engine.wake_timers(
                 definition.spec_json, instance.state_json, build_operators(rt, session, instance.id)
             )
-            save_run(rt, session, instance, result, json.loads(definition.forms_json))
+            save_run(rt, session, instance, result, definition.forms)
             audit.append(
                 session,
                 "system",
@@ -111,11 +110,10 @@ def retry_instance(rt: Runtime, actor_name: str, is_admin: bool, instance_id: in
             raise NotFound("no such instance")
         if instance.status != "error":
             raise Conflict("only an instance stopped by an error can be retried")
-        definition = session.get(ProcessDefinition, instance.definition_id)
-        assert definition is not None
+        definition = definition_parts(rt, session, instance.definition_id)
         result = engine.wake_timers(
             definition.spec_json, instance.state_json, build_operators(rt, session, instance.id)
         )
         instance.status = "running"
-        save_run(rt, session, instance, result, json.loads(definition.forms_json))
+        save_run(rt, session, instance, result, definition.forms)
         audit.append(session, actor_name, "instance.retry", instance_id=instance.id)
