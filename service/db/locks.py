@@ -21,6 +21,20 @@ def lock_instance(session: Session, instance_id: int) -> ProcessInstance | None:
     ).scalar_one_or_none()
 
 
+def lock_instance_of_task(session: Session, task_id: int) -> ProcessInstance | None:
+    """The instance a task belongs to, locked, in one statement."""
+    from service.db.models import HumanTask
+
+    owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    return session.execute(
+        select(ProcessInstance)
+        .where(ProcessInstance.id == owner)
+        .options(undefer(ProcessInstance.state_json))
+        .with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
 def next_value(session: Session, name: str) -> int:
     """Increment a named counter atomically and return the new value."""
     dialect = session.get_bind().dialect.name

@@ -201,13 +201,15 @@ def create_token(rt: Runtime, actor: Actor, username: str, label: str = "") -> s
 
 def user_for_token(rt: Runtime, token: str) -> User | None:
     with rt.db.session() as session:
-        row = session.execute(
-            select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
-        ).scalar_one_or_none()
-        if row is None:
+        found = session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+        ).one_or_none()
+        if found is None:
             return None
-        user = session.get(User, row.user_id)
-        if user is None or not user.is_active:
+        row, user = found
+        if not user.is_active:
             return None
         now = utcnow()
         # Record use at most once a minute, so API calls do not all write.

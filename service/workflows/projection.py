@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.db.models import HumanTask, HumanTaskRole, ProcessInstance, User
@@ -46,23 +46,37 @@ def save_run(
         instance.status = "completed"
         instance.ended_at = now
         instance.next_timer_at = None
-    existing = {
-        t.engine_task_id: t
-        for t in session.execute(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
-        ).scalars()
+    # Only ids are needed here; loading whole rows with their people and roles costs more than the SQL.
+    existing: dict[str, int] = {
+        engine_id: row_id
+        for engine_id, row_id in session.execute(
+            select(HumanTask.engine_task_id, HumanTask.id).where(
+                HumanTask.instance_id == instance.id, HumanTask.status == "open"
+            )
+        ).all()
     }
     ready_ids = {t.engine_task_id for t in result.ready_tasks}
-    for engine_id, row in existing.items():
-        if engine_id not in ready_ids and engine_id != completed_engine_id:
-            # Withdrawn by the engine: an interrupting timer, an early-closed vote, a cancelled branch.
-            row.status = "cancelled"
-            row.completed_at = now
-    created = [
-        _insert(rt, session, instance, task, forms, now)
-        for task in result.ready_tasks
-        if task.engine_task_id not in existing
+    withdrawn = [
+        row_id
+        for engine_id, row_id in existing.items()
+        if engine_id not in ready_ids and engine_id != completed_engine_id
     ]
+    if withdrawn:
+        # Withdrawn by the engine: an interrupting timer, an early-closed vote, a cancelled branch.
+        session.execute(
+            update(HumanTask)
+            .where(HumanTask.id.in_(withdrawn))
+            .values(status="cancelled", completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    new_tasks = [t for t in result.ready_tasks if t.engine_task_id not in existing]
+    names = {t.assignee for t in new_tasks if t.assignee}
+    people = (
+        {u.username: u for u in session.execute(select(User).where(User.username.in_(names))).scalars()}
+        if names
+        else {}
+    )
+    created = [_insert(rt, session, instance, task, forms, now, people) for task in new_tasks]
     session.flush()
     direct = [row for row in created if row.assignee is not None]
     for row in direct:
@@ -85,10 +99,9 @@ def _insert(
     task: EngineTask,
     forms: dict[str, Any],
     now: datetime,
+    people: dict[str, User],
 ) -> HumanTask:
-    assignee = None
-    if task.assignee:
-        assignee = session.execute(select(User).where(User.username == task.assignee)).scalar_one_or_none()
+    assignee = people.get(task.assignee) if task.assignee else None
     row = HumanTask(
         instance_id=instance.id,
         process_id=instance.process_id,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service import engine
 from service.db import audit, queries
-from service.db.locks import lock_instance
+from service.db.locks import lock_instance_of_task
 from service.db.models import Comment, HumanTask, ProcessInstance, User
 from service.domain.audit import digest
 from service.domain.clock import utcnow
@@ -208,12 +208,7 @@ def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id:
 def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> HumanTask:
     """Validate the form, run the engine under the instance lock, refresh the inbox and audit it."""
     with rt.db.session() as session:
-        instance_id = session.execute(
-            select(HumanTask.instance_id).where(HumanTask.id == task_id)
-        ).scalar_one_or_none()
-        if instance_id is None:
-            raise NotFound("no such task")
-        instance = lock_instance(session, instance_id)
+        instance = lock_instance_of_task(session, task_id)
         if instance is None:
             raise NotFound("no such task")
         # Read the task only after the lock: a concurrent completion is then visible here.
