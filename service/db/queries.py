@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service.db.models import HumanTask, HumanTaskRole, ProcessDefinition, ProcessInstance, User
 
@@ -57,7 +57,8 @@ def list_tasks(
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = (
         session.execute(
-            query.order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
+            query.options(joinedload(HumanTask.instance).load_only(ProcessInstance.id, ProcessInstance.title))
+            .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
             .limit(flt.limit)
             .offset(flt.offset)
         )
@@ -159,3 +160,10 @@ def list_instances(
         session.execute(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).scalars().all()
     )
     return list(rows), int(total)
+
+
+def order_number_of(session: Session, instance_id: int) -> str | None:
+    """The registration number an order-drafting instance received, if any."""
+    from service.db.models import Order
+
+    return session.execute(select(Order.number).where(Order.instance_id == instance_id)).scalar_one_or_none()

@@ -612,3 +612,16 @@ def _reserved_value_errors(present: Mapping[str, Any]) -> Iterator[tuple[str, Fi
     for name, value in present.items():
         if any(True for _ in _reserved_paths(value)):
             yield name, FieldError("invalid", {"reserved": RESERVED_KEY})
+
+
+def prefill_values(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a fresh form shows: the schema's defaults, then the process data for its fields.
+
+    A field marked `"x-prefill": false` (a reviewer's decision and comment) never takes a value
+    from the process data: an earlier reviewer's answer under the same name is not this person's.
+    """
+    values = default_values(schema)
+    for name, prop in properties_of(schema).items():
+        if prop.get("x-prefill", True) and data.get(name) is not None:
+            values[name] = data[name]
+    return values

@@ -41,7 +41,8 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
-    return request.accept_languages.best_match(LANGUAGES) or "kk"
+    # Kazakh first: a browser's wish is followed only for Kazakh or Russian; English is chosen explicitly.
+    return request.accept_languages.best_match(("kk", "ru")) or "kk"
 
 
 def select_timezone() -> str:

@@ -10,34 +10,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from service.domain.errors import FieldError, TaskNotOpen, ValidationFailed
-from service.domain.forms import coerce_submission, file_accept, file_max_bytes, localized
+from service.domain.forms import coerce_submission, file_accept, file_max_bytes, localized, prefill_values
 from service.web.context import actor, runtime
-from service.web.i18n import current_language, field_messages
+from service.web.i18n import current_language, field_messages, localized_title
 from service.workflows import files
 from service.workflows import tasks as task_cases
 from service.workflows.access import can_reassign
 
 bp = Blueprint("tasks", __name__)
-
-
-def _context_sections(detail: task_cases.TaskDetail, lang: str) -> list[tuple[str, dict[str, Any]]]:
-    """Earlier forms' values that this task decides on (e.g. the draft a reviewer reads), each shown once."""
-    own = set(detail.form_schema.get("properties", {}))
-    shown: set[str] = set()
-    sections: list[tuple[str, dict[str, Any]]] = []
-    for schema in detail.context_forms.values():
-        props = {
-            name: prop
-            for name, prop in schema.get("properties", {}).items()
-            if name in detail.data and name not in shown and name not in own
-        }
-        if not props:
-            continue
-        shown.update(props)
-        sections.append(
-            (localized(schema, "title", lang), {**schema, "properties": props, "x-order": list(props)})
-        )
-    return sections
 
 
 def _render(
@@ -47,9 +27,9 @@ def _render(
     status: int = 200,
 ) -> ResponseReturnValue:
     detail = task_cases.get_task(runtime(), actor(), task_id)
-    shown = dict(detail.data)
-    if values is not None:
-        shown.update(values)
+    # After a failed submit the form shows exactly what was typed; a fresh form starts from the
+    # schema's defaults and the process data its fields may take.
+    shown = values if values is not None else prefill_values(detail.form_schema, detail.data)
     lang = current_language()
     return render_template(
         "tasks/task.html",
@@ -61,7 +41,7 @@ def _render(
         may_claim=detail.task.status == "open"
         and detail.task.assignee_id is None
         and bool(actor().roles.intersection(r.role for r in detail.task.candidate_roles)),
-        sections=_context_sections(detail, lang),
+        sections=[(localized_title(step.title_i18n, lang, step.name), step) for step in detail.earlier],
         title=localized(detail.form_schema, "title", lang) or detail.task.name,
     ), status
 

@@ -40,6 +40,7 @@ class InstanceView:
     open_tasks: list[HumanTask]
     history: list[HistoryEntry]
     comments: list[Comment]
+    order_number: str | None = None
 
 
 def startable(rt: Runtime, actor: Actor) -> list[ProcessDefinition]:
@@ -117,6 +118,7 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
             definition_version=version.version if version else 0,
             open_tasks=queries.open_tasks_of(session, instance_id),
             history=_history(audit.instance_events(session, instance_id)),
+            order_number=queries.order_number_of(session, instance_id),
             comments=list(
                 session.execute(
                     select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id)

@@ -27,15 +27,68 @@ from service.workflows.runtime import Actor, Runtime
 INTERNAL_KEYS = frozenset({"settings", "ack_members", "initiator_name"})
 
 
+@dataclass(frozen=True)
+class EarlierStep:
+    """A completed step whose answers the person on this task decides upon (the draft, a review)."""
+
+    name: str
+    title_i18n: str
+    form_schema: dict[str, Any]
+    data: dict[str, Any]
+    completed_by: str
+    completed_at: Any
+
+
 @dataclass
 class TaskDetail:
     task: HumanTask
     instance: ProcessInstance
     form_schema: dict[str, Any]
     data: dict[str, Any]
-    context_forms: dict[str, dict[str, Any]]
+    earlier: list[EarlierStep]
     comments: list[Comment]
     may_work: bool
+    order_number: str | None = None
+
+
+def _earlier_steps(
+    session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]
+) -> list[EarlierStep]:
+    """The latest completion of each earlier step, newest first; a rework supersedes its draft.
+
+    Other completions of this task's own step (other people's acknowledgements or votes) are left
+    out: they are not this person's to read here.
+    """
+    rows = session.execute(
+        select(HumanTask)
+        .where(
+            HumanTask.instance_id == task.instance_id,
+            HumanTask.status == "completed",
+            HumanTask.bpmn_id != task.bpmn_id,
+        )
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+    ).scalars()
+    seen_steps: set[str] = set()
+    seen_fields: set[frozenset[str]] = set()
+    steps: list[EarlierStep] = []
+    for row in rows:
+        schema = forms.get(row.form_key or "", {})
+        fields = frozenset(schema.get("properties", {}))
+        if row.bpmn_id in seen_steps or fields in seen_fields:
+            continue
+        seen_steps.add(row.bpmn_id)
+        seen_fields.add(fields)
+        steps.append(
+            EarlierStep(
+                name=row.name,
+                title_i18n=row.title_i18n,
+                form_schema=schema,
+                data=json.loads(row.data_json or "{}"),
+                completed_by=row.completed_by.full_name if row.completed_by else "",
+                completed_at=row.completed_at,
+            )
+        )
+    return steps
 
 
 def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list[HumanTask], int]:
@@ -86,9 +139,10 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             instance=instance,
             form_schema=forms.get(task.form_key or "", {}),
             data=data,
-            context_forms={k: v for k, v in forms.items() if k != task.form_key},
+            earlier=_earlier_steps(session, task, forms),
             comments=comments,
             may_work=task.status == "open" and can_work_on(actor, task),
+            order_number=queries.order_number_of(session, instance.id),
         )
 
 

@@ -190,3 +190,40 @@ def test_security_headers(client: FlaskClient, seeded: Runtime) -> None:
     response = client.get("/login")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_reviewer_never_gets_an_earlier_reviewers_answers(client: FlaskClient, seeded: Runtime) -> None:
+    from tests.conftest import Api
+
+    api = Api(client.application, seeded)
+    iid = api.post("/processes/order_drafting/instances", "wg_deputy").get_json()["id"]
+    draft = api.open_task("wg_deputy", iid, "Task_draft")
+    api.post(
+        f"/tasks/{draft['id']}/complete",
+        "wg_deputy",
+        json={"data": {"title": "Бұйрық", "order_type": "other", "body": "Мәтін", "basis": "Негіз"}},
+    )
+    review = api.open_task("lawyer", iid, "Task_legal_review", scope="roles")
+    api.post(f"/tasks/{review['id']}/claim", "lawyer")
+    api.post(
+        f"/tasks/{review['id']}/complete", "lawyer", json={"data": {"decision": "return", "comment": "CMT-1"}}
+    )
+    rework = api.open_task("wg_deputy", iid, "Task_rework")
+    login(client, "wg_deputy")
+    page = client.get(f"/tasks/{rework['id']}").get_data(as_text=True)
+    assert 'value="Бұйрық"' in page  # the drafter's own text comes back
+    assert "CMT-1" in page  # the lawyer's reason is shown as an earlier step
+    api.post(
+        f"/tasks/{rework['id']}/complete",
+        "wg_deputy",
+        json={"data": {"title": "Бұйрық", "order_type": "other", "body": "Жаңа мәтін"}},
+    )
+    second = api.open_task("lawyer", iid, "Task_legal_review", scope="roles")
+    api.post(f"/tasks/{second['id']}/claim", "lawyer")
+    lawyer = client.application.test_client()
+    login(lawyer, "lawyer")
+    html = lawyer.get(f"/tasks/{second['id']}").get_data(as_text=True)
+    assert not re.search(r'value="return"[^>]*checked', html)
+    assert re.search(r'<textarea[^>]*name="comment"[^>]*>\s*</textarea>', html)
+    assert "Жаңа мәтін" in html and "Мәтін</" not in html  # only the latest edition of the draft
+    assert 'name="basis"' not in html
