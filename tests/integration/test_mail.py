@@ -1,0 +1,53 @@
+"""Notification e-mail goes through a real SMTP server (aiosmtpd) after the change commits."""
+
+from __future__ import annotations
+
+import socket
+from email.header import decode_header, make_header
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from service.workflows import mailer
+from service.workflows.instances import start_process
+from tests.conftest import actor_named, make_app
+
+
+class Inbox(Message):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[object] = []
+
+    def handle_message(self, message: object) -> None:
+        self.messages.append(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_assignment_mail_is_sent_once(db_url: str, tmp_path: Path) -> None:
+    handler = Inbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = make_app(db_url, tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        assert runner.invoke(args=["deploy"]).exit_code == 0
+        rt = app.extensions["runtime"]
+        start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
+        assert mailer.send_pending(rt) == 1
+        assert mailer.send_pending(rt) == 0  # marked sent, never twice
+        assert len(handler.messages) == 1
+        mail = handler.messages[0]
+        assert mail["To"] == "wg_deputy@school.local"  # type: ignore[index]
+        subject = str(make_header(decode_header(mail["Subject"])))  # type: ignore[index]
+        assert subject.startswith("Жаңа тапсырма")
+        rt.db.dispose()
+    finally:
+        controller.stop()
