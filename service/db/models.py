@@ -269,8 +269,32 @@ class Order(Base):
     registered_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
     order_type: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="registered")
+    # draft → in_review → (draft again on a return) → registered, or rejected
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     drafter: Mapped[str | None] = mapped_column(String(80))
+    marking: Mapped[str | None] = mapped_column(String(30))
+    ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    ai_help_json: Mapped[str] = mapped_column(String(300), default="[]")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    editions: Mapped[list[OrderEdition]] = relationship(
+        order_by="OrderEdition.number", cascade="all, delete-orphan", lazy="raise"
+    )
+
+
+class OrderEdition(Base):
+    """The text of one drafting round, kept so reviewers can compare rounds and nothing is lost."""
+
+    __tablename__ = "order_edition"
+    __table_args__ = (UniqueConstraint("order_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("school_order.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 

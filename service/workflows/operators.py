@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.db import queries
 from service.db.locks import next_value
-from service.db.models import HumanTask, HumanTaskRole, Order, User, UserRole
+from service.db.models import HumanTask, HumanTaskRole, Order, OrderEdition, User, UserRole
 from service.domain.clock import utcnow
-from service.domain.errors import BadRequest
+from service.domain.errors import BadRequest, Conflict
 from service.domain.numbering import order_number
 from service.engine import OperatorCall, Operators
 from service.workflows.notify import notify
@@ -23,9 +24,13 @@ OPERATOR_NAMES: tuple[str, ...] = (
     "school_settings",
     "role_members",
     "register_order_number",
+    "record_order_edition",
+    "set_order_status",
     "remind_open_tasks",
     "set_outcome",
 )
+
+ORDER_STATUSES = ("draft", "in_review", "approved", "rejected", "registered")
 
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
@@ -43,21 +48,45 @@ def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
 
     def register_order_number(call: OperatorCall) -> dict[str, str]:
         today = utcnow().astimezone(rt.tz).date()
+        order = _order_of(session, instance_id, call.data)
+        if order.number is not None:
+            # Registration is final: a number, once given, is never changed or given again.
+            raise Conflict("this order is already registered")
         sequence = next_value(session, f"order:{today.year}")
-        number = order_number(today.year, sequence)
-        session.add(
-            Order(
-                instance_id=instance_id,
-                number=number,
-                registered_on=today,
-                title=str(call.data.get("title", ""))[:300],
-                order_type=str(call.data.get("order_type", "other")),
-                status="registered",
-                drafter=str(call.data.get("initiator", "")) or None,
-            )
-        )
+        order.number = order_number(today.year, sequence)
+        order.registered_on = today
+        order.status = "registered"
         session.flush()
-        return {"number": number, "date": today.isoformat()}
+        return {"number": order.number, "date": today.isoformat()}
+
+    def record_order_edition(call: OperatorCall) -> int:
+        order = _order_of(session, instance_id, call.data)
+        latest = session.execute(
+            select(func.max(OrderEdition.number)).where(OrderEdition.order_id == order.id)
+        ).scalar_one()
+        edition = OrderEdition(
+            order_id=order.id,
+            number=(latest or 0) + 1,
+            title=str(call.data.get("title") or "")[:300],
+            body=str(call.data.get("body") or ""),
+            basis=(str(call.data["basis"]) if call.data.get("basis") else None),
+            author=str(call.data.get("initiator") or ""),
+        )
+        session.add(edition)
+        _copy_order_fields(order, call.data)
+        order.status = "in_review"
+        session.flush()
+        return edition.number
+
+    def set_order_status(call: OperatorCall) -> str:
+        status = str(call.params.get("status", ""))
+        if status not in ORDER_STATUSES:
+            raise BadRequest(f"unknown order status {status}")
+        order = _order_of(session, instance_id, call.data)
+        if order.status == "registered":
+            raise Conflict("a registered order does not change status")
+        order.status = status
+        return status
 
     def remind_open_tasks(call: OperatorCall) -> int:
         bpmn_id = str(call.params.get("task", ""))
@@ -93,10 +122,34 @@ def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         "school_settings": school_settings,
         "role_members": role_members,
         "register_order_number": register_order_number,
+        "record_order_edition": record_order_edition,
+        "set_order_status": set_order_status,
         "remind_open_tasks": remind_open_tasks,
         "set_outcome": set_outcome,
     }
     return table
+
+
+def _copy_order_fields(order: Order, data: Mapping[str, Any]) -> None:
+    order.title = str(data.get("title") or order.title or "")[:300]
+    order.order_type = str(data.get("order_type") or order.order_type or "other")
+    order.marking = str(data["marking"]) if data.get("marking") else order.marking
+    order.ai_assisted = bool(data.get("ai_assisted"))
+    help_kinds = data.get("ai_help") if order.ai_assisted else []
+    order.ai_help_json = json.dumps(list(help_kinds or []), ensure_ascii=False)
+
+
+def _order_of(session: Session, instance_id: int, data: Mapping[str, Any]) -> Order:
+    """The register row of this instance, created on first use (instances older than editions too)."""
+    order = session.execute(select(Order).where(Order.instance_id == instance_id)).scalar_one_or_none()
+    if order is None:
+        order = Order(
+            instance_id=instance_id, status="draft", drafter=str(data.get("initiator") or "") or None
+        )
+        _copy_order_fields(order, data)
+        session.add(order)
+        session.flush()
+    return order
 
 
 def _holders(session: Session, task: HumanTask) -> list[User]:

@@ -111,7 +111,7 @@ def test_bad_script_and_operator_and_timer(seeded: Runtime) -> None:
     messages = " | ".join(p.message for p in err.problems)
     assert "syntax error" in messages and "launch_rockets" in messages and "48h" in messages
     elements = {p.element for p in err.problems}
-    assert {"Gateway_legal_decision", "Service_rejected", "Timer_review_reminder"} <= elements
+    assert {"Gateway_legal_decision", "Service_acknowledged", "Timer_review_reminder"} <= elements
 
 
 def test_sandbox_escape_in_a_condition_is_refused(seeded: Runtime) -> None:

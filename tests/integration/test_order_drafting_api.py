@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service.db.models import Order
+from service.db.models import Order, OrderEdition
 from tests.conftest import Api
 
 DRAFT = {
@@ -90,7 +90,18 @@ def test_full_path_with_a_return_and_rework_then_acknowledgement(api: Api) -> No
     with api.rt.db.session() as session:
         order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one()
         assert order.number and order.number.endswith("/1")
-        assert order.title == DRAFT["title"]
+        assert order.title == DRAFT["title"] and order.status == "registered"
+        editions = (
+            session.execute(
+                select(OrderEdition).where(OrderEdition.order_id == order.id).order_by(OrderEdition.number)
+            )
+            .scalars()
+            .all()
+        )
+        assert [(e.number, e.basis) for e in editions] == [
+            (1, DRAFT["basis"]),
+            (2, "Жоспардың 3-тармағы, 2025-2026"),
+        ]
 
 
 def test_director_reject_ends_the_process_as_rejected(api: Api) -> None:
@@ -104,7 +115,8 @@ def test_director_reject_ends_the_process_as_rejected(api: Api) -> None:
     body = api.get(f"/instances/{iid}", "responsible").get_json()
     assert body["status"] == "completed" and body["tasks"] == []
     with api.rt.db.session() as session:
-        assert session.execute(select(Order).where(Order.instance_id == iid)).scalar_one_or_none() is None
+        order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one()
+        assert order.status == "rejected" and order.number is None
 
 
 def test_director_return_goes_back_to_the_drafter(api: Api) -> None:
@@ -199,3 +211,41 @@ def test_api_requires_a_valid_token(api: Api) -> None:
     bad = api.client.get("/api/v1/tasks", headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401 and bad.get_json()["error"] == "unauthenticated"
     assert api.client.get("/api/v1/openapi.json").get_json()["openapi"].startswith("3.")
+
+
+def test_order_status_follows_the_rounds(api: Api) -> None:
+    iid = _start(api)["id"]
+
+    def status() -> str:
+        with api.rt.db.session() as session:
+            order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one_or_none()
+            return order.status if order else "none"
+
+    assert status() == "none"  # nothing is in the register until a draft is submitted
+    _complete(api, "wg_deputy", api.open_task("wg_deputy", iid, "Task_draft")["id"], DRAFT)
+    assert status() == "in_review"
+    _claim_and_complete(api, "lawyer", iid, "Task_legal_review", {"decision": "return", "comment": "Қысқа"})
+    assert status() == "draft"
+    _complete(api, "wg_deputy", api.open_task("wg_deputy", iid, "Task_rework")["id"], DRAFT)
+    assert status() == "in_review"
+
+
+def test_a_registered_order_keeps_its_number_and_status(api: Api) -> None:
+    import pytest
+
+    from service.domain.errors import Conflict
+    from service.engine import OperatorCall
+    from service.workflows.operators import build_operators
+
+    iid = _start(api)["id"]
+    _complete(api, "wg_deputy", api.open_task("wg_deputy", iid, "Task_draft")["id"], DRAFT)
+    _claim_and_complete(api, "lawyer", iid, "Task_legal_review", {"decision": "approve"})
+    _claim_and_complete(api, "director", iid, "Task_director_approval", {"decision": "approve"})
+    with api.rt.db.session() as session:
+        ops = build_operators(api.rt, session, iid)
+        with pytest.raises(Conflict):
+            ops["register_order_number"](OperatorCall("register_order_number", {}, DRAFT))
+        with pytest.raises(Conflict):
+            ops["set_order_status"](OperatorCall("set_order_status", {"status": "draft"}, DRAFT))
+        order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one()
+        assert order.status == "registered" and order.number and order.number.endswith("/1")
