@@ -20,6 +20,7 @@ from service.domain.forms import clean_submission
 from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
+from service.workflows.orders import EditionChange, latest_change
 from service.workflows.projection import save_run
 from service.workflows.runtime import Actor, Runtime
 
@@ -49,6 +50,7 @@ class TaskDetail:
     comments: list[Comment]
     may_work: bool
     order_number: str | None = None
+    edition_change: EditionChange | None = None
 
 
 def _earlier_steps(
@@ -143,6 +145,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             comments=comments,
             may_work=task.status == "open" and can_work_on(actor, task),
             order_number=queries.order_number_of(session, instance.id),
+            edition_change=latest_change(session, instance.id) if task.status == "open" else None,
         )
 
 

@@ -225,5 +225,32 @@ def test_a_reviewer_never_gets_an_earlier_reviewers_answers(client: FlaskClient,
     html = lawyer.get(f"/tasks/{second['id']}").get_data(as_text=True)
     assert not re.search(r'value="return"[^>]*checked', html)
     assert re.search(r'<textarea[^>]*name="comment"[^>]*>\s*</textarea>', html)
-    assert "Жаңа мәтін" in html and "Мәтін</" not in html  # only the latest edition of the draft
+    assert "Жаңа мәтін" in html  # the latest edition of the draft
     assert 'name="basis"' not in html
+
+
+def test_the_reviewer_sees_what_changed_since_the_last_round(client: FlaskClient, seeded: Runtime) -> None:
+    from tests.conftest import Api
+
+    api = Api(client.application, seeded)
+    iid = api.post("/processes/order_drafting/instances", "wg_deputy").get_json()["id"]
+    draft = api.open_task("wg_deputy", iid, "Task_draft")
+    base = {"title": "Бұйрық", "order_type": "other", "body": "Мұғалімдер құралдарды ашық пайдаланады."}
+    api.post(f"/tasks/{draft['id']}/complete", "wg_deputy", json={"data": base})
+    review = api.open_task("lawyer", iid, "Task_legal_review", scope="roles")
+    api.post(f"/tasks/{review['id']}/claim", "lawyer")
+    login(client, "lawyer")
+    assert 'data-testid="edition-diff"' not in client.get(f"/tasks/{review['id']}").get_data(as_text=True)
+    api.post(
+        f"/tasks/{review['id']}/complete",
+        "lawyer",
+        json={"data": {"decision": "return", "comment": "Толықтыр"}},
+    )
+    rework = api.open_task("wg_deputy", iid, "Task_rework")
+    changed = {**base, "body": "Мұғалімдер құралдарды ашық және қауіпсіз пайдаланады."}
+    api.post(f"/tasks/{rework['id']}/complete", "wg_deputy", json={"data": changed})
+    second = api.open_task("lawyer", iid, "Task_legal_review", scope="roles")
+    api.post(f"/tasks/{second['id']}/claim", "lawyer")
+    html = client.get(f"/tasks/{second['id']}").get_data(as_text=True)
+    assert 'data-testid="edition-diff"' in html
+    assert "<ins>және қауіпсіз </ins>" in html and "<del>" not in html
