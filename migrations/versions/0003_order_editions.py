@@ -15,6 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("school_order") as batch:
+        batch.add_column(sa.Column("title_folded", sa.String(length=300), nullable=False, server_default=""))
         batch.add_column(sa.Column("marking", sa.String(length=30), nullable=True))
         batch.add_column(sa.Column("ai_assisted", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("ai_help_json", sa.String(length=300), nullable=False, server_default="[]"))
@@ -44,3 +45,4 @@ def downgrade() -> None:
         batch.drop_column("ai_help_json")
         batch.drop_column("ai_assisted")
         batch.drop_column("marking")
+        batch.drop_column("title_folded")

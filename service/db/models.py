@@ -268,6 +268,7 @@ class Order(Base):
     number: Mapped[str | None] = mapped_column(String(30), unique=True)
     registered_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
+    title_folded: Mapped[str] = mapped_column(String(300), default="")
     order_type: Mapped[str] = mapped_column(String(40))
     # draft → in_review → (draft again on a return) → registered, or rejected
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)

@@ -10,12 +10,14 @@ from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from service.db.models import HumanTask, ProcessInstance
+from service.db.order_queries import OrderFilter
 from service.db.queries import TaskFilter
 from service.domain.errors import BadRequest, Unauthenticated
 from service.web.context import runtime
 from service.web.openapi import openapi_document
 from service.workflows import accounts, deploy
 from service.workflows import instances as instance_cases
+from service.workflows import orders as order_cases
 from service.workflows import tasks as task_cases
 from service.workflows.instances import InstanceView
 from service.workflows.runtime import Actor
@@ -193,3 +195,59 @@ def complete(task_id: int) -> ResponseReturnValue:
 @bp.get("/instances/<int:instance_id>")
 def instance(instance_id: int) -> ResponseReturnValue:
     return jsonify(instance_body(instance_cases.get_instance(runtime(), _me(), instance_id)))
+
+
+def order_row(order: Any) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "number": order.number,
+        "date": order.registered_on.isoformat() if order.registered_on else None,
+        "title": order.title,
+        "order_type": order.order_type,
+        "status": order.status,
+        "drafter": order.drafter,
+        "instance_id": order.instance_id,
+        "marking": order.marking,
+        "ai_assisted": order.ai_assisted,
+        "ai_help": json.loads(order.ai_help_json or "[]"),
+    }
+
+
+@bp.get("/orders")
+def orders() -> ResponseReturnValue:
+    year = _int_arg("year", None, 1900, 2999)
+    flt = OrderFilter(
+        year=year,
+        order_type=request.args.get("type") or request.args.get("order_type") or None,
+        status=request.args.get("status") or None,
+        search=(request.args.get("q") or "").strip()[:100] or None,
+        limit=_int_arg("limit", 50, 1, 200) or 50,
+        offset=_int_arg("offset", 0, 0) or 0,
+    )
+    rows, total = order_cases.list_orders(runtime(), _me(), flt)
+    return jsonify({"orders": [order_row(o) for o in rows], "total": total})
+
+
+@bp.get("/orders/<int:order_id>")
+def order(order_id: int) -> ResponseReturnValue:
+    view = order_cases.get_order(runtime(), _me(), order_id)
+    body = order_row(view.order)
+    body["editions"] = [
+        {
+            "number": e.number,
+            "title": e.title,
+            "body": e.body,
+            "basis": e.basis,
+            "author": e.author,
+            "created_at": _iso(e.created_at),
+        }
+        for e in view.editions
+    ]
+    body["approval_history"] = [
+        {"at": _iso(h.at), "actor": h.actor, "task": h.task, "decision": h.decision, "comment": h.comment}
+        for h in view.decisions
+    ]
+    if view.acknowledgements is not None:
+        a = view.acknowledgements
+        body["acknowledgements"] = {"total": a.total, "done": a.done, "pending": list(a.pending)}
+    return jsonify(body)

@@ -90,7 +90,7 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         return instance.id
 
 
-def _history(events: list[AuditEvent]) -> list[HistoryEntry]:
+def history_of(events: list[AuditEvent]) -> list[HistoryEntry]:
     entries = []
     for event in events:
         detail = json.loads(event.detail_json or "{}")
@@ -117,7 +117,7 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
             instance=instance,
             definition_version=version.version if version else 0,
             open_tasks=queries.open_tasks_of(session, instance_id),
-            history=_history(audit.instance_events(session, instance_id)),
+            history=history_of(audit.instance_events(session, instance_id)),
             order_number=queries.order_number_of(session, instance_id),
             comments=list(
                 session.execute(

@@ -132,6 +132,7 @@ def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
 
 def _copy_order_fields(order: Order, data: Mapping[str, Any]) -> None:
     order.title = str(data.get("title") or order.title or "")[:300]
+    order.title_folded = order.title.casefold()[:300]
     order.order_type = str(data.get("order_type") or order.order_type or "other")
     order.marking = str(data["marking"]) if data.get("marking") else order.marking
     order.ai_assisted = bool(data.get("ai_assisted"))

@@ -1,0 +1,119 @@
+"""The order register: list with filters and search, one order's page, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.db.order_queries import OrderFilter
+from service.domain.errors import BadRequest
+from service.domain.forms import enum_options
+from service.web.context import actor, runtime
+from service.web.i18n import current_language
+from service.workflows import orders as order_cases
+
+bp = Blueprint("orders", __name__)
+PAGE_SIZE = 50
+
+STATUS_LABELS: dict[str, Any] = {
+    "draft": lazy_gettext("draft"),
+    "in_review": lazy_gettext("in review"),
+    "approved": lazy_gettext("approved"),
+    "rejected": lazy_gettext("rejected"),
+    "registered": lazy_gettext("registered"),
+}
+
+
+def type_labels(lang: str) -> dict[str, str]:
+    """Order types as the drafting form names them, in the reader's language."""
+    form = runtime().load_forms().get("order_draft", {})
+    prop = form.get("properties", {}).get("order_type", {})
+    return dict(enum_options(prop, lang)) if prop else {}
+
+
+def order_filter(limit: int = PAGE_SIZE) -> OrderFilter:
+    args = request.args
+    year_text = args.get("year", "").strip()
+    if year_text and not year_text.isdigit():
+        raise BadRequest("year must be a number")
+    page = max(1, args.get("page", 1, type=int) or 1)
+    return OrderFilter(
+        year=int(year_text) if year_text else None,
+        order_type=args.get("type") or None,
+        status=args.get("status") or None,
+        search=(args.get("q") or "").strip()[:100] or None,
+        limit=limit,
+        offset=(page - 1) * limit,
+    )
+
+
+@bp.route("/orders")
+@login_required
+def index() -> ResponseReturnValue:
+    flt = order_filter()
+    rows, total = order_cases.list_orders(runtime(), actor(), flt)
+    page = flt.offset // PAGE_SIZE + 1
+    return render_template(
+        "orders/list.html",
+        rows=rows,
+        total=total,
+        flt=flt,
+        page=page,
+        pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        types=type_labels(current_language()),
+        statuses=STATUS_LABELS,
+    )
+
+
+@bp.route("/orders/export.csv")
+@login_required
+def export_csv() -> ResponseReturnValue:
+    rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000))
+    types = type_labels(current_language())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["number", "date", "title", "order_type", "status", "drafter", "instance_id"])
+    for o in rows:
+        writer.writerow(
+            [
+                o.number or "",
+                o.registered_on.isoformat() if o.registered_on else "",
+                o.title,
+                types.get(o.order_type, o.order_type),
+                str(STATUS_LABELS.get(o.status, o.status)),
+                o.drafter or "",
+                o.instance_id,
+            ]
+        )
+    # A BOM so that Excel opens the Kazakh text as UTF-8.
+    body = "\ufeff" + buffer.getvalue()
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=orders.csv"},
+    )
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def show(order_id: int) -> ResponseReturnValue:
+    view = order_cases.get_order(runtime(), actor(), order_id)
+    lang = current_language()
+    props = runtime().load_forms().get("order_draft", {}).get("properties", {})
+    # The declaration is the Regulation's Kazakh wording, so its kinds are named in Kazakh too.
+    kinds_kk = dict(enum_options(props.get("ai_help", {}), "kk"))
+    return render_template(
+        "orders/show.html",
+        v=view,
+        types=type_labels(lang),
+        statuses=STATUS_LABELS,
+        markings=dict(enum_options(props.get("marking", {}), lang)),
+        declaration_kinds=[kinds_kk.get(k, k).lower() for k in json.loads(view.order.ai_help_json or "[]")],
+    )

@@ -1,0 +1,103 @@
+"""The order register: lifecycle rows, filters, Kazakh search, visibility, detail and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from tests.conftest import Api, login
+
+
+def _submit(api: Api, drafter: str, title: str, order_type: str = "other", **extra: Any) -> int:
+    iid = api.post("/processes/order_drafting/instances", drafter).get_json()["id"]
+    draft = api.open_task(drafter, iid, "Task_draft")
+    data = {"title": title, "order_type": order_type, "body": "Мәтін", **extra}
+    assert api.post(f"/tasks/{draft['id']}/complete", drafter, json={"data": data}).status_code == 200
+    return iid
+
+
+def _register(api: Api, iid: int) -> None:
+    for user, step in (("lawyer", "Task_legal_review"), ("director", "Task_director_approval")):
+        task = api.open_task(user, iid, step, scope="roles")
+        api.post(f"/tasks/{task['id']}/claim", user)
+        assert (
+            api.post(
+                f"/tasks/{task['id']}/complete", user, json={"data": {"decision": "approve"}}
+            ).status_code
+            == 200
+        )
+
+
+def test_register_lists_filters_and_searches(api: Api) -> None:
+    first = _submit(api, "wg_deputy", "Жұмыс тобын құру туралы", "working_group")
+    _submit(
+        api,
+        "responsible",
+        "ЖАСАНДЫ ИНТЕЛЛЕКТ этикасы туралы",
+        "ai_ethics",
+        ai_assisted=True,
+        ai_help=["plain_text", "structuring"],
+    )
+    _register(api, first)
+    everything = api.get("/orders", "director").get_json()
+    assert everything["total"] == 2
+    row = next(o for o in everything["orders"] if o["instance_id"] == first)
+    assert set(row) >= {"id", "number", "date", "title", "order_type", "status", "drafter", "instance_id"}
+    assert row["status"] == "registered" and row["number"].endswith("/1") and row["date"]
+    assert [o["status"] for o in api.get("/orders?status=in_review", "director").get_json()["orders"]] == [
+        "in_review"
+    ]
+    assert api.get("/orders?type=working_group", "director").get_json()["total"] == 1
+    found = api.get("/orders?q=интеллект", "director").get_json()["orders"]  # different case than stored
+    assert [o["order_type"] for o in found] == ["ai_ethics"] and found[0]["ai_help"] == [
+        "plain_text",
+        "structuring",
+    ]
+    assert api.get("/orders?year=1999", "director").get_json()["total"] == 0
+    assert api.get("/orders?status=lost", "director").status_code == 422
+
+
+def test_drafts_are_seen_only_by_their_drafter_and_reviewers(api: Api) -> None:
+    registered = _submit(api, "wg_deputy", "Тіркелген бұйрық")
+    _register(api, registered)
+    _submit(api, "responsible", "Жоба")
+    staff_view = [o["title"] for o in api.get("/orders", "staff1").get_json()["orders"]]
+    assert staff_view == ["Тіркелген бұйрық"]
+    assert {o["title"] for o in api.get("/orders", "responsible").get_json()["orders"]} == {
+        "Тіркелген бұйрық",
+        "Жоба",
+    }
+    draft_id = next(
+        o["id"] for o in api.get("/orders", "lawyer").get_json()["orders"] if o["title"] == "Жоба"
+    )
+    assert api.get(f"/orders/{draft_id}", "staff1").status_code == 404
+
+
+def test_order_detail_has_editions_history_and_acknowledgements(api: Api) -> None:
+    iid = _submit(api, "wg_deputy", "Бұйрық")
+    _register(api, iid)
+    order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
+    body = api.get(f"/orders/{order_id}", "staff3").get_json()
+    assert [e["number"] for e in body["editions"]] == [1]
+    assert [(h["actor"], h["decision"]) for h in body["approval_history"]] == [
+        ("lawyer", "approve"),
+        ("director", "approve"),
+    ]
+    assert body["acknowledgements"]["total"] == 30 and body["acknowledgements"]["done"] == 0
+
+
+def test_register_page_and_csv_export(api: Api) -> None:
+    iid = _submit(api, "wg_deputy", "Әдеп туралы бұйрық", "ai_ethics", marking="final")
+    _register(api, iid)
+    client = api.client
+    login(client, "director")
+    page = client.get("/orders?q=әдеп").get_data(as_text=True)
+    assert "Әдеп туралы бұйрық" in page
+    order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
+    detail = client.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert 'data-testid="order-number"' in detail and "Қорытынды нұсқа" in detail
+    exported = client.get("/orders/export.csv?status=registered")
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["number", "date", "title"] and rows[1][2] == "Әдеп туралы бұйрық"
