@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("basis", sa.Text(), nullable=True),
+        sa.Column("attachment", sa.String(length=71), nullable=True),
         sa.Column("author", sa.String(length=80), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["order_id"], ["school_order.id"], ondelete="CASCADE"),

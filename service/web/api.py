@@ -238,6 +238,7 @@ def order(order_id: int) -> ResponseReturnValue:
             "title": e.title,
             "body": e.body,
             "basis": e.basis,
+            "attachment": e.attachment,
             "author": e.author,
             "created_at": _iso(e.created_at),
         }

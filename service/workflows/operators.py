@@ -70,6 +70,7 @@ def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
             title=str(call.data.get("title") or "")[:300],
             body=str(call.data.get("body") or ""),
             basis=(str(call.data["basis"]) if call.data.get("basis") else None),
+            attachment=(str(call.data["attachment"]) if call.data.get("attachment") else None),
             author=str(call.data.get("initiator") or ""),
         )
         session.add(edition)

@@ -258,7 +258,8 @@ def test_readonly_form_and_read_only_fields(macros: Any, schema: dict[str, Any])
 
 def test_enctype(macros: Any, schema: dict[str, Any]) -> None:
     assert str(macros.enctype(schema)) == "multipart/form-data"
-    assert str(macros.enctype(load_form("order_draft"))) == "application/x-www-form-urlencoded"
+    assert str(macros.enctype(load_form("order_draft"))) == "multipart/form-data"  # it has an attachment
+    assert str(macros.enctype(load_form("order_legal_review"))) == "application/x-www-form-urlencoded"
 
 
 # --- render_values --------------------------------------------------------------------------------

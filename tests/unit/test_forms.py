@@ -543,6 +543,7 @@ def test_order_draft_defaults_and_rework_share_fields() -> None:
         "order_type",
         "body",
         "basis",
+        "attachment",
         "marking",
         "ai_assisted",
         "ai_help",

@@ -254,3 +254,45 @@ def test_the_reviewer_sees_what_changed_since_the_last_round(client: FlaskClient
     html = client.get(f"/tasks/{second['id']}").get_data(as_text=True)
     assert 'data-testid="edition-diff"' in html
     assert "<ins>және қауіпсіз </ins>" in html and "<del>" not in html
+
+
+def test_an_attachment_of_a_refused_type_or_size_keeps_the_draft(
+    client: FlaskClient, seeded: Runtime
+) -> None:
+    import io
+
+    login(client, "wg_deputy")
+    task_url = _start_order(client)
+    token = csrf_from(client.get(task_url).get_data(as_text=True))
+    typed = {"csrf_token": token, "title": "Қосымшасы бар бұйрық", "body": "Мәтін", "order_type": "other"}
+    bad_type = client.post(
+        task_url,
+        data={**typed, "attachment": (io.BytesIO(b"MZ..."), "virus.exe", "application/x-msdownload")},
+        content_type="multipart/form-data",
+    )
+    assert bad_type.status_code == 422
+    html = bad_type.get_data(as_text=True)
+    assert 'value="Қосымшасы бар бұйрық"' in html and 'id="f-attachment-error"' in html
+    too_big = client.post(
+        task_url,
+        data={
+            **typed,
+            "attachment": (io.BytesIO(b"%PDF" + b"0" * (10 * 1024 * 1024)), "big.pdf", "application/pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert too_big.status_code == 422 and 'id="f-attachment-error"' in too_big.get_data(as_text=True)
+    ok = client.post(
+        task_url,
+        data={**typed, "attachment": (io.BytesIO(b"%PDF-1.4 small"), "negiz.pdf", "application/pdf")},
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    from sqlalchemy import select
+
+    from service.db.models import OrderEdition
+
+    with seeded.db.session() as session:
+        edition = session.execute(select(OrderEdition)).scalar_one()
+        assert edition.attachment is not None and edition.attachment.startswith("sha256:")
+    assert client.get(f"/files/{edition.attachment.removeprefix('sha256:')}").status_code == 200
