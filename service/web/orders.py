@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
 
 from service.db.order_queries import OrderFilter
-from service.domain.errors import BadRequest
+from service.domain.errors import BadRequest, ValidationFailed
 from service.domain.forms import enum_options
 from service.web.context import actor, runtime
 from service.web.i18n import current_language
@@ -117,3 +119,24 @@ def show(order_id: int) -> ResponseReturnValue:
         markings=dict(enum_options(props.get("marking", {}), lang)),
         declaration_kinds=[kinds_kk.get(k, k).lower() for k in json.loads(view.order.ai_help_json or "[]")],
     )
+
+
+@bp.route("/orders/<int:order_id>/remind", methods=["POST"])
+@login_required
+def remind(order_id: int) -> ResponseReturnValue:
+    sent = order_cases.remind_pending(runtime(), actor(), order_id)
+    flash(_("Reminders sent: %(count)s", count=sent), "success")
+    return redirect(url_for("orders.show", order_id=order_id))
+
+
+@bp.route("/orders/<int:order_id>/extend", methods=["POST"])
+@login_required
+def extend(order_id: int) -> ResponseReturnValue:
+    try:
+        new_due = date.fromisoformat(request.form.get("due", ""))
+        order_cases.extend_acknowledgement(runtime(), actor(), order_id, new_due)
+    except (ValueError, ValidationFailed):
+        flash(_("Choose a date in the future."), "error")
+    else:
+        flash(_("The deadline has been extended."), "success")
+    return redirect(url_for("orders.show", order_id=order_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,9 +11,11 @@ from sqlalchemy.orm import Session
 from service.db import audit, order_queries
 from service.db.models import HumanTask, Order, OrderEdition
 from service.db.order_queries import OrderFilter
-from service.domain.errors import FieldError, NotFound, ValidationFailed
+from service.domain.clock import utcnow
+from service.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from service.domain.textdiff import Piece, word_diff
 from service.workflows.instances import HistoryEntry, history_of
+from service.workflows.notify import notify
 from service.workflows.operators import ORDER_STATUSES
 from service.workflows.runtime import Actor, Runtime
 
@@ -113,3 +116,69 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
             decisions=[h for h in history if h.action == "task.complete" and h.decision],
             acknowledgements=_acknowledgements(session, order.instance_id),
         )
+
+
+ACK_MANAGERS = frozenset({"wg_chair", "admin", "director"})
+
+
+def _open_acknowledgements(session: Session, actor: Actor, order_id: int) -> tuple[Order, list[HumanTask]]:
+    if not actor.has(*ACK_MANAGERS):
+        raise Forbidden("only the chair can manage acknowledgements")
+    order = order_queries.get_order(session, order_id)
+    if order is None:
+        raise NotFound("no such order")
+    tasks = list(
+        session.execute(
+            select(HumanTask).where(
+                HumanTask.instance_id == order.instance_id,
+                HumanTask.bpmn_id == ACKNOWLEDGEMENT_STEP,
+                HumanTask.status == "open",
+            )
+        ).scalars()
+    )
+    return order, tasks
+
+
+def remind_pending(rt: Runtime, actor: Actor, order_id: int) -> int:
+    """Remind everyone who has not acknowledged yet; returns how many were reminded."""
+    with rt.db.session() as session:
+        order, tasks = _open_acknowledgements(session, actor, order_id)
+        sent = 0
+        for task in tasks:
+            if task.assignee is not None:
+                sent += notify(
+                    session,
+                    [task.assignee],
+                    "reminder",
+                    {"task": task.name, "subject": task.name, "instance": order.title},
+                    instance_id=order.instance_id,
+                    task_id=task.id,
+                    mail_enabled=rt.smtp_host is not None,
+                )
+        audit.append(
+            session,
+            actor.username,
+            "order.remind",
+            instance_id=order.instance_id,
+            detail={"order": order.id, "reminded": sent},
+        )
+        return sent
+
+
+def extend_acknowledgement(rt: Runtime, actor: Actor, order_id: int, new_due: date) -> int:
+    """Move the acknowledgement deadline to the end of `new_due` in the school's zone."""
+    due_at = datetime.combine(new_due, time(23, 59), tzinfo=rt.tz)
+    if due_at <= utcnow():
+        raise ValidationFailed({"due": FieldError("minimum")})
+    with rt.db.session() as session:
+        order, tasks = _open_acknowledgements(session, actor, order_id)
+        for task in tasks:
+            task.due_at = due_at
+        audit.append(
+            session,
+            actor.username,
+            "order.extend",
+            instance_id=order.instance_id,
+            detail={"order": order.id, "due": new_due.isoformat(), "tasks": len(tasks)},
+        )
+        return len(tasks)

@@ -101,3 +101,30 @@ def test_register_page_and_csv_export(api: Api) -> None:
     assert exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["number", "date", "title"] and rows[1][2] == "Әдеп туралы бұйрық"
+
+
+def test_the_chair_reminds_again_and_extends_the_deadline(api: Api) -> None:
+    from datetime import date, timedelta
+
+    import pytest
+
+    from service.domain.errors import Forbidden, ValidationFailed
+    from service.workflows import inbox_news
+    from service.workflows import orders as order_cases
+    from tests.conftest import actor_named
+
+    rt = api.rt
+    iid = _submit(api, "wg_deputy", "Бұйрық")
+    _register(api, iid)
+    order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
+    with pytest.raises(Forbidden):
+        order_cases.remind_pending(rt, actor_named(rt, "staff1"), order_id)
+    before = inbox_news.unread_count(rt, actor_named(rt, "staff2"))
+    assert order_cases.remind_pending(rt, actor_named(rt, "wg_chair"), order_id) == 30
+    assert inbox_news.unread_count(rt, actor_named(rt, "staff2")) == before + 1
+    with pytest.raises(ValidationFailed):
+        order_cases.extend_acknowledgement(rt, actor_named(rt, "wg_chair"), order_id, date(2000, 1, 1))
+    new_due = date.today() + timedelta(days=30)
+    assert order_cases.extend_acknowledgement(rt, actor_named(rt, "wg_chair"), order_id, new_due) == 30
+    task = api.open_task("staff2", iid, "Task_acknowledge")
+    assert task["due_at"].startswith((new_due.isoformat(), (new_due + timedelta(days=1)).isoformat()))
