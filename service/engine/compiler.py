@@ -28,7 +28,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from service.domain.errors import DeployProblem, InvalidBpmn
-from service.domain.forms import check_form_definition
+from service.domain.form_definitions import check_form_definition
 from service.domain.roles import parse_lane
 from service.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.engine.serialization import dump_specs

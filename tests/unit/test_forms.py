@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from service.domain.errors import FieldError, ValidationFailed
+from service.domain.form_definitions import check_form_definition
 from service.domain.forms import (
     FORM_ERROR_KEY,
-    check_form_definition,
     clean_submission,
     coerce_submission,
     default_values,
