@@ -180,6 +180,10 @@ def test_order_through_review_rework_and_approval(new_context: NewContext, shot:
     open_task_of(lawyer, "roles", instance_id)
     claim(lawyer)
     assert lawyer.get_by_text("Қосымша тармақ").count() >= 1, "the reviewer sees the reworked text"
+    inserted = lawyer.locator("[data-testid=edition-diff] ins")
+    assert "Қосымша тармақ" in " ".join(inserted.all_inner_texts()), "the diff marks the inserted words"
+    assert lawyer.locator("[data-testid=edition-diff] del").count() == 0
+    shot(lawyer, "19a-legal-review-diff")
     choice(lawyer, "decision", "approve").check()
     shot(lawyer, "19-legal-review-approve")
     assert submit_task(lawyer).status == 302
@@ -206,6 +210,18 @@ def test_order_through_review_rework_and_approval(new_context: NewContext, shot:
     assert lawyer_comment in decided_texts[0]
     by_deputy = [e for e in entries if e.split()[2] == "wg_deputy" and "«" in e]
     assert len(by_deputy) == 2, entries  # the draft and the rework
+
+    # The registered order is in the register with its number.
+    number = director.locator("[data-testid=order-number]").inner_text()
+    assert re.fullmatch(r"\d{4}/\d+", number), number
+    director.goto(director.url.split("/instances/")[0] + "/orders?status=registered")
+    row = director.locator("[data-testid=orders] tbody tr").filter(has_text=number)
+    assert row.count() == 1 and title in row.inner_text()
+    shot(director, "22-order-register")
+    with director.expect_navigation():
+        row.locator("a").first.click()
+    assert director.locator("[data-testid=acknowledgements]").is_visible()
+    shot(director, "23-order-page")
 
 
 # 3 ---------------------------------------------------------------------------------------------------
