@@ -19,7 +19,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("marking", sa.String(length=30), nullable=True))
         batch.add_column(sa.Column("ai_assisted", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("ai_help_json", sa.String(length=300), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("verification_code", sa.String(length=20), nullable=True))
+        batch.add_column(sa.Column("pdf_sha256", sa.String(length=64), nullable=True))
         batch.create_index("ix_school_order_status", ["status"])
+        batch.create_unique_constraint("uq_school_order_verification_code", ["verification_code"])
     op.create_table(
         "order_edition",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -42,7 +45,10 @@ def downgrade() -> None:
     op.drop_index("ix_order_edition_order_id", table_name="order_edition")
     op.drop_table("order_edition")
     with op.batch_alter_table("school_order") as batch:
+        batch.drop_constraint("uq_school_order_verification_code", type_="unique")
         batch.drop_index("ix_school_order_status")
+        batch.drop_column("pdf_sha256")
+        batch.drop_column("verification_code")
         batch.drop_column("ai_help_json")
         batch.drop_column("ai_assisted")
         batch.drop_column("marking")

@@ -276,6 +276,9 @@ class Order(Base):
     marking: Mapped[str | None] = mapped_column(String(30))
     ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False)
     ai_help_json: Mapped[str] = mapped_column(String(300), default="[]")
+    # Set when the registered order's PDF is first produced; the code is printed on it.
+    verification_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     editions: Mapped[list[OrderEdition]] = relationship(

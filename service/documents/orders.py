@@ -166,9 +166,10 @@ def render_order_docx(doc: OrderDocument) -> bytes:
     style.font.size = Pt(11)
     document.core_properties.title = f"Бұйрық № {doc.number}"
     document.core_properties.created = doc.approved_at
-    document.add_paragraph(doc.school_name).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_heading("БҰЙРЫҚ", level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"№ {doc.number}        {doc.date.strftime('%d.%m.%Y')}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(doc.school_name).alignment = centre
+    document.add_heading("БҰЙРЫҚ", level=1).alignment = centre
+    document.add_paragraph(f"№ {doc.number}        {doc.date.strftime('%d.%m.%Y')}").alignment = centre
     document.add_heading(doc.title, level=2)
     document.add_paragraph(doc.order_type_label)
     for paragraph in doc.body.splitlines():

@@ -210,6 +210,7 @@ def order_row(order: Any) -> dict[str, Any]:
         "marking": order.marking,
         "ai_assisted": order.ai_assisted,
         "ai_help": json.loads(order.ai_help_json or "[]"),
+        "verification_code": order.verification_code,
     }
 
 
@@ -252,3 +253,10 @@ def order(order_id: int) -> ResponseReturnValue:
         a = view.acknowledgements
         body["acknowledgements"] = {"total": a.total, "done": a.done, "pending": list(a.pending)}
     return jsonify(body)
+
+
+@bp.get("/orders/<int:order_id>/document.<kind>")
+def order_document(order_id: int, kind: str) -> ResponseReturnValue:
+    from service.web.orders import send_order_file
+
+    return send_order_file(order_id, kind)

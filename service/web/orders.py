@@ -19,6 +19,7 @@ from service.domain.errors import BadRequest, ValidationFailed
 from service.domain.forms import enum_options
 from service.web.context import actor, runtime
 from service.web.i18n import current_language
+from service.workflows import order_documents
 from service.workflows import orders as order_cases
 
 bp = Blueprint("orders", __name__)
@@ -140,3 +141,26 @@ def extend(order_id: int) -> ResponseReturnValue:
     else:
         flash(_("The deadline has been extended."), "success")
     return redirect(url_for("orders.show", order_id=order_id))
+
+
+def send_order_file(order_id: int, kind: str) -> ResponseReturnValue:
+    produced = order_documents.order_file(runtime(), actor(), order_id, kind)
+    return Response(
+        produced.content,
+        mimetype=produced.mimetype,
+        headers={"Content-Disposition": f"attachment; filename={produced.filename}"},
+    )
+
+
+@bp.route("/orders/<int:order_id>/document.<kind>")
+@login_required
+def document(order_id: int, kind: str) -> ResponseReturnValue:
+    return send_order_file(order_id, kind)
+
+
+@bp.route("/orders/verify")
+@login_required
+def verify() -> ResponseReturnValue:
+    code = (request.args.get("code") or "").strip()[:20]
+    found = order_documents.find_by_code(runtime(), code) if code else None
+    return render_template("orders/verify.html", code=code, found=found)

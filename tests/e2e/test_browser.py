@@ -221,6 +221,12 @@ def test_order_through_review_rework_and_approval(new_context: NewContext, shot:
     with director.expect_navigation():
         row.locator("a").first.click()
     assert director.locator("[data-testid=acknowledgements]").is_visible()
+    with director.expect_download() as download_info:
+        director.locator("[data-testid=download-pdf]").click()
+    pdf_path = download_info.value.path()
+    assert pdf_path is not None and Path(pdf_path).read_bytes().startswith(b"%PDF")
+    director.reload()
+    assert director.locator("[data-testid=verification-code]").is_visible()
     shot(director, "23-order-page")
 
 

@@ -128,3 +128,58 @@ def test_the_chair_reminds_again_and_extends_the_deadline(api: Api) -> None:
     assert order_cases.extend_acknowledgement(rt, actor_named(rt, "wg_chair"), order_id, new_due) == 30
     task = api.open_task("staff2", iid, "Task_acknowledge")
     assert task["due_at"].startswith((new_due.isoformat(), (new_due + timedelta(days=1)).isoformat()))
+
+
+def test_registered_order_documents_and_verification(api: Api) -> None:
+    import hashlib
+
+    from docx import Document
+    from pypdf import PdfReader
+    from sqlalchemy import func, select
+
+    from service.db.models import AuditEvent
+
+    iid = _submit(
+        api,
+        "wg_deputy",
+        "Әдеп туралы бұйрық (әғқңөұүһі)",
+        "ai_ethics",
+        ai_assisted=True,
+        ai_help=["structuring"],
+        marking="final",
+    )
+    draft_id = api.get("/orders", "wg_deputy").get_json()["orders"][0]["id"]
+    assert api.get(f"/orders/{draft_id}/document.pdf", "wg_deputy").status_code == 409  # not registered yet
+    _register(api, iid)
+    order = api.get("/orders", "staff4").get_json()["orders"][0]
+    pdf = api.get(f"/orders/{order['id']}/document.pdf", "staff4")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    for expected in (
+        order["number"],
+        "Әдеп туралы бұйрық (әғқңөұүһі)",
+        "Мәтін",
+        "Келісу парағы",
+        "Қорытынды нұсқа",
+        "пайдаланылды (құрылымдау)",
+        "Бекітемін",
+    ):
+        assert expected in text, expected
+    code = api.get(f"/orders/{order['id']}", "staff4").get_json()["verification_code"]
+    assert code and f"Тексеру коды: {code}" in text
+    again = api.get(f"/orders/{order['id']}/document.pdf", "director")
+    assert again.data == pdf.data  # the same document, so the recorded hash keeps matching
+    with api.rt.db.session() as session:
+        recorded = (
+            session.execute(select(AuditEvent.detail_json).where(AuditEvent.action == "order.document"))
+            .scalars()
+            .all()
+        )
+        assert len(recorded) == 1 and hashlib.sha256(pdf.data).hexdigest() in recorded[0]
+        assert session.execute(select(func.count()).select_from(AuditEvent)).scalar_one() > 0
+    docx = api.get(f"/orders/{order['id']}/document.docx", "staff4")
+    document = Document(io.BytesIO(docx.data))
+    assert "Әдеп туралы бұйрық (әғқңөұүһі)" in " ".join(p.text for p in document.paragraphs)
+    login(api.client, "staff4")
+    assert 'data-testid="verified"' in api.client.get(f"/orders/verify?code={code}").get_data(as_text=True)
+    assert "not-verified" in api.client.get("/orders/verify?code=0000-0000-0000").get_data(as_text=True)
