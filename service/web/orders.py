@@ -1,4 +1,4 @@
-"""The order register: list with filters and search, one order's page, CSV export."""
+"""The order register: list with filters and search, one order's page, documents, CSV and XLSX export."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext
 from flask_login import login_required
 
 from service.db.order_queries import OrderFilter
+from service.documents import tables
 from service.domain.errors import BadRequest, ValidationFailed
 from service.domain.forms import enum_options
 from service.web.context import actor, runtime
@@ -75,33 +76,58 @@ def index() -> ResponseReturnValue:
     )
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_HEADER = ["number", "date", "title", "order_type", "status", "drafter", "instance_id"]
+
+
+def _export_rows() -> list[list[object]]:
+    rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000))
+    types = type_labels(current_language())
+    return [
+        [
+            o.number or "",
+            o.registered_on.isoformat() if o.registered_on else "",
+            o.title,
+            types.get(o.order_type, o.order_type),
+            str(STATUS_LABELS.get(o.status, o.status)),
+            o.drafter or "",
+            o.instance_id,
+        ]
+        for o in rows
+    ]
+
+
+def _attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
+
+
 @bp.route("/orders/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000))
-    types = type_labels(current_language())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["number", "date", "title", "order_type", "status", "drafter", "instance_id"])
-    for o in rows:
-        writer.writerow(
-            [
-                o.number or "",
-                o.registered_on.isoformat() if o.registered_on else "",
-                o.title,
-                types.get(o.order_type, o.order_type),
-                str(STATUS_LABELS.get(o.status, o.status)),
-                o.drafter or "",
-                o.instance_id,
-            ]
-        )
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(_export_rows())
     # A BOM so that Excel opens the Kazakh text as UTF-8.
-    body = "\ufeff" + buffer.getvalue()
-    return Response(
-        body,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=orders.csv"},
+    return _attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", "orders.csv")
+
+
+@bp.route("/orders/export.xlsx")
+@login_required
+def export_xlsx() -> ResponseReturnValue:
+    content = tables.xlsx("orders", EXPORT_HEADER, _export_rows())
+    return _attachment(
+        content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "orders.xlsx"
     )
+
+
+@bp.route("/orders/<int:order_id>/acknowledgements.pdf")
+@login_required
+def acknowledgements_pdf(order_id: int) -> ResponseReturnValue:
+    produced = order_documents.acknowledgement_list(runtime(), actor(), order_id)
+    return _attachment(produced.content, produced.mimetype, produced.filename)
 
 
 @bp.route("/orders/<int:order_id>")

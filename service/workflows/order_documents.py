@@ -18,6 +18,7 @@ from service.documents.orders import (
     render_order_pdf,
     verification_code,
 )
+from service.documents.tables import pdf_table
 from service.domain.errors import Conflict, NotFound
 from service.domain.forms import enum_options
 from service.workflows.orders import ACKNOWLEDGEMENT_STEP, get_order
@@ -127,3 +128,37 @@ def find_by_code(rt: Runtime, code: str) -> tuple[str, str, str] | None:
         if order is None or order.number is None:
             return None
         return order.number, order.title, order.pdf_sha256 or ""
+
+
+def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> OrderFile:
+    """The acknowledgement form (келісу формасы) of an order: every person, when they acknowledged."""
+    view = get_order(rt, actor, order_id)
+    with rt.db.session() as session:
+        tasks = list(
+            session.execute(
+                select(HumanTask)
+                .where(
+                    HumanTask.instance_id == view.order.instance_id, HumanTask.bpmn_id == ACKNOWLEDGEMENT_STEP
+                )
+                .order_by(HumanTask.id)
+            ).scalars()
+        )
+        rows = []
+        for number, task in enumerate(
+            sorted(tasks, key=lambda t: t.assignee.full_name if t.assignee else ""), 1
+        ):
+            when = (
+                task.completed_at.astimezone(rt.tz).strftime("%d.%m.%Y %H:%M")
+                if task.status == "completed" and task.completed_at
+                else "—"
+            )
+            rows.append([str(number), task.assignee.full_name if task.assignee else "", when])
+    order = view.order
+    content = pdf_table(
+        "Жаңа ережелермен келісу формасы",
+        f"Бұйрық № {order.number or '—'}: {order.title}",
+        ["№", "Аты-жөні", "Танысқан күні мен уақыты"],
+        rows,
+        (12, 100, 70),
+    )
+    return OrderFile(f"acknowledgements-{order.id}.pdf", content, "application/pdf")

@@ -183,3 +183,23 @@ def test_registered_order_documents_and_verification(api: Api) -> None:
     login(api.client, "staff4")
     assert 'data-testid="verified"' in api.client.get(f"/orders/verify?code={code}").get_data(as_text=True)
     assert "not-verified" in api.client.get("/orders/verify?code=0000-0000-0000").get_data(as_text=True)
+
+
+def test_xlsx_export_and_acknowledgement_form(api: Api) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    iid = _submit(api, "wg_deputy", "Қазақша атау")
+    _register(api, iid)
+    ack = api.open_task("staff7", iid, "Task_acknowledge")
+    api.post(f"/tasks/{ack['id']}/complete", "staff7", json={"data": {"acknowledged": True}})
+    client = api.client
+    login(client, "director")
+    sheet = load_workbook(io.BytesIO(client.get("/orders/export.xlsx").data)).active
+    assert sheet is not None
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["number", "date", "title"] and values[1][2] == "Қазақша атау"
+    order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
+    pdf = client.get(f"/orders/{order_id}/acknowledgements.pdf")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "келісу формасы" in text and "Педагог 7" in text and "Қазақша атау" in text

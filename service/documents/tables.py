@@ -1,0 +1,55 @@
+"""Registers and lists as spreadsheets and PDF tables (XLSX by openpyxl, PDF by fpdf2)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from service.documents.orders import FONT_DIR
+
+
+def xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(["" if v is None else v for v in row])
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_table(
+    heading: str,
+    subheading: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+) -> bytes:
+    """A titled table on A4 with Kazakh text, e.g. the acknowledgement form (келісу формасы)."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.multi_cell(0, 8, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    pdf.multi_cell(0, 6, subheading, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "", 9)
+    with pdf.table(col_widths=tuple(widths), first_row_as_headings=True) as table:
+        table.row(list(header))
+        for row in rows:
+            table.row(list(row))
+    return bytes(pdf.output())
