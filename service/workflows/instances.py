@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service import engine
 from service.db import audit, queries
-from service.db.models import AuditEvent, Comment, HumanTask, ProcessDefinition, ProcessInstance
+from service.db.models import AuditEvent, Comment, HumanTask, ProcessDefinition, ProcessInstance, User
 from service.domain.errors import BadRequest, Forbidden, NotFound
 from service.domain.roles import parse_lane
 from service.workflows.access import can_view_instance
@@ -31,6 +32,7 @@ class HistoryEntry:
     task: str | None
     decision: str | None
     comment: str | None
+    actor_name: str = ""
 
 
 @dataclass
@@ -90,7 +92,13 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         return instance.id
 
 
-def history_of(events: list[AuditEvent]) -> list[HistoryEntry]:
+def history_of(events: list[AuditEvent], session: Session | None = None) -> list[HistoryEntry]:
+    """Timeline entries; with a session, each actor's full name is looked up in one query."""
+    names: dict[str, str] = {}
+    if session is not None and events:
+        usernames = {e.actor for e in events}
+        found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
+        names = {username: full_name for username, full_name in found.all()}
     entries = []
     for event in events:
         detail = json.loads(event.detail_json or "{}")
@@ -102,6 +110,7 @@ def history_of(events: list[AuditEvent]) -> list[HistoryEntry]:
                 task=detail.get("task_name") or detail.get("task"),
                 decision=detail.get("decision"),
                 comment=detail.get("comment"),
+                actor_name=names.get(event.actor, event.actor),
             )
         )
     return entries
@@ -117,7 +126,7 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
             instance=instance,
             definition_version=version.version if version else 0,
             open_tasks=queries.open_tasks_of(session, instance_id),
-            history=history_of(audit.instance_events(session, instance_id)),
+            history=history_of(audit.instance_events(session, instance_id), session),
             order_number=queries.order_number_of(session, instance_id),
             comments=list(
                 session.execute(

@@ -109,7 +109,7 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
         )
         if order is None or not visible:
             raise NotFound("no such order")
-        history = history_of(audit.instance_events(session, order.instance_id))
+        history = history_of(audit.instance_events(session, order.instance_id), session)
         return OrderView(
             order=order,
             editions=order_queries.editions_of(session, order.id),

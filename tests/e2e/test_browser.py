@@ -204,11 +204,16 @@ def test_order_through_review_rework_and_approval(new_context: NewContext, shot:
     decided_texts = [" ".join(t.split()) for t in decided.all_inner_texts()]
     # lawyer: return (with the comment), lawyer: approve, director: approve
     assert len(decided_texts) == 3, entries
-    assert [t.split()[2] for t in decided_texts] == ["lawyer", "lawyer", "director"], decided_texts
+    actors = [item.get_attribute("data-actor") for item in decided.all()]
+    assert actors == ["lawyer", "lawyer", "director"], decided_texts
     decisions = [item.locator("em").inner_text() for item in decided.all()]
     assert decisions[0] != decisions[1] == decisions[2], decisions  # return, approve, approve
     assert lawyer_comment in decided_texts[0]
-    by_deputy = [e for e in entries if e.split()[2] == "wg_deputy" and "«" in e]
+    by_deputy = [
+        item
+        for item in timeline.all()
+        if item.get_attribute("data-actor") == "wg_deputy" and "«" in item.inner_text()
+    ]
     assert len(by_deputy) == 2, entries  # the draft and the rework
 
     # The registered order is in the register with its number.
