@@ -89,6 +89,23 @@ _INSTANCE = {
 }
 
 
+_ORDER = {
+    "type": "object",
+    "required": ["id", "number", "date", "title", "order_type", "status", "drafter", "instance_id"],
+    "properties": {
+        "id": {"type": "integer"},
+        "number": {"type": ["string", "null"]},
+        "date": {"type": ["string", "null"], "format": "date"},
+        "title": {"type": "string"},
+        "order_type": {"type": "string"},
+        "status": {"type": "string", "enum": ["draft", "in_review", "approved", "rejected", "registered"]},
+        "drafter": {"type": ["string", "null"]},
+        "instance_id": {"type": "integer"},
+        "verification_code": {"type": ["string", "null"]},
+    },
+}
+
+
 def _errors(*codes: int) -> dict[str, Any]:
     return {
         str(code): {
@@ -128,6 +145,7 @@ def openapi_document() -> dict[str, Any]:
                 "Error": _ERROR,
                 "Task": _TASK,
                 "Instance": _INSTANCE,
+                "Order": _ORDER,
                 "DeployProblem": {
                     "type": "object",
                     "properties": {
@@ -276,6 +294,69 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [_id_param("task_id")],
                     "requestBody": _DATA_BODY,
                     "responses": {**_ok(task_ref), **_errors(400, 401, 403, 404, 409, 422)},
+                },
+            },
+            "/orders": {
+                "get": {
+                    "summary": "The order register (drafts only for their drafter and reviewers)",
+                    "parameters": [
+                        {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "type", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": ["draft", "in_review", "approved", "rejected", "registered"],
+                            },
+                        },
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                        },
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                    ],
+                    "responses": {
+                        **_ok(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "orders": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Order"},
+                                    },
+                                    "total": {"type": "integer"},
+                                },
+                            }
+                        ),
+                        **_errors(400, 401, 422),
+                    },
+                },
+            },
+            "/orders/{order_id}": {
+                "get": {
+                    "summary": "An order with its editions, approval history and acknowledgements",
+                    "parameters": [_id_param("order_id")],
+                    "responses": {**_ok({"$ref": "#/components/schemas/Order"}), **_errors(401, 404)},
+                },
+            },
+            "/orders/{order_id}/document.pdf": {
+                "get": {
+                    "summary": "The registered order as PDF",
+                    "parameters": [_id_param("order_id")],
+                    "responses": {
+                        "200": {"description": "PDF", "content": {"application/pdf": {}}},
+                        **_errors(401, 404, 409),
+                    },
+                },
+            },
+            "/orders/{order_id}/document.docx": {
+                "get": {
+                    "summary": "The registered order as DOCX",
+                    "parameters": [_id_param("order_id")],
+                    "responses": {"200": {"description": "DOCX"}, **_errors(401, 404, 409)},
                 },
             },
             "/instances/{instance_id}": {

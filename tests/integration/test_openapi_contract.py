@@ -32,6 +32,14 @@ def test_answers_match_the_document(api: Api) -> None:
     bad = api.post(f"/tasks/{rows['tasks'][0]['id']}/complete", "wg_deputy", json={"data": {}})
     assert bad.status_code == 422
     error_v.validate(bad.get_json())
+    draft = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
+    api.post(f"/tasks/{rows['tasks'][0]['id']}/complete", "wg_deputy", json={"data": draft})
+    order_v = _validator(doc, "Order")
+    orders = api.get("/orders", "director").get_json()["orders"]
+    assert len(orders) == 1
+    for row in orders:
+        order_v.validate(row)
+    order_v.validate(api.get(f"/orders/{orders[0]['id']}", "director").get_json())
     paths = set(doc["paths"])
     assert {
         "/processes",
