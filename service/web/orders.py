@@ -46,7 +46,7 @@ def order_filter(limit: int = PAGE_SIZE) -> OrderFilter:
     args = request.args
     year_text = args.get("year", "").strip()
     if year_text and not year_text.isdigit():
-        raise BadRequest("year must be a number")
+        raise BadRequest(_("year must be a number"))
     page = max(1, args.get("page", 1, type=int) or 1)
     return OrderFilter(
         year=int(year_text) if year_text else None,
