@@ -10,7 +10,7 @@ from service.workflows.runtime import Runtime
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, printed by `flask demo`
 
 _ROLE_USERS: dict[str, tuple[str, str]] = {
-    "director": ("Айгүл Серікқызы Director", "director"),
+    "director": ("Айгүл Серікқызы (director)", "director"),
     "wg_chair": ("Ерлан Қайратұлы (WG chair)", "wg_chair"),
     "wg_deputy": ("Мәдина Асқарқызы (WG deputy)", "wg_deputy"),
     "wg_member": ("Нұрлан Бекұлы (WG member)", "wg_member"),
