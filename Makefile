@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app service
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test venv fonts dev-venv translations lint typecheck pytest pytest-sqlite pytest-postgres browser-deps bench clean
+.PHONY: run test venv dev-venv translations lint typecheck pytest pytest-sqlite pytest-postgres browser-deps bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,10 +18,7 @@ venv: $(VENV)/.installed
 translations: venv
 	$(VENV)/bin/pybabel compile -d translations
 
-fonts:
-	@[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null) || echo "WARNING: install fonts-dejavu-core for PDF orders"
-
-run: venv translations fonts
+run: venv translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) deploy
@@ -35,11 +32,6 @@ typecheck: venv
 	$(VENV)/bin/mypy
 
 browser-deps:
-	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
-		echo "installing Debian's fonts-dejavu-core for the order documents"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null) \
-		|| echo "WARNING: could not install fonts-dejavu-core; document tests will fail"; \
-	fi
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \

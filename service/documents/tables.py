@@ -9,7 +9,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from service.documents.orders import FONT_DIR
+from service.documents.fonts import FAMILY, add_fonts, printable
 
 
 def xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
@@ -39,17 +39,16 @@ def pdf_table(
 ) -> bytes:
     """A titled table on A4 with Kazakh text, e.g. the acknowledgement form (келісу формасы)."""
     pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 8, heading, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
-    pdf.multi_cell(0, 6, subheading, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "B", 13)
+    pdf.multi_cell(0, 8, printable(heading), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 10)
+    pdf.multi_cell(0, 6, printable(subheading), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "", 9)
+    pdf.set_font(FAMILY, "", 9)
     with pdf.table(col_widths=tuple(widths), first_row_as_headings=True) as table:
-        table.row(list(header))
+        table.row([printable(text) for text in header])
         for row in rows:
-            table.row(list(row))
+            table.row([printable(text) for text in row])
     return bytes(pdf.output())
