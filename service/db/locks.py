@@ -2,37 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, undefer
 
-from service.db.models import Counter, ProcessInstance
+from service.db.models import Counter, HumanTask, ProcessInstance
 
 
-def lock_instance(session: Session, instance_id: int) -> ProcessInstance | None:
-    """The instance row, locked until the transaction ends (SQLite: BEGIN IMMEDIATE already holds it)."""
+def _locked_instance(session: Session, which: Any) -> ProcessInstance | None:
+    """The instance row matching `which`, with its state, locked until the transaction ends.
+
+    PostgreSQL: SELECT … FOR UPDATE; SQLite: BEGIN IMMEDIATE already holds the database's write lock.
+    """
     return session.execute(
         select(ProcessInstance)
-        .where(ProcessInstance.id == instance_id)
+        .where(which)
         .options(undefer(ProcessInstance.state_json))
         .with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def lock_instance(session: Session, instance_id: int) -> ProcessInstance | None:
+    return _locked_instance(session, ProcessInstance.id == instance_id)
 
 
 def lock_instance_of_task(session: Session, task_id: int) -> ProcessInstance | None:
     """The instance a task belongs to, locked, in one statement."""
-    from service.db.models import HumanTask
-
     owner = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    return session.execute(
-        select(ProcessInstance)
-        .where(ProcessInstance.id == owner)
-        .options(undefer(ProcessInstance.state_json))
-        .with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    return _locked_instance(session, ProcessInstance.id == owner)
 
 
 def next_value(session: Session, name: str) -> int:
