@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.db import audit
 from service.db.models import HumanTask, Order
+from service.documents.order_content import normalize_verification_code
 from service.documents.orders import (
     ApprovalStep,
     OrderDocument,
@@ -123,7 +124,7 @@ def find_by_code(rt: Runtime, code: str) -> tuple[str, str, str] | None:
     """(number, title, pdf sha256) of the order that printed this code, for the verification page."""
     with rt.db.session() as session:
         order = session.execute(
-            select(Order).where(Order.verification_code == code.strip().upper())
+            select(Order).where(Order.verification_code == normalize_verification_code(code))
         ).scalar_one_or_none()
         if order is None or order.number is None:
             return None

@@ -182,6 +182,8 @@ def test_registered_order_documents_and_verification(api: Api) -> None:
     assert "Әдеп туралы бұйрық (әғқңөұүһі)" in " ".join(p.text for p in document.paragraphs)
     login(api.client, "staff4")
     assert 'data-testid="verified"' in api.client.get(f"/orders/verify?code={code}").get_data(as_text=True)
+    typed = code.replace("-", " ").lower()  # as someone types it from paper
+    assert "data-testid=\"verified\"" in api.client.get(f"/orders/verify?code={typed}").get_data(as_text=True)
     assert "not-verified" in api.client.get("/orders/verify?code=0000-0000-0000").get_data(as_text=True)
 
 
