@@ -66,8 +66,3 @@ def editions_of(session: Session, order_id: int) -> list[OrderEdition]:
             select(OrderEdition).where(OrderEdition.order_id == order_id).order_by(OrderEdition.number)
         ).scalars()
     )
-
-
-def order_years(session: Session) -> list[int]:
-    years = session.execute(select(extract("year", Order.created_at)).distinct()).scalars()
-    return sorted({int(y) for y in years if y is not None}, reverse=True)

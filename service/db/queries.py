@@ -29,9 +29,7 @@ def _claimable(user_id: int, roles: Collection[str]) -> Any:
     return (HumanTask.assignee_id.is_(None)) & role_match
 
 
-def _scoped(
-    user_id: int, roles: Collection[str], scope: str, sees_everything: bool
-) -> Select[Any]:
+def _scoped(user_id: int, roles: Collection[str], scope: str, sees_everything: bool) -> Select[Any]:
     query: Select[Any] = select(HumanTask)
     if scope == "mine":
         return query.where(HumanTask.assignee_id == user_id)

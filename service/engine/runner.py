@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -227,7 +227,3 @@ def instance_data(spec_json: str, state_json: str, engine_task_id: str | None = 
     except (TaskNotFoundException, ValueError):
         return {}
     return dict(task.data) if task is not None else {}
-
-
-def utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)

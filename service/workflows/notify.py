@@ -40,17 +40,6 @@ def notify(
     return count
 
 
-def unread(session: Session, user_id: int, limit: int = 20) -> list[Notification]:
-    return list(
-        session.execute(
-            select(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
-
-
 def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification]:
     return list(
         session.execute(

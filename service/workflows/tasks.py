@@ -15,7 +15,15 @@ from service.db.locks import lock_instance_of_task
 from service.db.models import Comment, HumanTask, ProcessInstance, User
 from service.domain.audit import digest
 from service.domain.clock import utcnow
-from service.domain.errors import BadRequest, Conflict, Forbidden, NotFound, TaskNotOpen, ValidationFailed
+from service.domain.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    TaskNotOpen,
+    ValidationFailed,
+)
 from service.domain.forms import clean_submission
 from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
 from service.workflows.definitions import definition_parts
@@ -53,9 +61,7 @@ class TaskDetail:
     edition_change: EditionChange | None = None
 
 
-def _earlier_steps(
-    session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]
-) -> list[EarlierStep]:
+def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]) -> list[EarlierStep]:
     """The latest completion of each earlier step, newest first; a rework supersedes its draft.
 
     Other completions of this task's own step (other people's acknowledgements or votes) are left
@@ -213,10 +219,10 @@ def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
             raise TaskNotOpen("the task is no longer open")
         target = queries.user_by_username(session, username)
         if target is None or not target.is_active:
-            raise ValidationFailed({"assignee": _field("unknown_user")})
+            raise ValidationFailed({"assignee": FieldError("unknown_user")})
         candidate = {r.role for r in task.candidate_roles}
         if candidate and not target.role_codes.intersection(candidate) and not task.assigned_directly:
-            raise ValidationFailed({"assignee": _field("not_in_role")})
+            raise ValidationFailed({"assignee": FieldError("not_in_role")})
         previous = task.assignee.username if task.assignee else None
         task.assignee_id = target.id
         task.assigned_directly = True
@@ -230,18 +236,12 @@ def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
         )
 
 
-def _field(code: str) -> Any:
-    from service.domain.errors import FieldError
-
-    return FieldError(code)
-
-
 def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id: int | None = None) -> int:
     text = body.strip()
     if not text:
-        raise ValidationFailed({"body": _field("required")})
+        raise ValidationFailed({"body": FieldError("required")})
     if len(text) > 5000:
-        raise ValidationFailed({"body": _field("max_length")})
+        raise ValidationFailed({"body": FieldError("max_length")})
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None or not can_view_instance(session, actor, instance):
@@ -323,7 +323,3 @@ def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> H
             },
         )
         return task  # loaded with what a reply needs, so callers need not read it again
-
-
-def user_named(session: Session, username: str) -> User | None:
-    return queries.user_by_username(session, username)
