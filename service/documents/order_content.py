@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -89,12 +90,15 @@ def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def declaration(doc: OrderDocument) -> str | None:
-    """The Regulation 7.2 sentence with the kinds of help, or None when no AI was used."""
-    if not doc.ai_assisted:
-        return None
-    kinds = ", ".join(_lower_first(label.strip()) for label in doc.ai_help_labels if label.strip())
+def declaration_sentence(help_labels: Sequence[str]) -> str:
+    """The Regulation 7.2 sentence with the kinds of help in brackets."""
+    kinds = ", ".join(_lower_first(label.strip()) for label in help_labels if label.strip())
     return f"{AI_DECLARATION} ({kinds})" if kinds else AI_DECLARATION
+
+
+def declaration(doc: OrderDocument) -> str | None:
+    """The Regulation 7.2 sentence for this order, or None when no AI was used."""
+    return declaration_sentence(doc.ai_help_labels) if doc.ai_assisted else None
 
 
 def _aware(moment: datetime) -> datetime:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from typing import Any
 
@@ -17,7 +16,6 @@ from flask_login import login_required
 from service.db.order_queries import OrderFilter
 from service.documents import tables
 from service.domain.errors import BadRequest, ValidationFailed
-from service.domain.forms import enum_options
 from service.web.context import actor, runtime
 from service.web.i18n import current_language
 from service.workflows import order_documents
@@ -37,9 +35,7 @@ STATUS_LABELS: dict[str, Any] = {
 
 def type_labels(lang: str) -> dict[str, str]:
     """Order types as the drafting form names them, in the reader's language."""
-    form = runtime().load_forms().get("order_draft", {})
-    prop = form.get("properties", {}).get("order_type", {})
-    return dict(enum_options(prop, lang)) if prop else {}
+    return order_cases.order_labels(runtime(), lang)["order_type"]
 
 
 def order_filter(limit: int = PAGE_SIZE) -> OrderFilter:
@@ -134,17 +130,14 @@ def acknowledgements_pdf(order_id: int) -> ResponseReturnValue:
 @login_required
 def show(order_id: int) -> ResponseReturnValue:
     view = order_cases.get_order(runtime(), actor(), order_id)
-    lang = current_language()
-    props = runtime().load_forms().get("order_draft", {}).get("properties", {})
-    # The declaration is the Regulation's Kazakh wording, so its kinds are named in Kazakh too.
-    kinds_kk = dict(enum_options(props.get("ai_help", {}), "kk"))
+    labels = order_cases.order_labels(runtime(), current_language())
     return render_template(
         "orders/show.html",
         v=view,
-        types=type_labels(lang),
+        types=labels["order_type"],
         statuses=STATUS_LABELS,
-        markings=dict(enum_options(props.get("marking", {}), lang)),
-        declaration_kinds=[kinds_kk.get(k, k).lower() for k in json.loads(view.order.ai_help_json or "[]")],
+        markings=labels["marking"],
+        declaration=order_cases.ai_declaration(runtime(), view.order),
     )
 
 

@@ -21,8 +21,7 @@ from service.documents.orders import (
 )
 from service.documents.tables import pdf_table
 from service.domain.errors import Conflict, NotFound
-from service.domain.forms import enum_options
-from service.workflows.orders import ACKNOWLEDGEMENT_STEP, get_order
+from service.workflows.orders import ACKNOWLEDGEMENT_STEP, get_order, order_labels
 from service.workflows.runtime import Actor, Runtime
 
 
@@ -31,11 +30,6 @@ class OrderFile:
     filename: str
     content: bytes
     mimetype: str
-
-
-def _labels(rt: Runtime, field: str) -> dict[str, str]:
-    prop = rt.load_forms().get("order_draft", {}).get("properties", {}).get(field, {})
-    return dict(enum_options(prop, "kk")) if prop else {}
 
 
 def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDocument:
@@ -63,16 +57,17 @@ def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDo
         raise Conflict("the order is not registered yet")
     latest = next((t for t in reversed(steps) if t.bpmn_id in ("Task_draft", "Task_rework")), None)
     draft = json.loads(latest.data_json or "{}") if latest else {}
-    help_labels = _labels(rt, "ai_help")
+    labels = order_labels(rt, "kk", session)
+    help_labels = labels["ai_help"]
     return OrderDocument(
         school_name=rt.school_name,
         number=order.number,
         date=order.registered_on,
         title=order.title,
-        order_type_label=_labels(rt, "order_type").get(order.order_type, order.order_type),
+        order_type_label=labels["order_type"].get(order.order_type, order.order_type),
         body=str(draft.get("body") or ""),
         basis=draft.get("basis") or None,
-        marking_label=_labels(rt, "marking").get(order.marking or "", order.marking or ""),
+        marking_label=labels["marking"].get(order.marking or "", order.marking or ""),
         ai_assisted=order.ai_assisted,
         ai_help_labels=tuple(help_labels.get(k, k) for k in json.loads(order.ai_help_json or "[]")),
         director_name=director,

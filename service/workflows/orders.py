@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.db import audit, order_queries
+from service.db import audit, order_queries, queries
 from service.db.models import HumanTask, Order, OrderEdition
 from service.db.order_queries import OrderFilter
+from service.documents.order_content import declaration_sentence
 from service.domain.clock import utcnow
 from service.domain.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from service.domain.forms import enum_options
 from service.domain.textdiff import Piece, word_diff
+from service.workflows.definitions import definition_parts
 from service.workflows.instances import HistoryEntry, history_of
 from service.workflows.notify import notify
 from service.workflows.operators import ORDER_STATUSES
@@ -182,3 +186,30 @@ def extend_acknowledgement(rt: Runtime, actor: Actor, order_id: int, new_due: da
             detail={"order": order.id, "due": new_due.isoformat(), "tasks": len(tasks)},
         )
         return len(tasks)
+
+
+LABELLED_FIELDS = ("order_type", "marking", "ai_help")
+
+
+def order_labels(rt: Runtime, lang: str, session: Session | None = None) -> dict[str, dict[str, str]]:
+    """Labels of the order's coded fields (type, marking, kinds of AI help) in `lang`.
+
+    Taken from the drafting form of the active order_drafting version, which is cached per
+    definition, so pages and documents neither read forms/ from disk nor drift from the deployment.
+    A caller inside a transaction passes its session (SQLite allows one writer at a time).
+    """
+    if session is None:
+        with rt.db.session() as own:
+            return order_labels(rt, lang, own)
+    definition = queries.active_definition(session, "order_drafting")
+    form = definition_parts(rt, session, definition.id).forms.get("order_draft", {}) if definition else {}
+    props = form.get("properties", {})
+    return {field: dict(enum_options(props.get(field, {}), lang)) for field in LABELLED_FIELDS}
+
+
+def ai_declaration(rt: Runtime, order: Order) -> str | None:
+    """The Regulation 7.2 sentence as printed on the order, always in Kazakh (the Regulation's wording)."""
+    if not order.ai_assisted:
+        return None
+    kinds = order_labels(rt, "kk")["ai_help"]
+    return declaration_sentence([kinds.get(k, k) for k in json.loads(order.ai_help_json or "[]")])
