@@ -27,9 +27,17 @@ def _render(
     status: int = 200,
 ) -> ResponseReturnValue:
     detail = task_cases.get_task(runtime(), actor(), task_id)
-    # After a failed submit the form shows exactly what was typed; a fresh form starts from the
-    # schema's defaults and the process data its fields may take.
-    shown = values if values is not None else prefill_values(detail.form_schema, detail.data)
+    # After a failed submit the form shows exactly what was typed (and the read-only fields as they
+    # stand); a fresh form starts from the schema's defaults and the process data its fields may take.
+    if values is None:
+        shown = prefill_values(detail.form_schema, detail.data)
+    else:
+        fixed = {
+            name: detail.data[name]
+            for name, prop in detail.form_schema.get("properties", {}).items()
+            if prop.get("readOnly") and name in detail.data
+        }
+        shown = {**values, **fixed}
     lang = current_language()
     return render_template(
         "tasks/task.html",
@@ -70,13 +78,13 @@ def _uploads(schema: dict[str, Any], data: dict[str, Any]) -> None:
 @bp.route("/tasks/<int:task_id>", methods=["POST"])
 @login_required
 def submit(task_id: int) -> ResponseReturnValue:
-    detail = task_cases.get_task(runtime(), actor(), task_id)
+    schema = task_cases.task_form(runtime(), actor(), task_id)
     raw = request.form.to_dict(flat=False)
     raw.pop("csrf_token", None)
-    data = coerce_submission(detail.form_schema, raw, detail.data)
+    data = coerce_submission(schema, raw)  # read-only fields are never taken from a post
     try:
-        _uploads(detail.form_schema, data)
-        task_cases.complete(runtime(), actor(), task_id, data)
+        _uploads(schema, data)
+        done = task_cases.complete(runtime(), actor(), task_id, data)
     except ValidationFailed as err:
         # Re-show the page with what was typed and a message next to each field.
         return _render(task_id, values=data, errors=field_messages(err.fields), status=422)
@@ -84,7 +92,7 @@ def submit(task_id: int) -> ResponseReturnValue:
         flash(_("This task has already been completed or withdrawn."), "warning")
         return _render(task_id, status=409)
     flash(_("Done. The task has been completed."), "success")
-    return redirect(url_for("instances.show", instance_id=detail.instance.id))
+    return redirect(url_for("instances.show", instance_id=done.instance_id))
 
 
 @bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
@@ -120,10 +128,9 @@ def reassign(task_id: int) -> ResponseReturnValue:
 @bp.route("/tasks/<int:task_id>/comments", methods=["POST"])
 @login_required
 def comment(task_id: int) -> ResponseReturnValue:
-    detail = task_cases.get_task(runtime(), actor(), task_id)
     body = request.form.get("body", "")
     try:
-        task_cases.add_comment(runtime(), actor(), detail.instance.id, body, task_id=task_id)
+        task_cases.comment_on_task(runtime(), actor(), task_id, body)
     except ValidationFailed:
         flash(_("Write a comment first (at most 5000 characters)."), "error")
         return _render(task_id, errors={"__comment": body}, status=422)

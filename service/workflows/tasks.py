@@ -125,6 +125,15 @@ def _visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
     return task
 
 
+def task_form(rt: Runtime, actor: Actor, task_id: int) -> dict[str, Any]:
+    """The form of a task the actor may see, without loading its workflow (for reading a submit)."""
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        instance = session.get(ProcessInstance, task.instance_id)
+        assert instance is not None
+        return definition_parts(rt, session, instance.definition_id).forms.get(task.form_key or "", {})
+
+
 def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
     with rt.db.session() as session:
         task = _visible_task(session, actor, task_id)
@@ -234,6 +243,13 @@ def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
             task_id=task_id,
             detail={"task": task.bpmn_id, "task_name": task.name, "from": previous, "to": username},
         )
+
+
+def comment_on_task(rt: Runtime, actor: Actor, task_id: int, body: str) -> int:
+    """A comment made from a task's page: kept on the task's instance, linked to the task."""
+    with rt.db.session() as session:
+        instance_id = _visible_task(session, actor, task_id).instance_id
+    return add_comment(rt, actor, instance_id, body, task_id=task_id)
 
 
 def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id: int | None = None) -> int:

@@ -296,3 +296,14 @@ def test_an_attachment_of_a_refused_type_or_size_keeps_the_draft(
         edition = session.execute(select(OrderEdition)).scalar_one()
         assert edition.attachment is not None and edition.attachment.startswith("sha256:")
     assert client.get(f"/files/{edition.attachment.removeprefix('sha256:')}").status_code == 200
+
+
+def test_comment_from_the_task_page(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "wg_deputy")
+    task_url = _start_order(client)
+    token = csrf_from(client.get(task_url).get_data(as_text=True))
+    empty = client.post(f"{task_url}/comments", data={"csrf_token": token, "body": "   "})
+    assert empty.status_code == 422
+    posted = client.post(f"{task_url}/comments", data={"csrf_token": token, "body": "Заңгерге сұрақ бар"})
+    assert posted.status_code == 302
+    assert "Заңгерге сұрақ бар" in client.get(task_url).get_data(as_text=True)
