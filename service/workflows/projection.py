@@ -78,11 +78,12 @@ def save_run(
     )
     created = [_insert(rt, session, instance, task, forms, now, people) for task in new_tasks]
     session.flush()
-    direct = [row for row in created if row.assignee is not None]
-    for row in direct:
+    for row in created:
+        if row.assignee is None:
+            continue  # role tasks are announced by the inbox badge, not to every holder of the role
         notify(
             session,
-            [row.assignee] if row.assignee else [],
+            [row.assignee],
             "task_assigned",
             {"task": row.name, "subject": row.name, "instance": instance.title},
             instance_id=instance.id,
