@@ -20,7 +20,8 @@ from service.workflows import accounts
 from service.workflows.demo import DEMO_PASSWORD
 from service.workflows.runtime import Actor, Runtime
 
-PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# PG_TEST_URL lets parallel checkouts on one machine use separate databases.
+PG_DEFAULT = os.environ.get("PG_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
