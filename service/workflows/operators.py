@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,8 +19,9 @@ from service.engine import OperatorCall, Operators
 from service.workflows.notify import notify
 from service.workflows.runtime import Runtime
 
-# The names a diagram may use; deploy refuses any other (kept in one place for the editor's list).
-OPERATOR_NAMES: tuple[str, ...] = (
+# Operators every process may use. Each process family adds its own from a module
+# `operators_<family>.py` exposing NAMES and build(rt, session, instance_id), listed in FAMILIES below.
+CORE_OPERATOR_NAMES: tuple[str, ...] = (
     "school_settings",
     "role_members",
     "register_order_number",
@@ -30,11 +31,20 @@ OPERATOR_NAMES: tuple[str, ...] = (
     "set_outcome",
 )
 
+OperatorTable = dict[str, Callable[[OperatorCall], Any]]
+
 ORDER_STATUSES = ("draft", "in_review", "approved", "rejected", "registered")
 
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
     """Operators bound to this transaction and instance, so their writes commit or roll back with it."""
+    table = _core_operators(rt, session, instance_id)
+    for family in FAMILIES:
+        table.update(family.build(rt, session, instance_id))
+    return table
+
+
+def _core_operators(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
 
     def school_settings(call: OperatorCall) -> dict[str, Any]:
         return {**rt.deadlines, "timezone": rt.timezone, "school_name": rt.school_name}
@@ -119,7 +129,7 @@ def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
     def set_outcome(call: OperatorCall) -> str:
         return str(call.params.get("outcome", ""))
 
-    table: dict[str, Callable[[OperatorCall], Any]] = {
+    table: OperatorTable = {
         "school_settings": school_settings,
         "role_members": role_members,
         "register_order_number": register_order_number,
@@ -167,3 +177,17 @@ def _holders(session: Session, task: HumanTask) -> list[User]:
             .distinct()
         ).scalars()
     )
+
+
+class OperatorFamily(Protocol):
+    """A module contributing the operators of one process family."""
+
+    NAMES: tuple[str, ...]
+
+    def build(self, rt: Runtime, session: Session, instance_id: int) -> OperatorTable: ...
+
+
+FAMILIES: tuple[OperatorFamily, ...] = ()
+
+# The names a diagram may use; deploy refuses any other (kept in one place for the editor's list).
+OPERATOR_NAMES: tuple[str, ...] = CORE_OPERATOR_NAMES + tuple(n for f in FAMILIES for n in f.NAMES)
