@@ -93,8 +93,14 @@ def follow_ups_of(session: Session, incident: Incident) -> list[tuple[IncidentFo
     )
     from service.db.models import User
 
-    names = dict(session.execute(select(User.username, User.id).where(User.id.in_(done_by))).all()) if done_by else {}
+    names = (
+        dict(session.execute(select(User.username, User.id).where(User.id.in_(done_by))).all())
+        if done_by
+        else {}
+    )
     rows = session.execute(
-        select(IncidentFollowUp).where(IncidentFollowUp.incident_id == incident.id).order_by(IncidentFollowUp.id)
+        select(IncidentFollowUp)
+        .where(IncidentFollowUp.incident_id == incident.id)
+        .order_by(IncidentFollowUp.id)
     ).scalars()
     return [(row, row.status == "done" or row.assignee in names) for row in rows]

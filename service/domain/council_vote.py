@@ -31,7 +31,7 @@ _MAX_ENUMERATED = 12
 
 @dataclass(frozen=True)
 class VoteRule:
-    """Defaults of the Regulation: two thirds present, majority of non-abstaining votes, chair breaks a tie."""
+    """Defaults: two thirds present, majority of the non-abstaining votes, the chair breaks a tie."""
 
     quorum: Fraction = Fraction(2, 3)
     chair_breaks_tie: bool = True

@@ -31,7 +31,9 @@ api_bp.before_request(api._authenticate)
 # Messages of the incident rules' own field error codes (the shared table knows the common ones).
 FIELD_MESSAGES.update(
     {
-        "vote_outcome": lazy_gettext("The council's vote decided otherwise: record the decision of the vote."),
+        "vote_outcome": lazy_gettext(
+            "The council's vote decided otherwise: record the decision of the vote."
+        ),
         "recommendation_line": lazy_gettext(
             "Line %(limit)s: write who; the due date as YYYY-MM-DD (not in the past); what to do."
         ),
@@ -105,15 +107,25 @@ def incident_body(view: IncidentView) -> dict[str, Any]:
             "corrective_action": i.corrective_action,
             "vote": view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
             "votes": [
-                {"member": v.member, "name": v.name, "decision": v.decision, "comment": v.comment, "at": _iso(v.at)}
+                {
+                    "member": v.member,
+                    "name": v.name,
+                    "decision": v.decision,
+                    "comment": v.comment,
+                    "at": _iso(v.at),
+                }
                 for v in view.votes
             ],
             "decision": i.decision,
             "recommendations": i.recommendations,
             "tool_action": i.tool_action,
             "follow_ups": [
-                {"assignee": f.assignee, "action": f.action, "due": f.due_on.isoformat(),
-                 "status": "done" if done else "open"}
+                {
+                    "assignee": f.assignee,
+                    "action": f.action,
+                    "due": f.due_on.isoformat(),
+                    "status": "done" if done else "open",
+                }
                 for f, done in view.follow_ups
             ],
             "closed_at": _iso(i.closed_at),
@@ -160,8 +172,15 @@ def api_notifications() -> ResponseReturnValue:
         {
             "unread": inbox_news.unread_count(runtime(), me),
             "notifications": [
-                {"id": n.id, "kind": n.kind, "params": n.params, "instance_id": n.instance_id,
-                 "task_id": n.task_id, "created_at": _iso(n.created_at), "unread": n.unread}
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "params": n.params,
+                    "instance_id": n.instance_id,
+                    "task_id": n.task_id,
+                    "created_at": _iso(n.created_at),
+                    "unread": n.unread,
+                }
                 for n in rows
             ],
         }

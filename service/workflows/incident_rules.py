@@ -60,7 +60,9 @@ def parse_recommendations(
         if user is None or not user.is_active:
             holders = [u for u in holders_of(who) if u.is_active]
             if len(holders) != 1:
-                raise ValidationFailed({"recommendations": FieldError("recommendation_owner", {"limit": number})})
+                raise ValidationFailed(
+                    {"recommendations": FieldError("recommendation_owner", {"limit": number})}
+                )
             user = holders[0]
         plan.append(Recommendation(user.username, due, action[:2000]))
     if len(plan) > MAX_RECOMMENDATIONS:

@@ -43,7 +43,9 @@ def list_incidents(rt: Runtime, actor: Actor, flt: IncidentFilter) -> tuple[list
     _check_filter(flt)
     full = incident_access.sees_all(actor)
     with rt.db.session() as session:
-        rows, _total = incident_queries.list_incidents(session, flt, reporter=None if full else actor.username)
+        rows, _total = incident_queries.list_incidents(
+            session, flt, reporter=None if full else actor.username
+        )
         return rows, full
 
 
@@ -137,7 +139,9 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
         quorum_line=(
             f"Кворум: {tally.get('present')} / {tally.get('members')} (қажет: {tally.get('quorum')})"
         ),
-        votes=[MinutesVote(v.name, kk["decision"].get(v.decision, v.decision), v.comment) for v in view.votes],
+        votes=[
+            MinutesVote(v.name, kk["decision"].get(v.decision, v.decision), v.comment) for v in view.votes
+        ],
         decision=decision_label + (" (төрағаның шешуші дауысы)" if tally.get("by_chair") else ""),
         recommendations=[
             f"{f.action} — {f.assignee}, {f.due_on.isoformat()}" for f, _done in view.follow_ups

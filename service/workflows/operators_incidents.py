@@ -15,7 +15,7 @@ from service.db.locks import next_value
 from service.db.models import HumanTask
 from service.db.models_incidents import Incident, IncidentFollowUp
 from service.domain.clock import utcnow
-from service.domain.council_vote import DECISIONS, DECIDED, VoteRule, tally
+from service.domain.council_vote import DECIDED, DECISIONS, VoteRule, tally
 from service.domain.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.engine import OperatorCall
 from service.workflows.incident_rules import (
@@ -46,7 +46,9 @@ PROCESS_ACTOR = "process"  # audit actor of the steps the process takes by itsel
 
 def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable[[OperatorCall], Any]]:
     def incident() -> Incident:
-        row = session.execute(select(Incident).where(Incident.instance_id == instance_id)).scalar_one_or_none()
+        row = session.execute(
+            select(Incident).where(Incident.instance_id == instance_id)
+        ).scalar_one_or_none()
         if row is None:
             raise BadRequest("this instance has no incident")
         return row
@@ -95,7 +97,9 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         kind = str(data.get("type") or "")
         if kind not in INCIDENT_TYPES:
             raise ValidationFailed({"type": FieldError("enum")})
-        row = session.execute(select(Incident).where(Incident.instance_id == instance_id)).scalar_one_or_none()
+        row = session.execute(
+            select(Incident).where(Incident.instance_id == instance_id)
+        ).scalar_one_or_none()
         if row is None:
             row = Incident(instance_id=instance_id, reporter=str(data.get("initiator") or ""), reopen_count=0)
             session.add(row)
@@ -153,8 +157,12 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             PROCESS_ACTOR,
             "incident.triage",
             instance_id=instance_id,
-            detail={"incident": row.id, "number": f"{row.year}/{row.number}", "severity": severity,
-                    "decision": decision},
+            detail={
+                "incident": row.id,
+                "number": f"{row.year}/{row.number}",
+                "severity": severity,
+                "decision": decision,
+            },
         )
         return f"{row.year}/{row.number}"
 
@@ -202,16 +210,28 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         counted = json.loads(row.vote_json or "{}")
         if counted.get("status") == DECIDED and counted.get("decision") != decision:
             # The council decided by its rule; the chair records that decision, not another one.
-            raise ValidationFailed({"decision": FieldError("vote_outcome", {"decision": counted["decision"]})})
+            raise ValidationFailed(
+                {"decision": FieldError("vote_outcome", {"decision": counted["decision"]})}
+            )
         today = utcnow().astimezone(rt.tz).date()
         text = str(call.data.get("recommendations") or "")
-        plan = parse_recommendations(text, today, lambda role: queries.users_with_role(session, role),
-                                     lambda name: queries.user_by_username(session, name))
-        chair_task = session.execute(
-            select(HumanTask).where(
-                HumanTask.instance_id == instance_id, HumanTask.bpmn_id == CHAIR_STEP, HumanTask.status == "open"
+        plan = parse_recommendations(
+            text,
+            today,
+            lambda role: queries.users_with_role(session, role),
+            lambda name: queries.user_by_username(session, name),
+        )
+        chair_task = (
+            session.execute(
+                select(HumanTask).where(
+                    HumanTask.instance_id == instance_id,
+                    HumanTask.bpmn_id == CHAIR_STEP,
+                    HumanTask.status == "open",
+                )
             )
-        ).scalars().first()
+            .scalars()
+            .first()
+        )
         chair = chair_task.assignee if chair_task is not None else None
         row.decision = decision
         row.recommendations = text or None
@@ -222,7 +242,9 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         row.status = "follow_up" if plan else "decided"
         for item in plan:
             session.add(
-                IncidentFollowUp(incident_id=row.id, assignee=item.assignee, action=item.action, due_on=item.due)
+                IncidentFollowUp(
+                    incident_id=row.id, assignee=item.assignee, action=item.action, due_on=item.due
+                )
             )
         session.flush()
         actor = Actor.of(chair.with_roles()) if chair is not None else Actor(None, PROCESS_ACTOR)
@@ -232,8 +254,12 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             PROCESS_ACTOR,
             "incident.decision",
             instance_id=instance_id,
-            detail={"incident": row.id, "decision": decision, "tool_action": row.tool_action,
-                    "follow_ups": len(plan)},
+            detail={
+                "incident": row.id,
+                "decision": decision,
+                "tool_action": row.tool_action,
+                "follow_ups": len(plan),
+            },
         )
         grouped: dict[str, list[dict[str, str]]] = {}
         for item in plan:
@@ -247,7 +273,9 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         row.status = "closed"
         row.closed_at = utcnow()
         for item in session.execute(
-            select(IncidentFollowUp).where(IncidentFollowUp.incident_id == row.id, IncidentFollowUp.status == "open")
+            select(IncidentFollowUp).where(
+                IncidentFollowUp.incident_id == row.id, IncidentFollowUp.status == "open"
+            )
         ).scalars():
             item.status = "done"
             item.done_at = row.closed_at

@@ -153,10 +153,8 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             incident = incident_access.incident_of_instance(session, instance.id)
             data = incident_access.redact_task_data(actor, incident, data)
             if incident is not None and not incident_access.sees_reporter_name(actor, incident):
-                earlier = [
-                    replace(step, completed_by="") if incident_access.is_report_form(step.form_schema) else step
-                    for step in earlier
-                ]
+                report = incident_access.is_report_form
+                earlier = [replace(s, completed_by="") if report(s.form_schema) else s for s in earlier]
         comments = list(
             session.execute(
                 select(Comment).where(Comment.instance_id == instance.id).order_by(Comment.id)

@@ -47,7 +47,9 @@ def triage(api: Api, iid: int, data: dict[str, Any], user: str = "responsible") 
 
 def vote(api: Api, iid: int, user: str, decision: str, comment: str = "") -> Any:
     task = api.open_task(user, iid, "Task_vote")
-    return api.post(f"/tasks/{task['id']}/complete", user, json={"data": {"decision": decision, "comment": comment}})
+    return api.post(
+        f"/tasks/{task['id']}/complete", user, json={"data": {"decision": decision, "comment": comment}}
+    )
 
 
 def notifications(api: Api, user: str) -> dict[str, Any]:
@@ -82,8 +84,18 @@ def test_minor_incident_is_resolved_with_a_corrective_action_and_numbered(api: A
     assert bad.status_code == 422 and "decision" in bad.get_json()["fields"]
     missing = triage(api, first, {"severity": "minor", "decision": "resolve"})
     assert missing.status_code == 422 and "corrective_action" in missing.get_json()["fields"]
-    assert triage(api, second, {"severity": "minor", "decision": "resolve", "corrective_action": "Talk"}).status_code == 200
-    assert triage(api, first, {"severity": "minor", "decision": "resolve", "corrective_action": "Talk"}).status_code == 200
+    assert (
+        triage(
+            api, second, {"severity": "minor", "decision": "resolve", "corrective_action": "Talk"}
+        ).status_code
+        == 200
+    )
+    assert (
+        triage(
+            api, first, {"severity": "minor", "decision": "resolve", "corrective_action": "Talk"}
+        ).status_code
+        == 200
+    )
     a, b = incident_of(api, first), incident_of(api, second)
     year = utcnow().year
     assert b["number"] == f"{year}/1" and a["number"] == f"{year}/2"
@@ -113,26 +125,50 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     left = api.get(f"/tasks?scope=mine&instance_id={iid}", "wg_chair").get_json()["tasks"]
     assert [t for t in left if t["bpmn_id"] == "Task_vote"] == []
     with api.rt.db.session() as session:
-        cancelled = session.execute(
-            select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.bpmn_id == "Task_vote",
-                                    HumanTask.status == "cancelled")
-        ).scalars().all()
+        cancelled = (
+            session.execute(
+                select(HumanTask).where(
+                    HumanTask.instance_id == iid,
+                    HumanTask.bpmn_id == "Task_vote",
+                    HumanTask.status == "cancelled",
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert len(cancelled) == 1
     detail = api.get(f"/incidents/{incident_of(api, iid)['id']}", "council2").get_json()
     assert detail["vote"]["decision"] == "warning" and detail["vote"]["status"] == "decided"
-    assert {v["member"] for v in detail["votes"]} == {"council1", "council2", "council3", "council4", "council5"}
+    assert {v["member"] for v in detail["votes"]} == {
+        "council1",
+        "council2",
+        "council3",
+        "council4",
+        "council5",
+    }
     # The chair must record the decision the vote produced.
     chair_task = api.open_task("wg_chair", iid, "Task_chair_decision", scope="roles")
-    wrong = api.post(f"/tasks/{chair_task['id']}/complete", "wg_chair", json={"data": {"decision": "training"}})
+    wrong = api.post(
+        f"/tasks/{chair_task['id']}/complete", "wg_chair", json={"data": {"decision": "training"}}
+    )
     assert wrong.status_code == 422 and "decision" in wrong.get_json()["fields"]
     due = (utcnow() + timedelta(days=10)).date().isoformat()
-    recs = f"ict; {due}; Check the chatbot settings\nstaff3; {due}; Attend the data protection course\nnobody; x; y"
-    bad = api.post(f"/tasks/{chair_task['id']}/complete", "wg_chair",
-                   json={"data": {"decision": "warning", "recommendations": recs}})
+    recs = (
+        f"ict; {due}; Check the chatbot settings\n"
+        f"staff3; {due}; Attend the data protection course\nnobody; x; y"
+    )
+    bad = api.post(
+        f"/tasks/{chair_task['id']}/complete",
+        "wg_chair",
+        json={"data": {"decision": "warning", "recommendations": recs}},
+    )
     assert bad.status_code == 422 and "recommendations" in bad.get_json()["fields"]
     recs = "\n".join(recs.splitlines()[:2])
-    ok = api.post(f"/tasks/{chair_task['id']}/complete", "wg_chair",
-                  json={"data": {"decision": "warning", "recommendations": recs}})
+    ok = api.post(
+        f"/tasks/{chair_task['id']}/complete",
+        "wg_chair",
+        json={"data": {"decision": "warning", "recommendations": recs}},
+    )
     assert ok.status_code == 200, ok.get_json()
     incident = incident_of(api, iid)
     assert incident["status"] == "follow_up" and incident["outcome"] == "warning"
@@ -141,8 +177,12 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     # Follow-up tasks for the named people; done → closed.
     for person in ("ict", "staff3"):
         task = api.open_task(person, iid, "Task_follow_up")
-        assert api.post(f"/tasks/{task['id']}/complete", person,
-                        json={"data": {"done": True, "comment": "done"}}).status_code == 200
+        assert (
+            api.post(
+                f"/tasks/{task['id']}/complete", person, json={"data": {"done": True, "comment": "done"}}
+            ).status_code
+            == 200
+        )
     incident = incident_of(api, iid)
     assert incident["status"] == "closed" and incident["outcome"] == "warning"
     detail = api.get(f"/incidents/{incident['id']}", "director").get_json()
@@ -158,7 +198,17 @@ def test_visibility_404_reporter_limited_and_anonymous_name(api: Api) -> None:
     assert api.get(f"/instances/{iid}", "staff2").status_code == 404
     # The reporter: status and outcome only.
     own = api.get(f"/incidents/{incident_id}", "staff1").get_json()
-    assert set(own) <= {"id", "number", "instance_id", "reported_at", "type", "severity", "status", "tool", "outcome"}
+    assert set(own) <= {
+        "id",
+        "number",
+        "instance_id",
+        "reported_at",
+        "type",
+        "severity",
+        "status",
+        "tool",
+        "outcome",
+    }
     # The council sees the details but not an anonymous reporter's name; responsible sees it.
     council = api.get(f"/incidents/{incident_id}", "council1").get_json()
     assert council["description"] == REPORT["description"] and council["reporter"] is None
@@ -176,12 +226,19 @@ def test_bad_report_is_refused_field_by_field_and_the_draft_kept(api: Api) -> No
     iid = int(started.get_json()["id"])
     task = api.open_task("staff1", iid, "Task_report")
     future = (utcnow() + timedelta(days=3)).date().isoformat()
-    bad = api.post(f"/tasks/{task['id']}/complete", "staff1",
-                   json={"data": {**REPORT, "type": "alien", "occurred_on": future}})
+    bad = api.post(
+        f"/tasks/{task['id']}/complete",
+        "staff1",
+        json={"data": {**REPORT, "type": "alien", "occurred_on": future}},
+    )
     assert bad.status_code == 422 and "type" in bad.get_json()["fields"]
-    bad = api.post(f"/tasks/{task['id']}/complete", "staff1", json={"data": {**REPORT, "occurred_on": future}})
+    bad = api.post(
+        f"/tasks/{task['id']}/complete", "staff1", json={"data": {**REPORT, "occurred_on": future}}
+    )
     assert bad.status_code == 422 and set(bad.get_json()["fields"]) == {"occurred_on"}
     assert api.open_task("staff1", iid, "Task_report")["status"] == "open"
     with api.rt.db.session() as session:
-        alerts = select(Notification).where(Notification.instance_id == iid, Notification.kind == "incident_alert")
+        alerts = select(Notification).where(
+            Notification.instance_id == iid, Notification.kind == "incident_alert"
+        )
         assert session.execute(alerts).first() is None  # nothing was reported, nobody alerted
