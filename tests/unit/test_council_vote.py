@@ -1,4 +1,4 @@
-"""The council's vote rule for 1–9 members: quorum, majority of non-abstaining votes, the chair's tie-break."""
+"""The council vote rule for 1–9 members: quorum, majority of non-abstaining votes, chair tie-break."""
 
 from __future__ import annotations
 
