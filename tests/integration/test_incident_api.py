@@ -242,3 +242,32 @@ def test_bad_report_is_refused_field_by_field_and_the_draft_kept(api: Api) -> No
             Notification.instance_id == iid, Notification.kind == "incident_alert"
         )
         assert session.execute(alerts).first() is None  # nothing was reported, nobody alerted
+
+
+def test_responsible_reopens_a_closed_incident_with_a_reason(api: Api) -> None:
+    iid = report(api, data={**REPORT, "type": "other"})
+    triage(api, iid, {"severity": "minor", "decision": "resolve", "corrective_action": "Talked to the class"})
+    incident = incident_of(api, iid)
+    assert incident["status"] == "closed"
+    path = f"/incidents/{incident['id']}/reopen"
+    assert api.post(path, "council1", json={"reason": "x"}).status_code == 403
+    assert api.post(path, "staff2", json={"reason": "x"}).status_code == 404
+    assert api.post(path, "responsible", json={"reason": " "}).status_code == 422
+    # Starting the process with reopen data directly does not bypass the rule.
+    sneaky = api.post(
+        f"/processes/{PROCESS}/instances", "staff1", json={"data": {"reopen_of": incident["id"]}}
+    )
+    assert sneaky.status_code == 403
+    reopened = api.post(path, "responsible", json={"reason": "The same class again"})
+    assert reopened.status_code == 201, reopened.get_json()
+    new_iid = reopened.get_json()["instance_id"]
+    again = incident_of(api, new_iid)
+    assert again["id"] == incident["id"] and again["number"] == incident["number"]
+    assert again["status"] == "reported" and again["outcome"] is None
+    # Back in triage, this time escalated; the journal keeps one row.
+    assert triage(api, new_iid, {"severity": "serious", "decision": "escalate"}).status_code == 200
+    assert incident_of(api, new_iid)["status"] == "voting"
+    assert len(api.get("/incidents", "director").get_json()["incidents"]) == 1
+    detail = api.get(f"/incidents/{incident['id']}", "responsible").get_json()
+    assert detail["reopen_count"] == 1 and detail["reopen_reason"] == "The same class again"
+    assert api.post(path, "responsible", json={"reason": "again"}).status_code == 409
