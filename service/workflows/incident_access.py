@@ -68,3 +68,8 @@ def sees_reporter_name(actor: Actor, incident: Incident) -> bool:
 def is_report_form(schema: dict[str, object]) -> bool:
     props = schema.get("properties")
     return isinstance(props, dict) and "anonymous" in props and "occurred_on" in props
+
+
+def private_task_processes(actor: Actor) -> tuple[str, ...]:
+    """Processes whose inbox rows are hidden from the actor's "all tasks" list unless their own."""
+    return () if actor.has(*NAME_READERS) else ("incident_escalation",)

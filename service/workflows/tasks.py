@@ -106,7 +106,15 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
     if actor.id is None:
         raise Forbidden("no user")
     with rt.db.session() as session:
-        return queries.list_tasks(session, actor.id, actor.roles, flt, sees_everything=sees_all_tasks(actor))
+        return queries.list_tasks(
+            session,
+            actor.id,
+            actor.roles,
+            flt,
+            sees_everything=sees_all_tasks(actor),
+            # Incident tasks name the reporter and the voters: others see only their own.
+            private_processes=incident_access.private_task_processes(actor),
+        )
 
 
 def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:

@@ -271,3 +271,14 @@ def test_responsible_reopens_a_closed_incident_with_a_reason(api: Api) -> None:
     detail = api.get(f"/incidents/{incident['id']}", "responsible").get_json()
     assert detail["reopen_count"] == 1 and detail["reopen_reason"] == "The same class again"
     assert api.post(path, "responsible", json={"reason": "again"}).status_code == 409
+
+
+def test_task_lists_do_not_show_others_incident_tasks(api: Api) -> None:
+    iid = escalate(api)
+    for user in ("staff2", "director", "wg_chair", "admin"):
+        rows = api.get("/tasks?scope=all&status=any&limit=200", user).get_json()["tasks"]
+        theirs = [r for r in rows if r["instance_id"] == iid]
+        assert all(r["assignee"] in (user, None) for r in theirs), (user, theirs)
+        assert not [r for r in theirs if r["bpmn_id"] == "Task_report"]
+    rows = api.get("/tasks?scope=all&status=any&limit=200", "responsible").get_json()["tasks"]
+    assert [r for r in rows if r["instance_id"] == iid and r["bpmn_id"] == "Task_report"]
