@@ -174,9 +174,10 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     assert incident["status"] == "follow_up" and incident["outcome"] == "warning"
     minutes = api.get(f"/incidents/{incident['id']}/minutes.pdf", "director")
     assert minutes.status_code == 200 and minutes.data.startswith(b"%PDF")
-    # Follow-up tasks for the named people; done → closed.
+    # Follow-up tasks for the named people, due on the day the chair set; done → closed.
     for person in ("ict", "staff3"):
         task = api.open_task(person, iid, "Task_follow_up")
+        assert task["due_at"] is not None and task["due_at"].startswith(due)
         assert (
             api.post(
                 f"/tasks/{task['id']}/complete", person, json={"data": {"done": True, "comment": "done"}}
