@@ -1,4 +1,4 @@
-"""Incident pages: the report form refuses bad input and keeps the draft, the journal's visibility, exports."""
+"""Incident pages: bad input keeps the draft, the journal hides incidents from others, exports."""
 
 from __future__ import annotations
 
