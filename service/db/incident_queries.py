@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session
 
-from service.db.models import HumanTask
+from service.db.models import HumanTask, User
 from service.db.models_incidents import Incident, IncidentFollowUp
 
 
@@ -91,8 +91,6 @@ def follow_ups_of(session: Session, incident: Incident) -> list[tuple[IncidentFo
             )
         ).scalars()
     )
-    from service.db.models import User
-
     names = (
         dict(session.execute(select(User.username, User.id).where(User.id.in_(done_by))).all())
         if done_by
@@ -104,3 +102,21 @@ def follow_ups_of(session: Session, incident: Incident) -> list[tuple[IncidentFo
         .order_by(IncidentFollowUp.id)
     ).scalars()
     return [(row, row.status == "done" or row.assignee in names) for row in rows]
+
+
+def decided_by(session: Session, incident: Incident) -> User | None:
+    """Who recorded the council's decision: the person who completed the chair's step."""
+    task = (
+        session.execute(
+            select(HumanTask)
+            .where(
+                HumanTask.instance_id == incident.instance_id,
+                HumanTask.bpmn_id == "Task_chair_decision",
+                HumanTask.status == "completed",
+            )
+            .order_by(HumanTask.completed_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+    return task.completed_by if task is not None else None

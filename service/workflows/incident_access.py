@@ -73,3 +73,11 @@ def is_report_form(schema: dict[str, object]) -> bool:
 def private_task_processes(actor: Actor) -> tuple[str, ...]:
     """Processes whose inbox rows are hidden from the actor's "all tasks" list unless their own."""
     return () if actor.has(*NAME_READERS) else ("incident_escalation",)
+
+
+def may_open_evidence(session: Session, actor: Actor, ref: str) -> bool:
+    """Evidence attached to an incident opens for those who read incidents in full."""
+    if not sees_all(actor):
+        return False
+    attached = exists().where(Incident.evidence == ref)
+    return bool(session.execute(select(attached)).scalar())

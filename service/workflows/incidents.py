@@ -126,7 +126,7 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
         raise Conflict("the council has not decided yet")
     with rt.db.session() as session:
         kk = labels(rt, "kk", session)
-        chair = queries.user_by_username(session, incident.decided_by) if incident.decided_by else None
+        chair = incident_queries.decided_by(session, incident)
     tally = view.tally
     decision_label = kk["decision"].get(incident.decision, incident.decision)
     doc = Minutes(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from service.db.models import HumanTask, Notification, User
@@ -174,6 +176,16 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     assert incident["status"] == "follow_up" and incident["outcome"] == "warning"
     minutes = api.get(f"/incidents/{incident['id']}/minutes.pdf", "director")
     assert minutes.status_code == 200 and minutes.data.startswith(b"%PDF")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(minutes.data)).pages)
+    with api.rt.db.session() as session:
+        names = dict(session.execute(select(User.username, User.full_name)).all())
+    for member in ("council1", "council2", "council3", "council4", "council5"):
+        assert names[member] in text  # every member who voted, with their vote
+    present, signature = text.split("Кеңес төрағасы")
+    assert names["wg_chair"] not in present and names["wg_chair"] in signature  # signs, did not vote
+    assert "Ескерту" in text and "Қалыс қалу" in text and "clear breach" in text
+    assert "Check the chatbot settings" in text and "Кворум: 5 / 6" in text
+    assert api.get(f"/incidents/{incident['id']}/minutes.pdf", "staff2").status_code == 404
     # Follow-up tasks for the named people, due on the day the chair set; done → closed.
     for person in ("ict", "staff3"):
         task = api.open_task(person, iid, "Task_follow_up")

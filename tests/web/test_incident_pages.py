@@ -60,13 +60,24 @@ def test_report_form_keeps_the_draft_on_bad_input(app: Flask, seeded: Runtime) -
             "type": "other",
             "occurred_on": "2026-11-30",
             "description": "Typed with care, must survive",
+            "evidence": (io.BytesIO(b"%PDF-1.4 evidence"), "evidence.pdf", "application/pdf"),
         },
+        content_type="multipart/form-data",
     )
     assert done.status_code == 302
     # The reporter lands on the incident's limited page (status and outcome, not the details).
     page = staff.get(done.headers["Location"], follow_redirects=True)
     assert page.status_code == 200 and 'data-testid="incident-status"' in page.get_data(as_text=True)
     assert 'data-testid="incident-description"' not in page.get_data(as_text=True)
+    # The evidence opens for the council (the process page is private) but not for other staff.
+    council = signed_in(app, "council2")
+    link = re.search(
+        r'href="(/files/[0-9a-f]{64})" data-testid="incident-evidence"',
+        council.get(page.request.path).get_data(as_text=True),
+    )
+    assert link is not None
+    assert council.get(link.group(1)).status_code == 200
+    assert signed_in(app, "staff2").get(link.group(1)).status_code == 404
 
 
 def test_journal_visibility_and_exports(app: Flask, api: Api) -> None:
