@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.header import decode_header, make_header
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
@@ -86,3 +87,14 @@ def test_a_mail_that_keeps_failing_is_marked_failed(db_url: str, tmp_path: Path)
         note = session.execute(select(Notification)).scalar_one()
         assert (note.email_state, note.email_attempts) == ("failed", mailer.MAX_ATTEMPTS)
     rt.db.dispose()
+
+
+def test_mail_server_setting_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from service.config import load_settings
+
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    monkeypatch.delenv("SMTP_PORT", raising=False)
+    monkeypatch.setenv("MAIL_SERVER", "mail.school.kz")
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    settings = load_settings(tmp_path)
+    assert (settings["SMTP_HOST"], settings["SMTP_PORT"]) == ("mail.school.kz", 2525)
