@@ -165,9 +165,16 @@ def user_by_username(session: Session, username: str) -> User | None:
 
 
 def list_instances(
-    session: Session, *, started_by: int | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    started_by: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    hidden_processes: Collection[str] = (),
 ) -> tuple[list[ProcessInstance], int]:
     query = select(ProcessInstance)
+    if hidden_processes:
+        query = query.where(ProcessInstance.process_id.not_in(list(hidden_processes)))
     if started_by is not None:
         query = query.where(ProcessInstance.started_by_id == started_by)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

@@ -103,6 +103,7 @@ def test_journal_visibility_and_exports(app: Flask, api: Api) -> None:
     assert named is not None and named.group(1).strip() not in ("", "—")
 
     director = signed_in(app, "director")
+    assert f"/instances/{iid}" not in director.get("/instances").get_data(as_text=True)
     number = incident_of(api, iid)["number"]
     csv_text = director.get("/incidents/export.csv?type=data_disclosure").get_data(as_text=True)
     assert number in csv_text and "ChatGPT" in csv_text
