@@ -113,3 +113,33 @@ def test_journal_visibility_and_exports(app: Flask, api: Api) -> None:
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "number" and values[1][0] == number
+
+
+def test_vote_and_chair_pages(app: Flask, api: Api) -> None:
+    from tests.integration.test_incident_api import vote
+
+    iid = escalate(api)
+    member = signed_in(app, "council1")
+    task = api.open_task("council1", iid, "Task_vote")
+    html = member.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert 'name="decision"' in html and 'value="restrict_tool"' in html and 'value="abstain"' in html
+    assert REPORT["description"] in html  # the report is there to decide on
+    assert "staff1" not in html
+    for user, choice in (
+        ("council1", "training"),
+        ("council2", "training"),
+        ("council3", "training"),
+        ("council4", "training"),
+    ):
+        assert vote(api, iid, user, choice).status_code == 200
+    chair = signed_in(app, "wg_chair")
+    chair_task = api.open_task("wg_chair", iid, "Task_chair_decision", scope="roles")
+    page = chair.get(f"/tasks/{chair_task['id']}").get_data(as_text=True)
+    assert "Шешім / Decision: training" in page  # the vote's result is shown read-only
+    form = csrf_from(page)
+    done = chair.post(f"/tasks/{chair_task['id']}", data={"csrf_token": form, "decision": "warning"})
+    assert done.status_code == 422  # not what the council decided
+    done = chair.post(f"/tasks/{chair_task['id']}", data={"csrf_token": form, "decision": "training"})
+    assert done.status_code == 302
+    page = chair.get(done.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert 'data-testid="minutes-pdf"' in page and 'data-testid="incident-votes"' in page
