@@ -295,3 +295,17 @@ def test_task_lists_do_not_show_others_incident_tasks(api: Api) -> None:
         assert not [r for r in theirs if r["bpmn_id"] == "Task_report"]
     rows = api.get("/tasks?scope=all&status=any&limit=200", "responsible").get_json()["tasks"]
     assert [r for r in rows if r["instance_id"] == iid and r["bpmn_id"] == "Task_report"]
+
+
+def test_journal_filters(api: Api) -> None:
+    escalate(api)
+    report(api, "staff2", data={**REPORT, "type": "other"})
+    rows = api.get("/incidents?type=data_disclosure", "director").get_json()["incidents"]
+    assert [r["type"] for r in rows] == ["data_disclosure"]
+    assert [
+        r["severity"] for r in api.get("/incidents?severity=serious", "director").get_json()["incidents"]
+    ] == ["serious"]
+    assert len(api.get("/incidents?status=reported", "director").get_json()["incidents"]) == 1
+    assert api.get(f"/incidents?year={utcnow().year + 1}", "director").get_json()["incidents"] == []
+    bad = api.get("/incidents?type=alien", "director")
+    assert bad.status_code == 422 and "type" in bad.get_json()["fields"]
