@@ -155,6 +155,9 @@ class _Checker:
         assign_to = props.get("assignTo")
         if assign_to is not None and not _IDENTIFIER.match(assign_to):
             self.add(bpmn_id, f"assignTo must name a data variable, not '{assign_to}'")
+        due_on = props.get("dueOn")
+        if due_on is not None and not _IDENTIFIER.match(due_on):
+            self.add(bpmn_id, f"dueOn must name a data variable holding a date, not '{due_on}'")
         due_in = props.get("dueIn")
         if due_in is not None:
             try:
