@@ -35,6 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         smtp_port=app.config["SMTP_PORT"],
         mail_from=app.config["MAIL_FROM"],
         max_upload_bytes=app.config["MAX_CONTENT_LENGTH"],
+        tool_vote_quorum=app.config["TOOL_VOTE_QUORUM"],
+        tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
     )
     app.extensions["runtime"] = runtime
     register_web(app)
