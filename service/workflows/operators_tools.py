@@ -20,6 +20,7 @@ from service.domain.errors import BadRequest, Conflict
 from service.domain.tool_voting import outcome as vote_outcome
 from service.workflows.notify import notify
 from service.workflows.runtime import Runtime
+from service.workflows.tool_documents import record_conclusion
 from service.workflows.tool_votes import VOTE_STEP, tool_of_instance, vote_rule
 
 # The same shape as operators.OperatorTable (not imported: operators.py imports this module).
@@ -155,6 +156,8 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         row.review_date = review_date_after(today, rt.deadlines.get("tool_review_period", "P1Y"))
         row.updated_at = utcnow()
         review_at = datetime.combine(row.review_date, time(8, 0), tzinfo=rt.tz)
+        session.flush()
+        record_conclusion(rt, session, row, "system")
         audit.append(
             session,
             "system",

@@ -9,10 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.db import audit
+from service.db import audit, queries
 from service.db.models_tools import Tool, ToolVote
 from service.domain.clock import utcnow
 from service.domain.errors import FieldError, NotFound, ValidationFailed
+from service.domain.forms import enum_options
+from service.workflows.definitions import definition_parts
+from service.workflows.files import read_stored
 from service.workflows.runtime import Actor, Runtime
 
 TOOL_STATUSES = ("permitted", "permitted_with_restrictions", "rejected", "under_review", "withdrawn")
@@ -125,3 +128,38 @@ def change_tool_status(session: Session, tool_id: int, status: str, actor_userna
         detail={"tool": tool.id, "from": previous, "to": status, "reason": reason},
     )
     return tool
+
+
+def memo_attachment(rt: Runtime, actor: Actor, tool_id: int) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of a tool's memo attachment, for anyone who may read the entry."""
+    view = get_tool(rt, actor, tool_id)
+    ref = view.tool.memo_attachment
+    with rt.db.session() as session:
+        found = read_stored(rt, session, ref) if ref else None
+        if found is None:
+            raise NotFound("no attachment")
+        meta, content = found
+        return meta.filename, meta.content_type, content
+
+
+LABELLED_FIELDS = {"tool_proposal": ("processes",), "tool_member_vote": ("decision",)}
+
+
+def tool_labels(rt: Runtime, lang: str, session: Session | None = None) -> dict[str, dict[str, str]]:
+    """Labels of coded values (allowed uses, verdicts) from the deployed forms, in `lang`.
+
+    A caller inside a transaction passes its session (SQLite allows one writer at a time).
+    """
+    if session is None:
+        with rt.db.session() as own:
+            return tool_labels(rt, lang, own)
+    labels: dict[str, dict[str, str]] = {"processes": {}, "decision": {}}
+    definition = queries.active_definition(session, "tool_evaluation")
+    if definition is None:
+        return labels
+    forms = definition_parts(rt, session, definition.id).forms
+    for form_key, fields in LABELLED_FIELDS.items():
+        props = forms.get(form_key, {}).get("properties", {})
+        for name in fields:
+            labels[name] = dict(enum_options(props.get(name, {}), lang))
+    return labels
