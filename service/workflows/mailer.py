@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     "task_assigned": {"kk": "Жаңа тапсырма", "ru": "Новая задача", "en": "New task"},
     "reminder": {"kk": "Еске салу", "ru": "Напоминание", "en": "Reminder"},
+    "task_withdrawn": {"kk": "Тапсырма алынып тасталды", "ru": "Задача отозвана", "en": "Task withdrawn"},
 }
 
 

@@ -172,3 +172,16 @@ def test_permitted_tools_and_council_status_changes(api: Api) -> None:
         tool_cases.change_tool_status(session, ok, "permitted", "council1", "")
     with api.rt.db.session() as session, pytest.raises(NotFound):
         tool_cases.change_tool_status(session, 9999, "withdrawn", "council1", "")
+
+
+def test_tool_answers_match_the_openapi_document(api: Api) -> None:
+    from tests.integration.test_openapi_contract import _validator
+
+    tid = tool_id_of(api, registered(api, ["approve_with_restrictions"] * 3, {"memo": "M"}))
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    assert {"/tools", "/tools/{tool_id}", "/tools/{tool_id}/conclusion.pdf"} <= set(doc["paths"])
+    tool_v = _validator(doc, "Tool")
+    for user in ("staff1", "director"):
+        for row in api.get("/tools", user).get_json()["tools"]:
+            tool_v.validate(row)
+        tool_v.validate(api.get(f"/tools/{tid}", user).get_json())
