@@ -11,13 +11,14 @@ from service.db import audit
 from service.db.models import HumanTask, ProcessInstance, User
 from service.db.models_tools import Tool, ToolVote
 from service.domain.clock import utcnow
-from service.domain.errors import Conflict, FieldError, ValidationFailed
+from service.domain.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from service.domain.secrets import check_password
 from service.domain.tool_voting import VoteRule, decided_early
 from service.workflows.runtime import Actor, Runtime
 
 PROCESS_ID = "tool_evaluation"
 VOTE_STEP = "Task_member_vote"  # the BPMN id of the members' multi-instance vote
+MEMBER_ROLE = "commission"
 CRITERIA = ("security", "data_protection", "functionality", "limitations")
 # The engine data key the vote's completion condition reads (set per completed child).
 CLOSED_KEY = "vote_closed"
@@ -50,9 +51,12 @@ def record_signed_vote(
     other, so none is lost and the last one sees all the others. The password is checked here and
     dropped; only the method and time of signing are kept (task data is stored, a password must not be).
     """
+    if not actor.has(MEMBER_ROLE):
+        # A vote task reassigned to someone outside the commission still cannot carry their vote.
+        raise Forbidden("only members of the commission vote")
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None:
-        raise ValidationFailed({"signed": FieldError("required")})
+        raise Forbidden("no user")
     if password:
         if not check_password(user.password_hash, password):
             raise ValidationFailed({"password": FieldError("wrong_password")})

@@ -191,6 +191,14 @@ def test_members_vote_once_on_their_own_task_and_outsiders_not_at_all(api: Api) 
     )
     r = api.post(f"/tasks/{own['id']}/complete", "commission1", {"data": vote_data("reject")})
     assert r.status_code == 409
+    # Even a task reassigned by the chair does not let someone outside the commission vote.
+    third = api.open_task("commission3", iid, "Task_member_vote")
+    from service.workflows import tasks as task_cases
+    from tests.conftest import actor_named
+
+    task_cases.reassign(api.rt, actor_named(api.rt, "wg_chair"), third["id"], "staff3")
+    r = api.post(f"/tasks/{third['id']}/complete", "staff3", {"data": vote_data("approve")})
+    assert r.status_code == 403
     with api.rt.db.session() as session:
         votes = list(session.execute(select(ToolVote)).scalars())
         assert [(v.member, v.decision) for v in votes] == [("commission1", "approve")]
