@@ -26,6 +26,7 @@ from service.domain.errors import (
     ValidationFailed,
 )
 from service.domain.forms import clean_submission
+from service.workflows import accounts
 from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
@@ -287,6 +288,8 @@ def complete(
 
     `password` is a signature by re-entering it (a tool vote); it is checked and never stored.
     """
+    if password:
+        accounts.verify_signature_password(rt, actor, password)  # its own transaction: failures count
     with rt.db.session() as session:
         instance = lock_instance_of_task(session, task_id)
         if instance is None:
@@ -314,7 +317,7 @@ def complete(
         # Steps that need more than the form (a signed vote) add engine data that is not form data.
         extra: dict[str, Any] = {}
         if is_vote(instance, task):
-            extra = record_signed_vote(rt, session, actor, instance, task, clean, password)
+            extra = record_signed_vote(rt, session, actor, instance, task, clean, bool(password))
         try:
             result = engine.complete_task(
                 definition.spec_json,

@@ -12,7 +12,6 @@ from service.db.models import HumanTask, ProcessInstance, User
 from service.db.models_tools import Tool, ToolVote
 from service.domain.clock import utcnow
 from service.domain.errors import Conflict, FieldError, Forbidden, ValidationFailed
-from service.domain.secrets import check_password
 from service.domain.tool_voting import VoteRule, decided_early
 from service.workflows.runtime import Actor, Runtime
 
@@ -43,13 +42,14 @@ def record_signed_vote(
     instance: ProcessInstance,
     task: HumanTask,
     clean: dict[str, Any],
-    password: str | None,
+    signed_by_password: bool,
 ) -> dict[str, Any]:
     """Check the signature, keep the vote, and tell the engine whether the vote may close now.
 
     Runs under the instance lock, before the engine: concurrent votes are counted one after the
-    other, so none is lost and the last one sees all the others. The password is checked here and
-    dropped; only the method and time of signing are kept (task data is stored, a password must not be).
+    other, so none is lost and the last one sees all the others. A re-entered password was checked
+    by the caller (accounts.verify_signature_password) and is not passed on: only the method and time
+    of signing are kept (task data is stored, a password must not be).
     """
     if not actor.has(MEMBER_ROLE):
         # A vote task reassigned to someone outside the commission still cannot carry their vote.
@@ -57,9 +57,7 @@ def record_signed_vote(
     user = session.get(User, actor.id) if actor.id is not None else None
     if user is None:
         raise Forbidden("no user")
-    if password:
-        if not check_password(user.password_hash, password):
-            raise ValidationFailed({"password": FieldError("wrong_password")})
+    if signed_by_password:
         method = "password"
     elif clean.get("signed") is True:
         method = "statement"

@@ -218,3 +218,20 @@ def test_ict_may_return_the_proposal_for_missing_information(api: Api) -> None:
     api.open_task("ict", iid, "Task_ict_assessment", scope="roles")
     tool = api.get("/tools", "ict").get_json()["tools"][0]
     assert tool["vendor"] == "Example LLP" and tool["status"] == "under_review"
+
+
+def test_repeated_wrong_signature_passwords_are_throttled(api: Api) -> None:
+    iid = start_to_vote(api)
+    unsigned = vote_data("approve", signed=False)
+    for _ in range(5):
+        r = vote(api, "commission1", iid, unsigned, signature={"password": "guess"})
+        assert r.status_code == 422 and r.get_json()["fields"]["password"]
+    r = vote(api, "commission1", iid, unsigned, signature={"password": DEMO_PASSWORD})
+    assert r.status_code == 422  # locked for a while, even with the right password
+    with api.rt.db.session() as session:
+        failures = (
+            session.execute(select(AuditEvent).where(AuditEvent.action == "auth.failed")).scalars().all()
+        )
+        assert len(failures) == 5 and all(json.loads(e.detail_json) == {"signature": True} for e in failures)
+        assert session.execute(select(ToolVote)).first() is None
+    api.open_task("commission1", iid, "Task_member_vote")  # still open
