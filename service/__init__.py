@@ -38,6 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         tool_vote_quorum=app.config["TOOL_VOTE_QUORUM"],
         tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
     )
+    from service.domain.tool_voting import VoteRule
+
+    VoteRule.parse(runtime.tool_vote_quorum, runtime.tool_vote_majority)  # a bad setting stops the start
     app.extensions["runtime"] = runtime
     register_web(app)
 

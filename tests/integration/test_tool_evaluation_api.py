@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from service.db.models import AuditEvent, HumanTask
-from service.db.models_tools import ToolVote
+from service.db.models_tools import Tool, ToolVote
 from service.workflows.demo import DEMO_PASSWORD
-from tests.conftest import Api
+from tests.conftest import Api, make_app
 
 MEMBERS = [f"commission{i}" for i in range(1, 6)]
 PROPOSAL = {
@@ -235,3 +237,26 @@ def test_repeated_wrong_signature_passwords_are_throttled(api: Api) -> None:
         assert len(failures) == 5 and all(json.loads(e.detail_json) == {"signature": True} for e in failures)
         assert session.execute(select(ToolVote)).first() is None
     api.open_task("commission1", iid, "Task_member_vote")  # still open
+
+
+def test_configured_quorum_changes_when_the_vote_closes(db_url: str, tmp_path: Path) -> None:
+    app = make_app(db_url, tmp_path, TOOL_VOTE_QUORUM="2/3")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    api = Api(app, app.extensions["runtime"])
+    iid = start_to_vote(api)
+    for member in MEMBERS[:3]:
+        assert vote(api, member, iid, vote_data("reject")).status_code == 200
+    api.open_task("commission4", iid, "Task_member_vote")  # 3 of 5 is no quorum under "more than 2/3"
+    assert vote(api, "commission4", iid, vote_data("reject")).status_code == 200
+    assert api.get(f"/tasks?scope=mine&instance_id={iid}", "commission5").get_json()["tasks"] == []
+    with api.rt.db.session() as session:
+        tool = session.execute(select(Tool).where(Tool.instance_id == iid)).scalar_one()
+        assert tool.outcome == "rejected" and "2/3" in tool.rule
+    app.extensions["runtime"].db.dispose()
+
+
+def test_a_nonsense_voting_setting_stops_the_start(db_url: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        make_app(db_url, tmp_path, TOOL_VOTE_MAJORITY="3/2")
