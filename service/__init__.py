@@ -35,7 +35,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         smtp_port=app.config["SMTP_PORT"],
         mail_from=app.config["MAIL_FROM"],
         max_upload_bytes=app.config["MAX_CONTENT_LENGTH"],
+        tool_vote_quorum=app.config["TOOL_VOTE_QUORUM"],
+        tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
     )
+    from service.domain.tool_voting import VoteRule
+
+    VoteRule.parse(runtime.tool_vote_quorum, runtime.tool_vote_majority)  # a bad setting stops the start
     app.extensions["runtime"] = runtime
     register_web(app)
 

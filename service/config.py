@@ -10,7 +10,14 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Deadline settings a school may change: environment DEADLINE_<NAME>=<ISO 8601 duration>.
-DEADLINE_NAMES = ("legal_review_reminder", "acknowledgement_reminder", "triage_deadline", "vote_deadline")
+DEADLINE_NAMES = (
+    "legal_review_reminder",
+    "acknowledgement_reminder",
+    "triage_deadline",
+    "vote_deadline",
+    "tool_vote_deadline",
+    "tool_review_period",
+)
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -65,6 +72,8 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
             for name in DEADLINE_NAMES
             if f"DEADLINE_{name.upper()}" in env
         },
+        "TOOL_VOTE_QUORUM": env.get("TOOL_VOTE_QUORUM", ""),
+        "TOOL_VOTE_MAJORITY": env.get("TOOL_VOTE_MAJORITY", ""),
         "RUN_WORKER": env.get("RUN_WORKER", "0") == "1",
         "WORKER_INTERVAL": float(env.get("WORKER_INTERVAL", "5")),
     }

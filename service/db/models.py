@@ -337,4 +337,5 @@ class StoredFile(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-from service.db import models_incidents  # noqa: E402,F401
+# The process families' models, so that Base.metadata (Alembic, the migration test) sees them all.
+from service.db import models_incidents, models_tools  # noqa: E402,F401

@@ -42,6 +42,12 @@ class TaskNotOpen(Conflict):
     code = "task_not_open"
 
 
+class TaskWithdrawn(TaskNotOpen):
+    """The process withdrew the task before it was answered (a vote closed early or by its deadline)."""
+
+    code = "task_withdrawn"
+
+
 class BadRequest(ServiceError):
     code = "bad_request"
     status = 400

@@ -8,7 +8,19 @@ from service.web.extensions import babel, csrf, login_manager
 
 
 def register_web(app: Flask) -> None:
-    from service.web import api, auth, errors, files, inbox, incidents, instances, orders, tasks, templating
+    from service.web import (
+        api,
+        auth,
+        errors,
+        files,
+        inbox,
+        incidents,
+        instances,
+        orders,
+        tasks,
+        templating,
+        tools,
+    )
     from service.web.admin import bp as admin_bp
     from service.web.i18n import select_locale, select_timezone
 
@@ -27,6 +39,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(tools.bp)
+    app.register_blueprint(tools.api_bp)
+    csrf.exempt(tools.api_bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
     app.register_blueprint(incidents.api_bp)
     csrf.exempt(incidents.api_bp)

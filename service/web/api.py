@@ -186,10 +186,22 @@ def unclaim(task_id: int) -> ResponseReturnValue:
     return jsonify(task_row(task_cases.unclaim(runtime(), _me(), task_id)))
 
 
+def _signature_password(body: dict[str, Any]) -> str | None:
+    """`{"signature": {"password": …}}` signs a step by re-entering the password (checked, never kept)."""
+    signature = body.get("signature")
+    if signature is None:
+        return None
+    if not isinstance(signature, dict) or not isinstance(signature.get("password", ""), str):
+        raise BadRequest("signature must be an object with a password string")
+    return str(signature.get("password") or "") or None
+
+
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> ResponseReturnValue:
-    data = _data_of(_json_body())
-    return jsonify(task_row(task_cases.complete(runtime(), _me(), task_id, data)))
+    body = _json_body()
+    data = _data_of(body)
+    password = _signature_password(body)
+    return jsonify(task_row(task_cases.complete(runtime(), _me(), task_id, data, password=password)))
 
 
 @bp.get("/instances/<int:instance_id>")

@@ -62,6 +62,8 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
     # 403/404 carry the generic text only, so that nothing about the resource leaks.
     if err.status in (401, 403, 404):
         message = _messages()[err.status]
+    elif err.code == "task_withdrawn":
+        message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")
     elif err.code == "task_not_open":
         message = _("This task has already been completed or withdrawn.")
     elif err.status in (409, 422, 500) and not isinstance(err, InvalidBpmn):

@@ -27,6 +27,7 @@ FIELD_MESSAGES: dict[str, Any] = {
     "unknown_user": lazy_gettext("No such user."),
     "not_in_role": lazy_gettext("This person does not hold the task's role."),
     "wrong_password": lazy_gettext("The current password is not right."),
+    "throttled": lazy_gettext("Too many attempts. Please wait."),
     "invalid": lazy_gettext("This value is not valid."),
 }
 

@@ -130,6 +130,74 @@ _DATA_BODY = {
     }
 }
 
+# Completing a step that needs a signature (a commission member's tool vote): either the form's
+# `signed` statement is ticked, or the password is re-entered here; it is checked and never stored.
+_COMPLETE_BODY = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "data": {"type": "object"},
+                    "signature": {"type": "object", "properties": {"password": {"type": "string"}}},
+                },
+            }
+        }
+    }
+}
+
+TOOL_STATUSES = ["permitted", "permitted_with_restrictions", "rejected", "under_review", "withdrawn"]
+_TOOL = {
+    "type": "object",
+    "required": [
+        "id",
+        "name",
+        "vendor",
+        "status",
+        "allowed_uses",
+        "restrictions",
+        "personal_data_allowed",
+        "review_date",
+        "instance_id",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "vendor": {"type": "string"},
+        "status": {"type": "string", "enum": TOOL_STATUSES},
+        "allowed_uses": {"type": "array", "items": {"type": "string"}},
+        "restrictions": {"type": "array", "items": {"type": "string"}},
+        "personal_data_allowed": {"type": "boolean"},
+        "review_date": {"type": ["string", "null"], "format": "date"},
+        "instance_id": {"type": "integer"},
+        "memo": {"type": "string"},
+        "memo_attachment": {"type": ["string", "null"]},
+        "votes": {
+            "type": "array",
+            "description": "Only for the commission, ict, responsible, wg_chair and director",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "round": {"type": "integer"},
+                    "member": {"type": "string"},
+                    "decision": {
+                        "type": "string",
+                        "enum": ["approve", "approve_with_restrictions", "reject"],
+                    },
+                    "security": {"type": "integer"},
+                    "data_protection": {"type": "integer"},
+                    "functionality": {"type": "integer"},
+                    "limitations": {"type": "integer"},
+                    "restrictions": {"type": "string"},
+                    "comment": {"type": "string"},
+                    "signature_method": {"type": "string", "enum": ["password", "statement"]},
+                    "signed_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+    },
+}
+
 
 def openapi_document() -> dict[str, Any]:
     from service.web.openapi_incidents import incident_paths, incident_schemas
@@ -154,6 +222,7 @@ def _core_document() -> dict[str, Any]:
                 "Error": _ERROR,
                 "Task": _TASK,
                 "Instance": _INSTANCE,
+                "Tool": _TOOL,
                 "Order": _ORDER,
                 "DeployProblem": {
                     "type": "object",
@@ -299,9 +368,9 @@ def _core_document() -> dict[str, Any]:
             },
             "/tasks/{task_id}/complete": {
                 "post": {
-                    "summary": "Complete a task with its form data",
+                    "summary": "Complete a task with its form data (and a signature where one is needed)",
                     "parameters": [_id_param("task_id")],
-                    "requestBody": _DATA_BODY,
+                    "requestBody": _COMPLETE_BODY,
                     "responses": {**_ok(task_ref), **_errors(400, 401, 403, 404, 409, 422)},
                 },
             },
@@ -366,6 +435,42 @@ def _core_document() -> dict[str, Any]:
                     "summary": "The registered order as DOCX",
                     "parameters": [_id_param("order_id")],
                     "responses": {"200": {"description": "DOCX"}, **_errors(401, 404, 409)},
+                },
+            },
+            "/tools": {
+                "get": {
+                    "summary": "The register of AI tools (staff: permitted tools only)",
+                    "parameters": [
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": TOOL_STATUSES}}
+                    ],
+                    "responses": {
+                        **_ok(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "tools": {"type": "array", "items": {"$ref": "#/components/schemas/Tool"}}
+                                },
+                            }
+                        ),
+                        **_errors(401, 422),
+                    },
+                },
+            },
+            "/tools/{tool_id}": {
+                "get": {
+                    "summary": "A register entry with its memo; the evaluation for its readers",
+                    "parameters": [_id_param("tool_id")],
+                    "responses": {**_ok({"$ref": "#/components/schemas/Tool"}), **_errors(401, 404)},
+                },
+            },
+            "/tools/{tool_id}/conclusion.pdf": {
+                "get": {
+                    "summary": "The commission's conclusion as PDF (its SHA-256 is in the audit log)",
+                    "parameters": [_id_param("tool_id")],
+                    "responses": {
+                        "200": {"description": "PDF", "content": {"application/pdf": {}}},
+                        **_errors(401, 404),
+                    },
                 },
             },
             "/instances/{instance_id}": {

@@ -16,6 +16,10 @@ from service.web.i18n import current_language, field_messages, localized_title
 from service.workflows import files
 from service.workflows import tasks as task_cases
 from service.workflows.access import can_reassign
+from service.workflows.tool_votes import is_vote
+
+# The field of a signature by re-entering the password: read here, checked by the use case, never stored.
+SIGNATURE_FIELD = "signature_password"
 
 bp = Blueprint("tasks", __name__)
 
@@ -51,6 +55,7 @@ def _render(
         and bool(actor().roles.intersection(r.role for r in detail.task.candidate_roles)),
         sections=[(localized_title(step.title_i18n, lang, step.name), step) for step in detail.earlier],
         title=localized(detail.form_schema, "title", lang) or detail.task.name,
+        signing=is_vote(detail.instance, detail.task),
     ), status
 
 
@@ -81,10 +86,11 @@ def submit(task_id: int) -> ResponseReturnValue:
     schema = task_cases.task_form(runtime(), actor(), task_id)
     raw = request.form.to_dict(flat=False)
     raw.pop("csrf_token", None)
+    password = (raw.pop(SIGNATURE_FIELD, None) or [""])[0] or None
     data = coerce_submission(schema, raw)  # read-only fields are never taken from a post
     try:
         _uploads(schema, data)
-        done = task_cases.complete(runtime(), actor(), task_id, data)
+        done = task_cases.complete(runtime(), actor(), task_id, data, password=password)
     except ValidationFailed as err:
         # Re-show the page with what was typed and a message next to each field.
         return _render(task_id, values=data, errors=field_messages(err.fields), status=422)

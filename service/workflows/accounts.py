@@ -72,6 +72,24 @@ def authenticate(rt: Runtime, username: str, password: str, address: str) -> Sig
         return SignIn(user.with_roles())
 
 
+def verify_signature_password(rt: Runtime, actor: Actor, password: str) -> None:
+    """A password re-entered to sign a step: checked in its own transaction, so a failure is counted
+    (with the person's sign-in failures, under the same lockout) even though the signing step fails."""
+    with rt.db.session() as session:
+        row = _throttle_row(session, f"user:{actor.username.lower()}")
+        if _is_locked(row):
+            audit.append(session, actor.username, "auth.throttled", detail={"signature": True})
+            problem = "throttled"
+        else:
+            user = session.get(User, actor.id) if actor.id is not None else None
+            if user is not None and check_password(user.password_hash, password):
+                return
+            _record_failure(row)
+            audit.append(session, actor.username, "auth.failed", detail={"signature": True})
+            problem = "wrong_password"
+    raise ValidationFailed({"password": FieldError(problem)})
+
+
 def load_user(rt: Runtime, user_id: int) -> User | None:
     with rt.db.read() as session:
         user = session.get(User, user_id)

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from service.db.models import HumanTask, ProcessInstance, StoredFile
 from service.domain.errors import FieldError, NotFound, ValidationFailed
@@ -58,6 +59,15 @@ def store_upload(
                 )
             )
     return f"sha256:{sha}"
+
+
+def read_stored(rt: Runtime, session: Session, ref: str) -> tuple[StoredFile, bytes] | None:
+    """A stored file by its "sha256:<hex>" reference, for use cases that checked access themselves."""
+    sha = ref.removeprefix("sha256:")
+    meta = session.get(StoredFile, sha)
+    if meta is None or len(sha) != 64:
+        return None
+    return meta, _path(rt, sha).read_bytes()
 
 
 def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:

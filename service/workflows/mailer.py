@@ -29,6 +29,7 @@ SUBJECTS = {
         "ru": "Инцидент не рассмотрен в срок",
         "en": "Incident not triaged in time",
     },
+    "task_withdrawn": {"kk": "Тапсырма алынып тасталды", "ru": "Задача отозвана", "en": "Task withdrawn"},
 }
 # A failed send is retried after 1, 2, 4, 8 minutes; then it is marked failed for good.
 MAX_ATTEMPTS = 5

@@ -17,6 +17,8 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "acknowledgement_reminder": "P3D",
     "triage_deadline": "PT24H",
     "vote_deadline": "P5D",
+    "tool_vote_deadline": "P7D",
+    "tool_review_period": "P1Y",
 }
 
 
@@ -61,6 +63,9 @@ class Runtime:
     smtp_port: int = 25
     mail_from: str = "noreply@school.local"
     max_upload_bytes: int = 10 * 1024 * 1024
+    # The commission's decision rule as fractions ("1/2": more than half); empty means the default.
+    tool_vote_quorum: str = ""
+    tool_vote_majority: str = ""
     # Deployed definitions never change, so their parsed parts are kept here by definition id.
     definition_cache: dict[int, Any] = field(default_factory=dict)
 

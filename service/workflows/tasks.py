@@ -22,16 +22,18 @@ from service.domain.errors import (
     Forbidden,
     NotFound,
     TaskNotOpen,
+    TaskWithdrawn,
     ValidationFailed,
 )
 from service.domain.forms import clean_submission
-from service.workflows import incident_access
+from service.workflows import accounts, incident_access
 from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
 from service.workflows.orders import EditionChange, latest_change
 from service.workflows.projection import save_run
 from service.workflows.runtime import Actor, Runtime
+from service.workflows.tool_votes import is_vote, record_signed_vote
 
 # Data keys the process keeps for itself; a task page does not show them as values.
 INTERNAL_KEYS = frozenset({"settings", "ack_members", "initiator_name"})
@@ -295,8 +297,15 @@ def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id:
         return comment.id
 
 
-def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> HumanTask:
-    """Validate the form, run the engine under the instance lock, refresh the inbox and audit it."""
+def complete(
+    rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any], *, password: str | None = None
+) -> HumanTask:
+    """Validate the form, run the engine under the instance lock, refresh the inbox and audit it.
+
+    `password` is a signature by re-entering it (a tool vote); it is checked and never stored.
+    """
+    if password:
+        accounts.verify_signature_password(rt, actor, password)  # its own transaction: failures count
     with rt.db.session() as session:
         instance = lock_instance_of_task(session, task_id)
         if instance is None:
@@ -307,6 +316,8 @@ def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> H
         ).scalar_one()
         if not can_work_on(actor, task):
             raise Forbidden("this task is assigned to someone else or to another role")
+        if task.status == "cancelled":
+            raise TaskWithdrawn("this task was withdrawn: the step closed before your answer")
         if task.status != "open" or instance.status != "running":
             raise TaskNotOpen("the task has already been completed")
         definition = definition_parts(rt, session, instance.definition_id)
@@ -319,12 +330,16 @@ def complete(rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any]) -> H
             for name, prop in schema.get("properties", {}).items()
             if name not in clean and not prop.get("readOnly")
         }
+        # Steps that need more than the form (a signed vote) add engine data that is not form data.
+        extra: dict[str, Any] = {}
+        if is_vote(instance, task):
+            extra = record_signed_vote(rt, session, actor, instance, task, clean, bool(password))
         try:
             result = engine.complete_task(
                 definition.spec_json,
                 instance.state_json,
                 task.engine_task_id,
-                {**cleared, **clean},
+                {**cleared, **clean, **extra},
                 build_operators(rt, session, instance.id),
             )
         except engine.TaskNotReady:

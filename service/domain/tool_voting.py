@@ -1,0 +1,91 @@
+"""The commission's decision rule for an AI tool: quorum, majorities, and when a vote may close early."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+VERDICTS: tuple[str, ...] = ("approve", "approve_with_restrictions", "reject")
+OUTCOMES: tuple[str, ...] = ("permitted", "permitted_with_restrictions", "rejected", "no_quorum")
+
+
+@dataclass(frozen=True)
+class VoteRule:
+    """Quorum: more than `quorum` of the members voted. Majority: more than `majority` of the votes cast.
+
+    Fractions keep "more than half" exact (5 members: 3 is a quorum, 2.5 is not a number of people).
+    """
+
+    quorum: Fraction = Fraction(1, 2)
+    majority: Fraction = Fraction(1, 2)
+
+    @classmethod
+    def parse(cls, quorum: str | None = None, majority: str | None = None) -> VoteRule:
+        """From settings such as "1/2" or "2/3" (empty: the default); refuses nonsense at start-up."""
+        return cls(_fraction(quorum, cls.quorum), _fraction(majority, cls.majority))
+
+    def describe(self) -> str:
+        return f"quorum > {self.quorum} of members; majority > {self.majority} of votes cast"
+
+
+def _fraction(text: str | None, default: Fraction) -> Fraction:
+    if text is None or not text.strip():
+        return default
+    value = Fraction(text.strip())
+    if not 0 <= value < 1:
+        raise ValueError(f"a voting fraction must be at least 0 and below 1: {text!r}")
+    return value
+
+
+def quorum_met(cast: int, members: int, rule: VoteRule) -> bool:
+    return members > 0 and Fraction(cast) > rule.quorum * members
+
+
+def outcome(votes: Iterable[str], members: int, rule: VoteRule = VoteRule()) -> str:
+    """The outcome of the votes cast so far, as if the vote closed now."""
+    counts = Counter(votes)
+    unknown = set(counts) - set(VERDICTS)
+    if unknown:
+        raise ValueError(f"unknown verdicts: {sorted(unknown)}")
+    cast = sum(counts.values())
+    if not quorum_met(cast, members, rule):
+        return "no_quorum"
+    needed = rule.majority * cast
+    if counts["approve"] > needed:
+        return "permitted"
+    if counts["approve"] + counts["approve_with_restrictions"] > needed:
+        return "permitted_with_restrictions"
+    return "rejected"
+
+
+def decided_early(votes: Sequence[str], members: int, rule: VoteRule = VoteRule()) -> str | None:
+    """The outcome if no remaining vote can change it (quorum reached), else None.
+
+    "Remaining" covers every member who has not voted voting any way or not at all (the deadline
+    may come first), so the vote closes only when every such future gives the same outcome.
+    """
+    cast = len(votes)
+    if cast > members:
+        raise ValueError("more votes than members")
+    now = outcome(votes, members, rule)
+    if now == "no_quorum":
+        return None
+    if cast == members:
+        return now
+    remaining = members - cast
+    base = list(votes)
+    for extra in range(0, remaining + 1):
+        for approve in range(extra + 1):
+            for restricted in range(extra - approve + 1):
+                rejected = extra - approve - restricted
+                future = (
+                    base
+                    + ["approve"] * approve
+                    + ["approve_with_restrictions"] * restricted
+                    + ["reject"] * rejected
+                )
+                if outcome(future, members, rule) != now:
+                    return None
+    return now
