@@ -75,6 +75,7 @@ def _property_problems(name: str, prop: Any) -> list[str]:
     if "x-description" in prop:
         problems += _translation_problems(prop, "description", what)
     problems += _widget_problems(what, prop)
+    problems += _suggestion_problems(what, prop)
     problems += _enum_problems(what, prop)
     problems += _format_problems(what, prop)
     if prop_type == "array":
@@ -101,6 +102,21 @@ def _widget_problems(what: str, prop: Mapping[str, Any]) -> list[str]:
         return [f"{what}: widget {widget!r} cannot offer an enum"]
     if prop["type"] == "array" and widget == "checkbox" and not has_enum:
         return [f"{what}: a checkbox group needs items with an enum"]
+    return []
+
+
+# Named lists a text field may offer as suggestions while still taking free text (filled per request).
+SUGGESTION_SOURCES = ("permitted_tools",)
+
+
+def _suggestion_problems(what: str, prop: Mapping[str, Any]) -> list[str]:
+    source = prop.get("x-suggestions-from")
+    if source is None:
+        return []
+    if source not in SUGGESTION_SOURCES:
+        return [f"{what}: x-suggestions-from {source!r} is unknown (use {', '.join(SUGGESTION_SOURCES)})"]
+    if prop["type"] != "string" or "enum" in prop or "x-widget" in prop or "format" in prop:
+        return [f"{what}: suggestions suit a plain text field only"]
     return []
 
 

@@ -13,6 +13,7 @@ from service.db.models import User
 from service.db.models_incidents import Incident
 from service.domain.council_vote import DECIDED, NO_QUORUM, Tally
 from service.domain.errors import FieldError, ValidationFailed
+from service.workflows import tools
 from service.workflows.runtime import Actor
 
 log = logging.getLogger(__name__)
@@ -94,17 +95,20 @@ def vote_summary(result: Tally, members_named: int) -> str:
 def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> bool:
     """Apply a restrict_tool / withdraw_tool decision to the register of permitted tools.
 
-    The register (issue 5) lives on another branch; until it is merged the decision is kept on the
-    incident row (`tool_action`) and this is the single place to connect it. Returns whether a
-    register entry was changed.
+    The report names the tool in free text; a register entry with that name (case and spacing
+    ignored) changes status in the decision's transaction, audited as `tool.status`. A tool not in
+    the register changes nothing: the decision stays on the incident (`tool_action`). Returns whether
+    a register entry was changed.
     """
     if incident.tool_action not in TOOL_ACTIONS:
         return False
-    log.info(
-        "incident %s: %s of tool %r decided by %s; no tool register to update yet",
-        incident.id,
-        incident.tool_action,
-        incident.tool,
-        actor.username,
-    )
-    return False
+    entry = tools.tool_named(session, incident.tool)
+    if entry is None:
+        log.info("incident %s: %s of %r, which is not in the register", incident.id, incident.tool_action,
+                 incident.tool)
+        return False
+    status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
+    number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"
+    reason = f"{incident.recommendations or ''}".strip() or f"incident {number}"
+    tools.change_tool_status(session, entry.id, status, actor.username, f"[{number}] {reason}")
+    return True

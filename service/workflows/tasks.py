@@ -33,6 +33,7 @@ from service.workflows.operators import build_operators
 from service.workflows.orders import EditionChange, latest_change
 from service.workflows.projection import save_run
 from service.workflows.runtime import Actor, Runtime
+from service.workflows.suggestions import with_suggestions
 from service.workflows.tool_votes import is_vote, record_signed_vote
 
 # Data keys the process keeps for itself; a task page does not show them as values.
@@ -173,7 +174,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
         return TaskDetail(
             task=task,
             instance=instance,
-            form_schema=forms.get(task.form_key or "", {}),
+            form_schema=with_suggestions(session, forms.get(task.form_key or "", {})),
             data=data,
             earlier=earlier,
             comments=comments,

@@ -102,6 +102,18 @@ def permitted_tools(session: Session) -> list[dict[str, Any]]:
 COUNCIL_STATUSES = ("permitted_with_restrictions", "withdrawn")
 
 
+def tool_named(session: Session, name: str) -> Tool | None:
+    """The register entry an incident's free-text tool names (case and spacing ignored), newest first.
+
+    Only entries staff may use count: a council cannot restrict what is already rejected or withdrawn.
+    """
+    wanted = " ".join(name.split()).casefold()
+    if not wanted:
+        return None
+    rows = session.execute(select(Tool).where(Tool.status.in_(PERMITTED)).order_by(Tool.id.desc())).scalars()
+    return next((t for t in rows if " ".join(t.name.split()).casefold() == wanted), None)
+
+
 def change_tool_status(session: Session, tool_id: int, status: str, actor_username: str, reason: str) -> Tool:
     """A council decision on the register, in the caller's transaction and audited.
 

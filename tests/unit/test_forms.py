@@ -114,8 +114,8 @@ def test_the_test_schema_is_a_valid_definition(schema: dict[str, Any]) -> None:
     assert check_form_definition(schema) == []
 
 
-@pytest.mark.parametrize("path", sorted(FORMS_DIR.glob("order_*.json")), ids=lambda p: p.stem)
-def test_shipped_order_forms_are_valid(path: Path) -> None:
+@pytest.mark.parametrize("path", sorted(FORMS_DIR.glob("*.json")), ids=lambda p: p.stem)
+def test_shipped_forms_are_valid(path: Path) -> None:
     assert check_form_definition(json.loads(path.read_text(encoding="utf-8"))) == []
 
 
@@ -551,3 +551,13 @@ def test_order_draft_defaults_and_rework_share_fields() -> None:
     assert codes(validate_submission(draft, {"title": "x" * 301, "order_type": "other", "body": "b"})) == {
         "title": "max_length"
     }
+
+
+def test_suggestions_come_from_a_known_source_on_a_plain_text_field(schema: dict[str, Any]) -> None:
+    schema["properties"]["name"]["x-suggestions-from"] = "permitted_tools"
+    assert check_form_definition(schema) == []
+    schema["properties"]["name"]["x-suggestions-from"] = "all_users"
+    assert any("x-suggestions-from 'all_users' is unknown" in p for p in check_form_definition(schema))
+    schema["properties"]["name"]["x-suggestions-from"] = "permitted_tools"
+    schema["properties"]["name"]["enum"] = ["a"]
+    assert any("plain text field only" in p for p in check_form_definition(schema))
