@@ -1,0 +1,85 @@
+"""The register of local acts: the seed as edition 1, its clauses through the API and pages, who may start."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from service.domain.acts import parse_act
+from tests.conftest import Api, login
+
+
+def test_demo_loads_the_regulation_as_edition_1_with_addressable_clauses(api: Api) -> None:
+    acts = api.get("/acts", "staff1").get_json()["acts"]
+    assert [a["code"] for a in acts] == [
+        "ai_regulation",
+        "council_regulation",
+        "responsible_regulation",
+        "evaluation_rules",
+    ]
+    regulation = next(a for a in acts if a["code"] == "ai_regulation")
+    assert regulation["edition_in_force"]["number"] == 1
+
+    act = api.get("/acts/ai_regulation", "staff1").get_json()
+    assert [(e["number"], e["status"], e["order_number"]) for e in act["editions"]] == [(1, "in_force", None)]
+    assert act["editions"][0]["in_force_from"]
+
+    edition = api.get("/acts/ai_regulation/editions/1", "staff1").get_json()
+    assert edition["title"] == "МЕКТЕПТЕ ЖАСАНДЫ ИНТЕЛЛЕКТТІ ЖАУАПТЫ ПАЙДАЛАНУ ТУРАЛЫ ЕРЕЖЕ"
+    assert [s["number"] for s in edition["sections"]] == [str(n) for n in range(1, 11)]
+    clauses = {c["number"]: c["text"] for s in edition["sections"] for c in s["clauses"]}
+    assert clauses["5.2"].startswith("Тыйым салынады:")
+    assert "- ЖИ-ді мұғалімнің тексеруінсіз бағалау қою үшін пайдалану;" in clauses["5.2"].splitlines()
+    assert (
+        clauses["8.1"] == "Педагогтер ашық ЖИ сервистеріне оқушылардың дербес деректерін енгізбеуге міндетті."
+    )
+    assert len(clauses) == 24
+    # A sentence broken across lines in the seed is one clause, not text outside it.
+    assert "жасанды* интеллект құралдары" in clauses["7.2"]
+
+
+def test_demo_is_idempotent(api: Api) -> None:
+    result = api.client.application.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    act = api.get("/acts/ai_regulation", "director").get_json()
+    assert [e["number"] for e in act["editions"]] == [1]
+
+
+def test_unknown_act_and_edition_are_404(api: Api) -> None:
+    assert api.get("/acts/no_such_act", "staff1").status_code == 404
+    assert api.get("/acts/ai_regulation/editions/9", "staff1").status_code == 404
+    assert api.get("/acts/council_regulation", "staff1").get_json()["editions"] == []
+
+
+def test_staff_reads_but_cannot_start_an_amendment(api: Api) -> None:
+    assert api.get("/acts/ai_regulation/editions/1", "staff3").status_code == 200
+    ids = [p["id"] for p in api.get("/processes", "staff3").get_json()["processes"]]
+    assert "regulation_amendment" not in ids
+    assert "regulation_amendment" in [
+        p["id"] for p in api.get("/processes", "responsible").get_json()["processes"]
+    ]
+    assert api.post("/processes/regulation_amendment/instances", "staff3").status_code == 403
+    body = {
+        "data": {"clause": "8.1", "change": "change", "proposed_text": "x", "reason": "y", "source": "other"}
+    }
+    response = api.post("/acts/ai_regulation/amendments", "staff3", json=body)
+    assert response.status_code == 403
+    assert set(response.get_json()) <= {"error", "message", "fields"}
+
+
+def test_the_pages_show_the_register_and_an_edition(api: Api, client: FlaskClient) -> None:
+    login(client, "staff2")
+    listing = client.get("/acts").get_data(as_text=True)
+    assert "/acts/ai_regulation" in listing
+    page = client.get("/acts/ai_regulation/editions/1")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="clause-5.2"' in html and "Тыйым салынады:" in html
+    assert client.get("/acts/ai_regulation").status_code == 200
+
+
+def test_parse_keeps_every_clause_of_the_seed() -> None:
+    from pathlib import Path
+
+    text = parse_act((Path(__file__).parents[2] / "seeds" / "ai_regulation.txt").read_text(encoding="utf-8"))
+    assert [c.number for c in text.sections[0].clauses] == ["1.1", "1.2", "1.3", "1.4"]
+    assert text.header.splitlines()[0] == "Бекітемін:"
