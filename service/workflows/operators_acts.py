@@ -114,6 +114,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
 
     def tally_council_opinion(call: OperatorCall) -> str:
         votes = call.data.get(str(call.params.get("votes") or "council_opinions")) or {}
+        # {member: decision}, collected by the multi-instance task (comments stay on each task).
         decisions = [str(v) for v in votes.values()] if isinstance(votes, dict) else []
         support, against = decisions.count("support"), decisions.count("object")
         if str(call.params.get("majority") or "simple") == "absolute":

@@ -1,0 +1,102 @@
+"""An amendment of clause 8.1 through discussion, legal review, council and the director's order."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.db.models import HumanTask, Order
+from tests.conftest import Api
+from tests.integration.amendment_steps import (
+    NEW_81,
+    OLD_81,
+    claim_and_complete,
+    complete,
+    order_data,
+    proposal,
+    start,
+    through_council,
+    through_order,
+)
+
+
+def test_amendment_publishes_edition_2_from_the_orders_date_and_staff_acknowledge(api: Api) -> None:
+    response = api.post("/processes/regulation_amendment/instances", "responsible", json={"data": proposal()})
+    iid = response.get_json()["id"]
+    task = api.open_task("responsible", iid, "Task_proposal")
+    detail = api.get(f"/tasks/{task['id']}", "responsible").get_json()
+    assert detail["data"]["current_text"] == OLD_81  # filled from the edition in force
+    complete(api, "responsible", task["id"], proposal())
+
+    through_council(api, iid)
+    _, prefilled = order_data(api, iid)
+    assert prefilled["order_type"] == "act_amendment"
+    assert "8.1" in prefilled["body"] and NEW_81 in prefilled["body"]
+    through_order(api, iid)
+
+    with api.rt.db.session() as session:
+        order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one()
+        number, registered_on = order.number, order.registered_on
+        # The order ends at registration: its own acknowledgement is replaced by the edition's.
+        order_acks = session.execute(
+            select(HumanTask).where(HumanTask.instance_id == iid, HumanTask.bpmn_id == "Task_acknowledge")
+        ).all()
+        assert order_acks == []
+    assert number and registered_on
+
+    act = api.get("/acts/ai_regulation", "staff1").get_json()
+    assert [(e["number"], e["status"]) for e in act["editions"]] == [(1, "historical"), (2, "in_force")]
+    second = act["editions"][1]
+    assert second["in_force_from"] == registered_on.isoformat() and second["order_number"] == number
+
+    old = api.get("/acts/ai_regulation/editions/1", "staff1").get_json()
+    new = api.get("/acts/ai_regulation/editions/2", "staff1").get_json()
+    clause = {c["number"]: c["text"] for s in old["sections"] for c in s["clauses"]}
+    assert clause["8.1"] == OLD_81
+    clause = {c["number"]: c["text"] for s in new["sections"] for c in s["clauses"]}
+    assert clause["8.1"] == NEW_81 and clause["5.2"].startswith("Тыйым салынады:")
+
+    comparison = api.get("/acts/ai_regulation/compare?from=1&to=2", "staff1").get_json()["clauses"]
+    changed = [c for c in comparison if c["changed"]]
+    assert [c["clause"] for c in changed] == ["8.1"]
+    inserted = [p["text"] for p in changed[0]["pieces"] if p["op"] == "insert"]
+    deleted = [p["text"] for p in changed[0]["pieces"] if p["op"] == "delete"]
+    assert inserted == ["және әріптестерінің "] and deleted == []
+
+    body = api.get(f"/instances/{iid}", "director").get_json()
+    acks = [t for t in body["tasks"] if t["bpmn_id"] == "Task_acknowledge_edition"]
+    assert len({t["assignee"] for t in acks}) == 30 and "staff1" in {t["assignee"] for t in acks}
+    for task in acks:
+        complete(api, task["assignee"], task["id"], {"acknowledged": True})
+    assert api.get(f"/instances/{iid}", "responsible").get_json()["status"] == "completed"
+    amendment = api.get(f"/amendments/{iid}", "staff1").get_json()
+    assert amendment["status"] == "published" and amendment["published_edition"] == 2
+
+
+def test_chair_returns_for_rework_and_the_council_majority_decides(api: Api) -> None:
+    iid = start(api, proposal())
+    comment = api.open_task("wg_member", iid, "Task_wg_comment")
+    complete(api, "wg_member", comment["id"], {})  # a comment is optional
+    claim_and_complete(
+        api, "wg_chair", iid, "Task_wg_decision", {"decision": "rework", "comment": "Нақтылаңыз"}
+    )
+    rework = api.open_task("responsible", iid, "Task_amendment_rework")
+    data = api.get(f"/tasks/{rework['id']}", "responsible").get_json()["data"]
+    assert data["current_text"] == OLD_81 and data["proposed_text"] == NEW_81
+    complete(api, "responsible", rework["id"], {**proposal(), "decision": "resubmit"})
+    # Council objects by majority: back to the proposer, who withdraws.
+    through_council(api, iid, support=1)
+    rework = api.open_task("responsible", iid, "Task_amendment_rework")
+    complete(api, "responsible", rework["id"], {**proposal(), "decision": "withdraw"})
+    assert api.get(f"/instances/{iid}", "responsible").get_json()["status"] == "completed"
+    assert api.get(f"/amendments/{iid}", "responsible").get_json()["status"] == "dropped"
+    assert [e["number"] for e in api.get("/acts/ai_regulation", "staff1").get_json()["editions"]] == [1]
+
+
+def test_a_proposal_for_a_clause_that_does_not_exist_is_refused_per_field(api: Api) -> None:
+    response = api.post("/processes/regulation_amendment/instances", "wg_chair", json={"data": {}})
+    iid = response.get_json()["id"]
+    task = api.open_task("wg_chair", iid, "Task_proposal")
+    result = complete(api, "wg_chair", task["id"], proposal(clause="8.9"), status=422)
+    assert "clause" in result["fields"]
+    complete(api, "wg_chair", task["id"], proposal(clause="8.3", change="add", text="Жаңа тармақ."))
+    assert api.get(f"/amendments/{iid}", "wg_chair").get_json()["current_text"] == ""
