@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from service.domain.errors import Conflict
 from service.domain.textdiff import Piece, word_diff
 
 # The school's four local acts (codes are a contract; titles are translated by the web layer).
@@ -58,6 +59,19 @@ class ActText:
 
     def clauses(self) -> list[Clause]:
         return [c for s in self.sections for c in s.clauses]
+
+
+class ActChanged(Conflict):
+    """An amendment would publish over an edition its proposer has not seen (409, nothing written)."""
+
+    code = "act_changed"
+
+    def __init__(self, act: str, base_edition: int, in_force_edition: int) -> None:
+        super().__init__(
+            f"conflict: {act} changed after this amendment was prepared: it was written against "
+            f"edition {base_edition}, but edition {in_force_edition} is now in force; nothing was published"
+        )
+        self.params = {"act": act, "base": base_edition, "current": in_force_edition}
 
 
 class ActTextError(ValueError):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from service.db import acts_queries, audit
 from service.db.models import Order
 from service.db.models_acts import ActAmendment, ActEdition, LocalAct
-from service.domain.acts import CHANGES, SOURCES, ActTextError, apply_change
+from service.domain.acts import CHANGES, SOURCES, ActChanged, ActTextError, apply_change
 from service.domain.clock import utcnow
 from service.domain.errors import BadRequest, Conflict, FieldError, ValidationFailed
 from service.engine import OperatorCall
@@ -184,11 +184,7 @@ def publish(session: Session, instance_id: int, data: Mapping[str, Any]) -> dict
     if in_force_number != row.base_edition:
         # Someone else's edition came into force after this proposal was written: publishing it
         # now would silently undo their change. Nothing is written; the proposer must review first.
-        raise Conflict(
-            f"conflict: «{act.title}» changed after this amendment was prepared — it was written "
-            f"against edition {row.base_edition}, but edition {in_force_number} is now in force. "
-            "Nothing was published; reject the order so the proposer reviews the refreshed text."
-        )
+        raise ActChanged(act.code, row.base_edition, in_force_number)
     registration = data.get("registration") or {}
     order = session.execute(select(Order).where(Order.instance_id == instance_id)).scalar_one_or_none()
     order_date = _as_date(registration.get("date")) or (order.registered_on if order else None)
