@@ -1,6 +1,7 @@
 """The only package that imports SpiffWorkflow: parse and check diagrams, run and serialize instances."""
 
 from service.engine.compiler import CompiledDefinition, compile_definition
+from service.engine.xmlsafe import process_references
 from service.engine.runner import (
     EngineTask,
     OperatorCall,
@@ -23,6 +24,7 @@ __all__ = [
     "compile_definition",
     "complete_task",
     "instance_data",
+    "process_references",
     "start_instance",
     "wake_timers",
 ]
