@@ -1,7 +1,6 @@
 """The only package that imports SpiffWorkflow: parse and check diagrams, run and serialize instances."""
 
 from service.engine.compiler import CompiledDefinition, compile_definition
-from service.engine.xmlsafe import process_references
 from service.engine.runner import (
     EngineTask,
     OperatorCall,
@@ -13,6 +12,7 @@ from service.engine.runner import (
     start_instance,
     wake_timers,
 )
+from service.engine.xmlsafe import process_references
 
 __all__ = [
     "CompiledDefinition",
