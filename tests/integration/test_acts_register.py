@@ -83,3 +83,17 @@ def test_parse_keeps_every_clause_of_the_seed() -> None:
     text = parse_act((Path(__file__).parents[2] / "seeds" / "ai_regulation.txt").read_text(encoding="utf-8"))
     assert [c.number for c in text.sections[0].clauses] == ["1.1", "1.2", "1.3", "1.4"]
     assert text.header.splitlines()[0] == "Бекітемін:"
+
+
+def test_documents_download_for_any_reader(api: Api, client: FlaskClient) -> None:
+    login(client, "staff4")
+    pdf = client.get("/acts/ai_regulation/editions/1/document.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    docx = client.get("/acts/ai_regulation/editions/1/document.docx")
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
+    assert client.get("/acts/ai_regulation/editions/1/document.exe").status_code == 404
+    table = client.get("/acts/ai_regulation/compare.pdf?from=1&to=1")
+    assert table.status_code == 200 and table.data.startswith(b"%PDF")
+    page = client.get("/acts/ai_regulation/compare?from=1&to=1")
+    assert page.status_code == 200 and 'data-testid="comparison"' in page.get_data(as_text=True)
+    assert client.get("/acts/ai_regulation/compare?from=x&to=1").status_code == 400
