@@ -231,3 +231,14 @@ def api_start_amendment(code: str) -> ResponseReturnValue:
 def api_amendment(instance_id: int) -> ResponseReturnValue:
     row, act = act_cases.get_amendment(runtime(), actor(), instance_id)
     return amendment_row(row, act)
+
+
+@api_bp.get("/acts/<code>/editions/<int:number>/document.<kind>")
+def api_document(code: str, number: int, kind: str) -> ResponseReturnValue:
+    return _send(act_documents.edition_file(runtime(), actor(), code, number, kind))
+
+
+@api_bp.get("/acts/<code>/compare.pdf")
+def api_compare_pdf(code: str) -> ResponseReturnValue:
+    old, new = _edition_numbers()
+    return _send(act_documents.comparison_file(runtime(), actor(), code, old, new))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.web import openapi_acts
+
 _ERROR = {
     "type": "object",
     "required": ["error", "message"],
@@ -146,6 +148,7 @@ def openapi_document() -> dict[str, Any]:
                 "Task": _TASK,
                 "Instance": _INSTANCE,
                 "Order": _ORDER,
+                **openapi_acts.SCHEMAS,
                 "DeployProblem": {
                     "type": "object",
                     "properties": {
@@ -366,5 +369,6 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {**_ok(instance_ref), **_errors(401, 404)},
                 },
             },
+            **openapi_acts.PATHS,
         },
     }

@@ -97,3 +97,36 @@ def test_documents_download_for_any_reader(api: Api, client: FlaskClient) -> Non
     page = client.get("/acts/ai_regulation/compare?from=1&to=1")
     assert page.status_code == 200 and 'data-testid="comparison"' in page.get_data(as_text=True)
     assert client.get("/acts/ai_regulation/compare?from=x&to=1").status_code == 400
+
+
+def test_act_answers_match_the_openapi_document(api: Api) -> None:
+    from tests.integration.test_openapi_contract import _validator
+
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    assert {
+        "/acts",
+        "/acts/{code}",
+        "/acts/{code}/editions/{number}",
+        "/acts/{code}/compare",
+        "/acts/{code}/amendments",
+        "/amendments/{instance_id}",
+    } <= set(doc["paths"])
+    _validator(doc, "Act").validate(api.get("/acts/ai_regulation", "staff1").get_json())
+    _validator(doc, "Edition").validate(api.get("/acts/ai_regulation/editions/1", "staff1").get_json())
+    _validator(doc, "Comparison").validate(
+        api.get("/acts/ai_regulation/compare?from=1&to=1", "staff1").get_json()
+    )
+    body = {"data": {"clause": "5.2", "change": "delete", "reason": "Ескірді", "source": "law_change"}}
+    started = api.post("/acts/ai_regulation/amendments", "council2", json=body)
+    assert started.status_code == 201, started.get_json()
+    iid = started.get_json()["instance_id"]
+    task = api.open_task("council2", iid, "Task_proposal")
+    data = api.get(f"/tasks/{task['id']}", "council2").get_json()["data"]
+    assert data["clause"] == "5.2" and data["current_text"].startswith("Тыйым салынады:")
+    pdf = api.get("/acts/ai_regulation/editions/1/document.pdf", "staff1")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    bad = api.post(
+        "/acts/ai_regulation/amendments", "council2", json={"data": {**body["data"], "clause": "99.1"}}
+    )
+    assert bad.status_code == 422 and "clause" in bad.get_json()["fields"]
+    _validator(doc, "Error").validate(bad.get_json())
