@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -16,6 +16,7 @@ from service.web import api
 from service.web.context import actor, runtime
 from service.workflows import act_documents
 from service.workflows import acts as act_cases
+from service.workflows import instances as instance_cases
 
 bp = Blueprint("acts", __name__)
 api_bp = Blueprint("acts_api", __name__, url_prefix="/api/v1")
@@ -80,7 +81,19 @@ def edition(code: str, number: int) -> ResponseReturnValue:
         titles=ACT_TITLES,
         statuses=EDITION_STATUSES,
         acks=act_cases.edition_acknowledgements(runtime(), view.edition),
+        may_propose=view.edition.status == "in_force" and act_cases.may_propose(actor()),
     )
+
+
+@bp.route("/acts/<code>/clauses/<clause>/amend", methods=["POST"])
+@login_required
+def amend(code: str, clause: str) -> ResponseReturnValue:
+    instance_id = act_cases.propose_for_clause(runtime(), actor(), code, clause)
+    view = instance_cases.get_instance(runtime(), actor(), instance_id)
+    mine = [t for t in view.open_tasks if t.assignee_id == actor().id]
+    if mine:
+        return redirect(url_for("tasks.show", task_id=mine[0].id))
+    return redirect(url_for("instances.show", instance_id=instance_id))
 
 
 @bp.route("/acts/<code>/compare")

@@ -159,7 +159,7 @@ def start_amendment(
     The current text is filled from the edition in force. Returns the new instance id; the proposer
     (the actor) then confirms the proposal in their first task.
     """
-    if not actor.has(*PROPOSERS):
+    if not may_propose(actor):
         raise Forbidden("you may not propose amendments")
     data: dict[str, Any] = {
         "act": act,
@@ -185,3 +185,20 @@ def conflict_message(row: ActAmendment) -> str | None:
             f"edition {row.base_edition}; the proposer must review the refreshed current text"
         )
     return None
+
+
+def may_propose(actor: Actor) -> bool:
+    return actor.has(*PROPOSERS)
+
+
+def propose_for_clause(rt: Runtime, actor: Actor, code: str, clause: str) -> int:
+    """Start an amendment of one clause from the edition page: the proposal opens with its text."""
+    if not may_propose(actor):
+        raise Forbidden("you may not propose amendments")
+    with rt.db.session() as session:
+        act = _act(session, code)
+        number, current = clause_text(session, act, clause)
+        if number == 0 or not current:
+            raise NotFound("no such clause")
+    data = {"act": code, "clause": clause, "change": "change", "current_text": current}
+    return start_process(rt, actor, PROCESS_ID, data)

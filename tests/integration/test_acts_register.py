@@ -130,3 +130,30 @@ def test_act_answers_match_the_openapi_document(api: Api) -> None:
     )
     assert bad.status_code == 422 and "clause" in bad.get_json()["fields"]
     _validator(doc, "Error").validate(bad.get_json())
+
+
+def test_a_proposer_starts_from_a_clause_and_staff_do_not_see_the_button(
+    api: Api, client: FlaskClient
+) -> None:
+    from tests.conftest import csrf_from
+
+    login(client, "staff5")
+    page = client.get("/acts/ai_regulation/editions/1").get_data(as_text=True)
+    assert 'data-testid="amend-8.1"' not in page
+    refused = client.post("/acts/ai_regulation/clauses/8.1/amend", data={"csrf_token": csrf_from(page)})
+    assert refused.status_code == 403
+    proposer = api.client.application.test_client()
+    login(proposer, "responsible")
+    client = proposer
+    page = client.get("/acts/ai_regulation/editions/1").get_data(as_text=True)
+    assert 'data-testid="amend-8.1"' in page
+    started = client.post("/acts/ai_regulation/clauses/8.1/amend", data={"csrf_token": csrf_from(page)})
+    assert started.status_code == 302 and "/tasks/" in started.headers["Location"]
+    form = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Педагогтер ашық ЖИ сервистеріне" in form
+    assert (
+        client.post(
+            "/acts/ai_regulation/clauses/99.9/amend", data={"csrf_token": csrf_from(page)}
+        ).status_code
+        == 404
+    )
