@@ -4,6 +4,8 @@ Revision ID: 0006
 Revises: 0003
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -11,6 +13,13 @@ revision = "0006"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+
+ACTS = (
+    ("ai_regulation", "Мектепте жасанды интеллектті жауапты пайдалану туралы ереже"),
+    ("council_regulation", "Үйлестіру-этикалық кеңес туралы ереже"),
+    ("responsible_regulation", "Жауапты тұлға туралы ереже"),
+    ("evaluation_rules", "АЖ/ЖИ құралдарын бағалау және пайдалану қағидалары"),
+)
 
 
 def upgrade() -> None:
@@ -92,6 +101,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_act_amendment_act_id", "act_amendment", ["act_id"])
     op.create_index("ix_act_amendment_status", "act_amendment", ["status"])
+    # The school's four acts exist from the start (their texts are loaded as editions later).
+    acts = sa.table(
+        "local_act",
+        sa.column("code", sa.String),
+        sa.column("title", sa.String),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    now = datetime.now(UTC)
+    op.bulk_insert(acts, [{"code": code, "title": title, "created_at": now} for code, title in ACTS])
 
 
 def downgrade() -> None:

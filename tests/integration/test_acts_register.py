@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask.testing import FlaskClient
 
 from service.domain.acts import parse_act
@@ -157,3 +159,17 @@ def test_a_proposer_starts_from_a_clause_and_staff_do_not_see_the_button(
         ).status_code
         == 404
     )
+
+
+def test_the_migration_creates_the_four_acts_without_demo_data(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from service.db.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        codes = conn.execute(text("SELECT code FROM local_act ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert codes == ["ai_regulation", "council_regulation", "responsible_regulation", "evaluation_rules"]
