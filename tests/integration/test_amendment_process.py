@@ -70,6 +70,14 @@ def test_amendment_publishes_edition_2_from_the_orders_date_and_staff_acknowledg
     assert api.get(f"/instances/{iid}", "responsible").get_json()["status"] == "completed"
     amendment = api.get(f"/amendments/{iid}", "staff1").get_json()
     assert amendment["status"] == "published" and amendment["published_edition"] == 2
+    # The enacting order is an ordinary registered order of type act_amendment, with its documents.
+    order_id = act["editions"][1]["order_id"]
+    order = api.get(f"/orders/{order_id}", "staff1").get_json()
+    assert order["order_type"] == "act_amendment" and order["number"] == number
+    pdf = api.get(f"/orders/{order_id}/document.pdf", "director")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    edition_pdf = api.get("/acts/ai_regulation/editions/2/document.pdf", "staff1")
+    assert edition_pdf.status_code == 200 and edition_pdf.data.startswith(b"%PDF")
 
 
 def test_chair_returns_for_rework_and_the_council_majority_decides(api: Api) -> None:
