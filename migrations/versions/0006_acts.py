@@ -95,6 +95,7 @@ def upgrade() -> None:
         sa.Column("proposer", sa.String(length=80), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["act_id"], ["local_act.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("instance_id"),

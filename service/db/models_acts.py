@@ -99,3 +99,5 @@ class ActAmendment(Base):
     proposer: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # When the proposal was last submitted: the council round that follows starts after it.
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

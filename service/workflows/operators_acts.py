@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.db import acts_queries, audit
-from service.db.models import Order
+from service.db.models import HumanTask, Order
 from service.db.models_acts import ActAmendment, ActEdition, LocalAct
 from service.domain.acts import CHANGES, SOURCES, ActChanged, ActTextError, apply_change
 from service.domain.clock import utcnow
@@ -85,7 +86,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         row.base_edition = number
         row.current_edition = number
         row.status = "proposed"
-        row.updated_at = utcnow()
+        row.updated_at = row.recorded_at = utcnow()
         session.flush()
         audit.append(
             session,
@@ -113,12 +114,17 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         return publish(session, instance_id, call.data)
 
     def tally_council_opinion(call: OperatorCall) -> str:
-        votes = call.data.get(str(call.params.get("votes") or "council_opinions")) or {}
-        # {member: decision}, collected by the multi-instance task (comments stay on each task).
-        decisions = [str(v) for v in votes.values()] if isinstance(votes, dict) else []
+        # Opinions of this round: those already saved in the inbox (all of them when the deadline
+        # timer ended the round, which drops the multi-instance output) and the collected output
+        # {member: decision} (which holds the last one, not yet marked completed in this transaction).
+        collected = call.data.get(str(call.params.get("votes") or "council_opinions")) or {}
+        opinions = _saved_opinions(session, instance_id)
+        if isinstance(collected, dict):
+            opinions.update({str(k): str(v) for k, v in collected.items()})
+        decisions = list(opinions.values())
         support, against = decisions.count("support"), decisions.count("object")
         if str(call.params.get("majority") or "simple") == "absolute":
-            passed = support * 2 > len(decisions)  # more than half of everyone who voted
+            passed = support * 2 > len(decisions)  # more than half of everyone who answered
         else:
             passed = support > against  # abstentions do not count
         return "supported" if passed else "not_supported"
@@ -142,6 +148,30 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         "tally_council_opinion": tally_council_opinion,
         "set_amendment_status": set_amendment_status,
     }
+
+
+COUNCIL_STEP = "Task_council_opinion"
+
+
+def _saved_opinions(session: Session, instance_id: int) -> dict[str, str]:
+    """{username: decision} of the council opinions completed since the proposal was last recorded."""
+    row = acts_queries.amendment_of_instance(session, instance_id)
+    if row is None:
+        return {}
+    tasks = session.execute(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance_id,
+            HumanTask.bpmn_id == COUNCIL_STEP,
+            HumanTask.status == "completed",
+            HumanTask.created_at >= row.recorded_at,
+        )
+    ).scalars()
+    opinions: dict[str, str] = {}
+    for task in tasks:
+        decision = json.loads(task.data_json or "{}").get("decision")
+        if task.completed_by is not None and decision:
+            opinions[task.completed_by.username] = str(decision)
+    return opinions
 
 
 def _amendment(session: Session, instance_id: int) -> ActAmendment:

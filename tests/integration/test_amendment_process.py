@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 from sqlalchemy import select
 
 from service.db.models import HumanTask, Order
-from tests.conftest import Api
+from service.workflows import timers
+from tests.conftest import Api, make_app
 from tests.integration.amendment_steps import (
     NEW_81,
     OLD_81,
@@ -108,3 +112,38 @@ def test_a_proposal_for_a_clause_that_does_not_exist_is_refused_per_field(api: A
     assert "clause" in result["fields"]
     complete(api, "wg_chair", task["id"], proposal(clause="8.3", change="add", text="Жаңа тармақ."))
     assert api.get(f"/amendments/{iid}", "wg_chair").get_json()["current_text"] == ""
+
+
+def test_the_council_deadline_tallies_the_opinions_given_so_far(db_url: str, tmp_path: Path) -> None:
+    app = make_app(db_url, tmp_path, DEADLINES={"vote_deadline": "PT1S"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["deploy"]).exit_code == 0
+    rt = app.extensions["runtime"]
+    api = Api(app, rt)
+    try:
+        iid = start(api, proposal())
+        comment = api.open_task("wg_member", iid, "Task_wg_comment")
+        complete(api, "wg_member", comment["id"], {})
+        claim_and_complete(api, "wg_chair", iid, "Task_wg_decision", {"decision": "proceed"})
+        claim_and_complete(api, "lawyer", iid, "Task_amendment_legal_review", {"decision": "approve"})
+        for member, decision in (("council1", "support"), ("council2", "support"), ("council3", "object")):
+            task = api.open_task(member, iid, "Task_council_opinion")
+            complete(api, member, task["id"], {"decision": decision})
+        time.sleep(1.2)
+        assert timers.run_due_timers(rt) == 1
+        # Three of six answered before the deadline: 2 support, 1 object → supported; the rest closed.
+        assert order_data(api, iid)[1]["order_type"] == "act_amendment"
+        with rt.db.session() as session:
+            statuses = (
+                session.execute(
+                    select(HumanTask.status).where(
+                        HumanTask.instance_id == iid, HumanTask.bpmn_id == "Task_council_opinion"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        assert sorted(statuses) == ["cancelled"] * 3 + ["completed"] * 3
+    finally:
+        rt.db.dispose()
