@@ -121,6 +121,12 @@ def document(code: str, number: int, kind: str) -> ResponseReturnValue:
     return _send(act_documents.edition_file(runtime(), actor(), code, number, kind))
 
 
+@bp.route("/acts/<code>/editions/<int:number>/acknowledgements.pdf")
+@login_required
+def acknowledgements_pdf(code: str, number: int) -> ResponseReturnValue:
+    return _send(act_documents.acknowledgement_file(runtime(), actor(), code, number))
+
+
 @bp.route("/acts/<code>/compare.pdf")
 @login_required
 def compare_pdf(code: str) -> ResponseReturnValue:

@@ -11,6 +11,7 @@ from service.documents.acts import (
     render_edition_docx,
     render_edition_pdf,
 )
+from service.documents.tables import pdf_table
 from service.domain.errors import NotFound
 from service.workflows import acts as act_cases
 from service.workflows.runtime import Actor, Runtime
@@ -50,3 +51,23 @@ def comparison_file(rt: Runtime, actor: Actor, code: str, old: int, new: int) ->
     act = act_cases.get_act(rt, actor, code).act
     doc = ComparisonDocument(rt.school_name, act.title, old, new, tuple(rows))
     return Produced(f"{code}-compare-{old}-{new}.pdf", render_comparison_pdf(doc), "application/pdf")
+
+
+def acknowledgement_file(rt: Runtime, actor: Actor, code: str, number: int) -> Produced:
+    """The acknowledgement form (келісу формасы) of an edition: every person and when they acknowledged."""
+    view = act_cases.get_edition(rt, actor, code, number)
+    acks = act_cases.edition_acknowledgements(rt, view.edition)
+    if acks is None:
+        raise NotFound("this edition was not published by an amendment")
+    rows = [
+        [str(i), name, at.astimezone(rt.tz).strftime("%d.%m.%Y %H:%M") if at else "—"]
+        for i, (name, at) in enumerate(acks.rows, 1)
+    ]
+    content = pdf_table(
+        "Жаңа ережелермен келісу формасы",
+        f"{view.act.title}, {number}-редакция",
+        ["№", "Аты-жөні", "Танысқан күні мен уақыты"],
+        rows,
+        (12, 100, 70),
+    )
+    return Produced(f"{code}-edition-{number}-acknowledgements.pdf", content, "application/pdf")

@@ -43,6 +43,8 @@ class EditionView:
 class Acknowledgements:
     total: int
     done: int
+    pending: tuple[str, ...] = ()  # full names of those who have not acknowledged yet
+    rows: tuple[tuple[str, Any], ...] = ()  # (full name, completed at or None), by name
 
 
 def ensure_acts(session: Session) -> None:
@@ -121,14 +123,26 @@ def edition_acknowledgements(rt: Runtime, edition: ActEdition) -> Acknowledgemen
         amendment = session.get(ActAmendment, edition.amendment_id)
         if amendment is None:
             return None
-        statuses = list(
+        tasks = list(
             session.execute(
-                select(HumanTask.status).where(
+                select(HumanTask).where(
                     HumanTask.instance_id == amendment.instance_id, HumanTask.bpmn_id == ACK_STEP
                 )
             ).scalars()
         )
-        return Acknowledgements(len(statuses), statuses.count("completed"))
+        rows = sorted(
+            (
+                (
+                    t.assignee.full_name if t.assignee else "",
+                    t.completed_at if t.status == "completed" else None,
+                )
+                for t in tasks
+                if t.status != "cancelled"
+            ),
+            key=lambda r: r[0],
+        )
+        pending = tuple(name for name, at in rows if at is None)
+        return Acknowledgements(len(rows), len(rows) - len(pending), pending, tuple(rows))
 
 
 def get_amendment(rt: Runtime, actor: Actor, instance_id: int) -> tuple[ActAmendment, LocalAct]:

@@ -8,8 +8,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from service.db.models import HumanTask, Order
-from service.workflows import timers
-from tests.conftest import Api, make_app
+from service.workflows import act_documents, timers
+from service.workflows import acts as act_cases
+from tests.conftest import Api, actor_named, login, make_app
 from tests.integration.amendment_steps import (
     NEW_81,
     OLD_81,
@@ -69,7 +70,20 @@ def test_amendment_publishes_edition_2_from_the_orders_date_and_staff_acknowledg
     body = api.get(f"/instances/{iid}", "director").get_json()
     acks = [t for t in body["tasks"] if t["bpmn_id"] == "Task_acknowledge_edition"]
     assert len({t["assignee"] for t in acks}) == 30 and "staff1" in {t["assignee"] for t in acks}
-    for task in acks:
+    complete(api, acks[0]["assignee"], acks[0]["id"], {"acknowledged": True})
+    reader = actor_named(api.rt, "staff1")
+    view = act_cases.get_edition(api.rt, reader, "ai_regulation", 2)
+    progress = act_cases.edition_acknowledgements(api.rt, view.edition)
+    assert progress is not None and (progress.total, progress.done, len(progress.pending)) == (30, 1, 29)
+    form = act_documents.acknowledgement_file(api.rt, reader, "ai_regulation", 2)
+    assert form.content.startswith(b"%PDF")
+    browser = api.client.application.test_client()
+    login(browser, "wg_chair")
+    page = browser.get("/acts/ai_regulation/editions/2").get_data(as_text=True)
+    assert 'data-testid="edition-acks"' in page and "1</strong> / 30" in page
+    assert browser.get("/acts/ai_regulation/editions/2/acknowledgements.pdf").status_code == 200
+    assert browser.get("/acts/ai_regulation/editions/1/acknowledgements.pdf").status_code == 404
+    for task in acks[1:]:
         complete(api, task["assignee"], task["id"], {"acknowledged": True})
     assert api.get(f"/instances/{iid}", "responsible").get_json()["status"] == "completed"
     amendment = api.get(f"/amendments/{iid}", "staff1").get_json()
