@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from service.domain.errors import InvalidBpmn, ServiceError
 from service.workflows import accounts, deploy, timers
 from service.workflows.audit_check import verify_audit
-from service.workflows.demo import DEMO_PASSWORD, load_demo_users
+from service.workflows.demo import DEMO_PASSWORD, load_demo_acts, load_demo_users
 from service.workflows.runtime import Actor, Runtime
 
 
@@ -127,6 +127,8 @@ def register_cli(app: Flask) -> None:
         """Create the demo users (one per role, commission1-5, council1-5, staff1-10)."""
         created = load_demo_users(_rt())
         click.echo(f"demo users created: {created}; password for all of them: {DEMO_PASSWORD}")
+        if load_demo_acts(_rt()):
+            click.echo("ai_regulation: edition 1 loaded from seeds/ai_regulation.txt")
 
     @app.cli.command("deploy")
     @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))

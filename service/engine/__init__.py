@@ -12,6 +12,7 @@ from service.engine.runner import (
     start_instance,
     wake_timers,
 )
+from service.engine.xmlsafe import process_references
 
 __all__ = [
     "CompiledDefinition",
@@ -23,6 +24,7 @@ __all__ = [
     "compile_definition",
     "complete_task",
     "instance_data",
+    "process_references",
     "start_instance",
     "wake_timers",
 ]

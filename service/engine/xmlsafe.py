@@ -64,3 +64,20 @@ def line_of(tree: etree._ElementTree, element_id: str | None) -> int | None:
         line = found[0].sourceline
         return int(line) if isinstance(line, int) else None
     return None
+
+
+def process_references(xml: bytes) -> tuple[frozenset[str], frozenset[str]]:
+    """(process ids the file defines, process ids its call activities call); empty when unreadable.
+
+    Only the deploy order needs this, so a file that does not parse reports nothing here and is
+    refused with its real problems by the full check when it is deployed.
+    """
+    try:
+        tree = parse_untrusted(xml)
+    except Exception:
+        return frozenset(), frozenset()
+    defined = frozenset(str(p.get("id")) for p in tree.iter("{*}process") if p.get("id"))
+    called = frozenset(
+        str(c.get("calledElement")) for c in tree.iter("{*}callActivity") if c.get("calledElement")
+    )
+    return defined, called - defined

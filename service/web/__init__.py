@@ -9,6 +9,7 @@ from service.web.extensions import babel, csrf, login_manager
 
 def register_web(app: Flask) -> None:
     from service.web import (
+        acts,
         api,
         auth,
         errors,
@@ -45,6 +46,9 @@ def register_web(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
     app.register_blueprint(incidents.api_bp)
     csrf.exempt(incidents.api_bp)
+    app.register_blueprint(acts.bp)
+    app.register_blueprint(acts.api_bp)
+    csrf.exempt(acts.api_bp)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 

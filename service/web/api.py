@@ -272,3 +272,9 @@ def order_document(order_id: int, kind: str) -> ResponseReturnValue:
     from service.web.orders import send_order_file
 
     return send_order_file(order_id, kind)
+
+
+# Shared with the other /api/v1 blueprints (acts, …) so they authenticate and read bodies the same way.
+authenticate = _authenticate
+json_body = _json_body
+data_of = _data_of

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from service.domain.acts import ActChanged
 from service.domain.errors import InvalidBpmn, ServiceError, ValidationFailed
 from service.web.i18n import field_messages
 
@@ -66,6 +67,15 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")
     elif err.code == "task_not_open":
         message = _("This task has already been completed or withdrawn.")
+    elif isinstance(err, ActChanged):
+        extra["conflict"] = err.params
+        message = _(
+            "The act has changed since this amendment was prepared: it was written against edition "
+            "%(base)s, but edition %(current)s is now in force. Nothing was published or registered. "
+            "Reject the order so that the proposer reviews the current text.",
+            base=err.params["base"],
+            current=err.params["current"],
+        )
     elif err.status in (409, 422, 500) and not isinstance(err, InvalidBpmn):
         message = _messages()[err.status] if err.status != 409 else _messages()[409]
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.web import openapi_acts
+
 _ERROR = {
     "type": "object",
     "required": ["error", "message"],
@@ -224,6 +226,7 @@ def _core_document() -> dict[str, Any]:
                 "Instance": _INSTANCE,
                 "Tool": _TOOL,
                 "Order": _ORDER,
+                **openapi_acts.SCHEMAS,
                 "DeployProblem": {
                     "type": "object",
                     "properties": {
@@ -480,5 +483,6 @@ def _core_document() -> dict[str, Any]:
                     "responses": {**_ok(instance_ref), **_errors(401, 404)},
                 },
             },
+            **openapi_acts.PATHS,
         },
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from service.db import audit, queries
 from service.db.models import User, UserRole
 from service.domain.secrets import hash_password
+from service.workflows.acts import load_act_text
 from service.workflows.runtime import Runtime
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, printed by `flask demo`
@@ -62,3 +65,13 @@ def load_demo_users(rt: Runtime, password: str = DEMO_PASSWORD) -> int:
         if created:
             audit.append(session, "system", "demo.load", detail={"users": created})
     return created
+
+
+# The Regulation on responsible AI use as the school approved it (a copy of the seed text).
+AI_REGULATION_SEED = "ai_regulation.txt"
+
+
+def load_demo_acts(rt: Runtime, seeds_dir: Path | None = None) -> bool:
+    """Edition 1 of `ai_regulation` from the seed, parsed into sections and clauses (idempotent)."""
+    folder = seeds_dir or rt.bpmn_dir.parent / "seeds"
+    return load_act_text(rt, "ai_regulation", folder / AI_REGULATION_SEED)

@@ -123,9 +123,34 @@ def deploy_directory(
 ) -> list[DeployOutcome | InvalidBpmn]:
     """Deploy each .bpmn file; a file that fails is reported and the others still deploy."""
     outcomes: list[DeployOutcome | InvalidBpmn] = []
-    for path in sorted((directory or rt.bpmn_dir).glob("*.bpmn")):
+    files = {path.name: path.read_bytes() for path in sorted((directory or rt.bpmn_dir).glob("*.bpmn"))}
+    for name in callees_first(files):
         try:
-            outcomes.append(deploy_bpmn(rt, actor, path.read_bytes(), path.name))
+            outcomes.append(deploy_bpmn(rt, actor, files[name], name))
         except InvalidBpmn as err:
             outcomes.append(err)
     return outcomes
+
+
+def callees_first(files: dict[str, bytes]) -> list[str]:
+    """File names ordered so that a file calling another process's file comes after that file.
+
+    A call activity resolves only against processes already deployed, so a caller deployed before
+    its callee would be refused. Names keep their alphabetical order where no call relates them; a
+    cycle or a call into a process no file defines leaves the rest in that order (deploy reports it).
+    """
+    refs = {name: engine.process_references(xml) for name, xml in files.items()}
+    owner = {pid: name for name, (defined, _) in refs.items() for pid in defined}
+    needs = {
+        name: {owner[pid] for pid in called if pid in owner and owner[pid] != name}
+        for name, (_, called) in refs.items()
+    }
+    ordered: list[str] = []
+    pending = sorted(files)
+    while pending:
+        ready = [n for n in pending if needs[n] <= set(ordered)]
+        if not ready:  # a cycle: deploy what remains in name order and let the checks speak
+            ready = pending[:1]
+        ordered.append(ready[0])
+        pending.remove(ready[0])
+    return ordered

@@ -29,6 +29,7 @@ CORE_OPERATOR_NAMES: tuple[str, ...] = (
     "set_order_status",
     "remind_open_tasks",
     "set_outcome",
+    "optional_value",
 )
 
 OperatorTable = dict[str, Callable[[OperatorCall], Any]]
@@ -129,6 +130,11 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
     def set_outcome(call: OperatorCall) -> str:
         return str(call.params.get("outcome", ""))
 
+    def optional_value(call: OperatorCall) -> Any:
+        # A condition on a variable that only some callers set (a call activity's input) would
+        # raise NameError when it is absent; this reads it with a default instead.
+        return call.data.get(str(call.params.get("name", "")), call.params.get("default"))
+
     table: OperatorTable = {
         "school_settings": school_settings,
         "role_members": role_members,
@@ -137,6 +143,7 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         "set_order_status": set_order_status,
         "remind_open_tasks": remind_open_tasks,
         "set_outcome": set_outcome,
+        "optional_value": optional_value,
     }
     return table
 
@@ -187,9 +194,9 @@ class OperatorFamily(Protocol):
     def build(self, rt: Runtime, session: Session, instance_id: int) -> OperatorTable: ...
 
 
-from service.workflows import operators_incidents, operators_tools  # noqa: E402 - family modules build on this one
+from service.workflows import operators_acts, operators_incidents, operators_tools  # noqa: E402 - family modules build on this one
 
-FAMILIES: tuple[OperatorFamily, ...] = (operators_incidents, operators_tools)
+FAMILIES: tuple[OperatorFamily, ...] = (operators_acts, operators_incidents, operators_tools)
 
 # The names a diagram may use; deploy refuses any other (kept in one place for the editor's list).
 OPERATOR_NAMES: tuple[str, ...] = CORE_OPERATOR_NAMES + tuple(n for f in FAMILIES for n in f.NAMES)

@@ -39,7 +39,9 @@ def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDo
             .where(
                 HumanTask.instance_id == order.instance_id,
                 HumanTask.status == "completed",
-                HumanTask.bpmn_id != ACKNOWLEDGEMENT_STEP,
+                # Acknowledgements are not approvals (nor, for an order called from an amendment,
+                # are the staff's acknowledgements of the new edition).
+                HumanTask.bpmn_id.not_in((ACKNOWLEDGEMENT_STEP, "Task_acknowledge_edition")),
             )
             .order_by(HumanTask.completed_at, HumanTask.id)
         ).scalars()

@@ -162,3 +162,55 @@ def test_a_called_process_must_be_deployed(seeded: Runtime) -> None:
     assert "no_such_process" in " ".join(p.message for p in info.value.problems)
     outcome = deploy.deploy_bpmn(seeded, ADMIN, CALLER.replace(b"CALLED", b"order_drafting"), "caller.bpmn")
     assert outcome.process_id == "caller" and outcome.changed
+
+
+CALLER_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D_caller"
+                  targetNamespace="http://school.kz/bpmn/a_caller">
+  <bpmn:process id="a_caller" name="Caller" isExecutable="true">
+    <bpmn:laneSet id="LS"><bpmn:lane id="L" name="admin">
+      <bpmn:flowNodeRef>Begin_caller</bpmn:flowNodeRef><bpmn:flowNodeRef>Call_callee</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>Finish_caller</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="Begin_caller"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Begin_caller" targetRef="Call_callee" />
+    <bpmn:callActivity id="Call_callee" calledElement="z_callee">
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F2" sourceRef="Call_callee" targetRef="Finish_caller" />
+    <bpmn:endEvent id="Finish_caller"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+CALLEE_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D_callee"
+                  targetNamespace="http://school.kz/bpmn/z_callee">
+  <bpmn:process id="z_callee" name="Callee" isExecutable="true">
+    <bpmn:startEvent id="Begin_callee"><bpmn:outgoing>G1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="G1" sourceRef="Begin_callee" targetRef="Finish_callee" />
+    <bpmn:endEvent id="Finish_callee"><bpmn:incoming>G1</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_deploy_directory_deploys_callees_before_their_callers(seeded: Runtime, tmp_path: Path) -> None:
+    # "a_caller" sorts before "z_callee": deployed by name, the call activity could not resolve.
+    (tmp_path / "a_caller.bpmn").write_bytes(CALLER_XML)
+    (tmp_path / "z_callee.bpmn").write_bytes(CALLEE_XML)
+    assert deploy.callees_first({"a_caller.bpmn": CALLER_XML, "z_callee.bpmn": CALLEE_XML}) == [
+        "z_callee.bpmn",
+        "a_caller.bpmn",
+    ]
+    outcomes = deploy.deploy_directory(seeded, ADMIN, tmp_path)
+    assert [getattr(o, "process_id", None) for o in outcomes] == ["z_callee", "a_caller"], outcomes
+    assert _active_versions(seeded, "a_caller") == [1]
+
+
+def test_callees_first_keeps_name_order_without_calls_and_survives_a_cycle() -> None:
+    loop = CALLEE_XML.replace(
+        b"</bpmn:process>", b'<bpmn:callActivity id="Back" calledElement="a_caller" /></bpmn:process>'
+    )
+    assert deploy.callees_first({"b.bpmn": CALLEE_XML, "a.bpmn": b"not xml"}) == ["a.bpmn", "b.bpmn"]
+    assert sorted(deploy.callees_first({"a_caller.bpmn": CALLER_XML, "z_callee.bpmn": loop})) == [
+        "a_caller.bpmn",
+        "z_callee.bpmn",
+    ]
