@@ -17,6 +17,7 @@ DEADLINE_NAMES = (
     "vote_deadline",
     "tool_vote_deadline",
     "tool_review_period",
+    "amendment_comment_deadline",
 )
 
 

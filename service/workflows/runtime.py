@@ -19,6 +19,7 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "vote_deadline": "P5D",
     "tool_vote_deadline": "P7D",
     "tool_review_period": "P1Y",
+    "amendment_comment_deadline": "P3D",
 }
 
 
