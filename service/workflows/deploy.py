@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -51,12 +53,22 @@ def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinit
     )
 
 
-def deploy_bpmn(rt: Runtime, actor: Actor, xml: bytes, filename: str, note: str = "") -> DeployOutcome:
-    """Store a new version when the content changed; running instances keep their own version."""
+def deploy_bpmn(
+    rt: Runtime,
+    actor: Actor,
+    xml: bytes,
+    filename: str,
+    note: str = "",
+    pinned_forms: Mapping[str, Mapping[str, Any]] | None = None,
+) -> DeployOutcome:
+    """Store a new version when the content changed; running instances keep their own version.
+
+    `pinned_forms` (a rollback) override forms/ so an old version comes back with the forms it had.
+    """
     if not actor.is_admin:
         raise Forbidden("only an admin can deploy processes")
     sha = hashlib.sha256(xml).hexdigest()
-    forms = rt.load_forms()
+    forms = {**rt.load_forms(), **(pinned_forms or {})}
     with rt.db.session() as session:
         try:
             compiled = engine.compile_definition(
