@@ -12,7 +12,6 @@ const T = config.texts;
 
 const modeler = new Modeler({
   container: "#canvas",
-  keyboard: { bindTo: document },
   moddleExtensions: { spiffworkflow },
 });
 window.bpmnModeler = modeler; // the browser test drives the diagram through the bpmn-js API
@@ -26,9 +25,21 @@ function status(text, kind) {
   statusBox.hidden = !text;
 }
 
+// SpiffWorkflow names task-data variables in loopDataInputRef/loopDataOutputRef ("ack_members"), which
+// BPMN types as references to elements; bpmn-moddle would drop them on save. Keep them as named stubs.
+function keepDataReferences(warnings) {
+  const moddle = modeler.get("moddle");
+  for (const warning of warnings || []) {
+    if (!warning.element || !warning.property || !/^unresolved reference/.test(warning.message || "")) continue;
+    if (!/loopData(Input|Output)Ref$/.test(warning.property)) continue;
+    warning.element.set(warning.property, moddle.create("bpmn:DataInput", { id: warning.value }));
+  }
+}
+
 async function importXml(xml) {
   clearProblems(modeler, problemList);
-  await modeler.importXML(xml);
+  const { warnings } = await modeler.importXML(xml);
+  keepDataReferences(warnings);
   modeler.get("canvas").zoom("fit-viewport");
   root.dataset.ready = "1";
 }
