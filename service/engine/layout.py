@@ -302,7 +302,7 @@ def _layout_container(
             continue
         index = per_host.get(host_of[bid], 0)
         per_host[host_of[bid]] = index + 1
-        boxes[bid] = _Box(host.x + host.w - 28 - index * 40, host.y + host.h - 18, 36, 36)
+        boxes[bid] = _Box(max(host.x, host.x + host.w - 46 - index * 40), host.y + host.h - 18, 36, 36)
         plane.shapes.append((bid, boxes[bid], {}))
 
     for source, target, flow_id in flows:
