@@ -1,8 +1,9 @@
-"""The server-side auto-layout: every element drawn, lanes as bands holding their nodes, orthogonal edges,
-boundary events on their hosts, deterministic and idempotent, and only where diagram interchange is missing."""
+"""The server-side auto-layout: every element drawn, lanes as bands holding their nodes, orthogonal
+edges, boundary events on their hosts, deterministic and idempotent, only where DI is missing."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ LANES_ONLY = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
   <bpmn:process id="lanes_only" isExecutable="true">
     <bpmn:laneSet id="LS">
-      <bpmn:lane id="L1" name="staff"><bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>T</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="L1" name="staff">
+        <bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>T</bpmn:flowNodeRef>
+      </bpmn:lane>
       <bpmn:lane id="L2" name="director"><bpmn:flowNodeRef>E</bpmn:flowNodeRef></bpmn:lane>
     </bpmn:laneSet>
     <bpmn:startEvent id="S"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
@@ -90,7 +93,7 @@ def test_edges_are_orthogonal_and_boundary_events_sit_on_their_host() -> None:
     for edge in root.iter(f"{{{BPMNDI}}}BPMNEdge"):
         points = [(float(p.get("x") or 0), float(p.get("y") or 0)) for p in edge.iter(f"{{{DI}}}waypoint")]
         assert len(points) >= 2
-        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
             assert x1 == x2 or y1 == y2, edge.get("bpmnElement")
     shapes = _bounds(root)
     hx, hy, hw, hh = shapes["Task_legal_review"]
