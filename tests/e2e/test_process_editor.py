@@ -181,3 +181,72 @@ def test_admin_adds_a_deputy_director_review_and_only_new_instances_take_it(
     assert drafter.call("GET", f"/instances/{rolled}")["version"] == 3
     lawyer.claim_and_complete(rolled, "Task_legal_review", {"decision": "approve"})
     assert _open_steps(drafter, rolled) == ["Task_director_approval"]
+
+
+CAMUNDA_NO_DI = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_1"
+  targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" exporterVersion="5.20.0">
+  <bpmn:process id="camunda_upload" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1">
+      <bpmn:lane id="Lane_1" name="staff">
+        <bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Activity_1</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Event_1</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:task id="Activity_1" name="Read"><bpmn:incoming>Flow_1</bpmn:incoming></bpmn:task>
+    <bpmn:endEvent id="Event_1" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Activity_1" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Activity_1" targetRef="Event_1" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+SAVED_XML = "async () => (await window.bpmnModeler.saveXML({format: true})).xml"
+
+
+def test_properties_panel_download_upload_and_a_blank_process(
+    new_context: NewContext, shot: Shot, tmp_path: Any
+) -> None:
+    admin = sign_in(new_context(), "admin")
+    admin.goto("/admin/editor/order_drafting")
+    admin.locator("[data-testid=editor][data-ready='1']").wait_for()
+
+    _select(admin, "Timer_review_reminder")
+    admin.locator("#properties [name=timer-amount]").fill("2")
+    admin.locator("#properties [name=timer-unit]").select_option("D")
+    admin.locator("#properties [name=timer-amount]").dispatch_event("change")
+    _select(admin, "Flow_legal_return")
+    admin.locator("#properties select[name=decision]").select_option("reject")
+    _select(admin, "Service_acknowledged")
+    admin.locator("#properties select[name=operator]").select_option("set_order_status")
+    _select(admin, "Task_draft")
+    admin.locator("#properties [name=due-amount]").fill("4")
+    admin.locator("#properties [name=due-amount]").dispatch_event("change")
+    shot(admin, "editor-08-properties")
+    xml = admin.evaluate(SAVED_XML)
+    assert '"P2D"' in xml and 'decision == "reject"' in xml
+    assert re.search(r'serviceTaskOperator id="set_order_status" resultVariable="outcome"', xml)
+    assert 'name="dueIn" value="P4D"' in xml
+    assert "<bpmn:loopDataInputRef>ack_members</bpmn:loopDataInputRef>" in xml  # kept on the round trip
+
+    with admin.expect_download() as download:
+        admin.locator("[data-testid=download]").click()
+    saved = tmp_path / "order.bpmn"
+    download.value.save_as(saved)
+    assert '"P2D"' in saved.read_text()
+
+    upload = tmp_path / "camunda.bpmn"
+    upload.write_bytes(CAMUNDA_NO_DI)
+    admin.locator("[data-testid=upload]").set_input_files(str(upload))
+    admin.locator(".djs-element[data-element-id=Activity_1]").wait_for()
+    admin.locator("[data-testid=check]").click()
+    admin.locator("[data-testid=editor][data-checked=clean]").wait_for()
+    shot(admin, "editor-09-uploaded")
+
+    admin.goto("/admin/processes")
+    admin.locator("#new-process-id").fill("leave_request")
+    admin.locator("[data-testid=new-process] button").click()
+    admin.locator("[data-testid=editor][data-ready='1']").wait_for()
+    assert admin.locator(".djs-element[data-element-id=StartEvent_leave_request]").count() == 1
+    assert admin.locator(".djs-element[data-element-id=Lane_staff]").count() == 1
