@@ -8,6 +8,7 @@ await build({
   entryPoints: {
     modeler: "frontend/modeler.js",
     viewer: "frontend/viewer.js",
+    forms: "frontend/forms.js",
     "modeler-style": "frontend/modeler.css",
     "viewer-style": "frontend/viewer.css",
   },

@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, undefer
 
 from service.db.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from service.db.models_editor import FormRevision
 
 
 def definition(session: Session, process_id: str, version: int | None) -> ProcessDefinition | None:
@@ -70,3 +71,26 @@ def tasks_of(session: Session, instance_id: int) -> list[HumanTask]:
             select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)
         ).scalars()
     )
+
+
+def latest_forms(session: Session) -> dict[str, tuple[int, str]]:
+    """{form key: (revision, schema JSON)} of the newest saved revision of every edited form."""
+    newest = (
+        select(FormRevision.form_key, func.max(FormRevision.revision).label("revision"))
+        .group_by(FormRevision.form_key)
+        .subquery()
+    )
+    rows = session.execute(
+        select(FormRevision.form_key, FormRevision.revision, FormRevision.schema_json).join(
+            newest,
+            (newest.c.form_key == FormRevision.form_key) & (newest.c.revision == FormRevision.revision),
+        )
+    ).all()
+    return {key: (revision, schema) for key, revision, schema in rows}
+
+
+def next_form_revision(session: Session, form_key: str) -> int:
+    current = session.execute(
+        select(func.max(FormRevision.revision)).where(FormRevision.form_key == form_key)
+    ).scalar_one()
+    return int(current or 0) + 1

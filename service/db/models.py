@@ -332,3 +332,6 @@ class StoredFile(Base):
     filename: Mapped[str] = mapped_column(String(255))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+from service.db import models_editor  # noqa: E402,F401

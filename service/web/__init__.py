@@ -8,7 +8,19 @@ from service.web.extensions import babel, csrf, login_manager
 
 
 def register_web(app: Flask) -> None:
-    from service.web import api, auth, editor, errors, files, inbox, instances, orders, tasks, templating
+    from service.web import (
+        api,
+        auth,
+        editor,
+        errors,
+        files,
+        form_editor,
+        inbox,
+        instances,
+        orders,
+        tasks,
+        templating,
+    )
     from service.web.admin import bp as admin_bp
     from service.web.i18n import select_locale, select_timezone
 
@@ -27,6 +39,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(form_editor.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)

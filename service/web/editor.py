@@ -15,7 +15,7 @@ from service.web.admin import admin_only
 from service.web.context import actor, runtime
 from service.web.deploy_messages import problem_rows
 from service.web.i18n import current_language, localized_title
-from service.workflows import editor
+from service.workflows import editor, form_editor
 from service.workflows.operators import OPERATOR_NAMES
 
 bp = Blueprint("editor", __name__)
@@ -90,7 +90,7 @@ def _modeler_page(process_id: str, version: int | None, xml_url: str) -> str:
             "layout": url_for("editor.layout"),
         },
         "roles": [[r.code, r.name(lang)] for r in ROLES],
-        "forms": sorted(rt.load_forms()),
+        "forms": [row.key for row in form_editor.list_forms(rt, actor())],
         "operators": sorted(OPERATOR_NAMES),
         "decisions": list(DECISIONS),
         "texts": _texts(),

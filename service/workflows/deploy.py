@@ -17,6 +17,7 @@ from service.db import audit
 from service.db.models import ProcessDefinition
 from service.domain.errors import Forbidden, InvalidBpmn
 from service.domain.roles import ROLE_CODES
+from service.workflows.form_editor import current_forms
 from service.workflows.operators import OPERATOR_NAMES
 from service.workflows.runtime import Actor, Runtime
 
@@ -43,10 +44,11 @@ def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinit
     """Run every deploy-time check without storing anything (the editor's "Check" button)."""
     with rt.db.session() as session:
         library = _library(session)
+        forms = current_forms(rt, session)
     return engine.compile_definition(
         xml,
         filename,
-        forms=rt.load_forms(),
+        forms=forms,
         known_roles=ROLE_CODES,
         operators=OPERATOR_NAMES,
         library=library,
@@ -68,8 +70,8 @@ def deploy_bpmn(
     if not actor.is_admin:
         raise Forbidden("only an admin can deploy processes")
     sha = hashlib.sha256(xml).hexdigest()
-    forms = {**rt.load_forms(), **(pinned_forms or {})}
     with rt.db.session() as session:
+        forms = {**current_forms(rt, session), **(pinned_forms or {})}
         try:
             compiled = engine.compile_definition(
                 xml,

@@ -250,3 +250,23 @@ def test_properties_panel_download_upload_and_a_blank_process(
     admin.locator("[data-testid=editor][data-ready='1']").wait_for()
     assert admin.locator(".djs-element[data-element-id=StartEvent_leave_request]").count() == 1
     assert admin.locator(".djs-element[data-element-id=Lane_staff]").count() == 1
+
+
+def test_form_editor_previews_as_typed_and_refuses_an_invalid_schema(
+    new_context: NewContext, shot: Shot
+) -> None:
+    admin = sign_in(new_context(), "admin")
+    admin.goto("/admin/forms")
+    admin.locator("[data-testid='edit-form-order_rework']").click()
+    admin.wait_for_url(re.compile(r"/admin/forms/order_rework$"))
+    schema = admin.locator("[data-testid=form-schema]")
+    text = schema.input_value()
+    assert admin.locator("[data-testid=form-preview] [name=title]").count() == 1
+    schema.fill(text.replace('"title": {', '"headline": {', 1))
+    admin.locator("[data-testid=form-preview] [name=headline]").wait_for()
+    shot(admin, "editor-10-form-preview")
+    schema.fill(text.replace('"type": "object"', '"type": "objekt"', 1))
+    admin.locator("[data-testid=preview-problems]").wait_for()
+    with admin.expect_navigation():
+        admin.locator("[data-testid=save-form]").click()
+    assert admin.locator("[data-testid=form-problems]").count() == 1
