@@ -119,9 +119,16 @@ def check(rt: Runtime, actor: Actor, xml: bytes) -> list[DeployProblem]:
     return []
 
 
-def deploy_xml(rt: Runtime, actor: Actor, xml: bytes, note: str = "") -> deploy.DeployOutcome:
-    """The Deploy button: the same checks and the same new version as the API and the upload."""
-    return deploy.deploy_bpmn(rt, actor, xml, _filename(xml), note)
+def deploy_xml(
+    rt: Runtime, actor: Actor, xml: bytes, note: str = "", filename: str | None = None
+) -> deploy.DeployOutcome:
+    """The Deploy button and the API: the same checks and the same new version as the upload.
+
+    Without a file name the version is stored as <process id>.bpmn, so that two processes deployed from
+    the browser or the API never share a name in the library that resolves call activities.
+    """
+    _admin(actor)
+    return deploy.deploy_bpmn(rt, actor, xml, filename or _filename(xml), note)
 
 
 def versions(rt: Runtime, actor: Actor, process_id: str) -> list[VersionRow]:

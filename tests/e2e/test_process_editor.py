@@ -167,7 +167,8 @@ def test_admin_adds_a_deputy_director_review_and_only_new_instances_take_it(
     # Versions: who and how many instances; the diff colours the new task; rollback restores v1 as v3.
     admin.goto("/admin/editor/order_drafting/versions")
     assert admin.locator("tr[data-version='2'] [data-testid=total]").inner_text() == "1"
-    assert admin.locator("tr[data-version='1'] [data-testid=total]").inner_text() == "1"
+    # other browser tests share the server and may have started instances on version 1 too
+    assert int(admin.locator("tr[data-version='1'] [data-testid=total]").inner_text()) >= 1
     shot(admin, "editor-06-versions")
     admin.locator("tr[data-version='2'] [data-testid=diff-link]").click()
     admin.locator("[data-testid=version-diff][data-ready='1']").wait_for()
