@@ -188,20 +188,34 @@ def _size(el: etree._Element) -> tuple[int, int]:
     return _SIZES.get(_local(el), _TASK_SIZE)
 
 
-def _route(src: _Box, dst: _Box, src_is_boundary: bool) -> list[tuple[int, int]]:
-    """Orthogonal waypoints from one shape to another."""
+def _crosses(obstacles: list[_Box], y: int, x1: int, x2: int) -> bool:
+    """True when the horizontal segment at y from x1 to x2 runs through any of the shapes."""
+    low, high = min(x1, x2), max(x1, x2)
+    return any(b.y <= y <= b.y + b.h and b.x < high and b.x + b.w > low for b in obstacles)
+
+
+def _route(src: _Box, dst: _Box, src_is_boundary: bool, obstacles: list[_Box]) -> list[tuple[int, int]]:
+    """Orthogonal waypoints from one shape to another, around the shapes in between.
+
+    Every node is centred on its column and row, so the strip left of a column (`gap`) and the strip
+    between two rows (`channel`, half a row below a centre) hold no shapes and carry the detours.
+    """
+    gap = dst.cx - _TASK_SIZE[0] // 2 - 20
     if src_is_boundary:
         start = (src.cx, src.y + src.h)
         if dst.x > src.cx:
             return [start, (src.cx, dst.cy), (dst.x, dst.cy)]
-        return [start, (src.cx, dst.y + dst.h + 20), (dst.cx, dst.y + dst.h + 20), (dst.cx, dst.y + dst.h)]
+        low = max(src.cy, dst.cy) + ROW_H // 2
+        return [start, (src.cx, low), (dst.cx, low), (dst.cx, dst.y + dst.h)]
     if dst.x >= src.x + src.w:
-        if src.cy == dst.cy:
-            return [(src.x + src.w, src.cy), (dst.x, dst.cy)]
-        mid = dst.x - 25
-        return [(src.x + src.w, src.cy), (mid, src.cy), (mid, dst.cy), (dst.x, dst.cy)]
-    # A loop back: leave below the source, run under both, enter the target from below.
-    low = max(src.y + src.h, dst.y + dst.h) + 25
+        if not _crosses(obstacles, src.cy, src.x + src.w, gap):
+            if src.cy == dst.cy:
+                return [(src.x + src.w, src.cy), (dst.x, dst.cy)]
+            return [(src.x + src.w, src.cy), (gap, src.cy), (gap, dst.cy), (dst.x, dst.cy)]
+        channel = src.cy + ROW_H // 2
+        return [(src.cx, src.y + src.h), (src.cx, channel), (gap, channel), (gap, dst.cy), (dst.x, dst.cy)]
+    # A loop back: leave below the source, run in the channel under both rows, enter the target from below.
+    low = max(src.cy, dst.cy) + ROW_H // 2
     return [(src.cx, src.y + src.h), (src.cx, low), (dst.cx, low), (dst.cx, dst.y + dst.h)]
 
 
@@ -305,9 +319,11 @@ def _layout_container(
         boxes[bid] = _Box(max(host.x, host.x + host.w - 46 - index * 40), host.y + host.h - 18, 36, 36)
         plane.shapes.append((bid, boxes[bid], {}))
 
+    nodes_only = [boxes[n] for n in ids]
     for source, target, flow_id in flows:
         if source in boxes and target in boxes and flow_id:
-            plane.edges.append((flow_id, _route(boxes[source], boxes[target], source in host_of)))
+            others = [b for b in nodes_only if b is not boxes[source] and b is not boxes[target]]
+            plane.edges.append((flow_id, _route(boxes[source], boxes[target], source in host_of, others)))
     return width, height
 
 

@@ -139,3 +139,21 @@ def test_the_hardened_parser_guards_the_layout() -> None:
     xml = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
     with pytest.raises(UnsafeXml):
         add_layout(xml)
+
+
+def test_no_edge_runs_through_a_shape_other_than_its_ends() -> None:
+    root = _root(add_layout(ORDER_XML))
+    shapes = _bounds(root)
+    nodes = _ids(root, "startEvent", "endEvent", "userTask", "serviceTask", "exclusiveGateway")
+    flows = {
+        f.get("id"): (f.get("sourceRef"), f.get("targetRef")) for f in root.iter(f"{{{BPMN}}}sequenceFlow")
+    }
+    for edge in root.iter(f"{{{BPMNDI}}}BPMNEdge"):
+        ends = set(flows[edge.get("bpmnElement")])
+        points = [(float(p.get("x") or 0), float(p.get("y") or 0)) for p in edge.iter(f"{{{DI}}}waypoint")]
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            for node in nodes - ends:
+                x, y, w, h = shapes[node]
+                inside_x = max(x1, x2) > x and min(x1, x2) < x + w
+                inside_y = max(y1, y2) > y and min(y1, y2) < y + h
+                assert not (inside_x and inside_y), (edge.get("bpmnElement"), node)
