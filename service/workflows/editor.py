@@ -163,6 +163,18 @@ def rollback(
     return outcome
 
 
+# Attribute values BPMN assumes when they are absent; modelers differ in writing them out.
+_DEFAULTS = {
+    "isSequential": "false",
+    "cancelActivity": "true",
+    "isInterrupting": "true",
+    "isForCompensation": "false",
+    "startQuantity": "1",
+    "completionQuantity": "1",
+    "isImmediate": "true",
+}
+
+
 def _signature(el: etree._Element) -> Any:
     """An element's meaning without layout or whitespace: tag, attributes, text and children."""
     children = [
@@ -172,7 +184,8 @@ def _signature(el: etree._Element) -> Any:
     ]
     if etree.QName(el).localname == "lane":
         children.sort(key=repr)  # the order of flowNodeRefs means nothing
-    return (el.tag, sorted(el.attrib.items()), (el.text or "").strip(), children)
+    attrs = sorted((k, v) for k, v in el.attrib.items() if _DEFAULTS.get(str(k)) != v)
+    return (el.tag, attrs, (el.text or "").strip(), children)
 
 
 def _elements(xml: str) -> dict[str, Any]:
