@@ -108,6 +108,41 @@ export function initProperties(modeler, config) {
     modeling.updateProperties(element, {}); // marks the diagram changed (undo history, redraw)
   }
 
+  // The operator's parameters: each a name and a Python expression evaluated in the sandbox.
+  function parameterEditor(element, bo) {
+    const box = el("fieldset", { class: "parameters", "data-testid": "operator-parameters" });
+    box.append(el("legend", { text: T.parameters }));
+    const op = extension(bo, SPIFF + "ServiceTaskOperator", false);
+    const list = (op && op.parameterList && op.parameterList.parameters) || [];
+    for (const param of list) {
+      const value = el("input", { value: param.value || "", name: "param-" + param.id });
+      value.addEventListener("change", () => {
+        param.value = value.value;
+        modeling.updateProperties(element, {});
+      });
+      box.append(field(param.id, value));
+    }
+    const name = el("input", { name: "new-param-name", placeholder: T.parameter_name });
+    const value = el("input", { name: "new-param-value", placeholder: T.parameter_value });
+    const add = el("button", { type: "button", text: T.add_parameter, "data-testid": "add-parameter" });
+    add.addEventListener("click", () => {
+      const id = name.value.trim();
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(id)) return;
+      const target = extension(bo, SPIFF + "ServiceTaskOperator", true);
+      if (!target.parameterList) {
+        target.parameterList = moddle.create(SPIFF + "Parameters", { parameters: [] });
+        target.parameterList.$parent = target;
+      }
+      const created = moddle.create(SPIFF + "Parameter", { id, type: "str", value: value.value });
+      created.$parent = target.parameterList;
+      target.parameterList.parameters = [...(target.parameterList.parameters || []), created];
+      modeling.updateProperties(element, {});
+      render(element);
+    });
+    box.append(name, value, add);
+    return box;
+  }
+
   function formalExpression(body) {
     return moddle.create("bpmn:FormalExpression", { body });
   }
@@ -168,6 +203,7 @@ export function initProperties(modeler, config) {
         modeling.updateProperties(element, {});
       });
       panel.append(field(T.result_variable, result));
+      panel.append(parameterEditor(element, bo));
     }
     const timer = (bo.eventDefinitions || []).find((d) => is(d, "bpmn:TimerEventDefinition"));
     if (timer) {

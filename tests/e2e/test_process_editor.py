@@ -221,6 +221,11 @@ def test_properties_panel_download_upload_and_a_blank_process(
     admin.locator("#properties select[name=decision]").select_option("reject")
     _select(admin, "Service_acknowledged")
     admin.locator("#properties select[name=operator]").select_option("set_order_status")
+    admin.locator("#properties [name=new-param-name]").fill("status")
+    admin.locator("#properties [name=new-param-value]").fill('"acknowledged"')
+    admin.locator("[data-testid=add-parameter]").click()
+    admin.locator("#properties [name=param-outcome]").fill('"done"')
+    admin.locator("#properties [name=param-outcome]").dispatch_event("change")
     _select(admin, "Task_draft")
     admin.locator("#properties [name=due-amount]").fill("4")
     admin.locator("#properties [name=due-amount]").dispatch_event("change")
@@ -228,6 +233,10 @@ def test_properties_panel_download_upload_and_a_blank_process(
     xml = admin.evaluate(SAVED_XML)
     assert '"P2D"' in xml and 'decision == "reject"' in xml
     assert re.search(r'serviceTaskOperator id="set_order_status" resultVariable="outcome"', xml)
+    assert 'parameter id="status" type="str" value="&#34;acknowledged&#34;"' in xml or (
+        'parameter id="status" type="str" value="&quot;acknowledged&quot;"' in xml
+    ), xml[xml.index("set_order_status") :][:600]
+    assert 'id="outcome" type="str" value="&#34;done&#34;"' in xml or 'value="&quot;done&quot;"' in xml
     assert 'name="dueIn" value="P4D"' in xml
     assert "<bpmn:loopDataInputRef>ack_members</bpmn:loopDataInputRef>" in xml  # kept on the round trip
 
