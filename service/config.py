@@ -47,8 +47,9 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance_path / "storage")),
         "FORMS_DIR": env.get("FORMS_DIR", str(PROJECT_ROOT / "forms")),
         "BPMN_DIR": env.get("BPMN_DIR", str(PROJECT_ROOT / "bpmn")),
-        "SMTP_HOST": env.get("SMTP_HOST") or None,
-        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        # MAIL_SERVER / MAIL_PORT are accepted too (the names the incident issue uses).
+        "SMTP_HOST": env.get("SMTP_HOST") or env.get("MAIL_SERVER") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT") or env.get("MAIL_PORT") or "25"),
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@school.local"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(12 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,14 +1,14 @@
 """Forms edited in the browser: revisions of a form's JSON Schema, snapshotted into a version at deploy.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0004"  # relinked after main merged incidents (0004)
 branch_labels = None
 depends_on = None
 

@@ -319,6 +319,9 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     email_state: Mapped[str] = mapped_column(String(10), default="none", index=True)
+    # Failed sends are retried with a growing pause until the attempts run out.
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    email_next_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class StoredFile(Base):
@@ -334,4 +337,4 @@ class StoredFile(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-from service.db import models_editor  # noqa: E402,F401
+from service.db import models_editor, models_incidents  # noqa: E402,F401

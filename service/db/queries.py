@@ -42,10 +42,27 @@ def _scoped(user_id: int, roles: Collection[str], scope: str, sees_everything: b
 
 
 def list_tasks(
-    session: Session, user_id: int, roles: Collection[str], flt: TaskFilter, *, sees_everything: bool = False
+    session: Session,
+    user_id: int,
+    roles: Collection[str],
+    flt: TaskFilter,
+    *,
+    sees_everything: bool = False,
+    private_processes: Collection[str] = (),
 ) -> tuple[list[HumanTask], int]:
-    """One page of inbox rows, newest first, and the total count for the same filter."""
+    """One page of inbox rows, newest first, and the total count for the same filter.
+
+    Rows of `private_processes` appear in the "all" scope only when they are the reader's own.
+    """
     query = _scoped(user_id, roles, flt.scope, sees_everything)
+    if private_processes and flt.scope == "all":
+        query = query.where(
+            or_(
+                HumanTask.process_id.not_in(list(private_processes)),
+                HumanTask.assignee_id == user_id,
+                HumanTask.completed_by_id == user_id,
+            )
+        )
     if flt.status:
         query = query.where(HumanTask.status == flt.status)
     if flt.instance_id is not None:
@@ -148,9 +165,16 @@ def user_by_username(session: Session, username: str) -> User | None:
 
 
 def list_instances(
-    session: Session, *, started_by: int | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    started_by: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    hidden_processes: Collection[str] = (),
 ) -> tuple[list[ProcessInstance], int]:
     query = select(ProcessInstance)
+    if hidden_processes:
+        query = query.where(ProcessInstance.process_id.not_in(list(hidden_processes)))
     if started_by is not None:
         query = query.where(ProcessInstance.started_by_id == started_by)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

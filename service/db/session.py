@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+READ_ONLY = "school_read_only"
+
 
 def _configure_sqlite(engine: Engine) -> None:
     """Make pysqlite start every transaction with BEGIN IMMEDIATE.
@@ -29,7 +31,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only unit of work needs no write lock: it reads a WAL snapshot beside the writers.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -55,6 +58,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(**{READ_ONLY: True})
+        self._read_factory = sessionmaker(reader, expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -71,6 +76,20 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it takes no write lock and waits for no writer.
+
+        Anything written in it is rolled back, so a use case that may write must use `session()`.
+        """
+        session = self._read_factory()
+        try:
+            yield session
+        finally:
+            # close() returns the connection, whose reset rolls the transaction back; unlike
+            # rollback() it leaves the loaded objects readable after the block.
             session.close()
 
     def dispose(self) -> None:

@@ -186,6 +186,14 @@ class _Checker:
                 code="bad_assign_to",
                 value=assign_to,
             )
+        due_on = props.get("dueOn")
+        if due_on is not None and not _IDENTIFIER.match(due_on):
+            self.add(
+                bpmn_id,
+                f"dueOn must name a data variable holding a date, not '{due_on}'",
+                code="bad_due_on",
+                value=due_on,
+            )
         due_in = props.get("dueIn")
         if due_in is not None:
             try:

@@ -53,6 +53,7 @@ class EngineTask:
     assignee: str | None
     due_in: str | None
     documentation: str | None
+    due_on: str | None = None  # a date (YYYY-MM-DD) from the data variable named by `dueOn`
 
 
 @dataclass
@@ -104,7 +105,13 @@ def _engine_task(task: Any) -> EngineTask:
         assignee=_assignee(task),
         due_in=props.get("dueIn"),
         documentation=getattr(spec, "documentation", None),
+        due_on=_due_on(task, props.get("dueOn")),
     )
+
+
+def _due_on(task: Any, variable: str | None) -> str | None:
+    value = task.data.get(variable) if variable else None
+    return str(value) if value else None
 
 
 def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:

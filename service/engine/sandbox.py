@@ -20,6 +20,8 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
+from service.domain.council_vote import vote_settled
+
 
 class ScriptRefused(Exception):
     """A script or expression that the sandbox will not compile; carries a line number when known."""
@@ -61,6 +63,8 @@ _SAFE_NAMES: dict[str, Any] = {
     "map": map,
     "filter": filter,
     "round": round,
+    # Pure rule functions a diagram may call, e.g. a council vote's early-close condition.
+    "vote_settled": vote_settled,
 }
 
 

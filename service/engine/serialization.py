@@ -25,7 +25,14 @@ def dump_specs(spec: Any, subprocess_specs: dict[str, Any]) -> str:
     return json.dumps(payload, cls=ser._encoder_cls)
 
 
+@lru_cache(maxsize=64)
 def load_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
+    """The spec objects of one deployed version, built once per process.
+
+    Safe to share between instances and threads: SpiffWorkflow keeps all run-time state on the
+    workflow and its tasks, never on a spec (tests/unit/test_spec_cache.py runs interleaved
+    instances on one shared spec and compares them with instances on fresh specs).
+    """
     ser = serializer()
     payload = json.loads(spec_json, cls=ser.json_decoder_cls)
     spec = ser.from_dict(payload["spec"])
@@ -45,10 +52,16 @@ def dump_state(workflow: BpmnWorkflow) -> str:
 
 def load_state(spec_json: str, state_json: str) -> BpmnWorkflow:
     ser = serializer()
-    specs = json.loads(spec_json, cls=ser.json_decoder_cls)
     state = json.loads(state_json, cls=ser.json_decoder_cls)
-    state["spec"] = specs["spec"]
-    state["subprocess_specs"] = specs["subprocess_specs"]
+    if state.get(ser.VERSION_KEY) == ser.VERSION:
+        # The restorer hands back any value that is not a serialized dict unchanged, so the cached
+        # spec objects go straight into the workflow: only the instance's own tasks are deserialized.
+        state["spec"], state["subprocess_specs"] = load_specs(spec_json)
+    else:
+        # An older serialization format: its migrations may rewrite the spec dicts too.
+        specs = json.loads(spec_json, cls=ser.json_decoder_cls)
+        state["spec"] = specs["spec"]
+        state["subprocess_specs"] = specs["subprocess_specs"]
     ser.migrate(state)
     workflow: BpmnWorkflow = ser.from_dict(state)
     return workflow

@@ -16,6 +16,7 @@ def register_web(app: Flask) -> None:
         files,
         form_editor,
         inbox,
+        incidents,
         instances,
         orders,
         tasks,
@@ -37,10 +38,13 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(files.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(incidents.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(form_editor.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
+    app.register_blueprint(incidents.api_bp)
+    csrf.exempt(incidents.api_bp)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 

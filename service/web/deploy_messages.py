@@ -33,6 +33,7 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing_form": lambda p: _("The form «%(form)s» does not exist.", **p),
     "bad_form": lambda p: _("The form «%(form)s» is not valid: %(reason)s", **p),
     "bad_assign_to": lambda p: _("«Assign to» must name a data variable, not «%(value)s».", **p),
+    "bad_due_on": lambda p: _("«Due on» must name a data variable holding a date, not «%(value)s».", **p),
     "bad_due_in": lambda p: _(
         "The deadline «%(value)s» is not a duration such as P3D (3 days) or PT48H.", **p
     ),

@@ -132,6 +132,15 @@ _DATA_BODY = {
 
 
 def openapi_document() -> dict[str, Any]:
+    from service.web.openapi_incidents import incident_paths, incident_schemas
+
+    doc = _core_document()
+    doc["paths"].update(incident_paths())
+    doc["components"]["schemas"].update(incident_schemas())
+    return doc
+
+
+def _core_document() -> dict[str, Any]:
     task_ref = {"$ref": "#/components/schemas/Task"}
     instance_ref = {"$ref": "#/components/schemas/Instance"}
     return {

@@ -92,6 +92,9 @@ def submit(task_id: int) -> ResponseReturnValue:
         flash(_("This task has already been completed or withdrawn."), "warning")
         return _render(task_id, status=409)
     flash(_("Done. The task has been completed."), "success")
+    if done.process_id == "incident_escalation":
+        # Its process page is private; the incident's own page shows what this person may see.
+        return redirect(url_for("incidents.by_instance", instance_id=done.instance_id))
     return redirect(url_for("instances.show", instance_id=done.instance_id))
 
 

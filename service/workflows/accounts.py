@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from service.db import audit, queries
@@ -73,7 +73,7 @@ def authenticate(rt: Runtime, username: str, password: str, address: str) -> Sig
 
 
 def load_user(rt: Runtime, user_id: int) -> User | None:
-    with rt.db.session() as session:
+    with rt.db.read() as session:
         user = session.get(User, user_id)
         return user.with_roles() if user is not None and user.is_active else None
 
@@ -200,7 +200,7 @@ def create_token(rt: Runtime, actor: Actor, username: str, label: str = "") -> s
 
 
 def user_for_token(rt: Runtime, token: str) -> User | None:
-    with rt.db.session() as session:
+    with rt.db.read() as session:
         found = session.execute(
             select(ApiToken, User)
             .join(User, User.id == ApiToken.user_id)
@@ -211,11 +211,14 @@ def user_for_token(rt: Runtime, token: str) -> User | None:
         row, user = found
         if not user.is_active:
             return None
-        now = utcnow()
-        # Record use at most once a minute, so API calls do not all write.
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-            row.last_used_at = now
-        return user.with_roles()
+        user = user.with_roles()
+        last_used_at = row.last_used_at
+    now = utcnow()
+    # Record use at most once a minute, in its own short write, so API calls mostly only read.
+    if last_used_at is None or now - last_used_at > timedelta(minutes=1):
+        with rt.db.session() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return user
 
 
 def change_password(rt: Runtime, actor: Actor, current: str, new: str) -> None:

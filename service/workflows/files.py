@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service.db.models import HumanTask, ProcessInstance, StoredFile
 from service.domain.errors import FieldError, NotFound, ValidationFailed
+from service.workflows import incident_access
 from service.workflows.access import can_view_instance
 from service.workflows.runtime import Actor, Runtime
 
@@ -83,6 +84,9 @@ def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:
                 if instance is not None and can_view_instance(session, actor, instance):
                     allowed = True
                     break
+        if not allowed:
+            # Incident evidence: its process pages are private, the journal's readers may open it.
+            allowed = incident_access.may_open_evidence(session, actor, f"sha256:{sha}")
         if not allowed:
             raise NotFound("no such file")
         return meta, _path(rt, sha).read_bytes()

@@ -14,6 +14,7 @@ from service.db import audit, queries
 from service.db.models import AuditEvent, Comment, HumanTask, ProcessDefinition, ProcessInstance, User
 from service.domain.errors import BadRequest, Forbidden, NotFound
 from service.domain.roles import parse_lane
+from service.workflows import incident_access
 from service.workflows.access import can_view_instance
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
@@ -143,4 +144,11 @@ def list_instances(
 
     with rt.db.session() as session:
         started_by = None if sees_all_tasks(actor) else actor.id
-        return queries.list_instances(session, started_by=started_by, limit=limit, offset=offset)
+        return queries.list_instances(
+            session,
+            started_by=started_by,
+            limit=limit,
+            offset=offset,
+            # Incident instances name their reporter; people follow incidents in the journal instead.
+            hidden_processes=incident_access.private_task_processes(actor),
+        )

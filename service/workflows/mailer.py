@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from service.db.models import Notification, User
+from service.domain.clock import utcnow
 from service.workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -17,7 +19,19 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     "task_assigned": {"kk": "Жаңа тапсырма", "ru": "Новая задача", "en": "New task"},
     "reminder": {"kk": "Еске салу", "ru": "Напоминание", "en": "Reminder"},
+    "incident_alert": {
+        "kk": "Шұғыл: дербес деректердің жария болуы туралы хабарлама",
+        "ru": "Срочно: сообщение о раскрытии персональных данных",
+        "en": "Urgent: personal data disclosure reported",
+    },
+    "incident_triage_overdue": {
+        "kk": "Инцидент уақытында сараланбады",
+        "ru": "Инцидент не рассмотрен в срок",
+        "en": "Incident not triaged in time",
+    },
 }
+# A failed send is retried after 1, 2, 4, 8 minutes; then it is marked failed for good.
+MAX_ATTEMPTS = 5
 
 
 def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
@@ -27,6 +41,13 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = rt.mail_from
     msg["To"] = str(user.email)
+    if note.kind.startswith("incident_"):
+        # Never the reporter's name: the mail may describe an anonymous report.
+        msg["Subject"] = f"{title}: #{params.get('incident', '')}"
+        msg.set_content(
+            f"{title}\n\n#{params.get('incident', '')} {params.get('type', '')} {params.get('tool', '')}\n"
+        )
+        return msg
     msg["Subject"] = f"{title}: {params.get('task') or note.subject}"
     msg.set_content(f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n")
     return msg
@@ -38,9 +59,13 @@ def send_pending(rt: Runtime, limit: int = 50) -> int:
         return 0
     sent = 0
     with rt.db.session() as session:
+        now = utcnow()
         query = (
             select(Notification)
-            .where(Notification.email_state == "pending")
+            .where(
+                Notification.email_state == "pending",
+                or_(Notification.email_next_at.is_(None), Notification.email_next_at <= now),
+            )
             .order_by(Notification.id)
             .limit(limit)
         )
@@ -58,6 +83,11 @@ def send_pending(rt: Runtime, limit: int = 50) -> int:
                 note.email_state = "sent"
                 sent += 1
             except (OSError, smtplib.SMTPException) as err:
-                log.warning("mail to %s failed: %s", user.email, err)
-                note.email_state = "failed"
+                note.email_attempts = (note.email_attempts or 0) + 1
+                if note.email_attempts >= MAX_ATTEMPTS:
+                    log.warning("mail to %s failed for good: %s", user.email, err)
+                    note.email_state = "failed"
+                else:
+                    log.info("mail to %s failed, will retry: %s", user.email, err)
+                    note.email_next_at = now + timedelta(minutes=2 ** (note.email_attempts - 1))
     return sent

@@ -187,7 +187,9 @@ class OperatorFamily(Protocol):
     def build(self, rt: Runtime, session: Session, instance_id: int) -> OperatorTable: ...
 
 
-FAMILIES: tuple[OperatorFamily, ...] = ()
+from service.workflows import operators_incidents  # noqa: E402
+
+FAMILIES: tuple[OperatorFamily, ...] = (operators_incidents,)
 
 # The names a diagram may use; deploy refuses any other (kept in one place for the editor's list).
 OPERATOR_NAMES: tuple[str, ...] = CORE_OPERATOR_NAMES + tuple(n for f in FAMILIES for n in f.NAMES)

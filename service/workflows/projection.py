@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select, update
@@ -93,6 +93,16 @@ def save_run(
     return created
 
 
+def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:
+    """A date the process set (`dueOn`: the end of that day at school) or a duration from now (`dueIn`)."""
+    if task.due_on:
+        try:
+            return datetime.combine(date.fromisoformat(task.due_on[:10]), time(23, 59), tzinfo=rt.tz)
+        except ValueError:
+            pass  # not a date: fall back to the duration
+    return add_duration(now, task.due_in, rt.tz) if task.due_in else None
+
+
 def _insert(
     rt: Runtime,
     session: Session,
@@ -116,7 +126,7 @@ def _insert(
         status="open",
         title_i18n=_titles(forms, task.form_key, task.name),
         created_at=now,
-        due_at=add_duration(now, task.due_in, rt.tz) if task.due_in else None,
+        due_at=_due_at(rt, task, now),
         candidate_roles=[HumanTaskRole(role=r) for r in task.roles],
     )
     session.add(row)

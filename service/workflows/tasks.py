@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,6 +25,7 @@ from service.domain.errors import (
     ValidationFailed,
 )
 from service.domain.forms import clean_submission
+from service.workflows import incident_access
 from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
@@ -105,7 +106,15 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
     if actor.id is None:
         raise Forbidden("no user")
     with rt.db.session() as session:
-        return queries.list_tasks(session, actor.id, actor.roles, flt, sees_everything=sees_all_tasks(actor))
+        return queries.list_tasks(
+            session,
+            actor.id,
+            actor.roles,
+            flt,
+            sees_everything=sees_all_tasks(actor),
+            # Incident tasks name the reporter and the voters: others see only their own.
+            private_processes=incident_access.private_task_processes(actor),
+        )
 
 
 def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
@@ -146,6 +155,14 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
         else:
             raw = json.loads(task.data_json or "{}")
         data = {k: v for k, v in raw.items() if k not in INTERNAL_KEYS and not k.startswith("_")}
+        earlier = _earlier_steps(session, task, forms)
+        if instance.process_id == "incident_escalation":
+            # An anonymous reporter is named to `responsible` only; votes stay private until counted.
+            incident = incident_access.incident_of_instance(session, instance.id)
+            data = incident_access.redact_task_data(actor, incident, data)
+            if incident is not None and not incident_access.sees_reporter_name(actor, incident):
+                report = incident_access.is_report_form
+                earlier = [replace(s, completed_by="") if report(s.form_schema) else s for s in earlier]
         comments = list(
             session.execute(
                 select(Comment).where(Comment.instance_id == instance.id).order_by(Comment.id)
@@ -156,7 +173,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             instance=instance,
             form_schema=forms.get(task.form_key or "", {}),
             data=data,
-            earlier=_earlier_steps(session, task, forms),
+            earlier=earlier,
             comments=comments,
             may_work=task.status == "open" and can_work_on(actor, task),
             order_number=queries.order_number_of(session, instance.id),

@@ -51,3 +51,22 @@ def test_answers_match_the_document(api: Api) -> None:
         "/tasks/{task_id}/complete",
         "/instances/{instance_id}",
     } <= paths
+
+
+def test_incident_answers_match_the_document(api: Api) -> None:
+    from tests.integration.test_incident_api import escalate
+
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    assert {"/incidents", "/incidents/{incident_id}", "/notifications"} <= set(doc["paths"])
+    escalate(api)
+    rows = api.get("/incidents", "director").get_json()
+    assert rows["incidents"]
+    for row in rows["incidents"]:
+        _validator(doc, "Incident").validate(row)
+        _validator(doc, "IncidentDetail").validate(api.get(f"/incidents/{row['id']}", "director").get_json())
+    _validator(doc, "Incident").validate(
+        api.get(f"/incidents/{rows['incidents'][0]['id']}", "staff1").get_json()
+    )
+    for note in api.get("/notifications", "director").get_json()["notifications"]:
+        _validator(doc, "Notification").validate(note)
+    _validator(doc, "Error").validate(api.get("/incidents/999", "staff2").get_json())

@@ -1,0 +1,282 @@
+"""The incident journal: pages, exports, minutes and reopening, and its /api/v1 endpoints."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.db.incident_queries import IncidentFilter
+from service.db.models_incidents import Incident
+from service.documents import tables
+from service.domain.errors import BadRequest, ValidationFailed
+from service.web import api
+from service.web.context import actor, runtime
+from service.web.i18n import FIELD_MESSAGES, current_language, field_messages
+from service.workflows import inbox_news
+from service.workflows import incidents as cases
+from service.workflows.incidents import IncidentView, journal_number
+
+bp = Blueprint("incidents", __name__)
+api_bp = Blueprint("incidents_api", __name__, url_prefix="/api/v1")
+api_bp.before_request(api._authenticate)
+
+# Messages of the incident rules' own field error codes (the shared table knows the common ones).
+FIELD_MESSAGES.update(
+    {
+        "vote_outcome": lazy_gettext(
+            "The council's vote decided otherwise: record the decision of the vote."
+        ),
+        "recommendation_line": lazy_gettext(
+            "Line %(limit)s: write who; the due date as YYYY-MM-DD (not in the past); what to do."
+        ),
+        "recommendation_owner": lazy_gettext(
+            "Line %(limit)s: name a person (username) or a role held by exactly one person."
+        ),
+    }
+)
+
+STATUS_LABELS: dict[str, Any] = {
+    "reported": lazy_gettext("reported"),
+    "council": lazy_gettext("sent to the council"),
+    "voting": lazy_gettext("council is voting"),
+    "decision": lazy_gettext("awaiting the chair's decision"),
+    "follow_up": lazy_gettext("follow-up actions"),
+    "decided": lazy_gettext("decided"),
+    "resolved": lazy_gettext("resolved"),
+    "closed": lazy_gettext("closed"),
+}
+PAGE_SIZE = 100
+
+
+def incident_filter(limit: int = PAGE_SIZE) -> IncidentFilter:
+    args = request.args
+    year_text = args.get("year", "").strip()
+    if year_text and not year_text.isdigit():
+        raise BadRequest(_("year must be a number"))
+    return IncidentFilter(
+        year=int(year_text) if year_text else None,
+        incident_type=args.get("type") or None,
+        status=args.get("status") or None,
+        severity=args.get("severity") or None,
+        limit=limit,
+        offset=max(0, args.get("offset", 0, type=int) or 0),
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def incident_row(incident: Incident, full: bool) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "number": journal_number(incident),
+        "instance_id": incident.instance_id,
+        "reported_at": _iso(incident.reported_at),
+        "type": incident.incident_type,
+        # The reporter's own view is status and outcome: severity is the triage's assessment.
+        "severity": incident.severity if full else None,
+        "status": incident.status,
+        "tool": incident.tool,
+        "outcome": incident.outcome,
+    }
+
+
+def incident_body(view: IncidentView) -> dict[str, Any]:
+    body = incident_row(view.incident, view.full)
+    if not view.full:
+        return body
+    i = view.incident
+    body.update(
+        {
+            "occurred_on": i.occurred_on.isoformat() if i.occurred_on else None,
+            "description": i.description,
+            "affected": i.affected,
+            "evidence": i.evidence,
+            "anonymous": i.anonymous,
+            "reporter": i.reporter if view.reporter_name is not None else None,
+            "reporter_name": view.reporter_name,
+            "corrective_action": i.corrective_action,
+            "vote": view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
+            "votes": [
+                {
+                    "member": v.member,
+                    "name": v.name,
+                    "decision": v.decision,
+                    "comment": v.comment,
+                    "at": _iso(v.at),
+                }
+                for v in view.votes
+            ],
+            "decision": i.decision,
+            "recommendations": i.recommendations,
+            "tool_action": i.tool_action,
+            "follow_ups": [
+                {
+                    "assignee": f.assignee,
+                    "action": f.action,
+                    "due": f.due_on.isoformat(),
+                    "status": "done" if done else "open",
+                }
+                for f, done in view.follow_ups
+            ],
+            "closed_at": _iso(i.closed_at),
+            "reopen_count": i.reopen_count,
+            "reopen_reason": i.reopen_reason,
+        }
+    )
+    return body
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+@api_bp.get("/incidents")
+def api_list() -> ResponseReturnValue:
+    flt = incident_filter(limit=api._int_arg("limit", 50, 1, 500) or 50)
+    rows, full = cases.list_incidents(runtime(), api._me(), flt)
+    return jsonify({"incidents": [incident_row(i, full) for i in rows]})
+
+
+@api_bp.get("/incidents/<int:incident_id>")
+def api_show(incident_id: int) -> ResponseReturnValue:
+    return jsonify(incident_body(cases.get_incident(runtime(), api._me(), incident_id)))
+
+
+@api_bp.get("/incidents/<int:incident_id>/minutes.pdf")
+def api_minutes(incident_id: int) -> ResponseReturnValue:
+    content, filename = cases.minutes(runtime(), api._me(), incident_id)
+    return _attachment(content, "application/pdf", filename)
+
+
+@api_bp.post("/incidents/<int:incident_id>/reopen")
+def api_reopen(incident_id: int) -> ResponseReturnValue:
+    body = api._json_body()
+    instance_id = cases.reopen(runtime(), api._me(), incident_id, str(body.get("reason") or ""))
+    return jsonify({"id": incident_id, "instance_id": instance_id}), 201
+
+
+@api_bp.get("/notifications")
+def api_notifications() -> ResponseReturnValue:
+    me = api._me()
+    rows = inbox_news.my_notifications(runtime(), me, limit=api._int_arg("limit", 50, 1, 200) or 50)
+    return jsonify(
+        {
+            "unread": inbox_news.unread_count(runtime(), me),
+            "notifications": [
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "params": n.params,
+                    "instance_id": n.instance_id,
+                    "task_id": n.task_id,
+                    "created_at": _iso(n.created_at),
+                    "unread": n.unread,
+                }
+                for n in rows
+            ],
+        }
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+@bp.route("/incidents")
+@login_required
+def index() -> ResponseReturnValue:
+    flt = incident_filter()
+    rows, full = cases.list_incidents(runtime(), actor(), flt)
+    return render_template(
+        "incidents/list.html",
+        rows=rows,
+        full=full,
+        flt=flt,
+        labels=cases.labels(runtime(), current_language()),
+        statuses=STATUS_LABELS,
+        number=journal_number,
+    )
+
+
+@bp.route("/incidents/<int:incident_id>")
+@login_required
+def show(incident_id: int) -> ResponseReturnValue:
+    view = cases.get_incident(runtime(), actor(), incident_id)
+    return render_template(
+        "incidents/show.html",
+        v=view,
+        i=view.incident,
+        number=journal_number(view.incident),
+        labels=cases.labels(runtime(), current_language()),
+        statuses=STATUS_LABELS,
+        may_reopen=view.full and actor().has(*cases.REOPENERS) and view.incident.status == "closed",
+        errors={},
+    )
+
+
+@bp.route("/incidents/by-instance/<int:instance_id>")
+@login_required
+def by_instance(instance_id: int) -> ResponseReturnValue:
+    """Where a finished incident task leads: the incident as the person may see it, else the inbox."""
+    incident_id = cases.incident_for_instance(runtime(), actor(), instance_id)
+    if incident_id is None:
+        return redirect(url_for("inbox.tasks"))
+    return redirect(url_for("incidents.show", incident_id=incident_id))
+
+
+@bp.route("/incidents/<int:incident_id>/minutes.pdf")
+@login_required
+def minutes(incident_id: int) -> ResponseReturnValue:
+    content, filename = cases.minutes(runtime(), actor(), incident_id)
+    return _attachment(content, "application/pdf", filename)
+
+
+@bp.route("/incidents/<int:incident_id>/reopen", methods=["POST"])
+@login_required
+def reopen(incident_id: int) -> ResponseReturnValue:
+    try:
+        cases.reopen(runtime(), actor(), incident_id, request.form.get("reason", ""))
+    except ValidationFailed as err:
+        flash(field_messages(err.fields).get("reason", _("Some fields need correcting.")), "error")
+    else:
+        flash(_("The incident has been reopened and is back in triage."), "success")
+    return redirect(url_for("incidents.show", incident_id=incident_id))
+
+
+EXPORT_HEADER = ["number", "reported_on", "type", "severity", "status", "tool", "outcome"]
+
+
+@bp.route("/incidents/export.csv")
+@login_required
+def export_csv() -> ResponseReturnValue:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language()))
+    # A BOM so that Excel opens the Kazakh text as UTF-8.
+    return _attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", "incidents.csv")
+
+
+@bp.route("/incidents/export.xlsx")
+@login_required
+def export_xlsx() -> ResponseReturnValue:
+    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language())
+    return _attachment(
+        tables.xlsx("incidents", EXPORT_HEADER, rows),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "incidents.xlsx",
+    )
+
+
+def _attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
