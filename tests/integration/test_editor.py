@@ -215,14 +215,22 @@ def test_rollback_redeploys_an_old_version_with_the_forms_it_had(admin: FlaskCli
     xml = ORDER_XML.replace(b'value="P5D"', b'value="P6D"')
     assert admin.post("/admin/editor/deploy", data=xml, headers=_csrf(admin)).status_code == 201
     with seeded.db.session() as session:
-        v1 = session.execute(select(ProcessDefinition).where(ProcessDefinition.version == 1)).scalar_one()
+        v1 = session.execute(
+            select(ProcessDefinition).where(
+                ProcessDefinition.process_id == "order_drafting", ProcessDefinition.version == 1
+            )
+        ).scalar_one()
         forms_v1 = v1.forms_json
     token = _csrf(admin)["X-CSRFToken"]
     response = admin.post("/admin/editor/order_drafting/v1/rollback", data={"csrf_token": token})
     assert response.status_code == 302
     assert _active(seeded) == [3]
     with seeded.db.session() as session:
-        v3 = session.execute(select(ProcessDefinition).where(ProcessDefinition.version == 3)).scalar_one()
+        v3 = session.execute(
+            select(ProcessDefinition).where(
+                ProcessDefinition.process_id == "order_drafting", ProcessDefinition.version == 3
+            )
+        ).scalar_one()
         assert v3.forms_json == forms_v1 and v3.note == "rollback to v1"
 
 
