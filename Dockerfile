@@ -1,4 +1,12 @@
 # The service under gunicorn as a non-root user; migrations run on start against DATABASE_URL.
+# The editor's bpmn-js bundle is built in a throw-away node stage from the lock file (npm ci).
+FROM node:20-slim AS editor-assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY frontend ./frontend
+RUN npm run --silent build
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -15,6 +23,7 @@ COPY templates ./templates
 COPY translations ./translations
 COPY migrations ./migrations
 COPY babel.cfg ./
+COPY --from=editor-assets /build/service/web/static/editor ./service/web/static/editor
 RUN pybabel compile -d translations \
     && useradd --create-home --uid 10001 app \
     && mkdir -p /app/instance /data \

@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app service
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test venv dev-venv translations lint typecheck pytest pytest-sqlite pytest-postgres browser-deps bench clean
+.PHONY: run test venv dev-venv translations assets lint typecheck pytest pytest-sqlite pytest-postgres browser-deps bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,7 +18,15 @@ venv: $(VENV)/.installed
 translations: venv
 	$(VENV)/bin/pybabel compile -d translations
 
-run: venv translations
+# The BPMN editor's bundle (bpmn-js), built from the npm registry with the lock file; never committed.
+EDITOR_BUNDLE := service/web/static/editor/modeler.js
+$(EDITOR_BUNDLE): package.json package-lock.json $(wildcard frontend/*)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+assets: $(EDITOR_BUNDLE)
+
+run: venv translations assets
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) deploy
@@ -38,13 +46,13 @@ browser-deps:
 		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
 	fi
 
-pytest-sqlite: venv translations
+pytest-sqlite: venv translations assets
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 pytest-postgres: venv translations
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser"
 
-test: venv translations browser-deps lint typecheck pytest-sqlite pytest-postgres
+test: venv translations assets browser-deps lint typecheck pytest-sqlite pytest-postgres
 
 bench: venv translations
 	$(PY) bench/bench_platform.py

@@ -79,6 +79,9 @@ class DeployProblem:
     message: str
     element: str | None = None
     line: int | None = None
+    # A stable code and its parameters, so that the web layer can say it in the user's language.
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 class InvalidBpmn(ServiceError):

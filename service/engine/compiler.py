@@ -86,8 +86,18 @@ class _Checker:
         self.problems: list[DeployProblem] = []
         self.form_keys: set[str] = set()
 
-    def add(self, element: str | None, message: str, line: int | None = None) -> None:
-        self.problems.append(DeployProblem(message, element, line or line_of(self.tree, element)))
+    def add(
+        self, element: str | None, message: str, line: int | None = None, code: str = "", **params: Any
+    ) -> None:
+        self.problems.append(
+            DeployProblem(
+                message,
+                element,
+                line or line_of(self.tree, element),
+                code,
+                {k: str(v) for k, v in params.items()},
+            )
+        )
 
     def script(self, element: str, source: str | None, what: str) -> None:
         if source is None:
@@ -96,16 +106,16 @@ class _Checker:
             compile_script(source)
         except ScriptRefused as err:
             base = line_of(self.tree, element)
-            self.add(element, f"{what}: {err}", base)
+            self.add(element, f"{what}: {err}", base, "script_refused", what=what, reason=err)
 
     def expression(self, element: str, source: str | None, what: str) -> None:
         if source is None or not str(source).strip():
-            self.add(element, f"{what}: the expression is empty")
+            self.add(element, f"{what}: the expression is empty", code="expression_empty", what=what)
             return
         try:
             compile_expression(str(source))
         except ScriptRefused as err:
-            self.add(element, f"{what}: {err}")
+            self.add(element, f"{what}: {err}", code="expression_refused", what=what, reason=err)
 
     def check_task(self, spec: Any) -> None:
         bpmn_id = getattr(spec, "bpmn_id", None) or spec.name
@@ -138,26 +148,52 @@ class _Checker:
     def _user_task(self, spec: Any, bpmn_id: str) -> None:
         roles = parse_lane(spec.lane)
         if not roles:
-            self.add(bpmn_id, f"user task '{spec.bpmn_name or bpmn_id}' is not in a lane naming a role")
+            self.add(
+                bpmn_id,
+                f"user task '{spec.bpmn_name or bpmn_id}' is not in a lane naming a role",
+                code="no_lane",
+                task=spec.bpmn_name or bpmn_id,
+            )
         for role in roles:
             if role not in self.known_roles:
-                self.add(bpmn_id, f"lane '{spec.lane}' names an unknown role '{role}'")
+                self.add(
+                    bpmn_id,
+                    f"lane '{spec.lane}' names an unknown role '{role}'",
+                    code="unknown_role",
+                    lane=spec.lane,
+                    role=role,
+                )
         key = form_key_of(spec)
         if key is None:
-            self.add(bpmn_id, f"user task '{spec.bpmn_name or bpmn_id}' has no form (formJsonSchemaFilename)")
+            self.add(
+                bpmn_id,
+                f"user task '{spec.bpmn_name or bpmn_id}' has no form (formJsonSchemaFilename)",
+                code="no_form",
+                task=spec.bpmn_name or bpmn_id,
+            )
         elif key not in self.forms:
-            self.add(bpmn_id, f"form '{key}' does not exist in forms/")
+            self.add(bpmn_id, f"form '{key}' does not exist in forms/", code="missing_form", form=key)
         else:
             self.form_keys.add(key)
             for message in check_form_definition(self.forms[key]):
-                self.add(bpmn_id, f"form '{key}': {message}")
+                self.add(bpmn_id, f"form '{key}': {message}", code="bad_form", form=key, reason=message)
         props = task_properties(spec)
         assign_to = props.get("assignTo")
         if assign_to is not None and not _IDENTIFIER.match(assign_to):
-            self.add(bpmn_id, f"assignTo must name a data variable, not '{assign_to}'")
+            self.add(
+                bpmn_id,
+                f"assignTo must name a data variable, not '{assign_to}'",
+                code="bad_assign_to",
+                value=assign_to,
+            )
         due_on = props.get("dueOn")
         if due_on is not None and not _IDENTIFIER.match(due_on):
-            self.add(bpmn_id, f"dueOn must name a data variable holding a date, not '{due_on}'")
+            self.add(
+                bpmn_id,
+                f"dueOn must name a data variable holding a date, not '{due_on}'",
+                code="bad_due_on",
+                value=due_on,
+            )
         due_in = props.get("dueIn")
         if due_in is not None:
             try:
@@ -165,13 +201,23 @@ class _Checker:
                 if not due_in.upper().startswith("P"):
                     raise ValueError
             except Exception:
-                self.add(bpmn_id, f"dueIn '{due_in}' is not an ISO 8601 duration such as P3D or PT48H")
+                self.add(
+                    bpmn_id,
+                    f"dueIn '{due_in}' is not an ISO 8601 duration such as P3D or PT48H",
+                    code="bad_due_in",
+                    value=due_in,
+                )
 
     def _service_task(self, spec: Any, bpmn_id: str) -> None:
         name = getattr(spec, "operation_name", None)
         if name not in self.operators:
             known = ", ".join(sorted(self.operators))
-            self.add(bpmn_id, f"unknown service-task operator '{name}' (known: {known})")
+            self.add(
+                bpmn_id,
+                f"unknown service-task operator '{name}' (known: {known})",
+                code="unknown_operator",
+                operator=name,
+            )
         for param, value in (getattr(spec, "operation_params", None) or {}).items():
             self.expression(bpmn_id, value.get("value"), f"parameter '{param}'")
 
@@ -191,7 +237,12 @@ class _Checker:
             elif isinstance(definition, CycleTimerEventDefinition):
                 TimerEventDefinition.parse_iso_recurring_interval(literal)
         except Exception:
-            self.add(bpmn_id, f"timer value '{literal}' is not a valid ISO 8601 {type(definition).__name__}")
+            self.add(
+                bpmn_id,
+                f"timer value '{literal}' is not a valid ISO 8601 {type(definition).__name__}",
+                code="bad_timer",
+                value=literal,
+            )
 
 
 def _literal_string(source: str | None) -> str | None:
@@ -217,7 +268,7 @@ def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any
     except ValidationException as err:
         element = getattr(err, "id", None)
         line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([DeployProblem(_validation_message(err), element, _as_int(line))]) from None
+        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
     own_ids = set(parser.get_process_ids())
     for other_name, other_xml in library.items():
         other_tree = parse_untrusted(other_xml)
@@ -233,6 +284,11 @@ def _as_int(value: Any) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+def _validation_problem(err: ValidationException, element: str | None, line: Any) -> DeployProblem:
+    message = _validation_message(err)
+    return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
 
 
 def _validation_message(err: ValidationException) -> str:
@@ -259,7 +315,7 @@ def compile_definition(
         raise InvalidBpmn([err.problem]) from None
     own_ids = [p.get("id") for p in tree.iter("{*}process") if p.get("id")]
     if not own_ids:
-        raise InvalidBpmn([DeployProblem("the file defines no process")])
+        raise InvalidBpmn([DeployProblem("the file defines no process", code="no_process")])
     called: set[str] = set()
     try:
         deps = parser.get_process_dependencies()
@@ -268,23 +324,33 @@ def compile_definition(
     primary_candidates = [pid for pid in own_ids if pid not in deps] or own_ids
     if len(primary_candidates) != 1:
         raise InvalidBpmn(
-            [DeployProblem(f"the file must have exactly one top-level process, found {primary_candidates}")]
+            [
+                DeployProblem(
+                    f"the file must have exactly one top-level process, found {primary_candidates}",
+                    code="several_processes",
+                )
+            ]
         )
     primary = str(primary_candidates[0])
     checker = _Checker(tree, forms, known_roles, operators)
     for reserved in _RESERVED_IDS:
         if tree.xpath("//*[@id=$eid]", eid=reserved):
             # The engine names its own start and end tasks so; a diagram using them silently breaks.
-            checker.add(reserved, f"the id '{reserved}' is reserved by the engine; rename the element")
+            checker.add(
+                reserved,
+                f"the id '{reserved}' is reserved by the engine; rename the element",
+                code="reserved_id",
+                id=reserved,
+            )
     try:
         spec = parser.get_spec(primary)
         subprocess_specs = parser.get_subprocess_specs(primary)
     except ValidationException as err:
         element = getattr(err, "id", None)
         line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([DeployProblem(_validation_message(err), element, _as_int(line))]) from None
+        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
     except Exception as err:
-        raise InvalidBpmn([DeployProblem(str(err))]) from None
+        raise InvalidBpmn([DeployProblem(str(err), code="invalid", params={"reason": str(err)})]) from None
     start_roles: set[str] = set()
     for proc in [spec, *subprocess_specs.values()]:
         for task_spec in proc.task_specs.values():
@@ -295,7 +361,12 @@ def compile_definition(
         if type(task_spec).__name__ == "StartEvent" and task_spec.lane:
             start_roles.update(parse_lane(task_spec.lane))
     for role in start_roles - checker.known_roles:
-        checker.add(None, f"the start event's lane names an unknown role '{role}'")
+        checker.add(
+            None,
+            f"the start event's lane names an unknown role '{role}'",
+            code="unknown_start_role",
+            role=role,
+        )
     if checker.problems:
         raise InvalidBpmn(checker.problems)
     return CompiledDefinition(

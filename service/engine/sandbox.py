@@ -103,9 +103,13 @@ def compile_script(source: str) -> CodeType:
     if not source.strip():
         raise ScriptRefused("the script is empty")
     try:
-        ast.parse(source)
+        tree = ast.parse(source)
     except SyntaxError as err:
         raise ScriptRefused(f"syntax error: {err.msg}", err.lineno) from None
+    for node in ast.walk(tree):
+        # RestrictedPython compiles imports and fails them only when run; refuse them at deploy instead.
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise ScriptRefused(f"Line {node.lineno}: import is not allowed in a script", node.lineno)
     result = compile_restricted_exec(source, filename="<script>")
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "refused", _first_line(result.errors))

@@ -33,24 +33,36 @@ def _parser() -> etree.XMLParser:
 def parse_untrusted(xml: bytes) -> etree._ElementTree:
     """Parse bytes into a tree, refusing anything that could read files or expand entities."""
     if len(xml) > MAX_BPMN_BYTES:
-        raise UnsafeXml(DeployProblem(f"the file is larger than {MAX_BPMN_BYTES // 1024} KiB"))
+        raise UnsafeXml(
+            DeployProblem(f"the file is larger than {MAX_BPMN_BYTES // 1024} KiB", code="too_large")
+        )
     # Refuse declarations before any parser sees them: a diagram never needs a DTD or entities.
     declaration = _DECLARATION.search(xml)
     if declaration is not None:
         line = xml.count(b"\n", 0, declaration.start()) + 1
-        raise UnsafeXml(DeployProblem("a DOCTYPE (DTD or entity declarations) is not allowed", line=line))
+        raise UnsafeXml(
+            DeployProblem("a DOCTYPE (DTD or entity declarations) is not allowed", line=line, code="doctype")
+        )
     try:
         root = etree.fromstring(xml, parser=_parser())
     except etree.XMLSyntaxError as err:
-        raise UnsafeXml(DeployProblem(f"not well-formed XML: {err.msg}", line=err.lineno)) from None
+        raise UnsafeXml(
+            DeployProblem(
+                f"not well-formed XML: {err.msg}", line=err.lineno, code="not_xml", params={"reason": err.msg}
+            )
+        ) from None
     tree = root.getroottree()
     docinfo = tree.docinfo
     if getattr(docinfo, "doctype", None) or getattr(docinfo, "internalDTD", None) is not None:
-        raise UnsafeXml(DeployProblem("a DOCTYPE (DTD or entity declarations) is not allowed", line=1))
+        raise UnsafeXml(
+            DeployProblem("a DOCTYPE (DTD or entity declarations) is not allowed", line=1, code="doctype")
+        )
     for node in root.iter():
         if isinstance(node, etree._Entity):
             raise UnsafeXml(
-                DeployProblem(f"entity reference &{node.name}; is not allowed", line=node.sourceline)
+                DeployProblem(
+                    f"entity reference &{node.name}; is not allowed", line=node.sourceline, code="entity"
+                )
             )
     return tree
 

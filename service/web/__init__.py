@@ -12,8 +12,10 @@ def register_web(app: Flask) -> None:
         acts,
         api,
         auth,
+        editor,
         errors,
         files,
+        form_editor,
         inbox,
         incidents,
         instances,
@@ -43,6 +45,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(tools.bp)
     app.register_blueprint(tools.api_bp)
     csrf.exempt(tools.api_bp)
+    app.register_blueprint(editor.bp)
+    app.register_blueprint(form_editor.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
     app.register_blueprint(incidents.api_bp)
     csrf.exempt(incidents.api_bp)

@@ -15,7 +15,7 @@ from service.db.queries import TaskFilter
 from service.domain.errors import BadRequest, Unauthenticated
 from service.web.context import runtime
 from service.web.openapi import openapi_document
-from service.workflows import accounts, deploy
+from service.workflows import accounts, editor
 from service.workflows import instances as instance_cases
 from service.workflows import orders as order_cases
 from service.workflows import tasks as task_cases
@@ -123,8 +123,10 @@ def processes() -> ResponseReturnValue:
 
 @bp.post("/processes")
 def deploy_process() -> ResponseReturnValue:
-    name = request.args.get("filename", "upload.bpmn")
-    outcome = deploy.deploy_bpmn(runtime(), _me(), request.get_data(), name, request.args.get("note", ""))
+    # The same use case as the editor's Deploy button (the file is named after its process by default).
+    outcome = editor.deploy_xml(
+        runtime(), _me(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
+    )
     return jsonify({"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}), (
         201 if outcome.changed else 200
     )

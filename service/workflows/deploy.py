@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -15,6 +17,7 @@ from service.db import audit
 from service.db.models import ProcessDefinition
 from service.domain.errors import Forbidden, InvalidBpmn
 from service.domain.roles import ROLE_CODES
+from service.workflows.form_editor import current_forms
 from service.workflows.operators import OPERATOR_NAMES
 from service.workflows.runtime import Actor, Runtime
 
@@ -41,23 +44,34 @@ def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinit
     """Run every deploy-time check without storing anything (the editor's "Check" button)."""
     with rt.db.session() as session:
         library = _library(session)
+        forms = current_forms(rt, session)
     return engine.compile_definition(
         xml,
         filename,
-        forms=rt.load_forms(),
+        forms=forms,
         known_roles=ROLE_CODES,
         operators=OPERATOR_NAMES,
         library=library,
     )
 
 
-def deploy_bpmn(rt: Runtime, actor: Actor, xml: bytes, filename: str, note: str = "") -> DeployOutcome:
-    """Store a new version when the content changed; running instances keep their own version."""
+def deploy_bpmn(
+    rt: Runtime,
+    actor: Actor,
+    xml: bytes,
+    filename: str,
+    note: str = "",
+    pinned_forms: Mapping[str, Mapping[str, Any]] | None = None,
+) -> DeployOutcome:
+    """Store a new version when the content changed; running instances keep their own version.
+
+    `pinned_forms` (a rollback) override forms/ so an old version comes back with the forms it had.
+    """
     if not actor.is_admin:
         raise Forbidden("only an admin can deploy processes")
     sha = hashlib.sha256(xml).hexdigest()
-    forms = rt.load_forms()
     with rt.db.session() as session:
+        forms = {**current_forms(rt, session), **(pinned_forms or {})}
         try:
             compiled = engine.compile_definition(
                 xml,
