@@ -22,6 +22,7 @@ COPY forms ./forms
 COPY templates ./templates
 COPY translations ./translations
 COPY migrations ./migrations
+COPY seeds ./seeds
 COPY babel.cfg ./
 COPY --from=editor-assets /build/service/web/static/editor ./service/web/static/editor
 RUN pybabel compile -d translations \
