@@ -4,11 +4,13 @@ Our BPMN files are written by hand without coordinates, and bpmn-js can only sho
 file lacks a shape for any flow node, lane or participant, the whole DI is rebuilt deterministically:
 lanes (role codes, which the engine reads) become horizontal bands inside the participant, flow nodes
 sit in columns by flow order and in rows inside their lane, boundary events on their host's lower edge,
-and sequence flows get orthogonal waypoints. Only the XML is touched, never the process semantics.
+and sequence flows get orthogonal waypoints that cross no shape but their ends. Only the XML is
+touched, never the process semantics.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -188,35 +190,76 @@ def _size(el: etree._Element) -> tuple[int, int]:
     return _SIZES.get(_local(el), _TASK_SIZE)
 
 
-def _crosses(obstacles: list[_Box], y: int, x1: int, x2: int) -> bool:
-    """True when the horizontal segment at y from x1 to x2 runs through any of the shapes."""
-    low, high = min(x1, x2), max(x1, x2)
-    return any(b.y <= y <= b.y + b.h and b.x < high and b.x + b.w > low for b in obstacles)
+Point = tuple[int, int]
 
 
-def _route(src: _Box, dst: _Box, src_is_boundary: bool, obstacles: list[_Box]) -> list[tuple[int, int]]:
-    """Orthogonal waypoints from one shape to another, around the shapes in between.
+def _clear(points: list[Point], obstacles: list[_Box]) -> bool:
+    """True when no segment of the polyline enters the inside of any of the shapes (touching is fine)."""
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        for b in obstacles:
+            across = max(x1, x2) > b.x and min(x1, x2) < b.x + b.w
+            if across and max(y1, y2) > b.y and min(y1, y2) < b.y + b.h:
+                return False
+    return True
+
+
+def _simplify(points: list[Point]) -> list[Point]:
+    """Drops repeated points and the middle of three points on one line."""
+    out: list[Point] = []
+    for point in points:
+        if out and out[-1] == point:
+            continue
+        if len(out) >= 2 and (out[-2][0] == out[-1][0] == point[0] or out[-2][1] == out[-1][1] == point[1]):
+            out[-1] = point
+            continue
+        out.append(point)
+    return out
+
+
+def _corridor(start: Point, channel: int, dst: _Box) -> list[Point]:
+    """A route that runs only where the grid keeps shapes out, so it is clear by construction.
 
     Every node is centred on its column and row, so the strip left of a column (`gap`) and the strip
-    between two rows (`channel`, half a row below a centre) hold no shapes and carry the detours.
+    between two rows (a channel, half a row below a row's centre) hold no shapes. From `start`, straight
+    above its channel, the route drops into that channel, runs to the strip left of the target's column,
+    and enters the target from the left (a later column) or from its own channel below (a loop back).
     """
     gap = dst.cx - _TASK_SIZE[0] // 2 - 20
-    if src_is_boundary:
+    head = [start, (start[0], channel), (gap, channel)]
+    if dst.x > start[0]:
+        return _simplify([*head, (gap, dst.cy), (dst.x, dst.cy)])
+    below = dst.cy + ROW_H // 2
+    return _simplify([*head, (gap, below), (dst.cx, below), (dst.cx, dst.y + dst.h)])
+
+
+def _route(src: _Box, dst: _Box, host: _Box | None, obstacles: list[_Box]) -> list[Point]:
+    """Orthogonal waypoints from one shape to another that cross no shape but their ends.
+
+    The short routes are tried first and kept when clear; otherwise the corridor route, which always is.
+    `host` is the task a boundary event (`src`) sits on.
+    """
+    gap = dst.cx - _TASK_SIZE[0] // 2 - 20
+    candidates: list[list[Point]] = []
+    if host is not None:
         start = (src.cx, src.y + src.h)
         if dst.x > src.cx:
-            return [start, (src.cx, dst.cy), (dst.x, dst.cy)]
-        low = max(src.cy, dst.cy) + ROW_H // 2
-        return [start, (src.cx, low), (dst.cx, low), (dst.cx, dst.y + dst.h)]
-    if dst.x >= src.x + src.w:
-        if not _crosses(obstacles, src.cy, src.x + src.w, gap):
+            candidates.append([start, (src.cx, dst.cy), (dst.x, dst.cy)])
+        else:
+            low = max(src.cy, dst.cy) + ROW_H // 2
+            candidates.append([start, (src.cx, low), (dst.cx, low), (dst.cx, dst.y + dst.h)])
+        candidates.append(_corridor(start, host.cy + ROW_H // 2, dst))
+    else:
+        start = (src.cx, src.y + src.h)
+        if dst.x >= src.x + src.w:
             if src.cy == dst.cy:
-                return [(src.x + src.w, src.cy), (dst.x, dst.cy)]
-            return [(src.x + src.w, src.cy), (gap, src.cy), (gap, dst.cy), (dst.x, dst.cy)]
-        channel = src.cy + ROW_H // 2
-        return [(src.cx, src.y + src.h), (src.cx, channel), (gap, channel), (gap, dst.cy), (dst.x, dst.cy)]
-    # A loop back: leave below the source, run in the channel under both rows, enter the target from below.
-    low = max(src.cy, dst.cy) + ROW_H // 2
-    return [(src.cx, src.y + src.h), (src.cx, low), (dst.cx, low), (dst.cx, dst.y + dst.h)]
+                candidates.append([(src.x + src.w, src.cy), (dst.x, dst.cy)])
+            candidates.append([(src.x + src.w, src.cy), (gap, src.cy), (gap, dst.cy), (dst.x, dst.cy)])
+        else:
+            # A loop back: leave below the source, run in the channel under both rows, enter from below.
+            low = max(src.cy, dst.cy) + ROW_H // 2
+            candidates.append([start, (src.cx, low), (dst.cx, low), (dst.cx, dst.y + dst.h)])
+        candidates.append(_corridor(start, src.cy + ROW_H // 2, dst))
+    return next((c for c in candidates if _clear(c, obstacles)), candidates[-1])
 
 
 def _layout_container(
@@ -319,11 +362,12 @@ def _layout_container(
         boxes[bid] = _Box(max(host.x, host.x + host.w - 46 - index * 40), host.y + host.h - 18, 36, 36)
         plane.shapes.append((bid, boxes[bid], {}))
 
-    nodes_only = [boxes[n] for n in ids]
+    drawn = [boxes[n] for n in ids] + [boxes[b] for b in host_of if b in boxes]
     for source, target, flow_id in flows:
         if source in boxes and target in boxes and flow_id:
-            others = [b for b in nodes_only if b is not boxes[source] and b is not boxes[target]]
-            plane.edges.append((flow_id, _route(boxes[source], boxes[target], source in host_of, others)))
+            others = [b for b in drawn if b is not boxes[source] and b is not boxes[target]]
+            host = boxes.get(host_of[source]) if source in host_of else None
+            plane.edges.append((flow_id, _route(boxes[source], boxes[target], host, others)))
     return width, height
 
 

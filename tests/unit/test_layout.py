@@ -141,18 +141,77 @@ def test_the_hardened_parser_guards_the_layout() -> None:
         add_layout(xml)
 
 
-def test_no_edge_runs_through_a_shape_other_than_its_ends() -> None:
-    root = _root(add_layout(ORDER_XML))
+# A loop back from an upper lane to a lower one, with a node under its source (T -> G past Y), and one
+# from a lower lane to an upper one, with a node under its target (A -> H past Z): the short route under
+# both rows would cross Y and Z.
+LOOPS_ACROSS_LANES = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="t">
+  <bpmn:process id="loops" isExecutable="true">
+    <bpmn:laneSet id="LS">
+      <bpmn:lane id="Up" name="staff">
+        <bpmn:flowNodeRef>T</bpmn:flowNodeRef><bpmn:flowNodeRef>H</bpmn:flowNodeRef>
+      </bpmn:lane>
+      <bpmn:lane id="Down" name="director">
+        <bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>G</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Y</bpmn:flowNodeRef><bpmn:flowNodeRef>Z</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>A</bpmn:flowNodeRef><bpmn:flowNodeRef>E</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="S" />
+    <bpmn:exclusiveGateway id="G" />
+    <bpmn:task id="T" />
+    <bpmn:task id="Y" />
+    <bpmn:exclusiveGateway id="H" />
+    <bpmn:task id="Z" />
+    <bpmn:task id="A" />
+    <bpmn:endEvent id="E" />
+    <bpmn:sequenceFlow id="F_s_g" sourceRef="S" targetRef="G" />
+    <bpmn:sequenceFlow id="F_g_t" sourceRef="G" targetRef="T" />
+    <bpmn:sequenceFlow id="F_g_y" sourceRef="G" targetRef="Y" />
+    <bpmn:sequenceFlow id="F_t_g" sourceRef="T" targetRef="G" />
+    <bpmn:sequenceFlow id="F_y_h" sourceRef="Y" targetRef="H" />
+    <bpmn:sequenceFlow id="F_y_z" sourceRef="Y" targetRef="Z" />
+    <bpmn:sequenceFlow id="F_h_a" sourceRef="H" targetRef="A" />
+    <bpmn:sequenceFlow id="F_a_h" sourceRef="A" targetRef="H" />
+    <bpmn:sequenceFlow id="F_z_e" sourceRef="Z" targetRef="E" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+EVERY_DIAGRAM = {
+    path.relative_to(ROOT).as_posix(): path.read_bytes()
+    for folder in ("bpmn", "tests/fixtures")
+    for path in sorted((ROOT / folder).glob("*.bpmn"))
+} | {"LANES_ONLY": LANES_ONLY, "NO_LANES": NO_LANES, "LOOPS_ACROSS_LANES": LOOPS_ACROSS_LANES}
+
+
+def test_every_bpmn_file_is_checked() -> None:
+    assert "bpmn/order_drafting.bpmn" in EVERY_DIAGRAM and len(EVERY_DIAGRAM) > 4
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_DIAGRAM))
+def test_no_edge_runs_through_a_shape_other_than_its_ends(name: str) -> None:
+    xml = add_layout(EVERY_DIAGRAM[name])
+    assert add_layout(EVERY_DIAGRAM[name]) == xml  # deterministic
+    root = _root(xml)
     shapes = _bounds(root)
-    nodes = _ids(root, "startEvent", "endEvent", "userTask", "serviceTask", "exclusiveGateway")
+    not_nodes = {"participant", "lane"}
+    nodes = {
+        el.get("id") or ""
+        for el in root.iter(f"{{{BPMN}}}*")
+        if el.get("id") in shapes and etree.QName(el).localname not in not_nodes
+    }
     flows = {
         f.get("id"): (f.get("sourceRef"), f.get("targetRef")) for f in root.iter(f"{{{BPMN}}}sequenceFlow")
     }
-    for edge in root.iter(f"{{{BPMNDI}}}BPMNEdge"):
+    edges = list(root.iter(f"{{{BPMNDI}}}BPMNEdge"))
+    assert nodes and edges
+    for edge in edges:
         ends = set(flows[edge.get("bpmnElement")])
         points = [(float(p.get("x") or 0), float(p.get("y") or 0)) for p in edge.iter(f"{{{DI}}}waypoint")]
         for (x1, y1), (x2, y2) in itertools.pairwise(points):
-            for node in nodes - ends:
+            assert x1 == x2 or y1 == y2, edge.get("bpmnElement")
+            for node in sorted(nodes - ends):
                 x, y, w, h = shapes[node]
                 inside_x = max(x1, x2) > x and min(x1, x2) < x + w
                 inside_y = max(y1, y2) > y and min(y1, y2) < y + h
