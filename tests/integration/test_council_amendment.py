@@ -84,7 +84,9 @@ def test_the_page_opens_the_prefilled_proposal_and_links_back(api: Api, client: 
     incident = decided_incident(api)
     page_url = f"/incidents/{incident['id']}"
     login(client, "council1")
-    assert b'data-testid="propose-amendment"' not in client.get(page_url).data
+    page = client.get(page_url).get_data(as_text=True)
+    assert 'data-testid="propose-amendment"' not in page
+    assert client.post(f"{page_url}/amend", data={"csrf_token": csrf_from(page)}).status_code == 403
     client.post("/logout", data={"csrf_token": csrf_from(client.get(page_url).get_data(as_text=True))})
 
     login(client, "responsible")
