@@ -338,4 +338,10 @@ class StoredFile(Base):
 
 
 # The process families' models, so that Base.metadata (Alembic, the migration test) sees them all.
-from service.db import models_acts, models_editor, models_incidents, models_tools  # noqa: E402,F401
+from service.db import (  # noqa: E402,F401
+    models_acts,
+    models_council,
+    models_editor,
+    models_incidents,
+    models_tools,
+)

@@ -14,7 +14,7 @@ from service.domain.acts import ClauseComparison
 from service.domain.errors import BadRequest
 from service.web import api
 from service.web.context import actor, runtime
-from service.workflows import act_documents
+from service.workflows import act_documents, council
 from service.workflows import acts as act_cases
 from service.workflows import instances as instance_cases
 
@@ -249,7 +249,10 @@ def api_start_amendment(code: str) -> ResponseReturnValue:
 @api_bp.get("/amendments/<int:instance_id>")
 def api_amendment(instance_id: int) -> ResponseReturnValue:
     row, act = act_cases.get_amendment(runtime(), actor(), instance_id)
-    return amendment_row(row, act)
+    # Where it came from, only for those who may read that incident (its existence is private).
+    source = council.incident_of_amendment(runtime(), actor(), instance_id)
+    incident = {"id": source.id, "number": source.number} if source else None
+    return {**amendment_row(row, act), "incident": incident}
 
 
 @api_bp.get("/acts/<code>/editions/<int:number>/document.<kind>")

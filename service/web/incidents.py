@@ -20,8 +20,9 @@ from service.domain.errors import BadRequest, ValidationFailed
 from service.web import api
 from service.web.context import actor, runtime
 from service.web.i18n import FIELD_MESSAGES, current_language, field_messages
-from service.workflows import inbox_news
+from service.workflows import council, inbox_news
 from service.workflows import incidents as cases
+from service.workflows import instances as instance_cases
 from service.workflows.incidents import IncidentView, journal_number
 
 bp = Blueprint("incidents", __name__)
@@ -54,6 +55,12 @@ STATUS_LABELS: dict[str, Any] = {
     "closed": lazy_gettext("closed"),
 }
 PAGE_SIZE = 100
+AMENDMENT_STATUSES: dict[str, Any] = {
+    "draft": lazy_gettext("proposal being written"),
+    "proposed": lazy_gettext("in progress"),
+    "published": lazy_gettext("published"),
+    "dropped": lazy_gettext("dropped"),
+}
 
 
 def incident_filter(limit: int = PAGE_SIZE) -> IncidentFilter:
@@ -146,9 +153,34 @@ def api_list() -> ResponseReturnValue:
     return jsonify({"incidents": [incident_row(i, full) for i in rows]})
 
 
+def amendment_link_row(link: council.AmendmentLink) -> dict[str, Any]:
+    return {
+        "instance_id": link.instance_id,
+        "act": link.act,
+        "clause": link.clause,
+        "status": link.status,
+        "started_by": link.started_by,
+        "started_at": _iso(link.started_at),
+    }
+
+
 @api_bp.get("/incidents/<int:incident_id>")
 def api_show(incident_id: int) -> ResponseReturnValue:
-    return jsonify(incident_body(cases.get_incident(runtime(), api._me(), incident_id)))
+    me = api._me()
+    view = cases.get_incident(runtime(), me, incident_id)
+    body = incident_body(view)
+    if view.full:
+        links = council.amendments_of_incident(runtime(), me, incident_id)
+        body["amendments"] = [amendment_link_row(link) for link in links]
+    return jsonify(body)
+
+
+@api_bp.post("/incidents/<int:incident_id>/amendments")
+def api_propose_amendment(incident_id: int) -> ResponseReturnValue:
+    """An amendment of a local act following the council's decision (source: council recommendation)."""
+    data = api.data_of(api._json_body())
+    instance_id = council.propose_amendment(runtime(), api._me(), incident_id, dict(data))
+    return jsonify({"id": incident_id, "instance_id": instance_id}), 201
 
 
 @api_bp.get("/incidents/<int:incident_id>/minutes.pdf")
@@ -218,8 +250,24 @@ def show(incident_id: int) -> ResponseReturnValue:
         labels=cases.labels(runtime(), current_language()),
         statuses=STATUS_LABELS,
         may_reopen=view.full and actor().has(*cases.REOPENERS) and view.incident.status == "closed",
+        may_amend=view.full and council.may_amend_from(actor(), view.incident),
+        amendments=council.amendments_of_incident(runtime(), actor(), incident_id) if view.full else [],
+        amendment_statuses=AMENDMENT_STATUSES,
         errors={},
     )
+
+
+@bp.route("/incidents/<int:incident_id>/amend", methods=["POST"])
+@login_required
+def amend(incident_id: int) -> ResponseReturnValue:
+    """Open the amendment proposal prefilled from the council's decision, on the proposer's own task."""
+    me = actor()
+    instance_id = council.propose_amendment(runtime(), me, incident_id)
+    view = instance_cases.get_instance(runtime(), me, instance_id)
+    mine = [t for t in view.open_tasks if t.assignee_id == me.id]
+    if mine:
+        return redirect(url_for("tasks.show", task_id=mine[0].id))
+    return redirect(url_for("instances.show", instance_id=instance_id))
 
 
 @bp.route("/incidents/by-instance/<int:instance_id>")

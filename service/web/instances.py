@@ -9,9 +9,9 @@ from flask_login import login_required
 
 from service.domain.errors import ValidationFailed
 from service.web.context import actor, runtime
+from service.workflows import council, timers
 from service.workflows import instances as instance_cases
 from service.workflows import tasks as task_cases
-from service.workflows import timers
 
 bp = Blueprint("instances", __name__)
 
@@ -48,7 +48,9 @@ def index() -> ResponseReturnValue:
 @login_required
 def show(instance_id: int) -> ResponseReturnValue:
     view = instance_cases.get_instance(runtime(), actor(), instance_id)
-    return render_template("instances/show.html", v=view)
+    # The incident an amendment came from, only for those who may read it (None for everyone else).
+    source = council.incident_of_amendment(runtime(), actor(), instance_id)
+    return render_template("instances/show.html", v=view, source_incident=source)
 
 
 @bp.route("/instances/<int:instance_id>/comments", methods=["POST"])

@@ -20,6 +20,11 @@ _AMENDMENT = {
     "type": "object",
     "required": ["instance_id", "act", "clause", "change", "current_text", "proposed_text", "status"],
     "properties": {
+        # The incident it came from, only for those who may read that incident; otherwise null.
+        "incident": {
+            "type": ["object", "null"],
+            "properties": {"id": {"type": "integer"}, "number": {"type": ["string", "null"]}},
+        },
         "instance_id": {"type": "integer"},
         "act": {"type": ["string", "null"]},
         "clause": {"type": "string"},

@@ -60,6 +60,22 @@ INCIDENT_DETAIL: dict[str, Any] = {
         "recommendations": {"type": ["string", "null"]},
         "tool_action": {"type": ["string", "null"], "enum": ["restrict_tool", "withdraw_tool", None]},
         "follow_ups": {"type": "array", "items": {"type": "object"}},
+        "amendments": {
+            "type": "array",
+            "description": "amendments of local acts started from the council's decision (full readers only)",
+            "items": {
+                "type": "object",
+                "required": ["instance_id", "status"],
+                "properties": {
+                    "instance_id": {"type": "integer"},
+                    "act": {"type": ["string", "null"]},
+                    "clause": {"type": ["string", "null"]},
+                    "status": {"type": "string", "enum": ["draft", "proposed", "published", "dropped"]},
+                    "started_by": {"type": "string"},
+                    "started_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
     },
 }
 
@@ -150,6 +166,44 @@ def incident_paths() -> dict[str, Any]:
                 },
                 "responses": {
                     **_ok({"type": "object", "properties": {"id": {"type": "integer"}}}, 201),
+                    **_errors(401, 403, 404, 409, 422),
+                },
+            }
+        },
+        "/incidents/{incident_id}/amendments": {
+            "post": {
+                "summary": (
+                    "Start an amendment of a local act after the council's decision (responsible, wg_chair);"
+                    " source council_recommendation, reason naming the journal number"
+                ),
+                "parameters": [_ID],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "data": {
+                                        "type": "object",
+                                        "required": ["act", "clause", "change"],
+                                        "properties": {
+                                            k: {"type": "string"}
+                                            for k in ("act", "clause", "change", "proposed_text", "reason")
+                                        },
+                                    }
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    **_ok(
+                        {
+                            "type": "object",
+                            "properties": {"id": {"type": "integer"}, "instance_id": {"type": "integer"}},
+                        },
+                        201,
+                    ),
                     **_errors(401, 403, 404, 409, 422),
                 },
             }
