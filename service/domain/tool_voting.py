@@ -9,6 +9,8 @@ from fractions import Fraction
 
 VERDICTS: tuple[str, ...] = ("approve", "approve_with_restrictions", "reject")
 OUTCOMES: tuple[str, ...] = ("permitted", "permitted_with_restrictions", "rejected", "no_quorum")
+# What each member rates (and the assessment scores): the vote, its stored row and the conclusion share them.
+CRITERIA: tuple[str, ...] = ("security", "data_protection", "functionality", "limitations")
 
 
 @dataclass(frozen=True)

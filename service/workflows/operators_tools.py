@@ -17,6 +17,7 @@ from service.db.models_tools import Tool, ToolVote
 from service.domain.clock import utcnow
 from service.domain.durations import parse_duration
 from service.domain.errors import BadRequest, Conflict
+from service.domain.tool_voting import CRITERIA
 from service.domain.tool_voting import outcome as vote_outcome
 from service.workflows.notify import notify
 from service.workflows.runtime import Runtime
@@ -37,7 +38,6 @@ NAMES: tuple[str, ...] = (
 )
 
 PROPOSAL_TEXT = ("name", "vendor", "url", "purpose", "data_processed", "age_limit", "cost")
-CRITERIA = ("security", "data_protection", "functionality", "limitations")
 _YEARS = re.compile(r"^P(\d+)Y$")
 
 

@@ -12,6 +12,7 @@ from service.db import audit
 from service.db.models_tools import Tool, ToolVote
 from service.documents.tool_conclusion import MemberVerdict, ToolConclusion, render_conclusion_pdf
 from service.domain.errors import NotFound
+from service.domain.tool_voting import CRITERIA
 from service.workflows.runtime import Actor, Runtime
 from service.workflows.tools import get_tool, restrictions_of, sees_evaluations, tool_labels
 
@@ -23,7 +24,6 @@ OUTCOMES_KK = {
     "no_quorum": "Кворум жоқ",
 }
 SIGNATURES_KK = {"password": "құпиясөзбен", "statement": "мәлімдемемен"}
-CRITERIA = ("security", "data_protection", "functionality", "limitations")
 
 
 def conclusion_document(rt: Runtime, session: Session, tool: Tool) -> ToolConclusion:

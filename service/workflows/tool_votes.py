@@ -12,13 +12,12 @@ from service.db.models import HumanTask, ProcessInstance, User
 from service.db.models_tools import Tool, ToolVote
 from service.domain.clock import utcnow
 from service.domain.errors import Conflict, FieldError, Forbidden, ValidationFailed
-from service.domain.tool_voting import VoteRule, decided_early
+from service.domain.tool_voting import CRITERIA, VoteRule, decided_early
 from service.workflows.runtime import Actor, Runtime
 
 PROCESS_ID = "tool_evaluation"
 VOTE_STEP = "Task_member_vote"  # the BPMN id of the members' multi-instance vote
 MEMBER_ROLE = "commission"
-CRITERIA = ("security", "data_protection", "functionality", "limitations")
 # The engine data key the vote's completion condition reads (set per completed child).
 CLOSED_KEY = "vote_closed"
 
