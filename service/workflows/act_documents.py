@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from service.documents.acts import (
     ComparisonDocument,
     EditionDocument,
@@ -14,16 +12,9 @@ from service.documents.acts import (
 from service.documents.tables import pdf_table
 from service.domain.errors import NotFound
 from service.workflows import acts as act_cases
+from service.workflows.order_documents import DOCX_TYPE
+from service.workflows.order_documents import OrderFile as Produced
 from service.workflows.runtime import Actor, Runtime
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass(frozen=True)
-class Produced:
-    filename: str
-    content: bytes
-    mimetype: str
 
 
 def edition_file(rt: Runtime, actor: Actor, code: str, number: int, kind: str) -> Produced:

@@ -24,6 +24,8 @@ from service.domain.errors import Conflict, NotFound
 from service.workflows.orders import ACKNOWLEDGEMENT_STEP, get_order, order_labels
 from service.workflows.runtime import Actor, Runtime
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 
 @dataclass(frozen=True)
 class OrderFile:
@@ -113,8 +115,7 @@ def order_file(rt: Runtime, actor: Actor, order_id: int, kind: str) -> OrderFile
         name = f"order-{order.number.replace('/', '-') if order.number else order.id}"
         if kind == "pdf":
             return OrderFile(f"{name}.pdf", pdf, "application/pdf")
-        docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return OrderFile(f"{name}.docx", render_order_docx(document), docx_type)
+        return OrderFile(f"{name}.docx", render_order_docx(document), DOCX_TYPE)
 
 
 def find_by_code(rt: Runtime, code: str) -> tuple[str, str, str] | None:
