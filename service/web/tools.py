@@ -16,6 +16,7 @@ from service.web.files import _quote
 from service.web.i18n import current_language
 from service.workflows import tool_documents
 from service.workflows import tools as tool_cases
+from service.workflows.runtime import Actor
 
 bp = Blueprint("tools", __name__)
 api_bp = Blueprint("tools_api", __name__, url_prefix="/api/v1")
@@ -127,18 +128,19 @@ def memo_attachment(tool_id: int) -> ResponseReturnValue:
     return response
 
 
-@bp.route("/tools/<int:tool_id>/conclusion.pdf")
-@login_required
-def conclusion_pdf(tool_id: int) -> ResponseReturnValue:
-    name, pdf = tool_documents.conclusion_pdf(runtime(), actor(), tool_id)
+def _conclusion_response(me: Actor, tool_id: int) -> Response:
+    name, pdf = tool_documents.conclusion_pdf(runtime(), me, tool_id)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     return response
+
+
+@bp.route("/tools/<int:tool_id>/conclusion.pdf")
+@login_required
+def conclusion_pdf(tool_id: int) -> ResponseReturnValue:
+    return _conclusion_response(actor(), tool_id)
 
 
 @api_bp.get("/tools/<int:tool_id>/conclusion.pdf")
 def api_conclusion_pdf(tool_id: int) -> ResponseReturnValue:
-    name, pdf = tool_documents.conclusion_pdf(runtime(), _me(), tool_id)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    return response
+    return _conclusion_response(_me(), tool_id)
