@@ -40,11 +40,10 @@ def _library(session: Session) -> dict[str, bytes]:
     return {filename: xml.encode("utf-8") for filename, xml in rows}
 
 
-def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinition:
-    """Run every deploy-time check without storing anything (the editor's "Check" button)."""
-    with rt.db.session() as session:
-        library = _library(session)
-        forms = current_forms(rt, session)
+def _compile(
+    xml: bytes, filename: str, forms: Mapping[str, Mapping[str, Any]], library: Mapping[str, bytes]
+) -> engine.CompiledDefinition:
+    """Every deploy-time check against the school's roles, operators and active processes."""
     return engine.compile_definition(
         xml,
         filename,
@@ -53,6 +52,14 @@ def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinit
         operators=OPERATOR_NAMES,
         library=library,
     )
+
+
+def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinition:
+    """Run every deploy-time check without storing anything (the editor's "Check" button)."""
+    with rt.db.session() as session:
+        library = _library(session)
+        forms = current_forms(rt, session)
+    return _compile(xml, filename, forms, library)
 
 
 def deploy_bpmn(
@@ -73,14 +80,7 @@ def deploy_bpmn(
     with rt.db.session() as session:
         forms = {**current_forms(rt, session), **(pinned_forms or {})}
         try:
-            compiled = engine.compile_definition(
-                xml,
-                filename,
-                forms=forms,
-                known_roles=ROLE_CODES,
-                operators=OPERATOR_NAMES,
-                library=_library(session),
-            )
+            compiled = _compile(xml, filename, forms, _library(session))
         except InvalidBpmn as err:
             audit.append(
                 session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,15 @@ def _admin(actor: Actor) -> None:
         raise Forbidden("admin only")
 
 
+@functools.lru_cache(maxsize=64)
+def _deployed_layout(xml: str) -> str:
+    """A deployed version's diagram with layout: its XML never changes, so the layout is computed once.
+
+    Keyed by the XML itself (a pure function of it), so no application or database can see another's.
+    """
+    return add_layout(xml.encode("utf-8")).decode("utf-8")
+
+
 def _definition(session: Session, process_id: str, version: int | None) -> ProcessDefinition:
     found = editor_queries.definition(session, process_id, version)
     if found is None:
@@ -77,7 +87,7 @@ def diagram(rt: Runtime, actor: Actor, process_id: str, version: int | None = No
     _admin(actor)
     with rt.db.session() as session:
         found = _definition(session, process_id, version)
-        return found.version, add_layout(found.bpmn_xml.encode("utf-8"))
+        return found.version, _deployed_layout(found.bpmn_xml).encode("utf-8")
 
 
 def blank(actor: Actor, process_id: str) -> bytes:
@@ -213,8 +223,8 @@ def diff(rt: Runtime, actor: Actor, process_id: str, old: int, new: int) -> dict
     return {
         "old_version": old,
         "new_version": new,
-        "old_xml": add_layout(a.encode("utf-8")).decode("utf-8"),
-        "new_xml": add_layout(b.encode("utf-8")).decode("utf-8"),
+        "old_xml": _deployed_layout(a),
+        "new_xml": _deployed_layout(b),
         "added": sorted(set(after) - set(before)),
         "removed": sorted(set(before) - set(after)),
         "changed": sorted(k for k in set(before) & set(after) if before[k] != after[k]),
@@ -235,7 +245,7 @@ def instance_steps(rt: Runtime, actor: Actor, instance_id: int) -> StepView:
         done = {t.bpmn_id for t in tasks if t.status == "completed"}
         current_set = set(current) | {t.bpmn_id for t in tasks if t.status == "open"}
         return StepView(
-            xml=add_layout(xml.encode("utf-8")).decode("utf-8"),
+            xml=_deployed_layout(xml),
             completed=sorted((set(completed) | done) - current_set),
             current=sorted(current_set),
             tasks=tasks,
