@@ -96,11 +96,6 @@ def load_user(rt: Runtime, user_id: int) -> User | None:
         return user.with_roles() if user is not None and user.is_active else None
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("only an admin can manage users")
-
-
 def _validate_new_user(username: str, full_name: str, password: str, language: str) -> None:
     errors: dict[str, FieldError] = {}
     if not username or len(username) > 80 or not all(c.isalnum() or c in "._-" for c in username):
@@ -126,7 +121,7 @@ def create_user(
     email: str | None = None,
     language: str = "kk",
 ) -> int:
-    _require_admin(actor)
+    actor.require_admin("only an admin can manage users")
     _validate_new_user(username, full_name, password, language)
     unknown = set(roles or []) - ROLE_CODES
     if unknown:
@@ -151,7 +146,7 @@ def create_user(
 
 
 def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
-    _require_admin(actor)
+    actor.require_admin("only an admin can manage users")
     unknown = set(roles) - ROLE_CODES
     if unknown:
         raise ValidationFailed({"roles": FieldError("enum", {"values": sorted(unknown)})})
@@ -179,7 +174,7 @@ def add_role(rt: Runtime, actor: Actor, username: str, role: str) -> None:
 
 
 def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
-    _require_admin(actor)
+    actor.require_admin("only an admin can manage users")
     with rt.db.session() as session:
         user = queries.user_by_username(session, username)
         if user is None:
@@ -198,7 +193,7 @@ def set_language(rt: Runtime, actor: Actor, language: str) -> None:
 
 
 def list_users(rt: Runtime, actor: Actor) -> list[User]:
-    _require_admin(actor)
+    actor.require_admin("only an admin can manage users")
     with rt.db.session() as session:
         return [u.with_roles() for u in session.execute(select(User).order_by(User.username)).scalars()]
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service import engine
 from service.db import audit
 from service.db.models import ProcessDefinition
-from service.domain.errors import Forbidden, InvalidBpmn
+from service.domain.errors import InvalidBpmn
 from service.domain.roles import ROLE_CODES
 from service.workflows.form_editor import current_forms
 from service.workflows.operators import OPERATOR_NAMES
@@ -74,8 +74,7 @@ def deploy_bpmn(
 
     `pinned_forms` (a rollback) override forms/ so an old version comes back with the forms it had.
     """
-    if not actor.is_admin:
-        raise Forbidden("only an admin can deploy processes")
+    actor.require_admin("only an admin can deploy processes")
     sha = hashlib.sha256(xml).hexdigest()
     with rt.db.session() as session:
         forms = {**current_forms(rt, session), **(pinned_forms or {})}

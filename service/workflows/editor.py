@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.db import audit, editor_queries
 from service.db.models import HumanTask, ProcessDefinition, ProcessInstance
-from service.domain.errors import DeployProblem, Forbidden, InvalidBpmn, NotFound
+from service.domain.errors import DeployProblem, InvalidBpmn, NotFound
 from service.engine.layout import BPMN, add_layout
 from service.engine.steps import step_states
 from service.engine.xmlsafe import UnsafeXml, parse_untrusted
@@ -61,11 +61,6 @@ class StepView:
     tasks: list[HumanTask]
 
 
-def _admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("admin only")
-
-
 @functools.lru_cache(maxsize=64)
 def _deployed_layout(xml: str) -> str:
     """A deployed version's diagram with layout: its XML never changes, so the layout is computed once.
@@ -84,7 +79,7 @@ def _definition(session: Session, process_id: str, version: int | None) -> Proce
 
 def diagram(rt: Runtime, actor: Actor, process_id: str, version: int | None = None) -> tuple[int, bytes]:
     """(version, XML with diagram interchange) of a deployed version; the active one by default."""
-    _admin(actor)
+    actor.require_admin()
     with rt.db.session() as session:
         found = _definition(session, process_id, version)
         return found.version, _deployed_layout(found.bpmn_xml).encode("utf-8")
@@ -92,14 +87,14 @@ def diagram(rt: Runtime, actor: Actor, process_id: str, version: int | None = No
 
 def blank(actor: Actor, process_id: str) -> bytes:
     """A new process: one lane, start and end; the admin renames and extends it."""
-    _admin(actor)
+    actor.require_admin()
     pid = process_id if process_id.isidentifier() else "new_process"
     return add_layout(BLANK_TEMPLATE.format(pid=pid).encode("utf-8"))
 
 
 def with_layout(actor: Actor, xml: bytes) -> bytes:
     """An uploaded file made viewable: diagram interchange added where it is missing."""
-    _admin(actor)
+    actor.require_admin()
     try:
         return add_layout(xml)
     except UnsafeXml as err:
@@ -121,7 +116,7 @@ def _filename(xml: bytes) -> str:
 
 def check(rt: Runtime, actor: Actor, xml: bytes) -> list[DeployProblem]:
     """Every deploy-time check, nothing stored; an empty list means Deploy will succeed."""
-    _admin(actor)
+    actor.require_admin()
     try:
         deploy.check_bpmn(rt, xml, _filename(xml))
     except InvalidBpmn as err:
@@ -137,12 +132,12 @@ def deploy_xml(
     Without a file name the version is stored as <process id>.bpmn, so that two processes deployed from
     the browser or the API never share a name in the library that resolves call activities.
     """
-    _admin(actor)
+    actor.require_admin()
     return deploy.deploy_bpmn(rt, actor, xml, filename or _filename(xml), note)
 
 
 def versions(rt: Runtime, actor: Actor, process_id: str) -> list[VersionRow]:
-    _admin(actor)
+    actor.require_admin()
     with rt.db.session() as session:
         rows = editor_queries.versions(session, process_id)
         if not rows:
@@ -154,7 +149,7 @@ def rollback(
     rt: Runtime, actor: Actor, process_id: str, version: int, note: str = ""
 ) -> deploy.DeployOutcome:
     """Deploys an old version again as the newest one, with the forms it was deployed with."""
-    _admin(actor)
+    actor.require_admin()
     with rt.db.session() as session:
         old = _definition(session, process_id, version)
         xml, filename = old.bpmn_xml.encode("utf-8"), old.filename
@@ -215,7 +210,7 @@ def _elements(xml: str) -> dict[str, Any]:
 
 def diff(rt: Runtime, actor: Actor, process_id: str, old: int, new: int) -> dict[str, Any]:
     """Two versions with what was added, removed and changed (by element id)."""
-    _admin(actor)
+    actor.require_admin()
     with rt.db.session() as session:
         a = _definition(session, process_id, old).bpmn_xml
         b = _definition(session, process_id, new).bpmn_xml

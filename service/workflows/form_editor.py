@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.db import audit, editor_queries
 from service.db.models_editor import FormRevision
-from service.domain.errors import Forbidden, NotFound
+from service.domain.errors import NotFound
 from service.domain.form_definitions import check_form_definition
 from service.workflows.runtime import Actor, Runtime
 
@@ -49,11 +49,6 @@ class ParsedForm:
     problems: list[str]
 
 
-def _admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden("admin only")
-
-
 def current_forms(rt: Runtime, session: Session) -> dict[str, dict[str, Any]]:
     """forms/ with the newest saved revision of each edited form on top: what a deploy snapshots."""
     forms = rt.load_forms()
@@ -63,7 +58,7 @@ def current_forms(rt: Runtime, session: Session) -> dict[str, dict[str, Any]]:
 
 
 def list_forms(rt: Runtime, actor: Actor) -> list[FormRow]:
-    _admin(actor)
+    actor.require_admin()
     with rt.db.session() as session:
         edited = editor_queries.latest_forms(session)
     keys = sorted(set(rt.load_forms()) | set(edited))
@@ -71,7 +66,7 @@ def list_forms(rt: Runtime, actor: Actor) -> list[FormRow]:
 
 
 def get_form(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
-    _admin(actor)
+    actor.require_admin()
     with rt.db.session() as session:
         forms = current_forms(rt, session)
     if key not in forms:
@@ -94,7 +89,7 @@ def parse(text: str) -> ParsedForm:
 
 def save_form(rt: Runtime, actor: Actor, key: str, text: str) -> ParsedForm:
     """Stores a new revision when the form is valid; returns the problems otherwise (nothing stored)."""
-    _admin(actor)
+    actor.require_admin()
     if not FORM_KEY.match(key):
         return ParsedForm(None, ["the form name uses lowercase Latin letters, digits and _"])
     parsed = parse(text)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from service.db import queries
 from service.db.models import ProcessDefinition
-from service.domain.errors import Forbidden
 from service.workflows.runtime import Actor, Runtime
 
 
 def versions(rt: Runtime, actor: Actor) -> list[tuple[ProcessDefinition, int]]:
     """Every version of every process with the number of instances still running on it."""
-    if not actor.is_admin:
-        raise Forbidden("admin only")
+    actor.require_admin()
     with rt.db.session() as session:
         return queries.definitions_with_counts(session)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from service.db.models import User
 from service.db.session import Database
+from service.domain.errors import Forbidden
 
 DEFAULT_DEADLINES: dict[str, str] = {
     "legal_review_reminder": "P2D",
@@ -47,6 +48,11 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+    def require_admin(self, message: str = "admin only") -> None:
+        """Refuse the use case unless the actor holds `admin` (403 without any data)."""
+        if not self.is_admin:
+            raise Forbidden(message)
 
 
 @dataclass
