@@ -14,6 +14,7 @@ from service.domain.acts import ClauseComparison
 from service.domain.errors import BadRequest
 from service.web import api
 from service.web.context import actor, runtime
+from service.web.downloads import attachment
 from service.workflows import act_documents, council
 from service.workflows import acts as act_cases
 from service.workflows import instances as instance_cases
@@ -108,11 +109,7 @@ def compare(code: str) -> ResponseReturnValue:
 
 
 def _send(produced: act_documents.Produced) -> Response:
-    return Response(
-        produced.content,
-        mimetype=produced.mimetype,
-        headers={"Content-Disposition": f"attachment; filename={produced.filename}"},
-    )
+    return attachment(produced.content, produced.mimetype, produced.filename)
 
 
 @bp.route("/acts/<code>/editions/<int:number>/document.<kind>")

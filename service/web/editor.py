@@ -14,6 +14,7 @@ from service.domain.roles import ROLES
 from service.web.admin import admin_only
 from service.web.context import actor, runtime
 from service.web.deploy_messages import problem_rows
+from service.web.downloads import attachment
 from service.web.i18n import current_language, localized_title
 from service.workflows import editor, form_editor
 from service.workflows.operators import OPERATOR_NAMES
@@ -39,10 +40,9 @@ def _diagram_csp(response: Response) -> Response:
 
 
 def _xml_response(xml: bytes, filename: str | None = None) -> Response:
-    response = Response(xml, mimetype="application/xml")
     if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return attachment(xml, "application/xml", filename)
+    return Response(xml, mimetype="application/xml")
 
 
 def _texts() -> dict[str, str]:

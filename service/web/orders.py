@@ -7,7 +7,7 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -17,6 +17,7 @@ from service.db.order_queries import OrderFilter
 from service.documents import tables
 from service.domain.errors import BadRequest, ValidationFailed
 from service.web.context import actor, runtime
+from service.web.downloads import attachment
 from service.web.i18n import current_language
 from service.workflows import order_documents
 from service.workflows import orders as order_cases
@@ -93,12 +94,6 @@ def _export_rows() -> list[list[object]]:
     ]
 
 
-def _attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
-    return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
-    )
-
-
 @bp.route("/orders/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
@@ -107,14 +102,14 @@ def export_csv() -> ResponseReturnValue:
     writer.writerow(EXPORT_HEADER)
     writer.writerows(_export_rows())
     # A BOM so that Excel opens the Kazakh text as UTF-8.
-    return _attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", "orders.csv")
+    return attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", "orders.csv")
 
 
 @bp.route("/orders/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
     content = tables.xlsx("orders", EXPORT_HEADER, _export_rows())
-    return _attachment(
+    return attachment(
         content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "orders.xlsx"
     )
 
@@ -123,7 +118,7 @@ def export_xlsx() -> ResponseReturnValue:
 @login_required
 def acknowledgements_pdf(order_id: int) -> ResponseReturnValue:
     produced = order_documents.acknowledgement_list(runtime(), actor(), order_id)
-    return _attachment(produced.content, produced.mimetype, produced.filename)
+    return attachment(produced.content, produced.mimetype, produced.filename)
 
 
 @bp.route("/orders/<int:order_id>")
@@ -164,11 +159,7 @@ def extend(order_id: int) -> ResponseReturnValue:
 
 def send_order_file(order_id: int, kind: str) -> ResponseReturnValue:
     produced = order_documents.order_file(runtime(), actor(), order_id, kind)
-    return Response(
-        produced.content,
-        mimetype=produced.mimetype,
-        headers={"Content-Disposition": f"attachment; filename={produced.filename}"},
-    )
+    return attachment(produced.content, produced.mimetype, produced.filename)
 
 
 @bp.route("/orders/<int:order_id>/document.<kind>")

@@ -12,7 +12,7 @@ from flask_login import login_required
 
 from service.web.api import _authenticate, _me
 from service.web.context import actor, runtime
-from service.web.files import _quote
+from service.web.downloads import attachment
 from service.web.i18n import current_language
 from service.workflows import tool_documents
 from service.workflows import tools as tool_cases
@@ -123,16 +123,12 @@ def show(tool_id: int) -> ResponseReturnValue:
 @login_required
 def memo_attachment(tool_id: int) -> ResponseReturnValue:
     name, content_type, content = tool_cases.memo_attachment(runtime(), actor(), tool_id)
-    response = Response(content, mimetype=content_type)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
+    return attachment(content, content_type, name)
 
 
 def _conclusion_response(me: Actor, tool_id: int) -> Response:
     name, pdf = tool_documents.conclusion_pdf(runtime(), me, tool_id)
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    return response
+    return attachment(pdf, "application/pdf", name)
 
 
 @bp.route("/tools/<int:tool_id>/conclusion.pdf")
