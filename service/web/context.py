@@ -1,8 +1,8 @@
-"""Request helpers: the runtime, the acting user as an Actor, and the reader's language."""
+"""Request helpers: the runtime, the acting user as an Actor, the reader's language, downloads."""
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import Response, current_app, g
 from flask_login import current_user
 
 from service.domain.errors import Unauthenticated
@@ -24,3 +24,10 @@ def actor() -> Actor:
     if not current_user.is_authenticated:
         raise Unauthenticated("sign in first")
     return Actor.of(current_user._get_current_object().user)
+
+
+def attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
+    """A download response (an ASCII file name; pages with Unicode names quote their own)."""
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -16,7 +14,7 @@ from flask_login import login_required
 from service.db.order_queries import OrderFilter
 from service.documents import tables
 from service.domain.errors import BadRequest, ValidationFailed
-from service.web.context import actor, runtime
+from service.web.context import actor, attachment, runtime
 from service.web.i18n import current_language
 from service.workflows import order_documents
 from service.workflows import orders as order_cases
@@ -93,37 +91,24 @@ def _export_rows() -> list[list[object]]:
     ]
 
 
-def _attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
-    return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
-    )
-
-
 @bp.route("/orders/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(_export_rows())
-    # A BOM so that Excel opens the Kazakh text as UTF-8.
-    return _attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", "orders.csv")
+    return attachment(tables.csv_text(EXPORT_HEADER, _export_rows()), "text/csv; charset=utf-8", "orders.csv")
 
 
 @bp.route("/orders/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
     content = tables.xlsx("orders", EXPORT_HEADER, _export_rows())
-    return _attachment(
-        content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "orders.xlsx"
-    )
+    return attachment(content, tables.XLSX_MIMETYPE, "orders.xlsx")
 
 
 @bp.route("/orders/<int:order_id>/acknowledgements.pdf")
 @login_required
 def acknowledgements_pdf(order_id: int) -> ResponseReturnValue:
     produced = order_documents.acknowledgement_list(runtime(), actor(), order_id)
-    return _attachment(produced.content, produced.mimetype, produced.filename)
+    return attachment(produced.content, produced.mimetype, produced.filename)
 
 
 @bp.route("/orders/<int:order_id>")
