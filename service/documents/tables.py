@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from service.documents.fonts import FAMILY, add_fonts, printable
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The table as CSV, with a BOM so that Excel opens the Kazakh text as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()
 
 
 def xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -19,6 +17,7 @@ from service.documents import tables
 from service.domain.errors import BadRequest, ValidationFailed
 from service.web import api
 from service.web.context import actor, runtime
+from service.web.downloads import attachment
 from service.web.i18n import FIELD_MESSAGES, current_language, field_messages
 from service.workflows import council, inbox_news
 from service.workflows import incidents as cases
@@ -186,7 +185,7 @@ def api_propose_amendment(incident_id: int) -> ResponseReturnValue:
 @api_bp.get("/incidents/<int:incident_id>/minutes.pdf")
 def api_minutes(incident_id: int) -> ResponseReturnValue:
     content, filename = cases.minutes(runtime(), api._me(), incident_id)
-    return _attachment(content, "application/pdf", filename)
+    return attachment(content, "application/pdf", filename)
 
 
 @api_bp.post("/incidents/<int:incident_id>/reopen")
@@ -284,7 +283,7 @@ def by_instance(instance_id: int) -> ResponseReturnValue:
 @login_required
 def minutes(incident_id: int) -> ResponseReturnValue:
     content, filename = cases.minutes(runtime(), actor(), incident_id)
-    return _attachment(content, "application/pdf", filename)
+    return attachment(content, "application/pdf", filename)
 
 
 @bp.route("/incidents/<int:incident_id>/reopen", methods=["POST"])
@@ -305,26 +304,12 @@ EXPORT_HEADER = ["number", "reported_on", "type", "severity", "status", "tool", 
 @bp.route("/incidents/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language()))
-    # A BOM so that Excel opens the Kazakh text as UTF-8.
-    return _attachment("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", "incidents.csv")
+    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language())
+    return attachment(tables.csv_text(EXPORT_HEADER, rows), "text/csv; charset=utf-8", "incidents.csv")
 
 
 @bp.route("/incidents/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
     rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language())
-    return _attachment(
-        tables.xlsx("incidents", EXPORT_HEADER, rows),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "incidents.xlsx",
-    )
-
-
-def _attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
-    return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
-    )
+    return attachment(tables.xlsx("incidents", EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "incidents.xlsx")

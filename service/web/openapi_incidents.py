@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# The core document's response helpers (it imports this module only when it builds the document).
+from service.web.openapi import _errors, _id_param, _ok
+
 INCIDENT_ROW: dict[str, Any] = {
     "type": "object",
     "required": [
@@ -94,16 +97,7 @@ NOTIFICATION: dict[str, Any] = {
 }
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    ref = {"$ref": "#/components/schemas/Error"}
-    return {str(c): {"description": "error", "content": {"application/json": {"schema": ref}}} for c in codes}
-
-
-def _ok(schema: dict[str, Any], code: int = 200) -> dict[str, Any]:
-    return {str(code): {"description": "success", "content": {"application/json": {"schema": schema}}}}
-
-
-_ID = {"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_ID = _id_param("incident_id")
 
 
 def incident_schemas() -> dict[str, Any]:

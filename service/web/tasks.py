@@ -13,7 +13,7 @@ from service.domain.errors import FieldError, TaskNotOpen, ValidationFailed
 from service.domain.forms import coerce_submission, file_accept, file_max_bytes, localized, prefill_values
 from service.web.context import actor, runtime
 from service.web.i18n import current_language, field_messages, localized_title
-from service.workflows import files
+from service.workflows import files, incident_access
 from service.workflows import tasks as task_cases
 from service.workflows.access import can_reassign
 from service.workflows.tool_votes import is_vote
@@ -98,7 +98,7 @@ def submit(task_id: int) -> ResponseReturnValue:
         flash(_("This task has already been completed or withdrawn."), "warning")
         return _render(task_id, status=409)
     flash(_("Done. The task has been completed."), "success")
-    if done.process_id == "incident_escalation":
+    if done.process_id == incident_access.PROCESS_ID:
         # Its process page is private; the incident's own page shows what this person may see.
         return redirect(url_for("incidents.by_instance", instance_id=done.instance_id))
     return redirect(url_for("instances.show", instance_id=done.instance_id))

@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from service.db.models import HumanTask, HumanTaskRole, ProcessInstance
 from service.domain.roles import REASSIGNING_ROLES
-from service.workflows.incident_access import incident_instance_visible
+from service.workflows import incident_access
 from service.workflows.runtime import Actor
 
 # Roles that oversee every process of the school.
 OVERSEERS = frozenset({"admin", "director", "wg_chair"})
 # Processes whose instance pages follow their own rule instead of the one below.
 PRIVATE_PROCESSES: dict[str, Callable[[Session, Actor, ProcessInstance], bool]] = {
-    "incident_escalation": incident_instance_visible,
+    incident_access.PROCESS_ID: incident_access.incident_instance_visible,
 }
 
 

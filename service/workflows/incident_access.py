@@ -9,6 +9,8 @@ from service.db.models import ProcessInstance
 from service.db.models_incidents import Incident
 from service.workflows.runtime import Actor
 
+# The escalation process whose instances and tasks follow the rules below.
+PROCESS_ID = "incident_escalation"
 # They read every incident in full (Regulation 8: the reporter, responsible, council, chair, director).
 FULL_READERS = frozenset({"responsible", "council", "wg_chair", "director"})
 # Only the responsible person learns who filed an anonymous report.
@@ -24,9 +26,7 @@ def may_read(actor: Actor, incident: Incident) -> bool:
 
 
 def sees_reporter(actor: Actor, incident: Incident) -> bool:
-    if not sees_all(actor):
-        return False
-    return not incident.anonymous or actor.has(*NAME_READERS)
+    return sees_all(actor) and sees_reporter_name(actor, incident)
 
 
 def incident_instance_visible(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
@@ -51,7 +51,7 @@ _INTERNAL_KEYS = frozenset({"council_votes", "council_members", "vote_rule", "in
 def redact_task_data(actor: Actor, incident: Incident | None, data: dict[str, object]) -> dict[str, object]:
     """Task data without the reporter (unless the reader may know them) and without others' votes."""
     hidden = set(_INTERNAL_KEYS)
-    if incident is None or not (actor.has(*NAME_READERS) or not incident.anonymous):
+    if incident is None or not sees_reporter_name(actor, incident):
         hidden |= _REPORTER_KEYS
     return {k: v for k, v in data.items() if k not in hidden}
 
@@ -72,7 +72,7 @@ def is_report_form(schema: dict[str, object]) -> bool:
 
 def private_task_processes(actor: Actor) -> tuple[str, ...]:
     """Processes whose inbox rows are hidden from the actor's "all tasks" list unless their own."""
-    return () if actor.has(*NAME_READERS) else ("incident_escalation",)
+    return () if actor.has(*NAME_READERS) else (PROCESS_ID,)
 
 
 def may_open_evidence(session: Session, actor: Actor, ref: str) -> bool:

@@ -16,11 +16,11 @@ from service.domain.errors import Conflict, FieldError, Forbidden, NotFound, Val
 from service.domain.forms import enum_options
 from service.workflows import incident_access
 from service.workflows.definitions import definition_parts
+from service.workflows.incident_access import PROCESS_ID
 from service.workflows.incident_rules import INCIDENT_TYPES, SEVERITIES, STATUSES
 from service.workflows.instances import start_process
 from service.workflows.runtime import Actor, Runtime
 
-PROCESS_ID = "incident_escalation"
 REOPENERS = frozenset({"responsible"})
 
 

@@ -159,7 +159,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             raw = json.loads(task.data_json or "{}")
         data = {k: v for k, v in raw.items() if k not in INTERNAL_KEYS and not k.startswith("_")}
         earlier = _earlier_steps(session, task, forms)
-        if instance.process_id == "incident_escalation":
+        if instance.process_id == incident_access.PROCESS_ID:
             # An anonymous reporter is named to `responsible` only; votes stay private until counted.
             incident = incident_access.incident_of_instance(session, instance.id)
             data = incident_access.redact_task_data(actor, incident, data)
