@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service.db import audit, queries
 from service.db.models import ApiToken, LoginThrottle, User, UserRole
@@ -214,17 +214,22 @@ def create_token(rt: Runtime, actor: Actor, username: str, label: str = "") -> s
 
 def user_for_token(rt: Runtime, token: str) -> User | None:
     with rt.db.read() as session:
-        found = session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
-        ).one_or_none()
+        # Token, user and roles in one statement: every API call starts here.
+        found = (
+            session.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .options(joinedload(User.roles))
+                .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+            )
+            .unique()
+            .one_or_none()
+        )
         if found is None:
             return None
         row, user = found
         if not user.is_active:
             return None
-        user = user.with_roles()
         last_used_at = row.last_used_at
     now = utcnow()
     # Record use at most once a minute, in its own short write, so API calls mostly only read.

@@ -71,10 +71,17 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         return {"number": order.number, "date": today.isoformat()}
 
     def record_order_edition(call: OperatorCall) -> int:
-        order = _order_of(session, instance_id, call.data)
-        latest = session.execute(
-            select(func.max(OrderEdition.number)).where(OrderEdition.order_id == order.id)
-        ).scalar_one()
+        order = _find_order(session, instance_id)
+        if order is None:
+            # The first draft: the register row is written once, already in review, with edition 1.
+            order = _new_order(instance_id, call.data, status="in_review")
+            session.add(order)
+            session.flush()
+            latest = 0
+        else:
+            latest = session.execute(
+                select(func.max(OrderEdition.number)).where(OrderEdition.order_id == order.id)
+            ).scalar_one()
         edition = OrderEdition(
             order_id=order.id,
             number=(latest or 0) + 1,
@@ -158,14 +165,21 @@ def _copy_order_fields(order: Order, data: Mapping[str, Any]) -> None:
     order.ai_help_json = json.dumps(list(help_kinds or []), ensure_ascii=False)
 
 
+def _find_order(session: Session, instance_id: int) -> Order | None:
+    return session.execute(select(Order).where(Order.instance_id == instance_id)).scalar_one_or_none()
+
+
+def _new_order(instance_id: int, data: Mapping[str, Any], *, status: str) -> Order:
+    order = Order(instance_id=instance_id, status=status, drafter=str(data.get("initiator") or "") or None)
+    _copy_order_fields(order, data)
+    return order
+
+
 def _order_of(session: Session, instance_id: int, data: Mapping[str, Any]) -> Order:
     """The register row of this instance, created on first use (instances older than editions too)."""
-    order = session.execute(select(Order).where(Order.instance_id == instance_id)).scalar_one_or_none()
+    order = _find_order(session, instance_id)
     if order is None:
-        order = Order(
-            instance_id=instance_id, status="draft", drafter=str(data.get("initiator") or "") or None
-        )
-        _copy_order_fields(order, data)
+        order = _new_order(instance_id, data, status="draft")
         session.add(order)
         session.flush()
     return order

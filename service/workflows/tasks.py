@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service import engine
 from service.db import audit, queries
@@ -312,9 +312,17 @@ def complete(
         if instance is None:
             raise NotFound("no such task")
         # Read the task only after the lock: a concurrent completion is then visible here.
-        task = session.execute(
-            select(HumanTask).where(HumanTask.id == task_id).execution_options(populate_existing=True)
-        ).scalar_one()
+        # Its candidate roles in the same statement: `can_work_on` needs them for a role task.
+        task = (
+            session.execute(
+                select(HumanTask)
+                .where(HumanTask.id == task_id)
+                .options(joinedload(HumanTask.candidate_roles))
+                .execution_options(populate_existing=True)
+            )
+            .unique()
+            .scalar_one()
+        )
         if not can_work_on(actor, task):
             raise Forbidden("this task is assigned to someone else or to another role")
         if task.status == "cancelled":
