@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bench_floor import FLOOR_URL
 from bench_seed import DRAFT, PROCESS, Seeded, actor
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -42,6 +43,7 @@ Step = Callable[[int], Any]
 INBOX_PAGE = "GET /inbox (page)"
 API_COMPLETE = "POST complete draft task (API)"
 ENGINE_CYCLE = "engine: load + complete + save"  # measured in turn with API_COMPLETE
+API_FLOOR = "POST floor: auth + lock + write + audit"  # bench_floor: what any completion must do
 # Operations measured together, round-robin across every size (and, for completion, against the bare engine
 # cycle), so the machine's drifting speed hits each alike: ratios stay fair even if absolute times wobble.
 GROUPS: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -50,7 +52,7 @@ GROUPS: tuple[tuple[tuple[str, ...], int], ...] = (
     ((INBOX_PAGE,), 1),
     (("GET /api/v1/tasks",), 1),
     (("POST start instance (API)",), 1),
-    ((API_COMPLETE, ENGINE_CYCLE), 1),
+    ((API_COMPLETE, ENGINE_CYCLE, API_FLOOR), 1),
     (("engine: load state", "engine: save state"), 3),
 )
 WARMUP = 3
@@ -131,6 +133,7 @@ class Bench:
         self.drafts: list[int] = []  # draft tasks of instances started by the start step, completed in order
         self.spec_json, self.state_json, self.engine_id, self.data = engine_inputs(seeded)
         self.workflow = load_state(self.spec_json, self.state_json)
+        self.floor_instance = int(seeded.snapshots["draft"][0].instance["id"])
 
     def inbox_query(self, scope: str) -> tuple[list[Any], int]:
         me = self.inbox_actor
@@ -149,6 +152,11 @@ class Bench:
         url = f"/api/v1/tasks/{task_id}/complete"
         ok(self.api.post(url, json={"data": DRAFT}, headers=self.drafter_auth))
 
+    def floor(self, _: int) -> None:
+        """Write the captured draft instance's own state back: the least a completion writes."""
+        url = FLOOR_URL.format(instance_id=self.floor_instance)
+        ok(self.api.post(url, json={"state_json": self.state_json}, headers=self.drafter_auth))
+
     def engine_cycle(self, _: int) -> runner.RunResult:
         return runner.complete_task(self.spec_json, self.state_json, self.engine_id, self.data, OPERATORS)
 
@@ -161,6 +169,7 @@ class Bench:
             "POST start instance (API)": lambda i: self.drafts.append(self.start_draft(i)),
             API_COMPLETE: lambda i: self.complete_draft(self.drafts[i]),
             ENGINE_CYCLE: self.engine_cycle,
+            API_FLOOR: self.floor,
             "engine: load state": lambda _: load_state(self.spec_json, self.state_json),
             "engine: save state": lambda _: dump_state(self.workflow),
         }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from bench_measure import API_COMPLETE, ENGINE_CYCLE, INBOX_PAGE, Stat
+from bench_measure import API_COMPLETE, API_FLOOR, ENGINE_CYCLE, INBOX_PAGE, Stat
 from bench_profile import Profile
 
 KEEP_MARKER = (
@@ -123,6 +123,18 @@ def verdicts(run: Run) -> list[str]:
         lines.append(
             f"- {c.db} {c.size:,}: {c.median(API_COMPLETE):.2f} ms ÷ {c.median(ENGINE_CYCLE):.2f} ms "
             f"= **{ratio:.1f}×** — {verdict}"
+        )
+    lines += [
+        "",
+        "For scale, the platform's floor (`bench/bench_floor.py`: Bearer authentication, instance lock, "
+        "state write, one audit event, commit, JSON reply — no engine, no form, no inbox, no operators) "
+        "÷ the same engine cycle:",
+        "",
+    ]
+    for c in run.cells:
+        lines.append(
+            f"- {c.db} {c.size:,}: {c.median(API_FLOOR):.2f} ms ÷ {c.median(ENGINE_CYCLE):.2f} ms "
+            f"= **{c.median(API_FLOOR) / c.median(ENGINE_CYCLE):.1f}×**"
         )
     lines += [
         "",

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
+import bench_floor
 from flask import Flask
 from sqlalchemy import Table, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
@@ -97,6 +98,7 @@ def build(url: str, workdir: Path) -> Seeded:
             "STORAGE_DIR": str(workdir / "storage"),
         }
     )
+    bench_floor.install(app)  # before the first request, as Flask requires
     runner = app.test_cli_runner()
     for command in (["demo"], ["deploy"]):
         result = runner.invoke(args=command)
