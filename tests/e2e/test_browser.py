@@ -87,8 +87,14 @@ def claim(page: Any) -> None:
 
 
 def page_widths(page: Any) -> tuple[int, int]:
-    """(scrollWidth of the document, innerWidth of the window)."""
-    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    """(scrollWidth of the document, width of the layout viewport).
+
+    Not `window.innerWidth`: in mobile emulation it grows to the content's width, as a phone zooms out,
+    so a page that scrolls sideways would compare equal to itself.
+    """
+    width, inner = page.evaluate(
+        "[document.scrollingElement.scrollWidth, document.documentElement.clientWidth]"
+    )
     return int(width), int(inner)
 
 
