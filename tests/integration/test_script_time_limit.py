@@ -122,3 +122,16 @@ def test_a_looping_timer_script_marks_the_instance_failed(limited_app: Flask) ->
     with pytest.raises(ScriptTimeLimit):
         timers.retry_instance(rt, "admin", True, iid)
     assert _snapshot(rt, iid)[1] == "error"
+
+
+def test_the_limit_is_a_positive_number_of_seconds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from service.config import load_settings
+
+    monkeypatch.delenv("SCRIPT_TIME_LIMIT", raising=False)
+    assert load_settings(tmp_path)["SCRIPT_TIME_LIMIT"] == 2.0
+    monkeypatch.setenv("SCRIPT_TIME_LIMIT", "0.5")
+    assert load_settings(tmp_path)["SCRIPT_TIME_LIMIT"] == 0.5
+    for bad in ("0", "-1", "nan", "two"):
+        monkeypatch.setenv("SCRIPT_TIME_LIMIT", bad)
+        with pytest.raises(ValueError, match="SCRIPT_TIME_LIMIT"):
+            load_settings(tmp_path)
