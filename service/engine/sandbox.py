@@ -127,7 +127,8 @@ def _refused_statement(tree: ast.AST) -> ScriptRefused | None:
         # The time limit stops a script by raising inside it, once: a script that caught that error
         # would run on without a limit, so no script may catch errors.
         if isinstance(node, (ast.Try, ast.TryStar)):
-            return ScriptRefused(f"Line {node.lineno}: try is not allowed in a script", node.lineno)
+            message = "try is not allowed in a script (it could catch the time limit's stop)"
+            return ScriptRefused(f"Line {node.lineno}: {message}", node.lineno)
     return None
 
 
