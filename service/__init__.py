@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         max_upload_bytes=app.config["MAX_CONTENT_LENGTH"],
         tool_vote_quorum=app.config["TOOL_VOTE_QUORUM"],
         tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
+        script_time_limit=app.config["SCRIPT_TIME_LIMIT"],
     )
     from service.domain.tool_voting import VoteRule
 

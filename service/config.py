@@ -44,6 +44,17 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _positive_seconds(value: str, name: str) -> float:
+    """A number of seconds greater than zero; anything else stops the start with the setting's name."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not seconds > 0:  # also refuses NaN
+        raise ValueError(f"{name} must be greater than zero")
+    return seconds
+
+
 def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = dict(overrides or {})
     env = os.environ
@@ -75,6 +86,7 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         },
         "TOOL_VOTE_QUORUM": env.get("TOOL_VOTE_QUORUM", ""),
         "TOOL_VOTE_MAJORITY": env.get("TOOL_VOTE_MAJORITY", ""),
+        "SCRIPT_TIME_LIMIT": _positive_seconds(env.get("SCRIPT_TIME_LIMIT", "2"), "SCRIPT_TIME_LIMIT"),
         "RUN_WORKER": env.get("RUN_WORKER", "0") == "1",
         "WORKER_INTERVAL": float(env.get("WORKER_INTERVAL", "5")),
     }

@@ -98,3 +98,12 @@ class WorkflowFailed(ServiceError):
 
     code = "workflow_error"
     status = 500
+
+
+class ScriptTimeLimit(WorkflowFailed):
+    """A script or expression of the process ran longer than its time limit and was stopped.
+
+    `params`: `seconds` (the limit) and `element` (the BPMN id of the step, when known).
+    """
+
+    code = "script_time_limit"

@@ -1,6 +1,7 @@
 """The only package that imports SpiffWorkflow: parse and check diagrams, run and serialize instances."""
 
 from service.engine.compiler import CompiledDefinition, compile_definition
+from service.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT
 from service.engine.runner import (
     EngineTask,
     OperatorCall,
@@ -15,6 +16,7 @@ from service.engine.runner import (
 from service.engine.xmlsafe import process_references
 
 __all__ = [
+    "DEFAULT_SCRIPT_TIME_LIMIT",
     "CompiledDefinition",
     "EngineTask",
     "OperatorCall",

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -15,9 +15,10 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from service.domain.errors import ServiceError, WorkflowFailed
+from service.domain.errors import ScriptTimeLimit, ServiceError, WorkflowFailed
 from service.domain.roles import parse_lane
 from service.engine.compiler import form_key_of, task_properties
+from service.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT, ScriptTimedOut
 from service.engine.sandbox import SandboxedScriptEngine
 from service.engine.serialization import dump_state, load_specs, load_state
 
@@ -65,8 +66,8 @@ class RunResult:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _script_engine(operators: Operators) -> SandboxedScriptEngine:
-    engine = SandboxedScriptEngine()
+def _script_engine(operators: Operators, time_limit: float | None) -> SandboxedScriptEngine:
+    engine = SandboxedScriptEngine(time_limit)
 
     def handle(name: str, params: dict[str, Any], data: Mapping[str, Any]) -> str:
         operator = operators.get(name)
@@ -134,12 +135,15 @@ def _result(workflow: BpmnWorkflow) -> RunResult:
     )
 
 
-def _unwrap(err: BaseException) -> ServiceError | None:
-    """Find a ServiceError raised by an operator under Spiff's own exception wrappers."""
+E = TypeVar("E", bound=BaseException)
+
+
+def _find_cause(err: BaseException, kind: type[E]) -> E | None:
+    """Find an exception of `kind` under Spiff's own exception wrappers."""
     seen: set[int] = set()
     current: BaseException | None = err
     while current is not None and id(current) not in seen:
-        if isinstance(current, ServiceError):
+        if isinstance(current, kind):
             return current
         seen.add(id(current))
         inner = getattr(current, "exception", None)
@@ -154,12 +158,18 @@ def _guarded(action: Callable[[], RunResult]) -> RunResult:
     except (TaskNotReady, ServiceError):
         raise
     except Exception as err:
-        wrapped = _unwrap(err)
+        wrapped = _find_cause(err, ServiceError)  # raised by an operator
         if wrapped is not None:
             raise wrapped from err
-        detail = getattr(err, "error_type", None) or type(err).__name__
         task = getattr(err, "task", None)
-        where = f" at {task.task_spec.bpmn_id}" if task is not None else ""
+        element = str(task.task_spec.bpmn_id) if task is not None else None
+        where = f" at {element}" if element else ""
+        timed_out = _find_cause(err, ScriptTimedOut)
+        if timed_out is not None:
+            raise ScriptTimeLimit(
+                f"script_time_limit{where}: {timed_out}", seconds=f"{timed_out.limit:g}", element=element
+            ) from err
+        detail = getattr(err, "error_type", None) or type(err).__name__
         raise WorkflowFailed(f"{detail}{where}: {err}") from err
 
 
@@ -172,10 +182,17 @@ def _advance(workflow: BpmnWorkflow) -> None:
             break
 
 
-def start_instance(spec_json: str, data: Mapping[str, Any], operators: Operators) -> RunResult:
+def start_instance(
+    spec_json: str,
+    data: Mapping[str, Any],
+    operators: Operators,
+    *,
+    script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+) -> RunResult:
     def run() -> RunResult:
         spec, subprocess_specs = load_specs(spec_json)
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=_script_engine(operators))
+        engine = _script_engine(operators, script_time_limit)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
         start = workflow.get_tasks(state=TaskState.READY)
         for task in start:
             task.data.update(dict(data))
@@ -185,9 +202,9 @@ def start_instance(spec_json: str, data: Mapping[str, Any], operators: Operators
     return _guarded(run)
 
 
-def _load(spec_json: str, state_json: str, operators: Operators) -> BpmnWorkflow:
+def _load(spec_json: str, state_json: str, operators: Operators, time_limit: float | None) -> BpmnWorkflow:
     workflow = load_state(spec_json, state_json)
-    workflow.script_engine = _script_engine(operators)  # never serialized: set after every load
+    workflow.script_engine = _script_engine(operators, time_limit)  # never serialized: set after every load
     return workflow
 
 
@@ -202,10 +219,16 @@ def _find_ready(workflow: BpmnWorkflow, engine_task_id: str) -> Any:
 
 
 def complete_task(
-    spec_json: str, state_json: str, engine_task_id: str, data: Mapping[str, Any], operators: Operators
+    spec_json: str,
+    state_json: str,
+    engine_task_id: str,
+    data: Mapping[str, Any],
+    operators: Operators,
+    *,
+    script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
 ) -> RunResult:
     def run() -> RunResult:
-        workflow = _load(spec_json, state_json, operators)
+        workflow = _load(spec_json, state_json, operators, script_time_limit)
         task = _find_ready(workflow, engine_task_id)
         task.data.update(dict(data))
         task.run()
@@ -215,9 +238,15 @@ def complete_task(
     return _guarded(run)
 
 
-def wake_timers(spec_json: str, state_json: str, operators: Operators) -> RunResult:
+def wake_timers(
+    spec_json: str,
+    state_json: str,
+    operators: Operators,
+    *,
+    script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+) -> RunResult:
     def run() -> RunResult:
-        workflow = _load(spec_json, state_json, operators)
+        workflow = _load(spec_json, state_json, operators, script_time_limit)
         _advance(workflow)
         return _result(workflow)
 

@@ -1,10 +1,12 @@
-"""Restricted execution of BPMN scripts and expressions: no imports, no files, no dunder escapes."""
+"""Restricted execution of BPMN scripts and expressions: no imports, no files, no dunder escapes,
+a time limit and size caps (engine/limits.py)."""
 
 from __future__ import annotations
 
 import ast
 import copy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from types import CodeType
 from typing import Any
@@ -21,6 +23,16 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from service.domain.council_vote import vote_settled
+from service.engine.limits import (
+    DEFAULT_SCRIPT_TIME_LIMIT,
+    OPERATOR_GUARDS,
+    LimitingTransformer,
+    guarded_add,
+    guarded_mul,
+    guarded_pow,
+    repeats,
+    run_within,
+)
 
 
 class ScriptRefused(Exception):
@@ -34,9 +46,9 @@ class ScriptRefused(Exception):
 def _inplacevar(op: str, x: Any, y: Any) -> Any:
     # RestrictedPython rewrites `a += b` into this call; only plain arithmetic and concatenation.
     ops: dict[str, Callable[[Any, Any], Any]] = {
-        "+=": lambda a, b: a + b,
+        "+=": guarded_add,
         "-=": lambda a, b: a - b,
-        "*=": lambda a, b: a * b,
+        "*=": guarded_mul,
         "/=": lambda a, b: a / b,
         "//=": lambda a, b: a // b,
         "%=": lambda a, b: a % b,
@@ -63,6 +75,7 @@ _SAFE_NAMES: dict[str, Any] = {
     "map": map,
     "filter": filter,
     "round": round,
+    "pow": guarded_pow,  # safe_builtins' pow would build any power in C, past the time limit's reach
     # Pure rule functions a diagram may call, e.g. a council vote's early-close condition.
     "vote_settled": vote_settled,
 }
@@ -84,6 +97,7 @@ GUARDS: dict[str, Any] = {
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
     "_inplacevar_": _inplacevar,
+    **OPERATOR_GUARDS,
 }
 
 
@@ -97,8 +111,29 @@ def _first_line(errors: tuple[str, ...] | list[str]) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class CompiledCode:
+    """Restricted byte code, and whether it can repeat (only then is it run under the time limit)."""
+
+    code: CodeType
+    repeats: bool
+
+
+def _refused_statement(tree: ast.AST) -> ScriptRefused | None:
+    for node in ast.walk(tree):
+        # RestrictedPython compiles imports and fails them only when run; refuse them at deploy instead.
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return ScriptRefused(f"Line {node.lineno}: import is not allowed in a script", node.lineno)
+        # The time limit stops a script by raising inside it, once: a script that caught that error
+        # would run on without a limit, so no script may catch errors.
+        if isinstance(node, (ast.Try, ast.TryStar)):
+            message = "try is not allowed in a script (it could catch the time limit's stop)"
+            return ScriptRefused(f"Line {node.lineno}: {message}", node.lineno)
+    return None
+
+
 @lru_cache(maxsize=2048)
-def compile_script(source: str) -> CodeType:
+def compile_script(source: str) -> CompiledCode:
     """Compile a script task's body; cached because the same diagram runs the same scripts."""
     if not source.strip():
         raise ScriptRefused("the script is empty")
@@ -106,55 +141,67 @@ def compile_script(source: str) -> CodeType:
         tree = ast.parse(source)
     except SyntaxError as err:
         raise ScriptRefused(f"syntax error: {err.msg}", err.lineno) from None
-    for node in ast.walk(tree):
-        # RestrictedPython compiles imports and fails them only when run; refuse them at deploy instead.
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise ScriptRefused(f"Line {node.lineno}: import is not allowed in a script", node.lineno)
-    result = compile_restricted_exec(source, filename="<script>")
+    refused = _refused_statement(tree)
+    if refused is not None:
+        raise refused
+    loops = repeats(tree)
+    result = compile_restricted_exec(tree, filename="<script>", policy=LimitingTransformer)
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "refused", _first_line(result.errors))
-    return result.code
+    return CompiledCode(result.code, loops)
 
 
 @lru_cache(maxsize=2048)
-def compile_expression(source: str) -> CodeType:
+def compile_expression(source: str) -> CompiledCode:
     """Compile a condition, timer or other expression in the sandbox."""
     if not source.strip():
         raise ScriptRefused("the expression is empty")
     try:
-        ast.parse(source, mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
         raise ScriptRefused(f"syntax error: {err.msg}", err.lineno) from None
-    result = compile_restricted_eval(source, filename="<expression>")
+    loops = repeats(tree)
+    result = compile_restricted_eval(tree, filename="<expression>", policy=LimitingTransformer)
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "refused", _first_line(result.errors))
-    return result.code
+    return CompiledCode(result.code, loops)
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
-    """Task data as the namespace, RestrictedPython as the compiler, and a fixed set of globals."""
+    """Task data as the namespace, RestrictedPython as the compiler, and a fixed set of globals.
 
-    def __init__(self) -> None:
+    Code that can repeat runs under `time_limit` seconds (None: no limit); straight-line code runs
+    each statement once, so it is not traced and costs nothing extra.
+    """
+
+    def __init__(self, time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT) -> None:
         super().__init__(dict(GUARDS))
         self.service_handler: Callable[[str, dict[str, Any], Mapping[str, Any]], Any] | None = None
+        self.time_limit = time_limit
 
     def evaluate(
         self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
     ) -> Any:
+        compiled = compile_expression(expression)
         namespace = copy.copy(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
-        return eval(compile_expression(expression), namespace)  # noqa: S307 - compiled by RestrictedPython
+        if not compiled.repeats:
+            return eval(compiled.code, namespace)  # noqa: S307 - compiled by RestrictedPython
+        return run_within(self.time_limit, lambda: eval(compiled.code, namespace))  # noqa: S307
 
     def execute(
         self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
     ) -> bool:
         self.check_for_overwrite(context, external_context or {})
-        code = compile_script(script)
+        compiled = compile_script(script)
         context.update(copy.copy(self.globals))
         context.update(external_context or {})
         try:
-            exec(code, context)  # noqa: S102 - compiled by RestrictedPython
+            if compiled.repeats:
+                run_within(self.time_limit, lambda: exec(compiled.code, context))  # noqa: S102
+            else:
+                exec(compiled.code, context)  # noqa: S102 - compiled by RestrictedPython
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
             for name in GUARDS:
@@ -176,8 +223,8 @@ class SandboxedScriptEngine(PythonScriptEngine):
     2. Spiff's own call_service error path references an undefined name; errors are wrapped here.
     """
 
-    def __init__(self) -> None:
-        super().__init__(environment=RestrictedEnvironment())
+    def __init__(self, time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT) -> None:
+        super().__init__(environment=RestrictedEnvironment(time_limit))
 
     @property
     def restricted(self) -> RestrictedEnvironment:

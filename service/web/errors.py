@@ -67,6 +67,12 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")
     elif err.code == "task_not_open":
         message = _("This task has already been completed or withdrawn.")
+    elif err.code == "script_time_limit":
+        message = _(
+            "A script in this process ran longer than %(seconds)s s and was stopped. Nothing you "
+            "submitted was saved. Please tell an administrator: the process diagram needs correcting.",
+            seconds=err.params.get("seconds", "?"),
+        )
     elif isinstance(err, ActChanged):
         extra["conflict"] = err.params
         message = _(

@@ -80,7 +80,12 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         session.flush()  # the operators need the instance id
         start_data = {**data, "initiator": actor.username, "initiator_name": actor.full_name}
         parts = definition_parts(rt, session, definition.id)
-        result = engine.start_instance(parts.spec_json, start_data, build_operators(rt, session, instance.id))
+        result = engine.start_instance(
+            parts.spec_json,
+            start_data,
+            build_operators(rt, session, instance.id),
+            script_time_limit=rt.script_time_limit,
+        )
         forms = parts.forms
         save_run(rt, session, instance, result, forms)
         audit.append(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from service.db.models import User
 from service.db.session import Database
 from service.domain.errors import Forbidden
+from service.engine import DEFAULT_SCRIPT_TIME_LIMIT
 
 DEFAULT_DEADLINES: dict[str, str] = {
     "legal_review_reminder": "P2D",
@@ -73,6 +74,9 @@ class Runtime:
     # The commission's decision rule as fractions ("1/2": more than half); empty means the default.
     tool_vote_quorum: str = ""
     tool_vote_majority: str = ""
+    # Seconds a BPMN script or expression may run before it is stopped (a runaway loop must not hold
+    # the request thread and the instance lock).
+    script_time_limit: float = DEFAULT_SCRIPT_TIME_LIMIT
     # Deployed definitions never change, so their parsed parts are kept here by definition id.
     definition_cache: dict[int, Any] = field(default_factory=dict)
 

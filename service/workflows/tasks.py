@@ -350,6 +350,7 @@ def complete(
                 task.engine_task_id,
                 {**cleared, **clean, **extra},
                 build_operators(rt, session, instance.id),
+                script_time_limit=rt.script_time_limit,
             )
         except engine.TaskNotReady:
             raise TaskNotOpen("the task has already been completed") from None

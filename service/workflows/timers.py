@@ -60,7 +60,10 @@ def wake_instance(rt: Runtime, instance_id: int, now: datetime | None = None) ->
             definition = definition_parts(rt, session, instance.definition_id)
             due_at = instance.next_timer_at
             result = engine.wake_timers(
-                definition.spec_json, instance.state_json, build_operators(rt, session, instance.id)
+                definition.spec_json,
+                instance.state_json,
+                build_operators(rt, session, instance.id),
+                script_time_limit=rt.script_time_limit,
             )
             save_run(rt, session, instance, result, definition.forms)
             audit.append(
@@ -112,7 +115,10 @@ def retry_instance(rt: Runtime, actor_name: str, is_admin: bool, instance_id: in
             raise Conflict("only an instance stopped by an error can be retried")
         definition = definition_parts(rt, session, instance.definition_id)
         result = engine.wake_timers(
-            definition.spec_json, instance.state_json, build_operators(rt, session, instance.id)
+            definition.spec_json,
+            instance.state_json,
+            build_operators(rt, session, instance.id),
+            script_time_limit=rt.script_time_limit,
         )
         instance.status = "running"
         save_run(rt, session, instance, result, definition.forms)
