@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import combinations_with_replacement
 
 ABSTAIN = "abstain"
 # The decisions a member may vote for (abstaining is allowed besides them).
@@ -24,9 +23,6 @@ VOTE_CHOICES: tuple[str, ...] = (*DECISIONS, ABSTAIN)
 DECIDED = "decided"
 NO_QUORUM = "no_quorum"
 NO_MAJORITY = "no_majority"
-
-# Beyond this many outstanding members the "settled" check answers "not yet" rather than enumerate.
-_MAX_ENUMERATED = 12
 
 
 @dataclass(frozen=True)
@@ -116,33 +112,78 @@ def settled(
 
     Used to close the vote early. Before the quorum is reached it is never settled: silence would
     end without a quorum, while more votes could still decide.
+
+    No enumeration (it runs under the instance lock on every vote): counting the votes, then constant work:
+    - once the quorum is reached more votes never remove it, and an abstention or silence leaves the
+      counts alone, so a future is the current counts plus at most one decision vote per outstanding member;
+    - who casts which of those votes does not matter, except for the chair: while the chair is outstanding
+      (and breaks ties) each choice of theirs is tried on its own, the others then having one vote fewer;
+    - for a fixed chair's choice `_reachable_outcomes` says which outcomes some future reaches, each by the
+      cheapest future that produces it, so the vote is settled when the current outcome is the only one.
     """
     rule = rule or VoteRule()
     now = tally(votes, members, chair, rule)
     if now.status == NO_QUORUM:
         return False
-    outstanding = [m for m in members if votes.get(m) not in VOTE_CHOICES]
-    if not outstanding:
-        return True
-    if len(outstanding) > _MAX_ENUMERATED:
-        return False
-    outcome = (now.status, now.decision)
-    choices: tuple[str | None, ...] = (*VOTE_CHOICES, None)  # None: does not vote
-    others = [m for m in outstanding if m != chair]
-    chair_options: tuple[str | None, ...] = choices if (chair in outstanding) else (None,)
-    for chair_vote in chair_options:
-        for combo in combinations_with_replacement(choices, len(others)):
-            # Who casts which vote does not matter except for the chair, handled separately.
-            trial = dict(votes)
-            for who, choice in zip(others, combo, strict=True):
-                if choice is not None:
-                    trial[who] = choice
-            if chair_vote is not None and chair is not None:
-                trial[chair] = chair_vote
-            result = tally(trial, members, chair, rule)
-            if (result.status, result.decision) != outcome:
-                return False
-    return True
+    outstanding = {m for m in members if votes.get(m) not in VOTE_CHOICES}
+    counts = {d: now.counts.get(d, 0) for d in DECISIONS}
+    futures: list[tuple[Mapping[str, int], str | None, int]]  # counts, the chair's choice, votes left
+    if rule.chair_breaks_tie and chair in outstanding:
+        others = len(outstanding) - 1
+        futures = [(counts, None, others)]  # the chair abstains or stays silent
+        futures += [({**counts, d: counts[d] + 1}, d, others) for d in DECISIONS]
+    else:
+        chair_vote = votes.get(chair) if chair is not None and chair in members else None
+        breaks_tie = rule.chair_breaks_tie and chair_vote in DECISIONS
+        futures = [(counts, chair_vote if breaks_tie else None, len(outstanding))]
+    reachable: set[tuple[str, str | None]] = set()
+    for future_counts, chair_choice, budget in futures:
+        reachable |= _reachable_outcomes(future_counts, chair_choice, budget)
+    return reachable == {(now.status, now.decision)}
+
+
+def _reachable_outcomes(
+    counts: Mapping[str, int], chair_choice: str | None, budget: int
+) -> set[tuple[str, str | None]]:
+    """The (status, decision) pairs that adding at most `budget` decision votes to `counts` can give.
+
+    The quorum is reached; `chair_choice` is the chair's decision, counted in `counts` and fixed, or None
+    when no tie will be broken. Writing n_d for the counts, N for their sum and M for the largest:
+    - d by a strict majority: every added vote for d is best, 2(n_d + b) > N + b;
+    - the chair's choice c by the tie-break: c and its strongest rival r both raised to M (raising the
+      level further costs two votes per step), M - n_c + M - n_r <= b;
+    - no majority without a chair: a strict majority disappears once the others reach the leader, which
+      2M - N votes for one rival achieve (it does not overtake the leader);
+    - no majority with a chair's choice c: the tie-break must not apply either, so either one leader L
+      alone at a level t without a strict majority (the others at most t - 1, at least 2t votes in all;
+      t >= 2, there being five other decisions to hold the rest), or c's strongest rival h ahead of c
+      at a level t >= max(M, n_c + 1) (at least 2t votes in all). Either costs max(t - n_leader, 2t - N),
+      least at the lowest t allowed.
+    """
+    total = sum(counts.values())
+    top = max(counts.values())
+    outcomes: set[tuple[str, str | None]] = {
+        (DECIDED, d) for d in DECISIONS if 2 * counts[d] + budget > total
+    }
+
+    def cost(leader: str, level: int) -> int:
+        return max(level - counts[leader], 2 * level - total)
+
+    if chair_choice is None:
+        if 2 * top - total <= budget:
+            outcomes.add((NO_MAJORITY, None))
+        return outcomes
+    rival = max((d for d in DECISIONS if d != chair_choice), key=lambda d: counts[d])
+    if 2 * top - counts[chair_choice] - counts[rival] <= budget:
+        outcomes.add((DECIDED, chair_choice))
+    alone = min(
+        cost(leader, max(counts[leader], 1 + max(counts[d] for d in DECISIONS if d != leader), 2))
+        for leader in DECISIONS
+    )
+    ahead = cost(rival, max(top, counts[chair_choice] + 1))
+    if min(alone, ahead) <= budget:
+        outcomes.add((NO_MAJORITY, None))
+    return outcomes
 
 
 def vote_settled(
