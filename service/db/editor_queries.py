@@ -1,11 +1,14 @@
-"""Queries of the process editor: versions with deployer and instance counts, one instance's steps."""
+"""Queries of the process editor: one version's XML, one instance's steps, edited forms.
+
+Its version list with counts is `queries.definitions_with_counts`, shared with the admin's process list.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from service.db.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from service.db.models import HumanTask, ProcessDefinition, ProcessInstance
 from service.db.models_editor import FormRevision
 
 
@@ -20,32 +23,6 @@ def definition(session: Session, process_id: str, version: int | None) -> Proces
     else:
         query = query.where(ProcessDefinition.version == version)
     return session.execute(query).scalar_one_or_none()
-
-
-def versions(session: Session, process_id: str) -> list[tuple[ProcessDefinition, str | None, int, int]]:
-    """(definition, deployer's name, running instances, all instances) per version, newest first."""
-    counts = (
-        select(
-            ProcessInstance.definition_id,
-            func.sum(case((ProcessInstance.status == "running", 1), else_=0)).label("running"),
-            func.count().label("total"),
-        )
-        .group_by(ProcessInstance.definition_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            ProcessDefinition,
-            User.full_name,
-            func.coalesce(counts.c.running, 0),
-            func.coalesce(counts.c.total, 0),
-        )
-        .outerjoin(User, User.id == ProcessDefinition.deployed_by_id)
-        .outerjoin(counts, counts.c.definition_id == ProcessDefinition.id)
-        .where(ProcessDefinition.process_id == process_id)
-        .order_by(ProcessDefinition.version.desc())
-    ).all()
-    return [(d, name, int(running), int(total)) for d, name, running, total in rows]
 
 
 def bpmn_of(session: Session, definition_id: int) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.db.models import HumanTask, HumanTaskRole, ProcessDefinition, ProcessInstance, User
@@ -121,20 +121,42 @@ def active_definition(session: Session, process_id: str) -> ProcessDefinition | 
     ).scalar_one_or_none()
 
 
-def definitions_with_counts(session: Session) -> list[tuple[ProcessDefinition, int]]:
-    """Every deployed version with how many instances still run on it."""
-    running = (
-        select(ProcessInstance.definition_id, func.count().label("n"))
-        .where(ProcessInstance.status == "running")
+class DefinitionCounts(NamedTuple):
+    definition: ProcessDefinition
+    deployed_by: str | None  # the deployer's full name
+    running: int  # instances still running on this version
+    total: int  # every instance ever started on it
+
+
+def definitions_with_counts(session: Session, process_id: str | None = None) -> list[DefinitionCounts]:
+    """Every deployed version (of one process, or of all) with its deployer and instance counts,
+    by process and newest version first: the admin's process list and the editor's version list."""
+    counts = (
+        select(
+            ProcessInstance.definition_id,
+            func.sum(case((ProcessInstance.status == "running", 1), else_=0)).label("running"),
+            func.count().label("total"),
+        )
         .group_by(ProcessInstance.definition_id)
         .subquery()
     )
-    rows = session.execute(
-        select(ProcessDefinition, func.coalesce(running.c.n, 0))
-        .outerjoin(running, running.c.definition_id == ProcessDefinition.id)
+    query = (
+        select(
+            ProcessDefinition,
+            User.full_name,
+            func.coalesce(counts.c.running, 0),
+            func.coalesce(counts.c.total, 0),
+        )
+        .outerjoin(User, User.id == ProcessDefinition.deployed_by_id)
+        .outerjoin(counts, counts.c.definition_id == ProcessDefinition.id)
         .order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
-    ).all()
-    return [(d, int(n)) for d, n in rows]
+    )
+    if process_id is not None:
+        query = query.where(ProcessDefinition.process_id == process_id)
+    return [
+        DefinitionCounts(d, name, int(running), int(total))
+        for d, name, running, total in session.execute(query).all()
+    ]
 
 
 def open_tasks_of(session: Session, instance_id: int) -> list[HumanTask]:

@@ -10,10 +10,11 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align
 from fpdf.fonts import FontFace
 
 from service.documents.fonts import FAMILY, add_fonts, printable
+from service.documents.pdf_text import write_line
 from service.documents.text import clean_text
 from service.domain.acts import ActText, ClauseComparison
 
@@ -79,30 +80,23 @@ class _Pdf(FPDF):
         self.set_font(FAMILY, "", 9)
         self.cell(0, 6, f"{self.page_no()} / {{nb}}", align=Align.R)
 
-    def line_of(
-        self, text: str, *, size: float, style: str = "", align: Align = Align.L, h: float = 6
-    ) -> None:
-        self.set_font(FAMILY, style, size)
-        self.multi_cell(0, h, printable(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
 
 def render_edition_pdf(doc: EditionDocument) -> bytes:
     pdf = _Pdf(doc.act_title, doc.order_date or doc.in_force_from)
     pdf.add_page()
     for line in approval_header(doc):
         pdf.set_x(pdf.l_margin + 85)
-        pdf.set_font(FAMILY, "", 11)
-        pdf.multi_cell(80, 5.5, printable(line), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        write_line(pdf, line, size=11, h=5.5, width=80)
     pdf.ln(6)
-    pdf.line_of(doc.school_name, size=12, align=Align.C)
-    pdf.line_of(doc.text.title or doc.act_title, size=14, style="B", align=Align.C, h=7)
-    pdf.line_of(edition_line(doc), size=10, style="I", align=Align.C, h=5)
+    write_line(pdf, doc.school_name, size=12, align=Align.C)
+    write_line(pdf, doc.text.title or doc.act_title, size=14, style="B", align=Align.C, h=7)
+    write_line(pdf, edition_line(doc), size=10, style="I", align=Align.C, h=5)
     pdf.ln(4)
     for section in doc.text.sections:
         pdf.ln(2)
-        pdf.line_of(f"{section.number}. {section.title}", size=12, style="B", align=Align.C, h=6.5)
+        write_line(pdf, f"{section.number}. {section.title}", size=12, style="B", align=Align.C, h=6.5)
         for clause in section.clauses:
-            pdf.line_of(f"{clause.number}. {clean_text(clause.text)}", size=12, align=Align.J, h=6)
+            write_line(pdf, f"{clause.number}. {clean_text(clause.text)}", size=12, align=Align.J, h=6)
             pdf.ln(1)
     return bytes(pdf.output())
 
@@ -142,9 +136,10 @@ def render_comparison_pdf(doc: ComparisonDocument) -> bytes:
     """Changed clauses only: clause, old wording, new wording (салыстырма кесте)."""
     pdf = _Pdf(doc.act_title, None)
     pdf.add_page()
-    pdf.line_of(doc.school_name, size=11, align=Align.C)
-    pdf.line_of("Салыстырма кесте", size=14, style="B", align=Align.C, h=7)
-    pdf.line_of(
+    write_line(pdf, doc.school_name, size=11, align=Align.C)
+    write_line(pdf, "Салыстырма кесте", size=14, style="B", align=Align.C, h=7)
+    write_line(
+        pdf,
         f"{doc.act_title}: {doc.old_edition}-редакция және {doc.new_edition}-редакция",
         size=11,
         align=Align.C,

@@ -1,13 +1,18 @@
-"""The council's minutes (хаттама) of an incident as PDF: who took part, each vote, the decision."""
+"""The council's minutes (хаттама) of an incident as PDF: who took part, each vote, the decision.
+
+The creation date is the moment of the decision, so the same decision always renders to the same bytes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from fpdf import FPDF
 
 from service.documents.fonts import FAMILY, add_fonts, printable
+from service.documents.pdf_text import write_line
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Minutes:
     decision: str
     recommendations: Sequence[str]
     chair: str
+    created: datetime  # the moment of the decision: the PDF's creation date
 
 
 # Kazakh captions (the official language of the school's paperwork).
@@ -56,41 +62,42 @@ def minutes_pdf(doc: Minutes) -> bytes:
     pdf = FPDF(format="A4")
     add_fonts(pdf)
     pdf.set_margins(left=25, top=20, right=15)
+    pdf.set_creation_date(doc.created)
     pdf.set_title(printable(f"{TITLE} {doc.number}"))
     pdf.set_creator("school-ai-governance")
     pdf.set_lang("kk-KZ")
     pdf.add_page()
 
-    def line(text: str, size: int = 11, style: str = "", align: str = "L", height: float = 6) -> None:
-        pdf.set_font(FAMILY, style, size)
-        pdf.multi_cell(0, height, printable(text), align=align, new_x="LMARGIN", new_y="NEXT")
-
-    line(doc.school_name, 11, align="C")
-    line(TITLE, 14, "B", "C", 8)
-    line(f"{CAPTIONS['incident']} № {doc.number}    {CAPTIONS['date']}: {doc.date}", 11, align="C")
+    write_line(pdf, doc.school_name, size=11, align="C")
+    write_line(pdf, TITLE, size=14, style="B", align="C", h=8)
+    write_line(
+        pdf, f"{CAPTIONS['incident']} № {doc.number}    {CAPTIONS['date']}: {doc.date}", size=11, align="C"
+    )
     pdf.ln(3)
-    line(f"{CAPTIONS['type']}: {doc.incident_type}")
-    line(f"{CAPTIONS['tool']}: {doc.tool or '—'}")
-    line(f"{CAPTIONS['matter']}: {doc.summary}")
+    write_line(pdf, f"{CAPTIONS['type']}: {doc.incident_type}", size=11)
+    write_line(pdf, f"{CAPTIONS['tool']}: {doc.tool or '—'}", size=11)
+    write_line(pdf, f"{CAPTIONS['matter']}: {doc.summary}", size=11)
     pdf.ln(2)
-    line(f"{CAPTIONS['present']}: {', '.join(v.name for v in doc.votes) or CAPTIONS['none']}")
-    line(doc.quorum_line)
+    write_line(
+        pdf, f"{CAPTIONS['present']}: {', '.join(v.name for v in doc.votes) or CAPTIONS['none']}", size=11
+    )
+    write_line(pdf, doc.quorum_line, size=11)
     pdf.ln(2)
-    line(CAPTIONS["votes"], 12, "B")
+    write_line(pdf, CAPTIONS["votes"], size=12, style="B")
     pdf.set_font(FAMILY, "", 10)
     with pdf.table(col_widths=(8, 50, 45, 67), first_row_as_headings=True) as table:
         table.row(["№", CAPTIONS["member"], CAPTIONS["vote"], CAPTIONS["comment"]])
         for n, vote in enumerate(doc.votes, start=1):
             table.row([str(n), printable(vote.name), printable(vote.decision), printable(vote.comment)])
     pdf.ln(3)
-    line(f"{CAPTIONS['decision']}: {doc.decision}", 12, "B")
+    write_line(pdf, f"{CAPTIONS['decision']}: {doc.decision}", size=12, style="B")
     pdf.ln(1)
-    line(CAPTIONS["recommendations"], 12, "B")
+    write_line(pdf, CAPTIONS["recommendations"], size=12, style="B")
     if doc.recommendations:
         for n, rec in enumerate(doc.recommendations, start=1):
-            line(f"{n}. {rec}")
+            write_line(pdf, f"{n}. {rec}", size=11)
     else:
-        line(CAPTIONS["none"])
+        write_line(pdf, CAPTIONS["none"], size=11)
     pdf.ln(8)
-    line(f"{CAPTIONS['chair']}: ____________ {doc.chair}")
+    write_line(pdf, f"{CAPTIONS['chair']}: ____________ {doc.chair}", size=11)
     return bytes(pdf.output())

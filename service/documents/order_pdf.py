@@ -34,6 +34,7 @@ from service.documents.order_content import (
     sheet_time_note,
     sheet_type_line,
 )
+from service.documents.pdf_text import write_line
 
 BODY_SIZE = 13
 LINE = 6.2  # mm per body line: about 1.3 × 13 pt
@@ -66,12 +67,6 @@ class _OrderPdf(FPDF):
         self.cell(self.epw / 2, 6, self.code, align=Align.L)
         self.cell(self.epw / 2, 6, f"{self.page_no()} / {TOTAL_PAGES}", align=Align.R)
 
-    def line_of(
-        self, text: str, *, size: float, style: str = "", align: Align = Align.L, h: float = 6
-    ) -> None:
-        self.set_font(FAMILY, style, size)
-        self.multi_cell(0, h, printable(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
 
 def render_order_pdf(doc: OrderDocument) -> bytes:
     """The order and its approval sheet as PDF bytes; identical input gives identical bytes."""
@@ -84,21 +79,20 @@ def render_order_pdf(doc: OrderDocument) -> bytes:
 
 
 def _order_pages(pdf: _OrderPdf, doc: OrderDocument) -> None:
-    pdf.line_of(doc.marking_label, size=10, style="I", align=Align.R, h=5)
+    write_line(pdf, doc.marking_label, size=10, style="I", align=Align.R, h=5)
     pdf.ln(3)
-    pdf.line_of(doc.school_name, size=13, style="B", align=Align.C, h=6.5)
+    write_line(pdf, doc.school_name, size=13, style="B", align=Align.C, h=6.5)
     pdf.set_draw_color(0)
     pdf.set_line_width(0.4)
     pdf.line(pdf.l_margin, pdf.get_y() + 2, pdf.w - pdf.r_margin, pdf.get_y() + 2)
     pdf.ln(8)
-    pdf.line_of(ORDER_WORD, size=16, style="B", align=Align.C, h=8)
+    write_line(pdf, ORDER_WORD, size=16, style="B", align=Align.C, h=8)
     pdf.ln(3)
     pdf.set_font(FAMILY, "", 12)
     pdf.cell(pdf.epw / 2, 7, order_date(doc), align=Align.L)
     pdf.cell(pdf.epw / 2, 7, printable(number_line(doc)), align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(6)
-    pdf.set_font(FAMILY, "B", BODY_SIZE)
-    pdf.multi_cell(110, LINE, printable(doc.title), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    write_line(pdf, doc.title, size=BODY_SIZE, style="B", h=LINE, width=110)
     pdf.ln(5)
 
     pdf.set_font(FAMILY, "", BODY_SIZE)
@@ -123,27 +117,27 @@ def _order_pages(pdf: _OrderPdf, doc: OrderDocument) -> None:
     basis = basis_line(doc)
     if basis:
         pdf.ln(3)
-        pdf.line_of(basis, size=BODY_SIZE, h=LINE)
+        write_line(pdf, basis, size=BODY_SIZE, h=LINE)
     note = declaration(doc)
     if note:
         pdf.ln(3)
-        pdf.line_of(note, size=10.5, style="I", h=5.2)
+        write_line(pdf, note, size=10.5, style="I", h=5.2)
 
     if pdf.will_page_break(32):
         pdf.add_page()
     pdf.ln(10)
-    pdf.line_of(APPROVAL_WORD, size=BODY_SIZE, style="B", h=7)
+    write_line(pdf, APPROVAL_WORD, size=BODY_SIZE, style="B", h=7)
     pdf.set_font(FAMILY, "", BODY_SIZE)
     pdf.cell(pdf.epw / 2, 7, DIRECTOR_POSITION, align=Align.L)
     pdf.cell(pdf.epw / 2, 7, printable(doc.director_name), align=Align.R, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.line_of(approved_line(doc), size=10, h=5.5)
+    write_line(pdf, approved_line(doc), size=10, h=5.5)
 
 
 def _approval_sheet(pdf: _OrderPdf, doc: OrderDocument) -> None:
-    pdf.line_of(SHEET_TITLE, size=14, style="B", align=Align.C, h=8)
+    write_line(pdf, SHEET_TITLE, size=14, style="B", align=Align.C, h=8)
     pdf.ln(1)
-    pdf.line_of(sheet_caption(doc), size=11, align=Align.C, h=5.5)
-    pdf.line_of(sheet_type_line(doc), size=10, align=Align.C, h=5.5)
+    write_line(pdf, sheet_caption(doc), size=11, align=Align.C, h=5.5)
+    write_line(pdf, sheet_type_line(doc), size=10, align=Align.C, h=5.5)
     pdf.ln(4)
     pdf.set_font(FAMILY, "", 9.5)
     pdf.set_draw_color(90)
@@ -162,4 +156,4 @@ def _approval_sheet(pdf: _OrderPdf, doc: OrderDocument) -> None:
         for row in sheet_rows(doc):
             table.row([printable(value) for value in row])
     pdf.ln(2)
-    pdf.line_of(sheet_time_note(doc), size=8.5, h=4.5)
+    write_line(pdf, sheet_time_note(doc), size=8.5, h=4.5)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from service.documents.fonts import FAMILY, add_fonts, printable
+from service.documents.pdf_text import write_line
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,10 +54,8 @@ def pdf_table(
     pdf = FPDF(format="A4")
     add_fonts(pdf)
     pdf.add_page()
-    pdf.set_font(FAMILY, "B", 13)
-    pdf.multi_cell(0, 8, printable(heading), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 10)
-    pdf.multi_cell(0, 6, printable(subheading), align="C", new_x="LMARGIN", new_y="NEXT")
+    write_line(pdf, heading, size=13, style="B", align="C", h=8)
+    write_line(pdf, subheading, size=10, align="C", h=6)
     pdf.ln(4)
     pdf.set_font(FAMILY, "", 9)
     with pdf.table(col_widths=tuple(widths), first_row_as_headings=True) as table:

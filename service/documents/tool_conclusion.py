@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from service.documents.fonts import FAMILY, add_fonts, printable
+from service.documents.pdf_text import write_line
 
 TITLE = "ЖИ бойынша қорытынды"
 CRITERIA = (
@@ -64,25 +64,21 @@ def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
     pdf.set_lang("kk-KZ")
     pdf.add_page()
 
-    def line(text: str, size: float = 11, style: str = "", align: str = "L", h: float = 6) -> None:
-        pdf.set_font(FAMILY, style, size)
-        pdf.multi_cell(0, h, printable(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    line(doc.school_name, 11, align="C")
-    line(TITLE, 15, "B", align="C", h=9)
+    write_line(pdf, doc.school_name, size=11, align="C")
+    write_line(pdf, TITLE, size=15, style="B", align="C", h=9)
     pdf.ln(2)
-    line(f"Құрал: {doc.tool_name}", 12, "B")
-    line(f"Әзірлеуші: {doc.vendor or '—'}; мекенжайы: {doc.url or '—'}")
-    line(f"Мақсаты: {doc.purpose}")
-    line(f"Қолданылу саласы: {doc.allowed_uses or '—'}")
-    line(f"Өңделетін деректер: {doc.data_processed or '—'}")
+    write_line(pdf, f"Құрал: {doc.tool_name}", size=12, style="B")
+    write_line(pdf, f"Әзірлеуші: {doc.vendor or '—'}; мекенжайы: {doc.url or '—'}", size=11)
+    write_line(pdf, f"Мақсаты: {doc.purpose}", size=11)
+    write_line(pdf, f"Қолданылу саласы: {doc.allowed_uses or '—'}", size=11)
+    write_line(pdf, f"Өңделетін деректер: {doc.data_processed or '—'}", size=11)
     pdf.ln(2)
-    line("Техникалық бағалау (АКТ)", 12, "B")
-    line("; ".join(f"{label}: {doc.assessment.get(key, '—')}" for key, label in CRITERIA))
+    write_line(pdf, "Техникалық бағалау (АКТ)", size=12, style="B")
+    write_line(pdf, "; ".join(f"{label}: {doc.assessment.get(key, '—')}" for key, label in CRITERIA), size=11)
     if doc.findings:
-        line(f"Тұжырымдар: {doc.findings}")
+        write_line(pdf, f"Тұжырымдар: {doc.findings}", size=11)
     pdf.ln(2)
-    line("Комиссия мүшелерінің бағалары", 12, "B")
+    write_line(pdf, "Комиссия мүшелерінің бағалары", size=12, style="B")
     pdf.set_font(FAMILY, "", 8.5)
     header = ["Мүше", *[label for _, label in CRITERIA], "Шешім", "Шектеулер", "Қол қойылды"]
     with pdf.table(col_widths=(30, 15, 17, 19, 15, 24, 25, 25), first_row_as_headings=True) as table:
@@ -98,14 +94,14 @@ def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
                 ]
             )
     pdf.ln(3)
-    line(f"Нәтиже: {doc.outcome}", 12, "B")
-    line(f"Қолданылған ереже: {doc.rule}", 10)
+    write_line(pdf, f"Нәтиже: {doc.outcome}", size=12, style="B")
+    write_line(pdf, f"Қолданылған ереже: {doc.rule}", size=10)
     allowed = "рұқсат етіледі" if doc.personal_data_allowed else "рұқсат етілмейді"
-    line(f"Дербес деректерді енгізу: {allowed}", 10)
+    write_line(pdf, f"Дербес деректерді енгізу: {allowed}", size=10)
     if doc.conclusion:
         pdf.ln(2)
-        line("Жұмыс тобы төрағасының қорытындысы", 12, "B")
-        line(doc.conclusion)
+        write_line(pdf, "Жұмыс тобы төрағасының қорытындысы", size=12, style="B")
+        write_line(pdf, doc.conclusion, size=11)
     if doc.review_date:
-        line(f"Қайта қарау күні: {doc.review_date}", 10)
+        write_line(pdf, f"Қайта қарау күні: {doc.review_date}", size=10)
     return bytes(pdf.output())

@@ -12,7 +12,7 @@ from flask_login import login_required
 from service.db.models_acts import ActAmendment, ActEdition, LocalAct
 from service.domain.acts import ClauseComparison
 from service.domain.errors import BadRequest
-from service.web import api
+from service.web.api_request import api_actor, authenticate, data_of, iso, json_body
 from service.web.context import actor, runtime
 from service.web.downloads import attachment
 from service.workflows import act_documents, council
@@ -21,7 +21,7 @@ from service.workflows import instances as instance_cases
 
 bp = Blueprint("acts", __name__)
 api_bp = Blueprint("acts_api", __name__, url_prefix="/api/v1")
-api_bp.before_request(api.authenticate)
+api_bp.before_request(authenticate)
 
 ACT_TITLES: dict[str, Any] = {
     "ai_regulation": lazy_gettext("Regulation on responsible use of AI"),
@@ -134,17 +134,13 @@ def compare_pdf(code: str) -> ResponseReturnValue:
 # --- API ------------------------------------------------------------------------------------------
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
 def edition_row(e: ActEdition) -> dict[str, Any]:
     return {
         "number": e.number,
         "status": e.status,
-        "in_force_from": _iso(e.in_force_from),
+        "in_force_from": iso(e.in_force_from),
         "order_number": e.order_number,
-        "order_date": _iso(e.order_date),
+        "order_date": iso(e.order_date),
         "order_id": e.order_id,
     }
 
@@ -173,7 +169,7 @@ def _act_row(act: LocalAct) -> dict[str, Any]:
 
 @api_bp.get("/acts")
 def api_acts() -> ResponseReturnValue:
-    rows = act_cases.list_acts(runtime(), actor())
+    rows = act_cases.list_acts(runtime(), api_actor())
     return {
         "acts": [
             {**_act_row(a), "edition_in_force": edition_row(e) if e is not None else None} for a, e in rows
@@ -183,7 +179,7 @@ def api_acts() -> ResponseReturnValue:
 
 @api_bp.get("/acts/<code>")
 def api_act(code: str) -> ResponseReturnValue:
-    view = act_cases.get_act(runtime(), actor(), code)
+    view = act_cases.get_act(runtime(), api_actor(), code)
     return {
         **_act_row(view.act),
         "editions": [edition_row(e) for e in view.editions],
@@ -193,7 +189,7 @@ def api_act(code: str) -> ResponseReturnValue:
 
 @api_bp.get("/acts/<code>/editions/<int:number>")
 def api_edition(code: str, number: int) -> ResponseReturnValue:
-    view = act_cases.get_edition(runtime(), actor(), code, number)
+    view = act_cases.get_edition(runtime(), api_actor(), code, number)
     return {
         "act": view.act.code,
         **edition_row(view.edition),
@@ -223,16 +219,16 @@ def comparison_row(row: ClauseComparison) -> dict[str, Any]:
 @api_bp.get("/acts/<code>/compare")
 def api_compare(code: str) -> ResponseReturnValue:
     old, new = _edition_numbers()
-    rows = act_cases.compare_editions(runtime(), actor(), code, old, new)
+    rows = act_cases.compare_editions(runtime(), api_actor(), code, old, new)
     return {"act": code, "from": old, "to": new, "clauses": [comparison_row(r) for r in rows]}
 
 
 @api_bp.post("/acts/<code>/amendments")
 def api_start_amendment(code: str) -> ResponseReturnValue:
-    data = api.data_of(api.json_body())
+    data = data_of(json_body())
     instance_id = act_cases.start_amendment(
         runtime(),
-        actor(),
+        api_actor(),
         act=code,
         clause=str(data.get("clause") or ""),
         change=str(data.get("change") or ""),
@@ -245,19 +241,19 @@ def api_start_amendment(code: str) -> ResponseReturnValue:
 
 @api_bp.get("/amendments/<int:instance_id>")
 def api_amendment(instance_id: int) -> ResponseReturnValue:
-    row, act = act_cases.get_amendment(runtime(), actor(), instance_id)
+    row, act = act_cases.get_amendment(runtime(), api_actor(), instance_id)
     # Where it came from, only for those who may read that incident (its existence is private).
-    source = council.incident_of_amendment(runtime(), actor(), instance_id)
+    source = council.incident_of_amendment(runtime(), api_actor(), instance_id)
     incident = {"id": source.id, "number": source.number} if source else None
     return {**amendment_row(row, act), "incident": incident}
 
 
 @api_bp.get("/acts/<code>/editions/<int:number>/document.<kind>")
 def api_document(code: str, number: int, kind: str) -> ResponseReturnValue:
-    return _send(act_documents.edition_file(runtime(), actor(), code, number, kind))
+    return _send(act_documents.edition_file(runtime(), api_actor(), code, number, kind))
 
 
 @api_bp.get("/acts/<code>/compare.pdf")
 def api_compare_pdf(code: str) -> ResponseReturnValue:
     old, new = _edition_numbers()
-    return _send(act_documents.comparison_file(runtime(), actor(), code, old, new))
+    return _send(act_documents.comparison_file(runtime(), api_actor(), code, old, new))

@@ -3,48 +3,32 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from service.db.models import HumanTask, ProcessInstance
 from service.db.order_queries import OrderFilter
 from service.db.queries import TaskFilter
-from service.domain.errors import BadRequest, Unauthenticated
+from service.domain.errors import BadRequest
+from service.web.api_request import api_actor, authenticate, data_of, int_arg, iso, json_body
 from service.web.context import runtime
 from service.web.openapi import openapi_document
-from service.workflows import accounts, editor
+from service.workflows import editor
 from service.workflows import instances as instance_cases
 from service.workflows import orders as order_cases
 from service.workflows import tasks as task_cases
 from service.workflows.instances import InstanceView
-from service.workflows.runtime import Actor
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.before_request
 def _authenticate() -> None:
-    if request.endpoint == "api.openapi":
+    if request.endpoint == "api.openapi":  # the contract itself is public
         return
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        raise Unauthenticated("missing bearer token")
-    user = accounts.user_for_token(runtime(), header.removeprefix("Bearer ").strip())
-    if user is None:
-        raise Unauthenticated("invalid token")
-    g.api_actor = Actor.of(user)
-
-
-def _me() -> Actor:
-    api_actor: Actor = g.api_actor
-    return api_actor
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    authenticate()
 
 
 def task_row(task: HumanTask) -> dict[str, Any]:
@@ -57,9 +41,9 @@ def task_row(task: HumanTask) -> dict[str, Any]:
         "role": task.role,
         "assignee": task.assignee.username if task.assignee else None,
         "status": task.status,
-        "due_at": _iso(task.due_at),
-        "created_at": _iso(task.created_at),
-        "completed_at": _iso(task.completed_at),
+        "due_at": iso(task.due_at),
+        "created_at": iso(task.created_at),
+        "completed_at": iso(task.completed_at),
         "completed_by": task.completed_by.username if task.completed_by else None,
         "candidate_roles": sorted(r.role for r in task.candidate_roles),
     }
@@ -74,12 +58,12 @@ def instance_body(view: InstanceView) -> dict[str, Any]:
         "status": inst.status,
         "title": inst.title,
         "started_by": inst.started_by.username if inst.started_by else None,
-        "started_at": _iso(inst.started_at),
-        "ended_at": _iso(inst.ended_at),
+        "started_at": iso(inst.started_at),
+        "ended_at": iso(inst.ended_at),
         "tasks": [task_row(t) for t in view.open_tasks],
         "history": [
             {
-                "at": _iso(h.at),
+                "at": iso(h.at),
                 "actor": h.actor,
                 "action": h.action,
                 "task": h.task,
@@ -91,25 +75,6 @@ def instance_body(view: InstanceView) -> dict[str, Any]:
     }
 
 
-def _json_body() -> dict[str, Any]:
-    if not request.data:
-        return {}
-    try:
-        body = json.loads(request.data)
-    except ValueError:
-        raise BadRequest("the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    return body
-
-
-def _data_of(body: dict[str, Any]) -> dict[str, Any]:
-    data = body.get("data", {})
-    if not isinstance(data, dict):
-        raise BadRequest("data must be an object")
-    return data
-
-
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())
@@ -117,7 +82,7 @@ def openapi() -> ResponseReturnValue:
 
 @bp.get("/processes")
 def processes() -> ResponseReturnValue:
-    rows = instance_cases.startable(runtime(), _me())
+    rows = instance_cases.startable(runtime(), api_actor())
     return jsonify({"processes": [{"id": d.process_id, "name": d.name, "version": d.version} for d in rows]})
 
 
@@ -125,7 +90,7 @@ def processes() -> ResponseReturnValue:
 def deploy_process() -> ResponseReturnValue:
     # The same use case as the editor's Deploy button (the file is named after its process by default).
     outcome = editor.deploy_xml(
-        runtime(), _me(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
+        runtime(), api_actor(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
     )
     return jsonify({"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}), (
         201 if outcome.changed else 200
@@ -134,22 +99,9 @@ def deploy_process() -> ResponseReturnValue:
 
 @bp.post("/processes/<process_id>/instances")
 def start(process_id: str) -> ResponseReturnValue:
-    data = _data_of(_json_body())
-    instance_id = instance_cases.start_process(runtime(), _me(), process_id, data)
-    return jsonify(instance_body(instance_cases.get_instance(runtime(), _me(), instance_id))), 201
-
-
-def _int_arg(name: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer") from None
-    if value < low or (high is not None and value > high):
-        raise BadRequest(f"{name} must be between {low} and {high}")
-    return value
+    data = data_of(json_body())
+    instance_id = instance_cases.start_process(runtime(), api_actor(), process_id, data)
+    return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id))), 201
 
 
 @bp.get("/tasks")
@@ -160,18 +112,18 @@ def tasks() -> ResponseReturnValue:
     flt = TaskFilter(
         scope=request.args.get("scope", "mine"),
         status=None if status == "any" else status,
-        instance_id=_int_arg("instance_id", None, 1),
+        instance_id=int_arg("instance_id", None, 1),
         process_id=request.args.get("process_id") or None,
-        limit=_int_arg("limit", 50, 1, 200) or 50,
-        offset=_int_arg("offset", 0, 0) or 0,
+        limit=int_arg("limit", 50, 1, 200) or 50,
+        offset=int_arg("offset", 0, 0) or 0,
     )
-    rows, total = task_cases.list_tasks(runtime(), _me(), flt)
+    rows, total = task_cases.list_tasks(runtime(), api_actor(), flt)
     return jsonify({"tasks": [task_row(t) for t in rows], "total": total})
 
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int) -> ResponseReturnValue:
-    detail = task_cases.get_task(runtime(), _me(), task_id)
+    detail = task_cases.get_task(runtime(), api_actor(), task_id)
     body = task_row(detail.task)
     body["form"] = {"key": detail.task.form_key, "schema": detail.form_schema}
     body["data"] = detail.data
@@ -180,12 +132,12 @@ def task(task_id: int) -> ResponseReturnValue:
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> ResponseReturnValue:
-    return jsonify(task_row(task_cases.claim(runtime(), _me(), task_id)))
+    return jsonify(task_row(task_cases.claim(runtime(), api_actor(), task_id)))
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> ResponseReturnValue:
-    return jsonify(task_row(task_cases.unclaim(runtime(), _me(), task_id)))
+    return jsonify(task_row(task_cases.unclaim(runtime(), api_actor(), task_id)))
 
 
 def _signature_password(body: dict[str, Any]) -> str | None:
@@ -200,15 +152,15 @@ def _signature_password(body: dict[str, Any]) -> str | None:
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> ResponseReturnValue:
-    body = _json_body()
-    data = _data_of(body)
+    body = json_body()
+    data = data_of(body)
     password = _signature_password(body)
-    return jsonify(task_row(task_cases.complete(runtime(), _me(), task_id, data, password=password)))
+    return jsonify(task_row(task_cases.complete(runtime(), api_actor(), task_id, data, password=password)))
 
 
 @bp.get("/instances/<int:instance_id>")
 def instance(instance_id: int) -> ResponseReturnValue:
-    return jsonify(instance_body(instance_cases.get_instance(runtime(), _me(), instance_id)))
+    return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
 
 
 def order_row(order: Any) -> dict[str, Any]:
@@ -230,22 +182,22 @@ def order_row(order: Any) -> dict[str, Any]:
 
 @bp.get("/orders")
 def orders() -> ResponseReturnValue:
-    year = _int_arg("year", None, 1900, 2999)
+    year = int_arg("year", None, 1900, 2999)
     flt = OrderFilter(
         year=year,
         order_type=request.args.get("type") or request.args.get("order_type") or None,
         status=request.args.get("status") or None,
         search=(request.args.get("q") or "").strip()[:100] or None,
-        limit=_int_arg("limit", 50, 1, 200) or 50,
-        offset=_int_arg("offset", 0, 0) or 0,
+        limit=int_arg("limit", 50, 1, 200) or 50,
+        offset=int_arg("offset", 0, 0) or 0,
     )
-    rows, total = order_cases.list_orders(runtime(), _me(), flt)
+    rows, total = order_cases.list_orders(runtime(), api_actor(), flt)
     return jsonify({"orders": [order_row(o) for o in rows], "total": total})
 
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int) -> ResponseReturnValue:
-    view = order_cases.get_order(runtime(), _me(), order_id)
+    view = order_cases.get_order(runtime(), api_actor(), order_id)
     body = order_row(view.order)
     body["editions"] = [
         {
@@ -255,12 +207,12 @@ def order(order_id: int) -> ResponseReturnValue:
             "basis": e.basis,
             "attachment": e.attachment,
             "author": e.author,
-            "created_at": _iso(e.created_at),
+            "created_at": iso(e.created_at),
         }
         for e in view.editions
     ]
     body["approval_history"] = [
-        {"at": _iso(h.at), "actor": h.actor, "task": h.task, "decision": h.decision, "comment": h.comment}
+        {"at": iso(h.at), "actor": h.actor, "task": h.task, "decision": h.decision, "comment": h.comment}
         for h in view.decisions
     ]
     if view.acknowledgements is not None:
@@ -274,9 +226,3 @@ def order_document(order_id: int, kind: str) -> ResponseReturnValue:
     from service.web.orders import send_order_file
 
     return send_order_file(order_id, kind)
-
-
-# Shared with the other /api/v1 blueprints (acts, …) so they authenticate and read bodies the same way.
-authenticate = _authenticate
-json_body = _json_body
-data_of = _data_of

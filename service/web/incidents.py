@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -15,7 +14,7 @@ from service.db.incident_queries import IncidentFilter
 from service.db.models_incidents import Incident
 from service.documents import tables
 from service.domain.errors import BadRequest, ValidationFailed
-from service.web import api
+from service.web.api_request import api_actor, authenticate, data_of, int_arg, iso, json_body
 from service.web.context import actor, runtime
 from service.web.downloads import attachment
 from service.web.i18n import FIELD_MESSAGES, current_language, field_messages
@@ -26,7 +25,7 @@ from service.workflows.incidents import IncidentView, journal_number
 
 bp = Blueprint("incidents", __name__)
 api_bp = Blueprint("incidents_api", __name__, url_prefix="/api/v1")
-api_bp.before_request(api._authenticate)
+api_bp.before_request(authenticate)
 
 # Messages of the incident rules' own field error codes (the shared table knows the common ones).
 FIELD_MESSAGES.update(
@@ -77,16 +76,12 @@ def incident_filter(limit: int = PAGE_SIZE) -> IncidentFilter:
     )
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def incident_row(incident: Incident, full: bool) -> dict[str, Any]:
     return {
         "id": incident.id,
         "number": journal_number(incident),
         "instance_id": incident.instance_id,
-        "reported_at": _iso(incident.reported_at),
+        "reported_at": iso(incident.reported_at),
         "type": incident.incident_type,
         # The reporter's own view is status and outcome: severity is the triage's assessment.
         "severity": incident.severity if full else None,
@@ -118,7 +113,7 @@ def incident_body(view: IncidentView) -> dict[str, Any]:
                     "name": v.name,
                     "decision": v.decision,
                     "comment": v.comment,
-                    "at": _iso(v.at),
+                    "at": iso(v.at),
                 }
                 for v in view.votes
             ],
@@ -134,7 +129,7 @@ def incident_body(view: IncidentView) -> dict[str, Any]:
                 }
                 for f, done in view.follow_ups
             ],
-            "closed_at": _iso(i.closed_at),
+            "closed_at": iso(i.closed_at),
             "reopen_count": i.reopen_count,
             "reopen_reason": i.reopen_reason,
         }
@@ -147,8 +142,8 @@ def incident_body(view: IncidentView) -> dict[str, Any]:
 
 @api_bp.get("/incidents")
 def api_list() -> ResponseReturnValue:
-    flt = incident_filter(limit=api._int_arg("limit", 50, 1, 500) or 50)
-    rows, full = cases.list_incidents(runtime(), api._me(), flt)
+    flt = incident_filter(limit=int_arg("limit", 50, 1, 500) or 50)
+    rows, full = cases.list_incidents(runtime(), api_actor(), flt)
     return jsonify({"incidents": [incident_row(i, full) for i in rows]})
 
 
@@ -159,13 +154,13 @@ def amendment_link_row(link: council.AmendmentLink) -> dict[str, Any]:
         "clause": link.clause,
         "status": link.status,
         "started_by": link.started_by,
-        "started_at": _iso(link.started_at),
+        "started_at": iso(link.started_at),
     }
 
 
 @api_bp.get("/incidents/<int:incident_id>")
 def api_show(incident_id: int) -> ResponseReturnValue:
-    me = api._me()
+    me = api_actor()
     view = cases.get_incident(runtime(), me, incident_id)
     body = incident_body(view)
     if view.full:
@@ -177,28 +172,28 @@ def api_show(incident_id: int) -> ResponseReturnValue:
 @api_bp.post("/incidents/<int:incident_id>/amendments")
 def api_propose_amendment(incident_id: int) -> ResponseReturnValue:
     """An amendment of a local act following the council's decision (source: council recommendation)."""
-    data = api.data_of(api._json_body())
-    instance_id = council.propose_amendment(runtime(), api._me(), incident_id, dict(data))
+    data = data_of(json_body())
+    instance_id = council.propose_amendment(runtime(), api_actor(), incident_id, dict(data))
     return jsonify({"id": incident_id, "instance_id": instance_id}), 201
 
 
 @api_bp.get("/incidents/<int:incident_id>/minutes.pdf")
 def api_minutes(incident_id: int) -> ResponseReturnValue:
-    content, filename = cases.minutes(runtime(), api._me(), incident_id)
+    content, filename = cases.minutes(runtime(), api_actor(), incident_id)
     return attachment(content, "application/pdf", filename)
 
 
 @api_bp.post("/incidents/<int:incident_id>/reopen")
 def api_reopen(incident_id: int) -> ResponseReturnValue:
-    body = api._json_body()
-    instance_id = cases.reopen(runtime(), api._me(), incident_id, str(body.get("reason") or ""))
+    body = json_body()
+    instance_id = cases.reopen(runtime(), api_actor(), incident_id, str(body.get("reason") or ""))
     return jsonify({"id": incident_id, "instance_id": instance_id}), 201
 
 
 @api_bp.get("/notifications")
 def api_notifications() -> ResponseReturnValue:
-    me = api._me()
-    rows = inbox_news.my_notifications(runtime(), me, limit=api._int_arg("limit", 50, 1, 200) or 50)
+    me = api_actor()
+    rows = inbox_news.my_notifications(runtime(), me, limit=int_arg("limit", 50, 1, 200) or 50)
     return jsonify(
         {
             "unread": inbox_news.unread_count(runtime(), me),
@@ -209,7 +204,7 @@ def api_notifications() -> ResponseReturnValue:
                     "params": n.params,
                     "instance_id": n.instance_id,
                     "task_id": n.task_id,
-                    "created_at": _iso(n.created_at),
+                    "created_at": iso(n.created_at),
                     "unread": n.unread,
                 }
                 for n in rows

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.web import openapi_acts
+from service.web import openapi_acts, openapi_incidents
+from service.web.openapi_parts import errors, ok, path_param, ref
 
 _ERROR = {
     "type": "object",
@@ -13,7 +14,7 @@ _ERROR = {
         "error": {"type": "string"},
         "message": {"type": "string"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-        "problems": {"type": "array", "items": {"$ref": "#/components/schemas/DeployProblem"}},
+        "problems": {"type": "array", "items": ref("DeployProblem")},
     },
 }
 
@@ -71,7 +72,7 @@ _INSTANCE = {
         "started_by": {"type": ["string", "null"]},
         "started_at": {"type": "string", "format": "date-time"},
         "ended_at": {"type": ["string", "null"], "format": "date-time"},
-        "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+        "tasks": {"type": "array", "items": ref("Task")},
         "history": {
             "type": "array",
             "items": {
@@ -106,24 +107,6 @@ _ORDER = {
         "verification_code": {"type": ["string", "null"]},
     },
 }
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {
-        str(code): {
-            "description": "error",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
-        for code in codes
-    }
-
-
-def _ok(schema: dict[str, Any], code: int = 200) -> dict[str, Any]:
-    return {str(code): {"description": "success", "content": {"application/json": {"schema": schema}}}}
-
-
-def _id_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 _DATA_BODY = {
@@ -202,17 +185,15 @@ _TOOL = {
 
 
 def openapi_document() -> dict[str, Any]:
-    from service.web.openapi_incidents import incident_paths, incident_schemas
-
     doc = _core_document()
-    doc["paths"].update(incident_paths())
-    doc["components"]["schemas"].update(incident_schemas())
+    doc["paths"].update(openapi_incidents.incident_paths())
+    doc["components"]["schemas"].update(openapi_incidents.incident_schemas())
     return doc
 
 
 def _core_document() -> dict[str, Any]:
-    task_ref = {"$ref": "#/components/schemas/Task"}
-    instance_ref = {"$ref": "#/components/schemas/Instance"}
+    task_ref = ref("Task")
+    instance_ref = ref("Instance")
     return {
         "openapi": "3.1.0",
         "info": {"title": "School AI-governance workflows", "version": "1.0.0"},
@@ -242,7 +223,7 @@ def _core_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Processes the caller may start",
                     "responses": {
-                        **_ok(
+                        **ok(
                             {
                                 "type": "object",
                                 "properties": {
@@ -261,32 +242,30 @@ def _core_document() -> dict[str, Any]:
                                 },
                             }
                         ),
-                        **_errors(401),
+                        **errors(401),
                     },
                 },
                 "post": {
                     "summary": "Deploy a BPMN file as the next version (admin)",
                     "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
                     "responses": {
-                        **_ok(
+                        **ok(
                             {
                                 "type": "object",
                                 "properties": {"id": {"type": "string"}, "version": {"type": "integer"}},
                             },
                             201,
                         ),
-                        **_errors(401, 403, 422),
+                        **errors(401, 403, 422),
                     },
                 },
             },
             "/processes/{process_id}/instances": {
                 "post": {
                     "summary": "Start an instance",
-                    "parameters": [
-                        {"name": "process_id", "in": "path", "required": True, "schema": {"type": "string"}}
-                    ],
+                    "parameters": [path_param("process_id", "string")],
                     "requestBody": _DATA_BODY,
-                    "responses": {**_ok(instance_ref, 201), **_errors(400, 401, 403, 404)},
+                    "responses": {**ok(instance_ref, 201), **errors(400, 401, 403, 404)},
                 },
             },
             "/tasks": {
@@ -313,7 +292,7 @@ def _core_document() -> dict[str, Any]:
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                     ],
                     "responses": {
-                        **_ok(
+                        **ok(
                             {
                                 "type": "object",
                                 "properties": {
@@ -322,16 +301,16 @@ def _core_document() -> dict[str, Any]:
                                 },
                             }
                         ),
-                        **_errors(400, 401),
+                        **errors(400, 401),
                     },
                 },
             },
             "/tasks/{task_id}": {
                 "get": {
                     "summary": "A task with its form schema and current data",
-                    "parameters": [_id_param("task_id")],
+                    "parameters": [path_param("task_id")],
                     "responses": {
-                        **_ok(
+                        **ok(
                             {
                                 "allOf": [
                                     task_ref,
@@ -351,30 +330,30 @@ def _core_document() -> dict[str, Any]:
                                 ]
                             }
                         ),
-                        **_errors(401, 404),
+                        **errors(401, 404),
                     },
                 },
             },
             "/tasks/{task_id}/claim": {
                 "post": {
                     "summary": "Claim a task of one of my roles",
-                    "parameters": [_id_param("task_id")],
-                    "responses": {**_ok(task_ref), **_errors(401, 403, 404, 409)},
+                    "parameters": [path_param("task_id")],
+                    "responses": {**ok(task_ref), **errors(401, 403, 404, 409)},
                 },
             },
             "/tasks/{task_id}/unclaim": {
                 "post": {
                     "summary": "Give a claimed task back to its role",
-                    "parameters": [_id_param("task_id")],
-                    "responses": {**_ok(task_ref), **_errors(401, 403, 404, 409)},
+                    "parameters": [path_param("task_id")],
+                    "responses": {**ok(task_ref), **errors(401, 403, 404, 409)},
                 },
             },
             "/tasks/{task_id}/complete": {
                 "post": {
                     "summary": "Complete a task with its form data (and a signature where one is needed)",
-                    "parameters": [_id_param("task_id")],
+                    "parameters": [path_param("task_id")],
                     "requestBody": _COMPLETE_BODY,
-                    "responses": {**_ok(task_ref), **_errors(400, 401, 403, 404, 409, 422)},
+                    "responses": {**ok(task_ref), **errors(400, 401, 403, 404, 409, 422)},
                 },
             },
             "/orders": {
@@ -400,44 +379,44 @@ def _core_document() -> dict[str, Any]:
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                     ],
                     "responses": {
-                        **_ok(
+                        **ok(
                             {
                                 "type": "object",
                                 "properties": {
                                     "orders": {
                                         "type": "array",
-                                        "items": {"$ref": "#/components/schemas/Order"},
+                                        "items": ref("Order"),
                                     },
                                     "total": {"type": "integer"},
                                 },
                             }
                         ),
-                        **_errors(400, 401, 422),
+                        **errors(400, 401, 422),
                     },
                 },
             },
             "/orders/{order_id}": {
                 "get": {
                     "summary": "An order with its editions, approval history and acknowledgements",
-                    "parameters": [_id_param("order_id")],
-                    "responses": {**_ok({"$ref": "#/components/schemas/Order"}), **_errors(401, 404)},
+                    "parameters": [path_param("order_id")],
+                    "responses": {**ok(ref("Order")), **errors(401, 404)},
                 },
             },
             "/orders/{order_id}/document.pdf": {
                 "get": {
                     "summary": "The registered order as PDF",
-                    "parameters": [_id_param("order_id")],
+                    "parameters": [path_param("order_id")],
                     "responses": {
                         "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                        **_errors(401, 404, 409),
+                        **errors(401, 404, 409),
                     },
                 },
             },
             "/orders/{order_id}/document.docx": {
                 "get": {
                     "summary": "The registered order as DOCX",
-                    "parameters": [_id_param("order_id")],
-                    "responses": {"200": {"description": "DOCX"}, **_errors(401, 404, 409)},
+                    "parameters": [path_param("order_id")],
+                    "responses": {"200": {"description": "DOCX"}, **errors(401, 404, 409)},
                 },
             },
             "/tools": {
@@ -447,40 +426,38 @@ def _core_document() -> dict[str, Any]:
                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": TOOL_STATUSES}}
                     ],
                     "responses": {
-                        **_ok(
+                        **ok(
                             {
                                 "type": "object",
-                                "properties": {
-                                    "tools": {"type": "array", "items": {"$ref": "#/components/schemas/Tool"}}
-                                },
+                                "properties": {"tools": {"type": "array", "items": ref("Tool")}},
                             }
                         ),
-                        **_errors(401, 422),
+                        **errors(401, 422),
                     },
                 },
             },
             "/tools/{tool_id}": {
                 "get": {
                     "summary": "A register entry with its memo; the evaluation for its readers",
-                    "parameters": [_id_param("tool_id")],
-                    "responses": {**_ok({"$ref": "#/components/schemas/Tool"}), **_errors(401, 404)},
+                    "parameters": [path_param("tool_id")],
+                    "responses": {**ok(ref("Tool")), **errors(401, 404)},
                 },
             },
             "/tools/{tool_id}/conclusion.pdf": {
                 "get": {
                     "summary": "The commission's conclusion as PDF (its SHA-256 is in the audit log)",
-                    "parameters": [_id_param("tool_id")],
+                    "parameters": [path_param("tool_id")],
                     "responses": {
                         "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                        **_errors(401, 404),
+                        **errors(401, 404),
                     },
                 },
             },
             "/instances/{instance_id}": {
                 "get": {
                     "summary": "An instance with its open tasks and history",
-                    "parameters": [_id_param("instance_id")],
-                    "responses": {**_ok(instance_ref), **_errors(401, 404)},
+                    "parameters": [path_param("instance_id")],
+                    "responses": {**ok(instance_ref), **errors(401, 404)},
                 },
             },
             **openapi_acts.PATHS,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.web.openapi_parts import errors, ok, path_param, ref
+
 _EDITION_ROW = {
     "type": "object",
     "required": ["number", "status", "in_force_from", "order_number"],
@@ -46,13 +48,13 @@ _ACT = {
     "properties": {
         "code": {"type": "string"},
         "title": {"type": "string"},
-        "editions": {"type": "array", "items": {"$ref": "#/components/schemas/EditionRow"}},
-        "amendments": {"type": "array", "items": {"$ref": "#/components/schemas/Amendment"}},
+        "editions": {"type": "array", "items": ref("EditionRow")},
+        "amendments": {"type": "array", "items": ref("Amendment")},
     },
 }
 _EDITION = {
     "allOf": [
-        {"$ref": "#/components/schemas/EditionRow"},
+        ref("EditionRow"),
         {
             "type": "object",
             "required": ["act", "sections"],
@@ -125,23 +127,8 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _ok(schema: dict[str, Any], code: int = 200) -> dict[str, Any]:
-    return {str(code): {"description": "success", "content": {"application/json": {"schema": schema}}}}
-
-
-def _errors(*codes: int) -> dict[str, Any]:
-    return {
-        str(c): {"description": "error", "content": {"application/json": {"schema": _ref("Error")}}}
-        for c in codes
-    }
-
-
-_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CODE = path_param("code", "string")
+_NUMBER = path_param("number")
 _FROM_TO = [
     {"name": "from", "in": "query", "required": True, "schema": {"type": "integer"}},
     {"name": "to", "in": "query", "required": True, "schema": {"type": "integer"}},
@@ -152,7 +139,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The school's local acts with the edition in force (every signed-in person)",
             "responses": {
-                **_ok(
+                **ok(
                     {
                         "type": "object",
                         "properties": {
@@ -163,14 +150,14 @@ PATHS: dict[str, Any] = {
                                     "properties": {
                                         "code": {"type": "string"},
                                         "title": {"type": "string"},
-                                        "edition_in_force": {"oneOf": [_ref("EditionRow"), {"type": "null"}]},
+                                        "edition_in_force": {"oneOf": [ref("EditionRow"), {"type": "null"}]},
                                     },
                                 },
                             }
                         },
                     }
                 ),
-                **_errors(401),
+                **errors(401),
             },
         }
     },
@@ -178,21 +165,21 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "An act with its editions and amendments",
             "parameters": [_CODE],
-            "responses": {**_ok(_ref("Act")), **_errors(401, 404)},
+            "responses": {**ok(ref("Act")), **errors(401, 404)},
         }
     },
     "/acts/{code}/editions/{number}": {
         "get": {
             "summary": "One edition with its sections and clauses",
             "parameters": [_CODE, _NUMBER],
-            "responses": {**_ok(_ref("Edition")), **_errors(401, 404)},
+            "responses": {**ok(ref("Edition")), **errors(401, 404)},
         }
     },
     "/acts/{code}/compare": {
         "get": {
             "summary": "Two editions compared clause by clause (words inserted and deleted)",
             "parameters": [_CODE, *_FROM_TO],
-            "responses": {**_ok(_ref("Comparison")), **_errors(400, 401, 404)},
+            "responses": {**ok(ref("Comparison")), **errors(400, 401, 404)},
         }
     },
     "/acts/{code}/amendments": {
@@ -218,18 +205,16 @@ PATHS: dict[str, Any] = {
                 }
             },
             "responses": {
-                **_ok({"type": "object", "properties": {"instance_id": {"type": "integer"}}}, 201),
-                **_errors(400, 401, 403, 404, 422),
+                **ok({"type": "object", "properties": {"instance_id": {"type": "integer"}}}, 201),
+                **errors(400, 401, 403, 404, 422),
             },
         }
     },
     "/amendments/{instance_id}": {
         "get": {
             "summary": "An amendment as the register holds it",
-            "parameters": [
-                {"name": "instance_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
-            "responses": {**_ok(_ref("Amendment")), **_errors(401, 404)},
+            "parameters": [path_param("instance_id")],
+            "responses": {**ok(ref("Amendment")), **errors(401, 404)},
         }
     },
     "/acts/{code}/editions/{number}/document.pdf": {
@@ -238,7 +223,7 @@ PATHS: dict[str, Any] = {
             "parameters": [_CODE, _NUMBER],
             "responses": {
                 "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                **_errors(401, 404),
+                **errors(401, 404),
             },
         }
     },
@@ -246,7 +231,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The edition as DOCX",
             "parameters": [_CODE, _NUMBER],
-            "responses": {"200": {"description": "DOCX"}, **_errors(401, 404)},
+            "responses": {"200": {"description": "DOCX"}, **errors(401, 404)},
         }
     },
     "/acts/{code}/compare.pdf": {
@@ -255,7 +240,7 @@ PATHS: dict[str, Any] = {
             "parameters": [_CODE, *_FROM_TO],
             "responses": {
                 "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                **_errors(400, 401, 404),
+                **errors(400, 401, 404),
             },
         }
     },

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# The core document's response helpers (it imports this module only when it builds the document).
-from service.web.openapi import _errors, _id_param, _ok
+from service.web.openapi_parts import errors, ok, path_param, ref
 
 INCIDENT_ROW: dict[str, Any] = {
     "type": "object",
@@ -37,7 +36,7 @@ INCIDENT_ROW: dict[str, Any] = {
 }
 
 INCIDENT_DETAIL: dict[str, Any] = {
-    "allOf": [{"$ref": "#/components/schemas/Incident"}],
+    "allOf": [ref("Incident")],
     "description": "Readers of every incident get these fields too; the reporter gets the row only.",
     "properties": {
         "description": {"type": "string"},
@@ -97,7 +96,7 @@ NOTIFICATION: dict[str, Any] = {
 }
 
 
-_ID = _id_param("incident_id")
+_ID = path_param("incident_id")
 
 
 def incident_schemas() -> dict[str, Any]:
@@ -108,7 +107,7 @@ def incident_paths() -> dict[str, Any]:
     row_list = {
         "type": "object",
         "required": ["incidents"],
-        "properties": {"incidents": {"type": "array", "items": {"$ref": "#/components/schemas/Incident"}}},
+        "properties": {"incidents": {"type": "array", "items": ref("Incident")}},
     }
     query = [
         {"name": "year", "in": "query", "schema": {"type": "integer"}},
@@ -123,14 +122,14 @@ def incident_paths() -> dict[str, Any]:
             "get": {
                 "summary": "The incident journal (a reporter sees only their own reports)",
                 "parameters": query,
-                "responses": {**_ok(row_list), **_errors(400, 401, 422)},
+                "responses": {**ok(row_list), **errors(400, 401, 422)},
             }
         },
         "/incidents/{incident_id}": {
             "get": {
                 "summary": "One incident; 404 for anyone who may not know it exists",
                 "parameters": [_ID],
-                "responses": {**_ok({"$ref": "#/components/schemas/IncidentDetail"}), **_errors(401, 404)},
+                "responses": {**ok(ref("IncidentDetail")), **errors(401, 404)},
             }
         },
         "/incidents/{incident_id}/minutes.pdf": {
@@ -139,7 +138,7 @@ def incident_paths() -> dict[str, Any]:
                 "parameters": [_ID],
                 "responses": {
                     "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                    **_errors(401, 404, 409),
+                    **errors(401, 404, 409),
                 },
             }
         },
@@ -159,8 +158,8 @@ def incident_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {
-                    **_ok({"type": "object", "properties": {"id": {"type": "integer"}}}, 201),
-                    **_errors(401, 403, 404, 409, 422),
+                    **ok({"type": "object", "properties": {"id": {"type": "integer"}}}, 201),
+                    **errors(401, 403, 404, 409, 422),
                 },
             }
         },
@@ -191,14 +190,14 @@ def incident_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {
-                    **_ok(
+                    **ok(
                         {
                             "type": "object",
                             "properties": {"id": {"type": "integer"}, "instance_id": {"type": "integer"}},
                         },
                         201,
                     ),
-                    **_errors(401, 403, 404, 409, 422),
+                    **errors(401, 403, 404, 409, 422),
                 },
             }
         },
@@ -207,7 +206,7 @@ def incident_paths() -> dict[str, Any]:
                 "summary": "My notifications, newest first, with the unread count",
                 "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
                 "responses": {
-                    **_ok(
+                    **ok(
                         {
                             "type": "object",
                             "required": ["unread", "notifications"],
@@ -215,12 +214,12 @@ def incident_paths() -> dict[str, Any]:
                                 "unread": {"type": "integer"},
                                 "notifications": {
                                     "type": "array",
-                                    "items": {"$ref": "#/components/schemas/Notification"},
+                                    "items": ref("Notification"),
                                 },
                             },
                         }
                     ),
-                    **_errors(401),
+                    **errors(401),
                 },
             }
         },

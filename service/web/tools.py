@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from flask_login import login_required
 
-from service.web.api import _authenticate, _me
+from service.web.api_request import api_actor, authenticate
 from service.web.context import actor, runtime
 from service.web.downloads import attachment
 from service.web.i18n import current_language
@@ -20,7 +20,7 @@ from service.workflows.runtime import Actor
 
 bp = Blueprint("tools", __name__)
 api_bp = Blueprint("tools_api", __name__, url_prefix="/api/v1")
-api_bp.before_request(_authenticate)  # the same Bearer-token check as the rest of /api/v1
+api_bp.before_request(authenticate)
 
 
 def _view_body(view: tool_cases.ToolView) -> dict[str, object]:
@@ -66,13 +66,13 @@ def _view_body(view: tool_cases.ToolView) -> dict[str, object]:
 
 @api_bp.get("/tools")
 def api_list() -> ResponseReturnValue:
-    rows = tool_cases.list_tools(runtime(), _me(), request.args.get("status") or None)
+    rows = tool_cases.list_tools(runtime(), api_actor(), request.args.get("status") or None)
     return jsonify({"tools": [tool_cases.tool_row(t) for t in rows]})
 
 
 @api_bp.get("/tools/<int:tool_id>")
 def api_show(tool_id: int) -> ResponseReturnValue:
-    return jsonify(_view_body(tool_cases.get_tool(runtime(), _me(), tool_id)))
+    return jsonify(_view_body(tool_cases.get_tool(runtime(), api_actor(), tool_id)))
 
 
 STATUS_LABELS: dict[str, Any] = {
@@ -139,4 +139,4 @@ def conclusion_pdf(tool_id: int) -> ResponseReturnValue:
 
 @api_bp.get("/tools/<int:tool_id>/conclusion.pdf")
 def api_conclusion_pdf(tool_id: int) -> ResponseReturnValue:
-    return _conclusion_response(_me(), tool_id)
+    return _conclusion_response(api_actor(), tool_id)

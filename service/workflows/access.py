@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -10,20 +10,23 @@ from sqlalchemy.orm import Session
 from service.db.models import HumanTask, HumanTaskRole, ProcessInstance
 from service.domain.roles import REASSIGNING_ROLES
 from service.workflows import incident_access
+from service.workflows.private_view import PrivateView, TaskRedaction
 from service.workflows.runtime import Actor
 
 # Roles that oversee every process of the school.
 OVERSEERS = frozenset({"admin", "director", "wg_chair"})
-# Processes whose instance pages follow their own rule instead of the one below.
-PRIVATE_PROCESSES: dict[str, Callable[[Session, Actor, ProcessInstance], bool]] = {
-    incident_access.PROCESS_ID: incident_access.incident_instance_visible,
+# Processes whose existence is private: each one's own rules for its instance pages, the general
+# lists and its task pages (service/workflows/private_view.py). A new private process adds itself here.
+PRIVATE_PROCESSES: dict[str, PrivateView] = {
+    incident_access.PROCESS_ID: incident_access.PRIVATE_VIEW,
 }
 
 
 def can_view_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
-    if instance.process_id in PRIVATE_PROCESSES:
+    private = PRIVATE_PROCESSES.get(instance.process_id)
+    if private is not None:
         # Its history names people (an anonymous reporter); others read it through its own pages.
-        return PRIVATE_PROCESSES[instance.process_id](session, actor, instance)
+        return private.instance_visible(session, actor, instance)
     if actor.has(*OVERSEERS) or instance.started_by_id == actor.id:
         return True
     involved = exists().where(
@@ -50,3 +53,16 @@ def can_reassign(actor: Actor) -> bool:
 
 def sees_all_tasks(actor: Actor) -> bool:
     return actor.has(*OVERSEERS)
+
+
+def unlisted_processes(actor: Actor) -> tuple[str, ...]:
+    """Private processes whose other people's tasks and instances the general lists hide from the actor."""
+    return tuple(pid for pid, private in PRIVATE_PROCESSES.items() if not private.lists_all(actor))
+
+
+def redact_task(
+    session: Session, actor: Actor, instance: ProcessInstance, data: dict[str, Any]
+) -> TaskRedaction:
+    """A task page's data (and which earlier steps lose their author) as the process lets the actor see it."""
+    private = PRIVATE_PROCESSES.get(instance.process_id)
+    return TaskRedaction(data) if private is None else private.redact_task(session, actor, instance, data)

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from service.db import audit, editor_queries
+from service.db import audit, editor_queries, queries
 from service.db.models import HumanTask, ProcessDefinition, ProcessInstance
 from service.domain.errors import DeployProblem, InvalidBpmn, NotFound
 from service.engine.layout import BPMN, add_layout
@@ -139,10 +139,10 @@ def deploy_xml(
 def versions(rt: Runtime, actor: Actor, process_id: str) -> list[VersionRow]:
     actor.require_admin()
     with rt.db.session() as session:
-        rows = editor_queries.versions(session, process_id)
+        rows = queries.definitions_with_counts(session, process_id)
         if not rows:
             raise NotFound("no such process")
-        return [VersionRow(d, who or "", running, total) for d, who, running, total in rows]
+        return [VersionRow(r.definition, r.deployed_by or "", r.running, r.total) for r in rows]
 
 
 def rollback(

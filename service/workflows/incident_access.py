@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from service.db.models import ProcessInstance
 from service.db.models_incidents import Incident
+from service.workflows.private_view import PrivateView, TaskRedaction
 from service.workflows.runtime import Actor
 
 # The escalation process whose instances and tasks follow the rules below.
@@ -70,14 +73,33 @@ def is_report_form(schema: dict[str, object]) -> bool:
     return isinstance(props, dict) and "anonymous" in props and "occurred_on" in props
 
 
-def private_task_processes(actor: Actor) -> tuple[str, ...]:
-    """Processes whose inbox rows are hidden from the actor's "all tasks" list unless their own."""
-    return () if actor.has(*NAME_READERS) else (PROCESS_ID,)
-
-
 def may_open_evidence(session: Session, actor: Actor, ref: str) -> bool:
     """Evidence attached to an incident opens for those who read incidents in full."""
     if not sees_all(actor):
         return False
     attached = exists().where(Incident.evidence == ref)
     return bool(session.execute(select(attached)).scalar())
+
+
+def lists_all_incident_work(actor: Actor) -> bool:
+    """Incident tasks and instances name the reporter and the voters: only `responsible` sees others'."""
+    return actor.has(*NAME_READERS)
+
+
+def redact_incident_task(
+    session: Session, actor: Actor, instance: ProcessInstance, data: dict[str, Any]
+) -> TaskRedaction:
+    """An anonymous reporter is named to `responsible` only; votes stay private until counted."""
+    incident = incident_of_instance(session, instance.id)
+    shown = redact_task_data(actor, incident, data)
+    if incident is not None and not sees_reporter_name(actor, incident):
+        return TaskRedaction(shown, hides_author=is_report_form)
+    return TaskRedaction(shown)
+
+
+# Registered in access.PRIVATE_PROCESSES under PROCESS_ID.
+PRIVATE_VIEW = PrivateView(
+    instance_visible=incident_instance_visible,
+    lists_all=lists_all_incident_work,
+    redact_task=redact_incident_task,
+)

@@ -147,6 +147,8 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
             f"{f.action} — {f.assignee}, {f.due_on.isoformat()}" for f, _done in view.follow_ups
         ],
         chair=chair.full_name if chair else "",
+        # Fixed by the decision, so every download of the same minutes is byte-identical.
+        created=incident.decided_at or incident.reported_at,
     )
     return minutes_pdf(doc), f"minutes-{(journal_number(incident) or str(incident.id)).replace('/', '-')}.pdf"
 

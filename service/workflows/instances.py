@@ -14,8 +14,7 @@ from service.db import audit, queries
 from service.db.models import AuditEvent, Comment, HumanTask, ProcessDefinition, ProcessInstance, User
 from service.domain.errors import BadRequest, Forbidden, NotFound
 from service.domain.roles import parse_lane
-from service.workflows import incident_access
-from service.workflows.access import can_view_instance
+from service.workflows.access import can_view_instance, unlisted_processes
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
 from service.workflows.projection import save_run
@@ -154,6 +153,6 @@ def list_instances(
             started_by=started_by,
             limit=limit,
             offset=offset,
-            # Incident instances name their reporter; people follow incidents in the journal instead.
-            hidden_processes=incident_access.private_task_processes(actor),
+            # A private process's instances name people; they are followed on its own pages instead.
+            hidden_processes=unlisted_processes(actor),
         )

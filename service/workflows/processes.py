@@ -11,4 +11,4 @@ def versions(rt: Runtime, actor: Actor) -> list[tuple[ProcessDefinition, int]]:
     """Every version of every process with the number of instances still running on it."""
     actor.require_admin()
     with rt.db.session() as session:
-        return queries.definitions_with_counts(session)
+        return [(row.definition, row.running) for row in queries.definitions_with_counts(session)]

@@ -26,8 +26,15 @@ from service.domain.errors import (
     ValidationFailed,
 )
 from service.domain.forms import clean_submission
-from service.workflows import accounts, incident_access
-from service.workflows.access import can_reassign, can_view_instance, can_work_on, sees_all_tasks
+from service.workflows import accounts
+from service.workflows.access import (
+    can_reassign,
+    can_view_instance,
+    can_work_on,
+    redact_task,
+    sees_all_tasks,
+    unlisted_processes,
+)
 from service.workflows.definitions import definition_parts
 from service.workflows.operators import build_operators
 from service.workflows.orders import EditionChange, latest_change
@@ -115,8 +122,8 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
             actor.roles,
             flt,
             sees_everything=sees_all_tasks(actor),
-            # Incident tasks name the reporter and the voters: others see only their own.
-            private_processes=incident_access.private_task_processes(actor),
+            # A private process's tasks name people: the actor sees only their own unless it lets them.
+            private_processes=unlisted_processes(actor),
         )
 
 
@@ -158,14 +165,13 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
         else:
             raw = json.loads(task.data_json or "{}")
         data = {k: v for k, v in raw.items() if k not in INTERNAL_KEYS and not k.startswith("_")}
-        earlier = _earlier_steps(session, task, forms)
-        if instance.process_id == incident_access.PROCESS_ID:
-            # An anonymous reporter is named to `responsible` only; votes stay private until counted.
-            incident = incident_access.incident_of_instance(session, instance.id)
-            data = incident_access.redact_task_data(actor, incident, data)
-            if incident is not None and not incident_access.sees_reporter_name(actor, incident):
-                report = incident_access.is_report_form
-                earlier = [replace(s, completed_by="") if report(s.form_schema) else s for s in earlier]
+        # A private process decides what this reader sees (e.g. who reported, others' votes).
+        shown = redact_task(session, actor, instance, data)
+        data = shown.data
+        earlier = [
+            replace(s, completed_by="") if shown.hides_author(s.form_schema) else s
+            for s in _earlier_steps(session, task, forms)
+        ]
         comments = list(
             session.execute(
                 select(Comment).where(Comment.instance_id == instance.id).order_by(Comment.id)
