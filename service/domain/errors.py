@@ -100,6 +100,16 @@ class WorkflowFailed(ServiceError):
     status = 500
 
 
+class EngineStepLimit(WorkflowFailed):
+    """The process ran more automatic steps in one go than any real process needs: a cycle of scripts
+    and gateways that never waits for a person, a timer or a message.
+
+    `params`: `steps` (the limit) and `element` (the BPMN id of the step it was about to run).
+    """
+
+    code = "engine_step_limit"
+
+
 class ScriptTimeLimit(WorkflowFailed):
     """A script or expression of the process ran longer than its time limit and was stopped.
 

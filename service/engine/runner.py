@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from service.domain.errors import ScriptTimeLimit, ServiceError, WorkflowFailed
+from service.domain.errors import EngineStepLimit, ScriptTimeLimit, ServiceError, WorkflowFailed
 from service.domain.roles import parse_lane
 from service.engine.compiler import form_key_of, task_properties
 from service.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT, ScriptTimedOut
@@ -124,8 +124,16 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
     return min(due) if due else None
 
 
+# SpiffWorkflow's task iterator looks at most 1000 levels down the task tree; past that a workflow's
+# tasks vanish and it reads as completed. Refuse to save a state that is getting near it.
+MAX_TASK_DEPTH = 900
+
+
 def _result(workflow: BpmnWorkflow) -> RunResult:
     ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+    deepest = max((t.depth for t in ready), default=0)
+    if deepest > MAX_TASK_DEPTH:
+        raise WorkflowFailed(f"history_too_deep: a ready task is {deepest} levels down the task tree")
     return RunResult(
         state_json=dump_state(workflow),
         completed=workflow.is_completed(),
@@ -173,11 +181,37 @@ def _guarded(action: Callable[[], RunResult]) -> RunResult:
         raise WorkflowFailed(f"{detail}{where}: {err}") from err
 
 
-def _advance(workflow: BpmnWorkflow) -> None:
+# Automatic steps (scripts, gateways, events, service tasks) one engine call may run. The shipped
+# processes run a few dozen at most. A cycle of scripts and gateways that never waits for a person,
+# timer or message must be stopped well before SpiffWorkflow's own limit: its task iterator stops
+# looking 1000 levels down the task tree, so a deeper cycle would silently end the instance as
+# "completed" (seen with tests/fixtures/endless_loop.bpmn after ~1000 steps).
+MAX_ENGINE_STEPS = 500
+
+
+def _step_budget(limit: int) -> Callable[[Any], None]:
+    taken = 0
+
+    def before_step(task: Any) -> None:
+        nonlocal taken
+        taken += 1
+        if taken > limit:
+            element = str(task.task_spec.bpmn_id)
+            raise EngineStepLimit(
+                f"engine_step_limit at {element}: more than {limit} automatic steps without a wait",
+                steps=str(limit),
+                element=element,
+            )
+
+    return before_step
+
+
+def _advance(workflow: BpmnWorkflow, max_steps: int = MAX_ENGINE_STEPS) -> None:
+    before_step = _step_budget(max_steps)  # one budget for the whole call, across the rounds below
     # do_engine_steps refreshes timers only at its end, so loop until nothing more becomes ready.
     for _ in range(20):
         workflow.refresh_timers()
-        workflow.do_engine_steps()
+        workflow.do_engine_steps(will_complete_task=before_step)
         if not workflow.get_tasks(state=TaskState.READY, manual=False):
             break
 

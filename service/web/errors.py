@@ -73,6 +73,13 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
             "submitted was saved. Please tell an administrator: the process diagram needs correcting.",
             seconds=err.params.get("seconds", "?"),
         )
+    elif err.code == "engine_step_limit":
+        message = _(
+            "This process ran more than %(steps)s automatic steps without waiting for anyone and was "
+            "stopped. Nothing you submitted was saved. Please tell an administrator: the process "
+            "diagram has a loop that never ends.",
+            steps=err.params.get("steps", "?"),
+        )
     elif isinstance(err, ActChanged):
         extra["conflict"] = err.params
         message = _(
