@@ -101,9 +101,9 @@ BROKEN_FIELD = {
 @pytest.mark.parametrize(
     ("lang", "expected", "not_expected"),
     [
-        ("kk", "«decision» өрісі: «textarea» виджеті нұсқалар тізімін (enum) ұсына алмайды.", "cannot offer"),
-        ("ru", "Поле «decision»: Виджет «textarea» не может предлагать список вариантов (enum).", "cannot offer"),
-        ("en", "Field «decision»: The widget «textarea» cannot offer a list of options (enum).", "ұсына алмайды"),
+        ("kk", "«decision» өрісі: «textarea» виджеті нұсқалар тізімін (enum) ұсына алмайды.", "cannot"),
+        ("ru", "Поле «decision»: Виджет «textarea» не может предлагать список вариантов (enum).", "cannot"),
+        ("en", "Field «decision»: The widget «textarea» cannot offer a list of options (enum).", "ұсына"),
     ],
 )
 def test_a_broken_form_is_explained_in_the_admins_language(
@@ -144,7 +144,8 @@ def test_the_editors_check_explains_a_broken_form_in_the_admins_language(
         _choose_language(admin, lang)
         problems = admin.post("/admin/editor/check", data=ORDER_XML, headers=headers).get_json()["problems"]
         bad = [p for p in problems if p["code"] == "bad_form"]
-        assert bad and all(p["message"].startswith("form 'order_legal_review': field 'decision'") for p in bad)
+        english = "form 'order_legal_review': field 'decision'"
+        assert bad and all(p["message"].startswith(english) for p in bad)
         assert expected in bad[0]["text"], bad
 
 
