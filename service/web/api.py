@@ -81,6 +81,7 @@ def instance_body(view: InstanceView) -> dict[str, Any]:
             {
                 "at": _iso(h.at),
                 "actor": h.actor,
+                "actor_name": h.actor_name,
                 "action": h.action,
                 "task": h.task,
                 "decision": h.decision,
@@ -260,7 +261,14 @@ def order(order_id: int) -> ResponseReturnValue:
         for e in view.editions
     ]
     body["approval_history"] = [
-        {"at": _iso(h.at), "actor": h.actor, "task": h.task, "decision": h.decision, "comment": h.comment}
+        {
+            "at": _iso(h.at),
+            "actor": h.actor,
+            "actor_name": h.actor_name,
+            "task": h.task,
+            "decision": h.decision,
+            "comment": h.comment,
+        }
         for h in view.decisions
     ]
     if view.acknowledgements is not None:
