@@ -18,9 +18,23 @@ if (editor) {
     preview.innerHTML = await response.text();
     preview.dataset.updated = String(ticket);
   };
+  // "Never lose what someone typed": leaving asks while the text differs from the saved form. A page
+  // re-drawn after a refused save (data-unsaved) holds text that was never stored.
+  let unsaved = editor.dataset.unsaved === "true";
+  let saving = false;
   textarea.addEventListener("input", () => {
+    unsaved = true;
+    editor.dataset.unsaved = "true";
     clearTimeout(timer);
     timer = setTimeout(refresh, 300);
+  });
+  editor.addEventListener("submit", () => {
+    saving = true; // the save itself leaves the page; a refused save comes back marked unsaved
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved || saving) return;
+    event.preventDefault();
+    event.returnValue = "";
   });
 }
 const newForm = document.getElementById("new-form");

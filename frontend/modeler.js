@@ -16,6 +16,26 @@ const modeler = new Modeler({
 });
 window.bpmnModeler = modeler; // the browser test drives the diagram through the bpmn-js API
 
+// "Never lose what someone typed": leaving the page asks while the diagram differs from what was last
+// loaded or deployed. Every edit (canvas or properties panel) is a command; a counter of them is compared
+// with its value at the last load or successful deploy (edits made while a deploy is on its way stay unsaved).
+let edits = 0;
+let savedAt = 0;
+function markSaved(at) {
+  savedAt = at;
+  root.dataset.unsaved = String(edits !== savedAt);
+}
+modeler.on("commandStack.changed", (event) => {
+  if (event && event.trigger === "clear") return; // importing a diagram clears the undo history
+  edits += 1;
+  root.dataset.unsaved = String(edits !== savedAt);
+});
+window.addEventListener("beforeunload", (event) => {
+  if (edits === savedAt) return;
+  event.preventDefault();
+  event.returnValue = ""; // older browsers need a value to show their own question
+});
+
 const statusBox = document.getElementById("editor-status");
 const problemList = document.getElementById("problems");
 
@@ -51,6 +71,7 @@ async function loadFrom(url) {
     return;
   }
   await importXml(await response.text());
+  markSaved(edits);
 }
 
 async function currentXml() {
@@ -87,6 +108,7 @@ async function deploy() {
   status(T.deploying, "info");
   const note = document.getElementById("deploy-note").value || "";
   const url = config.urls.deploy + "?note=" + encodeURIComponent(note);
+  const sentAt = edits;
   const response = await post(url, await currentXml());
   const body = await response.json();
   clearProblems(modeler, problemList);
@@ -100,6 +122,7 @@ async function deploy() {
     status(body.message || T.not_deployed, "error");
     return;
   }
+  markSaved(sentAt);
   root.dataset.deployed = String(body.version);
   const text = body.changed ? T.deployed.replace("%(version)s", body.version) : T.unchanged;
   status(text, "success");
@@ -131,6 +154,8 @@ async function upload(file) {
     return;
   }
   await importXml(await response.text());
+  edits += 1; // an opened file is not deployed yet: leaving would lose it from the editor
+  root.dataset.unsaved = "true";
   status(T.loaded.replace("%(name)s", file.name), "info");
 }
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, extract, func, select
+from sqlalchemy import ColumnElement, Select, and_, extract, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.db.models import HumanTask, User
@@ -20,6 +21,8 @@ class IncidentFilter:
     incident_type: str | None = None
     status: str | None = None
     severity: str | None = None
+    # A journal number ("2026/3", or just 3) or words of the tool's name: what every reader of a row sees.
+    search: str | None = None
     limit: int = 50
     offset: int = 0
 
@@ -48,11 +51,34 @@ def list_incidents(
         query = query.where(Incident.status == flt.status)
     if flt.severity:
         query = query.where(Incident.severity == flt.severity)
+    if flt.search:
+        query = query.where(_matches(flt.search))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
         query.order_by(Incident.reported_at.desc(), Incident.id.desc()).limit(flt.limit).offset(flt.offset)
     ).scalars()
     return list(rows), int(total)
+
+
+_JOURNAL_NUMBER = re.compile(r"^(?:№\s*)?(?:(\d{4})\s*/\s*)?(\d{1,6})$")
+
+
+def _matches(search: str) -> ColumnElement[bool]:
+    """A journal number, else every word in the tool's name (case-insensitive for Latin letters on
+    SQLite, whose lower() folds only ASCII; for every letter on PostgreSQL)."""
+    number = _JOURNAL_NUMBER.match(search.strip())
+    if number:
+        year, value = number.groups()
+        exact = Incident.number == int(value)
+        return and_(exact, Incident.year == int(year)) if year else exact
+    words = [
+        or_(
+            Incident.tool.contains(word, autoescape=True),
+            func.lower(Incident.tool).contains(word.lower(), autoescape=True),
+        )
+        for word in search.split()
+    ]
+    return and_(true(), *words)
 
 
 def votes_of(session: Session, incident: Incident) -> list[CastVote]:

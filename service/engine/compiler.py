@@ -28,7 +28,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from service.domain.errors import DeployProblem, InvalidBpmn
-from service.domain.form_definitions import check_form_definition
+from service.domain.form_definitions import form_definition_problems
 from service.domain.roles import parse_lane
 from service.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.engine.serialization import dump_specs
@@ -175,8 +175,14 @@ class _Checker:
             self.add(bpmn_id, f"form '{key}' does not exist in forms/", code="missing_form", form=key)
         else:
             self.form_keys.add(key)
-            for message in check_form_definition(self.forms[key]):
-                self.add(bpmn_id, f"form '{key}': {message}", code="bad_form", form=key, reason=message)
+            for problem in form_definition_problems(self.forms[key]):
+                # the form problem's own code and parameters ride along, so the reason is translated too
+                params = {"form": key, "reason": problem.message, "reason_code": problem.code}
+                params |= {f"reason_{k}": v for k, v in problem.params.items()}
+                message = f"form '{key}': {problem.message}"
+                self.problems.append(
+                    DeployProblem(message, bpmn_id, line_of(self.tree, bpmn_id), "bad_form", params)
+                )
         props = task_properties(spec)
         assign_to = props.get("assignTo")
         if assign_to is not None and not _IDENTIFIER.match(assign_to):

@@ -65,6 +65,7 @@ def instance_body(view: InstanceView) -> dict[str, Any]:
             {
                 "at": iso(h.at),
                 "actor": h.actor,
+                "actor_name": h.actor_name,
                 "action": h.action,
                 "task": h.task,
                 "decision": h.decision,
@@ -212,7 +213,14 @@ def order(order_id: int) -> ResponseReturnValue:
         for e in view.editions
     ]
     body["approval_history"] = [
-        {"at": iso(h.at), "actor": h.actor, "task": h.task, "decision": h.decision, "comment": h.comment}
+        {
+            "at": iso(h.at),
+            "actor": h.actor,
+            "actor_name": h.actor_name,
+            "task": h.task,
+            "decision": h.decision,
+            "comment": h.comment,
+        }
         for h in view.decisions
     ]
     if view.acknowledgements is not None:

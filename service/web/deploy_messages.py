@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 
 from service.domain.errors import DeployProblem
+from service.web.form_messages import form_problem_from_params, form_problem_text
 
 _WHAT: dict[str, LazyString] = {
     "script": lazy_gettext("script"),
@@ -53,6 +54,9 @@ def problem_text(problem: DeployProblem) -> str:
     if template is None:
         return problem.message
     params = {k: str(v) for k, v in problem.params.items()}
+    form_problem = form_problem_from_params(problem.params, "reason_")
+    if form_problem is not None:
+        params["reason"] = form_problem_text(form_problem)
     if "what" in params and params["what"] in _WHAT:
         params["what"] = str(_WHAT[params["what"]])
     elif "what" in params and params["what"].startswith("parameter "):

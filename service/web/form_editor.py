@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from service.web.admin import admin_only
 from service.web.context import actor, runtime
+from service.web.form_messages import form_problem_texts
 from service.web.i18n import current_language
 from service.workflows import form_editor
 
@@ -44,7 +45,11 @@ def save(key: str) -> ResponseReturnValue:
     parsed = form_editor.save_form(runtime(), actor(), key, text)
     if parsed.problems or parsed.schema is None:
         return render_template(
-            "editor/form.html", key=key, text=text, schema=parsed.schema, problems=parsed.problems
+            "editor/form.html",
+            key=key,
+            text=text,
+            schema=parsed.schema,
+            problems=form_problem_texts(parsed.problems),
         ), 422
     flash(_("Form saved."), "success")
     return redirect(url_for("form_editor.edit", key=key))
@@ -56,5 +61,8 @@ def save(key: str) -> ResponseReturnValue:
 def preview() -> ResponseReturnValue:
     parsed = form_editor.parse(request.get_data(as_text=True))
     return render_template(
-        "editor/form_preview.html", schema=parsed.schema, problems=parsed.problems, lang=current_language()
+        "editor/form_preview.html",
+        schema=parsed.schema,
+        problems=form_problem_texts(parsed.problems),
+        lang=current_language(),
     )

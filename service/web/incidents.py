@@ -61,18 +61,23 @@ AMENDMENT_STATUSES: dict[str, Any] = {
 }
 
 
-def incident_filter(limit: int = PAGE_SIZE) -> IncidentFilter:
+def incident_filter(limit: int | None = None, offset: int | None = None) -> IncidentFilter:
+    """The filter of the request; pages count in `?page=` like the order register, the API in `offset`."""
+    limit = limit or PAGE_SIZE
     args = request.args
     year_text = args.get("year", "").strip()
     if year_text and not year_text.isdigit():
         raise BadRequest(_("year must be a number"))
+    if offset is None:
+        offset = (max(1, args.get("page", 1, type=int) or 1) - 1) * limit
     return IncidentFilter(
         year=int(year_text) if year_text else None,
         incident_type=args.get("type") or None,
         status=args.get("status") or None,
         severity=args.get("severity") or None,
+        search=(args.get("q") or "").strip()[:100] or None,
         limit=limit,
-        offset=max(0, args.get("offset", 0, type=int) or 0),
+        offset=offset,
     )
 
 
@@ -142,9 +147,10 @@ def incident_body(view: IncidentView) -> dict[str, Any]:
 
 @api_bp.get("/incidents")
 def api_list() -> ResponseReturnValue:
-    flt = incident_filter(limit=int_arg("limit", 50, 1, 500) or 50)
-    rows, full = cases.list_incidents(runtime(), api_actor(), flt)
-    return jsonify({"incidents": [incident_row(i, full) for i in rows]})
+    offset = max(0, request.args.get("offset", 0, type=int) or 0)  # the API pages by offset (its OpenAPI)
+    flt = incident_filter(limit=int_arg("limit", 50, 1, 500) or 50, offset=offset)
+    found = cases.list_incidents(runtime(), api_actor(), flt)
+    return jsonify({"incidents": [incident_row(i, found.full) for i in found.rows]})
 
 
 def amendment_link_row(link: council.AmendmentLink) -> dict[str, Any]:
@@ -220,12 +226,15 @@ def api_notifications() -> ResponseReturnValue:
 @login_required
 def index() -> ResponseReturnValue:
     flt = incident_filter()
-    rows, full = cases.list_incidents(runtime(), actor(), flt)
+    found = cases.list_incidents(runtime(), actor(), flt)
     return render_template(
         "incidents/list.html",
-        rows=rows,
-        full=full,
+        rows=found.rows,
+        full=found.full,
+        total=found.total,
         flt=flt,
+        page=flt.offset // PAGE_SIZE + 1,
+        pages=max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE),
         labels=cases.labels(runtime(), current_language()),
         statuses=STATUS_LABELS,
         number=journal_number,
@@ -299,12 +308,12 @@ EXPORT_HEADER = ["number", "reported_on", "type", "severity", "status", "tool", 
 @bp.route("/incidents/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language())
+    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
     return attachment(tables.csv_text(EXPORT_HEADER, rows), "text/csv; charset=utf-8", "incidents.csv")
 
 
 @bp.route("/incidents/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000), current_language())
+    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
     return attachment(tables.xlsx("incidents", EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "incidents.xlsx")

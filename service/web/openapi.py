@@ -49,6 +49,11 @@ _TASK = {
     },
 }
 
+_ACTOR_NAME = {
+    "type": "string",
+    "description": "the person's full name (added in 1.1; the username when no account has it, e.g. system)",
+}
+
 _INSTANCE = {
     "type": "object",
     "required": [
@@ -77,10 +82,11 @@ _INSTANCE = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["at", "actor", "action", "task", "decision", "comment"],
+                "required": ["at", "actor", "actor_name", "action", "task", "decision", "comment"],
                 "properties": {
                     "at": {"type": "string", "format": "date-time"},
-                    "actor": {"type": "string"},
+                    "actor": {"type": "string", "description": "username"},
+                    "actor_name": _ACTOR_NAME,
                     "action": {"type": "string"},
                     "task": {"type": ["string", "null"]},
                     "decision": {"type": ["string", "null"]},
@@ -106,6 +112,59 @@ _ORDER = {
         "instance_id": {"type": "integer"},
         "verification_code": {"type": ["string", "null"]},
     },
+}
+
+
+_ORDER_DETAIL = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Order"},
+        {
+            "type": "object",
+            "required": ["editions", "approval_history"],
+            "properties": {
+                "editions": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["number", "title", "body", "author", "created_at"],
+                        "properties": {
+                            "number": {"type": "integer"},
+                            "title": {"type": "string"},
+                            "body": {"type": "string"},
+                            "basis": {"type": ["string", "null"]},
+                            "attachment": {"type": ["string", "null"]},
+                            "author": {"type": ["string", "null"]},
+                            "created_at": {"type": "string", "format": "date-time"},
+                        },
+                    },
+                },
+                "approval_history": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["at", "actor", "actor_name", "task", "decision", "comment"],
+                        "properties": {
+                            "at": {"type": "string", "format": "date-time"},
+                            "actor": {"type": "string", "description": "username"},
+                            "actor_name": _ACTOR_NAME,
+                            "task": {"type": ["string", "null"]},
+                            "decision": {"type": ["string", "null"]},
+                            "comment": {"type": ["string", "null"]},
+                        },
+                    },
+                },
+                "acknowledgements": {
+                    "type": "object",
+                    "required": ["total", "done", "pending"],
+                    "properties": {
+                        "total": {"type": "integer"},
+                        "done": {"type": "integer"},
+                        "pending": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    ]
 }
 
 
@@ -196,7 +255,7 @@ def _core_document() -> dict[str, Any]:
     instance_ref = ref("Instance")
     return {
         "openapi": "3.1.0",
-        "info": {"title": "School AI-governance workflows", "version": "1.0.0"},
+        "info": {"title": "School AI-governance workflows", "version": "1.1.0"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
@@ -207,6 +266,7 @@ def _core_document() -> dict[str, Any]:
                 "Instance": _INSTANCE,
                 "Tool": _TOOL,
                 "Order": _ORDER,
+                "OrderDetail": _ORDER_DETAIL,
                 **openapi_acts.SCHEMAS,
                 "DeployProblem": {
                     "type": "object",
@@ -399,7 +459,7 @@ def _core_document() -> dict[str, Any]:
                 "get": {
                     "summary": "An order with its editions, approval history and acknowledgements",
                     "parameters": [path_param("order_id")],
-                    "responses": {**ok(ref("Order")), **errors(401, 404)},
+                    "responses": {**ok(ref("OrderDetail")), **errors(401, 404)},
                 },
             },
             "/orders/{order_id}/document.pdf": {

@@ -114,6 +114,12 @@ def incident_paths() -> dict[str, Any]:
         {"name": "type", "in": "query", "schema": {"type": "string"}},
         {"name": "status", "in": "query", "schema": {"type": "string"}},
         {"name": "severity", "in": "query", "schema": {"type": "string", "enum": ["minor", "serious"]}},
+        {
+            "name": "q",
+            "in": "query",
+            "description": "a journal number (2026/3, or 3) or words of the tool's name, among visible rows",
+            "schema": {"type": "string", "maxLength": 100},
+        },
         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
     ]

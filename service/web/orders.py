@@ -37,19 +37,21 @@ def type_labels(lang: str) -> dict[str, str]:
     return order_cases.order_labels(runtime(), lang)["order_type"]
 
 
-def order_filter(limit: int = PAGE_SIZE) -> OrderFilter:
+def order_filter(limit: int = PAGE_SIZE, offset: int | None = None) -> OrderFilter:
+    """The filter of the request; `?page=` counts pages of `limit` rows unless an offset is given."""
     args = request.args
     year_text = args.get("year", "").strip()
     if year_text and not year_text.isdigit():
         raise BadRequest(_("year must be a number"))
-    page = max(1, args.get("page", 1, type=int) or 1)
+    if offset is None:
+        offset = (max(1, args.get("page", 1, type=int) or 1) - 1) * limit
     return OrderFilter(
         year=int(year_text) if year_text else None,
         order_type=args.get("type") or None,
         status=args.get("status") or None,
         search=(args.get("q") or "").strip()[:100] or None,
         limit=limit,
-        offset=(page - 1) * limit,
+        offset=offset,
     )
 
 
@@ -76,7 +78,8 @@ EXPORT_HEADER = ["number", "date", "title", "order_type", "status", "drafter", "
 
 
 def _export_rows() -> list[list[object]]:
-    rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000))
+    # an export is every matching row, whatever page the register showed
+    rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000, offset=0))
     types = type_labels(current_language())
     return [
         [

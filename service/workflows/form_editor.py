@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from service.db import audit, editor_queries
 from service.db.models_editor import FormRevision
 from service.domain.errors import NotFound
-from service.domain.form_definitions import check_form_definition
+from service.domain.form_definitions import FormProblem, form_definition_problems
 from service.workflows.runtime import Actor, Runtime
 
 FORM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
@@ -46,7 +46,7 @@ class FormRow:
 @dataclass(frozen=True)
 class ParsedForm:
     schema: dict[str, Any] | None
-    problems: list[str]
+    problems: list[FormProblem]  # codes and parameters; the web layer says them in the reader's language
 
 
 def current_forms(rt: Runtime, session: Session) -> dict[str, dict[str, Any]]:
@@ -77,21 +77,23 @@ def get_form(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
 def parse(text: str) -> ParsedForm:
     """The text as a form definition, or the reasons it is not one (JSON, JSON Schema, our rules)."""
     if len(text) > MAX_FORM_CHARS:
-        return ParsedForm(None, [f"the form is longer than {MAX_FORM_CHARS} characters"])
+        message = f"the form is longer than {MAX_FORM_CHARS} characters"
+        return ParsedForm(None, [FormProblem(message, "too_long", {"limit": str(MAX_FORM_CHARS)})])
     try:
         schema = json.loads(text)
     except ValueError as err:
-        return ParsedForm(None, [f"not valid JSON: {err}"])
+        return ParsedForm(None, [FormProblem(f"not valid JSON: {err}", "not_json", {"reason": str(err)})])
     if not isinstance(schema, dict):
-        return ParsedForm(None, ["the form must be a JSON object"])
-    return ParsedForm(schema, check_form_definition(schema))
+        return ParsedForm(None, [FormProblem("the form must be a JSON object", "not_object")])
+    return ParsedForm(schema, form_definition_problems(schema))
 
 
 def save_form(rt: Runtime, actor: Actor, key: str, text: str) -> ParsedForm:
     """Stores a new revision when the form is valid; returns the problems otherwise (nothing stored)."""
     actor.require_admin()
     if not FORM_KEY.match(key):
-        return ParsedForm(None, ["the form name uses lowercase Latin letters, digits and _"])
+        message = "the form name uses lowercase Latin letters, digits and _"
+        return ParsedForm(None, [FormProblem(message, "bad_name", {"name": key})])
     parsed = parse(text)
     if parsed.schema is None or parsed.problems:
         return parsed

@@ -38,15 +38,20 @@ def journal_number(incident: Incident) -> str | None:
     return f"{incident.year}/{incident.number}" if incident.number is not None else None
 
 
-def list_incidents(rt: Runtime, actor: Actor, flt: IncidentFilter) -> tuple[list[Incident], bool]:
-    """The rows the actor may see, and whether they see them in full."""
+@dataclass(frozen=True)
+class IncidentPage:
+    rows: list[Incident]
+    full: bool  # the reader sees every incident in full; else only their own reports, limited
+    total: int  # rows matching the filter among those the reader may see (for the pager)
+
+
+def list_incidents(rt: Runtime, actor: Actor, flt: IncidentFilter) -> IncidentPage:
+    """The rows the actor may see (the filter and search apply only among them)."""
     _check_filter(flt)
     full = incident_access.sees_all(actor)
     with rt.db.session() as session:
-        rows, _total = incident_queries.list_incidents(
-            session, flt, reporter=None if full else actor.username
-        )
-        return rows, full
+        rows, total = incident_queries.list_incidents(session, flt, reporter=None if full else actor.username)
+        return IncidentPage(rows, full, total)
 
 
 def _check_filter(flt: IncidentFilter) -> None:
@@ -170,7 +175,8 @@ def reopen(rt: Runtime, actor: Actor, incident_id: int, reason: str) -> int:
 
 
 def export_rows(rt: Runtime, actor: Actor, flt: IncidentFilter, lang: str) -> list[list[object]]:
-    rows, full = list_incidents(rt, actor, flt)
+    found = list_incidents(rt, actor, flt)
+    rows, full = found.rows, found.full
     names = labels(rt, lang)
     return [
         [

@@ -32,7 +32,9 @@ class HistoryEntry:
     task: str | None
     decision: str | None
     comment: str | None
-    actor_name: str = ""
+    actor_name: str = ""  # the person's full name; the username when no account has it ("system")
+    # Another actor of the same timeline has the same full name: pages show the username beside it.
+    name_is_shared: bool = False
 
 
 @dataclass
@@ -104,6 +106,7 @@ def history_of(events: list[AuditEvent], session: Session | None = None) -> list
         usernames = {e.actor for e in events}
         found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
         names = {username: full_name for username, full_name in found.all()}
+    shared = _shared_names(names)
     entries = []
     for event in events:
         detail = json.loads(event.detail_json or "{}")
@@ -116,9 +119,18 @@ def history_of(events: list[AuditEvent], session: Session | None = None) -> list
                 decision=detail.get("decision"),
                 comment=detail.get("comment"),
                 actor_name=names.get(event.actor, event.actor),
+                name_is_shared=names.get(event.actor) in shared,
             )
         )
     return entries
+
+
+def _shared_names(names: dict[str, str]) -> set[str]:
+    """Full names that more than one of the usernames carries."""
+    seen: dict[str, int] = {}
+    for full_name in names.values():
+        seen[full_name] = seen.get(full_name, 0) + 1
+    return {name for name, count in seen.items() if count > 1}
 
 
 def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:

@@ -280,3 +280,77 @@ def test_form_editor_previews_as_typed_and_refuses_an_invalid_schema(
     with admin.expect_navigation():
         admin.locator("[data-testid=save-form]").click()
     assert admin.locator("[data-testid=form-problems]").count() == 1
+
+
+def _leaving_asks(page: Any) -> bool:
+    """Clicks the header's home link and answers "stay": True when the browser asked before leaving."""
+    url = page.url
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    with page.expect_event("dialog") as asked:
+        page.locator("a.brand").click(no_wait_after=True)
+    return bool(asked.value.type == "beforeunload" and page.url == url)
+
+
+def _leaves_without_asking(page: Any) -> bool:
+    """Clicks the header's home link: True when the page was left and nothing was asked."""
+    asked: list[str] = []
+
+    def note(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", note)
+    with page.expect_navigation():
+        page.locator("a.brand").click()
+    page.remove_listener("dialog", note)
+    return not asked
+
+
+def test_leaving_the_modeler_asks_while_the_diagram_is_not_deployed(new_context: NewContext) -> None:
+    admin = sign_in(new_context(), "admin")
+    admin.goto("/admin/processes")
+    admin.locator("#new-process-id").fill("unsaved_warning")
+    admin.locator("[data-testid=new-process] button").click()
+    admin.locator("[data-testid=editor][data-ready='1']").wait_for()
+    editor_url = admin.url
+
+    _select(admin, "StartEvent_unsaved_warning")
+    admin.locator("#properties input[name=name]").fill("Өтініш беру")
+    admin.locator("#properties input[name=name]").press("Tab")
+    admin.locator("[data-testid=editor][data-unsaved=true]").wait_for()
+    assert _leaving_asks(admin)
+    assert admin.url == editor_url  # "stay" keeps the page and the change
+    assert admin.locator("[data-testid=editor][data-unsaved=true]").count() == 1
+
+    admin.locator("[data-testid=deploy]").click()
+    admin.locator("[data-testid=editor][data-deployed='1']").wait_for()
+    assert admin.locator("[data-testid=editor][data-unsaved=false]").count() == 1
+    assert _leaves_without_asking(admin)
+    assert "/admin/editor" not in admin.url
+
+
+def test_leaving_the_form_editor_asks_while_the_text_is_not_saved(new_context: NewContext) -> None:
+    admin = sign_in(new_context(), "admin")
+    admin.goto("/admin/forms/order_rework")
+    schema = admin.locator("[data-testid=form-schema]")
+    text = schema.input_value()
+    assert _leaves_without_asking(admin)  # nothing typed
+    admin.goto("/admin/forms/order_rework")
+
+    schema.press("End")
+    schema.type(" ")  # whitespace only: the saved revision is the same form
+    assert _leaving_asks(admin)
+    assert admin.url.endswith("/admin/forms/order_rework")
+
+    schema.fill(text.replace('"type": "object"', '"type": "objekt"', 1))
+    with admin.expect_navigation():
+        admin.locator("[data-testid=save-form]").click()  # saving leaves the page without a question
+    assert admin.locator("[data-testid=form-problems]").count() == 1
+    assert _leaving_asks(admin)  # the refused text was never stored
+
+    schema.fill(text + " ")
+    with admin.expect_navigation():
+        admin.locator("[data-testid=save-form]").click()
+    assert admin.locator("[data-testid=form-problems]").count() == 0
+    assert _leaves_without_asking(admin)
+    assert "/admin/forms" not in admin.url

@@ -51,12 +51,17 @@ def test_forms_are_listed_and_shown_to_admins_only(admin: FlaskClient, app: Flas
     assert staff.get("/admin/forms/order_legal_review").status_code == 403
 
 
+def _choose_language(client: FlaskClient, lang: str) -> None:
+    token = csrf_from(client.get("/admin/forms").get_data(as_text=True))
+    client.post("/language", data={"lang": lang, "csrf_token": token, "next": "/admin/forms"})
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("{not json", "not valid JSON"),
+        ("{not json", "жарамды JSON емес"),
         (json.dumps({**REVIEW, "type": "objekt"}), "JSON Schema"),
-        (json.dumps({**REVIEW, "x-title": {"kk": "Тек қазақша"}}), "ru"),
+        (json.dumps({**REVIEW, "x-title": {"kk": "Тек қазақша"}}), "ru, en"),
     ],
 )
 def test_an_invalid_form_is_refused_and_nothing_is_saved(
@@ -81,7 +86,67 @@ def test_the_preview_uses_the_task_page_macros(admin: FlaskClient) -> None:
     )
     assert "Менің шешімім" in html and 'name="decision"' in html
     bad = admin.post("/admin/forms/preview", data="{", headers=headers).get_data(as_text=True)
-    assert "not valid JSON" in bad
+    assert "Мәтін жарамды JSON емес" in bad  # said in the admin's language (Kazakh by default)
+
+
+BROKEN_FIELD = {
+    **REVIEW,
+    "properties": {
+        **REVIEW["properties"],
+        "decision": {**REVIEW["properties"]["decision"], "x-widget": "textarea"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "not_expected"),
+    [
+        ("kk", "«decision» өрісі: «textarea» виджеті нұсқалар тізімін (enum) ұсына алмайды.", "cannot"),
+        ("ru", "Поле «decision»: Виджет «textarea» не может предлагать список вариантов (enum).", "cannot"),
+        ("en", "Field «decision»: The widget «textarea» cannot offer a list of options (enum).", "ұсына"),
+    ],
+)
+def test_a_broken_form_is_explained_in_the_admins_language(
+    admin: FlaskClient, seeded: Runtime, lang: str, expected: str, not_expected: str
+) -> None:
+    _choose_language(admin, lang)
+    saved = _save(admin, "order_legal_review", json.dumps(BROKEN_FIELD, ensure_ascii=False))
+    assert saved.status_code == 422 and _revisions(seeded) == 0
+    page = saved.get_data(as_text=True)
+    assert expected in page and not_expected not in page
+    token = csrf_from(admin.get("/admin/forms/order_draft").get_data(as_text=True))
+    headers = {"X-CSRFToken": token, "Content-Type": "application/json"}
+    preview = admin.post("/admin/forms/preview", data=json.dumps(BROKEN_FIELD), headers=headers)
+    assert expected in preview.get_data(as_text=True)
+
+
+def test_a_form_title_missing_languages_is_said_about_the_form(admin: FlaskClient) -> None:
+    _choose_language(admin, "kk")
+    text = json.dumps({**REVIEW, "x-title": {"kk": "Тек қазақша"}}, ensure_ascii=False)
+    page = _save(admin, "order_legal_review", text).get_data(as_text=True)
+    assert "Форма: x-title ішінде мына тілдер жоқ: ru, en." in page
+
+
+def test_the_editors_check_explains_a_broken_form_in_the_admins_language(
+    admin: FlaskClient, seeded: Runtime
+) -> None:
+    """A deploy check (JSON) names the form problem in the admin's language; the API keeps English."""
+    assert _save(admin, "order_legal_review", json.dumps(REVIEW, ensure_ascii=False)).status_code == 302
+    with seeded.db.session() as session:  # a revision broken behind the editor's back, as an old one may be
+        row = session.execute(select(FormRevision)).scalar_one()
+        row.schema_json = json.dumps(BROKEN_FIELD)
+    token = csrf_from(admin.get("/admin/editor/order_drafting").get_data(as_text=True))
+    headers = {"X-CSRFToken": token, "Content-Type": "application/xml"}
+    for lang, expected in (
+        ("kk", "«textarea» виджеті нұсқалар тізімін (enum) ұсына алмайды"),
+        ("en", "The widget «textarea» cannot offer a list of options (enum)"),
+    ):
+        _choose_language(admin, lang)
+        problems = admin.post("/admin/editor/check", data=ORDER_XML, headers=headers).get_json()["problems"]
+        bad = [p for p in problems if p["code"] == "bad_form"]
+        english = "form 'order_legal_review': field 'decision'"
+        assert bad and all(p["message"].startswith(english) for p in bad)
+        assert expected in bad[0]["text"], bad
 
 
 def test_a_saved_form_reaches_the_next_version_and_running_instances_keep_theirs(

@@ -19,6 +19,15 @@ def _validator(doc: dict[str, Any], name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=registry)
 
 
+def _full_name(api: Api, username: str) -> str:
+    from sqlalchemy import select
+
+    from service.db.models import User
+
+    with api.rt.db.session() as session:
+        return str(session.execute(select(User.full_name).where(User.username == username)).scalar_one())
+
+
 def test_answers_match_the_document(api: Api) -> None:
     doc = api.client.get("/api/v1/openapi.json").get_json()
     task_v, instance_v, error_v = (_validator(doc, n) for n in ("Task", "Instance", "Error"))
@@ -27,7 +36,11 @@ def test_answers_match_the_document(api: Api) -> None:
     rows = api.get("/tasks?scope=mine", "wg_deputy").get_json()
     for row in rows["tasks"]:
         task_v.validate(row)
-    instance_v.validate(api.get(f"/instances/{started['id']}", "wg_deputy").get_json())
+    shown = api.get(f"/instances/{started['id']}", "wg_deputy").get_json()
+    instance_v.validate(shown)
+    # 1.1 added the full name beside the username; the username stays the contract's `actor`
+    named = [(h["actor"], h["actor_name"]) for h in shown["history"]]
+    assert named == [("wg_deputy", _full_name(api, "wg_deputy"))]
     error_v.validate(api.get("/instances/999999", "wg_deputy").get_json())
     bad = api.post(f"/tasks/{rows['tasks'][0]['id']}/complete", "wg_deputy", json={"data": {}})
     assert bad.status_code == 422
@@ -39,7 +52,9 @@ def test_answers_match_the_document(api: Api) -> None:
     assert len(orders) == 1
     for row in orders:
         order_v.validate(row)
-    order_v.validate(api.get(f"/orders/{orders[0]['id']}", "director").get_json())
+    detail = api.get(f"/orders/{orders[0]['id']}", "director").get_json()
+    _validator(doc, "OrderDetail").validate(detail)
+    order_v.validate(detail)  # a detail is still an Order: the older contract holds
     paths = set(doc["paths"])
     assert {
         "/processes",

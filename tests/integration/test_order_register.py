@@ -101,6 +101,9 @@ def test_register_page_and_csv_export(api: Api) -> None:
     assert exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:3] == ["number", "date", "title"] and rows[1][2] == "Әдеп туралы бұйрық"
+    # the export link carries the register's query, page included: an export is still every row
+    paged = client.get("/orders/export.csv?status=registered&page=2").get_data(as_text=True)
+    assert "Әдеп туралы бұйрық" in paged
 
 
 def test_the_chair_reminds_again_and_extends_the_deadline(api: Api) -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from service.web import incidents as incident_pages
 from service.workflows.runtime import Runtime
 from tests.conftest import Api, csrf_from, login
-from tests.integration.test_incident_api import REPORT, escalate, incident_of
+from tests.integration.test_incident_api import REPORT, escalate, incident_of, report, triage
 
 
 def signed_in(app: Flask, username: str) -> FlaskClient:
@@ -143,3 +145,66 @@ def test_vote_and_chair_pages(app: Flask, api: Api) -> None:
     assert done.status_code == 302
     page = chair.get(done.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert 'data-testid="minutes-pdf"' in page and 'data-testid="incident-votes"' in page
+
+
+def _three_reports(api: Api) -> dict[str, int]:
+    """Reports by staff1 (ChatGPT), staff2 (Gemini) and staff3 (ChatGPT), each triaged (and so numbered)."""
+    made = {}
+    for user, tool in (("staff1", "ChatGPT"), ("staff2", "Gemini Pro"), ("staff3", "ChatGPT")):
+        iid = report(api, user, {**REPORT, "tool": tool, "anonymous": False})
+        done = triage(api, iid, {"severity": "minor", "decision": "resolve", "corrective_action": "Talked"})
+        assert done.status_code == 200, done.get_json()
+        made[user] = iid
+    return made
+
+
+def _numbers(html: str) -> list[str]:
+    return re.findall(r'href="/incidents/\d+">(\d{4}/\d+)</a>', html)
+
+
+def test_the_journal_pages_like_the_order_register(
+    app: Flask, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _three_reports(api)
+    monkeypatch.setattr(incident_pages, "PAGE_SIZE", 2)
+    responsible = signed_in(app, "responsible")
+    first = responsible.get("/incidents?type=data_disclosure").get_data(as_text=True)
+    assert len(_numbers(first)) == 2 and 'data-testid="pager-position">1 / 2<' in first
+    nxt = re.search(r'href="([^"]+)" rel="next" data-testid="pager-next"', first)
+    assert nxt is not None and "page=2" in nxt.group(1) and "offset" not in nxt.group(1)
+    assert "type=data_disclosure" in nxt.group(1)  # the filters survive paging
+    second = responsible.get(nxt.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert len(_numbers(second)) == 1 and 'rel="prev"' in second and 'rel="next"' not in second
+    assert set(_numbers(first) + _numbers(second)) == {incident_of(api, i)["number"] for i in made.values()}
+    # the orders register uses the same pager markup
+    assert 'class="pager"' not in responsible.get("/orders").get_data(as_text=True)  # one page: no pager
+
+    # The API keeps paging by offset, as its OpenAPI document says.
+    by_offset = api.get("/incidents?limit=1&offset=1", "responsible").get_json()["incidents"]
+    assert len(by_offset) == 1
+    assert by_offset[0]["number"] == api.get("/incidents", "responsible").get_json()["incidents"][1]["number"]
+
+
+def test_the_journal_search_finds_only_what_the_reader_may_see(app: Flask, api: Api) -> None:
+    made = _three_reports(api)
+    number = {user: incident_of(api, iid)["number"] for user, iid in made.items()}
+    responsible = signed_in(app, "responsible")
+    assert _numbers(responsible.get(f"/incidents?q={number['staff2']}").get_data(as_text=True)) == [
+        number["staff2"]
+    ]
+    bare = number["staff2"].split("/")[1]
+    assert number["staff2"] in _numbers(responsible.get(f"/incidents?q=№{bare}").get_data(as_text=True))
+    chat = _numbers(responsible.get("/incidents?q=chatgpt").get_data(as_text=True))
+    assert sorted(chat) == sorted([number["staff1"], number["staff3"]])
+    assert _numbers(responsible.get("/incidents?q=gemini+pro").get_data(as_text=True)) == [number["staff2"]]
+
+    # A reporter's search runs among their own reports only: another's number or tool finds nothing.
+    staff2 = signed_in(app, "staff2")
+    page = staff2.get(f"/incidents?q={number['staff1']}").get_data(as_text=True)
+    table = page.split('data-testid="incidents"', 1)[1]
+    assert _numbers(page) == [] and 'class="empty"' in table and "/incidents/" not in table
+    assert _numbers(staff2.get("/incidents?q=chatgpt").get_data(as_text=True)) == []
+    assert _numbers(staff2.get("/incidents?q=gemini").get_data(as_text=True)) == [number["staff2"]]
+    assert api.get(f"/incidents?q={number['staff1']}", "staff2").get_json()["incidents"] == []
+    # Others see nothing at all, searched or not.
+    assert _numbers(signed_in(app, "wg_member").get("/incidents?q=chatgpt").get_data(as_text=True)) == []
