@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.web import openapi_acts
+from service.web import openapi_acts, openapi_plan
 
 _ERROR = {
     "type": "object",
@@ -227,6 +227,7 @@ def _core_document() -> dict[str, Any]:
                 "Tool": _TOOL,
                 "Order": _ORDER,
                 **openapi_acts.SCHEMAS,
+                **openapi_plan.SCHEMAS,
                 "DeployProblem": {
                     "type": "object",
                     "properties": {
@@ -484,5 +485,6 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             **openapi_acts.PATHS,
+            **openapi_plan.PATHS,
         },
     }
