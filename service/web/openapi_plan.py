@@ -124,7 +124,7 @@ def _body(*fields: str) -> dict[str, Any]:
 PATHS: dict[str, Any] = {
     "/plan": {
         "get": {
-            "summary": "The yearly plan: every item with its status, progress by stage (every signed-in person)",
+            "summary": "The yearly plan: every item with its status and the progress by stage (everyone)",
             "parameters": [_YEAR],
             "responses": {**_ok(_ref("Plan")), **_errors(400, 401, 404)},
         }

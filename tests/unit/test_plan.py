@@ -108,7 +108,7 @@ def test_status_rules_with_a_fixed_clock() -> None:
     due = date(2026, 2, 28)
     assert item_status(due, done=False, today=date(2026, 1, 1)) == "open"
     assert item_status(due, done=False, today=date(2026, 2, 14)) == "due_soon"
-    assert item_status(due, done=False, today=date(2026, 2, 28)) == "due_soon"  # the last day is still in time
+    assert item_status(due, done=False, today=date(2026, 2, 28)) == "due_soon"  # its last day is in time
     assert item_status(due, done=False, today=date(2026, 3, 1)) == "overdue"
     assert item_status(due, done=True, today=date(2026, 3, 1)) == "done"
     assert item_status(None, done=False, today=date(2026, 3, 1)) == "no_date"
