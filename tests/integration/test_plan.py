@@ -183,3 +183,41 @@ def test_simultaneous_marks_one_wins_on_postgres(pg_url: str, tmp_path: Path) ->
         _race(rt)
     finally:
         rt.db.dispose()
+
+
+def test_order_and_tool_evidence(api: Api) -> None:
+    from tests.integration.test_order_register import _register, _submit
+    from tests.integration.test_tool_register import registered, tool_id_of
+
+    draft = _submit(api, "wg_deputy", "Жұмыс тобын құру туралы", "working_group")
+    unregistered = api.get("/orders", "director").get_json()["orders"][0]
+    assert unregistered["number"] is None
+    _register(api, draft)
+    number = api.get("/orders", "director").get_json()["orders"][0]["number"]
+    assert number
+    done = mark(api, 3, "wg_deputy", comment="Бұйрық шықты", evidence_kind="order", evidence_ref=number)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["mark"]["evidence"] == {"kind": "order", "ref": number}
+    tool = tool_id_of(api, registered(api, ["approve"] * 3))
+    by_id = mark(api, 19, "commission1", comment="Қорытынды", evidence_kind="tool", evidence_ref=str(tool))
+    assert by_id.status_code == 200, by_id.get_json()
+    assert by_id.get_json()["mark"]["evidence"] == {"kind": "tool", "ref": str(tool)}
+    assert (
+        mark(api, 18, "responsible", comment="x", evidence_kind="tool", evidence_ref="999").status_code == 422
+    )
+
+
+def test_overdue_from_midnight_in_the_school_time_zone(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    def status_at(moment: datetime) -> str:
+        monkeypatch.setattr(plan_cases, "utcnow", lambda: moment)
+        return str(api.get("/plan/items/7", "staff1").get_json()["status"])
+
+    # Item 7 is due on 2026-02-28; at midnight in Almaty it is still the 28th in UTC.
+    midnight = datetime(2026, 3, 1, tzinfo=ZoneInfo(api.rt.timezone)).astimezone(UTC)
+    assert api.rt.timezone == "Asia/Almaty" and midnight.date() == datetime(2026, 2, 28).date()
+    assert status_at(midnight - timedelta(minutes=1)) == "due_soon"
+    assert status_at(midnight) == "overdue"
+    assert status_at(datetime(2026, 1, 1, tzinfo=UTC)) == "open"
