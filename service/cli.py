@@ -1,4 +1,4 @@
-"""Flask commands: db upgrade, demo, deploy, worker, users, tokens, audit verify."""
+"""Flask commands: db upgrade, demo, deploy, worker, users, tokens, audit verify, plan load."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from service.domain.errors import InvalidBpmn, ServiceError
 from service.workflows import accounts, deploy, timers
 from service.workflows.audit_check import verify_audit
-from service.workflows.demo import DEMO_PASSWORD, load_demo_acts, load_demo_users
+from service.workflows.demo import DEMO_PASSWORD, PLAN_SEED, load_demo_acts, load_demo_plan, load_demo_users
 from service.workflows.runtime import Actor, Runtime
 
 
@@ -116,11 +116,31 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+plan_cli = AppGroup("plan", help="The school's yearly plan.")
+
+
+@plan_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--year", type=int, default=None, help="School year by its first year (default: the title's).")
+def plan_load(path: str, year: int | None) -> None:
+    """Load a plan text (the seed's layout) for its school year; a year that has a plan is left alone."""
+    from service.domain.plan import PlanTextError
+    from service.workflows.plan import load_plan
+
+    try:
+        loaded = load_plan(_rt(), Path(path), year)
+    except PlanTextError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    click.echo("plan loaded" if loaded else "that school year already has a plan: unchanged")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(plan_cli)
 
     @app.cli.command("demo")
     def demo() -> None:
@@ -129,6 +149,8 @@ def register_cli(app: Flask) -> None:
         click.echo(f"demo users created: {created}; password for all of them: {DEMO_PASSWORD}")
         if load_demo_acts(_rt()):
             click.echo("ai_regulation: edition 1 loaded from seeds/ai_regulation.txt")
+        if load_demo_plan(_rt()):
+            click.echo(f"plan loaded from seeds/{PLAN_SEED}")
 
     @app.cli.command("deploy")
     @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))

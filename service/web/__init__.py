@@ -20,6 +20,8 @@ def register_web(app: Flask) -> None:
         incidents,
         instances,
         orders,
+        plan,
+        plan_api,
         tasks,
         templating,
         tools,
@@ -53,6 +55,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(acts.bp)
     app.register_blueprint(acts.api_bp)
     csrf.exempt(acts.api_bp)
+    app.register_blueprint(plan.bp)
+    app.register_blueprint(plan_api.api_bp)
+    csrf.exempt(plan_api.api_bp)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 

@@ -65,6 +65,10 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         message = _messages()[err.status]
     elif err.code == "task_withdrawn":
         message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")
+    elif err.code == "plan_item_marked":
+        message = _("This item is already marked done (perhaps by someone else just now).")
+    elif err.code == "plan_item_not_marked":
+        message = _("This item is not marked done.")
     elif err.code == "task_not_open":
         message = _("This task has already been completed or withdrawn.")
     elif err.code == "script_time_limit":

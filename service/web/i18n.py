@@ -29,6 +29,7 @@ FIELD_MESSAGES: dict[str, Any] = {
     "wrong_password": lazy_gettext("The current password is not right."),
     "throttled": lazy_gettext("Too many attempts. Please wait."),
     "invalid": lazy_gettext("This value is not valid."),
+    "evidence_not_found": lazy_gettext("Nothing with this reference was found among what you may see."),
 }
 
 

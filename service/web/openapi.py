@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.web import openapi_acts, openapi_incidents
+from service.web import openapi_acts, openapi_incidents, openapi_plan
 from service.web.openapi_parts import errors, ok, path_param, ref
 
 _ERROR = {
@@ -268,6 +268,7 @@ def _core_document() -> dict[str, Any]:
                 "Order": _ORDER,
                 "OrderDetail": _ORDER_DETAIL,
                 **openapi_acts.SCHEMAS,
+                **openapi_plan.SCHEMAS,
                 "DeployProblem": {
                     "type": "object",
                     "properties": {
@@ -521,5 +522,6 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             **openapi_acts.PATHS,
+            **openapi_plan.PATHS,
         },
     }

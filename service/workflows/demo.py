@@ -8,6 +8,7 @@ from service.db import audit, queries
 from service.db.models import User, UserRole
 from service.domain.secrets import hash_password
 from service.workflows.acts import load_act_text
+from service.workflows.plan import load_plan
 from service.workflows.runtime import Runtime
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, printed by `flask demo`
@@ -75,3 +76,13 @@ def load_demo_acts(rt: Runtime, seeds_dir: Path | None = None) -> bool:
     """Edition 1 of `ai_regulation` from the seed, parsed into sections and clauses (idempotent)."""
     folder = seeds_dir or rt.bpmn_dir.parent / "seeds"
     return load_act_text(rt, "ai_regulation", folder / AI_REGULATION_SEED)
+
+
+# The school's plan for 2025-2026 (a copy of the seed text): 30 activities in 5 stages.
+PLAN_SEED = "plan_2025_2026.txt"
+
+
+def load_demo_plan(rt: Runtime, seeds_dir: Path | None = None) -> bool:
+    """The yearly plan from the seed, every item open (idempotent: one plan per school year)."""
+    folder = seeds_dir or rt.bpmn_dir.parent / "seeds"
+    return load_plan(rt, folder / PLAN_SEED)

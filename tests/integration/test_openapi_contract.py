@@ -85,3 +85,28 @@ def test_incident_answers_match_the_document(api: Api) -> None:
     for note in api.get("/notifications", "director").get_json()["notifications"]:
         _validator(doc, "Notification").validate(note)
     _validator(doc, "Error").validate(api.get("/incidents/999", "staff2").get_json())
+
+
+def test_plan_answers_match_the_document(api: Api) -> None:
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    assert {
+        "/plan",
+        "/plan/items/{number}",
+        "/plan/items/{number}/mark",
+        "/plan/items/{number}/unmark",
+    } <= set(doc["paths"])
+    item_v, error_v = _validator(doc, "PlanItem"), _validator(doc, "Error")
+    marked = api.post("/plan/items/7/mark", "responsible", json={"data": {"comment": "Дайын"}})
+    assert marked.status_code == 200
+    item_v.validate(marked.get_json())
+    _validator(doc, "Plan").validate(api.get("/plan", "staff1").get_json())
+    item_v.validate(api.get("/plan/items/7", "staff1").get_json())
+    for bad in (
+        api.post("/plan/items/7/mark", "responsible", json={"data": {"comment": "Тағы"}}),
+        api.post("/plan/items/8/mark", "responsible", json={"data": {"comment": "x"}}),
+        api.post("/plan/items/9/mark", "responsible", json={"data": {}}),
+    ):
+        assert bad.status_code in (403, 409, 422)
+        error_v.validate(bad.get_json())
+    undone = api.post("/plan/items/7/unmark", "wg_chair", json={"data": {"reason": "Қате"}})
+    item_v.validate(undone.get_json())

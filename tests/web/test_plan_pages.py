@@ -1,0 +1,107 @@
+"""The plan tracker's pages in Kazakh: progress by stage, filters, the mark form keeping what was typed,
+undoing a mark, and the CSV/XLSX export."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from service.workflows.runtime import Runtime
+from tests.conftest import csrf_from, login
+
+ACTIVITY_7 = "Жасанды интеллект және академиялық адалдық бойынша қолданыстағы"
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'data-testid="item-(\d+)"', html)
+
+
+def test_plan_page_in_kazakh_with_progress_and_filters(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "staff1")
+    assert 'href="/plan"' in client.get("/inbox").get_data(as_text=True)  # in everyone's navigation
+    html = client.get("/plan").get_data(as_text=True)
+    assert 'lang="kk"' in html and "Жоспар 2025–2026" in html
+    assert "30 тармақтың 0 орындалды" in html
+    assert 'data-testid="stage-4-progress">0 / 9<' in html and "ІСКЕ АСЫРУ" in html
+    assert len(_rows(html)) == 30 and "<progress" in html
+    assert "нақты мерзімі жоқ" in html and "кезектен тыс (қажет болған жағдайда)" in html
+    assert _rows(client.get("/plan?stage=2").get_data(as_text=True)) == ["7", "8", "9", "10"]
+    no_date = _rows(client.get("/plan?status=no_date").get_data(as_text=True))
+    assert no_date == ["4", "6", "8", "16", "23", "25", "27", "28"]
+    # staff1 (a teacher) may mark only item 5, whose responsible is the teachers' creative group.
+    assert re.findall(r'data-testid="mark-link-(\d+)"', html) == ["5"]
+
+
+def test_mark_form_keeps_what_was_typed_then_marks(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "responsible")
+    page = client.get("/plan/items/7").get_data(as_text=True)
+    assert ACTIVITY_7 in page and 'data-testid="mark"' in page
+    token = csrf_from(page)
+    assert client.post("/plan/items/7/mark", data={"comment": "x"}).status_code == 400  # no CSRF token
+    bad = client.post(
+        "/plan/items/7/mark",
+        data={"csrf_token": token, "comment": "", "evidence_kind": "order", "evidence_ref": "999/Ж"},
+    )
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Бұл өрісті толтыру міндетті." in html
+    assert "Сізге қолжетімді жазбалардың ішінен бұл сілтеме бойынша ештеңе табылмады." in html
+    assert 'value="999/Ж"' in html and '<option value="order" selected>' in html
+    done = client.post(
+        "/plan/items/7/mark",
+        data={
+            "csrf_token": token,
+            "comment": "Шолу дайын",
+            "evidence_kind": "act_edition",
+            "evidence_ref": "ai_regulation/1",
+        },
+    )
+    assert done.status_code == 302
+    plan = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "7-тармақ орындалды деп белгіленді." in plan
+    assert 'data-testid="stage-2-progress">1 / 4<' in plan and "30 тармақтың 1 орындалды" in plan
+    assert "Гүлнар Әлібекқызы (responsible)" in plan
+    item = client.get("/plan/items/7").get_data(as_text=True)
+    assert "Орындау туралы белгі" in item and "Шолу дайын" in item
+    assert 'href="/acts/ai_regulation/editions/1"' in item
+    assert 'data-testid="unmark"' not in item  # only the chair and the director undo
+
+
+def test_not_allowed_gets_403_without_data(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "staff1")
+    token = csrf_from(client.get("/plan/items/7").get_data(as_text=True))
+    refused = client.post("/plan/items/7/mark", data={"csrf_token": token, "comment": "x"})
+    assert refused.status_code == 403 and ACTIVITY_7 not in refused.get_data(as_text=True)
+
+
+def test_chair_undoes_a_mark_with_a_reason(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "wg_chair")
+    token = csrf_from(client.get("/plan/items/2").get_data(as_text=True))
+    client.post("/plan/items/2/mark", data={"csrf_token": token, "comment": "Стенд безендірілді"})
+    page = client.get("/plan/items/2").get_data(as_text=True)
+    assert 'data-testid="unmark"' in page
+    missing = client.post("/plan/items/2/unmark", data={"csrf_token": token, "reason": " "})
+    assert missing.status_code == 422 and "Бұл өрісті толтыру міндетті." in missing.get_data(as_text=True)
+    undone = client.post("/plan/items/2/unmark", data={"csrf_token": token, "reason": "Фото жоқ"})
+    assert undone.status_code == 302
+    history = client.get("/plan/items/2").get_data(as_text=True)
+    assert "белгіні алып тастады" in history and "Фото жоқ" in history and "Стенд безендірілді" in history
+    twice = client.post("/plan/items/2/unmark", data={"csrf_token": token, "reason": "Тағы"})
+    assert twice.status_code == 409 and "Бұл тармақ орындалды деп белгіленбеген." in twice.get_data(
+        as_text=True
+    )
+
+
+def test_export_csv_and_xlsx(client: FlaskClient, seeded: Runtime) -> None:
+    login(client, "director")
+    csv_text = client.get("/plan/export.csv?stage=5").get_data(as_text=True)
+    lines = csv_text.strip().splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("№,Кезең,Іс-шара,Жауапты тұлға")
+    assert len(lines) == 6 and lines[1].startswith("26,5,")
+    xlsx = client.get("/plan/export.xlsx")
+    assert xlsx.status_code == 200 and "plan.xlsx" in xlsx.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet is not None and sheet.max_row == 31
