@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from service.db.models import AuditEvent, HumanTask, ProcessInstance
 from service.domain.errors import EngineStepLimit
 from service.engine.runner import MAX_ENGINE_STEPS
 from service.workflows import deploy
@@ -18,6 +16,7 @@ from service.workflows import tasks as task_cases
 from service.workflows.instances import start_process
 from service.workflows.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
+from tests.integration.instance_probe import open_task_id, snapshot
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "endless_loop.bpmn"
 pytestmark = pytest.mark.timeout(120)  # without the budget the test would hang: fail it instead
@@ -33,41 +32,19 @@ def loop_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     rt.db.dispose()
 
 
-def _state(rt: Runtime, instance_id: int) -> tuple[str, int, list[tuple[str, str]], int]:
-    with rt.db.session() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        assert instance is not None
-        rows = session.execute(
-            select(HumanTask.bpmn_id, HumanTask.status)
-            .where(HumanTask.instance_id == instance_id)
-            .order_by(HumanTask.id)
-        ).all()
-        events = session.execute(select(AuditEvent.id).where(AuditEvent.instance_id == instance_id)).all()
-        return instance.state_json, instance.version, [(r.bpmn_id, r.status) for r in rows], len(events)
-
-
-def _open(rt: Runtime, instance_id: int, bpmn_id: str) -> int:
-    with rt.db.session() as session:
-        return session.execute(
-            select(HumanTask.id).where(
-                HumanTask.instance_id == instance_id, HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"
-            )
-        ).scalar_one()
-
-
 def test_an_endless_cycle_is_stopped_and_nothing_is_saved(loop_app: Flask) -> None:
     rt: Runtime = loop_app.extensions["runtime"]
     responsible = actor_named(rt, "responsible")
     iid = start_process(rt, responsible, "test_endless")
-    answer = _open(rt, iid, "Task_answer")
-    before = _state(rt, iid)
+    answer = open_task_id(rt, iid, "Task_answer")
+    before = snapshot(rt, iid)
 
     # "return" takes the gateway's default flow back to the script, for ever.
     with pytest.raises(EngineStepLimit) as info:
         task_cases.complete(rt, responsible, answer, {"decision": "return", "comment": "Again"})
     assert info.value.params["steps"] == str(MAX_ENGINE_STEPS)
     assert info.value.params["element"] in {"Script_count", "Gateway_again"}
-    assert _state(rt, iid) == before
+    assert snapshot(rt, iid) == before
 
     # Through the API: 500 with the code and a Kazakh explanation, still nothing saved.
     reply = Api(loop_app, rt).post(
@@ -77,11 +54,11 @@ def test_an_endless_cycle_is_stopped_and_nothing_is_saved(loop_app: Flask) -> No
     body = reply.get_json()
     assert body["error"] == "engine_step_limit"
     assert str(MAX_ENGINE_STEPS) in body["message"]
-    assert _state(rt, iid) == before
+    assert snapshot(rt, iid) == before
 
     # The lock was released and the task is open: an answer that leaves the cycle goes through.
     task_cases.complete(rt, responsible, answer, {"decision": "approve"})
-    assert ("Task_after", "open") in _state(rt, iid)[2]
+    assert ("Task_after", "open") in snapshot(rt, iid)[3]
 
 
 def test_a_state_near_the_engines_depth_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

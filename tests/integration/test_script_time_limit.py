@@ -11,13 +11,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.db.models import AuditEvent, HumanTask, ProcessInstance
+from service.db.models import AuditEvent, ProcessInstance
 from service.domain.errors import ScriptTimeLimit
 from service.workflows import deploy, timers
 from service.workflows import tasks as task_cases
 from service.workflows.instances import start_process
 from service.workflows.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
+from tests.integration.instance_probe import open_task_id, snapshot
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "runaway_script.bpmn"
 LIMIT = 0.2  # seconds; the tests assert outcomes only, never how long anything took
@@ -35,49 +36,19 @@ def limited_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     rt.db.dispose()
 
 
-def _snapshot(rt: Runtime, instance_id: int) -> tuple[str, str, int, list[tuple[str, str]], list[str]]:
-    with rt.db.session() as session:
-        instance = session.get(ProcessInstance, instance_id)
-        assert instance is not None
-        rows = session.execute(
-            select(HumanTask.bpmn_id, HumanTask.status)
-            .where(HumanTask.instance_id == instance_id)
-            .order_by(HumanTask.id)
-        ).all()
-        actions = session.execute(
-            select(AuditEvent.action).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
-        ).scalars()
-        return (
-            instance.state_json,
-            instance.status,
-            instance.version,
-            [(r.bpmn_id, r.status) for r in rows],
-            list(actions),
-        )
-
-
-def _open_task_id(rt: Runtime, instance_id: int, bpmn_id: str) -> int:
-    with rt.db.session() as session:
-        return session.execute(
-            select(HumanTask.id).where(
-                HumanTask.instance_id == instance_id, HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"
-            )
-        ).scalar_one()
-
-
 def test_a_looping_script_is_stopped_and_the_instance_goes_on(limited_app: Flask) -> None:
     rt: Runtime = limited_app.extensions["runtime"]
     responsible = actor_named(rt, "responsible")
     iid = start_process(rt, responsible, "test_runaway")
-    answer = _open_task_id(rt, iid, "Task_answer")
-    before = _snapshot(rt, iid)
+    answer = open_task_id(rt, iid, "Task_answer")
+    before = snapshot(rt, iid)
 
     # "return" makes Script_count loop forever: the use case stops it with a clear error.
     with pytest.raises(ScriptTimeLimit) as info:
         task_cases.complete(rt, responsible, answer, {"decision": "return", "comment": "Again"})
     assert info.value.params == {"seconds": "0.2", "element": "Script_count"}
     assert "Script_count" in info.value.message
-    assert _snapshot(rt, iid) == before  # rolled back: state, status, inbox and audit untouched
+    assert snapshot(rt, iid) == before  # rolled back: state, status, inbox and audit untouched
 
     # Through the API the person gets the translated explanation (Kazakh by default).
     api = Api(limited_app, rt)
@@ -87,11 +58,11 @@ def test_a_looping_script_is_stopped_and_the_instance_goes_on(limited_app: Flask
     body = reply.get_json()
     assert body["error"] == "script_time_limit"
     assert "0.2" in body["message"] and "скрипт" in body["message"]
-    assert _snapshot(rt, iid) == before
+    assert snapshot(rt, iid) == before
 
     # The lock was released and the task is still open: an answer that ends the loop goes through.
     task_cases.complete(rt, responsible, answer, {"decision": "approve"})
-    state = _snapshot(rt, iid)
+    state = snapshot(rt, iid)
     assert state[1] == "running"
     assert ("Task_answer", "completed") in state[3] and ("Task_after", "open") in state[3]
     assert state[4].count("task.complete") == 1
@@ -101,7 +72,7 @@ def test_a_looping_timer_script_marks_the_instance_failed(limited_app: Flask) ->
     rt: Runtime = limited_app.extensions["runtime"]
     responsible = actor_named(rt, "responsible")
     iid = start_process(rt, responsible, "test_runaway")
-    task_cases.complete(rt, responsible, _open_task_id(rt, iid, "Task_answer"), {"decision": "approve"})
+    task_cases.complete(rt, responsible, open_task_id(rt, iid, "Task_answer"), {"decision": "approve"})
     time.sleep(1.2)  # the reminder timer on Task_after ("PT1S") leads to a script that never ends
 
     assert timers.run_due_timers(rt) == 0  # the wake failed and was rolled back
@@ -116,12 +87,12 @@ def test_a_looping_timer_script_marks_the_instance_failed(limited_app: Flask) ->
             .where(AuditEvent.instance_id == iid, AuditEvent.action == "instance.error")
         ).scalar_one()
         assert recorded == 1
-    assert _open_task_id(rt, iid, "Task_after")  # the person's task is untouched
+    assert open_task_id(rt, iid, "Task_after")  # the person's task is untouched
 
     # A retry runs the same script again and is refused the same way; the instance stays in error.
     with pytest.raises(ScriptTimeLimit):
         timers.retry_instance(rt, "admin", True, iid)
-    assert _snapshot(rt, iid)[1] == "error"
+    assert snapshot(rt, iid)[1] == "error"
 
 
 def test_the_limit_is_a_positive_number_of_seconds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
