@@ -343,5 +343,6 @@ from service.db import (  # noqa: E402,F401
     models_council,
     models_editor,
     models_incidents,
+    models_reports,
     models_tools,
 )
