@@ -20,6 +20,7 @@ def register_web(app: Flask) -> None:
         incidents,
         instances,
         orders,
+        reports,
         tasks,
         templating,
         tools,
@@ -53,6 +54,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(acts.bp)
     app.register_blueprint(acts.api_bp)
     csrf.exempt(acts.api_bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(reports.api_bp)
+    csrf.exempt(reports.api_bp)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 
