@@ -24,6 +24,7 @@ PAGES = {
         "/acts/ai_regulation/editions/1",
         "/tools",
         "/incidents",
+        "/reports/annual",
     ],
     # Long process ids and form keys in monospace once pushed the admin's lists past the screen.
     "admin": ["/admin/processes", "/admin/forms", "/admin/users", "/admin/editor/order_drafting/versions"],
