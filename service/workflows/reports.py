@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.db import audit, queries, report_queries
@@ -174,23 +175,39 @@ def _save(
     problems = check_narrative(texts, finalizing=finalizing)
     if problems:
         raise ValidationFailed(problems)
-    with rt.db.session() as session:
-        row = _editable_row(session, actor, school)
-        for name, text in texts.items():
-            setattr(row, name, text)
-        row.updated_by, row.updated_at = actor.username, utcnow()
-        detail: dict[str, object] = {"year": school.start}
-        if finalizing:
-            row.figures_json = compute_figures(rt, session, school).dumps()
-            row.status, row.finalized_by, row.finalized_at = "final", actor.username, utcnow()
-            session.flush()
-            row.pdf_sha256 = hashlib.sha256(render_pdf(rt, session, view_of(rt, session, school))).hexdigest()
-            detail["pdf_sha256"] = row.pdf_sha256
-        audit.append(
-            session, actor.username, "report.finalize" if finalizing else "report.draft", detail=detail
-        )
+    try:
+        with rt.db.session() as session:
+            _write(rt, session, actor, school, texts, finalizing=finalizing)
+            return view_of(rt, session, school)
+    except IntegrityError as err:
+        # Two first saves of the same year at once: the unique year refuses the second.
+        raise Conflict("the report was just created by someone else; reload") from err
+
+
+def _write(
+    rt: Runtime,
+    session: Session,
+    actor: Actor,
+    school: SchoolYear,
+    texts: dict[str, str],
+    *,
+    finalizing: bool,
+) -> None:
+    row = _editable_row(session, actor, school)
+    for name, text in texts.items():
+        setattr(row, name, text)
+    row.updated_by, row.updated_at = actor.username, utcnow()
+    detail: dict[str, object] = {"year": school.start}
+    if finalizing:
+        row.figures_json = compute_figures(rt, session, school).dumps()
+        row.status, row.finalized_by, row.finalized_at = "final", actor.username, utcnow()
         session.flush()
-        return view_of(rt, session, school)
+        # The PDF as every later download renders it: from the frozen figures, dated at finalization.
+        pdf = render_pdf(rt, session, view_of(rt, session, school))
+        row.pdf_sha256 = detail["pdf_sha256"] = hashlib.sha256(pdf).hexdigest()
+    action = "report.finalize" if finalizing else "report.draft"
+    audit.append(session, actor.username, action, detail=detail)
+    session.flush()
 
 
 def report_file(rt: Runtime, actor: Actor, year: int | None, kind: str) -> tuple[str, bytes, str]:
