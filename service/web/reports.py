@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -74,6 +75,7 @@ def _render(view: cases.ReportView, errors: dict[str, str] | None = None, typed:
         narrative_labels=NARRATIVE_LABELS,
         first_day=format_date(view.year.first_day, "long"),
         last_day=format_date(view.year.last_day, "long"),
+        day=lambda iso: format_date(date.fromisoformat(iso), "medium") if iso else "—",
     )
 
 

@@ -7,11 +7,13 @@ import io
 import json
 from datetime import UTC, datetime
 
+from babel.dates import format_date
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from service.db.models import AuditEvent, User
 from service.db.models_incidents import Incident
+from service.domain.clock import utcnow
 from service.workflows import reports
 from tests.conftest import Api, csrf_from, login
 from tests.integration import report_steps as steps
@@ -167,9 +169,16 @@ def test_draft_keeps_typed_text_and_finalizing_freezes_the_figures(api: Api) -> 
 
 def test_the_page_in_kazakh_with_the_nav_link_for_readers_only(api: Api) -> None:
     steps.resolved_incident(api)
+    steps.register_order(api, acknowledged=0)
     client = api.client
     login(client, "wg_chair")
     html = client.get("/reports/annual").get_data(as_text=True)
+    year = reports.current_year(api.rt)
+    # Dates in Kazakh through Babel: the year's first day in full, the order's registration date.
+    assert format_date(year.first_day, "long", locale="kk") in html
+    today = utcnow().astimezone(api.rt.tz).date()
+    assert format_date(today, "medium", locale="kk") in html
+    assert steps.ORDER["title"] in html
     assert "Жасанды интеллектті енгізу бойынша жылдық есеп" in html
     assert "Жетістіктер" in html and 'name="recommendations"' in html
     assert "Деректер жоқ" in html  # plan completion and surveys: no data rather than invented figures
