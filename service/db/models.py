@@ -344,5 +344,6 @@ from service.db import (  # noqa: E402,F401
     models_editor,
     models_incidents,
     models_plan,
+    models_reports,
     models_tools,
 )

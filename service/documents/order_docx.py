@@ -60,7 +60,7 @@ def render_order_docx(doc: OrderDocument) -> bytes:
     _approval_sheet(document, doc)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _stable_zip(buffer.getvalue(), creation_date(doc))
+    return stable_zip(buffer.getvalue(), creation_date(doc))
 
 
 def _set_up(document: DocxDocument, doc: OrderDocument) -> None:
@@ -235,7 +235,7 @@ def _cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
     _run(cell.paragraphs[0], text, bold=bold, size=10)
 
 
-def _stable_zip(data: bytes, moment: datetime) -> bytes:
+def stable_zip(data: bytes, moment: datetime) -> bytes:
     """The same ZIP with every entry stamped `moment` (UTC) instead of the time of rendering."""
     stamp = max(moment.astimezone(UTC).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     out = io.BytesIO()

@@ -22,6 +22,7 @@ def register_web(app: Flask) -> None:
         orders,
         plan,
         plan_api,
+        reports,
         tasks,
         templating,
         tools,
@@ -58,6 +59,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(plan.bp)
     app.register_blueprint(plan_api.api_bp)
     csrf.exempt(plan_api.api_bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(reports.api_bp)
+    csrf.exempt(reports.api_bp)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 

@@ -14,6 +14,7 @@ from service.domain.roles import role_name
 from service.web.context import LANGUAGES, actor, runtime
 from service.web.i18n import current_language, localized_title
 from service.workflows import inbox_news
+from service.workflows import reports as report_cases
 from service.workflows import tasks as task_cases
 
 
@@ -36,6 +37,7 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
     app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["reads_annual_report"] = report_cases.can_read
 
     @app.context_processor
     def _common() -> dict[str, Any]:

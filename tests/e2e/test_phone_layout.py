@@ -26,6 +26,7 @@ PAGES = {
         "/incidents",
         "/plan",
         "/plan/items/3",
+        "/reports/annual",
     ],
     # Long process ids and form keys in monospace once pushed the admin's lists past the screen.
     "admin": ["/admin/processes", "/admin/forms", "/admin/users", "/admin/editor/order_drafting/versions"],
