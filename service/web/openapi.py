@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.web import openapi_acts, openapi_incidents
+from service.web import openapi_acts, openapi_consultations, openapi_incidents
 from service.web.openapi_parts import errors, ok, path_param, ref
 
 _ERROR = {
@@ -188,6 +188,8 @@ def openapi_document() -> dict[str, Any]:
     doc = _core_document()
     doc["paths"].update(openapi_incidents.incident_paths())
     doc["components"]["schemas"].update(openapi_incidents.incident_schemas())
+    doc["paths"].update(openapi_consultations.PATHS)
+    doc["components"]["schemas"].update(openapi_consultations.SCHEMAS)
     return doc
 
 
