@@ -340,6 +340,7 @@ class StoredFile(Base):
 # The process families' models, so that Base.metadata (Alembic, the migration test) sees them all.
 from service.db import (  # noqa: E402,F401
     models_acts,
+    models_consultations,
     models_council,
     models_editor,
     models_incidents,

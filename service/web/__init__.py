@@ -12,6 +12,8 @@ def register_web(app: Flask) -> None:
         acts,
         api,
         auth,
+        consultations,
+        consultations_api,
         editor,
         errors,
         files,
@@ -62,6 +64,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(reports.api_bp)
     csrf.exempt(reports.api_bp)
+    app.register_blueprint(consultations.bp)
+    app.register_blueprint(consultations_api.api_bp)
+    csrf.exempt(consultations_api.api_bp)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.web import openapi_acts, openapi_incidents, openapi_plan, openapi_reports
+from service.web import (
+    openapi_acts,
+    openapi_consultations,
+    openapi_incidents,
+    openapi_plan,
+    openapi_reports,
+)
 from service.web.openapi_parts import errors, ok, path_param, ref
 
 _ERROR = {
@@ -249,6 +255,8 @@ def openapi_document() -> dict[str, Any]:
     doc["components"]["schemas"].update(openapi_incidents.incident_schemas())
     doc["paths"].update(openapi_reports.PATHS)
     doc["components"]["schemas"].update(openapi_reports.SCHEMAS)
+    doc["paths"].update(openapi_consultations.PATHS)
+    doc["components"]["schemas"].update(openapi_consultations.SCHEMAS)
     return doc
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.db.models import HumanTask, ProcessInstance, StoredFile
 from service.domain.errors import FieldError, NotFound, ValidationFailed
-from service.workflows import incident_access
+from service.workflows import consultation_access, incident_access
 from service.workflows.access import can_view_instance
 from service.workflows.runtime import Actor, Runtime
 
@@ -97,6 +97,8 @@ def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:
         if not allowed:
             # Incident evidence: its process pages are private, the journal's readers may open it.
             allowed = incident_access.may_open_evidence(session, actor, f"sha256:{sha}")
+        if not allowed:
+            allowed = consultation_access.may_open_material(session, actor, f"sha256:{sha}")
         if not allowed:
             raise NotFound("no such file")
         return meta, _path(rt, sha).read_bytes()

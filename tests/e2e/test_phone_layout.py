@@ -27,7 +27,10 @@ PAGES = {
         "/plan",
         "/plan/items/3",
         "/reports/annual",
+        "/consultations",
     ],
+    # The request form (open after a refused submit) and the responsible person's record forms.
+    "responsible": ["/consultations", "/consultations/walk-in"],
     # Long process ids and form keys in monospace once pushed the admin's lists past the screen.
     "admin": ["/admin/processes", "/admin/forms", "/admin/users", "/admin/editor/order_drafting/versions"],
 }

@@ -110,3 +110,27 @@ def test_plan_answers_match_the_document(api: Api) -> None:
         error_v.validate(bad.get_json())
     undone = api.post("/plan/items/7/unmark", "wg_chair", json={"data": {"reason": "Қате"}})
     item_v.validate(undone.get_json())
+def test_consultation_answers_match_the_document(api: Api) -> None:
+    from tests.integration.test_consultations import REQUEST, YESTERDAY
+
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    assert {
+        "/consultations",
+        "/consultations/record",
+        "/consultations/{consultation_id}",
+        "/consultations/{consultation_id}/schedule",
+        "/consultations/{consultation_id}/record",
+        "/consultations/{consultation_id}/cancel",
+    } <= set(doc["paths"])
+    one, journal, error = (_validator(doc, n) for n in ("Consultation", "ConsultationJournal", "Error"))
+    asked = api.post("/consultations", "staff1", json=REQUEST).get_json()
+    one.validate(asked)
+    record = {"held_on": YESTERDAY, "topic": "T", "advice": "A"}
+    one.validate(api.post(f"/consultations/{asked['id']}/record", "responsible", json=record).get_json())
+    one.validate(
+        api.post("/consultations/record", "responsible", json={**record, "staff_member": "staff2"}).get_json()
+    )
+    journal.validate(api.get("/consultations", "director").get_json())
+    journal.validate(api.get("/consultations", "staff1").get_json())
+    error.validate(api.get(f"/consultations/{asked['id']}", "staff2").get_json())
+    error.validate(api.post("/consultations", "staff1", json={}).get_json())
