@@ -24,7 +24,7 @@ COPY translations ./translations
 COPY migrations ./migrations
 COPY seeds ./seeds
 COPY babel.cfg ./
-COPY --from=editor-assets /build/service/web/static/editor ./service/web/static/editor
+COPY --from=editor-assets /build/service/platform/web/static/editor ./service/platform/web/static/editor
 RUN pybabel compile -d translations \
     && useradd --create-home --uid 10001 app \
     && mkdir -p /app/instance /data \

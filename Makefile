@@ -19,7 +19,7 @@ translations: venv
 	$(VENV)/bin/pybabel compile -d translations
 
 # The BPMN editor's bundle (bpmn-js), built from the npm registry with the lock file; never committed.
-EDITOR_BUNDLE := service/web/static/editor/modeler.js
+EDITOR_BUNDLE := service/platform/web/static/editor/modeler.js
 $(EDITOR_BUNDLE): package.json package-lock.json $(wildcard frontend/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build

@@ -15,12 +15,12 @@ from typing import Any
 from flask import Blueprint, Flask, abort, jsonify, request
 from sqlalchemy import update
 
-from service.db import audit
-from service.db.locks import lock_instance
-from service.db.models import ProcessInstance
-from service.web.extensions import csrf
-from service.workflows import accounts
-from service.workflows.runtime import Runtime
+from service.platform.audit import log as audit
+from service.platform.auth import accounts
+from service.platform.persistence.locks import lock_instance
+from service.platform.persistence.models import ProcessInstance
+from service.platform.runtime import Runtime
+from service.platform.web.extensions import csrf
 
 FLOOR_URL = "/bench/floor/{instance_id}"
 

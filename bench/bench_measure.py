@@ -15,14 +15,14 @@ from bench_seed import DRAFT, PROCESS, Seeded, actor
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.db import queries
-from service.db.models import ProcessDefinition
-from service.domain.forms import clean_submission
-from service.engine import runner
-from service.engine.serialization import dump_state, load_state
-from service.workflows import accounts
-from service.workflows.demo import DEMO_PASSWORD
-from service.workflows.runtime import DEFAULT_DEADLINES, Actor
+from service.platform.auth import accounts
+from service.platform.auth.demo import DEMO_PASSWORD
+from service.platform.engine import runner
+from service.platform.engine.serialization import dump_state, load_state
+from service.platform.forms.schema import clean_submission
+from service.platform.inbox import queries
+from service.platform.persistence.models import ProcessDefinition
+from service.platform.runtime import DEFAULT_DEADLINES, Actor
 
 INBOX_USER = "lawyer"  # holds claimed legal reviews, claimable ones and acknowledgements
 DRAFTER = "wg_deputy"

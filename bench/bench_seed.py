@@ -14,12 +14,11 @@ from sqlalchemy import Table, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from service import create_app
-from service.db import queries
-from service.db.migrate import upgrade
-from service.db.models import HumanTask, HumanTaskRole, ProcessInstance, User
-from service.domain.clock import utcnow
-from service.workflows import instances, tasks
-from service.workflows.runtime import Actor, Runtime
+from service.platform.clock import utcnow
+from service.platform.inbox import instances, queries, tasks
+from service.platform.persistence.migrate import upgrade
+from service.platform.persistence.models import HumanTask, HumanTaskRole, ProcessInstance, User
+from service.platform.runtime import Actor, Runtime
 
 PROCESS = "order_drafting"
 DRAFTERS = ("wg_deputy", "wg_chair", "responsible")

@@ -1,9 +1,9 @@
-// Bundles the BPMN editor and the instance diagram viewer into service/web/static/editor/ (git-ignored).
+// Bundles the BPMN editor and the instance diagram viewer into service/platform/web/static/editor/ (git-ignored).
 // Run by `make run`, `make test` and the Dockerfile after `npm ci`; nothing is fetched at run time.
 import { build } from "esbuild";
 import { statSync } from "node:fs";
 
-const outdir = "service/web/static/editor";
+const outdir = "service/platform/web/static/editor";
 await build({
   entryPoints: {
     modeler: "frontend/modeler.js",

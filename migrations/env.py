@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from service.db.models import Base
+import service.features  # noqa: F401 - every feature's models join Base.metadata
+from service.platform.persistence.models import Base
 
 config = context.config
 target_metadata = Base.metadata

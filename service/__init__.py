@@ -11,15 +11,16 @@ from service.config import PROJECT_ROOT, load_settings
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from service.db.session import Database
-    from service.web import register_web
-    from service.workflows.runtime import DEFAULT_DEADLINES, Runtime
+    import service.features  # noqa: F401 - every feature's models join Base.metadata
+    from service.platform.persistence.session import Database
+    from service.platform.runtime import DEFAULT_DEADLINES, Runtime
+    from service.platform.web import register_web
 
     app = Flask(
         __name__,
         instance_path=str(Path((config or {}).get("INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()),
         template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "service" / "web" / "static"),
+        static_folder=str(PROJECT_ROOT / "service" / "platform" / "web" / "static"),
     )
     app.config.update(load_settings(Path(app.instance_path), config))
     database = Database(app.config["DATABASE_URL"])
@@ -39,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
         script_time_limit=app.config["SCRIPT_TIME_LIMIT"],
     )
-    from service.domain.tool_voting import VoteRule
+    from service.features.tools.rules import VoteRule
 
     VoteRule.parse(runtime.tool_vote_quorum, runtime.tool_vote_majority)  # a bad setting stops the start
     app.extensions["runtime"] = runtime

@@ -10,11 +10,19 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from service.domain.errors import InvalidBpmn, ServiceError
-from service.workflows import accounts, deploy, timers
-from service.workflows.audit_check import verify_audit
-from service.workflows.demo import DEMO_PASSWORD, PLAN_SEED, load_demo_acts, load_demo_plan, load_demo_users
-from service.workflows.runtime import Actor, Runtime
+from service.platform.audit.verify import verify_audit
+from service.platform.auth import accounts
+from service.platform.auth.demo import (
+    DEMO_PASSWORD,
+    PLAN_SEED,
+    load_demo_acts,
+    load_demo_plan,
+    load_demo_users,
+)
+from service.platform.errors import InvalidBpmn, ServiceError
+from service.platform.processes import deploy
+from service.platform.runtime import Actor, Runtime
+from service.platform.timers import wake as timers
 
 
 def _rt() -> Runtime:
@@ -38,7 +46,7 @@ db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 @click.option("--revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    from service.db.migrate import upgrade
+    from service.platform.persistence.migrate import upgrade
 
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"database at {revision}")
@@ -124,8 +132,8 @@ plan_cli = AppGroup("plan", help="The school's yearly plan.")
 @click.option("--year", type=int, default=None, help="School year by its first year (default: the title's).")
 def plan_load(path: str, year: int | None) -> None:
     """Load a plan text (the seed's layout) for its school year; a year that has a plan is left alone."""
-    from service.domain.plan import PlanTextError
-    from service.workflows.plan import load_plan
+    from service.features.plan.rules import PlanTextError
+    from service.features.plan.usecases import load_plan
 
     try:
         loaded = load_plan(_rt(), Path(path), year)
@@ -173,7 +181,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--interval", default=5.0, show_default=True)
     def worker(once: bool, interval: float) -> None:
         """Fire due timers and send queued e-mail; run as many as you like (SKIP LOCKED)."""
-        from service.workflows.mailer import send_pending
+        from service.platform.notify.mailer import send_pending
 
         while True:
             fired = timers.run_due_timers(_rt())
@@ -191,7 +199,7 @@ def register_cli(app: Flask) -> None:
         """Development server with the timer worker running in-process."""
         from werkzeug.serving import run_simple
 
-        from service.web.background import start_worker_thread
+        from service.platform.web.background import start_worker_thread
 
         start_worker_thread(app)
         # run_simple, because Flask ignores app.run() inside its own CLI commands.

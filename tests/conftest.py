@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from service import create_app
-from service.db.migrate import upgrade
-from service.workflows import accounts
-from service.workflows.demo import DEMO_PASSWORD
-from service.workflows.runtime import Actor, Runtime
+from service.platform.auth import accounts
+from service.platform.auth.demo import DEMO_PASSWORD
+from service.platform.persistence.migrate import upgrade
+from service.platform.runtime import Actor, Runtime
 
 # PG_TEST_URL lets parallel checkouts on one machine use separate databases.
 PG_DEFAULT = os.environ.get("PG_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -206,7 +206,7 @@ def csrf_from(html: str) -> str:
 
 def actor_named(rt: Runtime, username: str) -> Actor:
     """The demo user as a use-case Actor (with their roles as stored)."""
-    from service.db import queries
+    from service.platform.inbox import queries
 
     with rt.db.session() as session:
         user = queries.user_by_username(session, username)

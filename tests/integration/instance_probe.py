@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.db.models import AuditEvent, HumanTask, ProcessInstance
-from service.workflows.runtime import Runtime
+from service.platform.persistence.models import AuditEvent, HumanTask, ProcessInstance
+from service.platform.runtime import Runtime
 
 Snapshot = tuple[str, str, int, list[tuple[str, str]], list[str]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.domain.clock import utcnow
+from service.platform.clock import utcnow
 from tests.conftest import Api
 from tests.integration import amendment_steps as amend
 from tests.integration.test_incident_api import report, triage, vote

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from service.domain.acts import parse_act
+from service.features.acts.rules import parse_act
 from tests.conftest import Api, login
 
 
@@ -164,7 +164,7 @@ def test_a_proposer_starts_from_a_clause_and_staff_do_not_see_the_button(
 def test_the_migration_creates_the_four_acts_without_demo_data(tmp_path: Path) -> None:
     from sqlalchemy import create_engine, text
 
-    from service.db.migrate import upgrade
+    from service.platform.persistence.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     upgrade(url)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from service.db.models import HumanTask, Order
-from service.workflows import act_documents, timers
-from service.workflows import acts as act_cases
+from service.features.acts import exports as act_documents
+from service.features.acts import usecases as act_cases
+from service.platform.persistence.models import HumanTask, Order
+from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, login, make_app
 from tests.integration.amendment_steps import (
     NEW_81,

@@ -12,10 +12,10 @@ from babel.dates import format_date
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from service.db.models import AuditEvent, User
-from service.db.models_incidents import Incident
-from service.domain.clock import utcnow
-from service.workflows import reports
+from service.features.incidents.models import Incident
+from service.features.reports import usecases as reports
+from service.platform.clock import utcnow
+from service.platform.persistence.models import AuditEvent, User
 from tests.conftest import Api, csrf_from, login
 from tests.integration import report_steps as steps
 
@@ -77,7 +77,7 @@ def test_figures_of_a_year_of_real_processes(api: Api) -> None:
 
 def test_plan_completion_comes_from_the_plan_tracker(api: Api) -> None:
     """The plan's school year reports its items by status; a year without a plan says "no data"."""
-    from service.workflows import plan as plan_cases
+    from service.features.plan import usecases as plan_cases
     from tests.conftest import actor_named
 
     (plan_year,) = {p for p in range(2020, this_year(api) + 1) if _has_plan(api, p)}
@@ -94,7 +94,7 @@ def test_plan_completion_comes_from_the_plan_tracker(api: Api) -> None:
 
 
 def _has_plan(api: Api, year: int) -> bool:
-    from service.db import plan_queries
+    from service.features.plan import queries as plan_queries
 
     with api.rt.db.session() as session:
         return plan_queries.plan_for_year(session, year) is not None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import update
 
-from service.db.models import AuditEvent
-from service.workflows import accounts
-from service.workflows.runtime import Runtime
+from service.platform.auth import accounts
+from service.platform.persistence.models import AuditEvent
+from service.platform.runtime import Runtime
 
 
 def test_demo_creates_every_role_and_is_idempotent(app: Flask, rt: Runtime) -> None:
@@ -35,7 +35,7 @@ def test_demo_creates_every_role_and_is_idempotent(app: Flask, rt: Runtime) -> N
 
 
 def _admin():  # type: ignore[no-untyped-def]
-    from service.workflows.runtime import Actor
+    from service.platform.runtime import Actor
 
     return Actor.system()
 

@@ -17,12 +17,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.db.models import AuditEvent, HumanTask, Order, ProcessInstance
-from service.domain.errors import ServiceError
-from service.workflows import tasks as task_cases
-from service.workflows import timers
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.platform.errors import ServiceError
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.persistence.models import AuditEvent, HumanTask, Order, ProcessInstance
+from service.platform.runtime import Runtime
+from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, make_app
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service.db.models import AuditEvent
-from service.db.models_tools import Tool
-from service.domain.clock import utcnow
+from service.features.tools.models import Tool
+from service.platform.clock import utcnow
+from service.platform.persistence.models import AuditEvent
 from tests.conftest import Api
 
 SOON = (utcnow() + timedelta(days=7)).date().isoformat()

@@ -7,7 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.db.models import AuditEvent
+from service.platform.persistence.models import AuditEvent
 from tests.conftest import Api, csrf_from, login
 from tests.integration.amendment_steps import NEW_81, complete
 from tests.integration.test_incident_api import REPORT, escalate, incident_of

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.db.models import ProcessDefinition
-from service.domain.errors import Forbidden, InvalidBpmn
-from service.workflows import deploy
-from service.workflows.runtime import Actor, Runtime
+from service.platform.errors import Forbidden, InvalidBpmn
+from service.platform.persistence.models import ProcessDefinition
+from service.platform.processes import deploy
+from service.platform.runtime import Actor, Runtime
 from tests.conftest import Api
 
 ORDER_XML = (Path(__file__).resolve().parents[2] / "bpmn" / "order_drafting.bpmn").read_bytes()

@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy import select
 
-from service.db.models import ProcessDefinition
-from service.engine.layout import BPMN, BPMNDI
-from service.workflows.runtime import Runtime
+from service.platform.engine.layout import BPMN, BPMNDI
+from service.platform.persistence.models import ProcessDefinition
+from service.platform.runtime import Runtime
 from tests.conftest import Api, csrf_from, login
 
 ROOT = Path(__file__).resolve().parents[2]

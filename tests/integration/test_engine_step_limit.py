@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service.domain.errors import EngineStepLimit
-from service.engine.runner import MAX_ENGINE_STEPS
-from service.workflows import deploy
-from service.workflows import tasks as task_cases
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.platform.engine.runner import MAX_ENGINE_STEPS
+from service.platform.errors import EngineStepLimit
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.processes import deploy
+from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.instance_probe import open_task_id, snapshot
 
@@ -65,9 +65,9 @@ def test_a_state_near_the_engines_depth_limit_is_refused(monkeypatch: pytest.Mon
     """A ready task deeper than SpiffWorkflow's iterator can follow would vanish: refuse, do not save."""
     import json
 
-    from service.domain.errors import WorkflowFailed
-    from service.engine import runner
-    from service.engine.compiler import compile_definition
+    from service.platform.engine import runner
+    from service.platform.engine.compiler import compile_definition
+    from service.platform.errors import WorkflowFailed
 
     form = FIXTURE.parents[2] / "forms" / "order_legal_review.json"
     compiled = compile_definition(

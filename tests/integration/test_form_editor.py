@@ -12,9 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.db.models import ProcessDefinition
-from service.db.models_editor import FormRevision
-from service.workflows.runtime import Runtime
+from service.platform.persistence.models import FormRevision, ProcessDefinition
+from service.platform.runtime import Runtime
 from tests.conftest import Api, csrf_from, login
 
 ROOT = Path(__file__).resolve().parents[2]

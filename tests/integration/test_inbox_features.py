@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from service.db.models import HumanTask, ProcessInstance
-from service.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from service.workflows import files, inbox_news, timers
-from service.workflows import tasks as task_cases
-from service.workflows.instances import get_instance, start_process
-from service.workflows.runtime import Runtime
+from service.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.platform.files import storage as files
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import get_instance, start_process
+from service.platform.notify import news as inbox_news
+from service.platform.persistence.models import HumanTask, ProcessInstance
+from service.platform.runtime import Runtime
+from service.platform.timers import wake as timers
 from tests.conftest import actor_named
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}

@@ -10,8 +10,8 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from service.db.models import HumanTask, Notification, User
-from service.domain.clock import utcnow
+from service.platform.clock import utcnow
+from service.platform.persistence.models import HumanTask, Notification, User
 from tests.conftest import Api
 
 PROCESS = "incident_escalation"

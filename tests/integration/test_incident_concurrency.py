@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.db.models import HumanTask
-from service.db.models_incidents import Incident
-from service.workflows import tasks as task_cases
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.features.incidents.models import Incident
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.persistence.models import HumanTask
+from service.platform.runtime import Runtime
 from tests.conftest import actor_named, make_app
 from tests.integration.test_concurrency import _run_together
 

@@ -9,11 +9,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
-from service.db.models import HumanTask, Notification
-from service.workflows import mailer
-from service.workflows import tasks as task_cases
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.notify import mailer
+from service.platform.persistence.models import HumanTask, Notification
+from service.platform.runtime import Runtime
 from tests.conftest import actor_named, make_app
 from tests.integration.test_mail import Inbox, _free_port
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from service.db.models_incidents import Incident
+from service.features.incidents.models import Incident
 from tests.conftest import Api
 from tests.integration.test_council_amendment import decided_incident
 

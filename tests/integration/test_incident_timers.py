@@ -8,12 +8,12 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
-from service.db.models import HumanTask, Notification
-from service.db.models_incidents import Incident
-from service.workflows import tasks as task_cases
-from service.workflows import timers
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.features.incidents.models import Incident
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.persistence.models import HumanTask, Notification
+from service.platform.runtime import Runtime
+from service.platform.timers import wake as timers
 from tests.conftest import actor_named, make_app
 
 REPORT = {"type": "other", "occurred_on": "2026-11-01", "description": "A chatbot wrote a pupil's essay."}

@@ -9,8 +9,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from service.workflows import mailer
-from service.workflows.instances import start_process
+from service.platform.inbox.instances import start_process
+from service.platform.notify import mailer
 from tests.conftest import actor_named, make_app
 
 

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from service.db.migrate import downgrade, upgrade
-from service.db.models import Base
+from service.platform.persistence.migrate import downgrade, upgrade
+from service.platform.persistence.models import Base
 
 # Alembic cannot compare indexes on expressions (DESC order); these are checked by name only.
 EXPRESSION_INDEXES = {"ix_human_task_assignee_status_created", "ix_human_task_unclaimed_created"}

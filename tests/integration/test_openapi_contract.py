@@ -22,7 +22,7 @@ def _validator(doc: dict[str, Any], name: str) -> Draft202012Validator:
 def _full_name(api: Api, username: str) -> str:
     from sqlalchemy import select
 
-    from service.db.models import User
+    from service.platform.persistence.models import User
 
     with api.rt.db.session() as session:
         return str(session.execute(select(User.full_name).where(User.username == username)).scalar_one())

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service.db.models import Order, OrderEdition
+from service.platform.persistence.models import Order, OrderEdition
 from tests.conftest import Api
 
 DRAFT = {
@@ -233,9 +233,9 @@ def test_order_status_follows_the_rounds(api: Api) -> None:
 def test_a_registered_order_keeps_its_number_and_status(api: Api) -> None:
     import pytest
 
-    from service.domain.errors import Conflict
-    from service.engine import OperatorCall
-    from service.workflows.operators import build_operators
+    from service.platform.engine import OperatorCall
+    from service.platform.errors import Conflict
+    from service.platform.processes.operators import build_operators
 
     iid = _start(api)["id"]
     _complete(api, "wg_deputy", api.open_task("wg_deputy", iid, "Task_draft")["id"], DRAFT)

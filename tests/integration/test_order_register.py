@@ -111,9 +111,9 @@ def test_the_chair_reminds_again_and_extends_the_deadline(api: Api) -> None:
 
     import pytest
 
-    from service.domain.errors import Forbidden, ValidationFailed
-    from service.workflows import inbox_news
-    from service.workflows import orders as order_cases
+    from service.features.orders import usecases as order_cases
+    from service.platform.errors import Forbidden, ValidationFailed
+    from service.platform.notify import news as inbox_news
     from tests.conftest import actor_named
 
     rt = api.rt
@@ -140,7 +140,7 @@ def test_registered_order_documents_and_verification(api: Api) -> None:
     from pypdf import PdfReader
     from sqlalchemy import func, select
 
-    from service.db.models import AuditEvent
+    from service.platform.persistence.models import AuditEvent
 
     iid = _submit(
         api,

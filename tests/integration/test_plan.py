@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.db.models import AuditEvent
-from service.db.models_plan import PlanItem, PlanMark, SchoolPlan
-from service.workflows import plan as plan_cases
-from service.workflows.runtime import Runtime
+from service.features.plan import usecases as plan_cases
+from service.features.plan.models import PlanItem, PlanMark, SchoolPlan
+from service.platform.persistence.models import AuditEvent
+from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.test_concurrency import _run_together
 from tests.integration.test_incident_api import incident_of, report, triage

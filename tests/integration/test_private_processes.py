@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from service.db.models import ProcessInstance
-from service.workflows import access
-from service.workflows import instances as instance_cases
-from service.workflows import tasks as task_cases
-from service.workflows.private_view import PrivateView, TaskRedaction
-from service.workflows.runtime import Actor
+from service.platform.inbox import access
+from service.platform.inbox import instances as instance_cases
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.private_view import PrivateView, TaskRedaction
+from service.platform.persistence.models import ProcessInstance
+from service.platform.runtime import Actor
 from tests.conftest import Api, actor_named
 from tests.integration.test_order_drafting_api import DRAFT, _complete, _start
 

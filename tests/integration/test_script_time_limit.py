@@ -11,12 +11,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.db.models import AuditEvent, ProcessInstance
-from service.domain.errors import ScriptTimeLimit
-from service.workflows import deploy, timers
-from service.workflows import tasks as task_cases
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.platform.errors import ScriptTimeLimit
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.persistence.models import AuditEvent, ProcessInstance
+from service.platform.processes import deploy
+from service.platform.runtime import Runtime
+from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.instance_probe import open_task_id, snapshot
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from service.db.models import HumanTask, Notification, ProcessInstance
-from service.db.queries import TaskFilter
-from service.workflows import tasks as task_cases
-from service.workflows import timers
-from service.workflows.instances import start_process
-from service.workflows.runtime import Runtime
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import start_process
+from service.platform.inbox.queries import TaskFilter
+from service.platform.persistence.models import HumanTask, Notification, ProcessInstance
+from service.platform.runtime import Runtime
+from service.platform.timers import wake as timers
 from tests.conftest import actor_named, make_app
 
 
@@ -65,7 +65,7 @@ def test_worker_command_runs_one_pass(db_url: str, tmp_path: Path) -> None:
 
 
 def test_interrupting_deadline_escalates_and_withdraws_the_task(db_url: str, tmp_path: Path) -> None:
-    from service.workflows import deploy
+    from service.platform.processes import deploy
 
     app = _seeded_app(db_url, tmp_path, triage_deadline="PT1S")
     rt: Runtime = app.extensions["runtime"]

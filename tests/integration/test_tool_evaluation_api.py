@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from service.db.models import AuditEvent, HumanTask
-from service.db.models_tools import Tool, ToolVote
-from service.workflows.demo import DEMO_PASSWORD
+from service.features.tools.models import Tool, ToolVote
+from service.platform.auth.demo import DEMO_PASSWORD
+from service.platform.persistence.models import AuditEvent, HumanTask
 from tests.conftest import Api, make_app
 
 MEMBERS = [f"commission{i}" for i in range(1, 6)]
@@ -124,7 +124,7 @@ def test_signature_is_audited_with_its_time_and_the_password_is_never_stored(api
             + [t.data_json or "" for t in session.execute(select(HumanTask)).scalars()]
         )
         assert DEMO_PASSWORD not in everything
-        from service.db.models import ProcessInstance
+        from service.platform.persistence.models import ProcessInstance
 
         instance = session.get(ProcessInstance, iid)
         assert instance is not None and DEMO_PASSWORD not in instance.state_json
@@ -195,7 +195,7 @@ def test_members_vote_once_on_their_own_task_and_outsiders_not_at_all(api: Api) 
     assert r.status_code == 409
     # Even a task reassigned by the chair does not let someone outside the commission vote.
     third = api.open_task("commission3", iid, "Task_member_vote")
-    from service.workflows import tasks as task_cases
+    from service.platform.inbox import tasks as task_cases
     from tests.conftest import actor_named
 
     task_cases.reassign(api.rt, actor_named(api.rt, "wg_chair"), third["id"], "staff3")

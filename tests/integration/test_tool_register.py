@@ -9,9 +9,9 @@ import json
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.db.models import AuditEvent
-from service.db.models_tools import Tool
-from service.workflows import tools as tool_cases
+from service.features.tools import usecases as tool_cases
+from service.features.tools.models import Tool
+from service.platform.persistence.models import AuditEvent
 from tests.conftest import Api, login
 from tests.integration.test_tool_evaluation_api import MEMBERS, start_to_vote, vote, vote_data
 
@@ -166,7 +166,7 @@ def test_permitted_tools_and_council_status_changes(api: Api) -> None:
     assert [(t["id"], t["restrictions"]) for t in staff] == [(ok, ["No pupils' work"])]
     import pytest
 
-    from service.domain.errors import NotFound, ValidationFailed
+    from service.platform.errors import NotFound, ValidationFailed
 
     with api.rt.db.session() as session, pytest.raises(ValidationFailed):
         tool_cases.change_tool_status(session, ok, "permitted", "council1", "")

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from service.db.models import AuditEvent, HumanTask, ProcessInstance
-from service.db.models_tools import Tool
-from service.domain.clock import utcnow
-from service.workflows import timers
+from service.features.tools.models import Tool
+from service.platform.clock import utcnow
+from service.platform.persistence.models import AuditEvent, HumanTask, ProcessInstance
+from service.platform.timers import wake as timers
 from tests.conftest import Api
 from tests.integration.test_tool_evaluation_api import MEMBERS, start_to_vote, vote, vote_data
 

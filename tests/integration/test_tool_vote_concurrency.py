@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from service.db.models import HumanTask
-from service.db.models_tools import Tool, ToolVote
-from service.domain.errors import TaskWithdrawn
-from service.domain.tool_voting import outcome
-from service.workflows import tasks as task_cases
-from service.workflows.runtime import Runtime
+from service.features.tools.models import Tool, ToolVote
+from service.features.tools.rules import outcome
+from service.platform.errors import TaskWithdrawn
+from service.platform.inbox import tasks as task_cases
+from service.platform.persistence.models import HumanTask
+from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.test_concurrency import _run_together
 from tests.integration.test_tool_evaluation_api import start_to_vote, vote, vote_data

@@ -9,14 +9,14 @@ from pathlib import Path
 from docx import Document
 from pypdf import PdfReader
 
-from service.documents.acts import (
+from service.features.acts.documents import (
     ComparisonDocument,
     EditionDocument,
     render_comparison_pdf,
     render_edition_docx,
     render_edition_pdf,
 )
-from service.domain.acts import apply_change, compare, parse_act
+from service.features.acts.rules import apply_change, compare, parse_act
 
 SEED = parse_act((Path(__file__).parents[2] / "seeds" / "ai_regulation.txt").read_text(encoding="utf-8"))
 NEW_81 = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from service.documents.annual_report import ReportDocument, render_report_pdf, report_tables
-from service.documents.annual_report_docx import render_report_docx
-from service.domain.annual_report import (
+from service.features.reports.documents.docx import render_report_docx
+from service.features.reports.documents.pdf import ReportDocument, render_report_pdf, report_tables
+from service.features.reports.rules import (
     NARRATIVE_MAX_CHARS,
     AckRate,
     AmendmentFigures,

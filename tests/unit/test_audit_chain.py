@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from service.domain.audit import GENESIS_HASH, ChainLink, first_broken, link_hash
+from service.platform.audit.chain import GENESIS_HASH, ChainLink, first_broken, link_hash
 
 
 def _chain(n: int) -> list[ChainLink]:

@@ -8,7 +8,7 @@ from itertools import combinations_with_replacement, product
 
 import pytest
 
-from service.domain.council_vote import (
+from service.features.incidents.council_vote import (
     DECIDED,
     NO_MAJORITY,
     NO_QUORUM,

@@ -21,8 +21,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from service.documents.fonts import font_path, printable
-from service.documents.orders import (
+from service.features.orders.documents.files import (
     ApprovalStep,
     OrderDocument,
     declaration,
@@ -31,7 +30,8 @@ from service.documents.orders import (
     render_order_pdf,
     verification_code,
 )
-from service.documents.tables import pdf_table
+from service.platform.documents.fonts import font_path, printable
+from service.platform.documents.tables import pdf_table
 
 LETTERS = "ә ғ қ ң ө ұ ү һ і"
 CAPITALS = "Ә Ғ Қ Ң Ө Ұ Ү Һ І"
@@ -183,7 +183,7 @@ def test_other_processes_render_the_same_bytes() -> None:
     script = (
         "import hashlib\n"
         "from tests.unit.test_documents import _order\n"
-        "from service.documents.orders import render_order_docx, render_order_pdf\n"
+        "from service.features.orders.documents.files import render_order_docx, render_order_pdf\n"
         "print(hashlib.sha256(render_order_pdf(_order())).hexdigest())\n"
         "print(hashlib.sha256(render_order_docx(_order())).hexdigest())\n"
     )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.domain.durations import add_duration, parse_duration
+from service.platform.durations import add_duration, parse_duration
 
 
 def test_parse() -> None:

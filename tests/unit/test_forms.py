@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from service.domain.errors import FieldError, ValidationFailed
-from service.domain.form_definitions import check_form_definition
-from service.domain.forms import (
+from service.platform.errors import FieldError, ValidationFailed
+from service.platform.forms.checks import check_form_definition
+from service.platform.forms.schema import (
     FORM_ERROR_KEY,
     clean_submission,
     coerce_submission,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from service.engine.layout import BPMN, BPMNDI, DC, DI, add_layout
-from service.engine.xmlsafe import UnsafeXml
+from service.platform.engine.layout import BPMN, BPMNDI, DC, DI, add_layout
+from service.platform.engine.xmlsafe import UnsafeXml
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER_XML = (ROOT / "bpmn" / "order_drafting.bpmn").read_bytes()

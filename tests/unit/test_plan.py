@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from service.domain.plan import (
+from service.features.plan.rules import (
     PlanTextError,
     item_status,
     parse_deadline,

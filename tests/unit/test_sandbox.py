@@ -8,8 +8,13 @@ from types import FrameType
 
 import pytest
 
-from service.engine.limits import ScriptTimedOut, ScriptTooLarge
-from service.engine.sandbox import RestrictedEnvironment, ScriptRefused, compile_expression, compile_script
+from service.platform.engine.limits import ScriptTimedOut, ScriptTooLarge
+from service.platform.engine.sandbox import (
+    RestrictedEnvironment,
+    ScriptRefused,
+    compile_expression,
+    compile_script,
+)
 
 
 @pytest.mark.parametrize(

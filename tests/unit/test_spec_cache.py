@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from service.engine.compiler import compile_definition
-from service.engine.runner import RunResult, complete_task, start_instance
-from service.engine.serialization import load_specs
+from service.platform.engine.compiler import compile_definition
+from service.platform.engine.runner import RunResult, complete_task, start_instance
+from service.platform.engine.serialization import load_specs
 
 VOTE_FORM = {
     "type": "object",

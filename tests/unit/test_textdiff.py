@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.domain.textdiff import Piece, changed_words, word_diff
+from service.platform.documents.textdiff import Piece, changed_words, word_diff
 
 
 def test_exactly_the_changed_words() -> None:

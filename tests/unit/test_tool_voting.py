@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from service.domain.tool_voting import VoteRule, decided_early, outcome
+from service.features.tools.rules import VoteRule, decided_early, outcome
 
 A, R, J = "approve", "approve_with_restrictions", "reject"
 

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from service.domain.clock import utcnow
-from service.workflows.runtime import Runtime
+from service.platform.clock import utcnow
+from service.platform.runtime import Runtime
 from tests.conftest import csrf_from, login
 
 SOON = (utcnow() + timedelta(days=5)).date().isoformat()

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from service.web import incidents as incident_pages
-from service.workflows.runtime import Runtime
+from service.features.incidents import web as incident_pages
+from service.platform.runtime import Runtime
 from tests.conftest import Api, csrf_from, login
 from tests.integration.test_incident_api import REPORT, escalate, incident_of, report, triage
 

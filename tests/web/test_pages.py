@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from service.workflows.runtime import Runtime
+from service.platform.runtime import Runtime
 from tests.conftest import csrf_from, login
 
 
@@ -290,7 +290,7 @@ def test_an_attachment_of_a_refused_type_or_size_keeps_the_draft(
     assert ok.status_code == 302
     from sqlalchemy import select
 
-    from service.db.models import OrderEdition
+    from service.platform.persistence.models import OrderEdition
 
     with seeded.db.session() as session:
         edition = session.execute(select(OrderEdition)).scalar_one()

@@ -9,7 +9,7 @@ import re
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from service.workflows.runtime import Runtime
+from service.platform.runtime import Runtime
 from tests.conftest import csrf_from, login
 
 ACTIVITY_7 = "Жасанды интеллект және академиялық адалдық бойынша қолданыстағы"

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 
-from service.db import audit
-from service.db.models import User
-from service.workflows.runtime import Runtime
+from service.platform.audit import log as audit
+from service.platform.persistence.models import User
+from service.platform.runtime import Runtime
 from tests.conftest import Api, csrf_from, login
 from tests.integration.test_incident_api import escalate
 

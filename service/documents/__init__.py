@@ -1,1 +1,0 @@
-"""Rendering of orders, acts, minutes and reports as DOCX and PDF (filled in by the documents issue)."""

@@ -1,1 +1,0 @@
-"""Plain rules of the school's AI-governance paperwork, free of any framework."""

@@ -1,0 +1,1 @@
+"""Local acts, their editions and amendments."""

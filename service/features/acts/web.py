@@ -1,0 +1,260 @@
+"""The register of local acts: pages and /api/v1/acts endpoints (editions, comparison, documents)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.features.acts import exports as act_documents
+from service.features.acts import usecases as act_cases
+from service.features.acts.models import ActAmendment, ActEdition, LocalAct
+from service.features.acts.rules import ClauseComparison
+from service.features.incidents import council
+from service.platform.errors import BadRequest
+from service.platform.inbox import instances as instance_cases
+from service.platform.web.api_request import api_actor, authenticate, data_of, iso, json_body
+from service.platform.web.context import actor, runtime
+from service.platform.web.downloads import attachment
+
+bp = Blueprint("acts", __name__)
+api_bp = Blueprint("acts_api", __name__, url_prefix="/api/v1")
+api_bp.before_request(authenticate)
+
+ACT_TITLES: dict[str, Any] = {
+    "ai_regulation": lazy_gettext("Regulation on responsible use of AI"),
+    "council_regulation": lazy_gettext("Regulation on the coordination and ethics council"),
+    "responsible_regulation": lazy_gettext("Regulation on the responsible person"),
+    "evaluation_rules": lazy_gettext("Rules for evaluating and using IS/AI"),
+}
+EDITION_STATUSES: dict[str, Any] = {
+    "in_force": lazy_gettext("in force"),
+    "historical": lazy_gettext("historical"),
+}
+AMENDMENT_STATUSES: dict[str, Any] = {
+    "proposed": lazy_gettext("in progress"),
+    "published": lazy_gettext("published"),
+    "dropped": lazy_gettext("dropped"),
+}
+
+
+def _edition_numbers() -> tuple[int, int]:
+    try:
+        old, new = int(request.args.get("from", "")), int(request.args.get("to", ""))
+    except ValueError:
+        raise BadRequest("from and to must be edition numbers") from None
+    return old, new
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+@bp.route("/acts")
+@login_required
+def index() -> ResponseReturnValue:
+    rows = act_cases.list_acts(runtime(), actor())
+    return render_template("acts/list.html", rows=rows, titles=ACT_TITLES, statuses=EDITION_STATUSES)
+
+
+@bp.route("/acts/<code>")
+@login_required
+def show(code: str) -> ResponseReturnValue:
+    view = act_cases.get_act(runtime(), actor(), code)
+    return render_template(
+        "acts/show.html",
+        v=view,
+        titles=ACT_TITLES,
+        statuses=EDITION_STATUSES,
+        amendment_statuses=AMENDMENT_STATUSES,
+        conflict=act_cases.conflict_message,
+    )
+
+
+@bp.route("/acts/<code>/editions/<int:number>")
+@login_required
+def edition(code: str, number: int) -> ResponseReturnValue:
+    view = act_cases.get_edition(runtime(), actor(), code, number)
+    return render_template(
+        "acts/edition.html",
+        v=view,
+        titles=ACT_TITLES,
+        statuses=EDITION_STATUSES,
+        acks=act_cases.edition_acknowledgements(runtime(), view.edition),
+        may_propose=view.edition.status == "in_force" and act_cases.may_propose(actor()),
+    )
+
+
+@bp.route("/acts/<code>/clauses/<clause>/amend", methods=["POST"])
+@login_required
+def amend(code: str, clause: str) -> ResponseReturnValue:
+    instance_id = act_cases.propose_for_clause(runtime(), actor(), code, clause)
+    view = instance_cases.get_instance(runtime(), actor(), instance_id)
+    mine = [t for t in view.open_tasks if t.assignee_id == actor().id]
+    if mine:
+        return redirect(url_for("tasks.show", task_id=mine[0].id))
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.route("/acts/<code>/compare")
+@login_required
+def compare(code: str) -> ResponseReturnValue:
+    old, new = _edition_numbers()
+    rows = act_cases.compare_editions(runtime(), actor(), code, old, new)
+    view = act_cases.get_act(runtime(), actor(), code)
+    return render_template(
+        "acts/compare.html", v=view, rows=rows, old=old, new=new, titles=ACT_TITLES, only_changed=True
+    )
+
+
+def _send(produced: act_documents.Produced) -> Response:
+    return attachment(produced.content, produced.mimetype, produced.filename)
+
+
+@bp.route("/acts/<code>/editions/<int:number>/document.<kind>")
+@login_required
+def document(code: str, number: int, kind: str) -> ResponseReturnValue:
+    return _send(act_documents.edition_file(runtime(), actor(), code, number, kind))
+
+
+@bp.route("/acts/<code>/editions/<int:number>/acknowledgements.pdf")
+@login_required
+def acknowledgements_pdf(code: str, number: int) -> ResponseReturnValue:
+    return _send(act_documents.acknowledgement_file(runtime(), actor(), code, number))
+
+
+@bp.route("/acts/<code>/compare.pdf")
+@login_required
+def compare_pdf(code: str) -> ResponseReturnValue:
+    old, new = _edition_numbers()
+    return _send(act_documents.comparison_file(runtime(), actor(), code, old, new))
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+
+def edition_row(e: ActEdition) -> dict[str, Any]:
+    return {
+        "number": e.number,
+        "status": e.status,
+        "in_force_from": iso(e.in_force_from),
+        "order_number": e.order_number,
+        "order_date": iso(e.order_date),
+        "order_id": e.order_id,
+    }
+
+
+def amendment_row(a: ActAmendment, act: LocalAct | None = None) -> dict[str, Any]:
+    return {
+        "instance_id": a.instance_id,
+        "act": act.code if act else None,
+        "clause": a.clause,
+        "change": a.change,
+        "current_text": a.current_text,
+        "proposed_text": a.proposed_text,
+        "reason": a.reason,
+        "source": a.source,
+        "status": a.status,
+        "base_edition": a.base_edition,
+        "current_edition": a.current_edition,
+        "published_edition": a.published_edition,
+        "conflict": act_cases.conflict_message(a),
+    }
+
+
+def _act_row(act: LocalAct) -> dict[str, Any]:
+    return {"code": act.code, "title": act.title}
+
+
+@api_bp.get("/acts")
+def api_acts() -> ResponseReturnValue:
+    rows = act_cases.list_acts(runtime(), api_actor())
+    return {
+        "acts": [
+            {**_act_row(a), "edition_in_force": edition_row(e) if e is not None else None} for a, e in rows
+        ]
+    }
+
+
+@api_bp.get("/acts/<code>")
+def api_act(code: str) -> ResponseReturnValue:
+    view = act_cases.get_act(runtime(), api_actor(), code)
+    return {
+        **_act_row(view.act),
+        "editions": [edition_row(e) for e in view.editions],
+        "amendments": [amendment_row(a, view.act) for a in view.amendments],
+    }
+
+
+@api_bp.get("/acts/<code>/editions/<int:number>")
+def api_edition(code: str, number: int) -> ResponseReturnValue:
+    view = act_cases.get_edition(runtime(), api_actor(), code, number)
+    return {
+        "act": view.act.code,
+        **edition_row(view.edition),
+        "title": view.text.title,
+        "header": view.text.header,
+        "sections": [
+            {
+                "number": s.number,
+                "title": s.title,
+                "clauses": [{"number": c.number, "text": c.text} for c in s.clauses],
+            }
+            for s in view.text.sections
+        ],
+    }
+
+
+def comparison_row(row: ClauseComparison) -> dict[str, Any]:
+    return {
+        "clause": row.number,
+        "old": row.old,
+        "new": row.new,
+        "changed": row.changed,
+        "pieces": [{"op": p.op, "text": p.text} for p in row.pieces],
+    }
+
+
+@api_bp.get("/acts/<code>/compare")
+def api_compare(code: str) -> ResponseReturnValue:
+    old, new = _edition_numbers()
+    rows = act_cases.compare_editions(runtime(), api_actor(), code, old, new)
+    return {"act": code, "from": old, "to": new, "clauses": [comparison_row(r) for r in rows]}
+
+
+@api_bp.post("/acts/<code>/amendments")
+def api_start_amendment(code: str) -> ResponseReturnValue:
+    data = data_of(json_body())
+    instance_id = act_cases.start_amendment(
+        runtime(),
+        api_actor(),
+        act=code,
+        clause=str(data.get("clause") or ""),
+        change=str(data.get("change") or ""),
+        proposed_text=str(data.get("proposed_text") or ""),
+        reason=str(data.get("reason") or ""),
+        source=str(data.get("source") or ""),
+    )
+    return {"instance_id": instance_id}, 201
+
+
+@api_bp.get("/amendments/<int:instance_id>")
+def api_amendment(instance_id: int) -> ResponseReturnValue:
+    row, act = act_cases.get_amendment(runtime(), api_actor(), instance_id)
+    # Where it came from, only for those who may read that incident (its existence is private).
+    source = council.incident_of_amendment(runtime(), api_actor(), instance_id)
+    incident = {"id": source.id, "number": source.number} if source else None
+    return {**amendment_row(row, act), "incident": incident}
+
+
+@api_bp.get("/acts/<code>/editions/<int:number>/document.<kind>")
+def api_document(code: str, number: int, kind: str) -> ResponseReturnValue:
+    return _send(act_documents.edition_file(runtime(), api_actor(), code, number, kind))
+
+
+@api_bp.get("/acts/<code>/compare.pdf")
+def api_compare_pdf(code: str) -> ResponseReturnValue:
+    old, new = _edition_numbers()
+    return _send(act_documents.comparison_file(runtime(), api_actor(), code, old, new))

@@ -1,0 +1,1 @@
+"""The consultations journal (plan item 22)."""

@@ -1,0 +1,1 @@
+"""The incident journal and its escalation to the ethics council."""

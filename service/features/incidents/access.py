@@ -1,0 +1,105 @@
+"""Who may see an incident: 404 for everyone else, the reporter's limited view, the anonymous name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from service.features.incidents.models import Incident
+from service.platform.inbox.private_view import PrivateView, TaskRedaction
+from service.platform.persistence.models import ProcessInstance
+from service.platform.runtime import Actor
+
+# The escalation process whose instances and tasks follow the rules below.
+PROCESS_ID = "incident_escalation"
+# They read every incident in full (Regulation 8: the reporter, responsible, council, chair, director).
+FULL_READERS = frozenset({"responsible", "council", "wg_chair", "director"})
+# Only the responsible person learns who filed an anonymous report.
+NAME_READERS = frozenset({"responsible"})
+
+
+def sees_all(actor: Actor) -> bool:
+    return actor.has(*FULL_READERS)
+
+
+def may_read(actor: Actor, incident: Incident) -> bool:
+    return sees_all(actor) or incident.reporter == actor.username
+
+
+def sees_reporter(actor: Actor, incident: Incident) -> bool:
+    return sees_all(actor) and sees_reporter_name(actor, incident)
+
+
+def incident_instance_visible(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+    """The process page (its history names the reporter) is for `responsible` only.
+
+    The reporter keeps it until the report is filed (the page they start on), then follows the
+    incident through the journal's limited view.
+    """
+    if actor.has(*NAME_READERS):
+        return True
+    if instance.started_by_id is None or instance.started_by_id != actor.id:
+        return False
+    filed = exists().where(Incident.instance_id == instance.id)
+    return not bool(session.execute(select(filed)).scalar())
+
+
+# Process data a council member's or follow-up owner's task page may show; the rest is internal.
+_REPORTER_KEYS = frozenset({"initiator", "initiator_name"})
+_INTERNAL_KEYS = frozenset({"council_votes", "council_members", "vote_rule", "incident_id", "alerted"})
+
+
+def redact_task_data(actor: Actor, incident: Incident | None, data: dict[str, object]) -> dict[str, object]:
+    """Task data without the reporter (unless the reader may know them) and without others' votes."""
+    hidden = set(_INTERNAL_KEYS)
+    if incident is None or not sees_reporter_name(actor, incident):
+        hidden |= _REPORTER_KEYS
+    return {k: v for k, v in data.items() if k not in hidden}
+
+
+def incident_of_instance(session: Session, instance_id: int) -> Incident | None:
+    return session.execute(select(Incident).where(Incident.instance_id == instance_id)).scalar_one_or_none()
+
+
+def sees_reporter_name(actor: Actor, incident: Incident) -> bool:
+    """Whether a person allowed on one of its tasks may see who reported it."""
+    return not incident.anonymous or actor.has(*NAME_READERS)
+
+
+def is_report_form(schema: dict[str, object]) -> bool:
+    props = schema.get("properties")
+    return isinstance(props, dict) and "anonymous" in props and "occurred_on" in props
+
+
+def may_open_evidence(session: Session, actor: Actor, ref: str) -> bool:
+    """Evidence attached to an incident opens for those who read incidents in full."""
+    if not sees_all(actor):
+        return False
+    attached = exists().where(Incident.evidence == ref)
+    return bool(session.execute(select(attached)).scalar())
+
+
+def lists_all_incident_work(actor: Actor) -> bool:
+    """Incident tasks and instances name the reporter and the voters: only `responsible` sees others'."""
+    return actor.has(*NAME_READERS)
+
+
+def redact_incident_task(
+    session: Session, actor: Actor, instance: ProcessInstance, data: dict[str, Any]
+) -> TaskRedaction:
+    """An anonymous reporter is named to `responsible` only; votes stay private until counted."""
+    incident = incident_of_instance(session, instance.id)
+    shown = redact_task_data(actor, incident, data)
+    if incident is not None and not sees_reporter_name(actor, incident):
+        return TaskRedaction(shown, hides_author=is_report_form)
+    return TaskRedaction(shown)
+
+
+# Registered in access.PRIVATE_PROCESSES under PROCESS_ID.
+PRIVATE_VIEW = PrivateView(
+    instance_visible=incident_instance_visible,
+    lists_all=lists_all_incident_work,
+    redact_task=redact_incident_task,
+)

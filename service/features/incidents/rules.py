@@ -1,0 +1,114 @@
+"""Incident rules shared by the operators and the pages: codes, recommendations, the tool decision hook."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from service.features.incidents.council_vote import DECIDED, NO_QUORUM, Tally
+from service.features.incidents.models import Incident
+from service.features.tools import usecases as tools
+from service.platform.errors import FieldError, ValidationFailed
+from service.platform.persistence.models import User
+from service.platform.runtime import Actor
+
+log = logging.getLogger(__name__)
+
+INCIDENT_TYPES = ("data_disclosure", "inappropriate_content", "academic_integrity", "other")
+SEVERITIES = ("minor", "serious")
+STATUSES = ("reported", "council", "voting", "decision", "follow_up", "decided", "resolved", "closed")
+TOOL_ACTIONS = ("restrict_tool", "withdraw_tool")
+MAX_RECOMMENDATIONS = 30
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    assignee: str  # a username: a role named with one holder is resolved to that person
+    due: date
+    action: str
+
+
+def parse_recommendations(
+    text: str,
+    today: date,
+    holders_of: Callable[[str], Sequence[User]],
+    user_named: Callable[[str], User | None],
+) -> list[Recommendation]:
+    """One recommendation per non-empty line: `who; YYYY-MM-DD; what to do`.
+
+    `who` is a username or a role code held by exactly one active person (a task needs one owner);
+    any bad line is reported with its number, so the chair can fix the text and submit again.
+    """
+    plan: list[Recommendation] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";", 2)]
+        if len(parts) != 3 or not all(parts):
+            raise _bad_line(number)
+        who, due_text, action = parts
+        try:
+            due = date.fromisoformat(due_text)
+        except ValueError:
+            raise _bad_line(number) from None
+        if due < today:
+            raise _bad_line(number)
+        user = user_named(who)
+        if user is None or not user.is_active:
+            holders = [u for u in holders_of(who) if u.is_active]
+            if len(holders) != 1:
+                raise ValidationFailed(
+                    {"recommendations": FieldError("recommendation_owner", {"limit": number})}
+                )
+            user = holders[0]
+        plan.append(Recommendation(user.username, due, action[:2000]))
+    if len(plan) > MAX_RECOMMENDATIONS:
+        raise ValidationFailed({"recommendations": FieldError("max_length", {"limit": MAX_RECOMMENDATIONS})})
+    return plan
+
+
+def _bad_line(number: int) -> ValidationFailed:
+    return ValidationFailed({"recommendations": FieldError("recommendation_line", {"limit": number})})
+
+
+def vote_summary(result: Tally, members_named: int) -> str:
+    """What the chair reads above the decision form (codes of decisions; the page shows their labels)."""
+    lines = [
+        f"Қатысқандар / Present: {result.present} / {members_named} (кворум / quorum: {result.quorum})",
+        *(f"{decision}: {count}" for decision, count in result.counts.items()),
+        f"Қалыс қалғандар / Abstained: {result.abstained}",
+    ]
+    if result.status == DECIDED:
+        suffix = " (төрағаның дауысы / chair's casting vote)" if result.by_chair else ""
+        lines.append(f"Шешім / Decision: {result.decision}{suffix}")
+    elif result.status == NO_QUORUM:
+        lines.append("Кворум жоқ / No quorum")
+    else:
+        lines.append("Көпшілік дауыс жоқ / No majority")
+    return "\n".join(lines)
+
+
+def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> bool:
+    """Apply a restrict_tool / withdraw_tool decision to the register of permitted tools.
+
+    The report names the tool in free text; a register entry with that name (case and spacing
+    ignored) changes status in the decision's transaction, audited as `tool.status`. A tool not in
+    the register changes nothing: the decision stays on the incident (`tool_action`). Returns whether
+    a register entry was changed.
+    """
+    if incident.tool_action not in TOOL_ACTIONS:
+        return False
+    entry = tools.tool_named(session, incident.tool)
+    if entry is None:
+        log.info("incident %s: %s of %r, which is not in the register", incident.id, incident.tool_action,
+                 incident.tool)
+        return False
+    status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
+    number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"
+    reason = f"{incident.recommendations or ''}".strip() or f"incident {number}"
+    tools.change_tool_status(session, entry.id, status, actor.username, f"[{number}] {reason}")
+    return True

@@ -1,0 +1,327 @@
+"""The incident journal: pages, exports, minutes and reopening, and its /api/v1 endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.features.incidents import council
+from service.features.incidents import usecases as cases
+from service.features.incidents.models import Incident
+from service.features.incidents.queries import IncidentFilter
+from service.features.incidents.usecases import IncidentView, journal_number
+from service.platform.documents import tables
+from service.platform.errors import BadRequest, ValidationFailed
+from service.platform.inbox import instances as instance_cases
+from service.platform.notify import news as inbox_news
+from service.platform.web.api_request import (
+    api_actor,
+    authenticate,
+    data_of,
+    int_arg,
+    iso,
+    json_body,
+)
+from service.platform.web.context import actor, runtime
+from service.platform.web.downloads import attachment
+from service.platform.web.i18n import FIELD_MESSAGES, current_language, field_messages
+
+bp = Blueprint("incidents", __name__)
+api_bp = Blueprint("incidents_api", __name__, url_prefix="/api/v1")
+api_bp.before_request(authenticate)
+
+# Messages of the incident rules' own field error codes (the shared table knows the common ones).
+FIELD_MESSAGES.update(
+    {
+        "vote_outcome": lazy_gettext(
+            "The council's vote decided otherwise: record the decision of the vote."
+        ),
+        "recommendation_line": lazy_gettext(
+            "Line %(limit)s: write who; the due date as YYYY-MM-DD (not in the past); what to do."
+        ),
+        "recommendation_owner": lazy_gettext(
+            "Line %(limit)s: name a person (username) or a role held by exactly one person."
+        ),
+    }
+)
+
+STATUS_LABELS: dict[str, Any] = {
+    "reported": lazy_gettext("reported"),
+    "council": lazy_gettext("sent to the council"),
+    "voting": lazy_gettext("council is voting"),
+    "decision": lazy_gettext("awaiting the chair's decision"),
+    "follow_up": lazy_gettext("follow-up actions"),
+    "decided": lazy_gettext("decided"),
+    "resolved": lazy_gettext("resolved"),
+    "closed": lazy_gettext("closed"),
+}
+PAGE_SIZE = 100
+AMENDMENT_STATUSES: dict[str, Any] = {
+    "draft": lazy_gettext("proposal being written"),
+    "proposed": lazy_gettext("in progress"),
+    "published": lazy_gettext("published"),
+    "dropped": lazy_gettext("dropped"),
+}
+
+
+def incident_filter(limit: int | None = None, offset: int | None = None) -> IncidentFilter:
+    """The filter of the request; pages count in `?page=` like the order register, the API in `offset`."""
+    limit = limit or PAGE_SIZE
+    args = request.args
+    year_text = args.get("year", "").strip()
+    if year_text and not year_text.isdigit():
+        raise BadRequest(_("year must be a number"))
+    if offset is None:
+        offset = (max(1, args.get("page", 1, type=int) or 1) - 1) * limit
+    return IncidentFilter(
+        year=int(year_text) if year_text else None,
+        incident_type=args.get("type") or None,
+        status=args.get("status") or None,
+        severity=args.get("severity") or None,
+        search=(args.get("q") or "").strip()[:100] or None,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def incident_row(incident: Incident, full: bool) -> dict[str, Any]:
+    return {
+        "id": incident.id,
+        "number": journal_number(incident),
+        "instance_id": incident.instance_id,
+        "reported_at": iso(incident.reported_at),
+        "type": incident.incident_type,
+        # The reporter's own view is status and outcome: severity is the triage's assessment.
+        "severity": incident.severity if full else None,
+        "status": incident.status,
+        "tool": incident.tool,
+        "outcome": incident.outcome,
+    }
+
+
+def incident_body(view: IncidentView) -> dict[str, Any]:
+    body = incident_row(view.incident, view.full)
+    if not view.full:
+        return body
+    i = view.incident
+    body.update(
+        {
+            "occurred_on": i.occurred_on.isoformat() if i.occurred_on else None,
+            "description": i.description,
+            "affected": i.affected,
+            "evidence": i.evidence,
+            "anonymous": i.anonymous,
+            "reporter": i.reporter if view.reporter_name is not None else None,
+            "reporter_name": view.reporter_name,
+            "corrective_action": i.corrective_action,
+            "vote": view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
+            "votes": [
+                {
+                    "member": v.member,
+                    "name": v.name,
+                    "decision": v.decision,
+                    "comment": v.comment,
+                    "at": iso(v.at),
+                }
+                for v in view.votes
+            ],
+            "decision": i.decision,
+            "recommendations": i.recommendations,
+            "tool_action": i.tool_action,
+            "follow_ups": [
+                {
+                    "assignee": f.assignee,
+                    "action": f.action,
+                    "due": f.due_on.isoformat(),
+                    "status": "done" if done else "open",
+                }
+                for f, done in view.follow_ups
+            ],
+            "closed_at": iso(i.closed_at),
+            "reopen_count": i.reopen_count,
+            "reopen_reason": i.reopen_reason,
+        }
+    )
+    return body
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+@api_bp.get("/incidents")
+def api_list() -> ResponseReturnValue:
+    offset = max(0, request.args.get("offset", 0, type=int) or 0)  # the API pages by offset (its OpenAPI)
+    flt = incident_filter(limit=int_arg("limit", 50, 1, 500) or 50, offset=offset)
+    found = cases.list_incidents(runtime(), api_actor(), flt)
+    return jsonify({"incidents": [incident_row(i, found.full) for i in found.rows]})
+
+
+def amendment_link_row(link: council.AmendmentLink) -> dict[str, Any]:
+    return {
+        "instance_id": link.instance_id,
+        "act": link.act,
+        "clause": link.clause,
+        "status": link.status,
+        "started_by": link.started_by,
+        "started_at": iso(link.started_at),
+    }
+
+
+@api_bp.get("/incidents/<int:incident_id>")
+def api_show(incident_id: int) -> ResponseReturnValue:
+    me = api_actor()
+    view = cases.get_incident(runtime(), me, incident_id)
+    body = incident_body(view)
+    if view.full:
+        links = council.amendments_of_incident(runtime(), me, incident_id)
+        body["amendments"] = [amendment_link_row(link) for link in links]
+    return jsonify(body)
+
+
+@api_bp.post("/incidents/<int:incident_id>/amendments")
+def api_propose_amendment(incident_id: int) -> ResponseReturnValue:
+    """An amendment of a local act following the council's decision (source: council recommendation)."""
+    data = data_of(json_body())
+    instance_id = council.propose_amendment(runtime(), api_actor(), incident_id, dict(data))
+    return jsonify({"id": incident_id, "instance_id": instance_id}), 201
+
+
+@api_bp.get("/incidents/<int:incident_id>/minutes.pdf")
+def api_minutes(incident_id: int) -> ResponseReturnValue:
+    content, filename = cases.minutes(runtime(), api_actor(), incident_id)
+    return attachment(content, "application/pdf", filename)
+
+
+@api_bp.post("/incidents/<int:incident_id>/reopen")
+def api_reopen(incident_id: int) -> ResponseReturnValue:
+    body = json_body()
+    instance_id = cases.reopen(runtime(), api_actor(), incident_id, str(body.get("reason") or ""))
+    return jsonify({"id": incident_id, "instance_id": instance_id}), 201
+
+
+@api_bp.get("/notifications")
+def api_notifications() -> ResponseReturnValue:
+    me = api_actor()
+    rows = inbox_news.my_notifications(runtime(), me, limit=int_arg("limit", 50, 1, 200) or 50)
+    return jsonify(
+        {
+            "unread": inbox_news.unread_count(runtime(), me),
+            "notifications": [
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "params": n.params,
+                    "instance_id": n.instance_id,
+                    "task_id": n.task_id,
+                    "created_at": iso(n.created_at),
+                    "unread": n.unread,
+                }
+                for n in rows
+            ],
+        }
+    )
+
+
+# --- pages -----------------------------------------------------------------------------------------
+
+
+@bp.route("/incidents")
+@login_required
+def index() -> ResponseReturnValue:
+    flt = incident_filter()
+    found = cases.list_incidents(runtime(), actor(), flt)
+    return render_template(
+        "incidents/list.html",
+        rows=found.rows,
+        full=found.full,
+        total=found.total,
+        flt=flt,
+        page=flt.offset // PAGE_SIZE + 1,
+        pages=max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE),
+        labels=cases.labels(runtime(), current_language()),
+        statuses=STATUS_LABELS,
+        number=journal_number,
+    )
+
+
+@bp.route("/incidents/<int:incident_id>")
+@login_required
+def show(incident_id: int) -> ResponseReturnValue:
+    view = cases.get_incident(runtime(), actor(), incident_id)
+    return render_template(
+        "incidents/show.html",
+        v=view,
+        i=view.incident,
+        number=journal_number(view.incident),
+        labels=cases.labels(runtime(), current_language()),
+        statuses=STATUS_LABELS,
+        may_reopen=view.full and actor().has(*cases.REOPENERS) and view.incident.status == "closed",
+        may_amend=view.full and council.may_amend_from(actor(), view.incident),
+        amendments=council.amendments_of_incident(runtime(), actor(), incident_id) if view.full else [],
+        amendment_statuses=AMENDMENT_STATUSES,
+        errors={},
+    )
+
+
+@bp.route("/incidents/<int:incident_id>/amend", methods=["POST"])
+@login_required
+def amend(incident_id: int) -> ResponseReturnValue:
+    """Open the amendment proposal prefilled from the council's decision, on the proposer's own task."""
+    me = actor()
+    instance_id = council.propose_amendment(runtime(), me, incident_id)
+    view = instance_cases.get_instance(runtime(), me, instance_id)
+    mine = [t for t in view.open_tasks if t.assignee_id == me.id]
+    if mine:
+        return redirect(url_for("tasks.show", task_id=mine[0].id))
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.route("/incidents/by-instance/<int:instance_id>")
+@login_required
+def by_instance(instance_id: int) -> ResponseReturnValue:
+    """Where a finished incident task leads: the incident as the person may see it, else the inbox."""
+    incident_id = cases.incident_for_instance(runtime(), actor(), instance_id)
+    if incident_id is None:
+        return redirect(url_for("inbox.tasks"))
+    return redirect(url_for("incidents.show", incident_id=incident_id))
+
+
+@bp.route("/incidents/<int:incident_id>/minutes.pdf")
+@login_required
+def minutes(incident_id: int) -> ResponseReturnValue:
+    content, filename = cases.minutes(runtime(), actor(), incident_id)
+    return attachment(content, "application/pdf", filename)
+
+
+@bp.route("/incidents/<int:incident_id>/reopen", methods=["POST"])
+@login_required
+def reopen(incident_id: int) -> ResponseReturnValue:
+    try:
+        cases.reopen(runtime(), actor(), incident_id, request.form.get("reason", ""))
+    except ValidationFailed as err:
+        flash(field_messages(err.fields).get("reason", _("Some fields need correcting.")), "error")
+    else:
+        flash(_("The incident has been reopened and is back in triage."), "success")
+    return redirect(url_for("incidents.show", incident_id=incident_id))
+
+
+EXPORT_HEADER = ["number", "reported_on", "type", "severity", "status", "tool", "outcome"]
+
+
+@bp.route("/incidents/export.csv")
+@login_required
+def export_csv() -> ResponseReturnValue:
+    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
+    return attachment(tables.csv_text(EXPORT_HEADER, rows), "text/csv; charset=utf-8", "incidents.csv")
+
+
+@bp.route("/incidents/export.xlsx")
+@login_required
+def export_xlsx() -> ResponseReturnValue:
+    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
+    return attachment(tables.xlsx("incidents", EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "incidents.xlsx")

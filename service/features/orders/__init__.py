@@ -1,0 +1,1 @@
+"""Director's orders: drafting, the register, documents and acknowledgement."""

@@ -1,0 +1,1 @@
+"""A registered order as the school files it: its content, PDF and DOCX."""

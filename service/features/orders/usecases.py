@@ -1,0 +1,217 @@
+"""The order register seen from the pages and the API: editions and the changes between them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.features.orders import queries as order_queries
+from service.features.orders.documents.content import declaration_sentence
+from service.features.orders.queries import OrderFilter
+from service.platform.audit import log as audit
+from service.platform.clock import utcnow
+from service.platform.documents.textdiff import Piece, word_diff
+from service.platform.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from service.platform.forms.schema import enum_options
+from service.platform.inbox import queries
+from service.platform.inbox.instances import HistoryEntry, history_of
+from service.platform.notify.outbox import notify
+from service.platform.persistence.models import HumanTask, Order, OrderEdition
+from service.platform.processes.definitions import definition_parts
+from service.platform.processes.operators import ORDER_STATUSES
+from service.platform.runtime import Actor, Runtime
+
+
+@dataclass(frozen=True)
+class EditionChange:
+    """What changed from one edition to the next, field by field (only fields that changed)."""
+
+    from_number: int
+    to_number: int
+    fields: tuple[tuple[str, tuple[Piece, ...]], ...]
+
+
+def latest_change(session: Session, instance_id: int) -> EditionChange | None:
+    """The difference between the two newest editions of this instance's order, if there are two."""
+    order_id = session.execute(select(Order.id).where(Order.instance_id == instance_id)).scalar_one_or_none()
+    if order_id is None:
+        return None
+    newest = list(
+        session.execute(
+            select(OrderEdition)
+            .where(OrderEdition.order_id == order_id)
+            .order_by(OrderEdition.number.desc())
+            .limit(2)
+        ).scalars()
+    )
+    if len(newest) < 2:
+        return None
+    new, old = newest
+    fields = tuple(
+        (name, tuple(word_diff(getattr(old, name) or "", getattr(new, name) or "")))
+        for name in ("title", "body", "basis")
+        if (getattr(old, name) or "") != (getattr(new, name) or "")
+    )
+    return EditionChange(old.number, new.number, fields)
+
+
+ACKNOWLEDGEMENT_STEP = "Task_acknowledge"  # the BPMN id of the staff acknowledgement in order_drafting
+ORDER_TYPES = ("working_group", "council_composition", "ai_ethics", "act_amendment", "other")
+# Who reads drafts and rejected orders in the register; everyone else sees registered orders and their own.
+DRAFT_READERS = frozenset({"admin", "director", "wg_chair", "lawyer", "deputy_director"})
+
+
+@dataclass(frozen=True)
+class Acknowledgements:
+    total: int
+    done: int
+    pending: tuple[str, ...]  # full names of those who have not acknowledged yet
+    due_at: object
+
+
+@dataclass
+class OrderView:
+    order: Order
+    editions: list[OrderEdition]
+    decisions: list[HistoryEntry]
+    acknowledgements: Acknowledgements | None
+
+
+def list_orders(rt: Runtime, actor: Actor, flt: OrderFilter) -> tuple[list[Order], int]:
+    if flt.status and flt.status not in ORDER_STATUSES:
+        raise ValidationFailed({"status": FieldError("enum")})
+    if flt.order_type and flt.order_type not in ORDER_TYPES:
+        raise ValidationFailed({"order_type": FieldError("enum")})
+    with rt.db.session() as session:
+        return order_queries.list_orders(
+            session, flt, username=actor.username, sees_drafts=actor.has(*DRAFT_READERS)
+        )
+
+
+def _acknowledgements(session: Session, instance_id: int) -> Acknowledgements | None:
+    rows = list(
+        session.execute(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance_id, HumanTask.bpmn_id == "Task_acknowledge"
+            )
+        ).scalars()
+    )
+    if not rows:
+        return None
+    pending = sorted(t.assignee.full_name for t in rows if t.status == "open" and t.assignee is not None)
+    due = max((t.due_at for t in rows if t.due_at is not None), default=None)
+    return Acknowledgements(len(rows), sum(1 for t in rows if t.status == "completed"), tuple(pending), due)
+
+
+def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
+    with rt.db.session() as session:
+        order = order_queries.get_order(session, order_id)
+        visible = order is not None and (
+            order.status == "registered" or order.drafter == actor.username or actor.has(*DRAFT_READERS)
+        )
+        if order is None or not visible:
+            raise NotFound("no such order")
+        history = history_of(audit.instance_events(session, order.instance_id), session)
+        return OrderView(
+            order=order,
+            editions=order_queries.editions_of(session, order.id),
+            decisions=[h for h in history if h.action == "task.complete" and h.decision],
+            acknowledgements=_acknowledgements(session, order.instance_id),
+        )
+
+
+ACK_MANAGERS = frozenset({"wg_chair", "admin", "director"})
+
+
+def _open_acknowledgements(session: Session, actor: Actor, order_id: int) -> tuple[Order, list[HumanTask]]:
+    if not actor.has(*ACK_MANAGERS):
+        raise Forbidden("only the chair can manage acknowledgements")
+    order = order_queries.get_order(session, order_id)
+    if order is None:
+        raise NotFound("no such order")
+    tasks = list(
+        session.execute(
+            select(HumanTask).where(
+                HumanTask.instance_id == order.instance_id,
+                HumanTask.bpmn_id == ACKNOWLEDGEMENT_STEP,
+                HumanTask.status == "open",
+            )
+        ).scalars()
+    )
+    return order, tasks
+
+
+def remind_pending(rt: Runtime, actor: Actor, order_id: int) -> int:
+    """Remind everyone who has not acknowledged yet; returns how many were reminded."""
+    with rt.db.session() as session:
+        order, tasks = _open_acknowledgements(session, actor, order_id)
+        sent = 0
+        for task in tasks:
+            if task.assignee is not None:
+                sent += notify(
+                    session,
+                    [task.assignee],
+                    "reminder",
+                    {"task": task.name, "subject": task.name, "instance": order.title},
+                    instance_id=order.instance_id,
+                    task_id=task.id,
+                    mail_enabled=rt.smtp_host is not None,
+                )
+        audit.append(
+            session,
+            actor.username,
+            "order.remind",
+            instance_id=order.instance_id,
+            detail={"order": order.id, "reminded": sent},
+        )
+        return sent
+
+
+def extend_acknowledgement(rt: Runtime, actor: Actor, order_id: int, new_due: date) -> int:
+    """Move the acknowledgement deadline to the end of `new_due` in the school's zone."""
+    due_at = datetime.combine(new_due, time(23, 59), tzinfo=rt.tz)
+    if due_at <= utcnow():
+        raise ValidationFailed({"due": FieldError("minimum")})
+    with rt.db.session() as session:
+        order, tasks = _open_acknowledgements(session, actor, order_id)
+        for task in tasks:
+            task.due_at = due_at
+        audit.append(
+            session,
+            actor.username,
+            "order.extend",
+            instance_id=order.instance_id,
+            detail={"order": order.id, "due": new_due.isoformat(), "tasks": len(tasks)},
+        )
+        return len(tasks)
+
+
+LABELLED_FIELDS = ("order_type", "marking", "ai_help")
+
+
+def order_labels(rt: Runtime, lang: str, session: Session | None = None) -> dict[str, dict[str, str]]:
+    """Labels of the order's coded fields (type, marking, kinds of AI help) in `lang`.
+
+    Taken from the drafting form of the active order_drafting version, which is cached per
+    definition, so pages and documents neither read forms/ from disk nor drift from the deployment.
+    A caller inside a transaction passes its session (SQLite allows one writer at a time).
+    """
+    if session is None:
+        with rt.db.session() as own:
+            return order_labels(rt, lang, own)
+    definition = queries.active_definition(session, "order_drafting")
+    form = definition_parts(rt, session, definition.id).forms.get("order_draft", {}) if definition else {}
+    props = form.get("properties", {})
+    return {field: dict(enum_options(props.get(field, {}), lang)) for field in LABELLED_FIELDS}
+
+
+def ai_declaration(rt: Runtime, order: Order) -> str | None:
+    """The Regulation 7.2 sentence as printed on the order, always in Kazakh (the Regulation's wording)."""
+    if not order.ai_assisted:
+        return None
+    kinds = order_labels(rt, "kk")["ai_help"]
+    return declaration_sentence([kinds.get(k, k) for k in json.loads(order.ai_help_json or "[]")])

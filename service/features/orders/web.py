@@ -1,0 +1,170 @@
+"""The order register: list with filters and search, one order's page, documents, CSV and XLSX export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.features.orders import exports as order_documents
+from service.features.orders import usecases as order_cases
+from service.features.orders.queries import OrderFilter
+from service.platform.documents import tables
+from service.platform.errors import BadRequest, ValidationFailed
+from service.platform.web.context import actor, runtime
+from service.platform.web.downloads import attachment
+from service.platform.web.i18n import current_language
+
+bp = Blueprint("orders", __name__)
+PAGE_SIZE = 50
+
+STATUS_LABELS: dict[str, Any] = {
+    "draft": lazy_gettext("draft"),
+    "in_review": lazy_gettext("in review"),
+    "approved": lazy_gettext("approved"),
+    "rejected": lazy_gettext("rejected"),
+    "registered": lazy_gettext("registered"),
+}
+
+
+def type_labels(lang: str) -> dict[str, str]:
+    """Order types as the drafting form names them, in the reader's language."""
+    return order_cases.order_labels(runtime(), lang)["order_type"]
+
+
+def order_filter(limit: int = PAGE_SIZE, offset: int | None = None) -> OrderFilter:
+    """The filter of the request; `?page=` counts pages of `limit` rows unless an offset is given."""
+    args = request.args
+    year_text = args.get("year", "").strip()
+    if year_text and not year_text.isdigit():
+        raise BadRequest(_("year must be a number"))
+    if offset is None:
+        offset = (max(1, args.get("page", 1, type=int) or 1) - 1) * limit
+    return OrderFilter(
+        year=int(year_text) if year_text else None,
+        order_type=args.get("type") or None,
+        status=args.get("status") or None,
+        search=(args.get("q") or "").strip()[:100] or None,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@bp.route("/orders")
+@login_required
+def index() -> ResponseReturnValue:
+    flt = order_filter()
+    rows, total = order_cases.list_orders(runtime(), actor(), flt)
+    page = flt.offset // PAGE_SIZE + 1
+    return render_template(
+        "orders/list.html",
+        rows=rows,
+        total=total,
+        flt=flt,
+        page=page,
+        pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        types=type_labels(current_language()),
+        statuses=STATUS_LABELS,
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_HEADER = ["number", "date", "title", "order_type", "status", "drafter", "instance_id"]
+
+
+def _export_rows() -> list[list[object]]:
+    # an export is every matching row, whatever page the register showed
+    rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000, offset=0))
+    types = type_labels(current_language())
+    return [
+        [
+            o.number or "",
+            o.registered_on.isoformat() if o.registered_on else "",
+            o.title,
+            types.get(o.order_type, o.order_type),
+            str(STATUS_LABELS.get(o.status, o.status)),
+            o.drafter or "",
+            o.instance_id,
+        ]
+        for o in rows
+    ]
+
+
+@bp.route("/orders/export.csv")
+@login_required
+def export_csv() -> ResponseReturnValue:
+    return attachment(tables.csv_text(EXPORT_HEADER, _export_rows()), "text/csv; charset=utf-8", "orders.csv")
+
+
+@bp.route("/orders/export.xlsx")
+@login_required
+def export_xlsx() -> ResponseReturnValue:
+    content = tables.xlsx("orders", EXPORT_HEADER, _export_rows())
+    return attachment(content, tables.XLSX_MIMETYPE, "orders.xlsx")
+
+
+@bp.route("/orders/<int:order_id>/acknowledgements.pdf")
+@login_required
+def acknowledgements_pdf(order_id: int) -> ResponseReturnValue:
+    produced = order_documents.acknowledgement_list(runtime(), actor(), order_id)
+    return attachment(produced.content, produced.mimetype, produced.filename)
+
+
+@bp.route("/orders/<int:order_id>")
+@login_required
+def show(order_id: int) -> ResponseReturnValue:
+    view = order_cases.get_order(runtime(), actor(), order_id)
+    labels = order_cases.order_labels(runtime(), current_language())
+    return render_template(
+        "orders/show.html",
+        v=view,
+        types=labels["order_type"],
+        statuses=STATUS_LABELS,
+        markings=labels["marking"],
+        declaration=order_cases.ai_declaration(runtime(), view.order),
+    )
+
+
+@bp.route("/orders/<int:order_id>/remind", methods=["POST"])
+@login_required
+def remind(order_id: int) -> ResponseReturnValue:
+    sent = order_cases.remind_pending(runtime(), actor(), order_id)
+    flash(_("Reminders sent: %(count)s", count=sent), "success")
+    return redirect(url_for("orders.show", order_id=order_id))
+
+
+@bp.route("/orders/<int:order_id>/extend", methods=["POST"])
+@login_required
+def extend(order_id: int) -> ResponseReturnValue:
+    try:
+        new_due = date.fromisoformat(request.form.get("due", ""))
+        order_cases.extend_acknowledgement(runtime(), actor(), order_id, new_due)
+    except (ValueError, ValidationFailed):
+        flash(_("Choose a date in the future."), "error")
+    else:
+        flash(_("The deadline has been extended."), "success")
+    return redirect(url_for("orders.show", order_id=order_id))
+
+
+def send_order_file(order_id: int, kind: str) -> ResponseReturnValue:
+    produced = order_documents.order_file(runtime(), actor(), order_id, kind)
+    return attachment(produced.content, produced.mimetype, produced.filename)
+
+
+@bp.route("/orders/<int:order_id>/document.<kind>")
+@login_required
+def document(order_id: int, kind: str) -> ResponseReturnValue:
+    return send_order_file(order_id, kind)
+
+
+@bp.route("/orders/verify")
+@login_required
+def verify() -> ResponseReturnValue:
+    code = (request.args.get("code") or "").strip()[:20]
+    found = order_documents.find_by_code(runtime(), code) if code else None
+    return render_template("orders/verify.html", code=code, found=found)

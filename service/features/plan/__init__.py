@@ -1,0 +1,1 @@
+"""The school's yearly plan tracker."""

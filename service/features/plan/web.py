@@ -1,0 +1,221 @@
+"""The yearly plan tracker's pages: progress by stage, items with filters, an item with its history,
+the mark and unmark forms, CSV and XLSX export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.features.plan import usecases as plan_cases
+from service.features.plan.evidence import KINDS, Evidence
+from service.features.plan.rules import STATUSES
+from service.features.plan.usecases import ItemView, PlanView
+from service.platform.auth.roles import role_name
+from service.platform.documents import tables
+from service.platform.errors import BadRequest, ValidationFailed
+from service.platform.web.context import actor, runtime
+from service.platform.web.downloads import attachment
+from service.platform.web.i18n import current_language, field_messages
+
+bp = Blueprint("plan", __name__)
+
+STATUS_LABELS: dict[str, Any] = {
+    "done": lazy_gettext("done"),
+    "overdue": lazy_gettext("overdue"),
+    "due_soon": lazy_gettext("due soon"),
+    "open": lazy_gettext("open"),
+    "no_date": lazy_gettext("no fixed date"),
+}
+DEADLINE_KINDS: dict[str, Any] = {
+    "months": lazy_gettext("by the end of the month"),
+    "quarterly": lazy_gettext("every quarter"),
+    "throughout_year": lazy_gettext("throughout the year"),
+    "per_schedule": lazy_gettext("per schedule"),
+    "ad_hoc": lazy_gettext("as the need arises"),
+}
+EVIDENCE_KINDS: dict[str, Any] = {
+    "order": lazy_gettext("Order (its number)"),
+    "tool": lazy_gettext("AI tool register entry (its number or name)"),
+    "incident": lazy_gettext("Incident journal (year/number)"),
+    "act_edition": lazy_gettext("Edition of a local act (code/edition)"),
+}
+
+
+def year_arg() -> int | None:
+    raw = request.values.get("year", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1900 <= int(raw) <= 2999:
+        raise BadRequest("year must be a school year like 2025")
+    return int(raw)
+
+
+def evidence_href(evidence: Evidence | None) -> str | None:
+    """Where a mark's evidence opens, for readers who may see it."""
+    if evidence is None or evidence.target is None:
+        return None
+    if evidence.kind == "order":
+        return url_for("orders.show", order_id=evidence.target)
+    if evidence.kind == "tool":
+        return url_for("tools.show", tool_id=evidence.target)
+    if evidence.kind == "incident":
+        return url_for("incidents.show", incident_id=evidence.target)
+    if evidence.kind == "act_edition" and isinstance(evidence.target, tuple):
+        return url_for("acts.edition", code=evidence.target[0], number=evidence.target[1])
+    return None
+
+
+def evidence_text(evidence: Evidence | None) -> str:
+    if evidence is None:
+        return ""
+    kind = {
+        "order": _("Order"),
+        "tool": _("AI tool"),
+        "incident": _("Incident journal"),
+        "act_edition": _("Local act"),
+    }.get(evidence.kind, evidence.kind)
+    if evidence.ref is None:
+        return kind  # an incident this reader may not see: not even its number
+    return f"{kind}: {evidence.label or evidence.ref}"
+
+
+def _roles(codes: list[str]) -> str:
+    lang = current_language()
+    return ", ".join(role_name(c, lang) for c in codes)
+
+
+def _filtered(view: PlanView) -> tuple[list[ItemView], int | None, str]:
+    stage_raw, status = request.args.get("stage", ""), request.args.get("status", "")
+    stage = int(stage_raw) if stage_raw.isdigit() else None
+    status = status if status in STATUSES else ""
+    items = [
+        v
+        for v in view.items
+        if (stage is None or v.item.stage == stage) and (not status or v.status == status)
+    ]
+    return items, stage, status
+
+
+def _helpers() -> dict[str, Any]:
+    return {
+        "statuses": STATUS_LABELS,
+        "deadline_kinds": DEADLINE_KINDS,
+        "evidence_kinds": EVIDENCE_KINDS,
+        "evidence_href": evidence_href,
+        "evidence_text": evidence_text,
+        "roles_text": _roles,
+    }
+
+
+@bp.route("/plan")
+@login_required
+def index() -> ResponseReturnValue:
+    view = plan_cases.get_plan(runtime(), actor(), year_arg())
+    items, stage, status = _filtered(view)
+    return render_template("plan/index.html", v=view, items=items, stage=stage, status=status, **_helpers())
+
+
+def _item_page(number: int, status: int = 200, **extra: Any) -> ResponseReturnValue:
+    detail = plan_cases.get_item(runtime(), actor(), number, year_arg())
+    values = extra.pop("values", {})
+    return (
+        render_template(
+            "plan/item.html",
+            d=detail,
+            values=values,
+            errors=extra.pop("errors", {}),
+            kinds=KINDS,
+            **_helpers(),
+        ),
+        status,
+    )
+
+
+@bp.route("/plan/items/<int:number>")
+@login_required
+def item(number: int) -> ResponseReturnValue:
+    return _item_page(number)
+
+
+@bp.route("/plan/items/<int:number>/mark", methods=["POST"])
+@login_required
+def mark(number: int) -> ResponseReturnValue:
+    values = {k: request.form.get(k, "") for k in ("comment", "evidence_kind", "evidence_ref")}
+    try:
+        plan_cases.mark_item(runtime(), actor(), number, year=year_arg(), **values)
+    except ValidationFailed as err:
+        return _item_page(number, 422, values=values, errors=field_messages(err.fields))
+    flash(_("Item %(number)s is marked done.", number=number), "success")
+    return redirect(url_for("plan.index", year=year_arg()) + f"#item-{number}")
+
+
+@bp.route("/plan/items/<int:number>/unmark", methods=["POST"])
+@login_required
+def unmark(number: int) -> ResponseReturnValue:
+    reason = request.form.get("reason", "")
+    try:
+        plan_cases.unmark_item(runtime(), actor(), number, reason=reason, year=year_arg())
+    except ValidationFailed as err:
+        return _item_page(number, 422, values={"reason": reason}, errors=field_messages(err.fields))
+    flash(_("The mark of item %(number)s is undone.", number=number), "success")
+    return redirect(url_for("plan.item", number=number, year=year_arg()))
+
+
+def _export_rows() -> tuple[list[str], list[list[object]]]:
+    view = plan_cases.get_plan(runtime(), actor(), year_arg())
+    items, _stage, _status = _filtered(view)
+    header = [
+        _("No."),
+        _("Stage"),
+        _("Activity"),
+        _("Responsible"),
+        _("Participants"),
+        _("Deadline"),
+        _("Due date"),
+        _("Result document"),
+        _("Status"),
+        _("Marked on"),
+        _("Marked by"),
+        _("Comment"),
+        _("Evidence"),
+    ]
+    rows: list[list[object]] = []
+    for v in items:
+        i = v.item
+        rows.append(
+            [
+                i.number,
+                i.stage,
+                i.activity,
+                i.responsible,
+                i.participants,
+                i.deadline,
+                i.due_on.isoformat() if i.due_on else "",
+                i.result,
+                str(STATUS_LABELS[v.status]),
+                i.done_at.astimezone(runtime().tz).date().isoformat() if i.done_at else "",
+                i.done_by.full_name if i.done_by else "",
+                i.done_comment,
+                evidence_text(v.evidence),
+            ]
+        )
+    return header, rows
+
+
+@bp.route("/plan/export.csv")
+@login_required
+def export_csv() -> ResponseReturnValue:
+    header, rows = _export_rows()
+    return attachment(tables.csv_text(header, rows), "text/csv; charset=utf-8", "plan.csv")
+
+
+@bp.route("/plan/export.xlsx")
+@login_required
+def export_xlsx() -> ResponseReturnValue:
+    header, rows = _export_rows()
+    return attachment(tables.xlsx("plan", header, rows), tables.XLSX_MIMETYPE, "plan.xlsx")

@@ -1,0 +1,1 @@
+"""The annual report (plan item 29)."""

@@ -1,0 +1,1 @@
+"""The annual report as PDF and DOCX."""

@@ -1,0 +1,1 @@
+"""AI tool evaluation by the commission and the register of permitted tools."""

@@ -1,0 +1,107 @@
+"""The commission's conclusion on an AI tool as PDF ("ЖИ бойынша қорытынды"), in Kazakh, PT Serif, A4.
+
+Rendered from plain data only; the creation date is the moment of the last signature, so the same
+evaluation always gives the same bytes (its SHA-256 in the audit log then verifies any copy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fpdf import FPDF
+
+from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.pdf_text import write_line
+
+TITLE = "ЖИ бойынша қорытынды"
+CRITERIA = (
+    ("security", "Қауіпсіздік"),
+    ("data_protection", "Деректерді қорғау"),
+    ("functionality", "Функционалдылық"),
+    ("limitations", "Шектеулер"),
+)
+
+
+@dataclass(frozen=True)
+class MemberVerdict:
+    name: str
+    ratings: dict[str, int]
+    verdict: str  # already a label
+    restrictions: str
+    signed_at: str  # formatted in the school's zone
+    signature: str  # how it was signed, as a label
+
+
+@dataclass(frozen=True)
+class ToolConclusion:
+    school_name: str
+    tool_name: str
+    vendor: str
+    url: str
+    purpose: str
+    allowed_uses: str
+    data_processed: str
+    personal_data_allowed: bool
+    assessment: dict[str, int]
+    findings: str
+    members: tuple[MemberVerdict, ...]
+    outcome: str  # a label
+    rule: str
+    conclusion: str
+    review_date: str
+    created: datetime
+
+
+def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
+    pdf = FPDF(format="A4")
+    add_fonts(pdf)
+    pdf.set_margins(left=25, top=20, right=15)
+    pdf.set_creation_date(doc.created)
+    pdf.set_title(printable(f"{TITLE}: {doc.tool_name}"))
+    pdf.set_author(printable(doc.school_name))
+    pdf.set_creator("school-ai-governance")
+    pdf.set_lang("kk-KZ")
+    pdf.add_page()
+
+    write_line(pdf, doc.school_name, size=11, align="C")
+    write_line(pdf, TITLE, size=15, style="B", align="C", h=9)
+    pdf.ln(2)
+    write_line(pdf, f"Құрал: {doc.tool_name}", size=12, style="B")
+    write_line(pdf, f"Әзірлеуші: {doc.vendor or '—'}; мекенжайы: {doc.url or '—'}", size=11)
+    write_line(pdf, f"Мақсаты: {doc.purpose}", size=11)
+    write_line(pdf, f"Қолданылу саласы: {doc.allowed_uses or '—'}", size=11)
+    write_line(pdf, f"Өңделетін деректер: {doc.data_processed or '—'}", size=11)
+    pdf.ln(2)
+    write_line(pdf, "Техникалық бағалау (АКТ)", size=12, style="B")
+    write_line(pdf, "; ".join(f"{label}: {doc.assessment.get(key, '—')}" for key, label in CRITERIA), size=11)
+    if doc.findings:
+        write_line(pdf, f"Тұжырымдар: {doc.findings}", size=11)
+    pdf.ln(2)
+    write_line(pdf, "Комиссия мүшелерінің бағалары", size=12, style="B")
+    pdf.set_font(FAMILY, "", 8.5)
+    header = ["Мүше", *[label for _, label in CRITERIA], "Шешім", "Шектеулер", "Қол қойылды"]
+    with pdf.table(col_widths=(30, 15, 17, 19, 15, 24, 25, 25), first_row_as_headings=True) as table:
+        table.row([printable(h) for h in header])
+        for m in doc.members:
+            table.row(
+                [
+                    printable(m.name),
+                    *[str(m.ratings.get(key, "")) for key, _ in CRITERIA],
+                    printable(m.verdict),
+                    printable(m.restrictions or "—"),
+                    printable(f"{m.signed_at} ({m.signature})"),
+                ]
+            )
+    pdf.ln(3)
+    write_line(pdf, f"Нәтиже: {doc.outcome}", size=12, style="B")
+    write_line(pdf, f"Қолданылған ереже: {doc.rule}", size=10)
+    allowed = "рұқсат етіледі" if doc.personal_data_allowed else "рұқсат етілмейді"
+    write_line(pdf, f"Дербес деректерді енгізу: {allowed}", size=10)
+    if doc.conclusion:
+        pdf.ln(2)
+        write_line(pdf, "Жұмыс тобы төрағасының қорытындысы", size=12, style="B")
+        write_line(pdf, doc.conclusion, size=11)
+    if doc.review_date:
+        write_line(pdf, f"Қайта қарау күні: {doc.review_date}", size=10)
+    return bytes(pdf.output())

@@ -1,0 +1,142 @@
+"""The register of AI tools: the page for people and GET /api/v1/tools for scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
+from flask_login import login_required
+
+from service.features.tools import exports as tool_documents
+from service.features.tools import usecases as tool_cases
+from service.platform.runtime import Actor
+from service.platform.web.api_request import api_actor, authenticate
+from service.platform.web.context import actor, runtime
+from service.platform.web.downloads import attachment
+from service.platform.web.i18n import current_language
+
+bp = Blueprint("tools", __name__)
+api_bp = Blueprint("tools_api", __name__, url_prefix="/api/v1")
+api_bp.before_request(authenticate)
+
+
+def _view_body(view: tool_cases.ToolView) -> dict[str, object]:
+    tool = view.tool
+    body: dict[str, object] = {
+        **tool_cases.tool_row(tool),
+        "memo": tool.memo,
+        "memo_attachment": tool.memo_attachment,
+    }
+    if view.votes is not None:
+        body.update(
+            {
+                "url": tool.url,
+                "purpose": tool.purpose,
+                "data_processed": tool.data_processed,
+                "personal_data": tool.personal_data,
+                "age_limit": tool.age_limit,
+                "cost": tool.cost,
+                "outcome": tool.outcome,
+                "rule": tool.rule,
+                "conclusion": tool.conclusion,
+                "assessment": view.assessment,
+                "votes": [
+                    {
+                        "round": v.vote_round,
+                        "member": v.member,
+                        "decision": v.decision,
+                        "security": v.security,
+                        "data_protection": v.data_protection,
+                        "functionality": v.functionality,
+                        "limitations": v.limitations,
+                        "restrictions": v.restrictions,
+                        "comment": v.comment,
+                        "signature_method": v.signature_method,
+                        "signed_at": v.signed_at.isoformat(),
+                    }
+                    for v in view.votes
+                ],
+            }
+        )
+    return body
+
+
+@api_bp.get("/tools")
+def api_list() -> ResponseReturnValue:
+    rows = tool_cases.list_tools(runtime(), api_actor(), request.args.get("status") or None)
+    return jsonify({"tools": [tool_cases.tool_row(t) for t in rows]})
+
+
+@api_bp.get("/tools/<int:tool_id>")
+def api_show(tool_id: int) -> ResponseReturnValue:
+    return jsonify(_view_body(tool_cases.get_tool(runtime(), api_actor(), tool_id)))
+
+
+STATUS_LABELS: dict[str, Any] = {
+    "permitted": lazy_gettext("permitted"),
+    "permitted_with_restrictions": lazy_gettext("permitted with restrictions"),
+    "rejected": lazy_gettext("rejected"),
+    "under_review": lazy_gettext("under review"),
+    "withdrawn": lazy_gettext("withdrawn"),
+}
+OUTCOME_LABELS: dict[str, Any] = {**STATUS_LABELS, "no_quorum": lazy_gettext("no quorum")}
+
+
+@bp.route("/tools")
+@login_required
+def index() -> ResponseReturnValue:
+    status = request.args.get("status") or None
+    rows = tool_cases.list_tools(runtime(), actor(), status)
+    full = tool_cases.sees_evaluations(actor())
+    return render_template(
+        "tools/list.html",
+        rows=rows,
+        status=status,
+        full=full,
+        statuses={k: v for k, v in STATUS_LABELS.items() if full or k in tool_cases.PERMITTED},
+        labels=tool_cases.tool_labels(runtime(), current_language()),
+        restrictions={t.id: tool_cases.restrictions_of(t) for t in rows},
+        uses={t.id: json.loads(t.processes_json or "[]") for t in rows},
+    )
+
+
+@bp.route("/tools/<int:tool_id>")
+@login_required
+def show(tool_id: int) -> ResponseReturnValue:
+    view = tool_cases.get_tool(runtime(), actor(), tool_id)
+    return render_template(
+        "tools/show.html",
+        v=view,
+        t=view.tool,
+        statuses=STATUS_LABELS,
+        outcomes=OUTCOME_LABELS,
+        labels=tool_cases.tool_labels(runtime(), current_language()),
+        restrictions=tool_cases.restrictions_of(view.tool),
+        uses=json.loads(view.tool.processes_json or "[]"),
+    )
+
+
+@bp.route("/tools/<int:tool_id>/memo-attachment")
+@login_required
+def memo_attachment(tool_id: int) -> ResponseReturnValue:
+    name, content_type, content = tool_cases.memo_attachment(runtime(), actor(), tool_id)
+    return attachment(content, content_type, name)
+
+
+def _conclusion_response(me: Actor, tool_id: int) -> Response:
+    name, pdf = tool_documents.conclusion_pdf(runtime(), me, tool_id)
+    return attachment(pdf, "application/pdf", name)
+
+
+@bp.route("/tools/<int:tool_id>/conclusion.pdf")
+@login_required
+def conclusion_pdf(tool_id: int) -> ResponseReturnValue:
+    return _conclusion_response(actor(), tool_id)
+
+
+@api_bp.get("/tools/<int:tool_id>/conclusion.pdf")
+def api_conclusion_pdf(tool_id: int) -> ResponseReturnValue:
+    return _conclusion_response(api_actor(), tool_id)

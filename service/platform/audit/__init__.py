@@ -1,0 +1,1 @@
+"""The hash-chained audit log: its arithmetic, appending and verification."""

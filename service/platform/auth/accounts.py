@@ -1,0 +1,257 @@
+"""Users, roles, sign-in with throttling, and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from service.platform.audit import log as audit
+from service.platform.auth.roles import ROLE_CODES
+from service.platform.auth.secrets import check_password, hash_password, new_token, token_digest
+from service.platform.clock import utcnow
+from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from service.platform.inbox import queries
+from service.platform.persistence.models import ApiToken, LoginThrottle, User, UserRole
+from service.platform.runtime import Actor, Runtime
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=5)
+LANGUAGES = ("kk", "ru", "en")
+# Checked against a dummy hash when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    throttled: bool = False
+
+
+def _throttle_row(session: Session, key: str) -> LoginThrottle:
+    row = session.get(LoginThrottle, key, with_for_update=True)
+    if row is None:
+        row = LoginThrottle(key=key, failures=0, window_start=utcnow())
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _is_locked(row: LoginThrottle) -> bool:
+    return row.locked_until is not None and row.locked_until > utcnow()
+
+
+def _record_failure(row: LoginThrottle) -> None:
+    now = utcnow()
+    if now - row.window_start > FAILURE_WINDOW:
+        row.failures, row.window_start = 0, now
+    row.failures += 1
+    if row.failures >= MAX_FAILURES:
+        row.locked_until = now + LOCKOUT
+
+
+def authenticate(rt: Runtime, username: str, password: str, address: str) -> SignIn:
+    """Check a password; after repeated failures for a user or an address, refuse for a while."""
+    with rt.db.session() as session:
+        rows = [_throttle_row(session, f"user:{username.lower()}"), _throttle_row(session, f"addr:{address}")]
+        if any(_is_locked(r) for r in rows):
+            audit.append(session, username[:80] or "?", "auth.throttled", detail={"address": address})
+            return SignIn(None, throttled=True)
+        user = queries.user_by_username(session, username)
+        valid = check_password(user.password_hash if user else _DUMMY_HASH, password)
+        if user is None or not valid or not user.is_active:
+            for row in rows:
+                _record_failure(row)
+            audit.append(session, username[:80] or "?", "auth.failed", detail={"address": address})
+            return SignIn(None)
+        for row in rows:
+            row.failures, row.locked_until = 0, None
+        audit.append(session, user.username, "auth.login", detail={"address": address})
+        return SignIn(user.with_roles())
+
+
+def verify_signature_password(rt: Runtime, actor: Actor, password: str) -> None:
+    """A password re-entered to sign a step: checked in its own transaction, so a failure is counted
+    (with the person's sign-in failures, under the same lockout) even though the signing step fails."""
+    with rt.db.session() as session:
+        row = _throttle_row(session, f"user:{actor.username.lower()}")
+        if _is_locked(row):
+            audit.append(session, actor.username, "auth.throttled", detail={"signature": True})
+            problem = "throttled"
+        else:
+            user = session.get(User, actor.id) if actor.id is not None else None
+            if user is not None and check_password(user.password_hash, password):
+                return
+            _record_failure(row)
+            audit.append(session, actor.username, "auth.failed", detail={"signature": True})
+            problem = "wrong_password"
+    raise ValidationFailed({"password": FieldError(problem)})
+
+
+def load_user(rt: Runtime, user_id: int) -> User | None:
+    with rt.db.read() as session:
+        user = session.get(User, user_id)
+        return user.with_roles() if user is not None and user.is_active else None
+
+
+def _validate_new_user(username: str, full_name: str, password: str, language: str) -> None:
+    errors: dict[str, FieldError] = {}
+    if not username or len(username) > 80 or not all(c.isalnum() or c in "._-" for c in username):
+        errors["username"] = FieldError("pattern")
+    if not full_name.strip():
+        errors["full_name"] = FieldError("required")
+    if len(password) < 8:
+        errors["password"] = FieldError("min_length", {"limit": 8})
+    if language not in LANGUAGES:
+        errors["language"] = FieldError("enum")
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_user(
+    rt: Runtime,
+    actor: Actor,
+    username: str,
+    full_name: str,
+    password: str,
+    *,
+    roles: list[str] | None = None,
+    email: str | None = None,
+    language: str = "kk",
+) -> int:
+    actor.require_admin("only an admin can manage users")
+    _validate_new_user(username, full_name, password, language)
+    unknown = set(roles or []) - ROLE_CODES
+    if unknown:
+        raise ValidationFailed({"roles": FieldError("enum", {"values": sorted(unknown)})})
+    with rt.db.session() as session:
+        if queries.user_by_username(session, username) is not None:
+            raise Conflict("a user with this name exists")
+        user = User(
+            username=username,
+            full_name=full_name.strip(),
+            email=email or None,
+            password_hash=hash_password(password),
+            language=language,
+            roles=[UserRole(role=r) for r in sorted(set(roles or []))],
+        )
+        session.add(user)
+        session.flush()
+        audit.append(
+            session, actor.username, "user.create", detail={"user": username, "roles": sorted(roles or [])}
+        )
+        return user.id
+
+
+def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
+    actor.require_admin("only an admin can manage users")
+    unknown = set(roles) - ROLE_CODES
+    if unknown:
+        raise ValidationFailed({"roles": FieldError("enum", {"values": sorted(unknown)})})
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        if user is None:
+            raise NotFound("no such user")
+        before = sorted(user.role_codes)
+        user.roles = [UserRole(role=r) for r in sorted(set(roles))]
+        audit.append(
+            session,
+            actor.username,
+            "user.roles",
+            detail={"user": username, "from": before, "to": sorted(set(roles))},
+        )
+
+
+def add_role(rt: Runtime, actor: Actor, username: str, role: str) -> None:
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        if user is None:
+            raise NotFound("no such user")
+        roles = sorted(user.role_codes | {role})
+    set_roles(rt, actor, username, roles)
+
+
+def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
+    actor.require_admin("only an admin can manage users")
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        if user is None:
+            raise NotFound("no such user")
+        user.is_active = active
+        audit.append(session, actor.username, "user.active", detail={"user": username, "active": active})
+
+
+def set_language(rt: Runtime, actor: Actor, language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValidationFailed({"language": FieldError("enum")})
+    with rt.db.session() as session:
+        user = session.get(User, actor.id)
+        if user is not None:
+            user.language = language
+
+
+def list_users(rt: Runtime, actor: Actor) -> list[User]:
+    actor.require_admin("only an admin can manage users")
+    with rt.db.session() as session:
+        return [u.with_roles() for u in session.execute(select(User).order_by(User.username)).scalars()]
+
+
+def create_token(rt: Runtime, actor: Actor, username: str, label: str = "") -> str:
+    """A new API token for the user; only its digest is stored, so it is shown once."""
+    if actor.username != username and not actor.is_admin:
+        raise Forbidden("you can create tokens only for yourself")
+    token = new_token()
+    with rt.db.session() as session:
+        user = queries.user_by_username(session, username)
+        if user is None:
+            raise NotFound("no such user")
+        session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), label=label[:100]))
+        audit.append(session, actor.username, "token.create", detail={"user": username, "label": label})
+    return token
+
+
+def user_for_token(rt: Runtime, token: str) -> User | None:
+    with rt.db.read() as session:
+        # Token, user and roles in one statement: every API call starts here.
+        found = (
+            session.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .options(joinedload(User.roles))
+                .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+            )
+            .unique()
+            .one_or_none()
+        )
+        if found is None:
+            return None
+        row, user = found
+        if not user.is_active:
+            return None
+        last_used_at = row.last_used_at
+    now = utcnow()
+    # Record use at most once a minute, in its own short write, so API calls mostly only read.
+    if last_used_at is None or now - last_used_at > timedelta(minutes=1):
+        with rt.db.session() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return user
+
+
+def change_password(rt: Runtime, actor: Actor, current: str, new: str) -> None:
+    """A person changes their own password; the current one must be given."""
+    errors: dict[str, FieldError] = {}
+    if len(new) < 8:
+        errors["new_password"] = FieldError("min_length", {"limit": 8})
+    with rt.db.session() as session:
+        user = session.get(User, actor.id)
+        if user is None:
+            raise NotFound("no such user")
+        if not check_password(user.password_hash, current):
+            errors["current_password"] = FieldError("wrong_password")
+        if errors:
+            raise ValidationFailed(errors)
+        user.password_hash = hash_password(new)
+        audit.append(session, actor.username, "user.password")

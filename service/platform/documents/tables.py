@@ -1,0 +1,65 @@
+"""Registers and lists as spreadsheets and PDF tables (XLSX by openpyxl, PDF by fpdf2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.pdf_text import write_line
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The table as CSV, with a BOM so that Excel opens the Kazakh text as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]  # Excel's limit for a sheet name
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(["" if v is None else v for v in row])
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_table(
+    heading: str,
+    subheading: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+) -> bytes:
+    """A titled table on A4 with Kazakh text, e.g. the acknowledgement form (келісу формасы)."""
+    pdf = FPDF(format="A4")
+    add_fonts(pdf)
+    pdf.add_page()
+    write_line(pdf, heading, size=13, style="B", align="C", h=8)
+    write_line(pdf, subheading, size=10, align="C", h=6)
+    pdf.ln(4)
+    pdf.set_font(FAMILY, "", 9)
+    with pdf.table(col_widths=tuple(widths), first_row_as_headings=True) as table:
+        table.row([printable(text) for text in header])
+        for row in rows:
+            table.row([printable(text) for text in row])
+    return bytes(pdf.output())

@@ -1,0 +1,385 @@
+"""Deploy-time compilation: parse with XSD validation and refuse anything that would fail at run time."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from service.platform.auth.roles import parse_lane
+from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
+from service.platform.engine.serialization import dump_specs
+from service.platform.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
+from service.platform.errors import DeployProblem, InvalidBpmn
+from service.platform.forms.checks import form_definition_problems
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESERVED_IDS = ("Start", "End")
+
+
+@dataclass(frozen=True)
+class CompiledDefinition:
+    """What a deploy stores: the primary process, its serialized specs and what it refers to."""
+
+    process_id: str
+    name: str
+    spec_json: str
+    form_keys: tuple[str, ...]
+    start_roles: tuple[str, ...]
+    called_processes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def form_key_of(task_spec: Any) -> str | None:
+    """A user task names its form by the spiff property formJsonSchemaFilename ("x.json" → "x")."""
+    props = task_spec.extensions.get("properties", {}) if hasattr(task_spec, "extensions") else {}
+    value = props.get("formJsonSchemaFilename") or props.get("formKey")
+    if not value:
+        return None
+    return str(value).removesuffix(".json")
+
+
+def task_properties(task_spec: Any) -> dict[str, str]:
+    props = task_spec.extensions.get("properties", {}) if hasattr(task_spec, "extensions") else {}
+    return {str(k): str(v) for k, v in props.items()}
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    return SPIFF_VALIDATOR
+
+
+class _Checker:
+    """Collects every problem of one diagram instead of stopping at the first."""
+
+    def __init__(
+        self,
+        tree: etree._ElementTree,
+        forms: Mapping[str, Mapping[str, Any]],
+        known_roles: Collection[str],
+        operators: Collection[str],
+    ) -> None:
+        self.tree = tree
+        self.forms = forms
+        self.known_roles = set(known_roles)
+        self.operators = set(operators)
+        self.problems: list[DeployProblem] = []
+        self.form_keys: set[str] = set()
+
+    def add(
+        self, element: str | None, message: str, line: int | None = None, code: str = "", **params: Any
+    ) -> None:
+        self.problems.append(
+            DeployProblem(
+                message,
+                element,
+                line or line_of(self.tree, element),
+                code,
+                {k: str(v) for k, v in params.items()},
+            )
+        )
+
+    def script(self, element: str, source: str | None, what: str) -> None:
+        if source is None:
+            return
+        try:
+            compile_script(source)
+        except ScriptRefused as err:
+            base = line_of(self.tree, element)
+            self.add(element, f"{what}: {err}", base, "script_refused", what=what, reason=err)
+
+    def expression(self, element: str, source: str | None, what: str) -> None:
+        if source is None or not str(source).strip():
+            self.add(element, f"{what}: the expression is empty", code="expression_empty", what=what)
+            return
+        try:
+            compile_expression(str(source))
+        except ScriptRefused as err:
+            self.add(element, f"{what}: {err}", code="expression_refused", what=what, reason=err)
+
+    def check_task(self, spec: Any) -> None:
+        bpmn_id = getattr(spec, "bpmn_id", None) or spec.name
+        if isinstance(spec, UserTask):
+            self._user_task(spec, bpmn_id)
+        if isinstance(spec, ScriptTask):
+            self.script(bpmn_id, spec.script, "script")
+        for attr, label in (("prescript", "pre-script"), ("postscript", "post-script")):
+            source = getattr(spec, attr, None)
+            if source:
+                self.script(bpmn_id, source, label)
+        if isinstance(spec, ServiceTask):
+            self._service_task(spec, bpmn_id)
+        if isinstance(spec, (ExclusiveGateway, InclusiveGateway)):
+            for condition, _target in spec.cond_task_specs:
+                if condition is not None:
+                    # Spiff wraps the expression in an operator whose first argument is the source.
+                    source = condition.args[0] if getattr(condition, "args", None) else condition
+                    self.expression(bpmn_id, str(source), "condition of an outgoing flow")
+        if isinstance(spec, LoopTask) and spec.condition:
+            self.expression(bpmn_id, spec.condition, "loop condition")
+        if isinstance(spec, MultiInstanceTask):
+            if spec.cardinality:
+                self.expression(bpmn_id, spec.cardinality, "loop cardinality")
+            if spec.condition:
+                self.expression(bpmn_id, spec.condition, "completion condition")
+        if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
+            self._timer(bpmn_id, spec.event_definition)
+
+    def _user_task(self, spec: Any, bpmn_id: str) -> None:
+        roles = parse_lane(spec.lane)
+        if not roles:
+            self.add(
+                bpmn_id,
+                f"user task '{spec.bpmn_name or bpmn_id}' is not in a lane naming a role",
+                code="no_lane",
+                task=spec.bpmn_name or bpmn_id,
+            )
+        for role in roles:
+            if role not in self.known_roles:
+                self.add(
+                    bpmn_id,
+                    f"lane '{spec.lane}' names an unknown role '{role}'",
+                    code="unknown_role",
+                    lane=spec.lane,
+                    role=role,
+                )
+        key = form_key_of(spec)
+        if key is None:
+            self.add(
+                bpmn_id,
+                f"user task '{spec.bpmn_name or bpmn_id}' has no form (formJsonSchemaFilename)",
+                code="no_form",
+                task=spec.bpmn_name or bpmn_id,
+            )
+        elif key not in self.forms:
+            self.add(bpmn_id, f"form '{key}' does not exist in forms/", code="missing_form", form=key)
+        else:
+            self.form_keys.add(key)
+            for problem in form_definition_problems(self.forms[key]):
+                # the form problem's own code and parameters ride along, so the reason is translated too
+                params = {"form": key, "reason": problem.message, "reason_code": problem.code}
+                params |= {f"reason_{k}": v for k, v in problem.params.items()}
+                message = f"form '{key}': {problem.message}"
+                self.problems.append(
+                    DeployProblem(message, bpmn_id, line_of(self.tree, bpmn_id), "bad_form", params)
+                )
+        props = task_properties(spec)
+        assign_to = props.get("assignTo")
+        if assign_to is not None and not _IDENTIFIER.match(assign_to):
+            self.add(
+                bpmn_id,
+                f"assignTo must name a data variable, not '{assign_to}'",
+                code="bad_assign_to",
+                value=assign_to,
+            )
+        due_on = props.get("dueOn")
+        if due_on is not None and not _IDENTIFIER.match(due_on):
+            self.add(
+                bpmn_id,
+                f"dueOn must name a data variable holding a date, not '{due_on}'",
+                code="bad_due_on",
+                value=due_on,
+            )
+        due_in = props.get("dueIn")
+        if due_in is not None:
+            try:
+                TimerEventDefinition.parse_iso_duration(due_in)
+                if not due_in.upper().startswith("P"):
+                    raise ValueError
+            except Exception:
+                self.add(
+                    bpmn_id,
+                    f"dueIn '{due_in}' is not an ISO 8601 duration such as P3D or PT48H",
+                    code="bad_due_in",
+                    value=due_in,
+                )
+
+    def _service_task(self, spec: Any, bpmn_id: str) -> None:
+        name = getattr(spec, "operation_name", None)
+        if name not in self.operators:
+            known = ", ".join(sorted(self.operators))
+            self.add(
+                bpmn_id,
+                f"unknown service-task operator '{name}' (known: {known})",
+                code="unknown_operator",
+                operator=name,
+            )
+        for param, value in (getattr(spec, "operation_params", None) or {}).items():
+            self.expression(bpmn_id, value.get("value"), f"parameter '{param}'")
+
+    def _timer(self, bpmn_id: str, definition: TimerEventDefinition) -> None:
+        source = definition.expression
+        self.expression(bpmn_id, source, "timer")
+        literal = _literal_string(source)
+        if literal is None:
+            return  # computed from task data; checked when the data is validated
+        try:
+            if isinstance(definition, DurationTimerEventDefinition):
+                if not literal.upper().startswith("P"):
+                    raise ValueError("a duration starts with P")
+                TimerEventDefinition.parse_iso_duration(literal)
+            elif isinstance(definition, TimeDateEventDefinition):
+                TimerEventDefinition.get_datetime(literal)
+            elif isinstance(definition, CycleTimerEventDefinition):
+                TimerEventDefinition.parse_iso_recurring_interval(literal)
+        except Exception:
+            self.add(
+                bpmn_id,
+                f"timer value '{literal}' is not a valid ISO 8601 {type(definition).__name__}",
+                code="bad_timer",
+                value=literal,
+            )
+
+
+def _literal_string(source: str | None) -> str | None:
+    """The timer's value when its expression is a plain string literal such as "PT48H"."""
+    if not source:
+        return None
+    import ast
+
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any, etree._ElementTree]:
+    tree = parse_untrusted(xml)
+    parser = SpiffBpmnParser(validator=_validator())
+    try:
+        parser.add_bpmn_xml(tree, filename)
+    except ValidationException as err:
+        element = getattr(err, "id", None)
+        line = getattr(err, "line_number", None) or line_of(tree, element)
+        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
+    own_ids = set(parser.get_process_ids())
+    for other_name, other_xml in library.items():
+        other_tree = parse_untrusted(other_xml)
+        other_ids = {p.get("id") for p in other_tree.iter("{*}process")}
+        if other_ids & own_ids:
+            continue  # an older version of a process this file redefines
+        parser.add_bpmn_xml(other_tree, other_name)
+    return parser, tree
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _validation_problem(err: ValidationException, element: str | None, line: Any) -> DeployProblem:
+    message = _validation_message(err)
+    return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
+
+
+def _validation_message(err: ValidationException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else "invalid BPMN"
+    return text
+
+
+def compile_definition(
+    xml: bytes,
+    filename: str,
+    *,
+    forms: Mapping[str, Mapping[str, Any]],
+    known_roles: Collection[str],
+    operators: Collection[str],
+    library: Mapping[str, bytes] | None = None,
+) -> CompiledDefinition:
+    """Check one BPMN file completely and return what to store, or raise InvalidBpmn with every problem.
+
+    `library` holds the XML of the other deployed processes, so call activities can be resolved.
+    """
+    try:
+        parser, tree = _parse(xml, filename, library or {})
+    except UnsafeXml as err:
+        raise InvalidBpmn([err.problem]) from None
+    own_ids = [p.get("id") for p in tree.iter("{*}process") if p.get("id")]
+    if not own_ids:
+        raise InvalidBpmn([DeployProblem("the file defines no process", code="no_process")])
+    called: set[str] = set()
+    try:
+        deps = parser.get_process_dependencies()
+    except Exception:
+        deps = set()
+    primary_candidates = [pid for pid in own_ids if pid not in deps] or own_ids
+    if len(primary_candidates) != 1:
+        raise InvalidBpmn(
+            [
+                DeployProblem(
+                    f"the file must have exactly one top-level process, found {primary_candidates}",
+                    code="several_processes",
+                )
+            ]
+        )
+    primary = str(primary_candidates[0])
+    checker = _Checker(tree, forms, known_roles, operators)
+    for reserved in _RESERVED_IDS:
+        if tree.xpath("//*[@id=$eid]", eid=reserved):
+            # The engine names its own start and end tasks so; a diagram using them silently breaks.
+            checker.add(
+                reserved,
+                f"the id '{reserved}' is reserved by the engine; rename the element",
+                code="reserved_id",
+                id=reserved,
+            )
+    try:
+        spec = parser.get_spec(primary)
+        subprocess_specs = parser.get_subprocess_specs(primary)
+    except ValidationException as err:
+        element = getattr(err, "id", None)
+        line = getattr(err, "line_number", None) or line_of(tree, element)
+        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
+    except Exception as err:
+        raise InvalidBpmn([DeployProblem(str(err), code="invalid", params={"reason": str(err)})]) from None
+    start_roles: set[str] = set()
+    for proc in [spec, *subprocess_specs.values()]:
+        for task_spec in proc.task_specs.values():
+            checker.check_task(task_spec)
+            if isinstance(task_spec, SubWorkflowTask):
+                called.add(task_spec.spec)
+    for task_spec in spec.task_specs.values():
+        if type(task_spec).__name__ == "StartEvent" and task_spec.lane:
+            start_roles.update(parse_lane(task_spec.lane))
+    for role in start_roles - checker.known_roles:
+        checker.add(
+            None,
+            f"the start event's lane names an unknown role '{role}'",
+            code="unknown_start_role",
+            role=role,
+        )
+    if checker.problems:
+        raise InvalidBpmn(checker.problems)
+    return CompiledDefinition(
+        process_id=primary,
+        name=spec.description or primary,
+        spec_json=dump_specs(spec, subprocess_specs),
+        form_keys=tuple(sorted(checker.form_keys)),
+        start_roles=tuple(sorted(start_roles)),
+        called_processes=tuple(sorted(called)),
+    )

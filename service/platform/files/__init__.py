@@ -1,0 +1,1 @@
+"""Attachments stored by content hash."""

@@ -1,0 +1,1 @@
+"""Forms as JSON Schema: definition checks, coercion, validation and cleaning."""

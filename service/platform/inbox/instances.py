@@ -1,0 +1,178 @@
+"""Starting processes and reading an instance with its open tasks and history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.platform import engine
+from service.platform.audit import log as audit
+from service.platform.auth.roles import parse_lane
+from service.platform.errors import BadRequest, Forbidden, NotFound
+from service.platform.inbox import queries
+from service.platform.inbox.access import can_view_instance, unlisted_processes
+from service.platform.inbox.projection import save_run
+from service.platform.persistence.models import (
+    AuditEvent,
+    Comment,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
+from service.platform.processes.definitions import definition_parts
+from service.platform.processes.operators import build_operators
+from service.platform.runtime import Actor, Runtime
+
+# Keys the service itself sets at start; a caller cannot smuggle them in.
+RESERVED_START_KEYS = frozenset({"initiator", "initiator_name", "typename"})
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: Any
+    actor: str
+    action: str
+    task: str | None
+    decision: str | None
+    comment: str | None
+    actor_name: str = ""  # the person's full name; the username when no account has it ("system")
+    # Another actor of the same timeline has the same full name: pages show the username beside it.
+    name_is_shared: bool = False
+
+
+@dataclass
+class InstanceView:
+    instance: ProcessInstance
+    definition_version: int
+    open_tasks: list[HumanTask]
+    history: list[HistoryEntry]
+    comments: list[Comment]
+    order_number: str | None = None
+
+
+def startable(rt: Runtime, actor: Actor) -> list[ProcessDefinition]:
+    with rt.db.session() as session:
+        return [d for d in queries.active_definitions(session) if may_start(actor, d)]
+
+
+def may_start(actor: Actor, definition: ProcessDefinition) -> bool:
+    roles = parse_lane(definition.start_roles)
+    return not roles or actor.has(*roles) or actor.is_admin
+
+
+def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, Any] | None = None) -> int:
+    """Start the active version of a process; returns the new instance id."""
+    data = dict(data or {})
+    bad = RESERVED_START_KEYS.intersection(data)
+    if bad:
+        raise BadRequest(f"reserved keys in start data: {', '.join(sorted(bad))}")
+    with rt.db.session() as session:
+        definition = queries.active_definition(session, process_id)
+        if definition is None:
+            raise NotFound("no such process")
+        if not may_start(actor, definition):
+            raise Forbidden("you may not start this process")
+        instance = ProcessInstance(
+            definition_id=definition.id,
+            process_id=definition.process_id,
+            title=str(data.get("title") or definition.name)[:300],
+            status="running",
+            state_json="{}",
+            started_by_id=actor.id,
+        )
+        session.add(instance)
+        session.flush()  # the operators need the instance id
+        start_data = {**data, "initiator": actor.username, "initiator_name": actor.full_name}
+        parts = definition_parts(rt, session, definition.id)
+        result = engine.start_instance(
+            parts.spec_json,
+            start_data,
+            build_operators(rt, session, instance.id),
+            script_time_limit=rt.script_time_limit,
+        )
+        forms = parts.forms
+        save_run(rt, session, instance, result, forms)
+        audit.append(
+            session,
+            actor.username,
+            "instance.start",
+            instance_id=instance.id,
+            detail={"process": process_id, "version": definition.version},
+        )
+        return instance.id
+
+
+def history_of(events: list[AuditEvent], session: Session | None = None) -> list[HistoryEntry]:
+    """Timeline entries; with a session, each actor's full name is looked up in one query."""
+    names: dict[str, str] = {}
+    if session is not None and events:
+        usernames = {e.actor for e in events}
+        found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
+        names = {username: full_name for username, full_name in found.all()}
+    shared = _shared_names(names)
+    entries = []
+    for event in events:
+        detail = json.loads(event.detail_json or "{}")
+        entries.append(
+            HistoryEntry(
+                at=event.at,
+                actor=event.actor,
+                action=event.action,
+                task=detail.get("task_name") or detail.get("task"),
+                decision=detail.get("decision"),
+                comment=detail.get("comment"),
+                actor_name=names.get(event.actor, event.actor),
+                name_is_shared=names.get(event.actor) in shared,
+            )
+        )
+    return entries
+
+
+def _shared_names(names: dict[str, str]) -> set[str]:
+    """Full names that more than one of the usernames carries."""
+    seen: dict[str, int] = {}
+    for full_name in names.values():
+        seen[full_name] = seen.get(full_name, 0) + 1
+    return {name for name, count in seen.items() if count > 1}
+
+
+def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None or not can_view_instance(session, actor, instance):
+            raise NotFound("no such instance")  # 404 either way: existence is not disclosed
+        version = session.get(ProcessDefinition, instance.definition_id)
+        return InstanceView(
+            instance=instance,
+            definition_version=version.version if version else 0,
+            open_tasks=queries.open_tasks_of(session, instance_id),
+            history=history_of(audit.instance_events(session, instance_id), session),
+            order_number=queries.order_number_of(session, instance_id),
+            comments=list(
+                session.execute(
+                    select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id)
+                ).scalars()
+            ),
+        )
+
+
+def list_instances(
+    rt: Runtime, actor: Actor, *, limit: int = 50, offset: int = 0
+) -> tuple[list[ProcessInstance], int]:
+    from service.platform.inbox.access import sees_all_tasks
+
+    with rt.db.session() as session:
+        started_by = None if sees_all_tasks(actor) else actor.id
+        return queries.list_instances(
+            session,
+            started_by=started_by,
+            limit=limit,
+            offset=offset,
+            # A private process's instances name people; they are followed on its own pages instead.
+            hidden_processes=unlisted_processes(actor),
+        )

@@ -1,0 +1,219 @@
+"""Read queries for inboxes and lists; they read projection tables only and never load a workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from service.platform.persistence.models import (
+    HumanTask,
+    HumanTaskRole,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
+
+SCOPES = ("mine", "roles", "all")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    scope: str = "mine"
+    status: str | None = "open"
+    instance_id: int | None = None
+    process_id: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _claimable(user_id: int, roles: Collection[str]) -> Any:
+    role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
+    return (HumanTask.assignee_id.is_(None)) & role_match
+
+
+def _scoped(user_id: int, roles: Collection[str], scope: str, sees_everything: bool) -> Select[Any]:
+    query: Select[Any] = select(HumanTask)
+    if scope == "mine":
+        return query.where(HumanTask.assignee_id == user_id)
+    if scope == "roles":
+        return query.where(_claimable(user_id, roles))
+    if sees_everything:
+        return query
+    role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
+    return query.where(or_(HumanTask.assignee_id == user_id, role_match))
+
+
+def list_tasks(
+    session: Session,
+    user_id: int,
+    roles: Collection[str],
+    flt: TaskFilter,
+    *,
+    sees_everything: bool = False,
+    private_processes: Collection[str] = (),
+) -> tuple[list[HumanTask], int]:
+    """One page of inbox rows, newest first, and the total count for the same filter.
+
+    Rows of `private_processes` appear in the "all" scope only when they are the reader's own.
+    """
+    query = _scoped(user_id, roles, flt.scope, sees_everything)
+    if private_processes and flt.scope == "all":
+        query = query.where(
+            or_(
+                HumanTask.process_id.not_in(list(private_processes)),
+                HumanTask.assignee_id == user_id,
+                HumanTask.completed_by_id == user_id,
+            )
+        )
+    if flt.status:
+        query = query.where(HumanTask.status == flt.status)
+    if flt.instance_id is not None:
+        query = query.where(HumanTask.instance_id == flt.instance_id)
+    if flt.process_id:
+        query = query.where(HumanTask.process_id == flt.process_id)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = (
+        session.execute(
+            query.options(joinedload(HumanTask.instance).load_only(ProcessInstance.id, ProcessInstance.title))
+            .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
+            .limit(flt.limit)
+            .offset(flt.offset)
+        )
+        .scalars()
+        .all()
+    )
+    return list(rows), int(total)
+
+
+BADGE_CAP = 100
+
+
+def _capped_count(session: Session, query: Select[Any]) -> int:
+    """Counting stops at BADGE_CAP: a badge shows "99+" and need not scan a whole backlog."""
+    limited = query.limit(BADGE_CAP).subquery()
+    return int(session.execute(select(func.count()).select_from(limited)).scalar_one())
+
+
+def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tuple[int, int]:
+    """(open tasks assigned to me, open tasks my roles may claim) for the navigation badges, capped."""
+    mine = _capped_count(
+        session, select(HumanTask.id).where(HumanTask.assignee_id == user_id, HumanTask.status == "open")
+    )
+    claimable = _capped_count(
+        session, select(HumanTask.id).where(HumanTask.status == "open", _claimable(user_id, roles))
+    )
+    return int(mine), int(claimable)
+
+
+def active_definitions(session: Session) -> list[ProcessDefinition]:
+    return list(
+        session.execute(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.is_active.is_(True))
+            .order_by(ProcessDefinition.process_id)
+        ).scalars()
+    )
+
+
+def active_definition(session: Session, process_id: str) -> ProcessDefinition | None:
+    return session.execute(
+        select(ProcessDefinition).where(
+            ProcessDefinition.process_id == process_id, ProcessDefinition.is_active.is_(True)
+        )
+    ).scalar_one_or_none()
+
+
+class DefinitionCounts(NamedTuple):
+    definition: ProcessDefinition
+    deployed_by: str | None  # the deployer's full name
+    running: int  # instances still running on this version
+    total: int  # every instance ever started on it
+
+
+def definitions_with_counts(session: Session, process_id: str | None = None) -> list[DefinitionCounts]:
+    """Every deployed version (of one process, or of all) with its deployer and instance counts,
+    by process and newest version first: the admin's process list and the editor's version list."""
+    counts = (
+        select(
+            ProcessInstance.definition_id,
+            func.sum(case((ProcessInstance.status == "running", 1), else_=0)).label("running"),
+            func.count().label("total"),
+        )
+        .group_by(ProcessInstance.definition_id)
+        .subquery()
+    )
+    query = (
+        select(
+            ProcessDefinition,
+            User.full_name,
+            func.coalesce(counts.c.running, 0),
+            func.coalesce(counts.c.total, 0),
+        )
+        .outerjoin(User, User.id == ProcessDefinition.deployed_by_id)
+        .outerjoin(counts, counts.c.definition_id == ProcessDefinition.id)
+        .order_by(ProcessDefinition.process_id, ProcessDefinition.version.desc())
+    )
+    if process_id is not None:
+        query = query.where(ProcessDefinition.process_id == process_id)
+    return [
+        DefinitionCounts(d, name, int(running), int(total))
+        for d, name, running, total in session.execute(query).all()
+    ]
+
+
+def open_tasks_of(session: Session, instance_id: int) -> list[HumanTask]:
+    return list(
+        session.execute(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+            .order_by(HumanTask.id)
+        ).scalars()
+    )
+
+
+def users_with_role(session: Session, role: str) -> list[User]:
+    from service.platform.persistence.models import UserRole
+
+    return list(
+        session.execute(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == role, User.is_active.is_(True))
+            .order_by(User.username)
+        ).scalars()
+    )
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def list_instances(
+    session: Session,
+    *,
+    started_by: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    hidden_processes: Collection[str] = (),
+) -> tuple[list[ProcessInstance], int]:
+    query = select(ProcessInstance)
+    if hidden_processes:
+        query = query.where(ProcessInstance.process_id.not_in(list(hidden_processes)))
+    if started_by is not None:
+        query = query.where(ProcessInstance.started_by_id == started_by)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = (
+        session.execute(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).scalars().all()
+    )
+    return list(rows), int(total)
+
+
+def order_number_of(session: Session, instance_id: int) -> str | None:
+    """The registration number an order-drafting instance received, if any."""
+    from service.platform.persistence.models import Order
+
+    return session.execute(select(Order.number).where(Order.instance_id == instance_id)).scalar_one_or_none()

@@ -1,0 +1,390 @@
+"""Inbox use cases: list, read, claim, unclaim, reassign, comment and complete a task."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from service.features.orders.usecases import EditionChange, latest_change
+from service.features.tools.signed_votes import is_vote, record_signed_vote
+from service.platform import engine
+from service.platform.audit import log as audit
+from service.platform.audit.chain import digest
+from service.platform.auth import accounts
+from service.platform.clock import utcnow
+from service.platform.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    TaskNotOpen,
+    TaskWithdrawn,
+    ValidationFailed,
+)
+from service.platform.forms.schema import clean_submission
+from service.platform.inbox import queries
+from service.platform.inbox.access import (
+    can_reassign,
+    can_view_instance,
+    can_work_on,
+    redact_task,
+    sees_all_tasks,
+    unlisted_processes,
+)
+from service.platform.inbox.projection import save_run
+from service.platform.inbox.suggestions import with_suggestions
+from service.platform.persistence.locks import lock_instance_of_task
+from service.platform.persistence.models import Comment, HumanTask, ProcessInstance, User
+from service.platform.processes.definitions import definition_parts
+from service.platform.processes.operators import build_operators
+from service.platform.runtime import Actor, Runtime
+
+# Data keys the process keeps for itself; a task page does not show them as values.
+INTERNAL_KEYS = frozenset({"settings", "ack_members", "initiator_name"})
+
+
+@dataclass(frozen=True)
+class EarlierStep:
+    """A completed step whose answers the person on this task decides upon (the draft, a review)."""
+
+    name: str
+    title_i18n: str
+    form_schema: dict[str, Any]
+    data: dict[str, Any]
+    completed_by: str
+    completed_at: Any
+
+
+@dataclass
+class TaskDetail:
+    task: HumanTask
+    instance: ProcessInstance
+    form_schema: dict[str, Any]
+    data: dict[str, Any]
+    earlier: list[EarlierStep]
+    comments: list[Comment]
+    may_work: bool
+    order_number: str | None = None
+    edition_change: EditionChange | None = None
+
+
+def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]) -> list[EarlierStep]:
+    """The latest completion of each earlier step, newest first; a rework supersedes its draft.
+
+    Other completions of this task's own step (other people's acknowledgements or votes) are left
+    out: they are not this person's to read here.
+    """
+    rows = session.execute(
+        select(HumanTask)
+        .where(
+            HumanTask.instance_id == task.instance_id,
+            HumanTask.status == "completed",
+            HumanTask.bpmn_id != task.bpmn_id,
+        )
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+    ).scalars()
+    seen_steps: set[str] = set()
+    seen_fields: set[frozenset[str]] = set()
+    steps: list[EarlierStep] = []
+    for row in rows:
+        schema = forms.get(row.form_key or "", {})
+        fields = frozenset(schema.get("properties", {}))
+        if row.bpmn_id in seen_steps or fields in seen_fields:
+            continue
+        seen_steps.add(row.bpmn_id)
+        seen_fields.add(fields)
+        steps.append(
+            EarlierStep(
+                name=row.name,
+                title_i18n=row.title_i18n,
+                form_schema=schema,
+                data=json.loads(row.data_json or "{}"),
+                completed_by=row.completed_by.full_name if row.completed_by else "",
+                completed_at=row.completed_at,
+            )
+        )
+    return steps
+
+
+def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list[HumanTask], int]:
+    if flt.scope not in queries.SCOPES:
+        raise BadRequest("scope must be mine, roles or all")
+    if actor.id is None:
+        raise Forbidden("no user")
+    with rt.db.session() as session:
+        return queries.list_tasks(
+            session,
+            actor.id,
+            actor.roles,
+            flt,
+            sees_everything=sees_all_tasks(actor),
+            # A private process's tasks name people: the actor sees only their own unless it lets them.
+            private_processes=unlisted_processes(actor),
+        )
+
+
+def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
+    if actor.id is None:
+        return 0, 0
+    with rt.db.session() as session:
+        return queries.inbox_counts(session, actor.id, actor.roles)
+
+
+def _visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("no such task")
+    instance = session.get(ProcessInstance, task.instance_id)
+    if instance is None or not (can_work_on(actor, task) or can_view_instance(session, actor, instance)):
+        raise NotFound("no such task")
+    return task
+
+
+def task_form(rt: Runtime, actor: Actor, task_id: int) -> dict[str, Any]:
+    """The form of a task the actor may see, without loading its workflow (for reading a submit)."""
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        instance = session.get(ProcessInstance, task.instance_id)
+        assert instance is not None
+        return definition_parts(rt, session, instance.definition_id).forms.get(task.form_key or "", {})
+
+
+def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        instance = session.get(ProcessInstance, task.instance_id)
+        assert instance is not None
+        definition = definition_parts(rt, session, instance.definition_id)
+        forms = definition.forms
+        if task.status == "open":
+            raw = engine.instance_data(definition.spec_json, _state(session, instance), task.engine_task_id)
+        else:
+            raw = json.loads(task.data_json or "{}")
+        data = {k: v for k, v in raw.items() if k not in INTERNAL_KEYS and not k.startswith("_")}
+        # A private process decides what this reader sees (e.g. who reported, others' votes).
+        shown = redact_task(session, actor, instance, data)
+        data = shown.data
+        earlier = [
+            replace(s, completed_by="") if shown.hides_author(s.form_schema) else s
+            for s in _earlier_steps(session, task, forms)
+        ]
+        comments = list(
+            session.execute(
+                select(Comment).where(Comment.instance_id == instance.id).order_by(Comment.id)
+            ).scalars()
+        )
+        return TaskDetail(
+            task=task,
+            instance=instance,
+            form_schema=with_suggestions(session, forms.get(task.form_key or "", {})),
+            data=data,
+            earlier=earlier,
+            comments=comments,
+            may_work=task.status == "open" and can_work_on(actor, task),
+            order_number=queries.order_number_of(session, instance.id),
+            edition_change=latest_change(session, instance.id) if task.status == "open" else None,
+        )
+
+
+def _state(session: Session, instance: ProcessInstance) -> str:
+    row = session.execute(
+        select(ProcessInstance.state_json).where(ProcessInstance.id == instance.id)
+    ).scalar_one()
+    return str(row)
+
+
+def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        if task.status != "open":
+            raise TaskNotOpen("the task is no longer open")
+        if not actor.roles.intersection(r.role for r in task.candidate_roles):
+            raise Forbidden("the task belongs to another role")
+        # Conditional update: of two people claiming at once exactly one succeeds.
+        changed = session.execute(
+            update(HumanTask)
+            .where(HumanTask.id == task_id, HumanTask.assignee_id.is_(None), HumanTask.status == "open")
+            .values(assignee_id=actor.id)
+        ).rowcount  # type: ignore[attr-defined]
+        if changed != 1:
+            raise Conflict("the task has already been claimed")
+        audit.append(
+            session,
+            actor.username,
+            "task.claim",
+            instance_id=task.instance_id,
+            task_id=task_id,
+            detail={"task": task.bpmn_id, "task_name": task.name},
+        )
+        task.assignee = session.get(User, actor.id) if actor.id is not None else None
+        return task
+
+
+def unclaim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        if task.status != "open":
+            raise TaskNotOpen("the task is no longer open")
+        if task.assignee_id != actor.id and not can_reassign(actor):
+            raise Forbidden("only the person holding the task can release it")
+        if task.assigned_directly:
+            raise Conflict("the process assigned this task to a person; ask the chair to reassign it")
+        task.assignee = None
+        audit.append(
+            session,
+            actor.username,
+            "task.unclaim",
+            instance_id=task.instance_id,
+            task_id=task_id,
+            detail={"task": task.bpmn_id, "task_name": task.name},
+        )
+        return task
+
+
+def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
+    if not can_reassign(actor):
+        raise Forbidden("only the working group chair or an admin can reassign tasks")
+    with rt.db.session() as session:
+        task = _visible_task(session, actor, task_id)
+        if task.status != "open":
+            raise TaskNotOpen("the task is no longer open")
+        target = queries.user_by_username(session, username)
+        if target is None or not target.is_active:
+            raise ValidationFailed({"assignee": FieldError("unknown_user")})
+        candidate = {r.role for r in task.candidate_roles}
+        if candidate and not target.role_codes.intersection(candidate) and not task.assigned_directly:
+            raise ValidationFailed({"assignee": FieldError("not_in_role")})
+        previous = task.assignee.username if task.assignee else None
+        task.assignee_id = target.id
+        task.assigned_directly = True
+        audit.append(
+            session,
+            actor.username,
+            "task.reassign",
+            instance_id=task.instance_id,
+            task_id=task_id,
+            detail={"task": task.bpmn_id, "task_name": task.name, "from": previous, "to": username},
+        )
+
+
+def comment_on_task(rt: Runtime, actor: Actor, task_id: int, body: str) -> int:
+    """A comment made from a task's page: kept on the task's instance, linked to the task."""
+    with rt.db.session() as session:
+        instance_id = _visible_task(session, actor, task_id).instance_id
+    return add_comment(rt, actor, instance_id, body, task_id=task_id)
+
+
+def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id: int | None = None) -> int:
+    text = body.strip()
+    if not text:
+        raise ValidationFailed({"body": FieldError("required")})
+    if len(text) > 5000:
+        raise ValidationFailed({"body": FieldError("max_length")})
+    with rt.db.session() as session:
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None or not can_view_instance(session, actor, instance):
+            raise NotFound("no such instance")
+        if actor.id is None:
+            raise Forbidden("no user")
+        comment = Comment(instance_id=instance_id, task_id=task_id, author_id=actor.id, body=text)
+        session.add(comment)
+        session.flush()
+        audit.append(
+            session,
+            actor.username,
+            "comment.add",
+            instance_id=instance_id,
+            task_id=task_id,
+            detail={"comment": text},
+        )
+        return comment.id
+
+
+def complete(
+    rt: Runtime, actor: Actor, task_id: int, data: dict[str, Any], *, password: str | None = None
+) -> HumanTask:
+    """Validate the form, run the engine under the instance lock, refresh the inbox and audit it.
+
+    `password` is a signature by re-entering it (a tool vote); it is checked and never stored.
+    """
+    if password:
+        accounts.verify_signature_password(rt, actor, password)  # its own transaction: failures count
+    with rt.db.session() as session:
+        instance = lock_instance_of_task(session, task_id)
+        if instance is None:
+            raise NotFound("no such task")
+        # Read the task only after the lock: a concurrent completion is then visible here.
+        # Its candidate roles in the same statement: `can_work_on` needs them for a role task.
+        task = (
+            session.execute(
+                select(HumanTask)
+                .where(HumanTask.id == task_id)
+                .options(joinedload(HumanTask.candidate_roles))
+                .execution_options(populate_existing=True)
+            )
+            .unique()
+            .scalar_one()
+        )
+        if not can_work_on(actor, task):
+            raise Forbidden("this task is assigned to someone else or to another role")
+        if task.status == "cancelled":
+            raise TaskWithdrawn("this task was withdrawn: the step closed before your answer")
+        if task.status != "open" or instance.status != "running":
+            raise TaskNotOpen("the task has already been completed")
+        definition = definition_parts(rt, session, instance.definition_id)
+        forms = definition.forms
+        schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
+        clean = clean_submission(schema, data)
+        # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
+        cleared = {
+            name: None
+            for name, prop in schema.get("properties", {}).items()
+            if name not in clean and not prop.get("readOnly")
+        }
+        # Steps that need more than the form (a signed vote) add engine data that is not form data.
+        extra: dict[str, Any] = {}
+        if is_vote(instance, task):
+            extra = record_signed_vote(rt, session, actor, instance, task, clean, bool(password))
+        try:
+            result = engine.complete_task(
+                definition.spec_json,
+                instance.state_json,
+                task.engine_task_id,
+                {**cleared, **clean, **extra},
+                build_operators(rt, session, instance.id),
+                script_time_limit=rt.script_time_limit,
+            )
+        except engine.TaskNotReady:
+            raise TaskNotOpen("the task has already been completed") from None
+        now = utcnow()
+        task.status = "completed"
+        task.completed_at = now
+        me = session.get(User, actor.id) if actor.id is not None else None
+        task.completed_by = me
+        if task.assignee_id is None:
+            task.assignee = me
+        task.data_json = json.dumps(clean, ensure_ascii=False, default=str)
+        if isinstance(clean.get("title"), str) and clean["title"].strip():
+            # A form that names the matter (an order's title) names the instance in every list.
+            instance.title = str(clean["title"])[:300]
+        save_run(rt, session, instance, result, forms, completed_engine_id=task.engine_task_id)
+        audit.append(
+            session,
+            actor.username,
+            "task.complete",
+            instance_id=instance.id,
+            task_id=task.id,
+            detail={
+                "task": task.bpmn_id,
+                "task_name": task.name,
+                "decision": clean.get("decision"),
+                "comment": clean.get("comment"),
+                "data_digest": digest(clean),
+            },
+        )
+        return task  # loaded with what a reply needs, so callers need not read it again

@@ -1,0 +1,1 @@
+"""Notifications: the in-app outbox, reading them, and the e-mail sender."""

@@ -1,0 +1,94 @@
+"""Sends queued notification e-mails over SMTP after the transactions that queued them committed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import or_, select
+
+from service.platform.clock import utcnow
+from service.platform.persistence.models import Notification, User
+from service.platform.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "task_assigned": {"kk": "Жаңа тапсырма", "ru": "Новая задача", "en": "New task"},
+    "reminder": {"kk": "Еске салу", "ru": "Напоминание", "en": "Reminder"},
+    "incident_alert": {
+        "kk": "Шұғыл: дербес деректердің жария болуы туралы хабарлама",
+        "ru": "Срочно: сообщение о раскрытии персональных данных",
+        "en": "Urgent: personal data disclosure reported",
+    },
+    "incident_triage_overdue": {
+        "kk": "Инцидент уақытында сараланбады",
+        "ru": "Инцидент не рассмотрен в срок",
+        "en": "Incident not triaged in time",
+    },
+    "task_withdrawn": {"kk": "Тапсырма алынып тасталды", "ru": "Задача отозвана", "en": "Task withdrawn"},
+}
+# A failed send is retried after 1, 2, 4, 8 minutes; then it is marked failed for good.
+MAX_ATTEMPTS = 5
+
+
+def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
+    params = json.loads(note.body or "{}")
+    lang = user.language if user.language in ("kk", "ru", "en") else "kk"
+    title = SUBJECTS.get(note.kind, {}).get(lang, note.kind)
+    msg = EmailMessage()
+    msg["From"] = rt.mail_from
+    msg["To"] = str(user.email)
+    if note.kind.startswith("incident_"):
+        # Never the reporter's name: the mail may describe an anonymous report.
+        msg["Subject"] = f"{title}: #{params.get('incident', '')}"
+        msg.set_content(
+            f"{title}\n\n#{params.get('incident', '')} {params.get('type', '')} {params.get('tool', '')}\n"
+        )
+        return msg
+    msg["Subject"] = f"{title}: {params.get('task') or note.subject}"
+    msg.set_content(f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n")
+    return msg
+
+
+def send_pending(rt: Runtime, limit: int = 50) -> int:
+    """Send up to `limit` queued mails; each is marked sent or failed in its own transaction."""
+    if not rt.smtp_host:
+        return 0
+    sent = 0
+    with rt.db.session() as session:
+        now = utcnow()
+        query = (
+            select(Notification)
+            .where(
+                Notification.email_state == "pending",
+                or_(Notification.email_next_at.is_(None), Notification.email_next_at <= now),
+            )
+            .order_by(Notification.id)
+            .limit(limit)
+        )
+        if rt.db.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        notes = list(session.execute(query).scalars())
+        for note in notes:
+            user = session.get(User, note.user_id)
+            if user is None or not user.email:
+                note.email_state = "none"
+                continue
+            try:
+                with smtplib.SMTP(rt.smtp_host, rt.smtp_port, timeout=10) as smtp:
+                    smtp.send_message(_message(rt, note, user))
+                note.email_state = "sent"
+                sent += 1
+            except (OSError, smtplib.SMTPException) as err:
+                note.email_attempts = (note.email_attempts or 0) + 1
+                if note.email_attempts >= MAX_ATTEMPTS:
+                    log.warning("mail to %s failed for good: %s", user.email, err)
+                    note.email_state = "failed"
+                else:
+                    log.info("mail to %s failed, will retry: %s", user.email, err)
+                    note.email_next_at = now + timedelta(minutes=2 ** (note.email_attempts - 1))
+    return sent

@@ -1,0 +1,1 @@
+"""Persistence: the database session, row locks, migrations and the core models."""

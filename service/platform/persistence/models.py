@@ -1,0 +1,351 @@
+"""Typed SQLAlchemy 2 models; the schema itself is created and changed only by Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from service.platform.clock import utcnow
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores aware UTC datetimes; SQLite drops the zone, so it is put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(5), default="kk")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # Loaded on access, not with every user: inbox rows join their assignees, who need no roles.
+    # Use cases that hand a user out of their session call `with_roles()` first.
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
+    )
+
+    @property
+    def role_codes(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def with_roles(self) -> User:
+        """Load the roles now, so the user can be used after its session has closed."""
+        _ = self.roles
+        return self
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per key (username or address); kept in the database so every worker agrees."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ProcessDefinition(Base):
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(200))
+    # The large columns are deferred so that lists of definitions never pull diagrams and specs.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
+    forms_json: Mapped[str] = mapped_column(Text, deferred=True)
+    start_roles: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="running", index=True)
+    state_json: Mapped[str] = mapped_column(Text, deferred=True)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="raise")
+    started_by: Mapped[User | None] = relationship(lazy="joined")
+
+
+class HumanTask(Base):
+    """The inbox projection of a READY user task, refreshed on every save of its instance."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "engine_task_id"),
+        Index("ix_human_task_status_created", "status", "created_at"),
+        Index(
+            "ix_human_task_assignee_status_created",
+            "assignee_id",
+            "status",
+            text("created_at DESC"),
+            text("id DESC"),
+        ),
+        Index(
+            "ix_human_task_unclaimed_created",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("status = 'open' AND assignee_id IS NULL"),
+            sqlite_where=text("status = 'open' AND assignee_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    engine_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str | None] = mapped_column(String(300))
+    form_key: Mapped[str | None] = mapped_column(String(100))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    assigned_directly: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    title_i18n: Mapped[str] = mapped_column(String(1000), default="{}")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    data_json: Mapped[str | None] = mapped_column(Text)
+
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id], lazy="joined")
+    instance: Mapped[ProcessInstance] = relationship(lazy="raise")
+    candidate_roles: Mapped[list[HumanTaskRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class HumanTaskRole(Base):
+    """A role whose holders may claim the task (a lane may name several)."""
+
+    __tablename__ = "human_task_role"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class Comment(Base):
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id", ondelete="SET NULL"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class AuditEvent(Base):
+    """Append-only and hash-chained: each row's hash covers its content and the previous row's hash."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row holding the chain's tip; locking it serialises appends so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Counter(Base):
+    """Named sequences such as `order:2026`; incremented under a row lock."""
+
+    __tablename__ = "counter"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Order(Base):
+    """The order register: written by the order-drafting process's service tasks."""
+
+    __tablename__ = "school_order"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
+    number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    title_folded: Mapped[str] = mapped_column(String(300), default="")
+    order_type: Mapped[str] = mapped_column(String(40))
+    # draft → in_review → (draft again on a return) → registered, or rejected
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    drafter: Mapped[str | None] = mapped_column(String(80))
+    marking: Mapped[str | None] = mapped_column(String(30))
+    ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    ai_help_json: Mapped[str] = mapped_column(String(300), default="[]")
+    # Set when the registered order's PDF is first produced; the code is printed on it.
+    verification_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    editions: Mapped[list[OrderEdition]] = relationship(
+        order_by="OrderEdition.number", cascade="all, delete-orphan", lazy="raise"
+    )
+
+
+class OrderEdition(Base):
+    """The text of one drafting round, kept so reviewers can compare rounds and nothing is lost."""
+
+    __tablename__ = "order_edition"
+    __table_args__ = (UniqueConstraint("order_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("school_order.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    attachment: Mapped[str | None] = mapped_column(String(71))  # "sha256:<hex>" of a stored file
+    author: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Notification(Base):
+    """In-app notification and e-mail outbox, written in the transaction of the change that causes it."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    email_state: Mapped[str] = mapped_column(String(10), default="none", index=True)
+    # Failed sends are retried with a growing pause until the attempts run out.
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    email_next_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class StoredFile(Base):
+    """Metadata of an uploaded file; the bytes live in the storage folder under their SHA-256."""
+
+    __tablename__ = "stored_file"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FormRevision(Base):
+    """One saved edition of a form's JSON Schema; the newest one overrides forms/<key>.json at deploy."""
+
+    __tablename__ = "form_revision"
+    __table_args__ = (UniqueConstraint("form_key", "revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_key: Mapped[str] = mapped_column(String(100), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    schema_json: Mapped[str] = mapped_column(Text)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

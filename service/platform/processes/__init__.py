@@ -1,0 +1,1 @@
+"""Process definitions: deploy, versions, the editors and the service-task operators."""

@@ -1,0 +1,169 @@
+"""Deploying BPMN files as new process versions; a failed deploy leaves the active version in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service.platform import engine
+from service.platform.audit import log as audit
+from service.platform.auth.roles import ROLE_CODES
+from service.platform.errors import InvalidBpmn
+from service.platform.persistence.models import ProcessDefinition
+from service.platform.processes.form_editor import current_forms
+from service.platform.processes.operators import OPERATOR_NAMES
+from service.platform.runtime import Actor, Runtime
+
+
+@dataclass(frozen=True)
+class DeployOutcome:
+    process_id: str
+    version: int
+    changed: bool
+    definition_id: int
+
+
+def _library(session: Session) -> dict[str, bytes]:
+    """The XML of every active process, so that call activities into them resolve."""
+    rows = session.execute(
+        select(ProcessDefinition.filename, ProcessDefinition.bpmn_xml).where(
+            ProcessDefinition.is_active.is_(True)
+        )
+    ).all()
+    return {filename: xml.encode("utf-8") for filename, xml in rows}
+
+
+def _compile(
+    xml: bytes, filename: str, forms: Mapping[str, Mapping[str, Any]], library: Mapping[str, bytes]
+) -> engine.CompiledDefinition:
+    """Every deploy-time check against the school's roles, operators and active processes."""
+    return engine.compile_definition(
+        xml,
+        filename,
+        forms=forms,
+        known_roles=ROLE_CODES,
+        operators=OPERATOR_NAMES,
+        library=library,
+    )
+
+
+def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinition:
+    """Run every deploy-time check without storing anything (the editor's "Check" button)."""
+    with rt.db.session() as session:
+        library = _library(session)
+        forms = current_forms(rt, session)
+    return _compile(xml, filename, forms, library)
+
+
+def deploy_bpmn(
+    rt: Runtime,
+    actor: Actor,
+    xml: bytes,
+    filename: str,
+    note: str = "",
+    pinned_forms: Mapping[str, Mapping[str, Any]] | None = None,
+) -> DeployOutcome:
+    """Store a new version when the content changed; running instances keep their own version.
+
+    `pinned_forms` (a rollback) override forms/ so an old version comes back with the forms it had.
+    """
+    actor.require_admin("only an admin can deploy processes")
+    sha = hashlib.sha256(xml).hexdigest()
+    with rt.db.session() as session:
+        forms = {**current_forms(rt, session), **(pinned_forms or {})}
+        try:
+            compiled = _compile(xml, filename, forms, _library(session))
+        except InvalidBpmn as err:
+            audit.append(
+                session,
+                actor.username,
+                "process.deploy_refused",
+                detail={"file": filename, "problems": [p.message for p in err.problems][:20]},
+            )
+            session.commit()
+            raise
+        active = session.execute(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.process_id == compiled.process_id, ProcessDefinition.is_active.is_(True))
+            .with_for_update()
+        ).scalar_one_or_none()
+        if active is not None and active.sha256 == sha:
+            return DeployOutcome(compiled.process_id, active.version, False, active.id)
+        latest = session.execute(
+            select(func.max(ProcessDefinition.version)).where(
+                ProcessDefinition.process_id == compiled.process_id
+            )
+        ).scalar_one()
+        session.execute(
+            update(ProcessDefinition)
+            .where(ProcessDefinition.process_id == compiled.process_id)
+            .values(is_active=False)
+        )
+        definition = ProcessDefinition(
+            process_id=compiled.process_id,
+            version=(latest or 0) + 1,
+            name=compiled.name,
+            filename=filename,
+            bpmn_xml=xml.decode("utf-8"),
+            sha256=sha,
+            spec_json=compiled.spec_json,
+            forms_json=json.dumps({k: forms[k] for k in compiled.form_keys}, ensure_ascii=False),
+            start_roles=",".join(compiled.start_roles),
+            note=note[:500],
+            deployed_by_id=actor.id,
+            is_active=True,
+        )
+        session.add(definition)
+        session.flush()
+        audit.append(
+            session,
+            actor.username,
+            "process.deploy",
+            detail={"process": compiled.process_id, "version": definition.version, "sha256": sha},
+        )
+        return DeployOutcome(compiled.process_id, definition.version, True, definition.id)
+
+
+def deploy_directory(
+    rt: Runtime, actor: Actor, directory: Path | None = None
+) -> list[DeployOutcome | InvalidBpmn]:
+    """Deploy each .bpmn file; a file that fails is reported and the others still deploy."""
+    outcomes: list[DeployOutcome | InvalidBpmn] = []
+    files = {path.name: path.read_bytes() for path in sorted((directory or rt.bpmn_dir).glob("*.bpmn"))}
+    for name in callees_first(files):
+        try:
+            outcomes.append(deploy_bpmn(rt, actor, files[name], name))
+        except InvalidBpmn as err:
+            outcomes.append(err)
+    return outcomes
+
+
+def callees_first(files: dict[str, bytes]) -> list[str]:
+    """File names ordered so that a file calling another process's file comes after that file.
+
+    A call activity resolves only against processes already deployed, so a caller deployed before
+    its callee would be refused. Names keep their alphabetical order where no call relates them; a
+    cycle or a call into a process no file defines leaves the rest in that order (deploy reports it).
+    """
+    refs = {name: engine.process_references(xml) for name, xml in files.items()}
+    owner = {pid: name for name, (defined, _) in refs.items() for pid in defined}
+    needs = {
+        name: {owner[pid] for pid in called if pid in owner and owner[pid] != name}
+        for name, (_, called) in refs.items()
+    }
+    ordered: list[str] = []
+    pending = sorted(files)
+    while pending:
+        ready = [n for n in pending if needs[n] <= set(ordered)]
+        if not ready:  # a cycle: deploy what remains in name order and let the checks speak
+            ready = pending[:1]
+        ordered.append(ready[0])
+        pending.remove(ready[0])
+    return ordered

@@ -1,0 +1,1 @@
+"""BPMN timers: waking instances whose timers are due."""

@@ -1,0 +1,243 @@
+"""JSON API under /api/v1, authenticated by Bearer tokens; paths and field names are a contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from service.features.orders import usecases as order_cases
+from service.features.orders.queries import OrderFilter
+from service.platform.errors import BadRequest
+from service.platform.inbox import instances as instance_cases
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.instances import InstanceView
+from service.platform.inbox.queries import TaskFilter
+from service.platform.persistence.models import HumanTask, ProcessInstance
+from service.platform.processes import editor
+from service.platform.web.api_request import (
+    api_actor,
+    authenticate,
+    data_of,
+    int_arg,
+    iso,
+    json_body,
+)
+from service.platform.web.context import runtime
+from service.platform.web.openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint == "api.openapi":  # the contract itself is public
+        return
+    authenticate()
+
+
+def task_row(task: HumanTask) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "instance_id": task.instance_id,
+        "process_id": task.process_id,
+        "bpmn_id": task.bpmn_id,
+        "name": task.name,
+        "role": task.role,
+        "assignee": task.assignee.username if task.assignee else None,
+        "status": task.status,
+        "due_at": iso(task.due_at),
+        "created_at": iso(task.created_at),
+        "completed_at": iso(task.completed_at),
+        "completed_by": task.completed_by.username if task.completed_by else None,
+        "candidate_roles": sorted(r.role for r in task.candidate_roles),
+    }
+
+
+def instance_body(view: InstanceView) -> dict[str, Any]:
+    inst: ProcessInstance = view.instance
+    return {
+        "id": inst.id,
+        "process_id": inst.process_id,
+        "version": view.definition_version,
+        "status": inst.status,
+        "title": inst.title,
+        "started_by": inst.started_by.username if inst.started_by else None,
+        "started_at": iso(inst.started_at),
+        "ended_at": iso(inst.ended_at),
+        "tasks": [task_row(t) for t in view.open_tasks],
+        "history": [
+            {
+                "at": iso(h.at),
+                "actor": h.actor,
+                "actor_name": h.actor_name,
+                "action": h.action,
+                "task": h.task,
+                "decision": h.decision,
+                "comment": h.comment,
+            }
+            for h in view.history
+        ],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document())
+
+
+@bp.get("/processes")
+def processes() -> ResponseReturnValue:
+    rows = instance_cases.startable(runtime(), api_actor())
+    return jsonify({"processes": [{"id": d.process_id, "name": d.name, "version": d.version} for d in rows]})
+
+
+@bp.post("/processes")
+def deploy_process() -> ResponseReturnValue:
+    # The same use case as the editor's Deploy button (the file is named after its process by default).
+    outcome = editor.deploy_xml(
+        runtime(), api_actor(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
+    )
+    return jsonify({"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}), (
+        201 if outcome.changed else 200
+    )
+
+
+@bp.post("/processes/<process_id>/instances")
+def start(process_id: str) -> ResponseReturnValue:
+    data = data_of(json_body())
+    instance_id = instance_cases.start_process(runtime(), api_actor(), process_id, data)
+    return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id))), 201
+
+
+@bp.get("/tasks")
+def tasks() -> ResponseReturnValue:
+    status = request.args.get("status", "open")
+    if status not in ("open", "completed", "cancelled", "any"):
+        raise BadRequest("status must be open, completed, cancelled or any")
+    flt = TaskFilter(
+        scope=request.args.get("scope", "mine"),
+        status=None if status == "any" else status,
+        instance_id=int_arg("instance_id", None, 1),
+        process_id=request.args.get("process_id") or None,
+        limit=int_arg("limit", 50, 1, 200) or 50,
+        offset=int_arg("offset", 0, 0) or 0,
+    )
+    rows, total = task_cases.list_tasks(runtime(), api_actor(), flt)
+    return jsonify({"tasks": [task_row(t) for t in rows], "total": total})
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int) -> ResponseReturnValue:
+    detail = task_cases.get_task(runtime(), api_actor(), task_id)
+    body = task_row(detail.task)
+    body["form"] = {"key": detail.task.form_key, "schema": detail.form_schema}
+    body["data"] = detail.data
+    return jsonify(body)
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id: int) -> ResponseReturnValue:
+    return jsonify(task_row(task_cases.claim(runtime(), api_actor(), task_id)))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim(task_id: int) -> ResponseReturnValue:
+    return jsonify(task_row(task_cases.unclaim(runtime(), api_actor(), task_id)))
+
+
+def _signature_password(body: dict[str, Any]) -> str | None:
+    """`{"signature": {"password": …}}` signs a step by re-entering the password (checked, never kept)."""
+    signature = body.get("signature")
+    if signature is None:
+        return None
+    if not isinstance(signature, dict) or not isinstance(signature.get("password", ""), str):
+        raise BadRequest("signature must be an object with a password string")
+    return str(signature.get("password") or "") or None
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int) -> ResponseReturnValue:
+    body = json_body()
+    data = data_of(body)
+    password = _signature_password(body)
+    return jsonify(task_row(task_cases.complete(runtime(), api_actor(), task_id, data, password=password)))
+
+
+@bp.get("/instances/<int:instance_id>")
+def instance(instance_id: int) -> ResponseReturnValue:
+    return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
+
+
+def order_row(order: Any) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "number": order.number,
+        "date": order.registered_on.isoformat() if order.registered_on else None,
+        "title": order.title,
+        "order_type": order.order_type,
+        "status": order.status,
+        "drafter": order.drafter,
+        "instance_id": order.instance_id,
+        "marking": order.marking,
+        "ai_assisted": order.ai_assisted,
+        "ai_help": json.loads(order.ai_help_json or "[]"),
+        "verification_code": order.verification_code,
+    }
+
+
+@bp.get("/orders")
+def orders() -> ResponseReturnValue:
+    year = int_arg("year", None, 1900, 2999)
+    flt = OrderFilter(
+        year=year,
+        order_type=request.args.get("type") or request.args.get("order_type") or None,
+        status=request.args.get("status") or None,
+        search=(request.args.get("q") or "").strip()[:100] or None,
+        limit=int_arg("limit", 50, 1, 200) or 50,
+        offset=int_arg("offset", 0, 0) or 0,
+    )
+    rows, total = order_cases.list_orders(runtime(), api_actor(), flt)
+    return jsonify({"orders": [order_row(o) for o in rows], "total": total})
+
+
+@bp.get("/orders/<int:order_id>")
+def order(order_id: int) -> ResponseReturnValue:
+    view = order_cases.get_order(runtime(), api_actor(), order_id)
+    body = order_row(view.order)
+    body["editions"] = [
+        {
+            "number": e.number,
+            "title": e.title,
+            "body": e.body,
+            "basis": e.basis,
+            "attachment": e.attachment,
+            "author": e.author,
+            "created_at": iso(e.created_at),
+        }
+        for e in view.editions
+    ]
+    body["approval_history"] = [
+        {
+            "at": iso(h.at),
+            "actor": h.actor,
+            "actor_name": h.actor_name,
+            "task": h.task,
+            "decision": h.decision,
+            "comment": h.comment,
+        }
+        for h in view.decisions
+    ]
+    if view.acknowledgements is not None:
+        a = view.acknowledgements
+        body["acknowledgements"] = {"total": a.total, "done": a.done, "pending": list(a.pending)}
+    return jsonify(body)
+
+
+@bp.get("/orders/<int:order_id>/document.<kind>")
+def order_document(order_id: int, kind: str) -> ResponseReturnValue:
+    from service.features.orders.web import send_order_file
+
+    return send_order_file(order_id, kind)

@@ -1,0 +1,75 @@
+"""What every /api/v1 blueprint reads from a request: the Bearer token's user, the JSON body, query integers.
+
+Each API blueprint registers `authenticate` as its `before_request` and reads the caller with
+`api_actor()`, so every part of /api/v1 checks tokens and parses bodies the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import g, request
+
+from service.platform.auth import accounts
+from service.platform.errors import BadRequest, Unauthenticated
+from service.platform.runtime import Actor
+from service.platform.web.context import runtime
+
+
+def authenticate() -> None:
+    """`before_request` of every API blueprint: a valid `Authorization: Bearer <token>` or 401."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Unauthenticated("missing bearer token")
+    user = accounts.user_for_token(runtime(), header.removeprefix("Bearer ").strip())
+    if user is None:
+        raise Unauthenticated("invalid token")
+    g.api_actor = Actor.of(user)
+
+
+def api_actor() -> Actor:
+    """The token's user, set by `authenticate` for this request."""
+    actor: Actor = g.api_actor
+    return actor
+
+
+def json_body() -> dict[str, Any]:
+    """The request body as a JSON object (an empty body is `{}`); anything else is a 400."""
+    if not request.data:
+        return {}
+    try:
+        body = json.loads(request.data)
+    except ValueError:
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def data_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The body's `data` object (form answers), `{}` when absent."""
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise BadRequest("data must be an object")
+    return data
+
+
+def int_arg(name: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:
+    """An integer query parameter within [low, high], `default` when absent; anything else is a 400."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        raise BadRequest(f"{name} must be between {low} and {high}")
+    return value
+
+
+def iso(value: date | None) -> str | None:
+    """A date or moment as ISO 8601 in an answer, `None` stays null."""
+    return value.isoformat() if value else None

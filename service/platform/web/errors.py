@@ -1,0 +1,124 @@
+"""Error responses: JSON under /api (and for JSON clients), friendly translated pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from service.features.acts.rules import ActChanged
+from service.platform.errors import InvalidBpmn, ServiceError, ValidationFailed
+from service.platform.web.i18n import field_messages
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in."),
+        403: _("You are not allowed to do this."),
+        404: _("Not found."),
+        405: _("This action is not available here."),
+        409: _("This was already done by someone else or is no longer open."),
+        413: _("The file is too large."),
+        422: _("Some fields need correcting."),
+        429: _("Too many attempts. Please wait."),
+        500: _("Something went wrong on our side. Nothing you submitted was saved; please try again."),
+    }
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> ResponseReturnValue:
+    if wants_json():
+        body: dict[str, Any] = {"error": code, "message": message}
+        body.update(extra)
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _service_error(err: ServiceError) -> ResponseReturnValue:
+    extra: dict[str, Any] = {}
+    if isinstance(err, ValidationFailed):
+        extra["fields"] = field_messages(err.fields)
+    if isinstance(err, InvalidBpmn):
+        extra["problems"] = [
+            {"element": p.element, "line": p.line, "message": p.message} for p in err.problems
+        ]
+    if err.status >= 500:
+        log.error("service error: %s", err.message)
+    # 403/404 carry the generic text only, so that nothing about the resource leaks.
+    if err.status in (401, 403, 404):
+        message = _messages()[err.status]
+    elif err.code == "task_withdrawn":
+        message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")
+    elif err.code == "plan_item_marked":
+        message = _("This item is already marked done (perhaps by someone else just now).")
+    elif err.code == "plan_item_not_marked":
+        message = _("This item is not marked done.")
+    elif err.code == "task_not_open":
+        message = _("This task has already been completed or withdrawn.")
+    elif err.code == "script_time_limit":
+        message = _(
+            "A script in this process ran longer than %(seconds)s s and was stopped. Nothing you "
+            "submitted was saved. Please tell an administrator: the process diagram needs correcting.",
+            seconds=err.params.get("seconds", "?"),
+        )
+    elif err.code == "engine_step_limit":
+        message = _(
+            "This process ran more than %(steps)s automatic steps without waiting for anyone and was "
+            "stopped. Nothing you submitted was saved. Please tell an administrator: the process "
+            "diagram has a loop that never ends.",
+            steps=err.params.get("steps", "?"),
+        )
+    elif isinstance(err, ActChanged):
+        extra["conflict"] = err.params
+        message = _(
+            "The act has changed since this amendment was prepared: it was written against edition "
+            "%(base)s, but edition %(current)s is now in force. Nothing was published or registered. "
+            "Reject the order so that the proposer reviews the current text.",
+            base=err.params["base"],
+            current=err.params["current"],
+        )
+    elif err.status in (409, 422, 500) and not isinstance(err, InvalidBpmn):
+        message = _messages()[err.status] if err.status != 409 else _messages()[409]
+    else:
+        message = err.message
+    return error_response(err.status, err.code, message, **extra)
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(ServiceError, _service_error)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError) -> ResponseReturnValue:
+        return error_response(
+            400, "csrf", _("The form expired. Reload the page and submit again; your text is kept.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> ResponseReturnValue:
+        status = err.code or 500
+        return error_response(
+            status,
+            (err.name or "error").lower().replace(" ", "_"),
+            _messages().get(status, err.description or ""),
+        )
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> ResponseReturnValue:
+        log.exception("unexpected error")
+        return error_response(500, "internal", _messages()[500])

@@ -1,0 +1,61 @@
+"""The inbox: my tasks, my roles' claimable tasks, and (for overseers) all tasks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.access import sees_all_tasks
+from service.platform.inbox.queries import TaskFilter
+from service.platform.notify import news as inbox_news
+from service.platform.web.context import actor, runtime
+
+bp = Blueprint("inbox", __name__)
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+@login_required
+def index() -> ResponseReturnValue:
+    return redirect(url_for("inbox.tasks", scope="mine"))
+
+
+@bp.route("/inbox")
+@login_required
+def tasks() -> ResponseReturnValue:
+    me = actor()
+    scope = request.args.get("scope", "mine")
+    if scope not in ("mine", "roles", "all"):
+        scope = "mine"
+    status = request.args.get("status", "open")
+    if status not in ("open", "completed", "cancelled"):
+        status = "open"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    flt = TaskFilter(scope=scope, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = task_cases.list_tasks(runtime(), me, flt)
+    return render_template(
+        "inbox/inbox.html",
+        rows=rows,
+        total=total,
+        scope=scope,
+        status=status,
+        page=page,
+        pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        sees_all=sees_all_tasks(me),
+    )
+
+
+@bp.route("/notifications")
+@login_required
+def notifications() -> ResponseReturnValue:
+    rows = inbox_news.my_notifications(runtime(), actor())
+    return render_template("inbox/notifications.html", rows=rows)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def notifications_read() -> ResponseReturnValue:
+    inbox_news.mark_all_read(runtime(), actor())
+    return redirect(url_for("inbox.notifications"))

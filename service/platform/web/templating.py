@@ -1,0 +1,54 @@
+"""Jinja globals and filters: dates in the school's zone, localized titles, inbox badges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from service.features.reports import usecases as report_cases
+from service.platform.auth.roles import role_name
+from service.platform.clock import utcnow
+from service.platform.inbox import tasks as task_cases
+from service.platform.notify import news as inbox_news
+from service.platform.web.context import LANGUAGES, actor, runtime
+from service.platform.web.i18n import current_language, localized_title
+
+
+def _dt(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else "—"
+
+
+def _date(value: Any) -> str:
+    return format_date(value, "medium") if value else "—"
+
+
+def _overdue(value: datetime | None) -> bool:
+    return value is not None and value < utcnow()
+
+
+def init_templates(app: Flask) -> None:
+    app.jinja_env.filters["dt"] = _dt
+    app.jinja_env.filters["d"] = _date
+    app.jinja_env.globals["overdue"] = _overdue
+    app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
+    app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["reads_annual_report"] = report_cases.can_read
+
+    @app.context_processor
+    def _common() -> dict[str, Any]:
+        context: dict[str, Any] = {"lang": current_language(), "school_name": runtime().school_name}
+        if current_user.is_authenticated:
+            me = actor()
+            mine, claimable = task_cases.inbox_counts(runtime(), me)
+            context.update(
+                me=me,
+                count_mine=mine,
+                count_claimable=claimable,
+                count_unread=inbox_news.unread_count(runtime(), me),
+            )
+        return context
