@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from service.config import PROJECT_ROOT, load_settings
 
+if TYPE_CHECKING:
+    from service.platform.registry import Feature
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    import service.features  # noqa: F401 - every feature's models join Base.metadata
+
+def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature] | None = None) -> Flask:
+    """The application: the platform with `features` (default: every feature of the product)."""
+    from service.features import FEATURES
     from service.platform.persistence.session import Database
+    from service.platform.registry import Registry
     from service.platform.runtime import DEFAULT_DEADLINES, Runtime
     from service.platform.web import register_web
 
@@ -39,12 +45,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         tool_vote_quorum=app.config["TOOL_VOTE_QUORUM"],
         tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
         script_time_limit=app.config["SCRIPT_TIME_LIMIT"],
+        features=Registry(FEATURES if features is None else features),
     )
     from service.features.tools.rules import VoteRule
 
     VoteRule.parse(runtime.tool_vote_quorum, runtime.tool_vote_majority)  # a bad setting stops the start
     app.extensions["runtime"] = runtime
-    register_web(app)
+    register_web(app, runtime.features)
 
     from service.cli import register_cli
 

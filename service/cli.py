@@ -1,4 +1,4 @@
-"""Flask commands: db upgrade, demo, deploy, worker, users, tokens, audit verify, plan load."""
+"""Flask commands: db upgrade, demo, deploy, worker, users, tokens, audit verify (features add theirs)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,7 @@ from flask.cli import AppGroup
 
 from service.platform.audit.verify import verify_audit
 from service.platform.auth import accounts
-from service.platform.auth.demo import (
-    DEMO_PASSWORD,
-    PLAN_SEED,
-    load_demo_acts,
-    load_demo_plan,
-    load_demo_users,
-)
+from service.platform.auth.demo import DEMO_PASSWORD, load_demo_users
 from service.platform.errors import InvalidBpmn, ServiceError
 from service.platform.processes import deploy
 from service.platform.runtime import Actor, Runtime
@@ -124,41 +118,21 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
-plan_cli = AppGroup("plan", help="The school's yearly plan.")
-
-
-@plan_cli.command("load")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--year", type=int, default=None, help="School year by its first year (default: the title's).")
-def plan_load(path: str, year: int | None) -> None:
-    """Load a plan text (the seed's layout) for its school year; a year that has a plan is left alone."""
-    from service.features.plan.rules import PlanTextError
-    from service.features.plan.usecases import load_plan
-
-    try:
-        loaded = load_plan(_rt(), Path(path), year)
-    except PlanTextError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(1)
-    click.echo("plan loaded" if loaded else "that school year already has a plan: unchanged")
-
-
 def register_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(audit_cli)
-    app.cli.add_command(plan_cli)
 
     @app.cli.command("demo")
     def demo() -> None:
         """Create the demo users (one per role, commission1-5, council1-5, staff1-10)."""
         created = load_demo_users(_rt())
         click.echo(f"demo users created: {created}; password for all of them: {DEMO_PASSWORD}")
-        if load_demo_acts(_rt()):
-            click.echo("ai_regulation: edition 1 loaded from seeds/ai_regulation.txt")
-        if load_demo_plan(_rt()):
-            click.echo(f"plan loaded from seeds/{PLAN_SEED}")
+        for load in _rt().features.all("demo_data"):
+            line = load(_rt())
+            if line:
+                click.echo(line)
 
     @app.cli.command("deploy")
     @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))

@@ -13,6 +13,7 @@ from service.platform.engine import DEFAULT_SCRIPT_TIME_LIMIT
 from service.platform.errors import Forbidden
 from service.platform.persistence.models import User
 from service.platform.persistence.session import Database
+from service.platform.registry import Registry
 
 DEFAULT_DEADLINES: dict[str, str] = {
     "legal_review_reminder": "P2D",
@@ -77,6 +78,8 @@ class Runtime:
     # Seconds a BPMN script or expression may run before it is stopped (a runaway loop must not hold
     # the request thread and the instance lock).
     script_time_limit: float = DEFAULT_SCRIPT_TIME_LIMIT
+    # The features composed into this application; the platform asks them instead of naming one.
+    features: Registry = field(default_factory=Registry)
     # Deployed definitions never change, so their parsed parts are kept here by definition id.
     definition_cache: dict[int, Any] = field(default_factory=dict)
 

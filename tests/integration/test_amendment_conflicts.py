@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from service.features.orders.models import Order
 from service.platform.errors import Conflict
 from service.platform.inbox import tasks as task_cases
-from service.platform.persistence.models import HumanTask, Order
+from service.platform.persistence.models import HumanTask
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.amendment_steps import (
     NEW_81,

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from service.features.acts import exports as act_documents
 from service.features.acts import usecases as act_cases
-from service.platform.persistence.models import HumanTask, Order
+from service.features.orders.models import Order
+from service.platform.persistence.models import HumanTask
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, login, make_app
 from tests.integration.amendment_steps import (

@@ -17,10 +17,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from service.features.orders.models import Order
 from service.platform.errors import ServiceError
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.instances import start_process
-from service.platform.persistence.models import AuditEvent, HumanTask, Order, ProcessInstance
+from service.platform.persistence.models import AuditEvent, HumanTask, ProcessInstance
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, make_app

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from service.platform.persistence.models import Order, OrderEdition
+from service.features.orders.models import Order, OrderEdition
 from tests.conftest import Api
 
 DRAFT = {

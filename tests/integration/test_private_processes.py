@@ -1,4 +1,4 @@
-"""The shared use cases consult access.PRIVATE_PROCESSES, not a process they know by name.
+"""The shared use cases consult the registry's private views, not a process they know by name.
 
 A process registered there by a test (order drafting, normally public) disappears from others' task and
 instance lists, its instance page answers 404 to whoever the hook refuses, and its task pages show only
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from service.platform.inbox import access
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.private_view import PrivateView, TaskRedaction
@@ -68,7 +67,7 @@ def test_a_registered_private_process_is_hidden_by_the_shared_code(
     assert detail.data["body"] == DRAFT["body"]
     assert detail.earlier and all(step.completed_by for step in detail.earlier)
 
-    monkeypatch.setitem(access.PRIVATE_PROCESSES, PROCESS, PRIVATE)
+    monkeypatch.setitem(api.rt.features.private_views, PROCESS, PRIVATE)
 
     # Others' rows leave the lists; one's own stay.
     assert _listed_task_ids(api, "director", iid) == set()

@@ -554,10 +554,12 @@ def test_order_draft_defaults_and_rework_share_fields() -> None:
 
 
 def test_suggestions_come_from_a_known_source_on_a_plain_text_field(schema: dict[str, Any]) -> None:
+    sources = ("permitted_tools",)  # the tools feature's source, as the registry lists it
     schema["properties"]["name"]["x-suggestions-from"] = "permitted_tools"
-    assert check_form_definition(schema) == []
+    assert check_form_definition(schema, sources) == []
     schema["properties"]["name"]["x-suggestions-from"] = "all_users"
-    assert any("x-suggestions-from 'all_users' is unknown" in p for p in check_form_definition(schema))
+    problems = check_form_definition(schema, sources)
+    assert any("x-suggestions-from 'all_users' is unknown" in p for p in problems)
     schema["properties"]["name"]["x-suggestions-from"] = "permitted_tools"
     schema["properties"]["name"]["enum"] = ["a"]
     assert any("plain text field only" in p for p in check_form_definition(schema))

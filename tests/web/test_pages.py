@@ -290,7 +290,7 @@ def test_an_attachment_of_a_refused_type_or_size_keeps_the_draft(
     assert ok.status_code == 302
     from sqlalchemy import select
 
-    from service.platform.persistence.models import OrderEdition
+    from service.features.orders.models import OrderEdition
 
     with seeded.db.session() as session:
         edition = session.execute(select(OrderEdition)).scalar_one()

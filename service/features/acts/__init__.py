@@ -1,1 +1,16 @@
 """Local acts, their editions and amendments."""
+
+from service.features.acts import openapi, operators, usecases, web
+from service.platform.registry import Feature
+
+FEATURE = Feature(
+    name="acts",
+    operator_families=(operators.FAMILY,),
+    demo_data=(usecases.load_demo_acts,),
+    blueprints=(web.bp,),
+    api_blueprints=(web.api_bp,),
+    nav_links=web.NAV,
+    error_messages={"act_changed": web.act_changed_message},
+    openapi_paths=lambda: openapi.PATHS,
+    openapi_schemas=lambda: openapi.SCHEMAS,
+)

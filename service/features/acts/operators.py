@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from service.features.acts import queries as acts_queries
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
 from service.features.acts.rules import CHANGES, SOURCES, ActChanged, ActTextError, apply_change
+from service.features.orders.models import Order
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.engine import OperatorCall
 from service.platform.errors import BadRequest, Conflict, FieldError, ValidationFailed
-from service.platform.persistence.models import HumanTask, Order
+from service.platform.persistence.models import HumanTask
+from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
 
 NAMES: tuple[str, ...] = (
@@ -29,7 +31,6 @@ NAMES: tuple[str, ...] = (
     "tally_council_opinion",
     "set_amendment_status",
 )
-OperatorTable = dict[str, Any]
 
 
 def clause_text(session: Session, act: LocalAct, clause: str) -> tuple[int, str]:
@@ -268,3 +269,6 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+FAMILY = OperatorFamily(NAMES, build)

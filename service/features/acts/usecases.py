@@ -223,3 +223,14 @@ def propose_for_clause(rt: Runtime, actor: Actor, code: str, clause: str) -> int
             raise NotFound("no such clause")
     data = {"act": code, "clause": clause, "change": "change", "current_text": current}
     return start_process(rt, actor, PROCESS_ID, data)
+
+
+# The Regulation on responsible AI use as the school approved it (a copy of the seed text).
+AI_REGULATION_SEED = "ai_regulation.txt"
+
+
+def load_demo_acts(rt: Runtime) -> str | None:
+    """Edition 1 of `ai_regulation` from the seed, parsed into sections and clauses (idempotent)."""
+    if load_act_text(rt, "ai_regulation", rt.bpmn_dir.parent / "seeds" / AI_REGULATION_SEED):
+        return f"ai_regulation: edition 1 loaded from seeds/{AI_REGULATION_SEED}"
+    return None

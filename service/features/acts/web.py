@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 
 from service.features.acts import exports as act_documents
@@ -14,8 +14,9 @@ from service.features.acts import usecases as act_cases
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
 from service.features.acts.rules import ClauseComparison
 from service.features.incidents import council
-from service.platform.errors import BadRequest
+from service.platform.errors import BadRequest, ServiceError
 from service.platform.inbox import instances as instance_cases
+from service.platform.registry import NavLink
 from service.platform.web.api_request import api_actor, authenticate, data_of, iso, json_body
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -258,3 +259,18 @@ def api_document(code: str, number: int, kind: str) -> ResponseReturnValue:
 def api_compare_pdf(code: str) -> ResponseReturnValue:
     old, new = _edition_numbers()
     return _send(act_documents.comparison_file(runtime(), api_actor(), code, old, new))
+
+
+NAV = (NavLink("acts.index", lazy_gettext("Local acts")),)
+
+
+def act_changed_message(err: ServiceError) -> tuple[str, dict[str, Any]]:
+    """The 409 of an amendment written against an edition that is no longer in force."""
+    message = gettext(
+        "The act has changed since this amendment was prepared: it was written against edition "
+        "%(base)s, but edition %(current)s is now in force. Nothing was published or registered. "
+        "Reject the order so that the proposer reviews the current text.",
+        base=err.params["base"],
+        current=err.params["current"],
+    )
+    return message, {"conflict": err.params}

@@ -17,6 +17,7 @@ from service.features.consultations.queries import ConsultationFilter
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.files import storage as files
+from service.platform.registry import NavLink
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import FIELD_MESSAGES, field_messages
@@ -199,3 +200,6 @@ def export_xlsx() -> ResponseReturnValue:
 def journal_pdf() -> ResponseReturnValue:
     content = documents.journal(runtime(), actor(), journal_filter(limit=10_000))
     return attachment(content, "application/pdf", "Консультациялар журналы.pdf")
+
+
+NAV = (NavLink("consultations.index", lazy_gettext("Consultations")),)

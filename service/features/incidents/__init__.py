@@ -1,1 +1,20 @@
 """The incident journal and its escalation to the ethics council."""
+
+from service.features.incidents import access, council, council_vote, openapi, operators, web
+from service.platform.registry import Feature, PagePanel
+
+FEATURE = Feature(
+    name="incidents",
+    operator_families=(operators.FAMILY,),
+    private_views={access.PROCESS_ID: access.PRIVATE_VIEW},
+    instance_panels=(PagePanel("incidents/panels/amendment_source.html", council.amendment_source_panel),),
+    # The council vote's early-close condition in the diagram calls it.
+    script_builtins={"vote_settled": council_vote.vote_settled},
+    file_readers=(access.may_open_evidence,),
+    blueprints=(web.bp,),
+    api_blueprints=(web.api_bp,),
+    nav_links=web.NAV,
+    task_redirects=(web.after_task,),
+    openapi_paths=openapi.incident_paths,
+    openapi_schemas=openapi.incident_schemas,
+)

@@ -18,7 +18,7 @@ from service.features.incidents.usecases import journal_number
 from service.platform.audit import log as audit
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.inbox.instances import start_process
-from service.platform.persistence.models import ProcessInstance
+from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.runtime import Actor, Runtime
 
 # Issue 6 lets responsible, wg_chair and council members propose; from an incident, the two who
@@ -157,11 +157,23 @@ def _draft_status(instance_status: str) -> str:
 def incident_of_amendment(rt: Runtime, actor: Actor, instance_id: int) -> IncidentRef | None:
     """The incident an amendment came from, only for someone allowed to read that incident."""
     with rt.db.session() as session:
-        row = session.execute(
-            select(Incident)
-            .join(IncidentAmendment, IncidentAmendment.incident_id == Incident.id)
-            .where(IncidentAmendment.instance_id == instance_id)
-        ).scalar_one_or_none()
-        if row is None or not incident_access.may_read(actor, row):
-            return None
-        return IncidentRef(row.id, journal_number(row))
+        return _source_incident(session, actor, instance_id)
+
+
+def _source_incident(session: Session, actor: Actor, instance_id: int) -> IncidentRef | None:
+    row = session.execute(
+        select(Incident)
+        .join(IncidentAmendment, IncidentAmendment.incident_id == Incident.id)
+        .where(IncidentAmendment.instance_id == instance_id)
+    ).scalar_one_or_none()
+    if row is None or not incident_access.may_read(actor, row):
+        return None
+    return IncidentRef(row.id, journal_number(row))
+
+
+def amendment_source_panel(
+    session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None
+) -> dict[str, Any] | None:
+    """An amendment's instance page links the incident it came from, for that incident's readers only."""
+    source = _source_incident(session, actor, instance.id)
+    return {"id": source.id, "number": source.number} if source else None

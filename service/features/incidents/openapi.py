@@ -1,4 +1,4 @@
-"""The incident journal's and the notifications' part of the OpenAPI document."""
+"""The incident journal's part of the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -81,26 +81,11 @@ INCIDENT_DETAIL: dict[str, Any] = {
     },
 }
 
-NOTIFICATION: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "kind", "params", "created_at", "unread"],
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "params": {"type": "object"},
-        "instance_id": {"type": ["integer", "null"]},
-        "task_id": {"type": ["integer", "null"]},
-        "created_at": {"type": "string", "format": "date-time"},
-        "unread": {"type": "boolean"},
-    },
-}
-
-
 _ID = path_param("incident_id")
 
 
 def incident_schemas() -> dict[str, Any]:
-    return {"Incident": INCIDENT_ROW, "IncidentDetail": INCIDENT_DETAIL, "Notification": NOTIFICATION}
+    return {"Incident": INCIDENT_ROW, "IncidentDetail": INCIDENT_DETAIL}
 
 
 def incident_paths() -> dict[str, Any]:
@@ -204,28 +189,6 @@ def incident_paths() -> dict[str, Any]:
                         201,
                     ),
                     **errors(401, 403, 404, 409, 422),
-                },
-            }
-        },
-        "/notifications": {
-            "get": {
-                "summary": "My notifications, newest first, with the unread count",
-                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-                "responses": {
-                    **ok(
-                        {
-                            "type": "object",
-                            "required": ["unread", "notifications"],
-                            "properties": {
-                                "unread": {"type": "integer"},
-                                "notifications": {
-                                    "type": "array",
-                                    "items": ref("Notification"),
-                                },
-                            },
-                        }
-                    ),
-                    **errors(401),
                 },
             }
         },

@@ -34,6 +34,7 @@ from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
 from service.platform.persistence.models import HumanTask
+from service.platform.registry import OperatorFamily
 from service.platform.runtime import Actor, Runtime
 
 NAMES: tuple[str, ...] = (
@@ -330,3 +331,6 @@ def _cast_votes(session: Session, instance_id: int, row: Incident) -> dict[str, 
         if task.completed_by is not None and isinstance(data.get("decision"), str):
             votes[task.completed_by.username] = str(data["decision"])
     return votes
+
+
+FAMILY = OperatorFamily(NAMES, build)

@@ -12,13 +12,15 @@ from flask_login import login_required
 
 from service.features.incidents import council
 from service.features.incidents import usecases as cases
+from service.features.incidents.access import PROCESS_ID
 from service.features.incidents.models import Incident
 from service.features.incidents.queries import IncidentFilter
 from service.features.incidents.usecases import IncidentView, journal_number
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.inbox import instances as instance_cases
-from service.platform.notify import news as inbox_news
+from service.platform.persistence.models import HumanTask
+from service.platform.registry import NavLink
 from service.platform.web.api_request import (
     api_actor,
     authenticate,
@@ -204,29 +206,6 @@ def api_reopen(incident_id: int) -> ResponseReturnValue:
     return jsonify({"id": incident_id, "instance_id": instance_id}), 201
 
 
-@api_bp.get("/notifications")
-def api_notifications() -> ResponseReturnValue:
-    me = api_actor()
-    rows = inbox_news.my_notifications(runtime(), me, limit=int_arg("limit", 50, 1, 200) or 50)
-    return jsonify(
-        {
-            "unread": inbox_news.unread_count(runtime(), me),
-            "notifications": [
-                {
-                    "id": n.id,
-                    "kind": n.kind,
-                    "params": n.params,
-                    "instance_id": n.instance_id,
-                    "task_id": n.task_id,
-                    "created_at": iso(n.created_at),
-                    "unread": n.unread,
-                }
-                for n in rows
-            ],
-        }
-    )
-
-
 # --- pages -----------------------------------------------------------------------------------------
 
 
@@ -325,3 +304,13 @@ def export_csv() -> ResponseReturnValue:
 def export_xlsx() -> ResponseReturnValue:
     rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
     return attachment(tables.xlsx("incidents", EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "incidents.xlsx")
+
+
+NAV = (NavLink("incidents.index", lazy_gettext("Incidents")),)
+
+
+def after_task(task: HumanTask) -> str | None:
+    """An incident's process page is private: its own page shows what this person may see."""
+    if task.process_id != PROCESS_ID:
+        return None
+    return url_for("incidents.by_instance", instance_id=task.instance_id)

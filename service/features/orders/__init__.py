@@ -1,1 +1,16 @@
 """Director's orders: drafting, the register, documents and acknowledgement."""
+
+from service.features.orders import api, openapi, operators, usecases, web
+from service.platform.registry import Feature, PagePanel
+
+FEATURE = Feature(
+    name="orders",
+    operator_families=(operators.FAMILY,),
+    task_panels=(PagePanel("orders/panels/task.html", usecases.task_panel),),
+    instance_panels=(PagePanel("orders/panels/instance.html", usecases.instance_panel),),
+    blueprints=(web.bp,),
+    api_blueprints=(api.api_bp,),
+    nav_links=web.NAV,
+    openapi_paths=lambda: openapi.PATHS,
+    openapi_schemas=lambda: openapi.SCHEMAS,
+)

@@ -17,11 +17,12 @@ from service.features.orders.documents.files import (
     render_order_pdf,
     verification_code,
 )
+from service.features.orders.models import Order
 from service.features.orders.usecases import ACKNOWLEDGEMENT_STEP, get_order, order_labels
 from service.platform.audit import log as audit
 from service.platform.documents.tables import pdf_table
 from service.platform.errors import Conflict, NotFound
-from service.platform.persistence.models import HumanTask, Order
+from service.platform.persistence.models import HumanTask
 from service.platform.runtime import Actor, Runtime
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -1,13 +1,10 @@
-"""OpenAPI schemas of the order register and of a person named in a history (used by openapi.py)."""
+"""The order register's part of the OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any
 
-ACTOR_NAME = {
-    "type": "string",
-    "description": "the person's full name (added in 1.1; the username when no account has it, e.g. system)",
-}
+from service.platform.web.openapi_parts import ACTOR_NAME, errors, ok, path_param, ref
 
 _ORDER = {
     "type": "object",
@@ -80,3 +77,69 @@ _ORDER_DETAIL = {
 
 
 SCHEMAS: dict[str, Any] = {"Order": _ORDER, "OrderDetail": _ORDER_DETAIL}
+
+PATHS: dict[str, Any] = {
+    "/orders": {
+        "get": {
+            "summary": "The order register (drafts only for their drafter and reviewers)",
+            "parameters": [
+                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                {"name": "type", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {
+                        "type": "string",
+                        "enum": ["draft", "in_review", "approved", "rejected", "registered"],
+                    },
+                },
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                },
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            ],
+            "responses": {
+                **ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "orders": {
+                                "type": "array",
+                                "items": ref("Order"),
+                            },
+                            "total": {"type": "integer"},
+                        },
+                    }
+                ),
+                **errors(400, 401, 422),
+            },
+        },
+    },
+    "/orders/{order_id}": {
+        "get": {
+            "summary": "An order with its editions, approval history and acknowledgements",
+            "parameters": [path_param("order_id")],
+            "responses": {**ok(ref("OrderDetail")), **errors(401, 404)},
+        },
+    },
+    "/orders/{order_id}/document.pdf": {
+        "get": {
+            "summary": "The registered order as PDF",
+            "parameters": [path_param("order_id")],
+            "responses": {
+                "200": {"description": "PDF", "content": {"application/pdf": {}}},
+                **errors(401, 404, 409),
+            },
+        },
+    },
+    "/orders/{order_id}/document.docx": {
+        "get": {
+            "summary": "The registered order as DOCX",
+            "parameters": [path_param("order_id")],
+            "responses": {"200": {"description": "DOCX"}, **errors(401, 404, 409)},
+        },
+    },
+}

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from service.platform.persistence.models import Order, OrderEdition
+from service.features.orders.models import Order, OrderEdition
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,9 @@
-"""Registration numbers of the order register: `<year>/<sequence>`."""
+"""Plain rules of the order register: its statuses and registration numbers `<year>/<sequence>`."""
 
 from __future__ import annotations
+
+# An order's way through drafting: returned drafts go back to `draft`, approval ends in `registered`.
+ORDER_STATUSES = ("draft", "in_review", "approved", "rejected", "registered")
 
 
 def order_number(year: int, sequence: int) -> str:

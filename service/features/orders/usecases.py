@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.features.orders import queries as order_queries
 from service.features.orders.documents.content import declaration_sentence
+from service.features.orders.models import Order, OrderEdition
 from service.features.orders.queries import OrderFilter
+from service.features.orders.rules import ORDER_STATUSES
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.documents.textdiff import Piece, word_diff
@@ -20,9 +23,8 @@ from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
 from service.platform.inbox.instances import HistoryEntry, history_of
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import HumanTask, Order, OrderEdition
+from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.processes.definitions import definition_parts
-from service.platform.processes.operators import ORDER_STATUSES
 from service.platform.runtime import Actor, Runtime
 
 
@@ -215,3 +217,25 @@ def ai_declaration(rt: Runtime, order: Order) -> str | None:
         return None
     kinds = order_labels(rt, "kk")["ai_help"]
     return declaration_sentence([kinds.get(k, k) for k in json.loads(order.ai_help_json or "[]")])
+
+
+def order_number_of(session: Session, instance_id: int) -> str | None:
+    """The registration number an order-drafting instance received, if any."""
+    return session.execute(select(Order.number).where(Order.instance_id == instance_id)).scalar_one_or_none()
+
+
+def task_panel(
+    session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None
+) -> dict[str, Any] | None:
+    """A task page of an order's instance: its number and, while open, the latest edition's changes."""
+    number = order_number_of(session, instance.id)
+    change = latest_change(session, instance.id) if task is not None and task.status == "open" else None
+    return {"number": number, "edition_change": change} if number or change else None
+
+
+def instance_panel(
+    session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None
+) -> dict[str, Any] | None:
+    """An order's instance page names its registration number once it has one."""
+    number = order_number_of(session, instance.id)
+    return {"number": number} if number else None

@@ -16,6 +16,7 @@ from service.features.orders import usecases as order_cases
 from service.features.orders.queries import OrderFilter
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
+from service.platform.registry import NavLink
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language
@@ -168,3 +169,6 @@ def verify() -> ResponseReturnValue:
     code = (request.args.get("code") or "").strip()[:20]
     found = order_documents.find_by_code(runtime(), code) if code else None
     return render_template("orders/verify.html", code=code, found=found)
+
+
+NAV = (NavLink("orders.index", lazy_gettext("Orders")),)

@@ -1,1 +1,16 @@
 """The school's yearly plan tracker."""
+
+from service.features.plan import api, cli, openapi, usecases, web
+from service.platform.registry import Feature
+
+FEATURE = Feature(
+    name="plan",
+    demo_data=(usecases.load_demo_plan,),
+    blueprints=(web.bp,),
+    api_blueprints=(api.api_bp,),
+    nav_links=web.NAV,
+    error_messages=web.ERROR_MESSAGES,
+    openapi_paths=lambda: openapi.PATHS,
+    openapi_schemas=lambda: openapi.SCHEMAS,
+    cli_commands=(cli.plan_cli,),
+)

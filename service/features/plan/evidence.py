@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from service.features.acts.models import ActEdition, LocalAct
 from service.features.incidents import access as incident_access
 from service.features.incidents.models import Incident
+from service.features.orders.models import Order
 from service.features.tools.models import Tool
 from service.platform.errors import FieldError
-from service.platform.persistence.models import Order
 from service.platform.runtime import Actor
 
 KINDS: tuple[str, ...] = ("order", "tool", "incident", "act_edition")

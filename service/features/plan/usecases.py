@@ -242,3 +242,14 @@ def unmark_item(rt: Runtime, actor: Actor, number: int, *, reason: str, year: in
         audit.append(
             session, actor.username, "plan.unmark", detail={"school_year": plan.school_year, "item": number}
         )
+
+
+# The school's plan for 2025-2026 (a copy of the seed text): 30 activities in 5 stages.
+PLAN_SEED = "plan_2025_2026.txt"
+
+
+def load_demo_plan(rt: Runtime) -> str | None:
+    """The yearly plan from the seed, every item open (idempotent: one plan per school year)."""
+    if load_plan(rt, rt.bpmn_dir.parent / "seeds" / PLAN_SEED):
+        return f"plan loaded from seeds/{PLAN_SEED}"
+    return None

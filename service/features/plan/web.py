@@ -3,6 +3,7 @@ the mark and unmark forms, CSV and XLSX export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -17,7 +18,8 @@ from service.features.plan.rules import STATUSES
 from service.features.plan.usecases import ItemView, PlanView
 from service.platform.auth.roles import role_name
 from service.platform.documents import tables
-from service.platform.errors import BadRequest, ValidationFailed
+from service.platform.errors import BadRequest, ServiceError, ValidationFailed
+from service.platform.registry import NavLink
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, field_messages
@@ -219,3 +221,14 @@ def export_csv() -> ResponseReturnValue:
 def export_xlsx() -> ResponseReturnValue:
     header, rows = _export_rows()
     return attachment(tables.xlsx("plan", header, rows), tables.XLSX_MIMETYPE, "plan.xlsx")
+
+
+NAV = (NavLink("plan.index", lazy_gettext("Plan")),)
+
+ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] = {
+    "plan_item_marked": lambda err: (
+        _("This item is already marked done (perhaps by someone else just now)."),
+        {},
+    ),
+    "plan_item_not_marked": lambda err: (_("This item is not marked done."), {}),
+}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
 from service.features.incidents.models import Incident
+from service.features.orders.models import Order
 from service.features.reports.models import AnnualReport
 from service.features.reports.rules import (
     AckRate,
@@ -22,7 +23,7 @@ from service.features.reports.rules import (
     median_days,
 )
 from service.features.tools.models import Tool
-from service.platform.persistence.models import AuditEvent, HumanTask, Order
+from service.platform.persistence.models import AuditEvent, HumanTask
 
 # BPMN ids of the staff acknowledgement steps: of an order (order_drafting) and of a new act edition.
 ORDER_ACKNOWLEDGEMENT = "Task_acknowledge"

@@ -18,6 +18,7 @@ from service.features.reports import usecases as cases
 from service.features.reports.rules import NARRATIVE_FIELDS
 from service.features.tools.web import STATUS_LABELS as TOOL_STATUSES
 from service.platform.errors import BadRequest, ValidationFailed
+from service.platform.registry import NavLink
 from service.platform.web.api_request import api_actor, authenticate
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -125,3 +126,6 @@ def api_annual() -> ResponseReturnValue:
             "narrative": view.narrative,
         }
     )
+
+
+NAV = (NavLink("reports.annual", lazy_gettext("Annual report"), visible=cases.can_read),)

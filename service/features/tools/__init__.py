@@ -1,1 +1,19 @@
 """AI tool evaluation by the commission and the register of permitted tools."""
+
+from service.features.tools import openapi, operators, signed_votes, usecases, web
+from service.platform.registry import Feature
+
+FEATURE = Feature(
+    name="tools",
+    operator_families=(operators.FAMILY,),
+    before_complete=(signed_votes.before_vote_completes,),
+    signing_steps=(signed_votes.is_vote,),
+    suggestion_sources={
+        "permitted_tools": lambda session: [str(t["name"]) for t in usecases.permitted_tools(session)],
+    },
+    blueprints=(web.bp,),
+    api_blueprints=(web.api_bp,),
+    nav_links=web.NAV,
+    openapi_paths=lambda: openapi.PATHS,
+    openapi_schemas=lambda: openapi.SCHEMAS,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,10 +22,8 @@ from service.platform.durations import parse_duration
 from service.platform.errors import BadRequest, Conflict
 from service.platform.notify.outbox import notify
 from service.platform.persistence.models import HumanTask, ProcessInstance
+from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
-
-# The same shape as operators.OperatorTable (not imported: operators.py imports this module).
-OperatorTable = dict[str, Callable[[Any], Any]]
 
 NAMES: tuple[str, ...] = (
     "record_tool_proposal",
@@ -247,3 +245,6 @@ def _withdraw_open_votes(
             task_id=task.id,
             mail_enabled=rt.smtp_host is not None,
         )
+
+
+FAMILY = OperatorFamily(NAMES, build)

@@ -13,6 +13,7 @@ from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from service.platform.persistence.models import HumanTask, ProcessInstance, User
+from service.platform.registry import Completion
 from service.platform.runtime import Actor, Runtime
 
 PROCESS_ID = "tool_evaluation"
@@ -109,3 +110,18 @@ def record_signed_vote(
     )
     decided = decided_early([v.decision for v in votes] + [vote.decision], tool.vote_members, vote_rule(rt))
     return {CLOSED_KEY: decided is not None}
+
+
+def before_vote_completes(completion: Completion) -> dict[str, Any]:
+    """The completion hook: a vote task records the signed vote; any other task adds nothing."""
+    if not is_vote(completion.instance, completion.task):
+        return {}
+    return record_signed_vote(
+        completion.rt,
+        completion.session,
+        completion.actor,
+        completion.instance,
+        completion.task,
+        completion.data,
+        completion.signed,
+    )

@@ -12,6 +12,7 @@ from flask_login import login_required
 
 from service.features.tools import exports as tool_documents
 from service.features.tools import usecases as tool_cases
+from service.platform.registry import NavLink
 from service.platform.runtime import Actor
 from service.platform.web.api_request import api_actor, authenticate
 from service.platform.web.context import actor, runtime
@@ -140,3 +141,6 @@ def conclusion_pdf(tool_id: int) -> ResponseReturnValue:
 @api_bp.get("/tools/<int:tool_id>/conclusion.pdf")
 def api_conclusion_pdf(tool_id: int) -> ResponseReturnValue:
     return _conclusion_response(api_actor(), tool_id)
+
+
+NAV = (NavLink("tools.index", lazy_gettext("AI tools")),)

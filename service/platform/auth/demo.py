@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from service.features.acts.usecases import load_act_text
-from service.features.plan.usecases import load_plan
 from service.platform.audit import log as audit
 from service.platform.auth.secrets import hash_password
 from service.platform.inbox import queries
@@ -67,23 +63,3 @@ def load_demo_users(rt: Runtime, password: str = DEMO_PASSWORD) -> int:
         if created:
             audit.append(session, "system", "demo.load", detail={"users": created})
     return created
-
-
-# The Regulation on responsible AI use as the school approved it (a copy of the seed text).
-AI_REGULATION_SEED = "ai_regulation.txt"
-
-
-def load_demo_acts(rt: Runtime, seeds_dir: Path | None = None) -> bool:
-    """Edition 1 of `ai_regulation` from the seed, parsed into sections and clauses (idempotent)."""
-    folder = seeds_dir or rt.bpmn_dir.parent / "seeds"
-    return load_act_text(rt, "ai_regulation", folder / AI_REGULATION_SEED)
-
-
-# The school's plan for 2025-2026 (a copy of the seed text): 30 activities in 5 stages.
-PLAN_SEED = "plan_2025_2026.txt"
-
-
-def load_demo_plan(rt: Runtime, seeds_dir: Path | None = None) -> bool:
-    """The yearly plan from the seed, every item open (idempotent: one plan per school year)."""
-    folder = seeds_dir or rt.bpmn_dir.parent / "seeds"
-    return load_plan(rt, folder / PLAN_SEED)

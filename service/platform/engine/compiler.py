@@ -78,11 +78,13 @@ class _Checker:
         forms: Mapping[str, Mapping[str, Any]],
         known_roles: Collection[str],
         operators: Collection[str],
+        suggestion_sources: Collection[str] | None = None,
     ) -> None:
         self.tree = tree
         self.forms = forms
         self.known_roles = set(known_roles)
         self.operators = set(operators)
+        self.suggestion_sources = suggestion_sources
         self.problems: list[DeployProblem] = []
         self.form_keys: set[str] = set()
 
@@ -175,7 +177,7 @@ class _Checker:
             self.add(bpmn_id, f"form '{key}' does not exist in forms/", code="missing_form", form=key)
         else:
             self.form_keys.add(key)
-            for problem in form_definition_problems(self.forms[key]):
+            for problem in form_definition_problems(self.forms[key], self.suggestion_sources):
                 # the form problem's own code and parameters ride along, so the reason is translated too
                 params = {"form": key, "reason": problem.message, "reason_code": problem.code}
                 params |= {f"reason_{k}": v for k, v in problem.params.items()}
@@ -310,6 +312,7 @@ def compile_definition(
     known_roles: Collection[str],
     operators: Collection[str],
     library: Mapping[str, bytes] | None = None,
+    suggestion_sources: Collection[str] | None = None,
 ) -> CompiledDefinition:
     """Check one BPMN file completely and return what to store, or raise InvalidBpmn with every problem.
 
@@ -338,7 +341,7 @@ def compile_definition(
             ]
         )
     primary = str(primary_candidates[0])
-    checker = _Checker(tree, forms, known_roles, operators)
+    checker = _Checker(tree, forms, known_roles, operators, suggestion_sources)
     for reserved in _RESERVED_IDS:
         if tree.xpath("//*[@id=$eid]", eid=reserved):
             # The engine names its own start and end tasks so; a diagram using them silently breaks.

@@ -66,8 +66,10 @@ class RunResult:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _script_engine(operators: Operators, time_limit: float | None) -> SandboxedScriptEngine:
-    engine = SandboxedScriptEngine(time_limit)
+def _script_engine(
+    operators: Operators, time_limit: float | None, builtins: Mapping[str, Callable[..., Any]]
+) -> SandboxedScriptEngine:
+    engine = SandboxedScriptEngine(time_limit, builtins)
 
     def handle(name: str, params: dict[str, Any], data: Mapping[str, Any]) -> str:
         operator = operators.get(name)
@@ -222,10 +224,11 @@ def start_instance(
     operators: Operators,
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+    script_builtins: Mapping[str, Callable[..., Any]] | None = None,
 ) -> RunResult:
     def run() -> RunResult:
         spec, subprocess_specs = load_specs(spec_json)
-        engine = _script_engine(operators, script_time_limit)
+        engine = _script_engine(operators, script_time_limit, script_builtins or {})
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
         start = workflow.get_tasks(state=TaskState.READY)
         for task in start:
@@ -236,9 +239,16 @@ def start_instance(
     return _guarded(run)
 
 
-def _load(spec_json: str, state_json: str, operators: Operators, time_limit: float | None) -> BpmnWorkflow:
+def _load(
+    spec_json: str,
+    state_json: str,
+    operators: Operators,
+    time_limit: float | None,
+    builtins: Mapping[str, Callable[..., Any]],
+) -> BpmnWorkflow:
     workflow = load_state(spec_json, state_json)
-    workflow.script_engine = _script_engine(operators, time_limit)  # never serialized: set after every load
+    # The script engine is never serialized: it is set after every load.
+    workflow.script_engine = _script_engine(operators, time_limit, builtins)
     return workflow
 
 
@@ -260,9 +270,10 @@ def complete_task(
     operators: Operators,
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+    script_builtins: Mapping[str, Callable[..., Any]] | None = None,
 ) -> RunResult:
     def run() -> RunResult:
-        workflow = _load(spec_json, state_json, operators, script_time_limit)
+        workflow = _load(spec_json, state_json, operators, script_time_limit, script_builtins or {})
         task = _find_ready(workflow, engine_task_id)
         task.data.update(dict(data))
         task.run()
@@ -278,9 +289,10 @@ def wake_timers(
     operators: Operators,
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+    script_builtins: Mapping[str, Callable[..., Any]] | None = None,
 ) -> RunResult:
     def run() -> RunResult:
-        workflow = _load(spec_json, state_json, operators, script_time_limit)
+        workflow = _load(spec_json, state_json, operators, script_time_limit, script_builtins or {})
         _advance(workflow)
         return _result(workflow)
 

@@ -22,7 +22,6 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
-from service.features.incidents.council_vote import vote_settled
 from service.platform.engine.limits import (
     DEFAULT_SCRIPT_TIME_LIMIT,
     OPERATOR_GUARDS,
@@ -76,8 +75,6 @@ _SAFE_NAMES: dict[str, Any] = {
     "filter": filter,
     "round": round,
     "pow": guarded_pow,  # safe_builtins' pow would build any power in C, past the time limit's reach
-    # Pure rule functions a diagram may call, e.g. a council vote's early-close condition.
-    "vote_settled": vote_settled,
 }
 
 
@@ -174,8 +171,16 @@ class RestrictedEnvironment(TaskDataEnvironment):
     each statement once, so it is not traced and costs nothing extra.
     """
 
-    def __init__(self, time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT) -> None:
-        super().__init__(dict(GUARDS))
+    def __init__(
+        self,
+        time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+        builtins: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> None:
+        globals_ = dict(GUARDS)
+        if builtins:
+            # Pure rule functions the features offer to diagrams (e.g. a council vote's early close).
+            globals_["__builtins__"] = {**GUARDS["__builtins__"], **builtins}
+        super().__init__(globals_)
         self.service_handler: Callable[[str, dict[str, Any], Mapping[str, Any]], Any] | None = None
         self.time_limit = time_limit
 
@@ -223,8 +228,12 @@ class SandboxedScriptEngine(PythonScriptEngine):
     2. Spiff's own call_service error path references an undefined name; errors are wrapped here.
     """
 
-    def __init__(self, time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT) -> None:
-        super().__init__(environment=RestrictedEnvironment(time_limit))
+    def __init__(
+        self,
+        time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
+        builtins: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> None:
+        super().__init__(environment=RestrictedEnvironment(time_limit, builtins))
 
     @property
     def restricted(self) -> RestrictedEnvironment:

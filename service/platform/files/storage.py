@@ -8,8 +8,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.features.consultations import access as consultation_access
-from service.features.incidents import access as incident_access
 from service.platform.errors import FieldError, NotFound, ValidationFailed
 from service.platform.inbox.access import can_view_instance
 from service.platform.persistence.models import HumanTask, ProcessInstance, StoredFile
@@ -92,14 +90,14 @@ def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:
             )
             for instance_id in instance_ids:
                 instance = session.get(ProcessInstance, instance_id)
-                if instance is not None and can_view_instance(session, actor, instance):
+                if instance is not None and can_view_instance(rt, session, actor, instance):
                     allowed = True
                     break
         if not allowed:
-            # Incident evidence: its process pages are private, the journal's readers may open it.
-            allowed = incident_access.may_open_evidence(session, actor, f"sha256:{sha}")
-        if not allowed:
-            allowed = consultation_access.may_open_material(session, actor, f"sha256:{sha}")
+            # Files a feature keeps outside instance pages (a private incident's evidence, a
+            # consultation's material): its own readers may open them.
+            ref = f"sha256:{sha}"
+            allowed = any(reader(session, actor, ref) for reader in rt.features.all("file_readers"))
         if not allowed:
             raise NotFound("no such file")
         return meta, _path(rt, sha).read_bytes()

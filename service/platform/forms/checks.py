@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,13 +54,21 @@ def _field(name: str) -> _Subject:
     return _Subject(f"field '{name}'", {"field": name})
 
 
-def check_form_definition(schema: Mapping[str, Any]) -> list[str]:
+def check_form_definition(
+    schema: Mapping[str, Any], suggestion_sources: Collection[str] | None = None
+) -> list[str]:
     """Problems of a form definition in plain English, each naming its field; empty when deployable."""
-    return [p.message for p in form_definition_problems(schema)]
+    return [p.message for p in form_definition_problems(schema, suggestion_sources)]
 
 
-def form_definition_problems(schema: Mapping[str, Any]) -> list[FormProblem]:
-    """Problems of a form definition with codes and parameters; empty when deployable."""
+def form_definition_problems(
+    schema: Mapping[str, Any], suggestion_sources: Collection[str] | None = None
+) -> list[FormProblem]:
+    """Problems of a form definition with codes and parameters; empty when deployable.
+
+    `suggestion_sources` are the names `x-suggestions-from` may give (the features'); None skips
+    that one check (a form read on its own, without an application).
+    """
     if not isinstance(schema, Mapping):
         return [_FORM.problem("not_object", "the form must be a JSON object")]
     try:
@@ -84,7 +92,7 @@ def form_definition_problems(schema: Mapping[str, Any]) -> list[FormProblem]:
         props = {}
     problems += _translation_problems(schema, "title", _FORM)
     for name, prop in props.items():
-        problems += _property_problems(name, prop)
+        problems += _property_problems(name, prop, suggestion_sources)
     problems += _name_list_problems(schema, "required", props)
     problems += _name_list_problems(schema, "x-order", props)
     problems += _required_if_problems(schema, props)
@@ -123,7 +131,9 @@ def _non_empty(text: Any) -> bool:
     return isinstance(text, str) and bool(text.strip())
 
 
-def _property_problems(name: str, prop: Any) -> list[FormProblem]:
+def _property_problems(
+    name: str, prop: Any, suggestion_sources: Collection[str] | None
+) -> list[FormProblem]:
     what = _field(name)
     if not isinstance(prop, Mapping):
         return [what.problem("field_not_object", f"{what.text} must be an object")]
@@ -142,7 +152,7 @@ def _property_problems(name: str, prop: Any) -> list[FormProblem]:
     if "x-description" in prop:
         problems += _translation_problems(prop, "description", what)
     problems += _widget_problems(what, prop)
-    problems += _suggestion_problems(what, prop)
+    problems += _suggestion_problems(what, prop, suggestion_sources)
     problems += _enum_problems(what, prop)
     problems += _format_problems(what, prop)
     if prop_type == "array":
@@ -194,16 +204,15 @@ def _widget_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProble
     return []
 
 
-# Named lists a text field may offer as suggestions while still taking free text (filled per request).
-SUGGESTION_SOURCES = ("permitted_tools",)
-
-
-def _suggestion_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProblem]:
+def _suggestion_problems(
+    what: _Subject, prop: Mapping[str, Any], sources: Collection[str] | None
+) -> list[FormProblem]:
+    """A named list a text field offers as suggestions (filled per request) must exist."""
     source = prop.get("x-suggestions-from")
     if source is None:
         return []
-    if source not in SUGGESTION_SOURCES:
-        choices = ", ".join(SUGGESTION_SOURCES)
+    if sources is not None and source not in sources:
+        choices = ", ".join(sorted(sources))
         return [
             what.problem(
                 "unknown_suggestions",

@@ -7,23 +7,23 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from service.features.incidents import access as incident_access
 from service.platform.auth.roles import REASSIGNING_ROLES
 from service.platform.inbox.private_view import PrivateView, TaskRedaction
 from service.platform.persistence.models import HumanTask, HumanTaskRole, ProcessInstance
-from service.platform.runtime import Actor
+from service.platform.runtime import Actor, Runtime
 
 # Roles that oversee every process of the school.
 OVERSEERS = frozenset({"admin", "director", "wg_chair"})
-# Processes whose existence is private: each one's own rules for its instance pages, the general
-# lists and its task pages (service/workflows/private_view.py). A new private process adds itself here.
-PRIVATE_PROCESSES: dict[str, PrivateView] = {
-    incident_access.PROCESS_ID: incident_access.PRIVATE_VIEW,
-}
+# Processes whose existence is private come from the features (`Feature.private_views`): each one's
+# own rules for its instance pages, the general lists and its task pages (private_view.py).
 
 
-def can_view_instance(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
-    private = PRIVATE_PROCESSES.get(instance.process_id)
+def _private(rt: Runtime, process_id: str) -> PrivateView | None:
+    return rt.features.private_views.get(process_id)
+
+
+def can_view_instance(rt: Runtime, session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+    private = _private(rt, instance.process_id)
     if private is not None:
         # Its history names people (an anonymous reporter); others read it through its own pages.
         return private.instance_visible(session, actor, instance)
@@ -55,14 +55,14 @@ def sees_all_tasks(actor: Actor) -> bool:
     return actor.has(*OVERSEERS)
 
 
-def unlisted_processes(actor: Actor) -> tuple[str, ...]:
+def unlisted_processes(rt: Runtime, actor: Actor) -> tuple[str, ...]:
     """Private processes whose other people's tasks and instances the general lists hide from the actor."""
-    return tuple(pid for pid, private in PRIVATE_PROCESSES.items() if not private.lists_all(actor))
+    return tuple(pid for pid, private in rt.features.private_views.items() if not private.lists_all(actor))
 
 
 def redact_task(
-    session: Session, actor: Actor, instance: ProcessInstance, data: dict[str, Any]
+    rt: Runtime, session: Session, actor: Actor, instance: ProcessInstance, data: dict[str, Any]
 ) -> TaskRedaction:
     """A task page's data (and which earlier steps lose their author) as the process lets the actor see it."""
-    private = PRIVATE_PROCESSES.get(instance.process_id)
+    private = _private(rt, instance.process_id)
     return TaskRedaction(data) if private is None else private.redact_task(session, actor, instance, data)

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.platform import engine
 from service.platform.audit import log as audit
 from service.platform.auth.roles import parse_lane
 from service.platform.errors import BadRequest, Forbidden, NotFound
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance, unlisted_processes
-from service.platform.inbox.projection import save_run
+from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.persistence.models import (
     AuditEvent,
     Comment,
@@ -24,8 +23,7 @@ from service.platform.persistence.models import (
     ProcessInstance,
     User,
 )
-from service.platform.processes.definitions import definition_parts
-from service.platform.processes.operators import build_operators
+from service.platform.registry import Panel
 from service.platform.runtime import Actor, Runtime
 
 # Keys the service itself sets at start; a caller cannot smuggle them in.
@@ -52,7 +50,8 @@ class InstanceView:
     open_tasks: list[HumanTask]
     history: list[HistoryEntry]
     comments: list[Comment]
-    order_number: str | None = None
+    # The features' blocks on this page (an order's number, the incident an amendment came from…).
+    panels: list[Panel] = field(default_factory=list)
 
 
 def startable(rt: Runtime, actor: Actor) -> list[ProcessDefinition]:
@@ -88,22 +87,10 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         session.add(instance)
         session.flush()  # the operators need the instance id
         start_data = {**data, "initiator": actor.username, "initiator_name": actor.full_name}
-        parts = definition_parts(rt, session, definition.id)
-        result = engine.start_instance(
-            parts.spec_json,
-            start_data,
-            build_operators(rt, session, instance.id),
-            script_time_limit=rt.script_time_limit,
+        note = AuditNote(
+            actor.username, "instance.start", {"process": process_id, "version": definition.version}
         )
-        forms = parts.forms
-        save_run(rt, session, instance, result, forms)
-        audit.append(
-            session,
-            actor.username,
-            "instance.start",
-            instance_id=instance.id,
-            detail={"process": process_id, "version": definition.version},
-        )
+        run_engine(rt, session, instance, EngineStep("start", start_data), note)
         return instance.id
 
 
@@ -144,7 +131,7 @@ def _shared_names(names: dict[str, str]) -> set[str]:
 def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, instance_id)
-        if instance is None or not can_view_instance(session, actor, instance):
+        if instance is None or not can_view_instance(rt, session, actor, instance):
             raise NotFound("no such instance")  # 404 either way: existence is not disclosed
         version = session.get(ProcessDefinition, instance.definition_id)
         return InstanceView(
@@ -152,7 +139,7 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
             definition_version=version.version if version else 0,
             open_tasks=queries.open_tasks_of(session, instance_id),
             history=history_of(audit.instance_events(session, instance_id), session),
-            order_number=queries.order_number_of(session, instance_id),
+            panels=rt.features.panels("instance", session, actor, instance, None),
             comments=list(
                 session.execute(
                     select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id)
@@ -174,5 +161,5 @@ def list_instances(
             limit=limit,
             offset=offset,
             # A private process's instances name people; they are followed on its own pages instead.
-            hidden_processes=unlisted_processes(actor),
+            hidden_processes=unlisted_processes(rt, actor),
         )

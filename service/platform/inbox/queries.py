@@ -210,10 +210,3 @@ def list_instances(
         session.execute(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).scalars().all()
     )
     return list(rows), int(total)
-
-
-def order_number_of(session: Session, instance_id: int) -> str | None:
-    """The registration number an order-drafting instance received, if any."""
-    from service.platform.persistence.models import Order
-
-    return session.execute(select(Order.number).where(Order.instance_id == instance_id)).scalar_one_or_none()

@@ -7,22 +7,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.features.tools import usecases as tools
 
-SOURCES: dict[str, Callable[[Session], list[str]]] = {
-    "permitted_tools": lambda session: [str(t["name"]) for t in tools.permitted_tools(session)],
-}
+def with_suggestions(
+    session: Session, schema: Mapping[str, Any], sources: Mapping[str, Callable[[Session], list[str]]]
+) -> dict[str, Any]:
+    """A copy of the schema whose fields naming a source carry `x-suggestions`; others are shared.
 
-
-def with_suggestions(session: Session, schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of the schema whose fields naming a source carry `x-suggestions`; others are shared."""
+    The sources are the features' (`Feature.suggestion_sources`), by the name a form gives.
+    """
     props = schema.get("properties")
     if not isinstance(props, Mapping) or not any(
-        isinstance(p, Mapping) and p.get("x-suggestions-from") in SOURCES for p in props.values()
+        isinstance(p, Mapping) and p.get("x-suggestions-from") in sources for p in props.values()
     ):
         return dict(schema)
     filled: dict[str, Any] = {}
     for name, prop in props.items():
         source = prop.get("x-suggestions-from") if isinstance(prop, Mapping) else None
-        filled[name] = {**prop, "x-suggestions": SOURCES[source](session)} if source in SOURCES else prop
+        fill = sources.get(source) if isinstance(source, str) else None
+        filled[name] = {**prop, "x-suggestions": fill(session)} if fill else prop
     return {**schema, "properties": filled}

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from service.features.orders.usecases import EditionChange, latest_change
-from service.features.tools.signed_votes import is_vote, record_signed_vote
 from service.platform import engine
 from service.platform.audit import log as audit
 from service.platform.audit.chain import digest
@@ -36,12 +34,12 @@ from service.platform.inbox.access import (
     sees_all_tasks,
     unlisted_processes,
 )
-from service.platform.inbox.projection import save_run
+from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.inbox.suggestions import with_suggestions
 from service.platform.persistence.locks import lock_instance_of_task
 from service.platform.persistence.models import Comment, HumanTask, ProcessInstance, User
 from service.platform.processes.definitions import definition_parts
-from service.platform.processes.operators import build_operators
+from service.platform.registry import Completion, Panel
 from service.platform.runtime import Actor, Runtime
 
 # Data keys the process keeps for itself; a task page does not show them as values.
@@ -69,8 +67,8 @@ class TaskDetail:
     earlier: list[EarlierStep]
     comments: list[Comment]
     may_work: bool
-    order_number: str | None = None
-    edition_change: EditionChange | None = None
+    # The features' blocks on this page (an order's number and latest changes, a vote's tally…).
+    panels: list[Panel] = field(default_factory=list)
 
 
 def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]) -> list[EarlierStep]:
@@ -124,7 +122,7 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
             flt,
             sees_everything=sees_all_tasks(actor),
             # A private process's tasks name people: the actor sees only their own unless it lets them.
-            private_processes=unlisted_processes(actor),
+            private_processes=unlisted_processes(rt, actor),
         )
 
 
@@ -135,12 +133,12 @@ def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
         return queries.inbox_counts(session, actor.id, actor.roles)
 
 
-def _visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
+def _visible_task(rt: Runtime, session: Session, actor: Actor, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("no such task")
     instance = session.get(ProcessInstance, task.instance_id)
-    if instance is None or not (can_work_on(actor, task) or can_view_instance(session, actor, instance)):
+    if instance is None or not (can_work_on(actor, task) or can_view_instance(rt, session, actor, instance)):
         raise NotFound("no such task")
     return task
 
@@ -148,7 +146,7 @@ def _visible_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
 def task_form(rt: Runtime, actor: Actor, task_id: int) -> dict[str, Any]:
     """The form of a task the actor may see, without loading its workflow (for reading a submit)."""
     with rt.db.session() as session:
-        task = _visible_task(session, actor, task_id)
+        task = _visible_task(rt, session, actor, task_id)
         instance = session.get(ProcessInstance, task.instance_id)
         assert instance is not None
         return definition_parts(rt, session, instance.definition_id).forms.get(task.form_key or "", {})
@@ -156,7 +154,7 @@ def task_form(rt: Runtime, actor: Actor, task_id: int) -> dict[str, Any]:
 
 def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
     with rt.db.session() as session:
-        task = _visible_task(session, actor, task_id)
+        task = _visible_task(rt, session, actor, task_id)
         instance = session.get(ProcessInstance, task.instance_id)
         assert instance is not None
         definition = definition_parts(rt, session, instance.definition_id)
@@ -167,7 +165,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             raw = json.loads(task.data_json or "{}")
         data = {k: v for k, v in raw.items() if k not in INTERNAL_KEYS and not k.startswith("_")}
         # A private process decides what this reader sees (e.g. who reported, others' votes).
-        shown = redact_task(session, actor, instance, data)
+        shown = redact_task(rt, session, actor, instance, data)
         data = shown.data
         earlier = [
             replace(s, completed_by="") if shown.hides_author(s.form_schema) else s
@@ -181,13 +179,14 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
         return TaskDetail(
             task=task,
             instance=instance,
-            form_schema=with_suggestions(session, forms.get(task.form_key or "", {})),
+            form_schema=with_suggestions(
+                session, forms.get(task.form_key or "", {}), rt.features.suggestion_sources
+            ),
             data=data,
             earlier=earlier,
             comments=comments,
             may_work=task.status == "open" and can_work_on(actor, task),
-            order_number=queries.order_number_of(session, instance.id),
-            edition_change=latest_change(session, instance.id) if task.status == "open" else None,
+            panels=rt.features.panels("task", session, actor, instance, task),
         )
 
 
@@ -200,7 +199,7 @@ def _state(session: Session, instance: ProcessInstance) -> str:
 
 def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
     with rt.db.session() as session:
-        task = _visible_task(session, actor, task_id)
+        task = _visible_task(rt, session, actor, task_id)
         if task.status != "open":
             raise TaskNotOpen("the task is no longer open")
         if not actor.roles.intersection(r.role for r in task.candidate_roles):
@@ -227,7 +226,7 @@ def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
 
 def unclaim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
     with rt.db.session() as session:
-        task = _visible_task(session, actor, task_id)
+        task = _visible_task(rt, session, actor, task_id)
         if task.status != "open":
             raise TaskNotOpen("the task is no longer open")
         if task.assignee_id != actor.id and not can_reassign(actor):
@@ -250,7 +249,7 @@ def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
     if not can_reassign(actor):
         raise Forbidden("only the working group chair or an admin can reassign tasks")
     with rt.db.session() as session:
-        task = _visible_task(session, actor, task_id)
+        task = _visible_task(rt, session, actor, task_id)
         if task.status != "open":
             raise TaskNotOpen("the task is no longer open")
         target = queries.user_by_username(session, username)
@@ -275,7 +274,7 @@ def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
 def comment_on_task(rt: Runtime, actor: Actor, task_id: int, body: str) -> int:
     """A comment made from a task's page: kept on the task's instance, linked to the task."""
     with rt.db.session() as session:
-        instance_id = _visible_task(session, actor, task_id).instance_id
+        instance_id = _visible_task(rt, session, actor, task_id).instance_id
     return add_comment(rt, actor, instance_id, body, task_id=task_id)
 
 
@@ -287,7 +286,7 @@ def add_comment(rt: Runtime, actor: Actor, instance_id: int, body: str, task_id:
         raise ValidationFailed({"body": FieldError("max_length")})
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, instance_id)
-        if instance is None or not can_view_instance(session, actor, instance):
+        if instance is None or not can_view_instance(rt, session, actor, instance):
             raise NotFound("no such instance")
         if actor.id is None:
             raise Forbidden("no user")
@@ -336,8 +335,7 @@ def complete(
             raise TaskWithdrawn("this task was withdrawn: the step closed before your answer")
         if task.status != "open" or instance.status != "running":
             raise TaskNotOpen("the task has already been completed")
-        definition = definition_parts(rt, session, instance.definition_id)
-        forms = definition.forms
+        forms = definition_parts(rt, session, instance.definition_id).forms
         schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
         clean = clean_submission(schema, data)
         # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
@@ -348,22 +346,11 @@ def complete(
         }
         # Steps that need more than the form (a signed vote) add engine data that is not form data.
         extra: dict[str, Any] = {}
-        if is_vote(instance, task):
-            extra = record_signed_vote(rt, session, actor, instance, task, clean, bool(password))
-        try:
-            result = engine.complete_task(
-                definition.spec_json,
-                instance.state_json,
-                task.engine_task_id,
-                {**cleared, **clean, **extra},
-                build_operators(rt, session, instance.id),
-                script_time_limit=rt.script_time_limit,
-            )
-        except engine.TaskNotReady:
-            raise TaskNotOpen("the task has already been completed") from None
-        now = utcnow()
+        completion = Completion(rt, session, actor, instance, task, clean, bool(password))
+        for hook in rt.features.all("before_complete"):
+            extra.update(hook(completion))
         task.status = "completed"
-        task.completed_at = now
+        task.completed_at = utcnow()
         me = session.get(User, actor.id) if actor.id is not None else None
         task.completed_by = me
         if task.assignee_id is None:
@@ -372,19 +359,21 @@ def complete(
         if isinstance(clean.get("title"), str) and clean["title"].strip():
             # A form that names the matter (an order's title) names the instance in every list.
             instance.title = str(clean["title"])[:300]
-        save_run(rt, session, instance, result, forms, completed_engine_id=task.engine_task_id)
-        audit.append(
-            session,
+        step = EngineStep("complete", {**cleared, **clean, **extra}, task.engine_task_id)
+        note = AuditNote(
             actor.username,
             "task.complete",
-            instance_id=instance.id,
-            task_id=task.id,
-            detail={
+            {
                 "task": task.bpmn_id,
                 "task_name": task.name,
                 "decision": clean.get("decision"),
                 "comment": clean.get("comment"),
                 "data_digest": digest(clean),
             },
+            task_id=task.id,
         )
+        try:
+            run_engine(rt, session, instance, step, note)
+        except engine.TaskNotReady:
+            raise TaskNotOpen("the task has already been completed") from None
         return task  # loaded with what a reply needs, so callers need not read it again

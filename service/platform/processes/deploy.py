@@ -18,7 +18,7 @@ from service.platform.auth.roles import ROLE_CODES
 from service.platform.errors import InvalidBpmn
 from service.platform.persistence.models import ProcessDefinition
 from service.platform.processes.form_editor import current_forms
-from service.platform.processes.operators import OPERATOR_NAMES
+from service.platform.processes.operators import operator_names
 from service.platform.runtime import Actor, Runtime
 
 
@@ -41,7 +41,11 @@ def _library(session: Session) -> dict[str, bytes]:
 
 
 def _compile(
-    xml: bytes, filename: str, forms: Mapping[str, Mapping[str, Any]], library: Mapping[str, bytes]
+    rt: Runtime,
+    xml: bytes,
+    filename: str,
+    forms: Mapping[str, Mapping[str, Any]],
+    library: Mapping[str, bytes],
 ) -> engine.CompiledDefinition:
     """Every deploy-time check against the school's roles, operators and active processes."""
     return engine.compile_definition(
@@ -49,8 +53,9 @@ def _compile(
         filename,
         forms=forms,
         known_roles=ROLE_CODES,
-        operators=OPERATOR_NAMES,
+        operators=operator_names(rt),
         library=library,
+        suggestion_sources=tuple(rt.features.suggestion_sources),
     )
 
 
@@ -59,7 +64,7 @@ def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinit
     with rt.db.session() as session:
         library = _library(session)
         forms = current_forms(rt, session)
-    return _compile(xml, filename, forms, library)
+    return _compile(rt, xml, filename, forms, library)
 
 
 def deploy_bpmn(
@@ -79,7 +84,7 @@ def deploy_bpmn(
     with rt.db.session() as session:
         forms = {**current_forms(rt, session), **(pinned_forms or {})}
         try:
-            compiled = _compile(xml, filename, forms, _library(session))
+            compiled = _compile(rt, xml, filename, forms, _library(session))
         except InvalidBpmn as err:
             audit.append(
                 session,

@@ -232,7 +232,7 @@ def instance_steps(rt: Runtime, actor: Actor, instance_id: int) -> StepView:
     """The instance's diagram for everyone who may see the instance (404 otherwise)."""
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, instance_id)
-        if instance is None or not can_view_instance(session, actor, instance):
+        if instance is None or not can_view_instance(rt, session, actor, instance):
             raise NotFound("no such instance")
         xml = editor_queries.bpmn_of(session, instance.definition_id)
         parts = definition_parts(rt, session, instance.definition_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,7 @@ def get_form(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:
     return forms[key]
 
 
-def parse(text: str) -> ParsedForm:
+def parse(text: str, suggestion_sources: Collection[str] | None = None) -> ParsedForm:
     """The text as a form definition, or the reasons it is not one (JSON, JSON Schema, our rules)."""
     if len(text) > MAX_FORM_CHARS:
         message = f"the form is longer than {MAX_FORM_CHARS} characters"
@@ -86,7 +87,7 @@ def parse(text: str) -> ParsedForm:
         return ParsedForm(None, [FormProblem(f"not valid JSON: {err}", "not_json", {"reason": str(err)})])
     if not isinstance(schema, dict):
         return ParsedForm(None, [FormProblem("the form must be a JSON object", "not_object")])
-    return ParsedForm(schema, form_definition_problems(schema))
+    return ParsedForm(schema, form_definition_problems(schema, suggestion_sources))
 
 
 def save_form(rt: Runtime, actor: Actor, key: str, text: str) -> ParsedForm:
@@ -95,7 +96,7 @@ def save_form(rt: Runtime, actor: Actor, key: str, text: str) -> ParsedForm:
     if not FORM_KEY.match(key):
         message = "the form name uses lowercase Latin letters, digits and _"
         return ParsedForm(None, [FormProblem(message, "bad_name", {"name": key})])
-    parsed = parse(text)
+    parsed = parse(text, tuple(rt.features.suggestion_sources))
     if parsed.schema is None or parsed.problems:
         return parsed
     with rt.db.session() as session:

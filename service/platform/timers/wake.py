@@ -8,14 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from service.platform import engine
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import ServiceError
-from service.platform.inbox.projection import save_run
+from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.persistence.models import ProcessInstance
-from service.platform.processes.definitions import definition_parts
-from service.platform.processes.operators import build_operators
 from service.platform.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -57,22 +54,9 @@ def wake_instance(rt: Runtime, instance_id: int, now: datetime | None = None) ->
             instance = _claim_due(session, instance_id, now)
             if instance is None:
                 return False
-            definition = definition_parts(rt, session, instance.definition_id)
             due_at = instance.next_timer_at
-            result = engine.wake_timers(
-                definition.spec_json,
-                instance.state_json,
-                build_operators(rt, session, instance.id),
-                script_time_limit=rt.script_time_limit,
-            )
-            save_run(rt, session, instance, result, definition.forms)
-            audit.append(
-                session,
-                "system",
-                "timer.fire",
-                instance_id=instance.id,
-                detail={"due_at": due_at.isoformat() if due_at else None},
-            )
+            note = AuditNote("system", "timer.fire", {"due_at": due_at.isoformat() if due_at else None})
+            run_engine(rt, session, instance, EngineStep("wake"), note)
             return True
     except ServiceError as err:
         _record_failure(rt, instance_id, err.message)
@@ -113,13 +97,5 @@ def retry_instance(rt: Runtime, actor_name: str, is_admin: bool, instance_id: in
             raise NotFound("no such instance")
         if instance.status != "error":
             raise Conflict("only an instance stopped by an error can be retried")
-        definition = definition_parts(rt, session, instance.definition_id)
-        result = engine.wake_timers(
-            definition.spec_json,
-            instance.state_json,
-            build_operators(rt, session, instance.id),
-            script_time_limit=rt.script_time_limit,
-        )
         instance.status = "running"
-        save_run(rt, session, instance, result, definition.forms)
-        audit.append(session, actor_name, "instance.retry", instance_id=instance.id)
+        run_engine(rt, session, instance, EngineStep("wake"), AuditNote(actor_name, "instance.retry"))

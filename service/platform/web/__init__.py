@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Flask, Response
 
+from service.platform.registry import Feature
 from service.platform.web.extensions import babel, csrf, login_manager
 
 
-def register_web(app: Flask) -> None:
-    from service.features.acts import web as acts
-    from service.features.consultations import api as consultations_api
-    from service.features.consultations import web as consultations
-    from service.features.incidents import web as incidents
-    from service.features.orders import web as orders
-    from service.features.plan import api as plan_api
-    from service.features.plan import web as plan
-    from service.features.reports import web as reports
-    from service.features.tools import web as tools
+def register_web(app: Flask, features: Iterable[Feature]) -> None:
+    """The platform's pages and API, then each feature's blueprints (API ones without CSRF)."""
     from service.platform.web import (
         api,
         auth,
@@ -38,35 +33,19 @@ def register_web(app: Flask) -> None:
     auth.init_login(app)
     templating.init_templates(app)
     errors.init_errors(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(inbox.bp)
-    app.register_blueprint(tasks.bp)
-    app.register_blueprint(instances.bp)
-    app.register_blueprint(files.bp)
-    app.register_blueprint(orders.bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(incidents.bp)
+    core = (auth.bp, inbox.bp, tasks.bp, instances.bp, files.bp, admin_bp, editor.bp, form_editor.bp)
+    for blueprint in core:
+        app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
-    app.register_blueprint(tools.bp)
-    app.register_blueprint(tools.api_bp)
-    csrf.exempt(tools.api_bp)
-    app.register_blueprint(editor.bp)
-    app.register_blueprint(form_editor.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
-    app.register_blueprint(incidents.api_bp)
-    csrf.exempt(incidents.api_bp)
-    app.register_blueprint(acts.bp)
-    app.register_blueprint(acts.api_bp)
-    csrf.exempt(acts.api_bp)
-    app.register_blueprint(plan.bp)
-    app.register_blueprint(plan_api.api_bp)
-    csrf.exempt(plan_api.api_bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(reports.api_bp)
-    csrf.exempt(reports.api_bp)
-    app.register_blueprint(consultations.bp)
-    app.register_blueprint(consultations_api.api_bp)
-    csrf.exempt(consultations_api.api_bp)
+    for feature in features:
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+        for blueprint in feature.api_blueprints:
+            app.register_blueprint(blueprint)
+            csrf.exempt(blueprint)
+        for command in feature.cli_commands:
+            app.cli.add_command(command)
     login_manager.session_protection = "strong"
     app.after_request(_security_headers)
 

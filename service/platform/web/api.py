@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from service.features.orders import usecases as order_cases
-from service.features.orders.queries import OrderFilter
 from service.platform.errors import BadRequest
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.instances import InstanceView
 from service.platform.inbox.queries import TaskFilter
+from service.platform.notify import news as inbox_news
 from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.processes import editor
 from service.platform.web.api_request import (
@@ -85,7 +83,7 @@ def instance_body(view: InstanceView) -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(runtime().features))
 
 
 @bp.get("/processes")
@@ -171,73 +169,24 @@ def instance(instance_id: int) -> ResponseReturnValue:
     return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
 
 
-def order_row(order: Any) -> dict[str, Any]:
-    return {
-        "id": order.id,
-        "number": order.number,
-        "date": order.registered_on.isoformat() if order.registered_on else None,
-        "title": order.title,
-        "order_type": order.order_type,
-        "status": order.status,
-        "drafter": order.drafter,
-        "instance_id": order.instance_id,
-        "marking": order.marking,
-        "ai_assisted": order.ai_assisted,
-        "ai_help": json.loads(order.ai_help_json or "[]"),
-        "verification_code": order.verification_code,
-    }
-
-
-@bp.get("/orders")
-def orders() -> ResponseReturnValue:
-    year = int_arg("year", None, 1900, 2999)
-    flt = OrderFilter(
-        year=year,
-        order_type=request.args.get("type") or request.args.get("order_type") or None,
-        status=request.args.get("status") or None,
-        search=(request.args.get("q") or "").strip()[:100] or None,
-        limit=int_arg("limit", 50, 1, 200) or 50,
-        offset=int_arg("offset", 0, 0) or 0,
+@bp.get("/notifications")
+def notifications() -> ResponseReturnValue:
+    me = api_actor()
+    rows = inbox_news.my_notifications(runtime(), me, limit=int_arg("limit", 50, 1, 200) or 50)
+    return jsonify(
+        {
+            "unread": inbox_news.unread_count(runtime(), me),
+            "notifications": [
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "params": n.params,
+                    "instance_id": n.instance_id,
+                    "task_id": n.task_id,
+                    "created_at": iso(n.created_at),
+                    "unread": n.unread,
+                }
+                for n in rows
+            ],
+        }
     )
-    rows, total = order_cases.list_orders(runtime(), api_actor(), flt)
-    return jsonify({"orders": [order_row(o) for o in rows], "total": total})
-
-
-@bp.get("/orders/<int:order_id>")
-def order(order_id: int) -> ResponseReturnValue:
-    view = order_cases.get_order(runtime(), api_actor(), order_id)
-    body = order_row(view.order)
-    body["editions"] = [
-        {
-            "number": e.number,
-            "title": e.title,
-            "body": e.body,
-            "basis": e.basis,
-            "attachment": e.attachment,
-            "author": e.author,
-            "created_at": iso(e.created_at),
-        }
-        for e in view.editions
-    ]
-    body["approval_history"] = [
-        {
-            "at": iso(h.at),
-            "actor": h.actor,
-            "actor_name": h.actor_name,
-            "task": h.task,
-            "decision": h.decision,
-            "comment": h.comment,
-        }
-        for h in view.decisions
-    ]
-    if view.acknowledgements is not None:
-        a = view.acknowledgements
-        body["acknowledgements"] = {"total": a.total, "done": a.done, "pending": list(a.pending)}
-    return jsonify(body)
-
-
-@bp.get("/orders/<int:order_id>/document.<kind>")
-def order_document(order_id: int, kind: str) -> ResponseReturnValue:
-    from service.features.orders.web import send_order_file
-
-    return send_order_file(order_id, kind)

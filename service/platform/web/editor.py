@@ -12,7 +12,7 @@ from flask_login import login_required
 from service.platform.auth.roles import ROLES
 from service.platform.errors import InvalidBpmn
 from service.platform.processes import editor, form_editor
-from service.platform.processes.operators import OPERATOR_NAMES
+from service.platform.processes.operators import operator_names
 from service.platform.web.admin import admin_only
 from service.platform.web.context import actor, runtime
 from service.platform.web.deploy_messages import problem_rows
@@ -95,7 +95,7 @@ def _modeler_page(process_id: str, version: int | None, xml_url: str) -> str:
         },
         "roles": [[r.code, r.name(lang)] for r in ROLES],
         "forms": [row.key for row in form_editor.list_forms(rt, actor())],
-        "operators": sorted(OPERATOR_NAMES),
+        "operators": sorted(operator_names(rt)),
         "decisions": list(DECISIONS),
         "texts": _texts(),
     }

@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from service.features.acts.rules import ActChanged
 from service.platform.errors import InvalidBpmn, ServiceError, ValidationFailed
+from service.platform.web.context import runtime
 from service.platform.web.i18n import field_messages
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,6 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         message = _messages()[err.status]
     elif err.code == "task_withdrawn":
         message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")
-    elif err.code == "plan_item_marked":
-        message = _("This item is already marked done (perhaps by someone else just now).")
-    elif err.code == "plan_item_not_marked":
-        message = _("This item is not marked done.")
     elif err.code == "task_not_open":
         message = _("This task has already been completed or withdrawn.")
     elif err.code == "script_time_limit":
@@ -84,15 +80,10 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
             "diagram has a loop that never ends.",
             steps=err.params.get("steps", "?"),
         )
-    elif isinstance(err, ActChanged):
-        extra["conflict"] = err.params
-        message = _(
-            "The act has changed since this amendment was prepared: it was written against edition "
-            "%(base)s, but edition %(current)s is now in force. Nothing was published or registered. "
-            "Reject the order so that the proposer reviews the current text.",
-            base=err.params["base"],
-            current=err.params["current"],
-        )
+    elif err.code in runtime().features.error_messages:
+        # A feature's own error in the reader's language, with what a client needs to resolve it.
+        message, more = runtime().features.error_messages[err.code](err)
+        extra.update(more)
     elif err.status in (409, 422, 500) and not isinstance(err, InvalidBpmn):
         message = _messages()[err.status] if err.status != 409 else _messages()[409]
     else:

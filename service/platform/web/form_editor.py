@@ -59,7 +59,9 @@ def save(key: str) -> ResponseReturnValue:
 @login_required
 @admin_only
 def preview() -> ResponseReturnValue:
-    parsed = form_editor.parse(request.get_data(as_text=True))
+    parsed = form_editor.parse(
+        request.get_data(as_text=True), tuple(runtime().features.suggestion_sources)
+    )
     return render_template(
         "editor/form_preview.html",
         schema=parsed.schema,

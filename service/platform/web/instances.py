@@ -7,7 +7,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from service.features.incidents import council
 from service.platform.errors import ValidationFailed
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
@@ -49,9 +48,7 @@ def index() -> ResponseReturnValue:
 @login_required
 def show(instance_id: int) -> ResponseReturnValue:
     view = instance_cases.get_instance(runtime(), actor(), instance_id)
-    # The incident an amendment came from, only for those who may read it (None for everyone else).
-    source = council.incident_of_amendment(runtime(), actor(), instance_id)
-    return render_template("instances/show.html", v=view, source_incident=source)
+    return render_template("instances/show.html", v=view)
 
 
 @bp.route("/instances/<int:instance_id>/comments", methods=["POST"])

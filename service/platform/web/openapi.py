@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from service.features.acts import openapi as openapi_acts
-from service.features.consultations import openapi as openapi_consultations
-from service.features.incidents import openapi as openapi_incidents
-from service.features.orders import openapi as openapi_orders
-from service.features.orders.openapi import ACTOR_NAME
-from service.features.plan import openapi as openapi_plan
-from service.features.reports import openapi as openapi_reports
-from service.platform.web.openapi_parts import errors, ok, path_param, ref
+from service.platform.registry import Feature
+from service.platform.web.openapi_parts import ACTOR_NAME, errors, ok, path_param, ref
 
 _ERROR = {
     "type": "object",
@@ -121,67 +116,31 @@ _COMPLETE_BODY = {
     }
 }
 
-TOOL_STATUSES = ["permitted", "permitted_with_restrictions", "rejected", "under_review", "withdrawn"]
-_TOOL = {
+_NOTIFICATION: dict[str, Any] = {
     "type": "object",
-    "required": [
-        "id",
-        "name",
-        "vendor",
-        "status",
-        "allowed_uses",
-        "restrictions",
-        "personal_data_allowed",
-        "review_date",
-        "instance_id",
-    ],
+    "required": ["id", "kind", "params", "created_at", "unread"],
     "properties": {
         "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "vendor": {"type": "string"},
-        "status": {"type": "string", "enum": TOOL_STATUSES},
-        "allowed_uses": {"type": "array", "items": {"type": "string"}},
-        "restrictions": {"type": "array", "items": {"type": "string"}},
-        "personal_data_allowed": {"type": "boolean"},
-        "review_date": {"type": ["string", "null"], "format": "date"},
-        "instance_id": {"type": "integer"},
-        "memo": {"type": "string"},
-        "memo_attachment": {"type": ["string", "null"]},
-        "votes": {
-            "type": "array",
-            "description": "Only for the commission, ict, responsible, wg_chair and director",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "round": {"type": "integer"},
-                    "member": {"type": "string"},
-                    "decision": {
-                        "type": "string",
-                        "enum": ["approve", "approve_with_restrictions", "reject"],
-                    },
-                    "security": {"type": "integer"},
-                    "data_protection": {"type": "integer"},
-                    "functionality": {"type": "integer"},
-                    "limitations": {"type": "integer"},
-                    "restrictions": {"type": "string"},
-                    "comment": {"type": "string"},
-                    "signature_method": {"type": "string", "enum": ["password", "statement"]},
-                    "signed_at": {"type": "string", "format": "date-time"},
-                },
-            },
-        },
+        "kind": {"type": "string"},
+        "params": {"type": "object"},
+        "instance_id": {"type": ["integer", "null"]},
+        "task_id": {"type": ["integer", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "unread": {"type": "boolean"},
     },
 }
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(features: Iterable[Feature]) -> dict[str, Any]:
+    """The platform's paths and schemas, then each feature's (a feature may not redefine one)."""
     doc = _core_document()
-    doc["paths"].update(openapi_incidents.incident_paths())
-    doc["components"]["schemas"].update(openapi_incidents.incident_schemas())
-    doc["paths"].update(openapi_reports.PATHS)
-    doc["components"]["schemas"].update(openapi_reports.SCHEMAS)
-    doc["paths"].update(openapi_consultations.PATHS)
-    doc["components"]["schemas"].update(openapi_consultations.SCHEMAS)
+    for feature in features:
+        for part, added in (("paths", feature.openapi_paths()), ("schemas", feature.openapi_schemas())):
+            target = doc["paths"] if part == "paths" else doc["components"]["schemas"]
+            clash = set(target).intersection(added)
+            if clash:
+                raise ValueError(f"{feature.name} redefines OpenAPI {part}: {sorted(clash)}")
+            target.update(added)
     return doc
 
 
@@ -199,10 +158,7 @@ def _core_document() -> dict[str, Any]:
                 "Error": _ERROR,
                 "Task": _TASK,
                 "Instance": _INSTANCE,
-                "Tool": _TOOL,
-                **openapi_orders.SCHEMAS,
-                **openapi_acts.SCHEMAS,
-                **openapi_plan.SCHEMAS,
+                "Notification": _NOTIFICATION,
                 "DeployProblem": {
                     "type": "object",
                     "properties": {
@@ -351,102 +307,27 @@ def _core_document() -> dict[str, Any]:
                     "responses": {**ok(task_ref), **errors(400, 401, 403, 404, 409, 422)},
                 },
             },
-            "/orders": {
+            "/notifications": {
                 "get": {
-                    "summary": "The order register (drafts only for their drafter and reviewers)",
-                    "parameters": [
-                        {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                        {"name": "type", "in": "query", "schema": {"type": "string"}},
-                        {
-                            "name": "status",
-                            "in": "query",
-                            "schema": {
-                                "type": "string",
-                                "enum": ["draft", "in_review", "approved", "rejected", "registered"],
-                            },
-                        },
-                        {"name": "q", "in": "query", "schema": {"type": "string"}},
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {"type": "integer", "minimum": 1, "maximum": 200},
-                        },
-                        {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-                    ],
+                    "summary": "My notifications, newest first, with the unread count",
+                    "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
                     "responses": {
                         **ok(
                             {
                                 "type": "object",
+                                "required": ["unread", "notifications"],
                                 "properties": {
-                                    "orders": {
+                                    "unread": {"type": "integer"},
+                                    "notifications": {
                                         "type": "array",
-                                        "items": ref("Order"),
+                                        "items": ref("Notification"),
                                     },
-                                    "total": {"type": "integer"},
                                 },
                             }
                         ),
-                        **errors(400, 401, 422),
+                        **errors(401),
                     },
-                },
-            },
-            "/orders/{order_id}": {
-                "get": {
-                    "summary": "An order with its editions, approval history and acknowledgements",
-                    "parameters": [path_param("order_id")],
-                    "responses": {**ok(ref("OrderDetail")), **errors(401, 404)},
-                },
-            },
-            "/orders/{order_id}/document.pdf": {
-                "get": {
-                    "summary": "The registered order as PDF",
-                    "parameters": [path_param("order_id")],
-                    "responses": {
-                        "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                        **errors(401, 404, 409),
-                    },
-                },
-            },
-            "/orders/{order_id}/document.docx": {
-                "get": {
-                    "summary": "The registered order as DOCX",
-                    "parameters": [path_param("order_id")],
-                    "responses": {"200": {"description": "DOCX"}, **errors(401, 404, 409)},
-                },
-            },
-            "/tools": {
-                "get": {
-                    "summary": "The register of AI tools (staff: permitted tools only)",
-                    "parameters": [
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": TOOL_STATUSES}}
-                    ],
-                    "responses": {
-                        **ok(
-                            {
-                                "type": "object",
-                                "properties": {"tools": {"type": "array", "items": ref("Tool")}},
-                            }
-                        ),
-                        **errors(401, 422),
-                    },
-                },
-            },
-            "/tools/{tool_id}": {
-                "get": {
-                    "summary": "A register entry with its memo; the evaluation for its readers",
-                    "parameters": [path_param("tool_id")],
-                    "responses": {**ok(ref("Tool")), **errors(401, 404)},
-                },
-            },
-            "/tools/{tool_id}/conclusion.pdf": {
-                "get": {
-                    "summary": "The commission's conclusion as PDF (its SHA-256 is in the audit log)",
-                    "parameters": [path_param("tool_id")],
-                    "responses": {
-                        "200": {"description": "PDF", "content": {"application/pdf": {}}},
-                        **errors(401, 404),
-                    },
-                },
+                }
             },
             "/instances/{instance_id}": {
                 "get": {
@@ -455,7 +336,5 @@ def _core_document() -> dict[str, Any]:
                     "responses": {**ok(instance_ref), **errors(401, 404)},
                 },
             },
-            **openapi_acts.PATHS,
-            **openapi_plan.PATHS,
         },
     }

@@ -9,8 +9,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from service.features.incidents import access as incident_access
-from service.features.tools.signed_votes import is_vote
 from service.platform.errors import FieldError, TaskNotOpen, ValidationFailed
 from service.platform.files import storage as files
 from service.platform.forms.schema import (
@@ -62,7 +60,7 @@ def _render(
         and bool(actor().roles.intersection(r.role for r in detail.task.candidate_roles)),
         sections=[(localized_title(step.title_i18n, lang, step.name), step) for step in detail.earlier],
         title=localized(detail.form_schema, "title", lang) or detail.task.name,
-        signing=is_vote(detail.instance, detail.task),
+        signing=runtime().features.is_signing_step(detail.instance, detail.task),
     ), status
 
 
@@ -105,9 +103,11 @@ def submit(task_id: int) -> ResponseReturnValue:
         flash(_("This task has already been completed or withdrawn."), "warning")
         return _render(task_id, status=409)
     flash(_("Done. The task has been completed."), "success")
-    if done.process_id == incident_access.PROCESS_ID:
-        # Its process page is private; the incident's own page shows what this person may see.
-        return redirect(url_for("incidents.by_instance", instance_id=done.instance_id))
+    for redirect_of in runtime().features.all("task_redirects"):
+        # A feature may send the person to its own page (e.g. a private process's limited view).
+        target = redirect_of(done)
+        if target:
+            return redirect(target)
     return redirect(url_for("instances.show", instance_id=done.instance_id))
 
 

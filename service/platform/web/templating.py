@@ -9,7 +9,6 @@ from flask import Flask
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
-from service.features.reports import usecases as report_cases
 from service.platform.auth.roles import role_name
 from service.platform.clock import utcnow
 from service.platform.inbox import tasks as task_cases
@@ -37,7 +36,6 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
     app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
-    app.jinja_env.globals["reads_annual_report"] = report_cases.can_read
 
     @app.context_processor
     def _common() -> dict[str, Any]:
@@ -47,6 +45,9 @@ def init_templates(app: Flask) -> None:
             mine, claimable = task_cases.inbox_counts(runtime(), me)
             context.update(
                 me=me,
+                feature_links=[
+                    link for link in runtime().features.all("nav_links") if link.visible(me)
+                ],
                 count_mine=mine,
                 count_claimable=claimable,
                 count_unread=inbox_news.unread_count(runtime(), me),

@@ -1,0 +1,167 @@
+"""What a feature declares to the platform, and the registry the platform consults instead of naming one.
+
+A feature package builds one `Feature` in its `__init__.py`; `create_app` composes an explicit tuple of
+them into a `Registry`, kept on the runtime (`rt.features`). Every place where the generic platform
+needs feature knowledge — operators, private processes, completion hooks, page panels, suggestion
+lists, script builtins, file readers, blueprints, OpenAPI parts, CLI commands, demo data — asks the
+registry, so a process an admin draws works with the platform alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from service.platform.engine import OperatorCall
+    from service.platform.inbox.private_view import PrivateView
+    from service.platform.persistence.models import HumanTask, ProcessInstance
+    from service.platform.runtime import Actor, Runtime
+
+OperatorTable = dict[str, Callable[["OperatorCall"], Any]]
+
+
+@dataclass(frozen=True)
+class OperatorFamily:
+    """Service-task operators a feature adds: their names (checked at deploy) and how to bind them."""
+
+    names: tuple[str, ...]
+    # Operators bound to this transaction and instance, so their writes commit or roll back with it.
+    build: Callable[[Runtime, Session, int], OperatorTable]
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A task about to be completed, inside the use case's transaction and after the instance lock."""
+
+    rt: Runtime
+    session: Session
+    actor: Actor
+    instance: ProcessInstance
+    task: HumanTask
+    data: dict[str, Any]  # the cleaned form data
+    signed: bool  # the person re-entered their password (checked before the transaction)
+
+
+# Returns engine data to add to the form's (e.g. a signed vote's round); may raise a ServiceError.
+BeforeComplete = Callable[[Completion], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    """A feature's block on a generic task or instance page: data read in the page's transaction,
+    drawn by its template (which receives it as `panel`); `read` returns None to show nothing."""
+
+    template: str
+    read: Callable[[Session, Actor, ProcessInstance, HumanTask | None], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel to draw: its template and the data read for this page."""
+
+    template: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the page header: endpoint, a lazily translated label, who sees it."""
+
+    endpoint: str
+    label: Any  # a lazy_gettext string, made in the feature's web module
+    visible: Callable[[Actor], bool] = lambda actor: True
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Everything one feature adds to the platform; every part is optional."""
+
+    name: str
+    operator_families: tuple[OperatorFamily, ...] = ()
+    # Processes whose existence is private, by process id (who sees them, what task pages hide).
+    private_views: Mapping[str, PrivateView] = field(default_factory=dict)
+    before_complete: tuple[BeforeComplete, ...] = ()
+    # Steps signed by re-entering the password (the page asks for it; the use case checks it).
+    signing_steps: tuple[Callable[[ProcessInstance, HumanTask], bool], ...] = ()
+    task_panels: tuple[PagePanel, ...] = ()
+    instance_panels: tuple[PagePanel, ...] = ()
+    # Sources of a form field's suggestion list (`x-suggestions-from`), by name.
+    suggestion_sources: Mapping[str, Callable[[Session], list[str]]] = field(default_factory=dict)
+    # Pure functions a BPMN script or expression may call, by name (added to the sandbox's builtins).
+    script_builtins: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    # Who may download a stored file ("sha256:<hex>") beyond its uploader and the instances' readers.
+    file_readers: tuple[Callable[[Session, Actor, str], bool], ...] = ()
+    # Demo data loaded by `flask demo` after the users; each returns a line to print, or None.
+    demo_data: tuple[Callable[[Runtime], str | None], ...] = ()
+    # The web side (Flask objects, typed loosely: the registry itself imports no Flask).
+    blueprints: tuple[Any, ...] = ()
+    api_blueprints: tuple[Any, ...] = ()  # /api/v1: Bearer tokens only, so CSRF-exempt
+    nav_links: tuple[NavLink, ...] = ()
+    # Where the task page sends a person after completing a task (a URL), or None for the default.
+    task_redirects: tuple[Callable[[HumanTask], str | None], ...] = ()
+    # Messages of a feature's error codes in the reader's language: code -> (message, extra JSON).
+    error_messages: Mapping[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = field(default_factory=dict)
+    openapi_paths: Callable[[], Mapping[str, Any]] = dict
+    openapi_schemas: Callable[[], Mapping[str, Any]] = dict
+    cli_commands: tuple[Any, ...] = ()
+
+
+class Registry:
+    """The features of one application, merged into the tables the platform reads."""
+
+    def __init__(self, features: Sequence[Feature] = ()) -> None:
+        names = [f.name for f in features]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a feature is listed twice: {names}")
+        self.features: tuple[Feature, ...] = tuple(features)
+        self.private_views: dict[str, PrivateView] = self._merged("private_views")
+        self.suggestion_sources: dict[str, Callable[[Session], list[str]]] = self._merged(
+            "suggestion_sources"
+        )
+        self.script_builtins: dict[str, Callable[..., Any]] = self._merged("script_builtins")
+        self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
+            "error_messages"
+        )
+
+    def __iter__(self) -> Iterator[Feature]:
+        return iter(self.features)
+
+    def _merged(self, attribute: str) -> dict[str, Any]:
+        """One table from every feature's; a name claimed twice is a wiring mistake, refused at start."""
+        table: dict[str, Any] = {}
+        for feature in self.features:
+            for key, value in getattr(feature, attribute).items():
+                if key in table:
+                    raise ValueError(f"{attribute}: {key!r} is declared by two features")
+                table[key] = value
+        return table
+
+    def all(self, attribute: str) -> list[Any]:
+        """Every feature's entries of a tuple attribute, in the order the features were composed."""
+        return [item for feature in self.features for item in getattr(feature, attribute)]
+
+    @property
+    def operator_families(self) -> list[OperatorFamily]:
+        return self.all("operator_families")
+
+    @property
+    def operator_names(self) -> tuple[str, ...]:
+        return tuple(name for family in self.operator_families for name in family.names)
+
+    def is_signing_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
+        return any(rule(instance, task) for rule in self.all("signing_steps"))
+
+    def panels(
+        self, kind: str, session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None
+    ) -> list[Panel]:
+        """The panels of a task page (`kind` "task") or an instance page ("instance") that have data."""
+        shown: list[Panel] = []
+        for panel in self.all(f"{kind}_panels"):
+            data = panel.read(session, actor, instance, task)
+            if data is not None:
+                shown.append(Panel(panel.template, data))
+        return shown
