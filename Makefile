@@ -7,10 +7,13 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test venv dev-venv translations assets lint typecheck pytest pytest-sqlite pytest-postgres browser-deps bench clean
 
-$(VENV)/.installed: pyproject.toml
+# Every Python package (pip and setuptools too) comes pinned and hashed from requirements-dev.lock
+# (README: "Upgrading dependencies"); a changed lock reinstalls. Then the project itself, editable,
+# with no dependency resolution of its own and the locked setuptools as its build backend.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	python3 -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(VENV)/.installed
