@@ -10,8 +10,8 @@ from service.features.acts.documents import (
     render_edition_docx,
     render_edition_pdf,
 )
-from service.features.orders.exports import DOCX_TYPE
-from service.features.orders.exports import OrderFile as Produced
+from service.platform.documents.files import DOCX_TYPE
+from service.platform.documents.files import ProducedFile as Produced
 from service.platform.documents.tables import pdf_table
 from service.platform.errors import NotFound
 from service.platform.runtime import Actor, Runtime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -15,10 +16,10 @@ from service.features.incidents.models import Incident, IncidentFollowUp
 from service.features.incidents.rules import (
     INCIDENT_TYPES,
     TOOL_ACTIONS,
-    apply_tool_decision,
     parse_recommendations,
     vote_summary,
 )
+from service.features.tools import usecases as tools
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.engine import OperatorCall
@@ -36,6 +37,8 @@ from service.platform.persistence.locks import next_value
 from service.platform.persistence.models import HumanTask
 from service.platform.registry import OperatorFamily
 from service.platform.runtime import Actor, Runtime
+
+log = logging.getLogger(__name__)
 
 NAMES: tuple[str, ...] = (
     "reopen_incident",
@@ -334,3 +337,25 @@ def _cast_votes(session: Session, instance_id: int, row: Incident) -> dict[str, 
 
 
 FAMILY = OperatorFamily(NAMES, build)
+
+
+def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> bool:
+    """Apply a restrict_tool / withdraw_tool decision to the register of permitted tools.
+
+    The report names the tool in free text; a register entry with that name (case and spacing
+    ignored) changes status in the decision's transaction, audited as `tool.status`. A tool not in
+    the register changes nothing: the decision stays on the incident (`tool_action`). Returns whether
+    a register entry was changed.
+    """
+    if incident.tool_action not in TOOL_ACTIONS:
+        return False
+    entry = tools.tool_named(session, incident.tool)
+    if entry is None:
+        log.info("incident %s: %s of %r, which is not in the register", incident.id, incident.tool_action,
+                 incident.tool)
+        return False
+    status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
+    number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"
+    reason = f"{incident.recommendations or ''}".strip() or f"incident {number}"
+    tools.change_tool_status(session, entry.id, status, actor.username, f"[{number}] {reason}")
+    return True

@@ -1,4 +1,4 @@
-"""Incident rules shared by the operators and the pages: codes, recommendations, the tool decision hook."""
+"""Incident rules shared by the operators and the pages: codes, recommendations, the vote summary."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
-
 from service.features.incidents.council_vote import DECIDED, NO_QUORUM, Tally
-from service.features.incidents.models import Incident
-from service.features.tools import usecases as tools
 from service.platform.errors import FieldError, ValidationFailed
 from service.platform.persistence.models import User
-from service.platform.runtime import Actor
 
 log = logging.getLogger(__name__)
 
@@ -90,25 +85,3 @@ def vote_summary(result: Tally, members_named: int) -> str:
     else:
         lines.append("Көпшілік дауыс жоқ / No majority")
     return "\n".join(lines)
-
-
-def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> bool:
-    """Apply a restrict_tool / withdraw_tool decision to the register of permitted tools.
-
-    The report names the tool in free text; a register entry with that name (case and spacing
-    ignored) changes status in the decision's transaction, audited as `tool.status`. A tool not in
-    the register changes nothing: the decision stays on the incident (`tool_action`). Returns whether
-    a register entry was changed.
-    """
-    if incident.tool_action not in TOOL_ACTIONS:
-        return False
-    entry = tools.tool_named(session, incident.tool)
-    if entry is None:
-        log.info("incident %s: %s of %r, which is not in the register", incident.id, incident.tool_action,
-                 incident.tool)
-        return False
-    status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
-    number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"
-    reason = f"{incident.recommendations or ''}".strip() or f"incident {number}"
-    tools.change_tool_status(session, entry.id, status, actor.username, f"[{number}] {reason}")
-    return True

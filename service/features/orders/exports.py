@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,19 +19,11 @@ from service.features.orders.documents.files import (
 from service.features.orders.models import Order
 from service.features.orders.usecases import ACKNOWLEDGEMENT_STEP, get_order, order_labels
 from service.platform.audit import log as audit
+from service.platform.documents.files import DOCX_TYPE, ProducedFile
 from service.platform.documents.tables import pdf_table
 from service.platform.errors import Conflict, NotFound
 from service.platform.persistence.models import HumanTask
 from service.platform.runtime import Actor, Runtime
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass(frozen=True)
-class OrderFile:
-    filename: str
-    content: bytes
-    mimetype: str
 
 
 def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDocument:
@@ -83,7 +74,7 @@ def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDo
     )
 
 
-def order_file(rt: Runtime, actor: Actor, order_id: int, kind: str) -> OrderFile:
+def order_file(rt: Runtime, actor: Actor, order_id: int, kind: str) -> ProducedFile:
     """The PDF or DOCX of a registered order; the first PDF fixes the verification code and its hash."""
     get_order(rt, actor, order_id)  # the same visibility as the order page
     if kind not in ("pdf", "docx"):
@@ -115,8 +106,8 @@ def order_file(rt: Runtime, actor: Actor, order_id: int, kind: str) -> OrderFile
             )
         name = f"order-{order.number.replace('/', '-') if order.number else order.id}"
         if kind == "pdf":
-            return OrderFile(f"{name}.pdf", pdf, "application/pdf")
-        return OrderFile(f"{name}.docx", render_order_docx(document), DOCX_TYPE)
+            return ProducedFile(f"{name}.pdf", pdf, "application/pdf")
+        return ProducedFile(f"{name}.docx", render_order_docx(document), DOCX_TYPE)
 
 
 def find_by_code(rt: Runtime, code: str) -> tuple[str, str, str] | None:
@@ -130,7 +121,7 @@ def find_by_code(rt: Runtime, code: str) -> tuple[str, str, str] | None:
         return order.number, order.title, order.pdf_sha256 or ""
 
 
-def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> OrderFile:
+def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> ProducedFile:
     """The acknowledgement form (келісу формасы) of an order: every person, when they acknowledged."""
     view = get_order(rt, actor, order_id)
     with rt.db.session() as session:
@@ -161,4 +152,4 @@ def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> OrderFile:
         rows,
         (12, 100, 70),
     )
-    return OrderFile(f"acknowledgements-{order.id}.pdf", content, "application/pdf")
+    return ProducedFile(f"acknowledgements-{order.id}.pdf", content, "application/pdf")

@@ -16,10 +16,10 @@ from service.features.plan import usecases as plan_cases
 from service.features.plan.evidence import KINDS, Evidence
 from service.features.plan.rules import STATUSES
 from service.features.plan.usecases import ItemView, PlanView
-from service.platform.auth.roles import role_name
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
 from service.platform.registry import NavLink
+from service.platform.roles import role_name
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, field_messages

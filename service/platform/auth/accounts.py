@@ -9,12 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from service.platform.audit import log as audit
-from service.platform.auth.roles import ROLE_CODES
 from service.platform.auth.secrets import check_password, hash_password, new_token, token_digest
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.inbox import queries
 from service.platform.persistence.models import ApiToken, LoginThrottle, User, UserRole
+from service.platform.roles import ROLE_CODES
 from service.platform.runtime import Actor, Runtime
 
 MAX_FAILURES = 5

@@ -27,12 +27,12 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from service.platform.auth.roles import parse_lane
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
 from service.platform.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
 from service.platform.errors import DeployProblem, InvalidBpmn
 from service.platform.forms.checks import form_definition_problems
+from service.platform.roles import parse_lane
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED_IDS = ("Start", "End")

@@ -15,12 +15,12 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from service.platform.auth.roles import parse_lane
 from service.platform.engine.compiler import form_key_of, task_properties
 from service.platform.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT, ScriptTimedOut
 from service.platform.engine.sandbox import SandboxedScriptEngine
 from service.platform.engine.serialization import dump_state, load_specs, load_state
 from service.platform.errors import EngineStepLimit, ScriptTimeLimit, ServiceError, WorkflowFailed
+from service.platform.roles import parse_lane
 
 _TIMER_EVENTS = {"DurationTimerEventDefinition", "TimeDateEventDefinition", "CycleTimerEventDefinition"}
 

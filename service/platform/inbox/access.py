@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from service.platform.auth.roles import REASSIGNING_ROLES
 from service.platform.inbox.private_view import PrivateView, TaskRedaction
 from service.platform.persistence.models import HumanTask, HumanTaskRole, ProcessInstance
+from service.platform.roles import REASSIGNING_ROLES
 from service.platform.runtime import Actor, Runtime
 
 # Roles that oversee every process of the school.

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
-from service.platform.auth.roles import parse_lane
 from service.platform.errors import BadRequest, Forbidden, NotFound
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance, unlisted_processes
@@ -24,6 +23,7 @@ from service.platform.persistence.models import (
     User,
 )
 from service.platform.registry import Panel
+from service.platform.roles import parse_lane
 from service.platform.runtime import Actor, Runtime
 
 # Keys the service itself sets at start; a caller cannot smuggle them in.

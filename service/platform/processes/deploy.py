@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from service.platform import engine
 from service.platform.audit import log as audit
-from service.platform.auth.roles import ROLE_CODES
 from service.platform.errors import InvalidBpmn
 from service.platform.persistence.models import ProcessDefinition
 from service.platform.processes.form_editor import current_forms
 from service.platform.processes.operators import operator_names
+from service.platform.roles import ROLE_CODES
 from service.platform.runtime import Actor, Runtime
 
 

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from service.platform.auth import accounts
-from service.platform.auth.roles import ROLES
 from service.platform.errors import Conflict, Forbidden, InvalidBpmn, ValidationFailed
 from service.platform.processes import catalog as processes
 from service.platform.processes import deploy
+from service.platform.roles import ROLES
 from service.platform.web.context import actor, runtime
 from service.platform.web.i18n import field_messages
 

@@ -9,10 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from service.platform.auth.roles import ROLES
 from service.platform.errors import InvalidBpmn
 from service.platform.processes import editor, form_editor
 from service.platform.processes.operators import operator_names
+from service.platform.roles import ROLES
 from service.platform.web.admin import admin_only
 from service.platform.web.context import actor, runtime
 from service.platform.web.deploy_messages import problem_rows

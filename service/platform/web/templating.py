@@ -9,10 +9,10 @@ from flask import Flask
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
-from service.platform.auth.roles import role_name
 from service.platform.clock import utcnow
 from service.platform.inbox import tasks as task_cases
 from service.platform.notify import news as inbox_news
+from service.platform.roles import role_name
 from service.platform.web.context import LANGUAGES, actor, runtime
 from service.platform.web.i18n import current_language, localized_title
 

@@ -8,8 +8,7 @@ The ZIP entries get the approval moment as their time stamp, so the same input g
 from __future__ import annotations
 
 import io
-import zipfile
-from datetime import UTC, datetime
+from datetime import UTC
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -44,6 +43,7 @@ from service.features.orders.documents.content import (
     sheet_time_note,
     sheet_type_line,
 )
+from service.platform.documents.files import stable_zip
 
 FONT = "Times New Roman"
 TEXT_WIDTH = Mm(165)  # A4 less the 30 mm and 15 mm margins
@@ -233,19 +233,3 @@ def _approval_sheet(document: DocxDocument, doc: OrderDocument) -> None:
 
 def _cell(cell: _Cell, text: str, *, bold: bool = False) -> None:
     _run(cell.paragraphs[0], text, bold=bold, size=10)
-
-
-def stable_zip(data: bytes, moment: datetime) -> bytes:
-    """The same ZIP with every entry stamped `moment` (UTC) instead of the time of rendering."""
-    stamp = max(moment.astimezone(UTC).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()

@@ -13,7 +13,6 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from service.features.orders.documents.docx import stable_zip
 from service.features.reports.documents.pdf import (
     DRAFT_MARK,
     NARRATIVE_HEADINGS,
@@ -21,6 +20,7 @@ from service.features.reports.documents.pdf import (
     ReportDocument,
     report_tables,
 )
+from service.platform.documents.files import stable_zip
 from service.platform.documents.text import clean_text
 
 FONT = "Times New Roman"
