@@ -58,7 +58,7 @@ def require_chromium() -> None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _unavailable("Playwright for Python is not installed in .venv (pip install -e '.[dev]')")
+        _unavailable("Playwright for Python is not installed in .venv (make venv)")
 
 
 def _free_port() -> int:
