@@ -15,6 +15,7 @@ from bench_seed import DRAFT, PROCESS, Seeded, actor
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.features import FEATURES
 from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD
 from service.platform.engine import runner
@@ -22,7 +23,10 @@ from service.platform.engine.serialization import dump_state, load_state
 from service.platform.forms.schema import clean_submission
 from service.platform.inbox import queries
 from service.platform.persistence.models import ProcessDefinition
-from service.platform.runtime import DEFAULT_DEADLINES, Actor
+from service.platform.registry import Registry
+from service.platform.runtime import Actor
+
+DEFAULT_DEADLINES = Registry(FEATURES).default_deadlines
 
 INBOX_USER = "lawyer"  # holds claimed legal reviews, claimable ones and acknowledgements
 DRAFTER = "wg_deputy"

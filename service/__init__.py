@@ -19,7 +19,7 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
     from service.features import FEATURES
     from service.platform.persistence.session import Database
     from service.platform.registry import Registry
-    from service.platform.runtime import DEFAULT_DEADLINES, Runtime
+    from service.platform.runtime import Runtime
     from service.platform.web import register_web
 
     app = Flask(
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
     )
     app.config.update(load_settings(Path(app.instance_path), config))
     database = Database(app.config["DATABASE_URL"])
+    registry = Registry(FEATURES if features is None else features)
     runtime = Runtime(
         db=database,
         forms_dir=Path(app.config["FORMS_DIR"]),
@@ -37,19 +38,17 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
         storage_dir=Path(app.config["STORAGE_DIR"]),
         timezone=app.config["TIMEZONE"],
         school_name=app.config["SCHOOL_NAME"],
-        deadlines={**DEFAULT_DEADLINES, **app.config["DEADLINES"]},
+        deadlines={**registry.default_deadlines, **app.config["DEADLINES"]},
         smtp_host=app.config["SMTP_HOST"],
         smtp_port=app.config["SMTP_PORT"],
         mail_from=app.config["MAIL_FROM"],
         max_upload_bytes=app.config["MAX_CONTENT_LENGTH"],
-        tool_vote_quorum=app.config["TOOL_VOTE_QUORUM"],
-        tool_vote_majority=app.config["TOOL_VOTE_MAJORITY"],
+        settings=dict(app.config),
         script_time_limit=app.config["SCRIPT_TIME_LIMIT"],
-        features=Registry(FEATURES if features is None else features),
+        features=registry,
     )
-    from service.features.tools.rules import VoteRule
-
-    VoteRule.parse(runtime.tool_vote_quorum, runtime.tool_vote_majority)  # a bad setting stops the start
+    for check in runtime.features.all("startup_checks"):
+        check(runtime)  # a bad setting stops the start, not the first request that needs it
     app.extensions["runtime"] = runtime
     register_web(app, runtime.features)
 

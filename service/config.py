@@ -9,18 +9,6 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Deadline settings a school may change: environment DEADLINE_<NAME>=<ISO 8601 duration>.
-DEADLINE_NAMES = (
-    "legal_review_reminder",
-    "acknowledgement_reminder",
-    "triage_deadline",
-    "vote_deadline",
-    "tool_vote_deadline",
-    "tool_review_period",
-    "amendment_comment_deadline",
-)
-
-
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once into instance/ (never hard-coded)."""
     from_env = os.environ.get("SECRET_KEY")
@@ -79,10 +67,12 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "kk",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        # Deadlines a school may change: DEADLINE_<NAME>=<ISO 8601 duration>; the features' defaults
+        # (Feature.default_deadlines) apply to the others.
         "DEADLINES": {
-            name: env[f"DEADLINE_{name.upper()}"]
-            for name in DEADLINE_NAMES
-            if f"DEADLINE_{name.upper()}" in env
+            name.removeprefix("DEADLINE_").lower(): value
+            for name, value in env.items()
+            if name.startswith("DEADLINE_")
         },
         "TOOL_VOTE_QUORUM": env.get("TOOL_VOTE_QUORUM", ""),
         "TOOL_VOTE_MAJORITY": env.get("TOOL_VOTE_MAJORITY", ""),

@@ -95,6 +95,10 @@ class Feature:
     script_builtins: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     # Who may download a stored file ("sha256:<hex>") beyond its uploader and the instances' readers.
     file_readers: tuple[Callable[[Session, Actor, str], bool], ...] = ()
+    # Deadlines its diagrams read from `settings` (name -> ISO 8601 duration), changeable per school.
+    default_deadlines: Mapping[str, str] = field(default_factory=dict)
+    # Checks of the feature's own settings (`rt.settings`), run at start; they raise on a bad one.
+    startup_checks: tuple[Callable[[Runtime], object], ...] = ()
     # Demo data loaded by `flask demo` after the users; each returns a line to print, or None.
     demo_data: tuple[Callable[[Runtime], str | None], ...] = ()
     # The web side (Flask objects, typed loosely: the registry itself imports no Flask).
@@ -123,6 +127,7 @@ class Registry:
             "suggestion_sources"
         )
         self.script_builtins: dict[str, Callable[..., Any]] = self._merged("script_builtins")
+        self.default_deadlines: dict[str, str] = self._merged("default_deadlines")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )

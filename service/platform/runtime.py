@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,16 +15,6 @@ from service.platform.errors import Forbidden
 from service.platform.persistence.models import User
 from service.platform.persistence.session import Database
 from service.platform.registry import Registry
-
-DEFAULT_DEADLINES: dict[str, str] = {
-    "legal_review_reminder": "P2D",
-    "acknowledgement_reminder": "P3D",
-    "triage_deadline": "PT24H",
-    "vote_deadline": "P5D",
-    "tool_vote_deadline": "P7D",
-    "tool_review_period": "P1Y",
-    "amendment_comment_deadline": "P3D",
-}
 
 
 @dataclass(frozen=True)
@@ -67,14 +58,14 @@ class Runtime:
     storage_dir: Path
     timezone: str = "Asia/Almaty"
     school_name: str = ""
-    deadlines: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
+    # Durations the diagrams read through `school_settings` (the features' defaults, then the school's).
+    deadlines: dict[str, str] = field(default_factory=dict)
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "noreply@school.local"
     max_upload_bytes: int = 10 * 1024 * 1024
-    # The commission's decision rule as fractions ("1/2": more than half); empty means the default.
-    tool_vote_quorum: str = ""
-    tool_vote_majority: str = ""
+    # The application's settings by name, for features that have their own (read with `.get`).
+    settings: Mapping[str, Any] = field(default_factory=dict)
     # Seconds a BPMN script or expression may run before it is stopped (a runaway loop must not hold
     # the request thread and the instance lock).
     script_time_limit: float = DEFAULT_SCRIPT_TIME_LIMIT

@@ -5,6 +5,7 @@ from service.platform.registry import Feature
 
 FEATURE = Feature(
     name="acts",
+    default_deadlines={"amendment_comment_deadline": "P3D"},
     operator_families=(operators.FAMILY,),
     demo_data=(usecases.load_demo_acts,),
     blueprints=(web.bp,),

@@ -5,6 +5,7 @@ from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
     name="incidents",
+    default_deadlines={"triage_deadline": "PT24H", "vote_deadline": "P5D"},
     operator_families=(operators.FAMILY,),
     private_views={access.PROCESS_ID: access.PRIVATE_VIEW},
     instance_panels=(PagePanel("incidents/panels/amendment_source.html", council.amendment_source_panel),),

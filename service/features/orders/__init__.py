@@ -5,6 +5,7 @@ from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
     name="orders",
+    default_deadlines={"legal_review_reminder": "P2D", "acknowledgement_reminder": "P3D"},
     operator_families=(operators.FAMILY,),
     task_panels=(PagePanel("orders/panels/task.html", usecases.task_panel),),
     instance_panels=(PagePanel("orders/panels/instance.html", usecases.instance_panel),),

@@ -5,7 +5,9 @@ from service.platform.registry import Feature
 
 FEATURE = Feature(
     name="tools",
+    default_deadlines={"tool_vote_deadline": "P7D", "tool_review_period": "P1Y"},
     operator_families=(operators.FAMILY,),
+    startup_checks=(signed_votes.vote_rule,),
     before_complete=(signed_votes.before_vote_completes,),
     signing_steps=(signed_votes.is_vote,),
     suggestion_sources={

@@ -24,7 +24,10 @@ CLOSED_KEY = "vote_closed"
 
 
 def vote_rule(rt: Runtime) -> VoteRule:
-    return VoteRule.parse(rt.tool_vote_quorum, rt.tool_vote_majority)
+    """The commission's decision rule from TOOL_VOTE_QUORUM / TOOL_VOTE_MAJORITY ("1/2": more than half)."""
+    return VoteRule.parse(
+        str(rt.settings.get("TOOL_VOTE_QUORUM", "")), str(rt.settings.get("TOOL_VOTE_MAJORITY", ""))
+    )
 
 
 def tool_of_instance(session: Session, instance_id: int) -> Tool | None:
