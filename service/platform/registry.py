@@ -68,6 +68,17 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification a feature sends: its e-mail subject per language, the e-mail's text, and
+    the template that draws it on the notifications page (which receives it as `n`)."""
+
+    subjects: Mapping[str, str]  # by language code: kk, ru, en
+    template: str
+    # (subject, body) of the e-mail from the subject in the reader's language and the stored params.
+    mail: Callable[[str, Mapping[str, Any]], tuple[str, str]] | None = None
+
+
+@dataclass(frozen=True)
 class NavLink:
     """A link in the page header: endpoint, a lazily translated label, who sees it."""
 
@@ -95,6 +106,7 @@ class Feature:
     script_builtins: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     # Who may download a stored file ("sha256:<hex>") beyond its uploader and the instances' readers.
     file_readers: tuple[Callable[[Session, Actor, str], bool], ...] = ()
+    notification_kinds: Mapping[str, NotificationKind] = field(default_factory=dict)
     # Deadlines its diagrams read from `settings` (name -> ISO 8601 duration), changeable per school.
     default_deadlines: Mapping[str, str] = field(default_factory=dict)
     # Checks of the feature's own settings (`rt.settings`), run at start; they raise on a bad one.
@@ -128,6 +140,7 @@ class Registry:
         )
         self.script_builtins: dict[str, Callable[..., Any]] = self._merged("script_builtins")
         self.default_deadlines: dict[str, str] = self._merged("default_deadlines")
+        self.notification_kinds: dict[str, NotificationKind] = self._merged("notification_kinds")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )

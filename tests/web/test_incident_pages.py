@@ -208,3 +208,14 @@ def test_the_journal_search_finds_only_what_the_reader_may_see(app: Flask, api: 
     assert api.get(f"/incidents?q={number['staff1']}", "staff2").get_json()["incidents"] == []
     # Others see nothing at all, searched or not.
     assert _numbers(signed_in(app, "wg_member").get("/incidents?q=chatgpt").get_data(as_text=True)) == []
+
+
+def test_the_alert_draws_itself_on_the_notifications_page_in_kazakh(app: Flask, api: Api) -> None:
+    """The incident feature's notification kind (not the platform) says what happened and links it."""
+    iid = report(api)
+    number = incident_of(api, iid)["id"]  # the journal number comes with triage; the alert is earlier
+    page = signed_in(app, "responsible").get("/notifications").get_data(as_text=True)
+    assert "incident_alert" not in page  # never the code
+    assert f"/incidents/by-instance/{iid}" in page
+    assert f"#{number}" in page
+    assert "A teacher pasted" not in page and "staff1" not in page  # nothing of the report itself

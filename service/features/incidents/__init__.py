@@ -1,6 +1,6 @@
 """The incident journal and its escalation to the ethics council."""
 
-from service.features.incidents import access, council, council_vote, openapi, operators, web
+from service.features.incidents import access, council, council_vote, notices, openapi, operators, web
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
@@ -12,6 +12,7 @@ FEATURE = Feature(
     # The council vote's early-close condition in the diagram calls it.
     script_builtins={"vote_settled": council_vote.vote_settled},
     file_readers=(access.may_open_evidence,),
+    notification_kinds=notices.KINDS,
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,

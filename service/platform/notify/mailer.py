@@ -19,16 +19,6 @@ log = logging.getLogger(__name__)
 SUBJECTS = {
     "task_assigned": {"kk": "Жаңа тапсырма", "ru": "Новая задача", "en": "New task"},
     "reminder": {"kk": "Еске салу", "ru": "Напоминание", "en": "Reminder"},
-    "incident_alert": {
-        "kk": "Шұғыл: дербес деректердің жария болуы туралы хабарлама",
-        "ru": "Срочно: сообщение о раскрытии персональных данных",
-        "en": "Urgent: personal data disclosure reported",
-    },
-    "incident_triage_overdue": {
-        "kk": "Инцидент уақытында сараланбады",
-        "ru": "Инцидент не рассмотрен в срок",
-        "en": "Incident not triaged in time",
-    },
     "task_withdrawn": {"kk": "Тапсырма алынып тасталды", "ru": "Задача отозвана", "en": "Task withdrawn"},
 }
 # A failed send is retried after 1, 2, 4, 8 minutes; then it is marked failed for good.
@@ -38,19 +28,19 @@ MAX_ATTEMPTS = 5
 def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     params = json.loads(note.body or "{}")
     lang = user.language if user.language in ("kk", "ru", "en") else "kk"
-    title = SUBJECTS.get(note.kind, {}).get(lang, note.kind)
+    kind = rt.features.notification_kinds.get(note.kind)
+    subjects = kind.subjects if kind is not None else SUBJECTS.get(note.kind, {})
+    title = subjects.get(lang, note.kind)
     msg = EmailMessage()
     msg["From"] = rt.mail_from
     msg["To"] = str(user.email)
-    if note.kind.startswith("incident_"):
-        # Never the reporter's name: the mail may describe an anonymous report.
-        msg["Subject"] = f"{title}: #{params.get('incident', '')}"
-        msg.set_content(
-            f"{title}\n\n#{params.get('incident', '')} {params.get('type', '')} {params.get('tool', '')}\n"
-        )
-        return msg
-    msg["Subject"] = f"{title}: {params.get('task') or note.subject}"
-    msg.set_content(f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n")
+    if kind is not None and kind.mail is not None:
+        subject, body = kind.mail(title, params)
+    else:
+        subject = f"{title}: {params.get('task') or note.subject}"
+        body = f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n"
+    msg["Subject"] = subject
+    msg.set_content(body)
     return msg
 
 

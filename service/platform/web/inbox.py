@@ -51,7 +51,8 @@ def tasks() -> ResponseReturnValue:
 @login_required
 def notifications() -> ResponseReturnValue:
     rows = inbox_news.my_notifications(runtime(), actor())
-    return render_template("inbox/notifications.html", rows=rows)
+    kinds = runtime().features.notification_kinds  # the features' own kinds draw themselves
+    return render_template("inbox/notifications.html", rows=rows, kinds=kinds)
 
 
 @bp.route("/notifications/read", methods=["POST"])
