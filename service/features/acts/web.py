@@ -20,6 +20,7 @@ from service.platform.registry import NavLink
 from service.platform.web.api_request import api_actor, authenticate, data_of, iso, json_body
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
+from service.platform.web.params import bounded_int
 
 bp = Blueprint("acts", __name__)
 api_bp = Blueprint("acts_api", __name__, url_prefix="/api/v1")
@@ -43,10 +44,9 @@ AMENDMENT_STATUSES: dict[str, Any] = {
 
 
 def _edition_numbers() -> tuple[int, int]:
-    try:
-        old, new = int(request.args.get("from", "")), int(request.args.get("to", ""))
-    except ValueError:
-        raise BadRequest("from and to must be edition numbers") from None
+    old, new = bounded_int(request.args.get("from")), bounded_int(request.args.get("to"))
+    if old is None or new is None:
+        raise BadRequest("from and to must be edition numbers")
     return old, new
 
 

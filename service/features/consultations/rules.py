@@ -68,7 +68,7 @@ class _Reader:
         raw = str(self.data.get(name) or "").strip()
         if not raw:
             return None
-        if not raw.isdigit():
+        if not raw.isdigit() or len(raw) > 9:  # past 9 digits no row id exists (PostgreSQL integer)
             self.errors[name] = FieldError("type")
             return None
         return int(raw)

@@ -21,6 +21,7 @@ from service.platform.registry import NavLink
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import FIELD_MESSAGES, field_messages
+from service.platform.web.params import page_number
 
 bp = Blueprint("consultations", __name__)
 PAGE_SIZE = 50
@@ -51,7 +52,7 @@ def _date_arg(name: str) -> date | None:
 
 def journal_filter(limit: int = PAGE_SIZE) -> ConsultationFilter:
     args = request.args
-    page = max(1, args.get("page", 1, type=int) or 1)
+    page = page_number(args)
     return ConsultationFilter(
         date_from=_date_arg("from"),
         date_to=_date_arg("to"),

@@ -32,6 +32,7 @@ from service.platform.web.api_request import (
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import FIELD_MESSAGES, current_language, field_messages
+from service.platform.web.params import page_number
 
 bp = Blueprint("incidents", __name__)
 api_bp = Blueprint("incidents_api", __name__, url_prefix="/api/v1")
@@ -76,10 +77,10 @@ def incident_filter(limit: int | None = None, offset: int | None = None) -> Inci
     limit = limit or PAGE_SIZE
     args = request.args
     year_text = args.get("year", "").strip()
-    if year_text and not year_text.isdigit():
+    if year_text and (not year_text.isdigit() or len(year_text) > 4):
         raise BadRequest(_("year must be a number"))
     if offset is None:
-        offset = (max(1, args.get("page", 1, type=int) or 1) - 1) * limit
+        offset = (page_number(args) - 1) * limit
     return IncidentFilter(
         year=int(year_text) if year_text else None,
         incident_type=args.get("type") or None,
@@ -157,7 +158,7 @@ def incident_body(view: IncidentView) -> dict[str, Any]:
 
 @api_bp.get("/incidents")
 def api_list() -> ResponseReturnValue:
-    offset = max(0, request.args.get("offset", 0, type=int) or 0)  # the API pages by offset (its OpenAPI)
+    offset = int_arg("offset", 0, 0) or 0  # the API pages by offset (its OpenAPI)
     flt = incident_filter(limit=int_arg("limit", 50, 1, 500) or 50, offset=offset)
     found = cases.list_incidents(runtime(), api_actor(), flt)
     return jsonify({"incidents": [incident_row(i, found.full) for i in found.rows]})

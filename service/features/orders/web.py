@@ -20,6 +20,7 @@ from service.platform.registry import NavLink
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language
+from service.platform.web.params import page_number
 
 bp = Blueprint("orders", __name__)
 PAGE_SIZE = 50
@@ -42,10 +43,10 @@ def order_filter(limit: int = PAGE_SIZE, offset: int | None = None) -> OrderFilt
     """The filter of the request; `?page=` counts pages of `limit` rows unless an offset is given."""
     args = request.args
     year_text = args.get("year", "").strip()
-    if year_text and not year_text.isdigit():
+    if year_text and (not year_text.isdigit() or len(year_text) > 4):
         raise BadRequest(_("year must be a number"))
     if offset is None:
-        offset = (max(1, args.get("page", 1, type=int) or 1) - 1) * limit
+        offset = (page_number(args) - 1) * limit
     return OrderFilter(
         year=int(year_text) if year_text else None,
         order_type=args.get("type") or None,

@@ -21,8 +21,8 @@ from service.platform.errors import FieldError
 from service.platform.runtime import Actor
 
 KINDS: tuple[str, ...] = ("order", "tool", "incident", "act_edition")
-_INCIDENT = re.compile(r"^(\d{4})\s*[/-]\s*(\d+)$")
-_EDITION = re.compile(r"^([a-z_]+)\s*/\s*(\d+)$")
+_INCIDENT = re.compile(r"^(\d{4})\s*[/-]\s*(\d{1,9})$")
+_EDITION = re.compile(r"^([a-z_]+)\s*/\s*(\d{1,9})$")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def _order(session: Session, ref: str) -> Order | None:
 
 def _tool(session: Session, ref: str) -> Tool | None:
     if ref.isdigit():
-        return session.get(Tool, int(ref))
+        # An id no row can have (past PostgreSQL's integer) finds nothing instead of failing the query.
+        return session.get(Tool, int(ref)) if len(ref) < 10 else None
     return session.execute(
         select(Tool).where(func.lower(Tool.name) == ref.lower()).limit(1)
     ).scalar_one_or_none()

@@ -23,6 +23,7 @@ from service.platform.roles import role_name
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, field_messages
+from service.platform.web.params import bounded_int
 
 bp = Blueprint("plan", __name__)
 
@@ -93,7 +94,7 @@ def _roles(codes: list[str]) -> str:
 
 def _filtered(view: PlanView) -> tuple[list[ItemView], int | None, str]:
     stage_raw, status = request.args.get("stage", ""), request.args.get("status", "")
-    stage = int(stage_raw) if stage_raw.isdigit() else None
+    stage = bounded_int(stage_raw)
     status = status if status in STATUSES else ""
     items = [
         v

@@ -44,7 +44,7 @@ def _year_arg() -> int | None:
     text = (request.args.get("year") or "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > 4:
         raise BadRequest(_("year must be a number"))
     return int(text)
 

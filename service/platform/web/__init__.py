@@ -8,6 +8,7 @@ from flask import Flask, Response
 
 from service.platform.registry import Feature
 from service.platform.web.extensions import babel, csrf, login_manager
+from service.platform.web.params import BoundedIntConverter
 
 
 def register_web(app: Flask, features: Iterable[Feature]) -> None:
@@ -27,6 +28,8 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     from service.platform.web.admin import bp as admin_bp
     from service.platform.web.i18n import select_locale, select_timezone
 
+    # Before any route is added: every `<int:…>` id is bounded to what a row can hold (else 404).
+    app.url_map.converters["int"] = BoundedIntConverter
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -16,6 +16,7 @@ from service.platform.auth import accounts
 from service.platform.errors import BadRequest, Unauthenticated
 from service.platform.runtime import Actor
 from service.platform.web.context import runtime
+from service.platform.web.params import MAX_ID
 
 
 def authenticate() -> None:
@@ -56,13 +57,17 @@ def data_of(body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def int_arg(name: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:
-    """An integer query parameter within [low, high], `default` when absent; anything else is a 400."""
+def int_arg(name: str, default: int | None, low: int = 0, high: int = MAX_ID) -> int | None:
+    """An integer query parameter within [low, high], `default` when absent; anything else is a 400.
+
+    `high` defaults to the largest id a row can have, so no query ever carries a number the
+    database cannot hold.
+    """
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = int(raw) if len(raw) <= 12 else high + 1  # a longer number is out of range anyway
     except ValueError:
         raise BadRequest(f"{name} must be an integer") from None
     if value < low or (high is not None and value > high):

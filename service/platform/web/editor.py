@@ -18,6 +18,7 @@ from service.platform.web.context import actor, runtime
 from service.platform.web.deploy_messages import problem_rows
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, localized_title
+from service.platform.web.params import bounded_int
 
 bp = Blueprint("editor", __name__)
 
@@ -121,7 +122,7 @@ def blank_xml() -> ResponseReturnValue:
 @login_required
 @admin_only
 def modeler(process_id: str) -> ResponseReturnValue:
-    version = request.args.get("version", type=int)
+    version = bounded_int(request.args.get("version"))
     shown, _xml = editor.diagram(runtime(), actor(), process_id, version)  # 404 before the page
     return _modeler_page(
         process_id, shown, url_for("editor.version_xml", process_id=process_id, version=shown)
@@ -202,8 +203,8 @@ def rollback(process_id: str, version: int) -> ResponseReturnValue:
 @login_required
 @admin_only
 def diff_page(process_id: str) -> ResponseReturnValue:
-    old = request.args.get("old", type=int) or 1
-    new = request.args.get("new", type=int) or old
+    old = bounded_int(request.args.get("old")) or 1
+    new = bounded_int(request.args.get("new")) or old
     data = editor.diff(runtime(), actor(), process_id, old, new)
     return render_template(
         "editor/diff.html",
@@ -217,8 +218,8 @@ def diff_page(process_id: str) -> ResponseReturnValue:
 @login_required
 @admin_only
 def diff_json(process_id: str) -> ResponseReturnValue:
-    old = request.args.get("old", type=int) or 1
-    new = request.args.get("new", type=int) or old
+    old = bounded_int(request.args.get("old")) or 1
+    new = bounded_int(request.args.get("new")) or old
     return jsonify(editor.diff(runtime(), actor(), process_id, old, new))
 
 

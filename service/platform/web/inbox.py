@@ -11,6 +11,7 @@ from service.platform.inbox.access import sees_all_tasks
 from service.platform.inbox.queries import TaskFilter
 from service.platform.notify import news as inbox_news
 from service.platform.web.context import actor, runtime
+from service.platform.web.params import page_number
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def tasks() -> ResponseReturnValue:
     status = request.args.get("status", "open")
     if status not in ("open", "completed", "cancelled"):
         status = "open"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     flt = TaskFilter(scope=scope, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     rows, total = task_cases.list_tasks(runtime(), me, flt)
     return render_template(

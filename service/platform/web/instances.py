@@ -12,6 +12,7 @@ from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.timers import wake as timers
 from service.platform.web.context import actor, runtime
+from service.platform.web.params import page_number
 
 bp = Blueprint("instances", __name__)
 
@@ -37,7 +38,7 @@ def start(process_id: str) -> ResponseReturnValue:
 @bp.route("/instances")
 @login_required
 def index() -> ResponseReturnValue:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args)
     rows, total = instance_cases.list_instances(runtime(), actor(), limit=50, offset=(page - 1) * 50)
     return render_template(
         "instances/list.html", rows=rows, total=total, page=page, pages=max(1, (total + 49) // 50)
