@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
 from service.platform.auth import accounts
 from service.platform.persistence.models import AuditEvent
@@ -65,3 +65,16 @@ def test_audit_verify_reports_the_first_tampered_row(app: Flask, rt: Runtime) ->
         session.execute(update(AuditEvent).where(AuditEvent.id == 2).values(actor="mallory"))
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1 and "event 2" in broken.output
+
+
+def test_audit_verify_notices_the_newest_rows_deleted(app: Flask, rt: Runtime) -> None:
+    """Each row proves its predecessor; only the head proves nothing was cut off the end."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo"])
+    runner.invoke(args=["deploy"])
+    with rt.db.session() as session:
+        newest = session.execute(select(func.max(AuditEvent.id))).scalar_one()
+        session.execute(delete(AuditEvent).where(AuditEvent.id == newest))
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1
+    assert f"event {newest - 1}" in broken.output and "missing" in broken.output
