@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
@@ -17,7 +17,10 @@ from service.platform.persistence.models import ApiToken, LoginThrottle, User, U
 from service.platform.roles import ROLE_CODES
 from service.platform.runtime import Actor, Runtime
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per account: a guessed password is the risk
+# Per source address, much higher: a whole school signs in from behind one NAT address, and one
+# person's mistakes must not lock out their colleagues; this only stops a scan of many accounts.
+MAX_ADDRESS_FAILURES = 100
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=5)
 LANGUAGES = ("kk", "ru", "en")
@@ -29,6 +32,7 @@ _DUMMY_HASH = hash_password("not-a-real-password")
 class SignIn:
     user: User | None
     throttled: bool = False
+    retry_at: datetime | None = None  # when a throttled sign-in may be tried again
 
 
 def _throttle_row(session: Session, key: str) -> LoginThrottle:
@@ -44,31 +48,33 @@ def _is_locked(row: LoginThrottle) -> bool:
     return row.locked_until is not None and row.locked_until > utcnow()
 
 
-def _record_failure(row: LoginThrottle) -> None:
+def _record_failure(row: LoginThrottle, limit: int = MAX_FAILURES) -> None:
     now = utcnow()
     if now - row.window_start > FAILURE_WINDOW:
         row.failures, row.window_start = 0, now
     row.failures += 1
-    if row.failures >= MAX_FAILURES:
+    if row.failures >= limit:
         row.locked_until = now + LOCKOUT
 
 
 def authenticate(rt: Runtime, username: str, password: str, address: str) -> SignIn:
     """Check a password; after repeated failures for a user or an address, refuse for a while."""
     with rt.db.session() as session:
-        rows = [_throttle_row(session, f"user:{username.lower()}"), _throttle_row(session, f"addr:{address}")]
-        if any(_is_locked(r) for r in rows):
+        account = _throttle_row(session, f"user:{username.lower()}")
+        source = _throttle_row(session, f"addr:{address}")
+        locked = [r.locked_until for r in (account, source) if _is_locked(r) and r.locked_until is not None]
+        if locked:
             audit.append(session, username[:80] or "?", "auth.throttled", detail={"address": address})
-            return SignIn(None, throttled=True)
+            return SignIn(None, throttled=True, retry_at=max(locked))
         user = queries.user_by_username(session, username)
         valid = check_password(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not valid or not user.is_active:
-            for row in rows:
-                _record_failure(row)
+            _record_failure(account)
+            _record_failure(source, MAX_ADDRESS_FAILURES)
             audit.append(session, username[:80] or "?", "auth.failed", detail={"address": address})
             return SignIn(None)
-        for row in rows:
-            row.failures, row.locked_until = 0, None
+        # A good sign-in clears the account's count; the address keeps its own (others may be failing).
+        account.failures, account.locked_until = 0, None
         audit.append(session, user.username, "auth.login", detail={"address": address})
         return SignIn(user.with_roles())
 
@@ -182,6 +188,32 @@ def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
             raise NotFound("no such user")
         user.is_active = active
         audit.append(session, actor.username, "user.active", detail={"user": username, "active": active})
+
+
+def unlock(rt: Runtime, actor: Actor, username: str) -> bool:
+    """An admin lets a locked-out person sign in again at once; returns whether they were locked."""
+    actor.require_admin("only an admin can manage users")
+    with rt.db.session() as session:
+        if queries.user_by_username(session, username) is None:
+            raise NotFound("no such user")
+        row = _throttle_row(session, f"user:{username.lower()}")
+        was_locked = _is_locked(row)
+        row.failures, row.locked_until = 0, None
+        detail = {"user": username, "was_locked": was_locked}
+        audit.append(session, actor.username, "user.unlock", detail=detail)
+        return was_locked
+
+
+def locked_usernames(rt: Runtime, actor: Actor) -> set[str]:
+    """Accounts whose sign-in is refused for now (the admin's users page offers to unlock them)."""
+    actor.require_admin("only an admin can manage users")
+    with rt.db.read() as session:
+        keys = session.execute(
+            select(LoginThrottle.key).where(
+                LoginThrottle.key.startswith("user:"), LoginThrottle.locked_until > utcnow()
+            )
+        ).scalars()
+        return {key.removeprefix("user:") for key in keys}
 
 
 def set_language(rt: Runtime, actor: Actor, language: str) -> None:

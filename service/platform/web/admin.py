@@ -37,7 +37,12 @@ def admin_only(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respon
 @admin_only
 def users() -> ResponseReturnValue:
     return render_template(
-        "admin/users.html", users=accounts.list_users(runtime(), actor()), roles=ROLES, form={}, errors={}
+        "admin/users.html",
+        users=accounts.list_users(runtime(), actor()),
+        locked=accounts.locked_usernames(runtime(), actor()),
+        roles=ROLES,
+        form={},
+        errors={},
     )
 
 
@@ -92,6 +97,15 @@ def set_roles(username: str) -> ResponseReturnValue:
 @admin_only
 def set_active(username: str) -> ResponseReturnValue:
     accounts.set_active(runtime(), actor(), username, request.form.get("active") == "1")
+    return redirect(url_for("admin.users") + f"#user-{username}")
+
+
+@bp.route("/users/<username>/unlock", methods=["POST"])
+@login_required
+@admin_only
+def unlock(username: str) -> ResponseReturnValue:
+    accounts.unlock(runtime(), actor(), username)
+    flash(_("The account can sign in again."), "success")
     return redirect(url_for("admin.users") + f"#user-{username}")
 
 

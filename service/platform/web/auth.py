@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
@@ -66,7 +67,9 @@ def login() -> ResponseReturnValue:
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
-            error, status = _("Too many failed attempts. Wait a few minutes and try again."), 429
+            when = format_time(result.retry_at, "short") if result.retry_at else ""
+            error = _("Too many failed attempts for this account. Try again after %(time)s.", time=when)
+            status = 429
         else:
             error, status = _("Wrong username or password."), 401
     return render_template("auth/login.html", error=error, username=username), status
