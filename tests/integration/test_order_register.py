@@ -186,7 +186,7 @@ def test_registered_order_documents_and_verification(api: Api) -> None:
     login(api.client, "staff4")
     assert 'data-testid="verified"' in api.client.get(f"/orders/verify?code={code}").get_data(as_text=True)
     typed = code.replace("-", " ").lower()  # as someone types it from paper
-    assert "data-testid=\"verified\"" in api.client.get(f"/orders/verify?code={typed}").get_data(as_text=True)
+    assert 'data-testid="verified"' in api.client.get(f"/orders/verify?code={typed}").get_data(as_text=True)
     assert "not-verified" in api.client.get("/orders/verify?code=0000-0000-0000").get_data(as_text=True)
 
 
@@ -208,3 +208,20 @@ def test_xlsx_export_and_acknowledgement_form(api: Api) -> None:
     pdf = client.get(f"/orders/{order_id}/acknowledgements.pdf")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "келісу формасы" in text and "Педагог 7" in text and "Қазақша атау" in text
+
+
+def test_an_order_title_that_looks_like_a_formula_stays_text_in_both_exports(api: Api) -> None:
+    from openpyxl import load_workbook
+
+    title = '=HYPERLINK("http://evil.example","Бұйрық")'
+    _submit(api, "wg_deputy", title)
+    client = api.client
+    login(client, "director")
+    rows = list(
+        csv.reader(io.StringIO(client.get("/orders/export.csv").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    assert any(("'" + title) in row for row in rows)
+    sheet = load_workbook(io.BytesIO(client.get("/orders/export.xlsx").data)).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == title]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -14,6 +14,16 @@ from service.platform.documents.fonts import FAMILY, add_fonts, printable
 from service.platform.documents.pdf_text import write_line
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection, OWASP):
+# people's text (an order's title, an incident's description) must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: object) -> object:
+    """User text that a spreadsheet would run as a formula, made inert by a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -21,7 +31,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_as_text(v) for v in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -35,6 +45,10 @@ def xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) ->
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(["" if v is None else v for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # openpyxl stores a string starting with "=" as a formula; a string cell stays text.
+                cell.data_type = "s"
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
