@@ -19,7 +19,13 @@ CHECK_EVERY = 50
 # The largest str/bytes/list/tuple one `*` or `+` may build, and the largest integer (in bits) one
 # `*`, `**` or `<<` may build: far beyond what a process's data needs, far below a hung worker.
 MAX_SEQUENCE_LENGTH = 1_000_000
-MAX_INT_BITS = 1_000_000
+# 14,000 bits is ~4,200 decimal digits: under Python's 4,300-digit limit on int-to-text conversion
+# (so any integer a script builds can be saved as process data), and small enough that dividing or
+# multiplying two of them takes microseconds.
+MAX_INT_BITS = 14_000
+# A modular power costs about bits(exponent) x bits(modulus)^2; past this it holds the interpreter
+# for seconds (`pow(3, 10**4000, 10**4000 + 7)` took 16 s), so it is refused.
+MAX_MODULAR_POWER_COST = 10**9
 
 # Syntax that can run a statement more than once; code without it needs no time budget.
 REPEATING_NODES: tuple[type[ast.AST], ...] = (
@@ -127,6 +133,10 @@ def guarded_pow(base: Any, exponent: Any, modulus: Any = None) -> Any:
     integral = modulus is None and isinstance(base, int) and isinstance(exponent, int)
     if integral and abs(base) > 1 and exponent > 0 and base.bit_length() * exponent > MAX_INT_BITS:
         raise _too_large("the power")
+    if isinstance(modulus, int) and isinstance(exponent, int):
+        cost = max(exponent.bit_length(), 1) * max(modulus.bit_length(), 1) ** 2
+        if cost > MAX_MODULAR_POWER_COST:
+            raise _too_large("the modular power")
     return pow(base, exponent, modulus)
 
 
@@ -150,14 +160,28 @@ _GUARD_OF: dict[type[ast.operator], str] = {
     ast.Add: "_add_",
     ast.Pow: "_pow_",
     ast.LShift: "_lshift_",
+    ast.Mod: "_mod_",  # printf-style formatting (growth.guarded_mod)
 }
 
 
 class LimitingTransformer(RestrictingNodeTransformer):
-    """RestrictedPython's policy, plus: `*`, `+`, `**` and `<<` become calls of the guards above.
+    """RestrictedPython's policy, plus: `*`, `+`, `**`, `<<` and `%` become calls of guards, and an
+    f-string field's format spec is checked before it is applied.
 
-    Those operators run in C, where no trace event can stop them, so their size is checked first.
+    Those operations run in C, where no trace event can stop them, so their size is checked first.
     """
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
+        node = self.node_contents_visit(node)
+        if node.format_spec is None:
+            return node
+        call = ast.Call(
+            func=ast.Name("_format_value_", ast.Load()), args=[node.value, node.format_spec], keywords=[]
+        )
+        copy_locations(call, node)
+        copy_locations(call.func, node)
+        node.value = call
+        return node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)

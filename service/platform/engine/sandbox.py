@@ -17,11 +17,11 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
 )
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
+from service.platform.engine.growth import guarded_format_value, guarded_getattr, guarded_mod
 from service.platform.engine.limits import (
     DEFAULT_SCRIPT_TIME_LIMIT,
     OPERATOR_GUARDS,
@@ -87,7 +87,9 @@ def _builtins() -> dict[str, Any]:
 
 GUARDS: dict[str, Any] = {
     "__builtins__": _builtins(),
-    "_getattr_": safer_getattr,
+    "_getattr_": guarded_getattr,
+    "_mod_": guarded_mod,
+    "_format_value_": guarded_format_value,
     "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
