@@ -101,3 +101,28 @@ def test_admin_retries_an_instance_stopped_by_an_error(seeded: Runtime) -> None:
         assert instance is not None and instance.status == "running" and instance.error is None
     with pytest.raises(Conflict):
         timers.retry_instance(rt, "admin", True, iid)
+
+
+def test_a_form_cannot_name_a_file_its_submitter_never_had(seeded: Runtime) -> None:
+    """A reference typed into an API call for someone else's upload is refused (422) and grants nothing."""
+    rt = seeded
+    secret = files.store_upload(
+        rt, actor_named(rt, "responsible"), "evidence", "secret.pdf", "application/pdf", b"%PDF-1.4 secret"
+    )
+    drafter = actor_named(rt, "wg_deputy")
+    iid = start_process(rt, drafter, "order_drafting")
+    with rt.db.session() as session:
+        draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
+    with pytest.raises(ValidationFailed) as refused:
+        task_cases.complete(rt, drafter, draft.id, {**DRAFT, "attachment": secret})
+    assert refused.value.fields["attachment"].code == "file_not_yours"
+    with pytest.raises(NotFound):  # and nothing was recorded that would open it
+        files.open_file(rt, actor_named(rt, "lawyer"), secret.removeprefix("sha256:"))
+
+    own = files.store_upload(rt, drafter, "attachment", "annex.pdf", "application/pdf", b"%PDF-1.4 annex")
+    task_cases.complete(rt, drafter, draft.id, {**DRAFT, "attachment": own})
+    # The lawyer reviewing the order reads the attachment through the instance it belongs to.
+    meta, _content = files.open_file(rt, actor_named(rt, "lawyer"), own.removeprefix("sha256:"))
+    assert meta.filename == "annex.pdf"
+    with pytest.raises(NotFound):
+        files.open_file(rt, actor_named(rt, "staff3"), own.removeprefix("sha256:"))

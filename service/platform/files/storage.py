@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.platform.errors import FieldError, NotFound, ValidationFailed
+from service.platform.forms.schema import file_fields
 from service.platform.inbox.access import can_view_instance
-from service.platform.persistence.models import HumanTask, ProcessInstance, StoredFile
+from service.platform.persistence.models import FileReference, ProcessInstance, StoredFile
 from service.platform.runtime import Actor, Runtime
 
 ALLOWED_TYPES = {
@@ -57,7 +60,64 @@ def store_upload(
                     uploaded_by_id=actor.id,
                 )
             )
+        # Each uploader is recorded (the same bytes may come from several people): a form may then
+        # name the file for them, and they may read it back.
+        if actor.id is not None and not _uploaded_by(session, sha, actor.id):
+            session.add(FileReference(sha256=sha, user_id=actor.id))
     return f"sha256:{sha}"
+
+
+def _uploaded_by(session: Session, sha: str, user_id: int) -> bool:
+    found = select(FileReference.id).where(
+        FileReference.sha256 == sha, FileReference.user_id == user_id, FileReference.instance_id.is_(None)
+    )
+    return session.execute(found.limit(1)).first() is not None
+
+
+def _instances_naming(session: Session, sha: str) -> list[int]:
+    rows = select(FileReference.instance_id).where(
+        FileReference.sha256 == sha, FileReference.instance_id.is_not(None)
+    )
+    return [i for i in session.execute(rows.distinct()).scalars() if i is not None]
+
+
+def claim_references(
+    rt: Runtime,
+    session: Session,
+    actor: Actor,
+    instance: ProcessInstance,
+    task_id: int,
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any],
+) -> None:
+    """Record the files a submitted form names, refusing (422 on the field) one the submitter may not use.
+
+    A person may name a file they uploaded, one this instance already names (a rework keeps the
+    draft's attachment), or one they may read anyway; a reference typed into an API call for
+    someone else's file is refused, so the form cannot become a way to read it.
+    """
+    errors: dict[str, FieldError] = {}
+    named: list[tuple[str, str]] = []
+    for field in file_fields(schema):
+        value = data.get(field)
+        if not isinstance(value, str) or not value.startswith("sha256:"):
+            continue
+        sha = value.removeprefix("sha256:")
+        allowed = (
+            (actor.id is not None and _uploaded_by(session, sha, actor.id))
+            or instance.id in _instances_naming(session, sha)
+            or _readable(rt, session, actor, sha)
+        )
+        if not allowed:
+            errors[field] = FieldError("file_not_yours")
+        else:
+            named.append((field, sha))
+    if errors:
+        raise ValidationFailed(errors)
+    for field, sha in named:
+        session.add(
+            FileReference(sha256=sha, user_id=actor.id, instance_id=instance.id, task_id=task_id, field=field)
+        )
 
 
 def read_stored(rt: Runtime, session: Session, ref: str) -> tuple[StoredFile, bytes] | None:
@@ -69,35 +129,25 @@ def read_stored(rt: Runtime, session: Session, ref: str) -> tuple[StoredFile, by
     return meta, _path(rt, sha).read_bytes()
 
 
+def _readable(rt: Runtime, session: Session, actor: Actor, sha: str) -> bool:
+    """Whether the actor may read a stored file: its uploader, a reader of an instance whose form names
+    it, or whoever a feature lets read it (a private incident's evidence, a consultation's material)."""
+    if actor.id is not None and _uploaded_by(session, sha, actor.id):
+        return True
+    for instance_id in _instances_naming(session, sha):
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is not None and can_view_instance(rt, session, actor, instance):
+            return True
+    ref = f"sha256:{sha}"
+    return any(reader(session, actor, ref) for reader in rt.features.all("file_readers"))
+
+
 def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:
-    """The file, if the reader uploaded it or can see an instance whose task data refers to it."""
+    """The file, if the reader may read it (see `_readable`); 404 otherwise, existence not disclosed."""
     if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
         raise NotFound("no such file")
     with rt.db.session() as session:
         meta = session.get(StoredFile, sha)
-        if meta is None:
-            raise NotFound("no such file")
-        allowed = meta.uploaded_by_id == actor.id
-        if not allowed:
-            instance_ids = (
-                session.execute(
-                    select(HumanTask.instance_id)
-                    .where(HumanTask.data_json.contains(f"sha256:{sha}"))
-                    .distinct()
-                )
-                .scalars()
-                .all()
-            )
-            for instance_id in instance_ids:
-                instance = session.get(ProcessInstance, instance_id)
-                if instance is not None and can_view_instance(rt, session, actor, instance):
-                    allowed = True
-                    break
-        if not allowed:
-            # Files a feature keeps outside instance pages (a private incident's evidence, a
-            # consultation's material): its own readers may open them.
-            ref = f"sha256:{sha}"
-            allowed = any(reader(session, actor, ref) for reader in rt.features.all("file_readers"))
-        if not allowed:
+        if meta is None or not _readable(rt, session, actor, sha):
             raise NotFound("no such file")
         return meta, _path(rt, sha).read_bytes()

@@ -24,6 +24,7 @@ from service.platform.errors import (
     TaskWithdrawn,
     ValidationFailed,
 )
+from service.platform.files import storage as files
 from service.platform.forms.schema import clean_submission
 from service.platform.inbox import queries
 from service.platform.inbox.access import (
@@ -344,6 +345,7 @@ def complete(
             for name, prop in schema.get("properties", {}).items()
             if name not in clean and not prop.get("readOnly")
         }
+        files.claim_references(rt, session, actor, instance, task.id, schema, clean)
         # Steps that need more than the form (a signed vote) add engine data that is not form data.
         extra: dict[str, Any] = {}
         completion = Completion(rt, session, actor, instance, task, clean, bool(password))

@@ -291,6 +291,22 @@ class StoredFile(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class FileReference(Base):
+    """A stored file's link to a person who uploaded it (no instance) or to the form of an instance that
+    names it; access to a file is decided from these rows, never by searching task data."""
+
+    __tablename__ = "file_reference"
+    __table_args__ = (Index("ix_file_reference_instance", "instance_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    instance_id: Mapped[int | None] = mapped_column(Integer)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class FormRevision(Base):
     """One saved edition of a form's JSON Schema; the newest one overrides forms/<key>.json at deploy."""
 

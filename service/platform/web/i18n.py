@@ -23,6 +23,7 @@ FIELD_MESSAGES: dict[str, Any] = {
     "pattern": lazy_gettext("The format is not valid."),
     "date": lazy_gettext("Enter a real date (YYYY-MM-DD)."),
     "file": lazy_gettext("The attachment is not valid."),
+    "file_not_yours": lazy_gettext("Attach a file you uploaded yourself."),
     "unknown_field": lazy_gettext("This form has no such field."),
     "unknown_user": lazy_gettext("No such user."),
     "not_in_role": lazy_gettext("This person does not hold the task's role."),
