@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from service.platform.audit.checkpoint import write_daily_checkpoint
 from service.platform.audit.verify import verify_audit
 from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD, load_demo_users
@@ -159,6 +160,7 @@ def register_cli(app: Flask) -> None:
 
         while True:
             fired = timers.run_due_timers(_rt())
+            write_daily_checkpoint(_rt())  # once a day, whichever worker comes first
             sent = send_pending(_rt())
             if fired or sent:
                 click.echo(f"timers fired: {fired}, mails sent: {sent}")

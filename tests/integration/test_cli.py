@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import delete, func, select, update
 
+from service.platform.audit.chain import GENESIS_HASH, link_hash
+from service.platform.audit.checkpoint import checkpoint_dir, write_daily_checkpoint
 from service.platform.auth import accounts
-from service.platform.persistence.models import AuditEvent
+from service.platform.persistence.models import AuditEvent, AuditHead, Notification, User
 from service.platform.runtime import Runtime
 
 
@@ -78,3 +80,32 @@ def test_audit_verify_notices_the_newest_rows_deleted(app: Flask, rt: Runtime) -
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1
     assert f"event {newest - 1}" in broken.output and "missing" in broken.output
+
+
+def test_a_daily_checkpoint_outside_the_database_exposes_a_rewritten_chain(app: Flask, rt: Runtime) -> None:
+    """Once a day (one worker of many) the head goes to storage and the director; a chain rebuilt
+    afterwards with consistent hashes no longer matches it."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo"])
+    runner.invoke(args=["deploy"])
+    first = write_daily_checkpoint(rt)
+    assert first is not None and write_daily_checkpoint(rt) is None  # once a day
+    assert (checkpoint_dir(rt) / f"{first['date']}.json").exists()
+    with rt.db.session() as session:
+        director = session.execute(select(User).where(User.username == "director")).scalar_one()
+        mine = select(Notification.kind).where(Notification.user_id == director.id)
+        assert "audit_checkpoint" in list(session.execute(mine).scalars())
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    # Rewrite the chain consistently from the first event: every link checks out on its own.
+    with rt.db.session() as session:
+        links = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+        previous = GENESIS_HASH
+        for event in links:
+            actor = "mallory" if event.id == links[0].id else event.actor
+            new = link_hash(
+                previous, event.at, actor, event.action, event.instance_id, event.task_id, event.detail_json
+            )
+            event.actor, event.prev_hash, event.hash, previous = actor, previous, new, new
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=previous))
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1 and "checkpoint" in broken.output and "rewritten" in broken.output

@@ -20,6 +20,11 @@ SUBJECTS = {
     "task_assigned": {"kk": "Жаңа тапсырма", "ru": "Новая задача", "en": "New task"},
     "reminder": {"kk": "Еске салу", "ru": "Напоминание", "en": "Reminder"},
     "task_withdrawn": {"kk": "Тапсырма алынып тасталды", "ru": "Задача отозвана", "en": "Task withdrawn"},
+    "audit_checkpoint": {
+        "kk": "Аудит журналының тәуліктік бақылау нүктесі",
+        "ru": "Суточная контрольная точка журнала аудита",
+        "en": "Daily checkpoint of the audit log",
+    },
 }
 # A failed send is retried after 1, 2, 4, 8 minutes; then it is marked failed for good.
 MAX_ATTEMPTS = 5
@@ -36,6 +41,11 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     msg["To"] = str(user.email)
     if kind is not None and kind.mail is not None:
         subject, body = kind.mail(title, params)
+    elif note.kind == "audit_checkpoint":
+        # Kept by the director outside the database: what `audit verify` compares the chain with.
+        subject = f"{title}: {params.get('date', '')}"
+        lines = (title, "", str(params.get("date", "")), f"events: {params.get('events', '')}")
+        body = "\n".join((*lines, f"head: {params.get('head', '')}", ""))
     else:
         subject = f"{title}: {params.get('task') or note.subject}"
         body = f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n"

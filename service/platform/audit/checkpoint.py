@@ -1,0 +1,68 @@
+"""A daily checkpoint of the audit chain kept outside the database: its head hash and length.
+
+The chain proves that no row was edited, reordered or cut off, but someone who can write the database
+could rebuild the whole chain. Once a day the head hash and count go to a file in the file storage and
+to the director(s); `audit verify` then checks the chain against every checkpoint file it finds, so a
+rewritten chain no longer matches what was recorded before.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from service.platform.audit import log as audit
+from service.platform.audit.chain import GENESIS_HASH
+from service.platform.clock import utcnow
+from service.platform.notify.outbox import notify
+from service.platform.persistence.locks import next_value
+from service.platform.persistence.models import AuditEvent, AuditHead, User, UserRole
+from service.platform.runtime import Runtime
+
+RECIPIENT_ROLE = "director"
+
+
+def checkpoint_dir(rt: Runtime) -> Path:
+    return rt.storage_dir / "audit-checkpoints"
+
+
+def write_daily_checkpoint(rt: Runtime, now: datetime | None = None) -> dict[str, Any] | None:
+    """Record today's checkpoint, once a day whichever worker comes first; None when already done."""
+    now = now or utcnow()
+    day = now.astimezone(rt.tz).date().isoformat()
+    with rt.db.session() as session:
+        # The counter's row lock makes exactly one worker of any number the one that writes it.
+        if next_value(session, f"audit_checkpoint:{day}") != 1:
+            return None
+        head = session.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one_or_none()
+        events = int(session.execute(select(func.count(AuditEvent.id))).scalar_one())
+        checkpoint = {"date": day, "at": now.isoformat(), "head": head or GENESIS_HASH, "events": events}
+        folder = checkpoint_dir(rt)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{day}.json").write_text(json.dumps(checkpoint, indent=2), encoding="utf-8")
+        directors = session.execute(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == RECIPIENT_ROLE, User.is_active.is_(True))
+        ).scalars()
+        mail = rt.smtp_host is not None
+        notify(session, directors, "audit_checkpoint", dict(checkpoint), mail_enabled=mail)
+        audit.append(session, "system", "audit.checkpoint", detail=checkpoint)
+        return checkpoint
+
+
+def recorded_checkpoints(rt: Runtime) -> dict[int, tuple[str, str]]:
+    """The checkpoint files in storage: chain length -> (head hash then, file name)."""
+    found: dict[int, tuple[str, str]] = {}
+    folder = checkpoint_dir(rt)
+    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found[int(data["events"])] = (str(data["head"]), path.name)
+        except (ValueError, KeyError, TypeError):
+            continue  # an unreadable file proves nothing either way; verify reports the others
+    return found
