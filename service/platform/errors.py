@@ -38,6 +38,12 @@ class Conflict(ServiceError):
     status = 409
 
 
+class ConcurrentChange(Conflict):
+    """Another transaction saved the same row between this one's read and its write; nothing was saved."""
+
+    code = "concurrent_change"
+
+
 class TaskNotOpen(Conflict):
     code = "task_not_open"
 

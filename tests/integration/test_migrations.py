@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from service.platform.persistence.migrate import downgrade, upgrade
+from service.platform.persistence.migrate import alembic_config, upgrade
 from service.platform.persistence.models import Base
 
 # Alembic cannot compare indexes on expressions (DESC order); these are checked by name only.
@@ -30,6 +31,6 @@ def test_migrated_schema_matches_the_models(db_url: str) -> None:
 def test_downgrade_and_upgrade_again(tmp_path: object) -> None:
     url = f"sqlite:///{tmp_path}/m.db"
     upgrade(url)
-    downgrade(url, "0001")
+    command.downgrade(alembic_config(url), "0001")  # the service itself only ever upgrades
     upgrade(url)
     assert _differences(url) == []

@@ -319,6 +319,7 @@ def test_acknowledgement_form_reads_back_in_kazakh() -> None:
         ["№", "Аты-жөні", "Танысқан күні мен уақыты"],
         [["1", "Өмірзақ Ұлықбекұлы", "21.11.2026 10:15"], ["2", "Һәдия Іңкәрқызы", "—"]],
         (12, 100, 70),
+        created=datetime(2026, 11, 21, 5, 15, tzinfo=UTC),
     )
     text = " ".join(_pdf_pages(content))
     for expected in ("Жаңа ережелермен келісу формасы", LETTERS, "Өмірзақ Ұлықбекұлы", "Һәдия Іңкәрқызы"):

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
+from service.platform.forms.schema import field_kind
 from tests.unit.test_forms import HASH, make_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,30 @@ def test_every_field_is_rendered_in_display_order(macros: Any, schema: dict[str,
     order = re.findall(r'data-field="([^"]+)"', html)
     assert order[:3] == ["decision", "name", "age"]
     assert sorted(order) == sorted(schema["properties"])
+
+
+@pytest.mark.parametrize("name", ["(test schema)", *sorted(p.stem for p in (ROOT / "forms").glob("*.json"))])
+def test_the_macro_draws_each_field_as_field_kind_says(macros: Any, name: str) -> None:
+    """forms.field_kind decides which fields hold uploads; the macro must draw those (and all) alike."""
+    schema = make_schema() if name == "(test schema)" else load_form(name)
+    drawn = re.findall(r'<div class="field field-([a-z]+)[^"]*" data-field="([^"]+)"', render(macros, schema))
+    assert {field: kind for kind, field in drawn} == {
+        field: field_kind(prop) for field, prop in schema["properties"].items()
+    }
+
+
+def test_order_draft_fields_in_display_order(macros: Any) -> None:
+    html = render(macros, load_form("order_draft"))
+    assert re.findall(r'data-field="([^"]+)"', html) == [
+        "title",
+        "order_type",
+        "body",
+        "basis",
+        "attachment",
+        "marking",
+        "ai_assisted",
+        "ai_help",
+    ]
 
 
 def test_inputs_by_kind(macros: Any, schema: dict[str, Any]) -> None:

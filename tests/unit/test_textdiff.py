@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from service.platform.documents.textdiff import Piece, changed_words, word_diff
+import re
+
+from service.platform.documents.textdiff import Piece, word_diff
+
+
+def changed_words(pieces: list[Piece]) -> tuple[list[str], list[str]]:
+    """(inserted words, deleted words): what a reader would call the change."""
+    inserted = [w for p in pieces if p.op == "insert" for w in re.findall(r"\w+", p.text)]
+    deleted = [w for p in pieces if p.op == "delete" for w in re.findall(r"\w+", p.text)]
+    return inserted, deleted
 
 
 def test_exactly_the_changed_words() -> None:

@@ -14,7 +14,8 @@ from fpdf.enums import Align
 from fpdf.fonts import FontFace
 
 from service.features.acts.rules import ActText, ClauseComparison
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import OFFICE_MARGINS, new_pdf
 from service.platform.documents.pdf_text import write_line
 from service.platform.documents.text import clean_text
 
@@ -59,30 +60,20 @@ def edition_line(doc: EditionDocument) -> str:
     return f"{doc.edition}-редакция{since}"
 
 
-def _moment(day: date | None) -> tuple[int, int, int]:
-    return (day.year, day.month, day.day) if day else (2026, 1, 1)
+def _page_number(pdf: FPDF) -> None:
+    pdf.set_y(-14)
+    pdf.set_font(FAMILY, "", 9)
+    pdf.cell(0, 6, f"{pdf.page_no()} / {{nb}}", align=Align.R)
 
 
-class _Pdf(FPDF):
-    def __init__(self, title: str, day: date | None) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        add_fonts(self)
-        self.set_margins(left=30, top=20, right=15)
-        self.set_auto_page_break(auto=True, margin=20)
-        # A fixed creation date keeps the same edition rendering to the same bytes.
-        self.set_creation_date(datetime(*_moment(day), tzinfo=UTC))
-        self.set_title(printable(title))
-        self.set_creator("school-ai-governance")
-        self.set_lang("kk-KZ")
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font(FAMILY, "", 9)
-        self.cell(0, 6, f"{self.page_no()} / {{nb}}", align=Align.R)
+def _new_pdf(title: str, day: date | None) -> FPDF:
+    # The enacting order's day fixes the creation date, so the same edition renders to the same bytes.
+    created = datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    return new_pdf(title, created=created, margins=OFFICE_MARGINS, footer=_page_number)
 
 
 def render_edition_pdf(doc: EditionDocument) -> bytes:
-    pdf = _Pdf(doc.act_title, doc.order_date or doc.in_force_from)
+    pdf = _new_pdf(doc.act_title, doc.order_date or doc.in_force_from)
     pdf.add_page()
     for line in approval_header(doc):
         pdf.set_x(pdf.l_margin + 85)
@@ -134,7 +125,7 @@ def render_edition_docx(doc: EditionDocument) -> bytes:
 
 def render_comparison_pdf(doc: ComparisonDocument) -> bytes:
     """Changed clauses only: clause, old wording, new wording (салыстырма кесте)."""
-    pdf = _Pdf(doc.act_title, None)
+    pdf = _new_pdf(doc.act_title, None)
     pdf.add_page()
     write_line(pdf, doc.school_name, size=11, align=Align.C)
     write_line(pdf, "Салыстырма кесте", size=14, style="B", align=Align.C, h=7)

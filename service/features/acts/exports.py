@@ -60,5 +60,6 @@ def acknowledgement_file(rt: Runtime, actor: Actor, code: str, number: int) -> P
         ["№", "Аты-жөні", "Танысқан күні мен уақыты"],
         rows,
         (12, 100, 70),
+        created=max((at for _, at in acks.rows if at), default=None),  # the last acknowledgement
     )
     return Produced(f"{code}-edition-{number}-acknowledgements.pdf", content, "application/pdf")

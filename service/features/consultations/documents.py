@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from fpdf import FPDF
-
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import Margins, new_pdf
 from service.platform.documents.pdf_text import write_line
 
 
@@ -29,7 +28,7 @@ class Journal:
     period: str  # e.g. "01.09.2026 – 31.05.2027", or "" for the whole journal
     rows: Sequence[JournalRow]
     responsible: str  # who keeps the journal, signs under it
-    created: datetime | None  # the latest change of a listed row; None: an empty journal
+    created: datetime | None  # the latest change of a listed row; None: an empty journal (a fixed date)
 
 
 # Kazakh captions: the school's paperwork is in the official language.
@@ -40,17 +39,11 @@ WIDTHS = (8, 22, 45, 55, 112, 25)
 PERIOD = "Кезең"
 EMPTY = "Өткізілген консультациялар жоқ."
 KEEPER = "Жауапты тұлға"
-EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # an empty journal still renders to fixed bytes
 
 
 def journal_pdf(doc: Journal) -> bytes:
-    pdf = FPDF(orientation="L", format="A4")
-    add_fonts(pdf)
-    pdf.set_margins(left=15, top=15, right=15)
-    pdf.set_creation_date(doc.created or EPOCH)
-    pdf.set_title(printable(TITLE))
-    pdf.set_creator("school-ai-governance")
-    pdf.set_lang("kk-KZ")
+    # Landscape with narrow margins: the advice column needs the width.
+    pdf = new_pdf(TITLE, created=doc.created, margins=Margins(left=15, top=15, right=15), landscape=True)
     pdf.add_page()
     write_line(pdf, doc.school_name, size=11, align="C")
     write_line(pdf, TITLE, size=14, style="B", align="C", h=8)

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from fpdf import FPDF
-
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import new_pdf
 from service.platform.documents.pdf_text import write_line
 
 
@@ -59,13 +58,7 @@ CAPTIONS = {
 
 
 def minutes_pdf(doc: Minutes) -> bytes:
-    pdf = FPDF(format="A4")
-    add_fonts(pdf)
-    pdf.set_margins(left=25, top=20, right=15)
-    pdf.set_creation_date(doc.created)
-    pdf.set_title(printable(f"{TITLE} {doc.number}"))
-    pdf.set_creator("school-ai-governance")
-    pdf.set_lang("kk-KZ")
+    pdf = new_pdf(f"{TITLE} {doc.number}", created=doc.created)
     pdf.add_page()
 
     write_line(pdf, doc.school_name, size=11, align="C")

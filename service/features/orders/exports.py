@@ -135,6 +135,7 @@ def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> ProducedFi
             ).scalars()
         )
         rows = []
+        done = [t.completed_at for t in tasks if t.status == "completed" and t.completed_at]
         for number, task in enumerate(
             sorted(tasks, key=lambda t: t.assignee.full_name if t.assignee else ""), 1
         ):
@@ -151,5 +152,6 @@ def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> ProducedFi
         ["№", "Аты-жөні", "Танысқан күні мен уақыты"],
         rows,
         (12, 100, 70),
+        created=max(done, default=None),  # the last acknowledgement: the same list, the same bytes
     )
     return ProducedFile(f"acknowledgements-{order.id}.pdf", content, "application/pdf")

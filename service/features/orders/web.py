@@ -75,7 +75,6 @@ def index() -> ResponseReturnValue:
     )
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADER = ["number", "date", "title", "order_type", "status", "drafter", "instance_id"]
 
 

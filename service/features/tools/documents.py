@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fpdf import FPDF
-
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import new_pdf
 from service.platform.documents.pdf_text import write_line
 
 TITLE = "ЖИ бойынша қорытынды"
@@ -54,14 +53,7 @@ class ToolConclusion:
 
 
 def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
-    pdf = FPDF(format="A4")
-    add_fonts(pdf)
-    pdf.set_margins(left=25, top=20, right=15)
-    pdf.set_creation_date(doc.created)
-    pdf.set_title(printable(f"{TITLE}: {doc.tool_name}"))
-    pdf.set_author(printable(doc.school_name))
-    pdf.set_creator("school-ai-governance")
-    pdf.set_lang("kk-KZ")
+    pdf = new_pdf(f"{TITLE}: {doc.tool_name}", created=doc.created, author=doc.school_name)
     pdf.add_page()
 
     write_line(pdf, doc.school_name, size=11, align="C")

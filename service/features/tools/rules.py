@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 VERDICTS: tuple[str, ...] = ("approve", "approve_with_restrictions", "reject")
-OUTCOMES: tuple[str, ...] = ("permitted", "permitted_with_restrictions", "rejected", "no_quorum")
 # What each member rates (and the assessment scores): the vote, its stored row and the conclusion share them.
 CRITERIA: tuple[str, ...] = ("security", "data_protection", "functionality", "limitations")
 
@@ -46,7 +45,10 @@ def quorum_met(cast: int, members: int, rule: VoteRule) -> bool:
 
 
 def outcome(votes: Iterable[str], members: int, rule: VoteRule = VoteRule()) -> str:
-    """The outcome of the votes cast so far, as if the vote closed now."""
+    """The outcome of the votes cast so far, as if the vote closed now.
+
+    One of permitted, permitted_with_restrictions, rejected and no_quorum.
+    """
     counts = Counter(votes)
     unknown = set(counts) - set(VERDICTS)
     if unknown:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import Margins, new_pdf
 from service.platform.documents.pdf_text import write_line
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,10 +64,16 @@ def pdf_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths: Sequence[int],
+    *,
+    created: datetime | None,
 ) -> bytes:
-    """A titled table on A4 with Kazakh text, e.g. the acknowledgement form (келісу формасы)."""
-    pdf = FPDF(format="A4")
-    add_fonts(pdf)
+    """A titled table on A4 with Kazakh text, e.g. the acknowledgement form (келісу формасы).
+
+    `created` is the latest moment the rows show (e.g. the last acknowledgement), so the same table
+    renders to the same bytes; None for a table with no such moment yet.
+    """
+    # 10 mm margins (fpdf2's own), which the callers' column widths were measured against.
+    pdf = new_pdf(heading, created=created, margins=Margins(left=10, top=10, right=10))
     pdf.add_page()
     write_line(pdf, heading, size=13, style="B", align="C", h=8)
     write_line(pdf, subheading, size=10, align="C", h=6)

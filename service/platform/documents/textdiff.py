@@ -48,10 +48,3 @@ def _merged(pieces: list[Piece]) -> list[Piece]:
         else:
             out.append(piece)
     return out
-
-
-def changed_words(pieces: list[Piece]) -> tuple[list[str], list[str]]:
-    """(inserted words, deleted words): what a reader would call the change."""
-    inserted = [w for p in pieces if p.op == "insert" for w in re.findall(r"\w+", p.text)]
-    deleted = [w for p in pieces if p.op == "delete" for w in re.findall(r"\w+", p.text)]
-    return inserted, deleted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +22,6 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
@@ -40,14 +39,13 @@ _RESERVED_IDS = ("Start", "End")
 
 @dataclass(frozen=True)
 class CompiledDefinition:
-    """What a deploy stores: the primary process, its serialized specs and what it refers to."""
+    """What a deploy stores: the primary process, its serialized specs, its forms and who may start it."""
 
     process_id: str
     name: str
     spec_json: str
     form_keys: tuple[str, ...]
     start_roles: tuple[str, ...]
-    called_processes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def form_key_of(task_spec: Any) -> str | None:
@@ -325,7 +323,6 @@ def compile_definition(
     own_ids = [p.get("id") for p in tree.iter("{*}process") if p.get("id")]
     if not own_ids:
         raise InvalidBpmn([DeployProblem("the file defines no process", code="no_process")])
-    called: set[str] = set()
     try:
         deps = parser.get_process_dependencies()
     except Exception:
@@ -364,8 +361,6 @@ def compile_definition(
     for proc in [spec, *subprocess_specs.values()]:
         for task_spec in proc.task_specs.values():
             checker.check_task(task_spec)
-            if isinstance(task_spec, SubWorkflowTask):
-                called.add(task_spec.spec)
     for task_spec in spec.task_specs.values():
         if type(task_spec).__name__ == "StartEvent" and task_spec.lane:
             start_roles.update(parse_lane(task_spec.lane))
@@ -384,5 +379,4 @@ def compile_definition(
         spec_json=dump_specs(spec, subprocess_specs),
         form_keys=tuple(sorted(checker.form_keys)),
         start_roles=tuple(sorted(start_roles)),
-        called_processes=tuple(sorted(called)),
     )

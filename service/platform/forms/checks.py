@@ -54,13 +54,6 @@ def _field(name: str) -> _Subject:
     return _Subject(f"field '{name}'", {"field": name})
 
 
-def check_form_definition(
-    schema: Mapping[str, Any], suggestion_sources: Collection[str] | None = None
-) -> list[str]:
-    """Problems of a form definition in plain English, each naming its field; empty when deployable."""
-    return [p.message for p in form_definition_problems(schema, suggestion_sources)]
-
-
 def form_definition_problems(
     schema: Mapping[str, Any], suggestion_sources: Collection[str] | None = None
 ) -> list[FormProblem]:

@@ -88,16 +88,6 @@ def required_fields(schema: Mapping[str, Any]) -> list[str]:
     return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
-def ordered_fields(schema: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Fields in display order: those named by x-order first, then the rest in properties order."""
-    props = properties_of(schema)
-    order = schema.get("x-order")
-    names = [n for n in order if n in props] if isinstance(order, list) else []
-    names = list(dict.fromkeys(names))
-    names += [n for n in props if n not in names]
-    return [(n, dict(props[n])) for n in names]
-
-
 def default_values(schema: Mapping[str, Any]) -> dict[str, Any]:
     # Deep copies: a caller filling a form must not be able to change the definition's defaults.
     return {n: copy.deepcopy(p["default"]) for n, p in properties_of(schema).items() if "default" in p}

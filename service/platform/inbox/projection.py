@@ -40,7 +40,6 @@ def save_run(
     now = utcnow()
     instance.state_json = result.state_json
     instance.next_timer_at = result.next_timer_at
-    instance.version += 1
     instance.error = None
     if result.completed:
         instance.status = "completed"

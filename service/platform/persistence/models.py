@@ -149,6 +149,12 @@ class ProcessInstance(Base):
     definition: Mapped[ProcessDefinition] = relationship(lazy="raise")
     started_by: Mapped[User | None] = relationship(lazy="joined")
 
+    # Optimistic check behind the row lock: every UPDATE adds "AND version = <the version read>" and
+    # bumps it, so a write from a stale read (a path that forgot locks.lock_instance) fails with
+    # StaleDataError, which Database.session() turns into ConcurrentChange (409), instead of
+    # silently overwriting what another transaction just saved. Locked paths always read the latest.
+    __mapper_args__ = {"version_id_col": version}
+
 
 class HumanTask(Base):
     """The inbox projection of a READY user task, refreshed on every save of its instance."""

@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.platform.errors import ConcurrentChange
 
 READ_ONLY = "school_read_only"
 
@@ -67,11 +70,18 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends normally, rolled back on any exception."""
+        """A transaction: committed when the block ends normally, rolled back on any exception.
+
+        A versioned row written from a stale read (see `ProcessInstance.version`) raises
+        `ConcurrentChange`, a 409: the caller reloads and tries again, like any other conflict.
+        """
         session = self._factory()
         try:
             yield session
             session.commit()
+        except StaleDataError as err:
+            session.rollback()
+            raise ConcurrentChange("changed by another request at the same time; nothing was saved") from err
         except BaseException:
             session.rollback()
             raise

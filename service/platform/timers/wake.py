@@ -67,7 +67,7 @@ def _record_failure(rt: Runtime, instance_id: int, message: str) -> None:
     """Keep a failing instance out of the timer loop and visible to an admin, who can retry it."""
     log.error("timer of instance %s failed: %s", instance_id, message)
     with rt.db.session() as session:
-        instance = session.get(ProcessInstance, instance_id)
+        instance = session.get(ProcessInstance, instance_id, with_for_update={"of": ProcessInstance})  # lock
         if instance is not None:
             instance.status = "error"
             instance.error = message[:2000]

@@ -88,14 +88,6 @@ def form_problem_texts(problems: list[FormProblem]) -> list[str]:
     return [form_problem_text(p) for p in problems]
 
 
-def form_problem_rows(problems: list[FormProblem]) -> list[dict[str, Any]]:
-    """For JSON answers: the English message, the code and its parameters, and the translated text."""
-    return [
-        {"code": p.code, "params": p.params, "message": p.message, "text": form_problem_text(p)}
-        for p in problems
-    ]
-
-
 def form_problem_from_params(params: dict[str, Any], prefix: str) -> FormProblem | None:
     """A form problem carried inside another problem's parameters as `<prefix>code` and `<prefix><name>`."""
     code = params.get(f"{prefix}code")

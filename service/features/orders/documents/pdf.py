@@ -33,7 +33,8 @@ from service.features.orders.documents.content import (
     sheet_time_note,
     sheet_type_line,
 )
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import Margins, new_pdf
 from service.platform.documents.pdf_text import write_line
 
 BODY_SIZE = 13
@@ -41,36 +42,32 @@ LINE = 6.2  # mm per body line: about 1.3 × 13 pt
 INDENT = 12.5  # first-line indent of a body paragraph, mm
 SHEET_WIDTHS = (8, 30, 34, 30, 41, 22)  # sums to the 165 mm between the margins
 TOTAL_PAGES = "{#}"  # the page count; short, so right alignment is measured about right
+# Office margins, and 2 mm more at the bottom for the footer's rule and code line.
+MARGINS = Margins(left=30, bottom=22)
 
 
-class _OrderPdf(FPDF):
-    def __init__(self, doc: OrderDocument) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.code = printable(code_line(doc))
-        add_fonts(self)
-        self.set_margins(left=30, top=20, right=15)
-        self.set_auto_page_break(auto=True, margin=22)
-        self.alias_nb_pages(TOTAL_PAGES)  # rather than "{nb}", a word someone could write
-        self.set_creation_date(creation_date(doc))
-        self.set_title(printable(document_title(doc)))
-        self.set_author(printable(doc.school_name))
-        self.set_subject(printable(doc.order_type_label))
-        self.set_creator("school-ai-governance")
-        self.set_lang("kk-KZ")
-
-    def footer(self) -> None:
-        self.set_y(-16)
-        self.set_draw_color(150)
-        self.set_line_width(0.2)
-        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
-        self.set_font(FAMILY, "", 9)
-        self.cell(self.epw / 2, 6, self.code, align=Align.L)
-        self.cell(self.epw / 2, 6, f"{self.page_no()} / {TOTAL_PAGES}", align=Align.R)
+def _footer(pdf: FPDF, code: str) -> None:
+    pdf.set_y(-16)
+    pdf.set_draw_color(150)
+    pdf.set_line_width(0.2)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.set_font(FAMILY, "", 9)
+    pdf.cell(pdf.epw / 2, 6, code, align=Align.L)
+    pdf.cell(pdf.epw / 2, 6, f"{pdf.page_no()} / {TOTAL_PAGES}", align=Align.R)
 
 
 def render_order_pdf(doc: OrderDocument) -> bytes:
     """The order and its approval sheet as PDF bytes; identical input gives identical bytes."""
-    pdf = _OrderPdf(doc)
+    code = printable(code_line(doc))
+    pdf = new_pdf(
+        document_title(doc),
+        created=creation_date(doc),
+        margins=MARGINS,
+        author=doc.school_name,
+        subject=doc.order_type_label,
+        footer=lambda page: _footer(page, code),
+    )
+    pdf.alias_nb_pages(TOTAL_PAGES)  # rather than "{nb}", a word someone could write
     pdf.add_page()
     _order_pages(pdf, doc)
     pdf.add_page()
@@ -78,7 +75,7 @@ def render_order_pdf(doc: OrderDocument) -> bytes:
     return bytes(pdf.output())
 
 
-def _order_pages(pdf: _OrderPdf, doc: OrderDocument) -> None:
+def _order_pages(pdf: FPDF, doc: OrderDocument) -> None:
     write_line(pdf, doc.marking_label, size=10, style="I", align=Align.R, h=5)
     pdf.ln(3)
     write_line(pdf, doc.school_name, size=13, style="B", align=Align.C, h=6.5)
@@ -133,7 +130,7 @@ def _order_pages(pdf: _OrderPdf, doc: OrderDocument) -> None:
     write_line(pdf, approved_line(doc), size=10, h=5.5)
 
 
-def _approval_sheet(pdf: _OrderPdf, doc: OrderDocument) -> None:
+def _approval_sheet(pdf: FPDF, doc: OrderDocument) -> None:
     write_line(pdf, SHEET_TITLE, size=14, style="B", align=Align.C, h=8)
     pdf.ln(1)
     write_line(pdf, sheet_caption(doc), size=11, align=Align.C, h=5.5)

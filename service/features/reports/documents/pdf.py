@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from fpdf import FPDF
-
 from service.features.reports.rules import AckRate, AnnualFigures
-from service.platform.documents.fonts import FAMILY, add_fonts, printable
+from service.platform.documents.fonts import FAMILY, printable
+from service.platform.documents.pdf import new_pdf
 from service.platform.documents.pdf_text import write_line
 
 TITLE = "Жасанды интеллектті енгізу бойынша жылдық есеп"
@@ -179,14 +178,7 @@ def _date(iso: str) -> str:
 
 
 def render_report_pdf(doc: ReportDocument) -> bytes:
-    pdf = FPDF(format="A4")
-    add_fonts(pdf)
-    pdf.set_margins(left=25, top=20, right=15)
-    pdf.set_creation_date(doc.created)
-    pdf.set_title(printable(f"{TITLE} {doc.year_label}"))
-    pdf.set_author(printable(doc.school_name))
-    pdf.set_creator("school-ai-governance")
-    pdf.set_lang("kk-KZ")
+    pdf = new_pdf(f"{TITLE} {doc.year_label}", created=doc.created, author=doc.school_name)
     pdf.add_page()
     write_line(pdf, doc.school_name, size=11, align="C")
     write_line(pdf, TITLE, size=15, style="B", align="C", h=9)
