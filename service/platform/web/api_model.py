@@ -11,30 +11,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
     WithJsonSchema,
 )
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue, SkipJsonSchema
 from pydantic_core import CoreSchema, core_schema
 
 REF_TEMPLATE = "#/components/schemas/{model}"
+T = TypeVar("T")
 
 
 class ApiModel(BaseModel):
     """A JSON shape of /api/v1. Unknown fields are refused, so a misspelt one fails at once, not silently."""
 
-    model_config = ConfigDict(extra="forbid", serialize_by_alias=True, validate_by_name=True)
+    # Assignment is validated too: a route may add a field that only some answers carry.
+    model_config = ConfigDict(
+        extra="forbid", serialize_by_alias=True, validate_by_name=True, validate_assignment=True
+    )
 
-    def body(self) -> dict[str, Any]:
+    def dump_answer(self) -> dict[str, Any]:
         """The answer as JSON-ready values: only the fields that were given (see the module's docstring)."""
         return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
@@ -53,6 +58,15 @@ Moment = Annotated[
 Day = Annotated[
     date, PlainSerializer(_iso, return_type=str), WithJsonSchema({"type": "string", "format": "date"})
 ]
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+# A field that some answers leave out but that is never null when sent: `x: Omittable[T] = None`.
+# (A nullable field that only some readers get is `x: T | None = None`, and is left out by not passing it.)
+Omittable = Annotated[T | SkipJsonSchema[None], Field(exclude_if=_is_none)]
 
 
 @dataclass(frozen=True)
@@ -143,4 +157,4 @@ def schema_ref(model: type[BaseModel]) -> dict[str, Any]:
 
 def answer(model: ApiModel, status: int = 200) -> ResponseReturnValue:
     """The HTTP answer of a route: the model's JSON body and the status."""
-    return jsonify(model.body()), status
+    return jsonify(model.dump_answer()), status
