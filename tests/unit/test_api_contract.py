@@ -78,7 +78,8 @@ def compatibility_problems(
         problems.append(f"{where}: format {before['format']} became {after['format']}")
     if before["enum"] is not None and before["enum"] != after["enum"]:
         problems.append(f"{where}: enum {before['enum']} became {after['enum']}")
-    if before["required"] != after["required"]:
+    # A free-form object (no properties documented) promised no field: describing its fields adds only.
+    if before["required"] != after["required"] and (before["properties"] or before["required"]):
         problems.append(f"{where}: required {sorted(before['required'])} became {sorted(after['required'])}")
     for name, prop in before["properties"].items():
         if name not in after["properties"]:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from service.platform.web.api_model import ApiModel, Moment
+from service.platform.web.api_model import ApiModel, Moment, Omittable
 
 
 class DeployProblem(ApiModel):
@@ -14,7 +14,7 @@ class DeployProblem(ApiModel):
 
     element: str | None = None
     line: int | None = None
-    message: str = ""
+    message: Omittable[str] = None  # always sent; 1.1 documented no field as required
 
 
 class Error(ApiModel):
@@ -115,9 +115,9 @@ class ProcessList(ApiModel):
 class DeployedProcess(ApiModel):
     """A deployed BPMN file: its process and version; `changed` is false when it equals the active one."""
 
-    id: str = ""
-    version: int = 0
-    changed: bool = True
+    id: Omittable[str] = None  # always sent; 1.1 documented neither as required
+    version: Omittable[int] = None
+    changed: Omittable[bool] = None
 
 
 class Notification(ApiModel):
