@@ -4,128 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.platform.web.openapi_parts import errors, ok, path_param, ref
+from service.features.acts import schemas
+from service.platform.web.api_model import component_schemas, schema_ref
+from service.platform.web.openapi_parts import errors, ok, path_param
 
-_EDITION_ROW = {
-    "type": "object",
-    "required": ["number", "status", "in_force_from", "order_number"],
-    "properties": {
-        "number": {"type": "integer"},
-        "status": {"type": "string", "enum": ["in_force", "historical"]},
-        "in_force_from": {"type": ["string", "null"], "format": "date"},
-        "order_number": {"type": ["string", "null"]},
-        "order_date": {"type": ["string", "null"], "format": "date"},
-        "order_id": {"type": ["integer", "null"]},
-    },
-}
-_AMENDMENT = {
-    "type": "object",
-    "required": ["instance_id", "act", "clause", "change", "current_text", "proposed_text", "status"],
-    "properties": {
-        # The incident it came from, only for those who may read that incident; otherwise null.
-        "incident": {
-            "type": ["object", "null"],
-            "properties": {"id": {"type": "integer"}, "number": {"type": ["string", "null"]}},
-        },
-        "instance_id": {"type": "integer"},
-        "act": {"type": ["string", "null"]},
-        "clause": {"type": "string"},
-        "change": {"type": "string", "enum": ["change", "add", "delete"]},
-        "current_text": {"type": "string", "description": "refreshed when another amendment publishes"},
-        "proposed_text": {"type": "string"},
-        "reason": {"type": "string"},
-        "source": {"type": "string"},
-        "status": {"type": "string", "enum": ["proposed", "published", "dropped"]},
-        "base_edition": {"type": "integer", "description": "the edition the proposal was written against"},
-        "current_edition": {"type": "integer"},
-        "published_edition": {"type": ["integer", "null"]},
-        "conflict": {"type": ["string", "null"]},
-    },
-}
-_ACT = {
-    "type": "object",
-    "required": ["code", "title", "editions"],
-    "properties": {
-        "code": {"type": "string"},
-        "title": {"type": "string"},
-        "editions": {"type": "array", "items": ref("EditionRow")},
-        "amendments": {"type": "array", "items": ref("Amendment")},
-    },
-}
-_EDITION = {
-    "allOf": [
-        ref("EditionRow"),
-        {
-            "type": "object",
-            "required": ["act", "sections"],
-            "properties": {
-                "act": {"type": "string"},
-                "title": {"type": "string"},
-                "header": {"type": "string"},
-                "sections": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["number", "title", "clauses"],
-                        "properties": {
-                            "number": {"type": "string"},
-                            "title": {"type": "string"},
-                            "clauses": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "required": ["number", "text"],
-                                    "properties": {"number": {"type": "string"}, "text": {"type": "string"}},
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    ]
-}
-_COMPARISON = {
-    "type": "object",
-    "required": ["act", "from", "to", "clauses"],
-    "properties": {
-        "act": {"type": "string"},
-        "from": {"type": "integer"},
-        "to": {"type": "integer"},
-        "clauses": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["clause", "old", "new", "changed", "pieces"],
-                "properties": {
-                    "clause": {"type": "string"},
-                    "old": {"type": ["string", "null"]},
-                    "new": {"type": ["string", "null"]},
-                    "changed": {"type": "boolean"},
-                    "pieces": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "properties": {
-                                "op": {"type": "string", "enum": ["same", "insert", "delete"]},
-                                "text": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
-
-SCHEMAS: dict[str, Any] = {
-    "EditionRow": _EDITION_ROW,
-    "Amendment": _AMENDMENT,
-    "Act": _ACT,
-    "Edition": _EDITION,
-    "Comparison": _COMPARISON,
-}
-
+SCHEMAS: dict[str, Any] = component_schemas(*schemas.MODELS)
 
 _CODE = path_param("code", "string")
 _NUMBER = path_param("number")
@@ -139,24 +22,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The school's local acts with the edition in force (every signed-in person)",
             "responses": {
-                **ok(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "acts": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
-                                    "properties": {
-                                        "code": {"type": "string"},
-                                        "title": {"type": "string"},
-                                        "edition_in_force": {"oneOf": [ref("EditionRow"), {"type": "null"}]},
-                                    },
-                                },
-                            }
-                        },
-                    }
-                ),
+                **ok(schema_ref(schemas.ActList)),
                 **errors(401),
             },
         }
@@ -165,21 +31,21 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "An act with its editions and amendments",
             "parameters": [_CODE],
-            "responses": {**ok(ref("Act")), **errors(401, 404)},
+            "responses": {**ok(schema_ref(schemas.Act)), **errors(401, 404)},
         }
     },
     "/acts/{code}/editions/{number}": {
         "get": {
             "summary": "One edition with its sections and clauses",
             "parameters": [_CODE, _NUMBER],
-            "responses": {**ok(ref("Edition")), **errors(401, 404)},
+            "responses": {**ok(schema_ref(schemas.Edition)), **errors(401, 404)},
         }
     },
     "/acts/{code}/compare": {
         "get": {
             "summary": "Two editions compared clause by clause (words inserted and deleted)",
             "parameters": [_CODE, *_FROM_TO],
-            "responses": {**ok(ref("Comparison")), **errors(400, 401, 404)},
+            "responses": {**ok(schema_ref(schemas.Comparison)), **errors(400, 401, 404)},
         }
     },
     "/acts/{code}/amendments": {
@@ -205,7 +71,7 @@ PATHS: dict[str, Any] = {
                 }
             },
             "responses": {
-                **ok({"type": "object", "properties": {"instance_id": {"type": "integer"}}}, 201),
+                **ok(schema_ref(schemas.AmendmentStarted), 201),
                 **errors(400, 401, 403, 404, 422),
             },
         }
@@ -214,7 +80,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "An amendment as the register holds it",
             "parameters": [path_param("instance_id")],
-            "responses": {**ok(ref("Amendment")), **errors(401, 404)},
+            "responses": {**ok(schema_ref(schemas.Amendment)), **errors(401, 404)},
         }
     },
     "/acts/{code}/editions/{number}/document.pdf": {

@@ -10,6 +10,7 @@ from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 
 from service.features.acts import exports as act_documents
+from service.features.acts import schemas
 from service.features.acts import usecases as act_cases
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
 from service.features.acts.rules import ClauseComparison
@@ -17,7 +18,8 @@ from service.features.incidents import council
 from service.platform.errors import BadRequest, ServiceError
 from service.platform.inbox import instances as instance_cases
 from service.platform.registry import NavLink
-from service.platform.web.api_request import api_actor, authenticate, data_of, iso, json_body
+from service.platform.web.api_model import answer
+from service.platform.web.api_request import api_actor, authenticate, data_of, json_body
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.params import bounded_int
@@ -136,93 +138,107 @@ def compare_pdf(code: str) -> ResponseReturnValue:
 # --- API ------------------------------------------------------------------------------------------
 
 
-def edition_row(e: ActEdition) -> dict[str, Any]:
+def _edition_fields(e: ActEdition) -> dict[str, Any]:
     return {
         "number": e.number,
         "status": e.status,
-        "in_force_from": iso(e.in_force_from),
+        "in_force_from": e.in_force_from,
         "order_number": e.order_number,
-        "order_date": iso(e.order_date),
+        "order_date": e.order_date,
         "order_id": e.order_id,
     }
 
 
-def amendment_row(a: ActAmendment, act: LocalAct | None = None) -> dict[str, Any]:
-    return {
-        "instance_id": a.instance_id,
-        "act": act.code if act else None,
-        "clause": a.clause,
-        "change": a.change,
-        "current_text": a.current_text,
-        "proposed_text": a.proposed_text,
-        "reason": a.reason,
-        "source": a.source,
-        "status": a.status,
-        "base_edition": a.base_edition,
-        "current_edition": a.current_edition,
-        "published_edition": a.published_edition,
-        "conflict": act_cases.conflict_message(a),
-    }
+def edition_row(e: ActEdition) -> schemas.EditionRow:
+    return schemas.EditionRow(**_edition_fields(e))
 
 
-def _act_row(act: LocalAct) -> dict[str, Any]:
-    return {"code": act.code, "title": act.title}
+def amendment_row(a: ActAmendment, act: LocalAct | None = None) -> schemas.Amendment:
+    return schemas.Amendment(
+        instance_id=a.instance_id,
+        act=act.code if act else None,
+        clause=a.clause,
+        change=a.change,  # type: ignore[arg-type]  # change | add | delete
+        current_text=a.current_text,
+        proposed_text=a.proposed_text,
+        reason=a.reason,
+        source=a.source,
+        status=a.status,  # type: ignore[arg-type]  # proposed | published | dropped
+        base_edition=a.base_edition,
+        current_edition=a.current_edition,
+        published_edition=a.published_edition,
+        conflict=act_cases.conflict_message(a),
+    )
 
 
 @api_bp.get("/acts")
 def api_acts() -> ResponseReturnValue:
     rows = act_cases.list_acts(runtime(), api_actor())
-    return {
-        "acts": [
-            {**_act_row(a), "edition_in_force": edition_row(e) if e is not None else None} for a, e in rows
-        ]
-    }
+    return answer(
+        schemas.ActList(
+            acts=[
+                schemas.ActSummary(
+                    code=a.code, title=a.title, edition_in_force=edition_row(e) if e is not None else None
+                )
+                for a, e in rows
+            ]
+        )
+    )
 
 
 @api_bp.get("/acts/<code>")
 def api_act(code: str) -> ResponseReturnValue:
     view = act_cases.get_act(runtime(), api_actor(), code)
-    return {
-        **_act_row(view.act),
-        "editions": [edition_row(e) for e in view.editions],
-        "amendments": [amendment_row(a, view.act) for a in view.amendments],
-    }
+    return answer(
+        schemas.Act(
+            code=view.act.code,
+            title=view.act.title,
+            editions=[edition_row(e) for e in view.editions],
+            amendments=[amendment_row(a, view.act) for a in view.amendments],
+        )
+    )
 
 
 @api_bp.get("/acts/<code>/editions/<int:number>")
 def api_edition(code: str, number: int) -> ResponseReturnValue:
     view = act_cases.get_edition(runtime(), api_actor(), code, number)
-    return {
-        "act": view.act.code,
-        **edition_row(view.edition),
-        "title": view.text.title,
-        "header": view.text.header,
-        "sections": [
-            {
-                "number": s.number,
-                "title": s.title,
-                "clauses": [{"number": c.number, "text": c.text} for c in s.clauses],
-            }
-            for s in view.text.sections
-        ],
-    }
+    return answer(
+        schemas.Edition(
+            act=view.act.code,
+            **_edition_fields(view.edition),
+            title=view.text.title,
+            header=view.text.header,
+            sections=[
+                schemas.EditionSection(
+                    number=s.number,
+                    title=s.title,
+                    clauses=[schemas.EditionClause(number=c.number, text=c.text) for c in s.clauses],
+                )
+                for s in view.text.sections
+            ],
+        )
+    )
 
 
-def comparison_row(row: ClauseComparison) -> dict[str, Any]:
-    return {
-        "clause": row.number,
-        "old": row.old,
-        "new": row.new,
-        "changed": row.changed,
-        "pieces": [{"op": p.op, "text": p.text} for p in row.pieces],
-    }
+def comparison_row(row: ClauseComparison) -> schemas.ClauseComparisonRow:
+    return schemas.ClauseComparisonRow(
+        clause=row.number,
+        old=row.old,
+        new=row.new,
+        changed=row.changed,
+        pieces=[schemas.ComparisonPiece(op=p.op, text=p.text) for p in row.pieces],
+    )
 
 
 @api_bp.get("/acts/<code>/compare")
 def api_compare(code: str) -> ResponseReturnValue:
     old, new = _edition_numbers()
     rows = act_cases.compare_editions(runtime(), api_actor(), code, old, new)
-    return {"act": code, "from": old, "to": new, "clauses": [comparison_row(r) for r in rows]}
+    # `from` is a Python keyword: the model's field is `from_`, given and sent under its alias.
+    clauses = [comparison_row(r) for r in rows]
+    return answer(
+        schemas.Comparison.model_validate({"act": code, "from": old, "to": new, "clauses": clauses})
+    )
 
 
 @api_bp.post("/acts/<code>/amendments")
@@ -238,7 +254,7 @@ def api_start_amendment(code: str) -> ResponseReturnValue:
         reason=str(data.get("reason") or ""),
         source=str(data.get("source") or ""),
     )
-    return {"instance_id": instance_id}, 201
+    return answer(schemas.AmendmentStarted(instance_id=instance_id), 201)
 
 
 @api_bp.get("/amendments/<int:instance_id>")
@@ -246,8 +262,9 @@ def api_amendment(instance_id: int) -> ResponseReturnValue:
     row, act = act_cases.get_amendment(runtime(), api_actor(), instance_id)
     # Where it came from, only for those who may read that incident (its existence is private).
     source = council.incident_of_amendment(runtime(), api_actor(), instance_id)
-    incident = {"id": source.id, "number": source.number} if source else None
-    return {**amendment_row(row, act), "incident": incident}
+    body = amendment_row(row, act)
+    body.incident = schemas.AmendmentIncident(id=source.id, number=source.number) if source else None
+    return answer(body)
 
 
 @api_bp.get("/acts/<code>/editions/<int:number>/document.<kind>")

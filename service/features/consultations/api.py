@@ -5,45 +5,47 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
+from service.features.consultations import schemas
 from service.features.consultations import usecases as cases
 from service.features.consultations.models import Consultation
 from service.features.consultations.web import journal_filter
-from service.platform.web.api_request import api_actor, authenticate, int_arg, iso, json_body
+from service.platform.web.api_model import answer
+from service.platform.web.api_request import api_actor, authenticate, int_arg, json_body
 from service.platform.web.context import runtime
 
 api_bp = Blueprint("consultations_api", __name__, url_prefix="/api/v1")
 api_bp.before_request(authenticate)
 
 
-def consultation_body(c: Consultation, staff_name: str, tool_name: str | None) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "staff_member": c.staff_member,
-        "staff_name": staff_name,
-        "topic": c.topic,
-        "duty": c.duty,
-        "status": c.status,
-        "walk_in": c.walk_in,
-        "preferred_on": iso(c.preferred_on),
-        "note": c.request_note,
-        "scheduled_on": iso(c.scheduled_on),
-        "held_on": iso(c.held_on),
-        "advice": c.advice,
-        "tool_id": c.tool_id,
-        "tool": tool_name,
-        "material": c.material,
-        "cancel_reason": c.cancel_reason,
-        "recorded_by": c.recorded_by,
-        "created_at": iso(c.created_at),
-    }
+def consultation_body(c: Consultation, staff_name: str, tool_name: str | None) -> schemas.Consultation:
+    return schemas.Consultation(
+        id=c.id,
+        staff_member=c.staff_member,
+        staff_name=staff_name,
+        topic=c.topic,
+        duty=c.duty,
+        status=c.status,  # type: ignore[arg-type]  # the column holds one of the four
+        walk_in=c.walk_in,
+        preferred_on=c.preferred_on,
+        note=c.request_note,
+        scheduled_on=c.scheduled_on,
+        held_on=c.held_on,
+        advice=c.advice,
+        tool_id=c.tool_id,
+        tool=tool_name,
+        material=c.material,
+        cancel_reason=c.cancel_reason,
+        recorded_by=c.recorded_by,
+        created_at=c.created_at,
+    )
 
 
 def _one(consultation_id: int, code: int = 200) -> ResponseReturnValue:
     view = cases.get_consultation(runtime(), api_actor(), consultation_id)
-    return jsonify(consultation_body(view.consultation, view.staff_name, view.tool_name)), code
+    return answer(consultation_body(view.consultation, view.staff_name, view.tool_name), code)
 
 
 @api_bp.get("/consultations")
@@ -56,7 +58,7 @@ def api_list() -> ResponseReturnValue:
         consultation_body(c, page.names.get(c.staff_member, c.staff_member), page.tools.get(c.tool_id or 0))
         for c in page.rows
     ]
-    return jsonify({"total": page.total, "whole_journal": page.full, "consultations": rows})
+    return answer(schemas.ConsultationJournal(total=page.total, whole_journal=page.full, consultations=rows))
 
 
 @api_bp.get("/consultations/<int:consultation_id>")

@@ -4,42 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.platform.web.openapi_parts import errors, ok, path_param, ref
-
-_DAY = {"type": ["string", "null"], "format": "date"}
-_CONSULTATION = {
-    "type": "object",
-    "required": ["id", "staff_member", "staff_name", "topic", "duty", "status", "walk_in", "created_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "staff_member": {"type": "string", "description": "username of the staff member consulted"},
-        "staff_name": {"type": "string"},
-        "topic": {"type": "string"},
-        "duty": {"type": "string", "description": "their duty or subject area"},
-        "status": {"type": "string", "enum": ["requested", "scheduled", "held", "cancelled"]},
-        "walk_in": {"type": "boolean", "description": "recorded without a request"},
-        "preferred_on": _DAY,
-        "note": {"type": "string"},
-        "scheduled_on": _DAY,
-        "held_on": _DAY,
-        "advice": {"type": ["string", "null"]},
-        "tool_id": {"type": ["integer", "null"]},
-        "tool": {"type": ["string", "null"], "description": "a tool of the register of permitted tools"},
-        "material": {"type": ["string", "null"], "description": "sha256:<hex> of a stored file"},
-        "cancel_reason": {"type": ["string", "null"]},
-        "recorded_by": {"type": ["string", "null"]},
-        "created_at": {"type": "string", "format": "date-time"},
-    },
-}
-_JOURNAL = {
-    "type": "object",
-    "required": ["total", "whole_journal", "consultations"],
-    "properties": {
-        "total": {"type": "integer"},
-        "whole_journal": {"type": "boolean", "description": "false: only the caller's own consultations"},
-        "consultations": {"type": "array", "items": ref("Consultation")},
-    },
-}
+from service.features.consultations import schemas
+from service.platform.web.api_model import component_schemas, schema_ref
+from service.platform.web.openapi_parts import errors, ok, path_param
 
 
 def _body(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
@@ -68,14 +35,14 @@ _FILTERS = [
 ]
 _KEEPER = " (the responsible person only)"
 
-SCHEMAS: dict[str, Any] = {"Consultation": _CONSULTATION, "ConsultationJournal": _JOURNAL}
+SCHEMAS: dict[str, Any] = component_schemas(*schemas.MODELS)
 
 PATHS: dict[str, Any] = {
     "/consultations": {
         "get": {
             "summary": "The journal (responsible, wg_chair, director), else the caller's own consultations",
             "parameters": _FILTERS,
-            "responses": {**ok(ref("ConsultationJournal")), **errors(400, 401, 422)},
+            "responses": {**ok(schema_ref(schemas.ConsultationJournal)), **errors(400, 401, 422)},
         },
         "post": {
             "summary": "Request a consultation for oneself",
@@ -88,7 +55,7 @@ PATHS: dict[str, Any] = {
                     "note": _TEXT,
                 },
             ),
-            "responses": {**ok(ref("Consultation"), 201), **errors(401, 422)},
+            "responses": {**ok(schema_ref(schemas.Consultation), 201), **errors(401, 422)},
         },
     },
     "/consultations/record": {
@@ -97,14 +64,14 @@ PATHS: dict[str, Any] = {
             "requestBody": _body(
                 ["staff_member", "held_on", "topic", "advice"], {"staff_member": _TEXT, **_RECORD}
             ),
-            "responses": {**ok(ref("Consultation"), 201), **errors(401, 403, 422)},
+            "responses": {**ok(schema_ref(schemas.Consultation), 201), **errors(401, 403, 422)},
         },
     },
     "/consultations/{consultation_id}": {
         "get": {
             "summary": "One consultation (its staff member or the journal's readers; else 404)",
             "parameters": [_ONE],
-            "responses": {**ok(ref("Consultation")), **errors(401, 404)},
+            "responses": {**ok(schema_ref(schemas.Consultation)), **errors(401, 404)},
         },
     },
     "/consultations/{consultation_id}/schedule": {
@@ -112,7 +79,7 @@ PATHS: dict[str, Any] = {
             "summary": "Set the date of a requested consultation" + _KEEPER,
             "parameters": [_ONE],
             "requestBody": _body(["scheduled_on"], {"scheduled_on": _DATE}),
-            "responses": {**ok(ref("Consultation")), **errors(401, 403, 404, 409, 422)},
+            "responses": {**ok(schema_ref(schemas.Consultation)), **errors(401, 403, 404, 409, 422)},
         },
     },
     "/consultations/{consultation_id}/record": {
@@ -120,7 +87,7 @@ PATHS: dict[str, Any] = {
             "summary": "Record a requested consultation as held" + _KEEPER,
             "parameters": [_ONE],
             "requestBody": _body(["held_on", "topic", "advice"], _RECORD),
-            "responses": {**ok(ref("Consultation")), **errors(401, 403, 404, 409, 422)},
+            "responses": {**ok(schema_ref(schemas.Consultation)), **errors(401, 403, 404, 409, 422)},
         },
     },
     "/consultations/{consultation_id}/cancel": {
@@ -128,7 +95,7 @@ PATHS: dict[str, Any] = {
             "summary": "Cancel with a reason (the responsible person, or the staff member their own request)",
             "parameters": [_ONE],
             "requestBody": _body(["reason"], {"reason": _TEXT}),
-            "responses": {**ok(ref("Consultation")), **errors(401, 403, 404, 409, 422)},
+            "responses": {**ok(schema_ref(schemas.Consultation)), **errors(401, 403, 404, 409, 422)},
         },
     },
 }

@@ -4,96 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.platform.web.openapi_parts import errors, ok, path_param, ref
-
-INCIDENT_ROW: dict[str, Any] = {
-    "type": "object",
-    "required": [
-        "id",
-        "number",
-        "instance_id",
-        "reported_at",
-        "type",
-        "severity",
-        "status",
-        "tool",
-        "outcome",
-    ],
-    "properties": {
-        "id": {"type": "integer"},
-        "number": {"type": ["string", "null"], "description": "journal number <year>/<n>, given at triage"},
-        "instance_id": {"type": "integer"},
-        "reported_at": {"type": "string", "format": "date-time"},
-        "type": {
-            "type": "string",
-            "enum": ["data_disclosure", "inappropriate_content", "academic_integrity", "other"],
-        },
-        "severity": {"type": ["string", "null"], "enum": ["minor", "serious", None]},
-        "status": {"type": "string"},
-        "tool": {"type": "string"},
-        "outcome": {"type": ["string", "null"]},
-    },
-}
-
-INCIDENT_DETAIL: dict[str, Any] = {
-    "allOf": [ref("Incident")],
-    "description": "Readers of every incident get these fields too; the reporter gets the row only.",
-    "properties": {
-        "description": {"type": "string"},
-        "affected": {"type": "string"},
-        "occurred_on": {"type": ["string", "null"], "format": "date"},
-        "anonymous": {"type": "boolean"},
-        "reporter": {"type": ["string", "null"], "description": "null when hidden (anonymous report)"},
-        "vote": {"type": ["object", "null"]},
-        "votes": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "member": {"type": "string"},
-                    "name": {"type": "string"},
-                    "decision": {"type": "string"},
-                    "comment": {"type": "string"},
-                    "at": {"type": ["string", "null"]},
-                },
-            },
-        },
-        "decision": {"type": ["string", "null"]},
-        "recommendations": {"type": ["string", "null"]},
-        "tool_action": {"type": ["string", "null"], "enum": ["restrict_tool", "withdraw_tool", None]},
-        "follow_ups": {"type": "array", "items": {"type": "object"}},
-        "amendments": {
-            "type": "array",
-            "description": "amendments of local acts started from the council's decision (full readers only)",
-            "items": {
-                "type": "object",
-                "required": ["instance_id", "status"],
-                "properties": {
-                    "instance_id": {"type": "integer"},
-                    "act": {"type": ["string", "null"]},
-                    "clause": {"type": ["string", "null"]},
-                    "status": {"type": "string", "enum": ["draft", "proposed", "published", "dropped"]},
-                    "started_by": {"type": "string"},
-                    "started_at": {"type": "string", "format": "date-time"},
-                },
-            },
-        },
-    },
-}
+from service.features.incidents import schemas
+from service.platform.web.api_model import component_schemas, schema_ref
+from service.platform.web.openapi_parts import errors, ok, path_param
 
 _ID = path_param("incident_id")
 
 
 def incident_schemas() -> dict[str, Any]:
-    return {"Incident": INCIDENT_ROW, "IncidentDetail": INCIDENT_DETAIL}
+    return component_schemas(*schemas.MODELS)
 
 
 def incident_paths() -> dict[str, Any]:
-    row_list = {
-        "type": "object",
-        "required": ["incidents"],
-        "properties": {"incidents": {"type": "array", "items": ref("Incident")}},
-    }
     query = [
         {"name": "year", "in": "query", "schema": {"type": "integer"}},
         {"name": "type", "in": "query", "schema": {"type": "string"}},
@@ -113,14 +35,14 @@ def incident_paths() -> dict[str, Any]:
             "get": {
                 "summary": "The incident journal (a reporter sees only their own reports)",
                 "parameters": query,
-                "responses": {**ok(row_list), **errors(400, 401, 422)},
+                "responses": {**ok(schema_ref(schemas.IncidentList)), **errors(400, 401, 422)},
             }
         },
         "/incidents/{incident_id}": {
             "get": {
                 "summary": "One incident; 404 for anyone who may not know it exists",
                 "parameters": [_ID],
-                "responses": {**ok(ref("IncidentDetail")), **errors(401, 404)},
+                "responses": {**ok(schema_ref(schemas.IncidentDetail)), **errors(401, 404)},
             }
         },
         "/incidents/{incident_id}/minutes.pdf": {
@@ -149,7 +71,7 @@ def incident_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {
-                    **ok({"type": "object", "properties": {"id": {"type": "integer"}}}, 201),
+                    **ok(schema_ref(schemas.IncidentProcessStarted), 201),
                     **errors(401, 403, 404, 409, 422),
                 },
             }
@@ -181,13 +103,7 @@ def incident_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {
-                    **ok(
-                        {
-                            "type": "object",
-                            "properties": {"id": {"type": "integer"}, "instance_id": {"type": "integer"}},
-                        },
-                        201,
-                    ),
+                    **ok(schema_ref(schemas.IncidentProcessStarted), 201),
                     **errors(401, 403, 404, 409, 422),
                 },
             }

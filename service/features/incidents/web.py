@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
 
-from service.features.incidents import council
+from service.features.incidents import council, schemas
 from service.features.incidents import usecases as cases
 from service.features.incidents.access import PROCESS_ID
 from service.features.incidents.models import Incident
@@ -21,12 +21,12 @@ from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.inbox import instances as instance_cases
 from service.platform.persistence.models import HumanTask
 from service.platform.registry import NavLink
+from service.platform.web.api_model import answer
 from service.platform.web.api_request import (
     api_actor,
     authenticate,
     data_of,
     int_arg,
-    iso,
     json_body,
 )
 from service.platform.web.context import actor, runtime
@@ -92,12 +92,12 @@ def incident_filter(limit: int | None = None, offset: int | None = None) -> Inci
     )
 
 
-def incident_row(incident: Incident, full: bool) -> dict[str, Any]:
+def _row_fields(incident: Incident, full: bool) -> dict[str, Any]:
     return {
         "id": incident.id,
         "number": journal_number(incident),
         "instance_id": incident.instance_id,
-        "reported_at": iso(incident.reported_at),
+        "reported_at": incident.reported_at,
         "type": incident.incident_type,
         # The reporter's own view is status and outcome: severity is the triage's assessment.
         "severity": incident.severity if full else None,
@@ -107,50 +107,45 @@ def incident_row(incident: Incident, full: bool) -> dict[str, Any]:
     }
 
 
-def incident_body(view: IncidentView) -> dict[str, Any]:
-    body = incident_row(view.incident, view.full)
+def incident_row(incident: Incident, full: bool) -> schemas.Incident:
+    return schemas.Incident(**_row_fields(incident, full))
+
+
+def incident_body(view: IncidentView) -> schemas.Incident:
+    """The reporter gets the row; readers of every incident the detail."""
     if not view.full:
-        return body
+        return incident_row(view.incident, view.full)
     i = view.incident
-    body.update(
-        {
-            "occurred_on": i.occurred_on.isoformat() if i.occurred_on else None,
-            "description": i.description,
-            "affected": i.affected,
-            "evidence": i.evidence,
-            "anonymous": i.anonymous,
-            "reporter": i.reporter if view.reporter_name is not None else None,
-            "reporter_name": view.reporter_name,
-            "corrective_action": i.corrective_action,
-            "vote": view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
-            "votes": [
-                {
-                    "member": v.member,
-                    "name": v.name,
-                    "decision": v.decision,
-                    "comment": v.comment,
-                    "at": iso(v.at),
-                }
-                for v in view.votes
-            ],
-            "decision": i.decision,
-            "recommendations": i.recommendations,
-            "tool_action": i.tool_action,
-            "follow_ups": [
-                {
-                    "assignee": f.assignee,
-                    "action": f.action,
-                    "due": f.due_on.isoformat(),
-                    "status": "done" if done else "open",
-                }
-                for f, done in view.follow_ups
-            ],
-            "closed_at": iso(i.closed_at),
-            "reopen_count": i.reopen_count,
-            "reopen_reason": i.reopen_reason,
-        }
+    return schemas.IncidentDetail(
+        **_row_fields(i, view.full),
+        occurred_on=i.occurred_on,
+        description=i.description,
+        affected=i.affected,
+        evidence=i.evidence,
+        anonymous=i.anonymous,
+        reporter=i.reporter if view.reporter_name is not None else None,
+        reporter_name=view.reporter_name,
+        corrective_action=i.corrective_action,
+        vote=view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
+        votes=[
+            schemas.IncidentVote(
+                member=v.member, name=v.name, decision=v.decision, comment=v.comment, at=v.at
+            )
+            for v in view.votes
+        ],
+        decision=i.decision,
+        recommendations=i.recommendations,
+        tool_action=i.tool_action,  # type: ignore[arg-type]  # restrict_tool | withdraw_tool | None
+        follow_ups=[
+            schemas.IncidentFollowUp(
+                assignee=f.assignee, action=f.action, due=f.due_on, status="done" if done else "open"
+            )
+            for f, done in view.follow_ups
+        ],
+        closed_at=i.closed_at,
+        reopen_count=i.reopen_count,
+        reopen_reason=i.reopen_reason,
     )
-    return body
 
 
 # --- API -------------------------------------------------------------------------------------------
@@ -161,18 +156,18 @@ def api_list() -> ResponseReturnValue:
     offset = int_arg("offset", 0, 0) or 0  # the API pages by offset (its OpenAPI)
     flt = incident_filter(limit=int_arg("limit", 50, 1, 500) or 50, offset=offset)
     found = cases.list_incidents(runtime(), api_actor(), flt)
-    return jsonify({"incidents": [incident_row(i, found.full) for i in found.rows]})
+    return answer(schemas.IncidentList(incidents=[incident_row(i, found.full) for i in found.rows]))
 
 
-def amendment_link_row(link: council.AmendmentLink) -> dict[str, Any]:
-    return {
-        "instance_id": link.instance_id,
-        "act": link.act,
-        "clause": link.clause,
-        "status": link.status,
-        "started_by": link.started_by,
-        "started_at": iso(link.started_at),
-    }
+def amendment_link_row(link: council.AmendmentLink) -> schemas.IncidentAmendment:
+    return schemas.IncidentAmendment(
+        instance_id=link.instance_id,
+        act=link.act,
+        clause=link.clause,
+        status=link.status,  # type: ignore[arg-type]  # an amendment's status, or draft
+        started_by=link.started_by,
+        started_at=link.started_at,
+    )
 
 
 @api_bp.get("/incidents/<int:incident_id>")
@@ -180,10 +175,10 @@ def api_show(incident_id: int) -> ResponseReturnValue:
     me = api_actor()
     view = cases.get_incident(runtime(), me, incident_id)
     body = incident_body(view)
-    if view.full:
+    if isinstance(body, schemas.IncidentDetail):  # only full readers learn of the amendments
         links = council.amendments_of_incident(runtime(), me, incident_id)
-        body["amendments"] = [amendment_link_row(link) for link in links]
-    return jsonify(body)
+        body.amendments = [amendment_link_row(link) for link in links]
+    return answer(body)
 
 
 @api_bp.post("/incidents/<int:incident_id>/amendments")
@@ -191,7 +186,7 @@ def api_propose_amendment(incident_id: int) -> ResponseReturnValue:
     """An amendment of a local act following the council's decision (source: council recommendation)."""
     data = data_of(json_body())
     instance_id = council.propose_amendment(runtime(), api_actor(), incident_id, dict(data))
-    return jsonify({"id": incident_id, "instance_id": instance_id}), 201
+    return answer(schemas.IncidentProcessStarted(id=incident_id, instance_id=instance_id), 201)
 
 
 @api_bp.get("/incidents/<int:incident_id>/minutes.pdf")
@@ -204,7 +199,7 @@ def api_minutes(incident_id: int) -> ResponseReturnValue:
 def api_reopen(incident_id: int) -> ResponseReturnValue:
     body = json_body()
     instance_id = cases.reopen(runtime(), api_actor(), incident_id, str(body.get("reason") or ""))
-    return jsonify({"id": incident_id, "instance_id": instance_id}), 201
+    return answer(schemas.IncidentProcessStarted(id=incident_id, instance_id=instance_id), 201)
 
 
 # --- pages -----------------------------------------------------------------------------------------

@@ -5,24 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
+from service.features.orders import schemas
 from service.features.orders import usecases as order_cases
+from service.features.orders.models import Order
 from service.features.orders.queries import OrderFilter
 from service.features.orders.web import send_order_file
-from service.platform.web.api_request import api_actor, authenticate, int_arg, iso
+from service.platform.web.api_model import answer
+from service.platform.web.api_request import api_actor, authenticate, int_arg
 from service.platform.web.context import runtime
 
 api_bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
 api_bp.before_request(authenticate)
 
 
-def order_row(order: Any) -> dict[str, Any]:
+def order_fields(order: Order) -> dict[str, Any]:
+    """An order's register fields, shared by the row and the detail."""
     return {
         "id": order.id,
         "number": order.number,
-        "date": order.registered_on.isoformat() if order.registered_on else None,
+        "date": order.registered_on,
         "title": order.title,
         "order_type": order.order_type,
         "status": order.status,
@@ -47,40 +51,45 @@ def orders() -> ResponseReturnValue:
         offset=int_arg("offset", 0, 0) or 0,
     )
     rows, total = order_cases.list_orders(runtime(), api_actor(), flt)
-    return jsonify({"orders": [order_row(o) for o in rows], "total": total})
+    return answer(schemas.OrderList(orders=[schemas.Order(**order_fields(o)) for o in rows], total=total))
 
 
 @api_bp.get("/orders/<int:order_id>")
 def order(order_id: int) -> ResponseReturnValue:
     view = order_cases.get_order(runtime(), api_actor(), order_id)
-    body = order_row(view.order)
-    body["editions"] = [
-        {
-            "number": e.number,
-            "title": e.title,
-            "body": e.body,
-            "basis": e.basis,
-            "attachment": e.attachment,
-            "author": e.author,
-            "created_at": iso(e.created_at),
-        }
-        for e in view.editions
-    ]
-    body["approval_history"] = [
-        {
-            "at": iso(h.at),
-            "actor": h.actor,
-            "actor_name": h.actor_name,
-            "task": h.task,
-            "decision": h.decision,
-            "comment": h.comment,
-        }
-        for h in view.decisions
-    ]
+    detail = schemas.OrderDetail(
+        **order_fields(view.order),
+        editions=[
+            schemas.OrderEditionRow(
+                number=e.number,
+                title=e.title,
+                body=e.body,
+                basis=e.basis,
+                attachment=e.attachment,
+                author=e.author,
+                created_at=e.created_at,
+            )
+            for e in view.editions
+        ],
+        approval_history=[
+            schemas.OrderDecision(
+                at=h.at,
+                actor=h.actor,
+                actor_name=h.actor_name,
+                task=h.task,
+                decision=h.decision,
+                comment=h.comment,
+            )
+            for h in view.decisions
+        ],
+    )
     if view.acknowledgements is not None:
+        # Only a registered order has acknowledgements: absent otherwise, as the contract always had it.
         a = view.acknowledgements
-        body["acknowledgements"] = {"total": a.total, "done": a.done, "pending": list(a.pending)}
-    return jsonify(body)
+        detail.acknowledgements = schemas.OrderAcknowledgements(
+            total=a.total, done=a.done, pending=list(a.pending)
+        )
+    return answer(detail)
 
 
 @api_bp.get("/orders/<int:order_id>/document.<kind>")

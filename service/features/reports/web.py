@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, lazy_gettext
 from flask_babel import gettext as _
@@ -14,11 +14,13 @@ from flask_login import login_required
 from service.features.incidents import usecases as incident_cases
 from service.features.orders.usecases import order_labels
 from service.features.plan.web import STATUS_LABELS as PLAN_STATUSES
+from service.features.reports import schemas
 from service.features.reports import usecases as cases
 from service.features.reports.rules import NARRATIVE_FIELDS
 from service.features.tools.web import STATUS_LABELS as TOOL_STATUSES
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.registry import NavLink
+from service.platform.web.api_model import answer
 from service.platform.web.api_request import api_actor, authenticate
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -113,19 +115,19 @@ def document(kind: str) -> ResponseReturnValue:
 @api_bp.get("/reports/annual")
 def api_annual() -> ResponseReturnValue:
     view = cases.annual_report(runtime(), api_actor(), _year_arg())
-    return jsonify(
-        {
-            "year": view.year.start,
-            "from": view.year.first_day.isoformat(),
-            "to": view.year.last_day.isoformat(),
-            "status": "final" if view.final else "draft",
-            "finalized_at": view.finalized_at.isoformat() if view.finalized_at else None,
-            "finalized_by": view.finalized_by or None,
-            "pdf_sha256": view.pdf_sha256,
-            "figures": view.figures.as_json(),
-            "narrative": view.narrative,
-        }
-    )
+    # `from` is a Python keyword: the model's field is `from_`, given and sent under its alias.
+    report = {
+        "year": view.year.start,
+        "from": view.year.first_day,
+        "to": view.year.last_day,
+        "status": "final" if view.final else "draft",
+        "finalized_at": view.finalized_at,
+        "finalized_by": view.finalized_by or None,
+        "pdf_sha256": view.pdf_sha256,
+        "figures": view.figures.as_json(),
+        "narrative": view.narrative,
+    }
+    return answer(schemas.AnnualReport.model_validate(report))
 
 
 NAV = (NavLink("reports.annual", lazy_gettext("Annual report"), visible=cases.can_read),)

@@ -77,21 +77,6 @@ def restrictions_of(tool: Tool) -> list[str]:
     return [str(r["text"]) for r in json.loads(tool.restrictions_json or "[]")]
 
 
-def tool_row(tool: Tool) -> dict[str, Any]:
-    """The register entry as the API contract names its fields."""
-    return {
-        "id": tool.id,
-        "name": tool.name,
-        "vendor": tool.vendor,
-        "status": tool.status,
-        "allowed_uses": json.loads(tool.processes_json or "[]"),
-        "restrictions": restrictions_of(tool),
-        "personal_data_allowed": tool.personal_data_allowed,
-        "review_date": tool.review_date.isoformat() if tool.review_date else None,
-        "instance_id": tool.instance_id,
-    }
-
-
 def permitted_tools(session: Session) -> list[dict[str, Any]]:
     """Tools staff may use (id, name, status), e.g. for the incident form's choice of tool."""
     rows = session.execute(

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from flask_login import login_required
 
 from service.features.tools import exports as tool_documents
+from service.features.tools import schemas
 from service.features.tools import usecases as tool_cases
+from service.features.tools.models import Tool
 from service.platform.registry import NavLink
 from service.platform.runtime import Actor
+from service.platform.web.api_model import answer
 from service.platform.web.api_request import api_actor, authenticate
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -24,56 +27,66 @@ api_bp = Blueprint("tools_api", __name__, url_prefix="/api/v1")
 api_bp.before_request(authenticate)
 
 
-def _view_body(view: tool_cases.ToolView) -> dict[str, object]:
+def tool_row(tool: Tool) -> schemas.Tool:
+    """The register entry as the API contract names its fields."""
+    return schemas.Tool(
+        id=tool.id,
+        name=tool.name,
+        vendor=tool.vendor,
+        status=tool.status,
+        allowed_uses=json.loads(tool.processes_json or "[]"),
+        restrictions=tool_cases.restrictions_of(tool),
+        personal_data_allowed=tool.personal_data_allowed,
+        review_date=tool.review_date,
+        instance_id=tool.instance_id,
+    )
+
+
+def _view_body(view: tool_cases.ToolView) -> schemas.Tool:
     tool = view.tool
-    body: dict[str, object] = {
-        **tool_cases.tool_row(tool),
-        "memo": tool.memo,
-        "memo_attachment": tool.memo_attachment,
-    }
+    body = tool_row(tool)
+    body.memo = tool.memo
+    body.memo_attachment = tool.memo_attachment
     if view.votes is not None:
-        body.update(
-            {
-                "url": tool.url,
-                "purpose": tool.purpose,
-                "data_processed": tool.data_processed,
-                "personal_data": tool.personal_data,
-                "age_limit": tool.age_limit,
-                "cost": tool.cost,
-                "outcome": tool.outcome,
-                "rule": tool.rule,
-                "conclusion": tool.conclusion,
-                "assessment": view.assessment,
-                "votes": [
-                    {
-                        "round": v.vote_round,
-                        "member": v.member,
-                        "decision": v.decision,
-                        "security": v.security,
-                        "data_protection": v.data_protection,
-                        "functionality": v.functionality,
-                        "limitations": v.limitations,
-                        "restrictions": v.restrictions,
-                        "comment": v.comment,
-                        "signature_method": v.signature_method,
-                        "signed_at": v.signed_at.isoformat(),
-                    }
-                    for v in view.votes
-                ],
-            }
-        )
+        # The evaluation, for those who may read it; others get the entry and its memo only.
+        body.url = tool.url
+        body.purpose = tool.purpose
+        body.data_processed = tool.data_processed
+        body.personal_data = tool.personal_data
+        body.age_limit = tool.age_limit
+        body.cost = tool.cost
+        body.outcome = tool.outcome
+        body.rule = tool.rule
+        body.conclusion = tool.conclusion
+        body.assessment = view.assessment
+        body.votes = [
+            schemas.ToolVoteRow(
+                round=v.vote_round,
+                member=v.member,
+                decision=v.decision,  # type: ignore[arg-type]  # the column holds one of the three
+                security=v.security,
+                data_protection=v.data_protection,
+                functionality=v.functionality,
+                limitations=v.limitations,
+                restrictions=v.restrictions,
+                comment=v.comment,
+                signature_method=v.signature_method,  # type: ignore[arg-type]  # password | statement
+                signed_at=v.signed_at,
+            )
+            for v in view.votes
+        ]
     return body
 
 
 @api_bp.get("/tools")
 def api_list() -> ResponseReturnValue:
     rows = tool_cases.list_tools(runtime(), api_actor(), request.args.get("status") or None)
-    return jsonify({"tools": [tool_cases.tool_row(t) for t in rows]})
+    return answer(schemas.ToolList(tools=[tool_row(t) for t in rows]))
 
 
 @api_bp.get("/tools/<int:tool_id>")
 def api_show(tool_id: int) -> ResponseReturnValue:
-    return jsonify(_view_body(tool_cases.get_tool(runtime(), api_actor(), tool_id)))
+    return answer(_view_body(tool_cases.get_tool(runtime(), api_actor(), tool_id)))
 
 
 STATUS_LABELS: dict[str, Any] = {

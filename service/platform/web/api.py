@@ -15,12 +15,13 @@ from service.platform.inbox.queries import TaskFilter
 from service.platform.notify import news as inbox_news
 from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.processes import editor
+from service.platform.web import schemas
+from service.platform.web.api_model import answer
 from service.platform.web.api_request import (
     api_actor,
     authenticate,
     data_of,
     int_arg,
-    iso,
     json_body,
 )
 from service.platform.web.context import runtime
@@ -36,49 +37,49 @@ def _authenticate() -> None:
     authenticate()
 
 
-def task_row(task: HumanTask) -> dict[str, Any]:
-    return {
-        "id": task.id,
-        "instance_id": task.instance_id,
-        "process_id": task.process_id,
-        "bpmn_id": task.bpmn_id,
-        "name": task.name,
-        "role": task.role,
-        "assignee": task.assignee.username if task.assignee else None,
-        "status": task.status,
-        "due_at": iso(task.due_at),
-        "created_at": iso(task.created_at),
-        "completed_at": iso(task.completed_at),
-        "completed_by": task.completed_by.username if task.completed_by else None,
-        "candidate_roles": sorted(r.role for r in task.candidate_roles),
-    }
+def task_row(task: HumanTask) -> schemas.Task:
+    return schemas.Task(
+        id=task.id,
+        instance_id=task.instance_id,
+        process_id=task.process_id,
+        bpmn_id=task.bpmn_id,
+        name=task.name,
+        role=task.role,
+        assignee=task.assignee.username if task.assignee else None,
+        status=task.status,  # type: ignore[arg-type]  # the column holds one of the three
+        due_at=task.due_at,
+        created_at=task.created_at,
+        completed_at=task.completed_at,
+        completed_by=task.completed_by.username if task.completed_by else None,
+        candidate_roles=sorted(r.role for r in task.candidate_roles),
+    )
 
 
-def instance_body(view: InstanceView) -> dict[str, Any]:
+def instance_body(view: InstanceView) -> schemas.Instance:
     inst: ProcessInstance = view.instance
-    return {
-        "id": inst.id,
-        "process_id": inst.process_id,
-        "version": view.definition_version,
-        "status": inst.status,
-        "title": inst.title,
-        "started_by": inst.started_by.username if inst.started_by else None,
-        "started_at": iso(inst.started_at),
-        "ended_at": iso(inst.ended_at),
-        "tasks": [task_row(t) for t in view.open_tasks],
-        "history": [
-            {
-                "at": iso(h.at),
-                "actor": h.actor,
-                "actor_name": h.actor_name,
-                "action": h.action,
-                "task": h.task,
-                "decision": h.decision,
-                "comment": h.comment,
-            }
+    return schemas.Instance(
+        id=inst.id,
+        process_id=inst.process_id,
+        version=view.definition_version,
+        status=inst.status,  # type: ignore[arg-type]  # the column holds one of the four
+        title=inst.title,
+        started_by=inst.started_by.username if inst.started_by else None,
+        started_at=inst.started_at,
+        ended_at=inst.ended_at,
+        tasks=[task_row(t) for t in view.open_tasks],
+        history=[
+            schemas.InstanceHistoryEntry(
+                at=h.at,
+                actor=h.actor,
+                actor_name=h.actor_name,
+                action=h.action,
+                task=h.task,
+                decision=h.decision,
+                comment=h.comment,
+            )
             for h in view.history
         ],
-    }
+    )
 
 
 @bp.get("/openapi.json")
@@ -89,7 +90,11 @@ def openapi() -> ResponseReturnValue:
 @bp.get("/processes")
 def processes() -> ResponseReturnValue:
     rows = instance_cases.startable(runtime(), api_actor())
-    return jsonify({"processes": [{"id": d.process_id, "name": d.name, "version": d.version} for d in rows]})
+    return answer(
+        schemas.ProcessList(
+            processes=[schemas.Process(id=d.process_id, name=d.name, version=d.version) for d in rows]
+        )
+    )
 
 
 @bp.post("/processes")
@@ -98,16 +103,17 @@ def deploy_process() -> ResponseReturnValue:
     outcome = editor.deploy_xml(
         runtime(), api_actor(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
     )
-    return jsonify({"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}), (
-        201 if outcome.changed else 200
+    deployed = schemas.DeployedProcess(
+        id=outcome.process_id, version=outcome.version, changed=outcome.changed
     )
+    return answer(deployed, 201 if outcome.changed else 200)
 
 
 @bp.post("/processes/<process_id>/instances")
 def start(process_id: str) -> ResponseReturnValue:
     data = data_of(json_body())
     instance_id = instance_cases.start_process(runtime(), api_actor(), process_id, data)
-    return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id))), 201
+    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)), 201)
 
 
 @bp.get("/tasks")
@@ -124,26 +130,30 @@ def tasks() -> ResponseReturnValue:
         offset=int_arg("offset", 0, 0) or 0,
     )
     rows, total = task_cases.list_tasks(runtime(), api_actor(), flt)
-    return jsonify({"tasks": [task_row(t) for t in rows], "total": total})
+    return answer(schemas.TaskList(tasks=[task_row(t) for t in rows], total=total))
 
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int) -> ResponseReturnValue:
     detail = task_cases.get_task(runtime(), api_actor(), task_id)
-    body = task_row(detail.task)
-    body["form"] = {"key": detail.task.form_key, "schema": detail.form_schema}
-    body["data"] = detail.data
-    return jsonify(body)
+    row = task_row(detail.task)
+    return answer(
+        schemas.TaskDetail(
+            **row.model_dump(exclude_unset=True),
+            form=schemas.TaskForm(key=detail.task.form_key, schema=detail.form_schema),
+            data=detail.data,
+        )
+    )
 
 
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int) -> ResponseReturnValue:
-    return jsonify(task_row(task_cases.claim(runtime(), api_actor(), task_id)))
+    return answer(task_row(task_cases.claim(runtime(), api_actor(), task_id)))
 
 
 @bp.post("/tasks/<int:task_id>/unclaim")
 def unclaim(task_id: int) -> ResponseReturnValue:
-    return jsonify(task_row(task_cases.unclaim(runtime(), api_actor(), task_id)))
+    return answer(task_row(task_cases.unclaim(runtime(), api_actor(), task_id)))
 
 
 def _signature_password(body: dict[str, Any]) -> str | None:
@@ -161,32 +171,32 @@ def complete(task_id: int) -> ResponseReturnValue:
     body = json_body()
     data = data_of(body)
     password = _signature_password(body)
-    return jsonify(task_row(task_cases.complete(runtime(), api_actor(), task_id, data, password=password)))
+    return answer(task_row(task_cases.complete(runtime(), api_actor(), task_id, data, password=password)))
 
 
 @bp.get("/instances/<int:instance_id>")
 def instance(instance_id: int) -> ResponseReturnValue:
-    return jsonify(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
+    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
 
 
 @bp.get("/notifications")
 def notifications() -> ResponseReturnValue:
     me = api_actor()
     rows = inbox_news.my_notifications(runtime(), me, limit=int_arg("limit", 50, 1, 200) or 50)
-    return jsonify(
-        {
-            "unread": inbox_news.unread_count(runtime(), me),
-            "notifications": [
-                {
-                    "id": n.id,
-                    "kind": n.kind,
-                    "params": n.params,
-                    "instance_id": n.instance_id,
-                    "task_id": n.task_id,
-                    "created_at": iso(n.created_at),
-                    "unread": n.unread,
-                }
+    return answer(
+        schemas.NotificationList(
+            unread=inbox_news.unread_count(runtime(), me),
+            notifications=[
+                schemas.Notification(
+                    id=n.id,
+                    kind=n.kind,
+                    params=n.params,
+                    instance_id=n.instance_id,
+                    task_id=n.task_id,
+                    created_at=n.created_at,
+                    unread=n.unread,
+                )
                 for n in rows
             ],
-        }
+        )
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from service.platform.errors import InvalidBpmn, ServiceError, ValidationFailed
+from service.platform.web.api_model import answer
 from service.platform.web.context import runtime
 from service.platform.web.i18n import field_messages
+from service.platform.web.schemas import DeployProblem, Error
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +46,7 @@ def _messages() -> dict[int, str]:
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> ResponseReturnValue:
     if wants_json():
-        body: dict[str, Any] = {"error": code, "message": message}
-        body.update(extra)
-        return jsonify(body), status
+        return answer(Error(error=code, message=message, **extra), status)
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -56,7 +56,7 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         extra["fields"] = field_messages(err.fields)
     if isinstance(err, InvalidBpmn):
         extra["problems"] = [
-            {"element": p.element, "line": p.line, "message": p.message} for p in err.problems
+            DeployProblem(element=p.element, line=p.line, message=p.message) for p in err.problems
         ]
     if err.status >= 500:
         log.error("service error: %s", err.message)

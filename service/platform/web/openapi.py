@@ -6,93 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from service.platform.registry import Feature
-from service.platform.web.openapi_parts import ACTOR_NAME, errors, ok, path_param, ref
-
-_ERROR = {
-    "type": "object",
-    "required": ["error", "message"],
-    "properties": {
-        "error": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-        "problems": {"type": "array", "items": ref("DeployProblem")},
-    },
-}
-
-_TASK = {
-    "type": "object",
-    "required": [
-        "id",
-        "instance_id",
-        "process_id",
-        "bpmn_id",
-        "name",
-        "role",
-        "assignee",
-        "status",
-        "due_at",
-        "created_at",
-    ],
-    "properties": {
-        "id": {"type": "integer"},
-        "instance_id": {"type": "integer"},
-        "process_id": {"type": "string"},
-        "bpmn_id": {"type": "string"},
-        "name": {"type": "string"},
-        "role": {"type": ["string", "null"]},
-        "assignee": {"type": ["string", "null"], "description": "username"},
-        "status": {"type": "string", "enum": ["open", "completed", "cancelled"]},
-        "due_at": {"type": ["string", "null"], "format": "date-time"},
-        "created_at": {"type": "string", "format": "date-time"},
-        "completed_at": {"type": ["string", "null"], "format": "date-time"},
-        "completed_by": {"type": ["string", "null"]},
-        "candidate_roles": {"type": "array", "items": {"type": "string"}},
-    },
-}
-
-_INSTANCE = {
-    "type": "object",
-    "required": [
-        "id",
-        "process_id",
-        "version",
-        "status",
-        "title",
-        "started_by",
-        "started_at",
-        "ended_at",
-        "tasks",
-        "history",
-    ],
-    "properties": {
-        "id": {"type": "integer"},
-        "process_id": {"type": "string"},
-        "version": {"type": "integer"},
-        "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
-        "title": {"type": "string"},
-        "started_by": {"type": ["string", "null"]},
-        "started_at": {"type": "string", "format": "date-time"},
-        "ended_at": {"type": ["string", "null"], "format": "date-time"},
-        "tasks": {"type": "array", "items": ref("Task")},
-        "history": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["at", "actor", "actor_name", "action", "task", "decision", "comment"],
-                "properties": {
-                    "at": {"type": "string", "format": "date-time"},
-                    "actor": {"type": "string", "description": "username"},
-                    "actor_name": ACTOR_NAME,
-                    "action": {"type": "string"},
-                    "task": {"type": ["string", "null"]},
-                    "decision": {"type": ["string", "null"]},
-                    "comment": {"type": ["string", "null"]},
-                },
-            },
-        },
-    },
-}
-
+from service.platform.web import schemas
+from service.platform.web.api_model import component_schemas, merge_schemas, schema_ref
+from service.platform.web.openapi_parts import errors, ok, path_param
 
 _DATA_BODY = {
     "content": {
@@ -116,37 +32,29 @@ _COMPLETE_BODY = {
     }
 }
 
-_NOTIFICATION: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "kind", "params", "created_at", "unread"],
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "params": {"type": "object"},
-        "instance_id": {"type": ["integer", "null"]},
-        "task_id": {"type": ["integer", "null"]},
-        "created_at": {"type": "string", "format": "date-time"},
-        "unread": {"type": "boolean"},
-    },
-}
-
 
 def openapi_document(features: Iterable[Feature]) -> dict[str, Any]:
-    """The platform's paths and schemas, then each feature's (a feature may not redefine one)."""
+    """The platform's paths and schemas, then each feature's (a feature may not redefine one).
+
+    A feature's schemas may repeat a platform model that one of its models nests (e.g. `Task`): the
+    same schema under the same name is one schema; a different one under a taken name is refused.
+    """
     doc = _core_document()
     for feature in features:
-        for part, added in (("paths", feature.openapi_paths()), ("schemas", feature.openapi_schemas())):
-            target = doc["paths"] if part == "paths" else doc["components"]["schemas"]
-            clash = set(target).intersection(added)
-            if clash:
-                raise ValueError(f"{feature.name} redefines OpenAPI {part}: {sorted(clash)}")
-            target.update(added)
+        added = feature.openapi_paths()
+        clash = set(doc["paths"]).intersection(added)
+        if clash:
+            raise ValueError(f"{feature.name} redefines OpenAPI paths: {sorted(clash)}")
+        doc["paths"].update(added)
+        doc["components"]["schemas"] = merge_schemas(
+            (doc["components"]["schemas"], dict(feature.openapi_schemas())), feature.name
+        )
     return doc
 
 
 def _core_document() -> dict[str, Any]:
-    task_ref = ref("Task")
-    instance_ref = ref("Instance")
+    task_ref = schema_ref(schemas.Task)
+    instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
         "info": {"title": "School AI-governance workflows", "version": "1.1.0"},
@@ -154,45 +62,14 @@ def _core_document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": _ERROR,
-                "Task": _TASK,
-                "Instance": _INSTANCE,
-                "Notification": _NOTIFICATION,
-                "DeployProblem": {
-                    "type": "object",
-                    "properties": {
-                        "element": {"type": ["string", "null"]},
-                        "line": {"type": ["integer", "null"]},
-                        "message": {"type": "string"},
-                    },
-                },
-            },
+            "schemas": component_schemas(*schemas.MODELS),
         },
         "paths": {
             "/processes": {
                 "get": {
                     "summary": "Processes the caller may start",
                     "responses": {
-                        **ok(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "processes": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["id", "name", "version"],
-                                            "properties": {
-                                                "id": {"type": "string"},
-                                                "name": {"type": "string"},
-                                                "version": {"type": "integer"},
-                                            },
-                                        },
-                                    }
-                                },
-                            }
-                        ),
+                        **ok(schema_ref(schemas.ProcessList)),
                         **errors(401),
                     },
                 },
@@ -200,13 +77,7 @@ def _core_document() -> dict[str, Any]:
                     "summary": "Deploy a BPMN file as the next version (admin)",
                     "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
                     "responses": {
-                        **ok(
-                            {
-                                "type": "object",
-                                "properties": {"id": {"type": "string"}, "version": {"type": "integer"}},
-                            },
-                            201,
-                        ),
+                        **ok(schema_ref(schemas.DeployedProcess), 201),
                         **errors(401, 403, 422),
                     },
                 },
@@ -243,15 +114,7 @@ def _core_document() -> dict[str, Any]:
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                     ],
                     "responses": {
-                        **ok(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "tasks": {"type": "array", "items": task_ref},
-                                    "total": {"type": "integer"},
-                                },
-                            }
-                        ),
+                        **ok(schema_ref(schemas.TaskList)),
                         **errors(400, 401),
                     },
                 },
@@ -261,26 +124,7 @@ def _core_document() -> dict[str, Any]:
                     "summary": "A task with its form schema and current data",
                     "parameters": [path_param("task_id")],
                     "responses": {
-                        **ok(
-                            {
-                                "allOf": [
-                                    task_ref,
-                                    {
-                                        "type": "object",
-                                        "properties": {
-                                            "form": {
-                                                "type": "object",
-                                                "properties": {
-                                                    "key": {"type": ["string", "null"]},
-                                                    "schema": {"type": "object"},
-                                                },
-                                            },
-                                            "data": {"type": "object"},
-                                        },
-                                    },
-                                ]
-                            }
-                        ),
+                        **ok(schema_ref(schemas.TaskDetail)),
                         **errors(401, 404),
                     },
                 },
@@ -312,19 +156,7 @@ def _core_document() -> dict[str, Any]:
                     "summary": "My notifications, newest first, with the unread count",
                     "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
                     "responses": {
-                        **ok(
-                            {
-                                "type": "object",
-                                "required": ["unread", "notifications"],
-                                "properties": {
-                                    "unread": {"type": "integer"},
-                                    "notifications": {
-                                        "type": "array",
-                                        "items": ref("Notification"),
-                                    },
-                                },
-                            }
-                        ),
+                        **ok(schema_ref(schemas.NotificationList)),
                         **errors(401),
                     },
                 }

@@ -1,4 +1,4 @@
-"""Building blocks of the OpenAPI document, shared by openapi.py and each family's part of it."""
+"""Building blocks of the OpenAPI paths (responses, parameters) for the platform's and features' parts."""
 
 from __future__ import annotations
 
@@ -26,10 +26,3 @@ def errors(*codes: int) -> dict[str, Any]:
 def path_param(name: str, type_: str = "integer") -> dict[str, Any]:
     """A required path parameter, an integer id unless told otherwise."""
     return {"name": name, "in": "path", "required": True, "schema": {"type": type_}}
-
-
-# A person named in a history.
-ACTOR_NAME = {
-    "type": "string",
-    "description": "the person's full name (added in 1.1; the username when no account has it, e.g. system)",
-}

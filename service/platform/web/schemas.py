@@ -1,0 +1,155 @@
+"""The platform's /api/v1 answers as typed models: tasks, instances, processes, notifications, errors."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from service.platform.web.api_model import ApiModel, Moment, Omittable
+
+
+class DeployProblem(ApiModel):
+    """One reason a BPMN file was refused, at its element and line where known."""
+
+    element: str | None = None
+    line: int | None = None
+    message: Omittable[str] = None  # always sent; 1.1 documented no field as required
+
+
+class Error(ApiModel):
+    """Every error answer. A feature's error may add what a client needs to resolve it (e.g. `conflict`)."""
+
+    # Extra fields come from the features' error messages (the registry's `error_messages`).
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    message: str
+    fields: dict[str, str] = {}
+    problems: list[DeployProblem] = []
+
+
+class Task(ApiModel):
+    """An inbox row."""
+
+    id: int
+    instance_id: int
+    process_id: str
+    bpmn_id: str
+    name: str
+    role: str | None
+    assignee: str | None = Field(description="username")
+    status: Literal["open", "completed", "cancelled"]
+    due_at: Moment | None
+    created_at: Moment
+    completed_at: Moment | None = None
+    completed_by: str | None = None
+    candidate_roles: list[str] = []
+
+
+class TaskForm(ApiModel):
+    """A task's form: its key in forms/ and its JSON Schema."""
+
+    key: str | None = None
+    form_schema: dict[str, Any] = Field(default={}, alias="schema")
+
+
+class TaskDetail(Task):
+    """A task with its form schema and current data."""
+
+    form: TaskForm = TaskForm()
+    data: dict[str, Any] = {}
+
+
+class TaskList(ApiModel):
+    """A page of inbox rows and how many match in all."""
+
+    tasks: list[Task] = []
+    total: int = 0
+
+
+ACTOR_NAME = "the person's full name (added in 1.1; the username when no account has it, e.g. system)"
+
+
+class InstanceHistoryEntry(ApiModel):
+    """One step of an instance's history."""
+
+    at: Moment
+    actor: str = Field(description="username")
+    actor_name: str = Field(description=ACTOR_NAME)
+    action: str
+    task: str | None
+    decision: str | None
+    comment: str | None
+
+
+class Instance(ApiModel):
+    """An instance with its open tasks and history."""
+
+    id: int
+    process_id: str
+    version: int
+    status: Literal["running", "completed", "cancelled", "error"]
+    title: str
+    started_by: str | None
+    started_at: Moment
+    ended_at: Moment | None
+    tasks: list[Task]
+    history: list[InstanceHistoryEntry]
+
+
+class Process(ApiModel):
+    """A process the caller may start, at its active version."""
+
+    id: str
+    name: str
+    version: int
+
+
+class ProcessList(ApiModel):
+    """The processes the caller may start."""
+
+    processes: list[Process] = []
+
+
+class DeployedProcess(ApiModel):
+    """A deployed BPMN file: its process and version; `changed` is false when it equals the active one."""
+
+    id: Omittable[str] = None  # always sent; 1.1 documented neither as required
+    version: Omittable[int] = None
+    changed: Omittable[bool] = None
+
+
+class Notification(ApiModel):
+    """A notification, with parameters its `kind` describes."""
+
+    id: int
+    kind: str
+    params: dict[str, Any]
+    instance_id: int | None = None
+    task_id: int | None = None
+    created_at: Moment
+    unread: bool
+
+
+class NotificationList(ApiModel):
+    """My notifications, newest first, with the unread count."""
+
+    unread: int
+    notifications: list[Notification]
+
+
+# The platform's component schemas, in the order the document lists them.
+MODELS: tuple[type[ApiModel], ...] = (
+    Error,
+    Task,
+    TaskDetail,
+    TaskList,
+    Instance,
+    Process,
+    ProcessList,
+    DeployedProcess,
+    Notification,
+    NotificationList,
+    DeployProblem,
+)
