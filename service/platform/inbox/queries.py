@@ -18,6 +18,9 @@ from service.platform.persistence.models import (
 )
 
 SCOPES = ("mine", "roles", "all")
+# Counting every match of a role inbox grew with the whole table (17.7 ms at 10,000 instances, 63 ms
+# at 100,000): a total is exact up to this many rows past the page asked for, and a lower bound beyond.
+TOTAL_BOUND = 1000
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ def list_tasks(
     sees_everything: bool = False,
     private_processes: Collection[str] = (),
 ) -> tuple[list[HumanTask], int]:
-    """One page of inbox rows, newest first, and the total count for the same filter.
+    """One page of inbox rows, newest first, and the count for the same filter: exact up to
+    `count_bound(flt)`, and `count_bound(flt) + 1` ("more than that") beyond it.
 
     Rows of `private_processes` appear in the "all" scope only when they are the reader's own.
     """
@@ -75,7 +79,8 @@ def list_tasks(
         query = query.where(HumanTask.instance_id == flt.instance_id)
     if flt.process_id:
         query = query.where(HumanTask.process_id == flt.process_id)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    counted = query.with_only_columns(HumanTask.id).limit(count_bound(flt) + 1).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     rows = (
         session.execute(
             query.options(joinedload(HumanTask.instance).load_only(ProcessInstance.id, ProcessInstance.title))
@@ -87,6 +92,15 @@ def list_tasks(
         .all()
     )
     return list(rows), int(total)
+
+
+def count_bound(flt: TaskFilter) -> int:
+    """The largest total `list_tasks` counts exactly for this page (always past the page itself)."""
+    return max(TOTAL_BOUND, flt.offset + flt.limit)
+
+
+def total_is_exact(flt: TaskFilter, total: int) -> bool:
+    return total <= count_bound(flt)
 
 
 BADGE_CAP = 100

@@ -11,7 +11,7 @@ from service.platform.errors import BadRequest
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.instances import InstanceView
-from service.platform.inbox.queries import TaskFilter
+from service.platform.inbox.queries import TaskFilter, total_is_exact
 from service.platform.notify import news as inbox_news
 from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.processes import editor
@@ -130,7 +130,8 @@ def tasks() -> ResponseReturnValue:
         offset=int_arg("offset", 0, 0) or 0,
     )
     rows, total = task_cases.list_tasks(runtime(), api_actor(), flt)
-    return answer(schemas.TaskList(tasks=[task_row(t) for t in rows], total=total))
+    exact = total_is_exact(flt, total)
+    return answer(schemas.TaskList(tasks=[task_row(t) for t in rows], total=total, total_exact=exact))
 
 
 @bp.get("/tasks/<int:task_id>")

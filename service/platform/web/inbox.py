@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.access import sees_all_tasks
-from service.platform.inbox.queries import TaskFilter
+from service.platform.inbox.queries import TaskFilter, total_is_exact
 from service.platform.notify import news as inbox_news
 from service.platform.web.context import actor, runtime
 from service.platform.web.params import page_number
@@ -44,6 +44,7 @@ def tasks() -> ResponseReturnValue:
         status=status,
         page=page,
         pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        more_pages=not total_is_exact(flt, total),  # counting stopped: the last page is further on
         sees_all=sees_all_tasks(me),
     )
 

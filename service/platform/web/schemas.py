@@ -65,7 +65,12 @@ class TaskList(ApiModel):
     """A page of inbox rows and how many match in all."""
 
     tasks: list[Task] = []
-    total: int = 0
+    total: int = Field(
+        0,
+        description="rows matching the filter: exact up to max(1000, offset + limit); one more than that "
+        "means 'more than that many' (total_exact is then false)",
+    )
+    total_exact: bool = Field(True, description="whether `total` is the exact count (added in 1.2)")
 
 
 ACTOR_NAME = "the person's full name (added in 1.1; the username when no account has it, e.g. system)"
