@@ -23,19 +23,21 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiIn
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from service.platform.engine.lanes import read_lane
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
+from service.platform.engine.timers import literal_string, quote_bare_value, timer_value_problem
 from service.platform.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
 from service.platform.errors import DeployProblem, InvalidBpmn
 from service.platform.forms.checks import form_definition_problems
-from service.platform.roles import parse_lane
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED_IDS = ("Start", "End")
+# A task that waits for a person but names no form (every plain bpmn.io task) gets this built-in one.
+DONE_FORM = "done"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class _Checker:
         self.suggestion_sources = suggestion_sources
         self.problems: list[DeployProblem] = []
         self.form_keys: set[str] = set()
+        self._lanes_read: dict[str, list[str] | None] = {}
 
     def add(
         self, element: str | None, message: str, line: int | None = None, code: str = "", **params: Any
@@ -121,8 +124,13 @@ class _Checker:
 
     def check_task(self, spec: Any) -> None:
         bpmn_id = getattr(spec, "bpmn_id", None) or spec.name
-        if isinstance(spec, UserTask):
-            self._user_task(spec, bpmn_id)
+        if getattr(spec, "lane", None):
+            codes = self.lane_roles(bpmn_id, spec.lane)
+            if codes:
+                # The engine and the inbox read role codes: a lane named in words is stored as its codes.
+                spec.lane = ",".join(codes)
+        if getattr(spec, "manual", False) and not isinstance(spec, SubWorkflowTask):
+            self._human_task(spec, bpmn_id)
         if isinstance(spec, ScriptTask):
             self.script(bpmn_id, spec.script, "script")
         for attr, label in (("prescript", "pre-script"), ("postscript", "post-script")):
@@ -147,33 +155,51 @@ class _Checker:
         if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
             self._timer(bpmn_id, spec.event_definition)
 
-    def _user_task(self, spec: Any, bpmn_id: str) -> None:
-        roles = parse_lane(spec.lane)
-        if not roles:
+    def lane_roles(self, bpmn_id: str, lane: str) -> list[str] | None:
+        """The role codes a lane names; None (and one problem per lane) when a part names no role."""
+        if lane in self._lanes_read:
+            return self._lanes_read[lane]
+        codes: list[str] | None = []
+        for part in read_lane(lane):
+            if part.code is not None and part.code in self.known_roles:
+                if codes is not None and part.code not in codes:
+                    codes.append(part.code)
+                continue
+            codes = None
+            hint = f" (closest: {part.suggestion})" if part.suggestion else ""
+            self.add(
+                self._lane_id(lane) or bpmn_id,
+                f"lane '{lane}' names '{part.text}', which is not a role{hint}",
+                code="unknown_role",
+                lane=lane,
+                role=part.text,
+                suggestion=part.suggestion or "",
+            )
+        self._lanes_read[lane] = codes
+        return codes
+
+    def _lane_id(self, name: str) -> str | None:
+        for lane in self.tree.iter("{*}lane"):
+            if lane.get("name") == name and lane.get("id"):
+                return str(lane.get("id"))
+        return None
+
+    def _human_task(self, spec: Any, bpmn_id: str) -> None:
+        label = spec.bpmn_name or bpmn_id
+        props = task_properties(spec)
+        if not spec.lane and not props.get("assignTo"):
             self.add(
                 bpmn_id,
-                f"user task '{spec.bpmn_name or bpmn_id}' is not in a lane naming a role",
+                f"task '{label}' waits for a person but is in no lane naming a role: nobody could do it",
                 code="no_lane",
-                task=spec.bpmn_name or bpmn_id,
+                task=label,
             )
-        for role in roles:
-            if role not in self.known_roles:
-                self.add(
-                    bpmn_id,
-                    f"lane '{spec.lane}' names an unknown role '{role}'",
-                    code="unknown_role",
-                    lane=spec.lane,
-                    role=role,
-                )
         key = form_key_of(spec)
         if key is None:
-            self.add(
-                bpmn_id,
-                f"user task '{spec.bpmn_name or bpmn_id}' has no form (formJsonSchemaFilename)",
-                code="no_form",
-                task=spec.bpmn_name or bpmn_id,
-            )
-        elif key not in self.forms:
+            # The built-in confirmation form; stored in the spec so the inbox and the task page see it.
+            spec.extensions.setdefault("properties", {})["formJsonSchemaFilename"] = f"{DONE_FORM}.json"
+            key = DONE_FORM
+        if key not in self.forms:
             self.add(bpmn_id, f"form '{key}' does not exist in forms/", code="missing_form", form=key)
         else:
             self.form_keys.add(key)
@@ -185,7 +211,6 @@ class _Checker:
                 self.problems.append(
                     DeployProblem(message, bpmn_id, line_of(self.tree, bpmn_id), "bad_form", params)
                 )
-        props = task_properties(spec)
         assign_to = props.get("assignTo")
         if assign_to is not None and not _IDENTIFIER.match(assign_to):
             self.add(
@@ -230,42 +255,28 @@ class _Checker:
             self.expression(bpmn_id, value.get("value"), f"parameter '{param}'")
 
     def _timer(self, bpmn_id: str, definition: TimerEventDefinition) -> None:
+        quote_bare_value(definition)
         source = definition.expression
         self.expression(bpmn_id, source, "timer")
-        literal = _literal_string(source)
+        literal = literal_string(source)
         if literal is None:
             return  # computed from task data; checked when the data is validated
-        try:
-            if isinstance(definition, DurationTimerEventDefinition):
-                if not literal.upper().startswith("P"):
-                    raise ValueError("a duration starts with P")
-                TimerEventDefinition.parse_iso_duration(literal)
-            elif isinstance(definition, TimeDateEventDefinition):
-                TimerEventDefinition.get_datetime(literal)
-            elif isinstance(definition, CycleTimerEventDefinition):
-                TimerEventDefinition.parse_iso_recurring_interval(literal)
-        except Exception:
+        if timer_value_problem(definition, literal) is not None:
+            kind = _TIMER_KINDS.get(type(definition), "value")
             self.add(
                 bpmn_id,
-                f"timer value '{literal}' is not a valid ISO 8601 {type(definition).__name__}",
+                f"timer value '{literal}' is not a valid ISO 8601 {kind}",
                 code="bad_timer",
                 value=literal,
+                kind=kind,
             )
 
 
-def _literal_string(source: str | None) -> str | None:
-    """The timer's value when its expression is a plain string literal such as "PT48H"."""
-    if not source:
-        return None
-    import ast
-
-    try:
-        node = ast.parse(source, mode="eval").body
-    except SyntaxError:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+_TIMER_KINDS: dict[type, str] = {
+    DurationTimerEventDefinition: "duration",
+    TimeDateEventDefinition: "date",
+    CycleTimerEventDefinition: "cycle",
+}
 
 
 def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any, etree._ElementTree]:
@@ -368,14 +379,8 @@ def compile_definition(
                 called.add(task_spec.spec)
     for task_spec in spec.task_specs.values():
         if type(task_spec).__name__ == "StartEvent" and task_spec.lane:
-            start_roles.update(parse_lane(task_spec.lane))
-    for role in start_roles - checker.known_roles:
-        checker.add(
-            None,
-            f"the start event's lane names an unknown role '{role}'",
-            code="unknown_start_role",
-            role=role,
-        )
+            # Already read as codes by check_task; an unknown lane was reported there.
+            start_roles.update(r for r in task_spec.lane.split(",") if r in checker.known_roles)
     if checker.problems:
         raise InvalidBpmn(checker.problems)
     return CompiledDefinition(

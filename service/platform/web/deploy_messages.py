@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 
 from service.platform.errors import DeployProblem
+from service.platform.roles import ROLES, role_name
 from service.platform.web.form_messages import form_problem_from_params, form_problem_text
+from service.platform.web.i18n import current_language
 
 _WHAT: dict[str, LazyString] = {
     "script": lazy_gettext("script"),
@@ -26,8 +28,14 @@ _TEXTS: dict[str, LazyString] = {
     "script_refused": lazy_gettext("The %(what)s is refused by the sandbox: %(reason)s"),
     "expression_refused": lazy_gettext("The %(what)s is refused by the sandbox: %(reason)s"),
     "expression_empty": lazy_gettext("The %(what)s is empty."),
-    "no_lane": lazy_gettext("The task «%(task)s» is not in a lane that names a role."),
-    "unknown_role": lazy_gettext("The lane «%(lane)s» names «%(role)s», which is not a role of the school."),
+    "no_lane": lazy_gettext(
+        "The task «%(task)s» waits for a person but is not in a lane that names a role, so nobody could "
+        "do it. Put it in a lane named after a role."
+    ),
+    "unknown_role": lazy_gettext(
+        "The lane «%(lane)s» names «%(role)s», which is not a role of the school. Name the lane after "
+        "one of the roles: %(roles)s."
+    ),
     "unknown_start_role": lazy_gettext("The start event's lane names «%(role)s», which is not a role."),
     "no_form": lazy_gettext("The task «%(task)s» has no form; choose one in the properties."),
     "missing_form": lazy_gettext("The form «%(form)s» does not exist."),
@@ -35,7 +43,10 @@ _TEXTS: dict[str, LazyString] = {
     "bad_assign_to": lazy_gettext("«Assign to» must name a data variable, not «%(value)s»."),
     "bad_due_on": lazy_gettext("«Due on» must name a data variable holding a date, not «%(value)s»."),
     "bad_due_in": lazy_gettext("The deadline «%(value)s» is not a duration such as P3D (3 days) or PT48H."),
-    "bad_timer": lazy_gettext("The timer «%(value)s» is not a duration such as P3D (3 days) or PT48H."),
+    "bad_timer": lazy_gettext(
+        "The timer «%(value)s» is not valid: write a duration such as P3D (3 days) or PT48H, a date such "
+        "as 2026-05-01T09:00:00+05:00, or a cycle such as R3/P1D."
+    ),
     "unknown_operator": lazy_gettext("«%(operator)s» is not a registered service-task operator."),
     "reserved_id": lazy_gettext("The id «%(id)s» is reserved by the engine; rename the element."),
     "no_process": lazy_gettext("The file defines no process."),
@@ -61,11 +72,19 @@ def problem_text(problem: DeployProblem) -> str:
         params["what"] = str(_WHAT[params["what"]])
     elif "what" in params and params["what"].startswith("parameter "):
         params["what"] = _("parameter %(name)s", name=params["what"].removeprefix("parameter ").strip("'"))
+    if problem.code == "unknown_role":
+        lang = current_language()
+        params["roles"] = "; ".join(f"{role_name(r.code, lang)} ({r.code})" for r in ROLES)
     try:
         text = str(template)
-        return text % params if params else text
+        text = text % params if params else text
     except KeyError:
         return problem.message
+    suggestion = problem.params.get("suggestion")
+    if problem.code == "unknown_role" and suggestion:
+        closest = f"{role_name(str(suggestion), current_language())} ({suggestion})"
+        text += " " + _("The closest is «%(role)s».", role=closest)
+    return text
 
 
 def problem_rows(problems: list[DeployProblem]) -> list[dict[str, Any]]:
