@@ -17,9 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 # engine evaluates a Python expression: `P2D` would be an unknown name at run time (a 500 on start).
 _DURATION = r"P(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?:\d+(?:[.,]\d+)?[HMS])+)?"
 _DATE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_BARE = re.compile(
-    rf"^(?:R\d*/)?(?:{_DURATION}|{_DATE})(?:/(?:{_DURATION}|{_DATE}))?$", re.IGNORECASE
-)
+_BARE = re.compile(rf"^(?:R\d*/)?(?:{_DURATION}|{_DATE})(?:/(?:{_DURATION}|{_DATE}))?$", re.IGNORECASE)
 
 
 def literal_string(source: str | None) -> str | None:
