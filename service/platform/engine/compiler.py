@@ -257,10 +257,16 @@ class _Checker:
     def _timer(self, bpmn_id: str, definition: TimerEventDefinition) -> None:
         quote_bare_value(definition)
         source = definition.expression
-        self.expression(bpmn_id, source, "timer")
         literal = literal_string(source)
-        if literal is None:
-            return  # computed from task data; checked when the data is validated
+        if literal is None and source and str(source).strip():
+            try:
+                compile_expression(str(source))
+                return  # computed from task data; checked when the data is validated
+            except ScriptRefused:
+                literal = str(source).strip()  # "2 days": neither a value nor an expression
+        elif literal is None:
+            self.add(bpmn_id, "timer: the expression is empty", code="expression_empty", what="timer")
+            return
         if timer_value_problem(definition, literal) is not None:
             kind = _TIMER_KINDS.get(type(definition), "value")
             self.add(
