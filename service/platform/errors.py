@@ -100,6 +100,17 @@ class WorkflowFailed(ServiceError):
     status = 500
 
 
+class StepFailed(WorkflowFailed):
+    """A step of the process (a script, a condition, a service task's parameters) raised: the diagram or
+    the data it was given is wrong, not the service. Nothing was saved.
+
+    `params`: `element` (the BPMN id), `name` (its label) and `reason` (the exception's type and message).
+    """
+
+    code = "step_failed"
+    status = 422
+
+
 class EngineStepLimit(WorkflowFailed):
     """The process ran more automatic steps in one go than any real process needs: a cycle of scripts
     and gateways that never waits for a person, a timer or a message.

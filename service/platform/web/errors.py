@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from service.platform.errors import InvalidBpmn, ServiceError, ValidationFailed
+from service.platform.errors import InvalidBpmn, ServiceError, StepFailed, ValidationFailed
 from service.platform.web.context import runtime
 from service.platform.web.i18n import field_messages
 
@@ -50,6 +50,17 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def step_failed_message(err: StepFailed) -> str:
+    """What the person whose step failed reads, on the task page and in the API's `message`."""
+    return _(
+        "The step «%(name)s» (%(element)s) of this process failed: %(reason)s. Nothing you submitted "
+        "was saved. Please tell an administrator: the process diagram or its data needs correcting.",
+        name=err.params.get("name") or err.params.get("element") or "?",
+        element=err.params.get("element") or "?",
+        reason=err.params.get("reason") or "?",
+    )
+
+
 def _service_error(err: ServiceError) -> ResponseReturnValue:
     extra: dict[str, Any] = {}
     if isinstance(err, ValidationFailed):
@@ -58,7 +69,7 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         extra["problems"] = [
             {"element": p.element, "line": p.line, "message": p.message} for p in err.problems
         ]
-    if err.status >= 500:
+    if err.status >= 500 or isinstance(err, StepFailed):
         log.error("service error: %s", err.message)
     # 403/404 carry the generic text only, so that nothing about the resource leaks.
     if err.status in (401, 403, 404):
@@ -73,6 +84,9 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
             "submitted was saved. Please tell an administrator: the process diagram needs correcting.",
             seconds=err.params.get("seconds", "?"),
         )
+    elif isinstance(err, StepFailed):
+        message = step_failed_message(err)
+        extra.update({k: err.params.get(k, "") for k in ("element", "name", "reason")})
     elif err.code == "engine_step_limit":
         message = _(
             "This process ran more than %(steps)s automatic steps without waiting for anyone and was "
