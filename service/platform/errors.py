@@ -48,6 +48,17 @@ class TaskWithdrawn(TaskNotOpen):
     code = "task_withdrawn"
 
 
+class ProcessExists(Conflict):
+    """A deploy would make a new version of a process that looks like another one: its name differs, or
+    it shares almost none of its steps (every bpmn.io diagram starts as `Process_1`). Deploying again
+    with `replace=true` confirms it.
+
+    `params`: `process_id`, `name` (of the upload), `existing_name`, `version` (the active one).
+    """
+
+    code = "process_exists"
+
+
 class BadRequest(ServiceError):
     code = "bad_request"
     status = 400
@@ -91,6 +102,7 @@ class InvalidBpmn(ServiceError):
     def __init__(self, problems: list[DeployProblem]) -> None:
         super().__init__("; ".join(p.message for p in problems[:5]))
         self.problems = problems
+        self.filename: str | None = None  # set when one file of a directory was refused
 
 
 class WorkflowFailed(ServiceError):

@@ -96,7 +96,12 @@ def processes() -> ResponseReturnValue:
 def deploy_process() -> ResponseReturnValue:
     # The same use case as the editor's Deploy button (the file is named after its process by default).
     outcome = editor.deploy_xml(
-        runtime(), api_actor(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
+        runtime(),
+        api_actor(),
+        request.get_data(),
+        request.args.get("note", ""),
+        request.args.get("filename"),
+        replace=request.args.get("replace", "").lower() in ("1", "true", "yes"),
     )
     return jsonify({"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}), (
         201 if outcome.changed else 200

@@ -157,7 +157,13 @@ def check() -> ResponseReturnValue:
 @admin_only
 def deploy() -> ResponseReturnValue:
     try:
-        outcome = editor.deploy_xml(runtime(), actor(), request.get_data(), request.args.get("note", ""))
+        outcome = editor.deploy_xml(
+            runtime(),
+            actor(),
+            request.get_data(),
+            request.args.get("note", ""),
+            replace=request.args.get("replace", "").lower() in ("1", "true", "yes"),
+        )
     except InvalidBpmn as err:
         return jsonify({"error": "invalid_bpmn", "problems": problem_rows(err.problems)}), 422
     body = {"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from service.platform.errors import InvalidBpmn, ServiceError, StepFailed, ValidationFailed
+from service.platform.errors import InvalidBpmn, ProcessExists, ServiceError, StepFailed, ValidationFailed
 from service.platform.web.context import runtime
 from service.platform.web.i18n import field_messages
 
@@ -61,6 +61,19 @@ def step_failed_message(err: StepFailed) -> str:
     )
 
 
+def process_exists_message(err: ProcessExists) -> str:
+    """The question a deploy asks before a file becomes the next version of another-looking process."""
+    return _(
+        "A process with the id «%(process_id)s» already exists: «%(existing_name)s», version "
+        "%(version)s. This file (%(name)s) looks like a different process. Deploy it as that process's "
+        "next version anyway, or change the process id in the file to make a new process.",
+        process_id=err.params.get("process_id", ""),
+        existing_name=err.params.get("existing_name", ""),
+        version=err.params.get("version", ""),
+        name=err.params.get("name", ""),
+    )
+
+
 def _service_error(err: ServiceError) -> ResponseReturnValue:
     extra: dict[str, Any] = {}
     if isinstance(err, ValidationFailed):
@@ -84,6 +97,9 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
             "submitted was saved. Please tell an administrator: the process diagram needs correcting.",
             seconds=err.params.get("seconds", "?"),
         )
+    elif isinstance(err, ProcessExists):
+        message = process_exists_message(err)
+        extra.update({k: err.params.get(k) for k in ("process_id", "name", "existing_name", "version")})
     elif isinstance(err, StepFailed):
         message = step_failed_message(err)
         extra.update({k: err.params.get(k, "") for k in ("element", "name", "reason")})
