@@ -29,6 +29,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from service.platform.engine.lanes import read_lane
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
+from service.platform.engine.stranding import strandings
 from service.platform.engine.timers import literal_string, quote_bare_value, timer_value_problem
 from service.platform.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
 from service.platform.errors import DeployProblem, InvalidBpmn
@@ -278,6 +279,13 @@ class _Checker:
             )
 
 
+_STRANDED = {
+    "no_sender": "'{name}' waits for the {kind} '{event}', which nothing in this diagram sends",
+    "start_waits": "the process would start by waiting at '{name}' for a message or signal nobody can send",
+    "parallel_start": "'{name}' waits for several events at once (parallel multiple): they cannot arrive",
+    "business_rule": "'{name}' is a business-rule (DMN) task; no decision tables are deployed here",
+}
+
 _TIMER_KINDS: dict[type, str] = {
     DurationTimerEventDefinition: "duration",
     TimeDateEventDefinition: "date",
@@ -293,7 +301,7 @@ def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any
     except ValidationException as err:
         element = getattr(err, "id", None)
         line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
+        raise InvalidBpmn([_validation_problem(err, element, line, tree)]) from None
     own_ids = set(parser.get_process_ids())
     for other_name, other_xml in library.items():
         other_tree = parse_untrusted(other_xml)
@@ -311,14 +319,40 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
-def _validation_problem(err: ValidationException, element: str | None, line: Any) -> DeployProblem:
+def _validation_problem(
+    err: ValidationException, element: str | None, line: Any, tree: etree._ElementTree | None = None
+) -> DeployProblem:
     message = _validation_message(err)
+    name = _name_of(tree, element) if tree is not None else element or ""
+    for phrase, code in _LIBRARY_PHRASES:
+        if phrase in message:
+            # a refusal the library words in English and we can say precisely, in every language
+            return DeployProblem(message, element, _as_int(line), code, {"name": name, "reason": message})
     return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
+
+
+# Library refusals with a known cause → our code (texts in web/deploy_messages.py).
+_LIBRARY_PHRASES = (
+    ("No DMN Diagram available", "business_rule"),
+    ("Cannot resolve dataOutputAssociation", "data_store"),
+    ("Cannot resolve dataInputAssociation", "data_store"),
+    ("is not executable", "not_executable"),
+)
+_MEMORY_ADDRESS = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-fA-F]+>")
+
+
+def _name_of(tree: etree._ElementTree, element: str | None) -> str:
+    if not element:
+        return ""
+    found = tree.xpath("//*[@id=$eid]", eid=element)
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return str(found[0].get("name") or element)
+    return element
 
 
 def _validation_message(err: ValidationException) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else "invalid BPMN"
-    return text
+    return _MEMORY_ADDRESS.sub(r"\1", text)
 
 
 def compile_definition(
@@ -374,7 +408,7 @@ def compile_definition(
     except ValidationException as err:
         element = getattr(err, "id", None)
         line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
+        raise InvalidBpmn([_validation_problem(err, element, line, tree)]) from None
     except Exception as err:
         raise InvalidBpmn([DeployProblem(str(err), code="invalid", params={"reason": str(err)})]) from None
     start_roles: set[str] = set()
@@ -383,6 +417,16 @@ def compile_definition(
             checker.check_task(task_spec)
             if isinstance(task_spec, SubWorkflowTask):
                 called.add(task_spec.spec)
+    nested = [t for sub in subprocess_specs.values() for t in sub.task_specs.values()]
+    for stuck in strandings(spec.task_specs.values(), nested):
+        code = f"{stuck.kind}_never_sent" if stuck.code == "no_sender" else stuck.code
+        checker.add(
+            stuck.element,
+            _STRANDED[stuck.code].format(name=stuck.name, kind=stuck.kind, event=stuck.event),
+            code=code,
+            name=stuck.name,
+            event=stuck.event,
+        )
     for task_spec in spec.task_specs.values():
         if type(task_spec).__name__ == "StartEvent" and task_spec.lane:
             # Already read as codes by check_task; an unknown lane was reported there.

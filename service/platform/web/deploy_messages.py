@@ -47,6 +47,35 @@ _TEXTS: dict[str, LazyString] = {
         "The timer «%(value)s» is not valid: write a duration such as P3D (3 days) or PT48H, a date such "
         "as 2026-05-01T09:00:00+05:00, or a cycle such as R3/P1D."
     ),
+    "message_never_sent": lazy_gettext(
+        "«%(name)s» waits for the message «%(event)s», but nothing in this diagram sends it and the "
+        "service cannot receive messages from outside, so the process would wait forever. Remove the "
+        "event or send the message from a throw event of this diagram."
+    ),
+    "signal_never_sent": lazy_gettext(
+        "«%(name)s» waits for the signal «%(event)s», but nothing in this diagram throws it, so the "
+        "process would wait forever. Remove the event or throw the signal in this diagram."
+    ),
+    "start_waits": lazy_gettext(
+        "The process would start by waiting at «%(name)s» for a message or signal nobody can send. "
+        "Use a plain start event (or a timer start event)."
+    ),
+    "parallel_start": lazy_gettext(
+        "«%(name)s» waits for several events at once (parallel multiple), which cannot be delivered "
+        "here. Use a plain start event."
+    ),
+    "business_rule": lazy_gettext(
+        "«%(name)s» is a business-rule (DMN) task, but no decision tables run here. Use a script task "
+        "or a gateway with conditions instead."
+    ),
+    "data_store": lazy_gettext(
+        "«%(name)s» reads or writes a data store, which this service does not keep. Remove the data "
+        "store association (a data object inside the process works)."
+    ),
+    "not_executable": lazy_gettext(
+        "The process is marked as not executable. Set isExecutable=\"true\" on the process (the "
+        "«Executable» checkbox in Camunda Modeler and bpmn.io) and deploy again."
+    ),
     "unknown_operator": lazy_gettext("«%(operator)s» is not a registered service-task operator."),
     "reserved_id": lazy_gettext("The id «%(id)s» is reserved by the engine; rename the element."),
     "no_process": lazy_gettext("The file defines no process."),
