@@ -88,3 +88,75 @@ def test_an_unknown_lane_lists_the_roles_and_the_closest(admin: FlaskClient) -> 
     assert "Мектеп директоры" in kk and "Заңгер / құжаттанушы (lawyer)" in kk
     ru = next(p for p in check(admin, xml, "ru") if p["code"] == "unknown_role")["text"]
     assert "Директор школы" in ru
+
+
+CAMUNDA = (FIXTURES / "camunda_leave_request.bpmn").read_bytes()
+
+
+def test_a_camunda_modeler_diagram_runs_to_its_end(api: Api, admin: FlaskClient) -> None:
+    assert check(admin, CAMUNDA) == []
+    response = deploy(api, CAMUNDA)
+    assert response.status_code == 201, response.get_json()
+    started = api.post("/processes/leave_request/instances", "staff1")
+    assert started.status_code == 201, started.get_json()  # the bare P2D timer no longer breaks a start
+    instance_id = started.get_json()["id"]
+    # camunda:assignee="${initiator}": the person who started it
+    submit = api.open_task("staff1", instance_id, "Task_submit")
+    assert submit["assignee"] == "staff1"
+    form = api.get(f"/tasks/{submit['id']}", "staff1").get_json()["form"]
+    schema = form["schema"]
+    assert schema["required"] == ["title"] and schema["properties"]["days"]["type"] == "integer"
+    assert schema["properties"]["kind"]["enum"] == ["vacation", "sick"]
+    assert schema["properties"]["kind"]["x-enum-titles"]["sick"]["kk"] == "Ауру"
+    assert schema["properties"]["urgent"]["type"] == "boolean"
+    missing = api.post(f"/tasks/{submit['id']}/complete", "staff1", json={"data": {"days": 3}})
+    assert missing.status_code == 422  # formData's required constraint
+    data = {"title": "Жазғы демалыс", "days": 14, "kind": "vacation", "urgent": False}
+    assert api.post(f"/tasks/{submit['id']}/complete", "staff1", json={"data": data}).status_code == 200
+    # camunda:candidateGroups="director"; ${decision == 'approve' && days <= 30} takes the first flow
+    review = complete_as(api, "director", instance_id, "Task_review", {"decision": "approve"})
+    assert review["candidate_roles"] == ["director"]
+    # camunda:formKey="embedded:app:forms/done.html" names our built-in form
+    register = api.open_task("lawyer", instance_id, "Task_register", scope="roles")
+    assert api.get(f"/tasks/{register['id']}", "lawyer").get_json()["form"]["key"] == "done"
+    complete_as(api, "lawyer", instance_id, "Task_register", {"done": True})
+    assert api.get(f"/instances/{instance_id}", "admin").get_json()["status"] == "completed"
+
+
+def test_the_camunda_rejection_path(api: Api) -> None:
+    assert deploy(api, CAMUNDA).status_code == 201
+    instance_id = api.post("/processes/leave_request/instances", "staff2").get_json()["id"]
+    complete_as(api, "staff2", instance_id, "Task_submit", {"title": "Ұзақ", "days": 45}, scope="mine")
+    complete_as(api, "director", instance_id, "Task_review", {"decision": "approve"})  # 45 > 30 days
+    assert api.get(f"/instances/{instance_id}", "admin").get_json()["status"] == "completed"
+
+
+JAVA_TASK = re.sub(
+    rb'<bpmn:userTask id="Task_register"(.*?)</bpmn:userTask>',
+    rb'<bpmn:serviceTask id="Task_register" camunda:class="kz.school.Register"\1</bpmn:serviceTask>',
+    CAMUNDA,
+    flags=re.S,
+)
+
+
+@pytest.mark.parametrize(
+    ("xml", "code", "element"),
+    [
+        (
+            CAMUNDA.replace(b"${decision != 'approve' ||", b"${execution.getVariable('d') != 'approve' ||"),
+            "juel_refused",
+            "Flow_no",
+        ),
+        (JAVA_TASK, "java_service", "Task_register"),
+        (
+            CAMUNDA.replace(b'camunda:candidateGroups="director"', b'camunda:candidateGroups="dean"'),
+            "unknown_role",
+            "Task_review",
+        ),
+    ],
+)
+def test_what_camunda_means_and_we_cannot_do_is_refused(
+    admin: FlaskClient, xml: bytes, code: str, element: str
+) -> None:
+    assert xml != CAMUNDA
+    assert_said_in_every_language(admin, xml, code, element)

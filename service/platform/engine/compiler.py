@@ -26,7 +26,9 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from service.platform.engine import camunda
 from service.platform.engine.lanes import read_lane
+from service.platform.engine.problems import STRANDED, camunda_problems, validation_problem
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
 from service.platform.engine.stranding import strandings
@@ -51,6 +53,8 @@ class CompiledDefinition:
     form_keys: tuple[str, ...]
     start_roles: tuple[str, ...]
     called_processes: tuple[str, ...] = field(default_factory=tuple)
+    # Forms made from Camunda's formData, stored with the version like any snapshot form.
+    generated_forms: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def form_key_of(task_spec: Any) -> str | None:
@@ -88,6 +92,8 @@ class _Checker:
         self.known_roles = set(known_roles)
         self.operators = set(operators)
         self.suggestion_sources = suggestion_sources
+        self.camunda = camunda.CamundaReading()
+        self.generated_forms: dict[str, dict[str, Any]] = {}
         self.problems: list[DeployProblem] = []
         self.form_keys: set[str] = set()
         self._lanes_read: dict[str, list[str] | None] = {}
@@ -185,10 +191,38 @@ class _Checker:
                 return str(lane.get("id"))
         return None
 
+    def _camunda_task(self, spec: Any, bpmn_id: str) -> None:
+        """Camunda's candidateGroups, assignee, formKey and formData, as our lane, assignTo and form."""
+        info = self.camunda.tasks.get(bpmn_id)
+        if info is None:
+            return
+        props = spec.extensions.setdefault("properties", {})
+        if info.candidate_groups:
+            codes = self.lane_roles(bpmn_id, ",".join(info.candidate_groups))
+            if codes:
+                spec.lane = ",".join(codes)  # the task's own groups win over its lane
+        if info.assignee:
+            props.setdefault("assignUser", info.assignee)
+        if info.assignee_variable:
+            props.setdefault("assignTo", info.assignee_variable)
+        for code, params in info.problems:
+            message = f"assignee '{params.get('value')}' is neither a username nor ${{variable}}"
+            self.add(bpmn_id, message, code=code, value=params.get("value", ""))
+        if form_key_of(spec) is not None:
+            return
+        if info.form is not None:
+            key = "camunda_" + re.sub(r"[^a-z0-9_]", "_", bpmn_id.lower())[:80]
+            self.generated_forms[key] = info.form
+            self.forms = {**self.forms, key: info.form}
+            props["formJsonSchemaFilename"] = f"{key}.json"
+        elif info.form_key:
+            props["formJsonSchemaFilename"] = f"{info.form_key}.json"
+
     def _human_task(self, spec: Any, bpmn_id: str) -> None:
         label = spec.bpmn_name or bpmn_id
+        self._camunda_task(spec, bpmn_id)
         props = task_properties(spec)
-        if not spec.lane and not props.get("assignTo"):
+        if not spec.lane and not props.get("assignTo") and not props.get("assignUser"):
             self.add(
                 bpmn_id,
                 f"task '{label}' waits for a person but is in no lane naming a role: nobody could do it",
@@ -244,7 +278,8 @@ class _Checker:
 
     def _service_task(self, spec: Any, bpmn_id: str) -> None:
         name = getattr(spec, "operation_name", None)
-        if name not in self.operators:
+        java = any(element == bpmn_id for element, _, _ in self.camunda.problems)
+        if name not in self.operators and not java:
             known = ", ".join(sorted(self.operators))
             self.add(
                 bpmn_id,
@@ -279,13 +314,6 @@ class _Checker:
             )
 
 
-_STRANDED = {
-    "no_sender": "'{name}' waits for the {kind} '{event}', which nothing in this diagram sends",
-    "start_waits": "the process would start by waiting at '{name}' for a message or signal nobody can send",
-    "parallel_start": "'{name}' waits for several events at once (parallel multiple): they cannot arrive",
-    "business_rule": "'{name}' is a business-rule (DMN) task; no decision tables are deployed here",
-}
-
 _TIMER_KINDS: dict[type, str] = {
     DurationTimerEventDefinition: "duration",
     TimeDateEventDefinition: "date",
@@ -293,15 +321,32 @@ _TIMER_KINDS: dict[type, str] = {
 }
 
 
-def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any, etree._ElementTree]:
+def _refusal(
+    err: ValidationException,
+    tree: etree._ElementTree,
+    reading: camunda.CamundaReading,
+    operators: Collection[str],
+) -> InvalidBpmn:
+    """The library's refusal together with what Camunda's constructs tell (they say more about the
+    same element: a Java service task is "has no operator" to the library)."""
+    element = getattr(err, "id", None)
+    line = getattr(err, "line_number", None) or line_of(tree, element)
+    ours = camunda_problems(tree, reading, operators)
+    covered = element in {p.element for p in ours}
+    return InvalidBpmn(ours + ([] if covered else [validation_problem(err, element, line, tree)]))
+
+
+def _parse(
+    xml: bytes, filename: str, library: Mapping[str, bytes], operators: Collection[str]
+) -> tuple[Any, etree._ElementTree, camunda.CamundaReading]:
     tree = parse_untrusted(xml)
+    # Before the engine's parser: JUEL conditions become expressions in the tree it reads.
+    reading = camunda.read(tree)
     parser = SpiffBpmnParser(validator=_validator())
     try:
         parser.add_bpmn_xml(tree, filename)
     except ValidationException as err:
-        element = getattr(err, "id", None)
-        line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([_validation_problem(err, element, line, tree)]) from None
+        raise _refusal(err, tree, reading, operators) from None
     own_ids = set(parser.get_process_ids())
     for other_name, other_xml in library.items():
         other_tree = parse_untrusted(other_xml)
@@ -309,50 +354,7 @@ def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any
         if other_ids & own_ids:
             continue  # an older version of a process this file redefines
         parser.add_bpmn_xml(other_tree, other_name)
-    return parser, tree
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _validation_problem(
-    err: ValidationException, element: str | None, line: Any, tree: etree._ElementTree | None = None
-) -> DeployProblem:
-    message = _validation_message(err)
-    name = _name_of(tree, element) if tree is not None else element or ""
-    for phrase, code in _LIBRARY_PHRASES:
-        if phrase in message:
-            # a refusal the library words in English and we can say precisely, in every language
-            return DeployProblem(message, element, _as_int(line), code, {"name": name, "reason": message})
-    return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
-
-
-# Library refusals with a known cause → our code (texts in web/deploy_messages.py).
-_LIBRARY_PHRASES = (
-    ("No DMN Diagram available", "business_rule"),
-    ("Cannot resolve dataOutputAssociation", "data_store"),
-    ("Cannot resolve dataInputAssociation", "data_store"),
-    ("is not executable", "not_executable"),
-)
-_MEMORY_ADDRESS = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-fA-F]+>")
-
-
-def _name_of(tree: etree._ElementTree, element: str | None) -> str:
-    if not element:
-        return ""
-    found = tree.xpath("//*[@id=$eid]", eid=element)
-    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
-        return str(found[0].get("name") or element)
-    return element
-
-
-def _validation_message(err: ValidationException) -> str:
-    text = str(err).strip().splitlines()[0] if str(err).strip() else "invalid BPMN"
-    return _MEMORY_ADDRESS.sub(r"\1", text)
+    return parser, tree, reading
 
 
 def compile_definition(
@@ -370,7 +372,7 @@ def compile_definition(
     `library` holds the XML of the other deployed processes, so call activities can be resolved.
     """
     try:
-        parser, tree = _parse(xml, filename, library or {})
+        parser, tree, reading = _parse(xml, filename, library or {}, operators)
     except UnsafeXml as err:
         raise InvalidBpmn([err.problem]) from None
     own_ids = [p.get("id") for p in tree.iter("{*}process") if p.get("id")]
@@ -393,6 +395,8 @@ def compile_definition(
         )
     primary = str(primary_candidates[0])
     checker = _Checker(tree, forms, known_roles, operators, suggestion_sources)
+    checker.camunda = reading
+    checker.problems += camunda_problems(tree, reading, operators)
     for reserved in _RESERVED_IDS:
         if tree.xpath("//*[@id=$eid]", eid=reserved):
             # The engine names its own start and end tasks so; a diagram using them silently breaks.
@@ -406,9 +410,7 @@ def compile_definition(
         spec = parser.get_spec(primary)
         subprocess_specs = parser.get_subprocess_specs(primary)
     except ValidationException as err:
-        element = getattr(err, "id", None)
-        line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([_validation_problem(err, element, line, tree)]) from None
+        raise _refusal(err, tree, reading, operators) from None
     except Exception as err:
         raise InvalidBpmn([DeployProblem(str(err), code="invalid", params={"reason": str(err)})]) from None
     start_roles: set[str] = set()
@@ -422,7 +424,7 @@ def compile_definition(
         code = f"{stuck.kind}_never_sent" if stuck.code == "no_sender" else stuck.code
         checker.add(
             stuck.element,
-            _STRANDED[stuck.code].format(name=stuck.name, kind=stuck.kind, event=stuck.event),
+            STRANDED[stuck.code].format(name=stuck.name, kind=stuck.kind, event=stuck.event),
             code=code,
             name=stuck.name,
             event=stuck.event,
@@ -440,4 +442,5 @@ def compile_definition(
         form_keys=tuple(sorted(checker.form_keys)),
         start_roles=tuple(sorted(start_roles)),
         called_processes=tuple(sorted(called)),
+        generated_forms=dict(checker.generated_forms),
     )

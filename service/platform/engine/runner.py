@@ -88,7 +88,10 @@ def _assignee(task: Any) -> str | None:
         key = task.internal_data.get("key_or_index")
         if isinstance(key, str):
             return key  # a multi-instance over {username: …} gives each child to its own person
-    variable = task_properties(task.task_spec).get("assignTo")
+    props = task_properties(task.task_spec)
+    if props.get("assignUser"):
+        return props["assignUser"]  # Camunda's assignee="username"
+    variable = props.get("assignTo")
     if variable:
         value = task.data.get(variable)
         return str(value) if value else None

@@ -151,7 +151,7 @@ def deploy_bpmn(
             bpmn_xml=xml.decode("utf-8"),
             sha256=sha,
             spec_json=compiled.spec_json,
-            forms_json=json.dumps({k: forms[k] for k in compiled.form_keys}, ensure_ascii=False),
+            forms_json=json.dumps(_snapshot(compiled, forms), ensure_ascii=False),
             start_roles=",".join(compiled.start_roles),
             note=note[:500],
             deployed_by_id=actor.id,
@@ -172,6 +172,13 @@ def deploy_bpmn(
             },
         )
         return DeployOutcome(compiled.process_id, definition.version, True, definition.id)
+
+
+def _snapshot(
+    compiled: engine.CompiledDefinition, forms: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The forms the version uses, as they are now: forms/ and edits, or generated from the diagram."""
+    return {k: compiled.generated_forms.get(k) or forms[k] for k in compiled.form_keys}
 
 
 def _known_content(session: Session, process_id: str, sha: str) -> bool:

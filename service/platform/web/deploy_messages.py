@@ -76,6 +76,17 @@ _TEXTS: dict[str, LazyString] = {
         "The process is marked as not executable. Set isExecutable=\"true\" on the process (the "
         "«Executable» checkbox in Camunda Modeler and bpmn.io) and deploy again."
     ),
+    "java_service": lazy_gettext(
+        "The service task runs Java code or calls out (%(kind)s «%(value)s»), which this service cannot "
+        "do. Choose one of our operators instead: %(operators)s."
+    ),
+    "juel_refused": lazy_gettext(
+        "The condition %(value)s uses «%(construct)s», which cannot be translated. Write it with "
+        "variables, quoted texts, numbers, ==, !=, <, >, &&, || and !, e.g. ${decision == 'approve'}."
+    ),
+    "bad_assignee": lazy_gettext(
+        "The assignee «%(value)s» is neither a username nor ${variable} naming one."
+    ),
     "unknown_operator": lazy_gettext("«%(operator)s» is not a registered service-task operator."),
     "reserved_id": lazy_gettext("The id «%(id)s» is reserved by the engine; rename the element."),
     "no_process": lazy_gettext("The file defines no process."),
