@@ -294,7 +294,7 @@ def test_the_deploy_api_contract(api: Api) -> None:
     assert refused.status_code == 422
     body = refused.get_json()
     assert body["error"] == "invalid_bpmn"
-    assert all(set(p) == {"element", "line", "message"} for p in body["problems"])
+    assert all(set(p) == {"element", "line", "message", "code", "text"} for p in body["problems"])
     assert any(p["element"] == "Lane_lawyer" for p in body["problems"])  # the lane names no role
     assert api.post("/processes", "director", data=xml).status_code == 403
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from service.platform.engine import camunda
 from service.platform.engine.lanes import read_lane
-from service.platform.engine.problems import STRANDED, camunda_problems, validation_problem
+from service.platform.engine.problems import STRANDED, camunda_problems, schema_problems, validation_problem
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
 from service.platform.engine.stranding import strandings
@@ -37,6 +38,7 @@ from service.platform.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
 from service.platform.errors import DeployProblem, InvalidBpmn
 from service.platform.forms.checks import form_definition_problems
 
+log = logging.getLogger(__name__)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED_IDS = ("Start", "End")
 # A task that waits for a person but names no form (every plain bpmn.io task) gets this built-in one.
@@ -337,12 +339,12 @@ def _refusal(
 
 
 def _parse(
-    xml: bytes, filename: str, library: Mapping[str, bytes], operators: Collection[str]
+    xml: bytes, filename: str, library: Mapping[str, bytes], operators: Collection[str], validate: bool
 ) -> tuple[Any, etree._ElementTree, camunda.CamundaReading]:
     tree = parse_untrusted(xml)
     # Before the engine's parser: JUEL conditions become expressions in the tree it reads.
     reading = camunda.read(tree)
-    parser = SpiffBpmnParser(validator=_validator())
+    parser = SpiffBpmnParser(validator=_validator() if validate else None)
     try:
         parser.add_bpmn_xml(tree, filename)
     except ValidationException as err:
@@ -369,10 +371,41 @@ def compile_definition(
 ) -> CompiledDefinition:
     """Check one BPMN file completely and return what to store, or raise InvalidBpmn with every problem.
 
-    `library` holds the XML of the other deployed processes, so call activities can be resolved.
+    `library` holds the XML of the other deployed processes, so call activities can be resolved. A file
+    that breaks the BPMN schema is refused with every schema problem and, as far as the engine can
+    still read it, every problem of ours: all at once, not one per attempt.
     """
+    args = (forms, known_roles, operators, library or {}, suggestion_sources)
     try:
-        parser, tree, reading = _parse(xml, filename, library or {}, operators)
+        schema = schema_problems(parse_untrusted(xml), _validator())
+    except UnsafeXml as err:
+        raise InvalidBpmn([err.problem]) from None
+    if not schema:
+        return _compile_definition(xml, filename, *args, validate=True)
+    try:
+        _compile_definition(xml, filename, *args, validate=False)
+    except InvalidBpmn as err:
+        raise InvalidBpmn(schema + [p for p in err.problems if p.code != "invalid"]) from None
+    except Exception as err:
+        # The engine cannot read the file without the schema either: the schema's problems say why.
+        log.info("unreadable without the schema: %s", err)
+    raise InvalidBpmn(schema)
+
+
+def _compile_definition(
+    xml: bytes,
+    filename: str,
+    forms: Mapping[str, Mapping[str, Any]],
+    known_roles: Collection[str],
+    operators: Collection[str],
+    library: Mapping[str, bytes],
+    suggestion_sources: Collection[str] | None,
+    *,
+    validate: bool,
+) -> CompiledDefinition:
+    """compile_definition's checks, with or without the schema validation of the engine's parser."""
+    try:
+        parser, tree, reading = _parse(xml, filename, library, operators, validate)
     except UnsafeXml as err:
         raise InvalidBpmn([err.problem]) from None
     own_ids = [p.get("id") for p in tree.iter("{*}process") if p.get("id")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Collection
 from typing import Any
@@ -81,3 +82,45 @@ def _name_of(tree: etree._ElementTree, element: str | None) -> str:
 def _validation_message(err: ValidationException) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else "invalid BPMN"
     return _MEMORY_ADDRESS.sub(r"\1", text)
+
+
+_NAMESPACES = {
+    "http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn",
+    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+    "http://www.omg.org/spec/DD/20100524/DC": "dc",
+    "http://www.omg.org/spec/DD/20100524/DI": "di",
+}
+
+
+def _element_at(tree: etree._ElementTree, line: int) -> etree._Element | None:
+    """The first element with an id that starts on this line, else the nearest one above it."""
+    best: etree._Element | None = None
+    for node in tree.getroot().iter("{*}*"):
+        if not node.get("id") or not isinstance(node.sourceline, int):
+            continue
+        if node.sourceline == line:
+            return node
+        if node.sourceline < line:
+            best = node
+    return best
+
+
+def schema_problems(tree: etree._ElementTree, validator: Any) -> list[DeployProblem]:
+    """Every place the file breaks the BPMN 2.0 schema, not only the first the library would raise."""
+    root = copy.deepcopy(tree.getroot())
+    validator.preprocess(root)
+    if validator.validator.validate(root):
+        return []
+    problems = []
+    for error in validator.validator.error_log:
+        message = error.message
+        for uri, prefix in _NAMESPACES.items():
+            message = message.replace("{" + uri + "}", prefix + ":")
+        node = _element_at(tree, int(error.line or 0))
+        element = str(node.get("id")) if node is not None else None
+        name = str(node.get("name") or element) if node is not None else ""
+        params = {"name": name or "-", "line": str(error.line or ""), "reason": message}
+        problems.append(
+            DeployProblem(f"line {error.line}: {message}", element, error.line or None, "xsd", params)
+        )
+    return problems

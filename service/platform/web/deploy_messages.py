@@ -87,6 +87,11 @@ _TEXTS: dict[str, LazyString] = {
     "bad_assignee": lazy_gettext(
         "The assignee «%(value)s» is neither a username nor ${variable} naming one."
     ),
+    "xsd": lazy_gettext(
+        "Line %(line)s («%(name)s»): the file does not follow the BPMN 2.0 standard here. Open the "
+        "diagram in the editor and draw or correct this element; the technical detail is in English "
+        "in the message."
+    ),
     "unknown_operator": lazy_gettext("«%(operator)s» is not a registered service-task operator."),
     "reserved_id": lazy_gettext("The id «%(id)s» is reserved by the engine; rename the element."),
     "no_process": lazy_gettext("The file defines no process."),

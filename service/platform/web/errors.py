@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.platform.errors import InvalidBpmn, ProcessExists, ServiceError, StepFailed, ValidationFailed
 from service.platform.web.context import runtime
+from service.platform.web.deploy_messages import problem_rows
 from service.platform.web.i18n import field_messages
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,8 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
     if isinstance(err, ValidationFailed):
         extra["fields"] = field_messages(err.fields)
     if isinstance(err, InvalidBpmn):
-        extra["problems"] = [
-            {"element": p.element, "line": p.line, "message": p.message} for p in err.problems
-        ]
+        # the English `message` for programs, the `text` in the reader's language for people
+        extra["problems"] = problem_rows(err.problems)
     if err.status >= 500 or isinstance(err, StepFailed):
         log.error("service error: %s", err.message)
     # 403/404 carry the generic text only, so that nothing about the resource leaks.
