@@ -59,6 +59,7 @@ def _texts() -> dict[str, str]:
         "loaded": _("Opened %(name)s; check and deploy it.", name="%(name)s"),
         "line": _("line"),
         "select_element": _("Select an element to edit its properties."),
+        "executable": _("Executable: the service may run this process"),
         "name": _("Name"),
         "lane_role": _("Role of the lane"),
         "form": _("Form"),
