@@ -160,3 +160,12 @@ def test_what_camunda_means_and_we_cannot_do_is_refused(
 ) -> None:
     assert xml != CAMUNDA
     assert_said_in_every_language(admin, xml, code, element)
+
+
+def test_a_camunda_assignee_is_a_person_with_an_account(api: Api, admin: FlaskClient) -> None:
+    unknown = CAMUNDA.replace(b"${initiator}", b"aigerim.s")
+    assert_said_in_every_language(admin, unknown, "unknown_user", "Task_submit")
+    named = CAMUNDA.replace(b"${initiator}", b"staff3")
+    assert deploy(api, named).status_code == 201
+    instance_id = api.post("/processes/leave_request/instances", "staff1").get_json()["id"]
+    assert api.open_task("staff3", instance_id, "Task_submit")["assignee"] == "staff3"

@@ -57,6 +57,9 @@ class CompiledDefinition:
     called_processes: tuple[str, ...] = field(default_factory=tuple)
     # Forms made from Camunda's formData, stored with the version like any snapshot form.
     generated_forms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Usernames the diagram assigns tasks to (Camunda's assignee="…"), by task id: checked against
+    # the accounts by the caller, which has the database.
+    assigned_users: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 def form_key_of(task_spec: Any) -> str | None:
@@ -96,6 +99,7 @@ class _Checker:
         self.suggestion_sources = suggestion_sources
         self.camunda = camunda.CamundaReading()
         self.generated_forms: dict[str, dict[str, Any]] = {}
+        self.assigned_users: list[tuple[str, str]] = []
         self.problems: list[DeployProblem] = []
         self.form_keys: set[str] = set()
         self._lanes_read: dict[str, list[str] | None] = {}
@@ -205,6 +209,7 @@ class _Checker:
                 spec.lane = ",".join(codes)  # the task's own groups win over its lane
         if info.assignee:
             props.setdefault("assignUser", info.assignee)
+            self.assigned_users.append((bpmn_id, info.assignee))
         if info.assignee_variable:
             props.setdefault("assignTo", info.assignee_variable)
         for code, params in info.problems:
@@ -476,4 +481,5 @@ def _compile_definition(
         start_roles=tuple(sorted(start_roles)),
         called_processes=tuple(sorted(called)),
         generated_forms=dict(checker.generated_forms),
+        assigned_users=tuple(checker.assigned_users),
     )

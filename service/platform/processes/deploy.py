@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.platform import engine
 from service.platform.audit import log as audit
 from service.platform.errors import DeployProblem, InvalidBpmn, ProcessExists
-from service.platform.persistence.models import ProcessDefinition
+from service.platform.persistence.models import ProcessDefinition, User
 from service.platform.processes.form_editor import current_forms
 from service.platform.processes.operators import operator_names
 from service.platform.roles import ROLE_CODES
@@ -82,9 +82,34 @@ def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinit
     """Run every deploy-time check without storing anything (the editor's "Check" button)."""
     xml = engine.as_utf8(xml)
     with rt.db.session() as session:
-        library = _library(session, xml)
-        forms = current_forms(rt, session)
-    return _compile(rt, xml, filename, forms, library)
+        compiled = _compile(rt, xml, filename, current_forms(rt, session), _library(session, xml))
+        _require_assignees(session, compiled)
+    return compiled
+
+
+def _require_assignees(session: Session, compiled: engine.CompiledDefinition) -> None:
+    """A task given to a named person (Camunda's assignee="…") needs that person's active account."""
+    names = {name for _, name in compiled.assigned_users}
+    if not names:
+        return
+    known = set(
+        session.execute(
+            select(User.username).where(User.username.in_(names), User.is_active.is_(True))
+        ).scalars()
+    )
+    problems = [
+        DeployProblem(
+            f"task assigned to '{name}', who has no active account",
+            task,
+            None,
+            "unknown_user",
+            {"user": name},
+        )
+        for task, name in compiled.assigned_users
+        if name not in known
+    ]
+    if problems:
+        raise InvalidBpmn(problems)
 
 
 def deploy_bpmn(
@@ -113,6 +138,7 @@ def deploy_bpmn(
         forms = {**current_forms(rt, session), **(pinned_forms or {})}
         try:
             compiled = _compile(rt, xml, filename, forms, _library(session, xml))
+            _require_assignees(session, compiled)
         except InvalidBpmn as err:
             audit.append(
                 session,
@@ -174,9 +200,7 @@ def deploy_bpmn(
         return DeployOutcome(compiled.process_id, definition.version, True, definition.id)
 
 
-def _snapshot(
-    compiled: engine.CompiledDefinition, forms: Mapping[str, Mapping[str, Any]]
-) -> dict[str, Any]:
+def _snapshot(compiled: engine.CompiledDefinition, forms: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The forms the version uses, as they are now: forms/ and edits, or generated from the diagram."""
     return {k: compiled.generated_forms.get(k) or forms[k] for k in compiled.form_keys}
 

@@ -92,6 +92,10 @@ _TEXTS: dict[str, LazyString] = {
         "diagram in the editor and draw or correct this element; the technical detail is in English "
         "in the message."
     ),
+    "unknown_user": lazy_gettext(
+        "The task is assigned to «%(user)s», who has no active account here. Name an existing username "
+        "or use candidateGroups (a role) instead."
+    ),
     "unknown_operator": lazy_gettext("«%(operator)s» is not a registered service-task operator."),
     "reserved_id": lazy_gettext("The id «%(id)s» is reserved by the engine; rename the element."),
     "no_process": lazy_gettext("The file defines no process."),
