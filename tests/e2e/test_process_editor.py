@@ -118,11 +118,10 @@ def test_admin_adds_a_deputy_director_review_and_only_new_instances_take_it(
     shot(admin, "editor-01-opened")
 
     ids = admin.evaluate(ADD_LANE_AND_TASK)
-    _select(admin, ids["lane"])
-    admin.locator("[data-testid=lane-roles] input[value=deputy_director]").check()
     shot(admin, "editor-02-task-added")
 
-    # Check before choosing a form: the new task is highlighted on the diagram with the reason.
+    # Check before the new lane names a role: nobody could do the new task, which is highlighted on the
+    # diagram with the reason (a task without a form is fine: it gets the built-in "done" form).
     admin.locator("[data-testid=check]").click()
     admin.locator("[data-testid=editor][data-checked=problems]").wait_for()
     marked = admin.locator(f".djs-element.has-problem[data-element-id={ids['task']}]")
@@ -130,6 +129,8 @@ def test_admin_adds_a_deputy_director_review_and_only_new_instances_take_it(
     assert admin.locator(f"[data-testid=problems] li[data-element={ids['task']}]").count() == 1
     shot(admin, "editor-03-problem-on-diagram")
 
+    _select(admin, ids["lane"])
+    admin.locator("[data-testid=lane-roles] input[value=deputy_director]").check()
     _select(admin, ids["task"])
     admin.locator("#properties select[name=form]").select_option("order_director_approval")
     admin.locator("[data-testid=check]").click()
