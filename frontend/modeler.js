@@ -104,14 +104,21 @@ async function check() {
   return false;
 }
 
-async function deploy() {
+async function deploy(replace = false) {
   status(T.deploying, "info");
   const note = document.getElementById("deploy-note").value || "";
-  const url = config.urls.deploy + "?note=" + encodeURIComponent(note);
+  const url = config.urls.deploy + "?note=" + encodeURIComponent(note) + (replace ? "&replace=true" : "");
   const sentAt = edits;
   const response = await post(url, await currentXml());
   const body = await response.json();
   clearProblems(modeler, problemList);
+  if (response.status === 409 && body.error === "process_exists") {
+    // The file looks like another process than the one deployed under its id: the admin decides.
+    if (window.confirm(body.message)) return deploy(true);
+    status(T.not_deployed, "error");
+    root.dataset.deployed = "refused";
+    return;
+  }
   if (response.status === 422) {
     showProblems(modeler, problemList, body.problems || [], T);
     status(T.not_deployed, "error");

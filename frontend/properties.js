@@ -147,13 +147,24 @@ export function initProperties(modeler, config) {
     return moddle.create("bpmn:FormalExpression", { body });
   }
 
+  function executableSwitch(element, process) {
+    // bpmn.io marks a new process as not executable and the engine refuses it: let the admin say so here.
+    const box = el("input", { type: "checkbox", name: "isExecutable", "data-testid": "executable" });
+    box.checked = process.isExecutable !== false;
+    box.addEventListener("change", () => modeling.updateModdleProperties(element, process, { isExecutable: box.checked }));
+    return el("div", { class: "field" }, el("label", {}, box, document.createTextNode(" " + T.executable)));
+  }
+
   function render(element) {
     panel.replaceChildren();
     if (!element) {
       panel.append(el("p", { class: "meta", text: T.select_element }));
+      const root = modeler.get("canvas").getRootElement();
+      if (root && is(root.businessObject, "bpmn:Process")) panel.append(executableSwitch(root, root.businessObject));
       return;
     }
     const bo = element.businessObject;
+    if (is(bo, "bpmn:Participant") && bo.processRef) panel.append(executableSwitch(element, bo.processRef));
     panel.append(el("h3", { text: bo.$type.replace("bpmn:", "") + " · " + bo.id }));
     if (!is(bo, "bpmn:Lane")) {
       const name = el("input", { value: bo.name || "", name: "name" });

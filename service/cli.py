@@ -143,8 +143,10 @@ def register_cli(app: Flask) -> None:
         for outcome in deploy.deploy_directory(_rt(), Actor.system(), Path(directory) if directory else None):
             if isinstance(outcome, InvalidBpmn):
                 failed = True
+                where = outcome.filename or "-"
                 for p in outcome.problems:
-                    click.echo(f"refused: {p.element or '-'} line {p.line or '-'}: {p.message}", err=True)
+                    line = p.line or "-"
+                    click.echo(f"refused: {where}: {p.element or '-'} line {line}: {p.message}", err=True)
             else:
                 state = "deployed" if outcome.changed else "unchanged"
                 click.echo(f"{outcome.process_id} v{outcome.version} {state}")

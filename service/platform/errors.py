@@ -54,6 +54,17 @@ class TaskWithdrawn(TaskNotOpen):
     code = "task_withdrawn"
 
 
+class ProcessExists(Conflict):
+    """A deploy would make a new version of a process that looks like another one: its name differs, or
+    it shares almost none of its steps (every bpmn.io diagram starts as `Process_1`). Deploying again
+    with `replace=true` confirms it.
+
+    `params`: `process_id`, `name` (of the upload), `existing_name`, `version` (the active one).
+    """
+
+    code = "process_exists"
+
+
 class BadRequest(ServiceError):
     code = "bad_request"
     status = 400
@@ -97,6 +108,7 @@ class InvalidBpmn(ServiceError):
     def __init__(self, problems: list[DeployProblem]) -> None:
         super().__init__("; ".join(p.message for p in problems[:5]))
         self.problems = problems
+        self.filename: str | None = None  # set when one file of a directory was refused
 
 
 class WorkflowFailed(ServiceError):
@@ -104,6 +116,17 @@ class WorkflowFailed(ServiceError):
 
     code = "workflow_error"
     status = 500
+
+
+class StepFailed(WorkflowFailed):
+    """A step of the process (a script, a condition, a service task's parameters) raised: the diagram or
+    the data it was given is wrong, not the service. Nothing was saved.
+
+    `params`: `element` (the BPMN id), `name` (its label) and `reason` (the exception's type and message).
+    """
+
+    code = "step_failed"
+    status = 422
 
 
 class EngineStepLimit(WorkflowFailed):

@@ -118,11 +118,10 @@ def test_admin_adds_a_deputy_director_review_and_only_new_instances_take_it(
     shot(admin, "editor-01-opened")
 
     ids = admin.evaluate(ADD_LANE_AND_TASK)
-    _select(admin, ids["lane"])
-    admin.locator("[data-testid=lane-roles] input[value=deputy_director]").check()
     shot(admin, "editor-02-task-added")
 
-    # Check before choosing a form: the new task is highlighted on the diagram with the reason.
+    # Check before the new lane names a role: nobody could do the new task, which is highlighted on the
+    # diagram with the reason (a task without a form is fine: it gets the built-in "done" form).
     admin.locator("[data-testid=check]").click()
     admin.locator("[data-testid=editor][data-checked=problems]").wait_for()
     marked = admin.locator(f".djs-element.has-problem[data-element-id={ids['task']}]")
@@ -130,6 +129,8 @@ def test_admin_adds_a_deputy_director_review_and_only_new_instances_take_it(
     assert admin.locator(f"[data-testid=problems] li[data-element={ids['task']}]").count() == 1
     shot(admin, "editor-03-problem-on-diagram")
 
+    _select(admin, ids["lane"])
+    admin.locator("[data-testid=lane-roles] input[value=deputy_director]").check()
     _select(admin, ids["task"])
     admin.locator("#properties select[name=form]").select_option("order_director_approval")
     admin.locator("[data-testid=check]").click()
@@ -354,3 +355,48 @@ def test_leaving_the_form_editor_asks_while_the_text_is_not_saved(new_context: N
     assert admin.locator("[data-testid=form-problems]").count() == 0
     assert _leaves_without_asking(admin)
     assert "/admin/forms" not in admin.url
+
+
+def test_a_bpmnio_file_is_made_executable_in_the_editor_and_replacing_a_process_asks_first(
+    new_context: NewContext, shot: Shot, tmp_path: Any
+) -> None:
+    """bpmn.io marks a new diagram as not executable: the admin ticks the switch on the pool and deploys.
+    The same id deployed again from another diagram asks before it becomes the next version."""
+    fixture = PROJECT_ROOT / "tests" / "fixtures" / "modelers" / "bpmnio_kazakh_lanes.bpmn"
+    upload = tmp_path / "lesson.bpmn"
+    upload.write_bytes(fixture.read_bytes().replace(b'isExecutable="true"', b'isExecutable="false"'))
+    admin = sign_in(new_context(), "admin")
+    admin.goto("/admin/editor/new?process_id=x")
+    admin.locator("[data-testid=editor][data-ready='1']").wait_for()
+    admin.locator("[data-testid=upload]").set_input_files(str(upload))
+    admin.locator(".djs-element[data-element-id=Activity_0prepare]").wait_for()
+    admin.locator("[data-testid=check]").click()
+    admin.locator("[data-testid=editor][data-checked=problems]").wait_for()
+    _select(admin, "Participant_1c4r7tz")
+    switch = admin.locator("#properties [data-testid=executable]")
+    assert not switch.is_checked()
+    switch.check()
+    admin.locator("[data-testid=check]").click()
+    admin.locator("[data-testid=editor][data-checked=clean]").wait_for()
+    admin.locator("[data-testid=deploy]").click()
+    admin.locator("[data-testid=editor][data-deployed='1']").wait_for()
+    shot(admin, "editor-12-executable")
+
+    # another diagram under the same id: the editor asks; declining keeps version 1
+    other = tmp_path / "other.bpmn"
+    other.write_bytes(
+        fixture.read_bytes().replace(
+            b'name="\xd0\xa1\xd0\xb0\xd0\xb1\xd0\xb0\xd2\x9b',
+            b'name="X\xd0\xa1\xd0\xb0\xd0\xb1\xd0\xb0\xd2\x9b',
+        )
+    )
+    admin.locator("[data-testid=upload]").set_input_files(str(other))
+    admin.locator(".djs-element[data-element-id=Activity_0prepare]").wait_for()
+    questions: list[str] = []
+    admin.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    admin.locator("[data-testid=deploy]").click()
+    admin.locator("[data-testid=editor][data-deployed=refused]").wait_for()
+    assert questions and "Process_lesson_plan" in questions[0]
+    admin.once("dialog", lambda dialog: dialog.accept())
+    admin.locator("[data-testid=deploy]").click()
+    admin.locator("[data-testid=editor][data-deployed='2']").wait_for()

@@ -84,7 +84,7 @@ def test_missing_form(seeded: Runtime) -> None:
 def test_unknown_lane(seeded: Runtime) -> None:
     err = _refused(seeded, ORDER_XML.replace(b'name="lawyer"', b'name="janitor"'))
     problem = next(p for p in err.problems if "janitor" in p.message)
-    assert problem.element == "Task_legal_review" and problem.line
+    assert problem.element == "Lane_lawyer" and problem.line  # the lane is what names no role
 
 
 def test_entity_reading_a_local_file(seeded: Runtime, tmp_path: Path) -> None:

@@ -181,7 +181,7 @@ def test_the_modeler_opens_any_version_with_a_layout_for_admins_only(admin: Flas
 @pytest.mark.parametrize(
     ("xml", "element", "code"),
     [
-        (ORDER_XML.replace(b'name="lawyer"', b'name="janitor"'), "Task_legal_review", "unknown_role"),
+        (ORDER_XML.replace(b'name="lawyer"', b'name="janitor"'), "Lane_lawyer", "unknown_role"),
         (
             ORDER_XML.replace(b"order_legal_review.json", b"no_such_form.json"),
             "Task_legal_review",
@@ -294,8 +294,8 @@ def test_the_deploy_api_contract(api: Api) -> None:
     assert refused.status_code == 422
     body = refused.get_json()
     assert body["error"] == "invalid_bpmn"
-    assert all(set(p) == {"element", "line", "message"} for p in body["problems"])
-    assert any(p["element"] == "Task_legal_review" for p in body["problems"])
+    assert all(set(p) == {"element", "line", "message", "code", "text"} for p in body["problems"])
+    assert any(p["element"] == "Lane_lawyer" for p in body["problems"])  # the lane names no role
     assert api.post("/processes", "director", data=xml).status_code == 403
 
 

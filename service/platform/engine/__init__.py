@@ -13,7 +13,7 @@ from service.platform.engine.runner import (
     start_instance,
     wake_timers,
 )
-from service.platform.engine.xmlsafe import process_references
+from service.platform.engine.xmlsafe import as_utf8, process_references, step_ids
 
 __all__ = [
     "DEFAULT_SCRIPT_TIME_LIMIT",
@@ -23,10 +23,12 @@ __all__ = [
     "Operators",
     "RunResult",
     "TaskNotReady",
+    "as_utf8",
     "compile_definition",
     "complete_task",
     "instance_data",
     "process_references",
     "start_instance",
+    "step_ids",
     "wake_timers",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -22,30 +23,43 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from service.platform.engine import camunda
+from service.platform.engine.lanes import read_lane
+from service.platform.engine.problems import STRANDED, camunda_problems, schema_problems, validation_problem
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
+from service.platform.engine.stranding import strandings
+from service.platform.engine.timers import literal_string, quote_bare_value, timer_value_problem
 from service.platform.engine.xmlsafe import UnsafeXml, line_of, parse_untrusted
 from service.platform.errors import DeployProblem, InvalidBpmn
 from service.platform.forms.checks import form_definition_problems
-from service.platform.roles import parse_lane
 
+log = logging.getLogger(__name__)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED_IDS = ("Start", "End")
+# A task that waits for a person but names no form (every plain bpmn.io task) gets this built-in one.
+DONE_FORM = "done"
 
 
 @dataclass(frozen=True)
 class CompiledDefinition:
-    """What a deploy stores: the primary process, its serialized specs, its forms and who may start it."""
+    """What a deploy stores: the primary process, its serialized specs and what it refers to."""
 
     process_id: str
     name: str
     spec_json: str
     form_keys: tuple[str, ...]
     start_roles: tuple[str, ...]
+    called_processes: tuple[str, ...] = field(default_factory=tuple)
+    # Forms made from Camunda's formData, stored with the version like any snapshot form.
+    generated_forms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Usernames the diagram assigns tasks to (Camunda's assignee="…"), by task id: checked against
+    # the accounts by the caller, which has the database.
+    assigned_users: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 def form_key_of(task_spec: Any) -> str | None:
@@ -83,8 +97,12 @@ class _Checker:
         self.known_roles = set(known_roles)
         self.operators = set(operators)
         self.suggestion_sources = suggestion_sources
+        self.camunda = camunda.CamundaReading()
+        self.generated_forms: dict[str, dict[str, Any]] = {}
+        self.assigned_users: list[tuple[str, str]] = []
         self.problems: list[DeployProblem] = []
         self.form_keys: set[str] = set()
+        self._lanes_read: dict[str, list[str] | None] = {}
 
     def add(
         self, element: str | None, message: str, line: int | None = None, code: str = "", **params: Any
@@ -119,8 +137,13 @@ class _Checker:
 
     def check_task(self, spec: Any) -> None:
         bpmn_id = getattr(spec, "bpmn_id", None) or spec.name
-        if isinstance(spec, UserTask):
-            self._user_task(spec, bpmn_id)
+        if getattr(spec, "lane", None):
+            codes = self.lane_roles(bpmn_id, spec.lane)
+            if codes:
+                # The engine and the inbox read role codes: a lane named in words is stored as its codes.
+                spec.lane = ",".join(codes)
+        if getattr(spec, "manual", False) and not isinstance(spec, SubWorkflowTask):
+            self._human_task(spec, bpmn_id)
         if isinstance(spec, ScriptTask):
             self.script(bpmn_id, spec.script, "script")
         for attr, label in (("prescript", "pre-script"), ("postscript", "post-script")):
@@ -145,33 +168,80 @@ class _Checker:
         if isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition):
             self._timer(bpmn_id, spec.event_definition)
 
-    def _user_task(self, spec: Any, bpmn_id: str) -> None:
-        roles = parse_lane(spec.lane)
-        if not roles:
+    def lane_roles(self, bpmn_id: str, lane: str) -> list[str] | None:
+        """The role codes a lane names; None (and one problem per lane) when a part names no role."""
+        if lane in self._lanes_read:
+            return self._lanes_read[lane]
+        codes: list[str] | None = []
+        for part in read_lane(lane):
+            if part.code is not None and part.code in self.known_roles:
+                if codes is not None and part.code not in codes:
+                    codes.append(part.code)
+                continue
+            codes = None
+            hint = f" (closest: {part.suggestion})" if part.suggestion else ""
+            self.add(
+                self._lane_id(lane) or bpmn_id,
+                f"lane '{lane}' names '{part.text}', which is not a role{hint}",
+                code="unknown_role",
+                lane=lane,
+                role=part.text,
+                suggestion=part.suggestion or "",
+            )
+        self._lanes_read[lane] = codes
+        return codes
+
+    def _lane_id(self, name: str) -> str | None:
+        for lane in self.tree.iter("{*}lane"):
+            if lane.get("name") == name and lane.get("id"):
+                return str(lane.get("id"))
+        return None
+
+    def _camunda_task(self, spec: Any, bpmn_id: str) -> None:
+        """Camunda's candidateGroups, assignee, formKey and formData, as our lane, assignTo and form."""
+        info = self.camunda.tasks.get(bpmn_id)
+        if info is None:
+            return
+        props = spec.extensions.setdefault("properties", {})
+        if info.candidate_groups:
+            codes = self.lane_roles(bpmn_id, ",".join(info.candidate_groups))
+            if codes:
+                spec.lane = ",".join(codes)  # the task's own groups win over its lane
+        if info.assignee:
+            props.setdefault("assignUser", info.assignee)
+            self.assigned_users.append((bpmn_id, info.assignee))
+        if info.assignee_variable:
+            props.setdefault("assignTo", info.assignee_variable)
+        for code, params in info.problems:
+            message = f"assignee '{params.get('value')}' is neither a username nor ${{variable}}"
+            self.add(bpmn_id, message, code=code, value=params.get("value", ""))
+        if form_key_of(spec) is not None:
+            return
+        if info.form is not None:
+            key = "camunda_" + re.sub(r"[^a-z0-9_]", "_", bpmn_id.lower())[:80]
+            self.generated_forms[key] = info.form
+            self.forms = {**self.forms, key: info.form}
+            props["formJsonSchemaFilename"] = f"{key}.json"
+        elif info.form_key:
+            props["formJsonSchemaFilename"] = f"{info.form_key}.json"
+
+    def _human_task(self, spec: Any, bpmn_id: str) -> None:
+        label = spec.bpmn_name or bpmn_id
+        self._camunda_task(spec, bpmn_id)
+        props = task_properties(spec)
+        if not spec.lane and not props.get("assignTo") and not props.get("assignUser"):
             self.add(
                 bpmn_id,
-                f"user task '{spec.bpmn_name or bpmn_id}' is not in a lane naming a role",
+                f"task '{label}' waits for a person but is in no lane naming a role: nobody could do it",
                 code="no_lane",
-                task=spec.bpmn_name or bpmn_id,
+                task=label,
             )
-        for role in roles:
-            if role not in self.known_roles:
-                self.add(
-                    bpmn_id,
-                    f"lane '{spec.lane}' names an unknown role '{role}'",
-                    code="unknown_role",
-                    lane=spec.lane,
-                    role=role,
-                )
         key = form_key_of(spec)
         if key is None:
-            self.add(
-                bpmn_id,
-                f"user task '{spec.bpmn_name or bpmn_id}' has no form (formJsonSchemaFilename)",
-                code="no_form",
-                task=spec.bpmn_name or bpmn_id,
-            )
-        elif key not in self.forms:
+            # The built-in confirmation form; stored in the spec so the inbox and the task page see it.
+            spec.extensions.setdefault("properties", {})["formJsonSchemaFilename"] = f"{DONE_FORM}.json"
+            key = DONE_FORM
+        if key not in self.forms:
             self.add(bpmn_id, f"form '{key}' does not exist in forms/", code="missing_form", form=key)
         else:
             self.form_keys.add(key)
@@ -183,7 +253,6 @@ class _Checker:
                 self.problems.append(
                     DeployProblem(message, bpmn_id, line_of(self.tree, bpmn_id), "bad_form", params)
                 )
-        props = task_properties(spec)
         assign_to = props.get("assignTo")
         if assign_to is not None and not _IDENTIFIER.match(assign_to):
             self.add(
@@ -216,7 +285,8 @@ class _Checker:
 
     def _service_task(self, spec: Any, bpmn_id: str) -> None:
         name = getattr(spec, "operation_name", None)
-        if name not in self.operators:
+        java = any(element == bpmn_id for element, _, _ in self.camunda.problems)
+        if name not in self.operators and not java:
             known = ", ".join(sorted(self.operators))
             self.add(
                 bpmn_id,
@@ -228,53 +298,62 @@ class _Checker:
             self.expression(bpmn_id, value.get("value"), f"parameter '{param}'")
 
     def _timer(self, bpmn_id: str, definition: TimerEventDefinition) -> None:
+        quote_bare_value(definition)
         source = definition.expression
-        self.expression(bpmn_id, source, "timer")
-        literal = _literal_string(source)
-        if literal is None:
-            return  # computed from task data; checked when the data is validated
-        try:
-            if isinstance(definition, DurationTimerEventDefinition):
-                if not literal.upper().startswith("P"):
-                    raise ValueError("a duration starts with P")
-                TimerEventDefinition.parse_iso_duration(literal)
-            elif isinstance(definition, TimeDateEventDefinition):
-                TimerEventDefinition.get_datetime(literal)
-            elif isinstance(definition, CycleTimerEventDefinition):
-                TimerEventDefinition.parse_iso_recurring_interval(literal)
-        except Exception:
+        literal = literal_string(source)
+        if literal is None and source and str(source).strip():
+            try:
+                compile_expression(str(source))
+                return  # computed from task data; checked when the data is validated
+            except ScriptRefused:
+                literal = str(source).strip()  # "2 days": neither a value nor an expression
+        elif literal is None:
+            self.add(bpmn_id, "timer: the expression is empty", code="expression_empty", what="timer")
+            return
+        if timer_value_problem(definition, literal) is not None:
+            kind = _TIMER_KINDS.get(type(definition), "value")
             self.add(
                 bpmn_id,
-                f"timer value '{literal}' is not a valid ISO 8601 {type(definition).__name__}",
+                f"timer value '{literal}' is not a valid ISO 8601 {kind}",
                 code="bad_timer",
                 value=literal,
+                kind=kind,
             )
 
 
-def _literal_string(source: str | None) -> str | None:
-    """The timer's value when its expression is a plain string literal such as "PT48H"."""
-    if not source:
-        return None
-    import ast
-
-    try:
-        node = ast.parse(source, mode="eval").body
-    except SyntaxError:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+_TIMER_KINDS: dict[type, str] = {
+    DurationTimerEventDefinition: "duration",
+    TimeDateEventDefinition: "date",
+    CycleTimerEventDefinition: "cycle",
+}
 
 
-def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any, etree._ElementTree]:
+def _refusal(
+    err: ValidationException,
+    tree: etree._ElementTree,
+    reading: camunda.CamundaReading,
+    operators: Collection[str],
+) -> InvalidBpmn:
+    """The library's refusal together with what Camunda's constructs tell (they say more about the
+    same element: a Java service task is "has no operator" to the library)."""
+    element = getattr(err, "id", None)
+    line = getattr(err, "line_number", None) or line_of(tree, element)
+    ours = camunda_problems(tree, reading, operators)
+    covered = element in {p.element for p in ours}
+    return InvalidBpmn(ours + ([] if covered else [validation_problem(err, element, line, tree)]))
+
+
+def _parse(
+    xml: bytes, filename: str, library: Mapping[str, bytes], operators: Collection[str], validate: bool
+) -> tuple[Any, etree._ElementTree, camunda.CamundaReading]:
     tree = parse_untrusted(xml)
-    parser = SpiffBpmnParser(validator=_validator())
+    # Before the engine's parser: JUEL conditions become expressions in the tree it reads.
+    reading = camunda.read(tree)
+    parser = SpiffBpmnParser(validator=_validator() if validate else None)
     try:
         parser.add_bpmn_xml(tree, filename)
     except ValidationException as err:
-        element = getattr(err, "id", None)
-        line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
+        raise _refusal(err, tree, reading, operators) from None
     own_ids = set(parser.get_process_ids())
     for other_name, other_xml in library.items():
         other_tree = parse_untrusted(other_xml)
@@ -282,24 +361,7 @@ def _parse(xml: bytes, filename: str, library: Mapping[str, bytes]) -> tuple[Any
         if other_ids & own_ids:
             continue  # an older version of a process this file redefines
         parser.add_bpmn_xml(other_tree, other_name)
-    return parser, tree
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _validation_problem(err: ValidationException, element: str | None, line: Any) -> DeployProblem:
-    message = _validation_message(err)
-    return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
-
-
-def _validation_message(err: ValidationException) -> str:
-    text = str(err).strip().splitlines()[0] if str(err).strip() else "invalid BPMN"
-    return text
+    return parser, tree, reading
 
 
 def compile_definition(
@@ -314,15 +376,47 @@ def compile_definition(
 ) -> CompiledDefinition:
     """Check one BPMN file completely and return what to store, or raise InvalidBpmn with every problem.
 
-    `library` holds the XML of the other deployed processes, so call activities can be resolved.
+    `library` holds the XML of the other deployed processes, so call activities can be resolved. A file
+    that breaks the BPMN schema is refused with every schema problem and, as far as the engine can
+    still read it, every problem of ours: all at once, not one per attempt.
     """
+    args = (forms, known_roles, operators, library or {}, suggestion_sources)
     try:
-        parser, tree = _parse(xml, filename, library or {})
+        schema = schema_problems(parse_untrusted(xml), _validator())
+    except UnsafeXml as err:
+        raise InvalidBpmn([err.problem]) from None
+    if not schema:
+        return _compile_definition(xml, filename, *args, validate=True)
+    try:
+        _compile_definition(xml, filename, *args, validate=False)
+    except InvalidBpmn as err:
+        raise InvalidBpmn(schema + [p for p in err.problems if p.code != "invalid"]) from None
+    except Exception as err:
+        # The engine cannot read the file without the schema either: the schema's problems say why.
+        log.info("unreadable without the schema: %s", err)
+    raise InvalidBpmn(schema)
+
+
+def _compile_definition(
+    xml: bytes,
+    filename: str,
+    forms: Mapping[str, Mapping[str, Any]],
+    known_roles: Collection[str],
+    operators: Collection[str],
+    library: Mapping[str, bytes],
+    suggestion_sources: Collection[str] | None,
+    *,
+    validate: bool,
+) -> CompiledDefinition:
+    """compile_definition's checks, with or without the schema validation of the engine's parser."""
+    try:
+        parser, tree, reading = _parse(xml, filename, library, operators, validate)
     except UnsafeXml as err:
         raise InvalidBpmn([err.problem]) from None
     own_ids = [p.get("id") for p in tree.iter("{*}process") if p.get("id")]
     if not own_ids:
         raise InvalidBpmn([DeployProblem("the file defines no process", code="no_process")])
+    called: set[str] = set()
     try:
         deps = parser.get_process_dependencies()
     except Exception:
@@ -339,6 +433,8 @@ def compile_definition(
         )
     primary = str(primary_candidates[0])
     checker = _Checker(tree, forms, known_roles, operators, suggestion_sources)
+    checker.camunda = reading
+    checker.problems += camunda_problems(tree, reading, operators)
     for reserved in _RESERVED_IDS:
         if tree.xpath("//*[@id=$eid]", eid=reserved):
             # The engine names its own start and end tasks so; a diagram using them silently breaks.
@@ -352,25 +448,29 @@ def compile_definition(
         spec = parser.get_spec(primary)
         subprocess_specs = parser.get_subprocess_specs(primary)
     except ValidationException as err:
-        element = getattr(err, "id", None)
-        line = getattr(err, "line_number", None) or line_of(tree, element)
-        raise InvalidBpmn([_validation_problem(err, element, line)]) from None
+        raise _refusal(err, tree, reading, operators) from None
     except Exception as err:
         raise InvalidBpmn([DeployProblem(str(err), code="invalid", params={"reason": str(err)})]) from None
     start_roles: set[str] = set()
     for proc in [spec, *subprocess_specs.values()]:
         for task_spec in proc.task_specs.values():
             checker.check_task(task_spec)
+            if isinstance(task_spec, SubWorkflowTask):
+                called.add(task_spec.spec)
+    nested = [t for sub in subprocess_specs.values() for t in sub.task_specs.values()]
+    for stuck in strandings(spec.task_specs.values(), nested):
+        code = f"{stuck.kind}_never_sent" if stuck.code == "no_sender" else stuck.code
+        checker.add(
+            stuck.element,
+            STRANDED[stuck.code].format(name=stuck.name, kind=stuck.kind, event=stuck.event),
+            code=code,
+            name=stuck.name,
+            event=stuck.event,
+        )
     for task_spec in spec.task_specs.values():
         if type(task_spec).__name__ == "StartEvent" and task_spec.lane:
-            start_roles.update(parse_lane(task_spec.lane))
-    for role in start_roles - checker.known_roles:
-        checker.add(
-            None,
-            f"the start event's lane names an unknown role '{role}'",
-            code="unknown_start_role",
-            role=role,
-        )
+            # Already read as codes by check_task; an unknown lane was reported there.
+            start_roles.update(r for r in task_spec.lane.split(",") if r in checker.known_roles)
     if checker.problems:
         raise InvalidBpmn(checker.problems)
     return CompiledDefinition(
@@ -379,4 +479,7 @@ def compile_definition(
         spec_json=dump_specs(spec, subprocess_specs),
         form_keys=tuple(sorted(checker.form_keys)),
         start_roles=tuple(sorted(start_roles)),
+        called_processes=tuple(sorted(called)),
+        generated_forms=dict(checker.generated_forms),
+        assigned_users=tuple(checker.assigned_users),
     )

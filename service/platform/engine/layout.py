@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from service.platform.engine.di_keep import own_drawing, put_back
 from service.platform.engine.xmlsafe import parse_untrusted
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -447,6 +448,7 @@ def add_layout(xml: bytes) -> bytes:
     root = tree.getroot()
     if _complete(root):
         return xml
+    own = own_drawing(root)  # whatever the file drew itself stays as drawn
     for old in root.findall(_q(BPMNDI, "BPMNDiagram")):
         root.remove(old)
     processes = root.findall(_q(BPMN, "process"))
@@ -489,6 +491,7 @@ def add_layout(xml: bytes) -> bytes:
         _layout_container(process, plane, DIAGRAM_X, DIAGRAM_Y, None)
         _write(root, f"BPMNDiagram_{process.get('id') or index}", plane)
         _subprocess_planes(process, root)
+    put_back(root, own)
     for prefix, ns in (("bpmndi", BPMNDI), ("dc", DC), ("di", DI)):
         if prefix not in (root.nsmap or {}):
             etree.cleanup_namespaces(root, top_nsmap={prefix: ns})

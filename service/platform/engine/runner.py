@@ -19,7 +19,7 @@ from service.platform.engine.compiler import form_key_of, task_properties
 from service.platform.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT, ScriptTimedOut
 from service.platform.engine.sandbox import SandboxedScriptEngine
 from service.platform.engine.serialization import dump_state, load_specs, load_state
-from service.platform.errors import EngineStepLimit, ScriptTimeLimit, ServiceError, WorkflowFailed
+from service.platform.errors import EngineStepLimit, ScriptTimeLimit, ServiceError, StepFailed, WorkflowFailed
 from service.platform.roles import parse_lane
 
 _TIMER_EVENTS = {"DurationTimerEventDefinition", "TimeDateEventDefinition", "CycleTimerEventDefinition"}
@@ -88,7 +88,10 @@ def _assignee(task: Any) -> str | None:
         key = task.internal_data.get("key_or_index")
         if isinstance(key, str):
             return key  # a multi-instance over {username: …} gives each child to its own person
-    variable = task_properties(task.task_spec).get("assignTo")
+    props = task_properties(task.task_spec)
+    if props.get("assignUser"):
+        return props["assignUser"]  # Camunda's assignee="username"
+    variable = props.get("assignTo")
     if variable:
         value = task.data.get(variable)
         return str(value) if value else None
@@ -179,8 +182,32 @@ def _guarded(action: Callable[[], RunResult]) -> RunResult:
             raise ScriptTimeLimit(
                 f"script_time_limit{where}: {timed_out}", seconds=f"{timed_out.limit:g}", element=element
             ) from err
-        detail = getattr(err, "error_type", None) or type(err).__name__
-        raise WorkflowFailed(f"{detail}{where}: {err}") from err
+        reason = _reason(err)
+        name = str(task.task_spec.bpmn_name or element) if task is not None else ""
+        raise StepFailed(
+            f"step_failed{where}: {reason}", element=element or "", name=name, reason=reason
+        ) from err
+
+
+def _reason(err: BaseException) -> str:
+    """The exception a script or expression raised, as "Type: message", under Spiff's wrappers.
+
+    The innermost exception that is not SpiffWorkflow's own is what the author of the diagram wrote
+    (`ZeroDivisionError: division by zero`, `NameError: name 'y' is not defined`); never a traceback.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = err
+    found: BaseException = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if not type(current).__module__.startswith("SpiffWorkflow"):
+            found = current
+            break
+        found = current
+        current = current.__cause__ or current.__context__
+    message = " ".join(str(found).split())[:300]
+    kind = getattr(found, "error_type", None) or type(found).__name__
+    return f"{kind}: {message}" if message else str(kind)
 
 
 # Automatic steps (scripts, gateways, events, service tasks) one engine call may run. The shipped

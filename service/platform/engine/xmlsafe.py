@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from service.platform.errors import DeployProblem
+from service.platform.errors import DeployProblem, InvalidBpmn
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -67,6 +67,29 @@ def parse_untrusted(xml: bytes) -> etree._ElementTree:
     return tree
 
 
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def as_utf8(xml: bytes) -> bytes:
+    """The same document in UTF-8, as it is stored; a UTF-8 file comes back byte for byte.
+
+    A diagram declared ISO-8859-1 or UTF-16 passes every check (lxml reads any encoding it knows)
+    and was then refused when stored as text; it is re-encoded once here, before the checks.
+    """
+    declared = _ENCODING.match(xml)
+    try:
+        xml.decode("utf-8")
+        if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
+            return xml
+    except UnicodeDecodeError:
+        pass
+    try:
+        tree = parse_untrusted(xml)
+    except UnsafeXml as err:
+        raise InvalidBpmn([err.problem]) from None
+    return bytes(etree.tostring(tree, encoding="UTF-8", xml_declaration=True))
+
+
 def line_of(tree: etree._ElementTree, element_id: str | None) -> int | None:
     """The source line of the element with this id, for error messages."""
     if not element_id:
@@ -93,3 +116,20 @@ def process_references(xml: bytes) -> tuple[frozenset[str], frozenset[str]]:
         str(c.get("calledElement")) for c in tree.iter("{*}callActivity") if c.get("calledElement")
     )
     return defined, called - defined
+
+
+_NOT_STEPS = {"sequenceFlow", "laneSet", "lane", "flowNodeRef", "documentation", "extensionElements"}
+
+
+def step_ids(xml: bytes) -> frozenset[str]:
+    """The ids of a file's steps (events, tasks, gateways…) inside its processes; empty when unreadable."""
+    try:
+        tree = parse_untrusted(xml)
+    except Exception:
+        return frozenset()
+    return frozenset(
+        str(node.get("id"))
+        for process in tree.iter("{*}process")
+        for node in process.iter("{*}*")
+        if node is not process and node.get("id") and etree.QName(node).localname not in _NOT_STEPS
+    )

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from service.platform import engine
 from service.platform.audit import log as audit
-from service.platform.errors import InvalidBpmn
-from service.platform.persistence.models import ProcessDefinition
+from service.platform.errors import DeployProblem, InvalidBpmn, ProcessExists
+from service.platform.persistence.models import ProcessDefinition, User
 from service.platform.processes.form_editor import current_forms
 from service.platform.processes.operators import operator_names
 from service.platform.roles import ROLE_CODES
@@ -30,14 +30,33 @@ class DeployOutcome:
     definition_id: int
 
 
-def _library(session: Session) -> dict[str, bytes]:
-    """The XML of every active process, so that call activities into them resolve."""
-    rows = session.execute(
-        select(ProcessDefinition.filename, ProcessDefinition.bpmn_xml).where(
-            ProcessDefinition.is_active.is_(True)
-        )
-    ).all()
-    return {filename: xml.encode("utf-8") for filename, xml in rows}
+def _library(session: Session, xml: bytes) -> dict[str, bytes]:
+    """The XML of the active processes this file calls, directly or through them, keyed by process id.
+
+    Only those: a deploy must never depend on unrelated processes (a subprocess id equal to some
+    deployed process's id was refused only while that process was deployed).
+    """
+    active = dict(
+        session.execute(
+            select(ProcessDefinition.process_id, ProcessDefinition.id).where(
+                ProcessDefinition.is_active.is_(True)
+            )
+        ).all()
+    )
+    defined, wanted = engine.process_references(xml)
+    library: dict[str, bytes] = {}
+    pending = [pid for pid in wanted if pid in active]
+    while pending:
+        pid = pending.pop()
+        if pid in library or pid in defined:
+            continue
+        text = session.execute(
+            select(ProcessDefinition.bpmn_xml).where(ProcessDefinition.id == active[pid])
+        ).scalar_one()
+        library[pid] = text.encode("utf-8")
+        _, further = engine.process_references(library[pid])
+        pending.extend(p for p in further if p in active and p not in library)
+    return {f"{pid}.bpmn": content for pid, content in library.items()}
 
 
 def _compile(
@@ -61,10 +80,36 @@ def _compile(
 
 def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinition:
     """Run every deploy-time check without storing anything (the editor's "Check" button)."""
+    xml = engine.as_utf8(xml)
     with rt.db.session() as session:
-        library = _library(session)
-        forms = current_forms(rt, session)
-    return _compile(rt, xml, filename, forms, library)
+        compiled = _compile(rt, xml, filename, current_forms(rt, session), _library(session, xml))
+        _require_assignees(session, compiled)
+    return compiled
+
+
+def _require_assignees(session: Session, compiled: engine.CompiledDefinition) -> None:
+    """A task given to a named person (Camunda's assignee="…") needs that person's active account."""
+    names = {name for _, name in compiled.assigned_users}
+    if not names:
+        return
+    known = set(
+        session.execute(
+            select(User.username).where(User.username.in_(names), User.is_active.is_(True))
+        ).scalars()
+    )
+    problems = [
+        DeployProblem(
+            f"task assigned to '{name}', who has no active account",
+            task,
+            None,
+            "unknown_user",
+            {"user": name},
+        )
+        for task, name in compiled.assigned_users
+        if name not in known
+    ]
+    if problems:
+        raise InvalidBpmn(problems)
 
 
 def deploy_bpmn(
@@ -74,17 +119,26 @@ def deploy_bpmn(
     filename: str,
     note: str = "",
     pinned_forms: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    replace: bool = False,
+    shipped: bool = False,
 ) -> DeployOutcome:
     """Store a new version when the content changed; running instances keep their own version.
 
+    Versions are keyed by the process id in the file, never by the upload's file name. A file that
+    looks like another process than the one deployed under its id (another name, hardly a step in
+    common) raises ProcessExists unless `replace`. A `shipped` file (bpmn/ at start-up) deploys only
+    when its content is new to every version of its process, so an admin's newer version stays.
     `pinned_forms` (a rollback) override forms/ so an old version comes back with the forms it had.
     """
     actor.require_admin("only an admin can deploy processes")
+    xml = engine.as_utf8(xml)  # stored as text: any encoding lxml reads becomes UTF-8 first
     sha = hashlib.sha256(xml).hexdigest()
     with rt.db.session() as session:
         forms = {**current_forms(rt, session), **(pinned_forms or {})}
         try:
-            compiled = _compile(rt, xml, filename, forms, _library(session))
+            compiled = _compile(rt, xml, filename, forms, _library(session, xml))
+            _require_assignees(session, compiled)
         except InvalidBpmn as err:
             audit.append(
                 session,
@@ -101,6 +155,10 @@ def deploy_bpmn(
         ).scalar_one_or_none()
         if active is not None and active.sha256 == sha:
             return DeployOutcome(compiled.process_id, active.version, False, active.id)
+        if shipped and active is not None and _known_content(session, compiled.process_id, sha):
+            return DeployOutcome(compiled.process_id, active.version, False, active.id)
+        if active is not None and not replace:
+            _refuse_lookalike(active, compiled, xml)
         latest = session.execute(
             select(func.max(ProcessDefinition.version)).where(
                 ProcessDefinition.process_id == compiled.process_id
@@ -114,12 +172,12 @@ def deploy_bpmn(
         definition = ProcessDefinition(
             process_id=compiled.process_id,
             version=(latest or 0) + 1,
-            name=compiled.name,
-            filename=filename,
+            name=compiled.name[:300],
+            filename=f"{compiled.process_id}.bpmn"[:200],
             bpmn_xml=xml.decode("utf-8"),
             sha256=sha,
             spec_json=compiled.spec_json,
-            forms_json=json.dumps({k: forms[k] for k in compiled.form_keys}, ensure_ascii=False),
+            forms_json=json.dumps(_snapshot(compiled, forms), ensure_ascii=False),
             start_roles=",".join(compiled.start_roles),
             note=note[:500],
             deployed_by_id=actor.id,
@@ -131,22 +189,70 @@ def deploy_bpmn(
             session,
             actor.username,
             "process.deploy",
-            detail={"process": compiled.process_id, "version": definition.version, "sha256": sha},
+            detail={
+                "process": compiled.process_id,
+                "version": definition.version,
+                "sha256": sha,
+                "file": filename,
+                "replaced": bool(replace and active is not None),
+            },
         )
         return DeployOutcome(compiled.process_id, definition.version, True, definition.id)
+
+
+def _snapshot(compiled: engine.CompiledDefinition, forms: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The forms the version uses, as they are now: forms/ and edits, or generated from the diagram."""
+    return {k: compiled.generated_forms.get(k) or forms[k] for k in compiled.form_keys}
+
+
+def _known_content(session: Session, process_id: str, sha: str) -> bool:
+    """Whether some version of the process, active or not, was deployed from exactly these bytes."""
+    found = session.execute(
+        select(ProcessDefinition.id)
+        .where(ProcessDefinition.process_id == process_id, ProcessDefinition.sha256 == sha)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+# Below this share of steps in common, a file is another process that happens to reuse the id.
+_SAME_PROCESS_SHARE = 0.5
+
+
+def _refuse_lookalike(active: ProcessDefinition, compiled: engine.CompiledDefinition, xml: bytes) -> None:
+    old_steps = engine.step_ids(active.bpmn_xml.encode("utf-8"))
+    new_steps = engine.step_ids(xml)
+    smaller = min(len(old_steps), len(new_steps)) or 1
+    shared = len(old_steps & new_steps) / smaller
+    if active.name != compiled.name or shared < _SAME_PROCESS_SHARE:
+        raise ProcessExists(
+            f"process '{compiled.process_id}' already exists as '{active.name}' (version {active.version});"
+            " deploy with replace=true to make this file its next version",
+            process_id=compiled.process_id,
+            name=compiled.name,
+            existing_name=active.name,
+            version=active.version,
+        )
 
 
 def deploy_directory(
     rt: Runtime, actor: Actor, directory: Path | None = None
 ) -> list[DeployOutcome | InvalidBpmn]:
-    """Deploy each .bpmn file; a file that fails is reported and the others still deploy."""
+    """Deploy each shipped .bpmn file; a file that fails is reported (its name on the error's
+    `filename`) and the others still deploy. A file's content that some version of its process already
+    had is skipped, so restarting never puts a shipped file over an admin's newer version."""
     outcomes: list[DeployOutcome | InvalidBpmn] = []
     files = {path.name: path.read_bytes() for path in sorted((directory or rt.bpmn_dir).glob("*.bpmn"))}
     for name in callees_first(files):
         try:
-            outcomes.append(deploy_bpmn(rt, actor, files[name], name))
+            outcomes.append(deploy_bpmn(rt, actor, files[name], name, replace=True, shipped=True))
         except InvalidBpmn as err:
+            err.filename = name
             outcomes.append(err)
+        except Exception as err:  # one unreadable file must not stop the others
+            failed = InvalidBpmn([DeployProblem(f"{type(err).__name__}: {err}", code="invalid")])
+            failed.filename = name
+            outcomes.append(failed)
     return outcomes
 
 

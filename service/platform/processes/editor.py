@@ -127,7 +127,13 @@ def check(rt: Runtime, actor: Actor, xml: bytes) -> list[DeployProblem]:
 
 
 def deploy_xml(
-    rt: Runtime, actor: Actor, xml: bytes, note: str = "", filename: str | None = None
+    rt: Runtime,
+    actor: Actor,
+    xml: bytes,
+    note: str = "",
+    filename: str | None = None,
+    *,
+    replace: bool = False,
 ) -> deploy.DeployOutcome:
     """The Deploy button and the API: the same checks and the same new version as the upload.
 
@@ -135,7 +141,7 @@ def deploy_xml(
     the browser or the API never share a name in the library that resolves call activities.
     """
     actor.require_admin()
-    return deploy.deploy_bpmn(rt, actor, xml, filename or _filename(xml), note)
+    return deploy.deploy_bpmn(rt, actor, xml, filename or _filename(xml), note, replace=replace)
 
 
 def versions(rt: Runtime, actor: Actor, process_id: str) -> list[VersionRow]:
@@ -157,7 +163,7 @@ def rollback(
         xml, filename = old.bpmn_xml.encode("utf-8"), old.filename
         forms = json.loads(old.forms_json)
     outcome = deploy.deploy_bpmn(
-        rt, actor, xml, filename, note or f"rollback to v{version}", pinned_forms=forms
+        rt, actor, xml, filename, note or f"rollback to v{version}", pinned_forms=forms, replace=True
     )
     if outcome.changed:
         with rt.db.session() as session:

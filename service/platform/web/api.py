@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from service.platform.errors import BadRequest
+from service.platform.inbox import cancel as cancel_cases
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.instances import InstanceView
@@ -15,6 +16,7 @@ from service.platform.inbox.queries import TaskFilter, total_is_exact
 from service.platform.notify import news as inbox_news
 from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.processes import editor
+from service.platform.timers import wake as timers
 from service.platform.web import schemas
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import (
@@ -101,7 +103,12 @@ def processes() -> ResponseReturnValue:
 def deploy_process() -> ResponseReturnValue:
     # The same use case as the editor's Deploy button (the file is named after its process by default).
     outcome = editor.deploy_xml(
-        runtime(), api_actor(), request.get_data(), request.args.get("note", ""), request.args.get("filename")
+        runtime(),
+        api_actor(),
+        request.get_data(),
+        request.args.get("note", ""),
+        request.args.get("filename"),
+        replace=request.args.get("replace", "").lower() in ("1", "true", "yes"),
     )
     deployed = schemas.DeployedProcess(
         id=outcome.process_id, version=outcome.version, changed=outcome.changed
@@ -178,6 +185,24 @@ def complete(task_id: int) -> ResponseReturnValue:
 @bp.get("/instances/<int:instance_id>")
 def instance(instance_id: int) -> ResponseReturnValue:
     return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
+
+
+@bp.post("/instances/<int:instance_id>/cancel")
+def cancel_instance(instance_id: int) -> ResponseReturnValue:
+    """An admin stops an instance for good, with a reason (audited); its open tasks close."""
+    reason = json_body().get("reason")
+    if not isinstance(reason, str):
+        raise BadRequest("reason must be a string")
+    cancel_cases.cancel_instance(runtime(), api_actor(), instance_id, reason)
+    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
+
+
+@bp.post("/instances/<int:instance_id>/retry")
+def retry_instance(instance_id: int) -> ResponseReturnValue:
+    """An admin runs an instance stopped by an error again from its last saved state."""
+    me = api_actor()
+    timers.retry_instance(runtime(), me.username, me.is_admin, instance_id)
+    return answer(instance_body(instance_cases.get_instance(runtime(), me, instance_id)))
 
 
 @bp.get("/notifications")

@@ -60,6 +60,7 @@ def _texts() -> dict[str, str]:
         "loaded": _("Opened %(name)s; check and deploy it.", name="%(name)s"),
         "line": _("line"),
         "select_element": _("Select an element to edit its properties."),
+        "executable": _("Executable: the service may run this process"),
         "name": _("Name"),
         "lane_role": _("Role of the lane"),
         "form": _("Form"),
@@ -158,7 +159,13 @@ def check() -> ResponseReturnValue:
 @admin_only
 def deploy() -> ResponseReturnValue:
     try:
-        outcome = editor.deploy_xml(runtime(), actor(), request.get_data(), request.args.get("note", ""))
+        outcome = editor.deploy_xml(
+            runtime(),
+            actor(),
+            request.get_data(),
+            request.args.get("note", ""),
+            replace=request.args.get("replace", "").lower() in ("1", "true", "yes"),
+        )
     except InvalidBpmn as err:
         return jsonify({"error": "invalid_bpmn", "problems": problem_rows(err.problems)}), 422
     body = {"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}

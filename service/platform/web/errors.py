@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from service.platform.errors import InvalidBpmn, ServiceError, ValidationFailed
+from service.platform.errors import InvalidBpmn, ProcessExists, ServiceError, StepFailed, ValidationFailed
 from service.platform.web.api_model import answer
 from service.platform.web.context import runtime
+from service.platform.web.deploy_messages import problem_rows
 from service.platform.web.i18n import field_messages
 from service.platform.web.schemas import DeployProblem, Error
 
@@ -50,15 +51,38 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def step_failed_message(err: StepFailed) -> str:
+    """What the person whose step failed reads, on the task page and in the API's `message`."""
+    return _(
+        "The step «%(name)s» (%(element)s) of this process failed: %(reason)s. Nothing you submitted "
+        "was saved. Please tell an administrator: the process diagram or its data needs correcting.",
+        name=err.params.get("name") or err.params.get("element") or "?",
+        element=err.params.get("element") or "?",
+        reason=err.params.get("reason") or "?",
+    )
+
+
+def process_exists_message(err: ProcessExists) -> str:
+    """The question a deploy asks before a file becomes the next version of another-looking process."""
+    return _(
+        "A process with the id «%(process_id)s» already exists: «%(existing_name)s», version "
+        "%(version)s. This file (%(name)s) looks like a different process. Deploy it as that process's "
+        "next version anyway, or change the process id in the file to make a new process.",
+        process_id=err.params.get("process_id", ""),
+        existing_name=err.params.get("existing_name", ""),
+        version=err.params.get("version", ""),
+        name=err.params.get("name", ""),
+    )
+
+
 def _service_error(err: ServiceError) -> ResponseReturnValue:
     extra: dict[str, Any] = {}
     if isinstance(err, ValidationFailed):
         extra["fields"] = field_messages(err.fields)
     if isinstance(err, InvalidBpmn):
-        extra["problems"] = [
-            DeployProblem(element=p.element, line=p.line, message=p.message) for p in err.problems
-        ]
-    if err.status >= 500:
+        # the English `message` for programs, the `text` in the reader's language for people
+        extra["problems"] = [DeployProblem(**row) for row in problem_rows(err.problems)]
+    if err.status >= 500 or isinstance(err, StepFailed):
         log.error("service error: %s", err.message)
     # 403/404 carry the generic text only, so that nothing about the resource leaks.
     if err.status in (401, 403, 404):
@@ -73,6 +97,12 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
             "submitted was saved. Please tell an administrator: the process diagram needs correcting.",
             seconds=err.params.get("seconds", "?"),
         )
+    elif isinstance(err, ProcessExists):
+        message = process_exists_message(err)
+        extra.update({k: err.params.get(k) for k in ("process_id", "name", "existing_name", "version")})
+    elif isinstance(err, StepFailed):
+        message = step_failed_message(err)
+        extra.update({k: err.params.get(k, "") for k in ("element", "name", "reason")})
     elif err.code == "engine_step_limit":
         message = _(
             "This process ran more than %(steps)s automatic steps without waiting for anyone and was "

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from service.platform.errors import ValidationFailed
+from service.platform.inbox import cancel as cancel_cases
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.timers import wake as timers
@@ -68,4 +69,16 @@ def retry(instance_id: int) -> ResponseReturnValue:
     me = actor()
     timers.retry_instance(runtime(), me.username, me.is_admin, instance_id)
     flash(_("The process was run again from its last saved state."), "success")
+    return redirect(url_for("instances.show", instance_id=instance_id))
+
+
+@bp.route("/instances/<int:instance_id>/cancel", methods=["POST"])
+@login_required
+def cancel(instance_id: int) -> ResponseReturnValue:
+    try:
+        cancel_cases.cancel_instance(runtime(), actor(), instance_id, request.form.get("reason", ""))
+    except ValidationFailed:
+        flash(_("Write why the process is cancelled (at most 2000 characters)."), "error")
+        return redirect(url_for("instances.show", instance_id=instance_id))
+    flash(_("The process was cancelled; its open tasks are closed."), "success")
     return redirect(url_for("instances.show", instance_id=instance_id))

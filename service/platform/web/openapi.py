@@ -168,5 +168,30 @@ def _core_document() -> dict[str, Any]:
                     "responses": {**ok(instance_ref), **errors(401, 404)},
                 },
             },
+            "/instances/{instance_id}/cancel": {
+                "post": {
+                    "summary": "Cancel a running or stopped instance with a reason (admin; audited)",
+                    "parameters": [path_param("instance_id")],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["reason"],
+                                    "properties": {"reason": {"type": "string", "maxLength": 2000}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {**ok(instance_ref), **errors(400, 401, 403, 404, 409, 422)},
+                },
+            },
+            "/instances/{instance_id}/retry": {
+                "post": {
+                    "summary": "Run an instance stopped by an error again from its last saved state (admin)",
+                    "parameters": [path_param("instance_id")],
+                    "responses": {**ok(instance_ref), **errors(401, 403, 404, 409, 422)},
+                },
+            },
         },
     }

@@ -15,6 +15,8 @@ class DeployProblem(ApiModel):
     element: str | None = None
     line: int | None = None
     message: Omittable[str] = None  # always sent; 1.1 documented no field as required
+    code: Omittable[str] = None  # a stable code of the problem (added in 1.2)
+    text: Omittable[str] = None  # the problem in the reader's language, with what to do (added in 1.2)
 
 
 class Error(ApiModel):

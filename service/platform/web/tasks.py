@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from service.platform.errors import FieldError, TaskNotOpen, ValidationFailed
+from service.platform.errors import FieldError, StepFailed, TaskNotOpen, ValidationFailed
 from service.platform.files import storage as files
 from service.platform.forms.schema import (
     coerce_submission,
@@ -21,6 +21,7 @@ from service.platform.forms.schema import (
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.access import can_reassign
 from service.platform.web.context import actor, runtime
+from service.platform.web.errors import step_failed_message
 from service.platform.web.i18n import current_language, field_messages, localized_title
 
 # The field of a signature by re-entering the password: read here, checked by the use case, never stored.
@@ -102,6 +103,10 @@ def submit(task_id: int) -> ResponseReturnValue:
     except TaskNotOpen:
         flash(_("This task has already been completed or withdrawn."), "warning")
         return _render(task_id, status=409)
+    except StepFailed as err:
+        # The next step of the diagram failed: the person keeps what they typed and reads why.
+        flash(step_failed_message(err), "error")
+        return _render(task_id, values=data, status=422)
     flash(_("Done. The task has been completed."), "success")
     for redirect_of in runtime().features.all("task_redirects"):
         # A feature may send the person to its own page (e.g. a private process's limited view).

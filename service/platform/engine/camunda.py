@@ -1,0 +1,237 @@
+"""Camunda 7 diagrams: who works on a task, its form, and `${…}` conditions, read into our conventions.
+
+Camunda Modeler writes the people (`candidateGroups`, `assignee`), forms (`formKey`, `formData`) and
+JUEL conditions that SpiffWorkflow ignores or cannot evaluate. They are read from the XML before the
+engine's parser sees it: conditions are rewritten in the tree (so a problem lands on the flow that
+holds it, once), the rest is handed to the checks per task id. What has no equivalent here (Java
+classes, delegate expressions, connectors, external tasks) is refused by the checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+_BPMN_TASKS = ("userTask", "task", "manualTask")
+_SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask", "scriptTask")
+# Attributes on service-like tasks that run Java or call out: nothing here can execute them.
+JAVA_ATTRIBUTES = ("class", "delegateExpression", "expression", "type", "topic")
+
+
+@dataclass
+class CamundaTask:
+    """What Camunda Modeler said about one user task."""
+
+    candidate_groups: list[str] = field(default_factory=list)
+    assignee: str | None = None  # a username
+    assignee_variable: str | None = None  # `${name}`: a process variable holding a username
+    form_key: str | None = None
+    form: dict[str, Any] | None = None  # generated from camunda:formData
+    problems: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+
+@dataclass
+class CamundaReading:
+    tasks: dict[str, CamundaTask] = field(default_factory=dict)
+    # (element id, code, params): conditions that could not be translated, Java on service tasks
+    problems: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+
+class JuelRefused(ValueError):
+    """A JUEL construct with no safe translation; `construct` is the part quoted to the admin."""
+
+    def __init__(self, construct: str) -> None:
+        super().__init__(construct)
+        self.construct = construct
+
+
+_JUEL = re.compile(r"^\s*\$\{(.*)\}\s*$", re.DOTALL)
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+      | (?P<number>\d+(?:\.\d+)?)
+      | (?P<op>==|!=|<=|>=|&&|\|\||[<>!()])
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<other>\S+)
+    )""",
+    re.VERBOSE,
+)
+_WORDS = {
+    "and": "and",
+    "or": "or",
+    "not": "not",
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+    "le": "<=",
+    "ge": ">=",
+    "true": "True",
+    "false": "False",
+    "null": "None",
+}
+_OPS = {"&&": "and", "||": "or", "!": "not"}
+SUPPORTED_JUEL = "${x}, ${x == 'v'}, ${x != 'v'}, ${n > 3}, &&, ||, !, numbers, true/false"
+
+
+def translate_juel(text: str) -> str | None:
+    """`${approved && decision == 'approve'}` → `approved and decision == 'approve'`; None when `text` is
+    not JUEL. Raises JuelRefused for anything beyond names, literals, comparisons and and/or/not."""
+    match = _JUEL.match(text)
+    if match is None:
+        return None
+    body = match.group(1)
+    out: list[str] = []
+    position = 0
+    previous = ""
+    while position < len(body):
+        token = _TOKEN.match(body, position)
+        if token is None or token.end() == position:
+            break
+        position = token.end()
+        kind = token.lastgroup
+        value = token.group(kind or "other")
+        called = kind == "op" and value == "(" and previous == "name"
+        juxtaposed = (  # `empty list`, `a b`: JUEL operators we do not translate
+            kind in ("name", "number", "string") and previous == "name" and value not in _WORDS
+        )
+        if kind == "other" or called or juxtaposed:
+            # a method or function call, a property path, arithmetic, empty/ternary…
+            raise JuelRefused(_around(body, token.start(kind or "other")))
+        previous = ("word" if value in _WORDS else "name") if kind == "name" else str(kind)
+        if kind == "name":
+            if body[position : position + 1] in (".", "["):
+                raise JuelRefused(_around(body, token.start("name")))
+            out.append(_WORDS.get(value, value))
+        elif kind == "op":
+            out.append(_OPS.get(value, value))
+        else:
+            out.append(value)
+    if not out:
+        raise JuelRefused(text.strip())
+    return " ".join(out).replace("( ", "(").replace(" )", ")")
+
+
+def _around(body: str, start: int) -> str:
+    """The construct that stops the translation, as written: `execution.getVariable('d')`, `+`."""
+    run = re.compile(r"\S+").match(body, start)
+    return (run.group(0) if run else body[start:])[:60]
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def _form_data(task: etree._Element, task_id: str, label: str) -> dict[str, Any] | None:
+    fields = task.findall(f".//{{{CAMUNDA}}}formData/{{{CAMUNDA}}}formField")
+    if not fields:
+        return None
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for node in fields:
+        name = node.get("id") or ""
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+            continue  # refused by the form check through the empty form below if nothing remains
+        title = node.get("label") or name
+        kind = (node.get("type") or "string").lower()
+        prop: dict[str, Any] = {"title": title, "x-title": {"kk": title, "ru": title, "en": title}}
+        if kind == "boolean":
+            prop |= {"type": "boolean", "x-widget": "checkbox"}
+        elif kind in ("long", "integer"):
+            prop |= {"type": "integer"}
+        elif kind == "date":
+            prop |= {"type": "string", "format": "date"}
+        elif kind == "enum":
+            values = node.findall(f"{{{CAMUNDA}}}value")
+            ids = [v.get("id") or "" for v in values if v.get("id")]
+            prop |= {
+                "type": "string",
+                "enum": ids,
+                "x-widget": "radio",
+                "x-enum-titles": {
+                    v.get("id"): {lang: v.get("name") or v.get("id") for lang in ("kk", "ru", "en")}
+                    for v in values
+                    if v.get("id")
+                },
+            }
+        else:
+            prop |= {"type": "string", "maxLength": 5000}
+        if node.get("defaultValue") not in (None, "") and kind in ("string", "enum"):
+            prop["default"] = node.get("defaultValue")
+        for constraint in node.findall(f".//{{{CAMUNDA}}}constraint"):
+            if constraint.get("name") == "required":
+                required.append(name)
+        props[name] = prop
+    title = label or task_id
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "title": title,
+        "x-title": {"kk": title, "ru": title, "en": title},
+        "properties": props,
+        "x-order": list(props),
+    }
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _user_task(node: etree._Element) -> CamundaTask:
+    info = CamundaTask()
+    groups = node.get(f"{{{CAMUNDA}}}candidateGroups")
+    if groups:
+        info.candidate_groups = [g.strip() for g in groups.split(",") if g.strip()]
+    assignee = (node.get(f"{{{CAMUNDA}}}assignee") or "").strip()
+    if assignee:
+        expression = _JUEL.match(assignee)
+        if expression is None:
+            info.assignee = assignee
+        elif re.match(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*$", expression.group(1)):
+            info.assignee_variable = expression.group(1).strip()
+        else:
+            info.problems.append(("bad_assignee", {"value": assignee}))
+    form_key = (node.get(f"{{{CAMUNDA}}}formKey") or "").strip()
+    if form_key:
+        # "embedded:app:forms/review.html", "camunda-forms:deployment:review.form", "review" → review
+        info.form_key = re.split(r"[:/]", form_key)[-1].rsplit(".", 1)[0]
+    info.form = _form_data(node, str(node.get("id")), node.get("name") or "")
+    return info
+
+
+def read(tree: etree._ElementTree) -> CamundaReading:
+    """Read the Camunda attributes of a diagram and translate its JUEL conditions in place."""
+    reading = CamundaReading()
+    root = tree.getroot()
+    for node in root.iter("{*}*"):
+        name = _local(node)
+        element = str(node.get("id") or "")
+        camunda_attributes = any(str(k).startswith(f"{{{CAMUNDA}}}") for k in node.attrib)
+        if name in _BPMN_TASKS and (
+            camunda_attributes or node.find(f".//{{{CAMUNDA}}}formData") is not None
+        ):
+            reading.tasks[element] = _user_task(node)
+        elif name in _SERVICE_LIKE:
+            for attribute in JAVA_ATTRIBUTES:
+                value = node.get(f"{{{CAMUNDA}}}{attribute}")
+                if value:
+                    reading.problems.append((element, "java_service", {"kind": attribute, "value": value}))
+            if node.find(f".//{{{CAMUNDA}}}connector") is not None:
+                connector = {"kind": "connector", "value": "camunda:connector"}
+                reading.problems.append((element, "java_service", connector))
+        elif name == "conditionExpression" and node.text and "${" in node.text:
+            owner = node.getparent()
+            flow = str(owner.get("id")) if owner is not None else element
+            try:
+                translated = translate_juel(node.text)
+            except JuelRefused as err:
+                params = {"construct": err.construct, "value": node.text.strip()}
+                reading.problems.append((flow, "juel_refused", params))
+                node.text = "False"  # keeps the engine's parser quiet: the problem above refuses the file
+                continue
+            if translated is not None:
+                node.text = translated
+    return reading

@@ -1,0 +1,126 @@
+"""Deploy problems worded from the library's refusals, Camunda's constructs and stranded elements."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Collection
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+
+from service.platform.engine import camunda
+from service.platform.engine.xmlsafe import line_of
+from service.platform.errors import DeployProblem
+
+CAMUNDA_MESSAGES = {
+    "java_service": "the service task runs Java or calls out ({kind} '{value}'); choose one of our "
+    "operators: {operators}",
+    "juel_refused": "the condition {value} uses '{construct}', which cannot be translated; supported: "
+    + camunda.SUPPORTED_JUEL.replace("{", "{{").replace("}", "}}"),
+}
+
+STRANDED = {
+    "no_sender": "'{name}' waits for the {kind} '{event}', which nothing in this diagram sends",
+    "start_waits": "the process would start by waiting at '{name}' for a message or signal nobody can send",
+    "parallel_start": "'{name}' waits for several events at once (parallel multiple): they cannot arrive",
+    "business_rule": "'{name}' is a business-rule (DMN) task; no decision tables are deployed here",
+}
+
+
+def camunda_problems(
+    tree: etree._ElementTree, reading: camunda.CamundaReading, operators: Collection[str]
+) -> list[DeployProblem]:
+    problems = []
+    for where, code, params in reading.problems:
+        if code == "java_service":
+            params = {**params, "operators": ", ".join(sorted(operators))}
+        message = CAMUNDA_MESSAGES[code].format(**params)
+        problems.append(DeployProblem(message, where, line_of(tree, where), code, params))
+    return problems
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def validation_problem(
+    err: ValidationException, element: str | None, line: Any, tree: etree._ElementTree | None = None
+) -> DeployProblem:
+    message = _validation_message(err)
+    name = _name_of(tree, element) if tree is not None else element or ""
+    for phrase, code in _LIBRARY_PHRASES:
+        if phrase in message:
+            # a refusal the library words in English and we can say precisely, in every language
+            return DeployProblem(message, element, _as_int(line), code, {"name": name, "reason": message})
+    return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
+
+
+# Library refusals with a known cause → our code (texts in web/deploy_messages.py).
+_LIBRARY_PHRASES = (
+    ("No DMN Diagram available", "business_rule"),
+    ("Cannot resolve dataOutputAssociation", "data_store"),
+    ("Cannot resolve dataInputAssociation", "data_store"),
+    ("is not executable", "not_executable"),
+)
+_MEMORY_ADDRESS = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-fA-F]+>")
+
+
+def _name_of(tree: etree._ElementTree, element: str | None) -> str:
+    if not element:
+        return ""
+    found = tree.xpath("//*[@id=$eid]", eid=element)
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return str(found[0].get("name") or element)
+    return element
+
+
+def _validation_message(err: ValidationException) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else "invalid BPMN"
+    return _MEMORY_ADDRESS.sub(r"\1", text)
+
+
+_NAMESPACES = {
+    "http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn",
+    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+    "http://www.omg.org/spec/DD/20100524/DC": "dc",
+    "http://www.omg.org/spec/DD/20100524/DI": "di",
+}
+
+
+def _element_at(tree: etree._ElementTree, line: int) -> etree._Element | None:
+    """The first element with an id that starts on this line, else the nearest one above it."""
+    best: etree._Element | None = None
+    for node in tree.getroot().iter("{*}*"):
+        if not node.get("id") or not isinstance(node.sourceline, int):
+            continue
+        if node.sourceline == line:
+            return node
+        if node.sourceline < line:
+            best = node
+    return best
+
+
+def schema_problems(tree: etree._ElementTree, validator: Any) -> list[DeployProblem]:
+    """Every place the file breaks the BPMN 2.0 schema, not only the first the library would raise."""
+    root = copy.deepcopy(tree.getroot())
+    validator.preprocess(root)
+    if validator.validator.validate(root):
+        return []
+    problems = []
+    for error in validator.validator.error_log:
+        message = error.message
+        for uri, prefix in _NAMESPACES.items():
+            message = message.replace("{" + uri + "}", prefix + ":")
+        node = _element_at(tree, int(error.line or 0))
+        element = str(node.get("id")) if node is not None else None
+        name = str(node.get("name") or element) if node is not None else ""
+        params = {"name": name or "-", "line": str(error.line or ""), "reason": message}
+        problems.append(
+            DeployProblem(f"line {error.line}: {message}", element, error.line or None, "xsd", params)
+        )
+    return problems
