@@ -154,14 +154,16 @@ def register_cli(app: Flask) -> None:
     @click.option("--once", is_flag=True, help="One pass, then exit.")
     @click.option("--interval", default=5.0, show_default=True)
     def worker(once: bool, interval: float) -> None:
-        """Fire due timers and send queued e-mail; run as many as you like (SKIP LOCKED)."""
+        """Fire due timers, write the daily digests and send queued e-mail; run as many as you like."""
+        from service.platform.inbox.digest import send_daily_digests
         from service.platform.notify.mailer import send_pending
 
         while True:
             fired = timers.run_due_timers(_rt())
+            digests = send_daily_digests(_rt())  # before sending, so today's digests go out in this pass
             sent = send_pending(_rt())
-            if fired or sent:
-                click.echo(f"timers fired: {fired}, mails sent: {sent}")
+            if fired or sent or digests:
+                click.echo(f"timers fired: {fired}, digests: {digests}, mails sent: {sent}")
             if once:
                 return
             time.sleep(interval)

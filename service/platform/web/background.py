@@ -8,6 +8,7 @@ import time
 
 from flask import Flask
 
+from service.platform.inbox.digest import send_daily_digests
 from service.platform.notify.mailer import send_pending
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
@@ -23,6 +24,7 @@ def start_worker_thread(app: Flask) -> threading.Thread:
         while True:
             try:
                 timers.run_due_timers(runtime)
+                send_daily_digests(runtime)
                 send_pending(runtime)
             except Exception:  # a failing pass must not stop the worker
                 log.exception("worker pass failed")
