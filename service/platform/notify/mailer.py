@@ -71,7 +71,8 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     if note.kind == "digest":
         subject, body = _digest(rt, lang, params)
     elif kind is not None and kind.mail is not None:
-        subject, body = kind.mail(title, params)
+        # The reader's language travels with the params, for texts a feature keeps per language.
+        subject, body = kind.mail(title, {**params, "lang": lang})
     else:
         subject = f"{title}: {params.get('task') or note.subject}"
         body = f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n"
@@ -80,6 +81,9 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     if note.task_id is not None:
         # Every message about a task carries the way to it.
         body += f"\n{_link(rt, f'/tasks/{note.task_id}')}\n"
+    elif str(params.get("path") or "").startswith("/"):
+        # A feature's notice names the page it is about (an order, an incident, a consultation).
+        body += f"\n{_link(rt, str(params['path']))}\n"
     msg["Subject"] = subject
     msg.set_content(body)
     return msg

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
@@ -22,6 +22,11 @@ def _dt(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def _date(value: Any) -> str:
+    if isinstance(value, str) and value:
+        try:  # a date kept as ISO text (a notification's params)
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     return format_date(value, "medium") if value else "—"
 
 
