@@ -187,6 +187,7 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     assert names["wg_chair"] not in present and names["wg_chair"] in signature  # signs, did not vote
     assert "Ескерту" in text and "Қалыс қалу" in text and "clear breach" in text
     assert "Check the chatbot settings" in text and "Кворум: 5 / 6" in text
+    assert f"Check the chatbot settings — {names['ict']}" in text  # the owner's name, not the login
     assert api.get(f"/incidents/{incident['id']}/minutes.pdf", "staff2").status_code == 404
     # Follow-up tasks for the named people, due on the day the chair set; done → closed.
     for person in ("ict", "staff3"):

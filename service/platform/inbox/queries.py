@@ -229,6 +229,16 @@ def users_with_role(session: Session, role: str) -> list[User]:
     )
 
 
+def full_names(session: Session, usernames: Collection[str | None]) -> dict[str, str]:
+    """username → full name for the people a list or a document names (one query); unknown ones are
+    left out, so callers show the login only for an account that no longer exists."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all()
+    return {username: name or username for username, name in rows}
+
+
 def user_by_username(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
