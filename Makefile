@@ -29,11 +29,17 @@ $(EDITOR_BUNDLE): package.json package-lock.json $(wildcard frontend/*)
 
 assets: $(EDITOR_BUNDLE)
 
+# `make run PORT=5077 HOST=0.0.0.0`: where the development server listens. A busy port is refused
+# before anything touches the database.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: venv translations assets
+	$(FLASK) check-port --host $(HOST) --port $(PORT)
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) deploy
-	$(FLASK) serve --host 127.0.0.1 --port 5000
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check service tests bench migrations

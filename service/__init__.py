@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
         script_time_limit=app.config["SCRIPT_TIME_LIMIT"],
         features=registry,
     )
+    from service.platform.inbox.digest import digest_time
+
+    digest_time(app.config["DIGEST_TIME"])  # a bad time stops the start, not the worker at night
     for check in runtime.features.all("startup_checks"):
         check(runtime)  # a bad setting stops the start, not the first request that needs it
     app.extensions["runtime"] = runtime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 import time
 from pathlib import Path
@@ -18,6 +20,27 @@ from service.platform.errors import InvalidBpmn, ServiceError
 from service.platform.processes import deploy
 from service.platform.runtime import Actor, Runtime
 from service.platform.timers import wake as timers
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why `serve` could not listen on host:port (busy, or a host this machine does not have), or None.
+
+    Bound the way the server binds (SO_REUSEADDR), so a port left in TIME_WAIT is not called busy.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        return f"{host} is not an address of this machine ({err.strerror})"
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use"
+            return f"cannot listen on {host}:{port} ({err.strerror})"
+    return None
 
 
 def _rt() -> Runtime:
@@ -157,18 +180,31 @@ def register_cli(app: Flask) -> None:
     @click.option("--once", is_flag=True, help="One pass, then exit.")
     @click.option("--interval", default=5.0, show_default=True)
     def worker(once: bool, interval: float) -> None:
-        """Fire due timers and send queued e-mail; run as many as you like (SKIP LOCKED)."""
+        """Fire due timers, write the daily digests and send queued e-mail; run as many as you like."""
+        from service.platform.inbox.digest import send_daily_digests
         from service.platform.notify.mailer import send_pending
 
         while True:
             fired = timers.run_due_timers(_rt())
             write_daily_checkpoint(_rt())  # once a day, whichever worker comes first
+            digests = send_daily_digests(_rt())  # before sending, so today's digests go out in this pass
             sent = send_pending(_rt())
-            if fired or sent:
-                click.echo(f"timers fired: {fired}, mails sent: {sent}")
+            if fired or sent or digests:
+                click.echo(f"timers fired: {fired}, digests: {digests}, mails sent: {sent}")
             if once:
                 return
             time.sleep(interval)
+
+    @app.cli.command("check-port")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000)
+    def check_port(host: str, port: int) -> None:
+        """Fail at once when `serve` could not listen there (`make run` asks before migrating)."""
+        problem = port_problem(host, port)
+        if problem:
+            hint = f"stop what uses it or choose another: make run PORT={port + 1}"
+            click.echo(f"error: {problem}; {hint}", err=True)
+            sys.exit(1)
 
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1")

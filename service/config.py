@@ -58,6 +58,10 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         "SMTP_HOST": env.get("SMTP_HOST") or env.get("MAIL_SERVER") or None,
         "SMTP_PORT": int(env.get("SMTP_PORT") or env.get("MAIL_PORT") or "25"),
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@school.local"),
+        # Links in e-mails point here (the address people open the service at).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # When the worker writes the daily digest of waiting and overdue work (HH:MM, school time).
+        "DIGEST_TIME": env.get("DIGEST_TIME", "08:00"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(12 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

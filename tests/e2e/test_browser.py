@@ -41,8 +41,16 @@ def choice(page: Any, name: str, value: str) -> Any:
     return page.locator(f"form.taskform [name={name}][value={value}]")
 
 
+def open_menu(page: Any) -> None:
+    """On a phone the menu is folded behind its toggle: open it (on a wider screen it is always there)."""
+    toggle = page.locator("[data-testid=menu-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def start_order(page: Any) -> int:
     """From any signed-in page: "Start" in the menu, start order drafting; lands on the draft form."""
+    open_menu(page)
     page.locator("nav.mainnav a[href='/processes']").click()
     page.wait_for_url(re.compile(r"/processes$"))
     card = page.locator(".card.row").filter(has_text="order_drafting")
@@ -69,6 +77,7 @@ def instance_id_of(page: Any) -> int:
 
 def open_task_of(page: Any, scope: str, instance_id: int) -> int:
     """Opens the inbox tab (mine / roles) from the menu, then the task of the given instance."""
+    open_menu(page)
     page.locator(f"nav.mainnav a[href='/inbox?scope={scope}']").click()
     page.wait_for_url(re.compile(rf"/inbox\?scope={scope}"))
     row = page.locator("[data-testid=inbox] tbody tr").filter(

@@ -65,7 +65,8 @@ def test_figures_of_a_year_of_real_processes(api: Api) -> None:
     }
     assert f["order_acknowledgements"]["done"] == 3 and f["order_acknowledgements"]["total"] >= 30
     assert f["edition_acknowledgements"]["done"] == 2
-    assert f["extra"] == {"plan_completion": None, "survey_results": None}
+    # `flask demo` loads the plan for the current school year, so the year's report has its completion.
+    assert f["extra"]["survey_results"] is None and sum(f["extra"]["plan_completion"].values()) == 30
     assert open_one
 
     # Nothing of this happened in the previous school year.

@@ -1,10 +1,15 @@
-"""The command line: demo users, tokens, users, and the audit chain check."""
+"""The command line: demo users, tokens, users, the audit chain check, and where `make run` listens."""
 
 from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import delete, func, select, update
 
+from service.cli import port_problem
 from service.platform.audit.chain import GENESIS_HASH, link_hash
 from service.platform.audit.checkpoint import checkpoint_dir, write_daily_checkpoint
 from service.platform.auth import accounts
@@ -109,3 +114,34 @@ def test_a_daily_checkpoint_outside_the_database_exposes_a_rewritten_chain(app: 
         session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=previous))
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1 and "checkpoint" in broken.output and "rewritten" in broken.output
+
+
+def test_check_port_refuses_a_busy_port_and_a_foreign_host(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(args=["check-port", "--host", "127.0.0.1", "--port", str(port)])
+        assert result.exit_code == 1
+        assert f"port {port} on 127.0.0.1 is already in use" in result.output
+        assert f"make run PORT={port + 1}" in result.output
+    assert runner.invoke(args=["check-port", "--host", "127.0.0.1", "--port", str(port)]).exit_code == 0
+    assert port_problem("no-such-host.invalid", port) is not None
+
+
+def test_make_run_takes_port_and_host_and_checks_the_port_before_migrating() -> None:
+    root = Path(__file__).resolve().parents[2]
+    # -n prints the commands without running any (the set-up's too; only the service's are looked at).
+    planned = subprocess.run(
+        ["make", "-n", "run", "PORT=5077", "HOST=0.0.0.0"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.splitlines()
+    commands = [line for line in planned if "--app service" in line]
+    steps = [line.split("--app service ", 1)[1] for line in commands]
+    assert steps[0] == "check-port --host 0.0.0.0 --port 5077"
+    assert steps[1] == "db upgrade" and steps[-1] == "serve --host 0.0.0.0 --port 5077"

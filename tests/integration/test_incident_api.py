@@ -68,7 +68,9 @@ def test_data_disclosure_alerts_the_director_in_the_same_request(api: Api) -> No
     assert after["unread"] == before + 1
     alert = after["notifications"][0]
     assert alert["kind"] == "incident_alert" and alert["instance_id"] == iid
-    assert notifications(api, "responsible")["notifications"][0]["kind"] == "incident_alert"
+    # The responsible person also hears of the triage task waiting for her role.
+    kinds = [n["kind"] for n in notifications(api, "responsible")["notifications"]]
+    assert "incident_alert" in kinds and "task_waiting" in kinds
     # The alert does not carry the reporter's name (the report is anonymous).
     assert "staff1" not in json.dumps(after) and "Staff" not in json.dumps(alert)
 
@@ -185,6 +187,7 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     assert names["wg_chair"] not in present and names["wg_chair"] in signature  # signs, did not vote
     assert "Ескерту" in text and "Қалыс қалу" in text and "clear breach" in text
     assert "Check the chatbot settings" in text and "Кворум: 5 / 6" in text
+    assert f"Check the chatbot settings — {names['ict']}" in text  # the owner's name, not the login
     assert api.get(f"/incidents/{incident['id']}/minutes.pdf", "staff2").status_code == 404
     # Follow-up tasks for the named people, due on the day the chair set; done → closed.
     for person in ("ict", "staff3"):

@@ -3,8 +3,10 @@ never leaks an incident, the audit log, and two people marking one item at the s
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 
 from service.features.plan import usecases as plan_cases
 from service.features.plan.models import PlanItem, PlanMark, SchoolPlan
+from service.features.plan.rules import school_year_of
 from service.platform.persistence.models import AuditEvent
 from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
@@ -19,6 +22,16 @@ from tests.integration.test_concurrency import _run_together
 from tests.integration.test_incident_api import incident_of, report, triage
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "plan_2025_2026.txt"
+
+
+def this_school_year(rt: Runtime) -> int:
+    """`flask demo` loads the seed's plan for the school year of today in the school's zone."""
+    return school_year_of(datetime.now(ZoneInfo(rt.timezone)).date())
+
+
+def end_of_february(year: int) -> str:
+    """Item 7's deadline is February: its last day, the 29th in a leap year."""
+    return (date(year, 3, 1) - timedelta(days=1)).isoformat()
 
 
 def mark(api: Api, number: int, user: str, **data: str) -> Any:
@@ -41,22 +54,27 @@ def test_demo_loads_the_plan_once(app: Flask, api: Api) -> None:
         assert session.execute(select(func.count()).select_from(PlanItem)).scalar_one() == 30
     assert len(audit_actions(api.rt, "plan.load")) == 1
     body = api.get("/plan", "staff1").get_json()
-    assert body["school_year"] == 2025 and body["total"] == 30 and body["done"] == 0
+    year = this_school_year(api.rt)
+    assert body["school_year"] == year and body["total"] == 30 and body["done"] == 0
+    assert f"{year}-{year + 1}" in body["title"] and "2025-2026" not in body["title"]
     assert [(s["number"], s["total"]) for s in body["stages"]] == [(1, 6), (2, 4), (3, 6), (4, 9), (5, 5)]
     seven = next(i for i in body["items"] if i["number"] == 7)
-    assert seven["roles"] == ["responsible"] and seven["due_on"] == "2026-02-28"
+    assert seven["roles"] == ["responsible"] and seven["due_on"] == end_of_february(
+        year + 1
+    )  # the seed's month
     assert seven["may_mark"] is False  # staff1 is not responsible for it
     assert next(i for i in body["items"] if i["number"] == 27)["status"] == "no_date"
 
 
 def test_plan_load_command_for_another_school_year(app: Flask, api: Api) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["plan", "load", str(SEED), "--year", "2026"])
+    next_year = this_school_year(api.rt) + 1
+    result = runner.invoke(args=["plan", "load", str(SEED), "--year", str(next_year)])
     assert result.exit_code == 0 and "plan loaded" in result.output
-    again = runner.invoke(args=["plan", "load", str(SEED), "--year", "2026"])
+    again = runner.invoke(args=["plan", "load", str(SEED), "--year", str(next_year)])
     assert again.exit_code == 0 and "unchanged" in again.output
-    later = api.get("/plan?year=2026", "staff1").get_json()
-    assert next(i for i in later["items"] if i["number"] == 7)["due_on"] == "2027-02-28"
+    later = api.get(f"/plan?year={next_year}", "staff1").get_json()
+    assert next(i for i in later["items"] if i["number"] == 7)["due_on"] == end_of_february(next_year + 1)
 
 
 def test_responsible_marks_an_item_and_the_progress_moves(api: Api) -> None:
@@ -208,16 +226,44 @@ def test_order_and_tool_evidence(api: Api) -> None:
 
 
 def test_overdue_from_midnight_in_the_school_time_zone(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
     def status_at(moment: datetime) -> str:
         monkeypatch.setattr(plan_cases, "utcnow", lambda: moment)
         return str(api.get("/plan/items/7", "staff1").get_json()["status"])
 
-    # Item 7 is due on 2026-02-28; at midnight in Almaty it is still the 28th in UTC.
-    midnight = datetime(2026, 3, 1, tzinfo=ZoneInfo(api.rt.timezone)).astimezone(UTC)
-    assert api.rt.timezone == "Asia/Almaty" and midnight.date() == datetime(2026, 2, 28).date()
+    # Item 7 is due on the last day of February; at midnight in Almaty it is still that day in UTC.
+    february = this_school_year(api.rt) + 1
+    midnight = datetime(february, 3, 1, tzinfo=ZoneInfo(api.rt.timezone)).astimezone(UTC)
+    assert api.rt.timezone == "Asia/Almaty" and midnight.date().isoformat() == end_of_february(february)
     assert status_at(midnight - timedelta(minutes=1)) == "due_soon"
     assert status_at(midnight) == "overdue"
-    assert status_at(datetime(2026, 1, 1, tzinfo=UTC)) == "open"
+    assert status_at(datetime(february, 1, 1, tzinfo=UTC)) == "open"
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (datetime(2026, 12, 4, 12, tzinfo=UTC), 2026),  # December: the school year that began in September
+        (datetime(2027, 3, 10, 12, tzinfo=UTC), 2026),  # spring: still that one
+        # 31 August 20:00 in UTC is already 1 September in Almaty: the new school year.
+        (datetime(2027, 8, 31, 20, tzinfo=UTC), 2027),
+    ],
+)
+def test_the_demo_plan_is_for_the_school_year_of_today_at_school(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, today: datetime, year: int
+) -> None:
+    monkeypatch.setattr(plan_cases, "utcnow", lambda: today)
+    app = make_app(db_url, tmp_path)
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    rt: Runtime = app.extensions["runtime"]
+    view = plan_cases.get_plan(rt, actor_named(rt, "director"))
+    assert view.plan.school_year == year and f"{year}-{year + 1}" in view.plan.title
+    due = {v.item.number: v.item.due_on for v in view.items}
+    assert (
+        due[7] is not None
+        and due[7].isoformat() == end_of_february(year + 1)
+        and due[1] is not None
+        and due[1].year in (year, year + 1)
+    )
+    if year == 2027:  # on the school year's first day nothing is overdue: every month lies ahead
+        assert not [v for v in view.items if v.status == "overdue"]
+    rt.db.dispose()

@@ -98,7 +98,7 @@ def test_conclusion_pdf_hash_is_in_the_audit_log(api: Api) -> None:
     for expected in (
         "ЖИ бойынша қорытынды",
         "ChatHelper",
-        "Комиссия мүшесі 1",
+        "Ләззат Ермекқызы",
         "Шектеулермен",
         "Only for drafts",
     ):

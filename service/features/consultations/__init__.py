@@ -1,6 +1,6 @@
 """The consultations journal (plan item 22)."""
 
-from service.features.consultations import access, api, openapi, web
+from service.features.consultations import access, api, notices, openapi, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
@@ -9,6 +9,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    notification_kinds=notices.KINDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

@@ -23,6 +23,7 @@ from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, ValidationFailed
 from service.platform.inbox import queries
+from service.platform.notify.outbox import notify
 from service.platform.persistence.models import StoredFile
 from service.platform.runtime import Actor, Runtime
 
@@ -75,6 +76,20 @@ def request_consultation(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> 
         session.add(row)
         session.flush()
         _audit(session, actor, "requested", row)
+        # The request is the responsible person's to-do: they hear of it at once, not at their next look.
+        notify(
+            session,
+            [u for u in queries.users_with_role(session, access.KEEPER) if u.id != actor.id],
+            "consultation_requested",
+            {
+                "subject": "consultation_requested",
+                "consultation": row.id,
+                "topic": row.topic,
+                "staff": actor.full_name or actor.username,
+                "path": f"/consultations/{row.id}",
+            },
+            mail_enabled=rt.smtp_host is not None,
+        )
         return row.id
 
 
@@ -93,6 +108,21 @@ def schedule(rt: Runtime, actor: Actor, consultation_id: int, data: Mapping[str,
         row.scheduled_on, row.status = day, "scheduled"
         row.updated_at = utcnow()
         _audit(session, actor, "scheduled", row)
+        teacher = queries.user_by_username(session, row.staff_member)
+        if teacher is not None and teacher.id != actor.id:
+            notify(
+                session,
+                [teacher],
+                "consultation_scheduled",
+                {
+                    "subject": "consultation_scheduled",
+                    "consultation": row.id,
+                    "topic": row.topic,
+                    "date": day.isoformat(),
+                    "path": f"/consultations/{row.id}",
+                },
+                mail_enabled=rt.smtp_host is not None,
+            )
 
 
 def cancel(rt: Runtime, actor: Actor, consultation_id: int, data: Mapping[str, Any]) -> None:

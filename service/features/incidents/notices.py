@@ -1,4 +1,4 @@
-"""The incident notifications: an urgent data-disclosure alert and a triage gone overdue."""
+"""Incident notifications: the data-disclosure alert, a triage gone overdue, the outcome for the reporter."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def incident_mail(title: str, params: Mapping[str, Any]) -> tuple[str, str]:
     number = params.get("incident", "")
     body = f"{title}\n\n#{number} {params.get('type', '')} {params.get('tool', '')}\n"
     return f"{title}: #{number}", body
+
+
+def outcome_mail(title: str, params: Mapping[str, Any]) -> tuple[str, str]:
+    """To the reporter: the journal number and the outcome in their language, nothing about who decided."""
+    number = params.get("number") or f"#{params.get('incident', '')}"
+    names = params.get("outcome_names") or {}
+    outcome = names.get(str(params.get("lang") or "kk")) or names.get("kk") or params.get("outcome", "")
+    return f"{title}: {number}", f"{title}\n\n{number}: {outcome}\n"
 
 
 KINDS: dict[str, NotificationKind] = {
@@ -33,5 +41,14 @@ KINDS: dict[str, NotificationKind] = {
         },
         template="incidents/notifications/triage_overdue.html",
         mail=incident_mail,
+    ),
+    "incident_outcome": NotificationKind(
+        subjects={
+            "kk": "Сіз хабарлаған инцидент бойынша шешім",
+            "ru": "Решение по инциденту, о котором вы сообщили",
+            "en": "The outcome of the incident you reported",
+        },
+        template="incidents/notifications/outcome.html",
+        mail=outcome_mail,
     ),
 }

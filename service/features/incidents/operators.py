@@ -31,10 +31,12 @@ from service.platform.errors import (
     NotFound,
     ValidationFailed,
 )
+from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
-from service.platform.persistence.models import HumanTask
+from service.platform.persistence.models import HumanTask, ProcessInstance
+from service.platform.processes.definitions import definition_parts
 from service.platform.registry import OperatorFamily
 from service.platform.runtime import Actor, Runtime
 
@@ -64,6 +66,35 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         if row is None:
             raise BadRequest("this instance has no incident")
         return row
+
+    def tell_reporter(row: Incident, status: str) -> None:
+        """The reporter learns the outcome and no more: the number, the decision, never who decided or
+        how the council voted (their own view of the journal shows status and outcome only)."""
+        reporter = queries.user_by_username(session, row.reporter)
+        if reporter is None:
+            return
+        instance = session.get(ProcessInstance, instance_id)
+        forms = definition_parts(rt, session, instance.definition_id).forms if instance else {}
+        choices = forms.get("incident_vote", {}).get("properties", {}).get("decision", {})
+        notify(
+            session,
+            [reporter],
+            "incident_outcome",
+            {
+                "subject": "incident_outcome",
+                "incident": row.id,
+                "number": f"{row.year}/{row.number}" if row.number is not None else "",
+                "status": status,
+                "outcome": row.outcome or "",
+                # The decision's name in each language, as the deployed form words it.
+                "outcome_names": {
+                    lang: dict(enum_options(choices, lang)).get(row.outcome or "", "")
+                    for lang in ("kk", "ru", "en")
+                },
+                "path": f"/incidents/{row.id}",
+            },
+            mail_enabled=rt.smtp_host is not None,
+        )
 
     def reopen_incident(call: OperatorCall) -> int | None:
         target = call.data.get("reopen_of")
@@ -273,6 +304,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
                 "follow_ups": len(plan),
             },
         )
+        tell_reporter(row, "decided")
         grouped: dict[str, list[dict[str, str]]] = {}
         for item in plan:
             grouped.setdefault(item.assignee, []).append({"action": item.action, "due": item.due.isoformat()})
@@ -298,6 +330,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             instance_id=instance_id,
             detail={"incident": row.id, "outcome": row.outcome},
         )
+        tell_reporter(row, "closed")
         return str(row.outcome or "")
 
     return {
@@ -351,8 +384,12 @@ def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> b
         return False
     entry = tools.tool_named(session, incident.tool)
     if entry is None:
-        log.info("incident %s: %s of %r, which is not in the register", incident.id, incident.tool_action,
-                 incident.tool)
+        log.info(
+            "incident %s: %s of %r, which is not in the register",
+            incident.id,
+            incident.tool_action,
+            incident.tool,
+        )
         return False
     status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
     number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"

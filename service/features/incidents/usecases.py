@@ -33,6 +33,7 @@ class IncidentView:
     votes: list[CastVote] = field(default_factory=list)
     tally: dict[str, Any] | None = None
     follow_ups: list[tuple[IncidentFollowUp, bool]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # username → full name of follow-up owners
 
 
 def journal_number(incident: Incident) -> str | None:
@@ -91,7 +92,8 @@ def get_incident(rt: Runtime, actor: Actor, incident_id: int) -> IncidentView:
             # Votes stay private while the vote runs, so no member is swayed by the others.
             votes=incident_queries.votes_of(session, incident) if counted else [],
             tally=json.loads(incident.vote_json or "null"),
-            follow_ups=incident_queries.follow_ups_of(session, incident),
+            follow_ups=(follow_ups := incident_queries.follow_ups_of(session, incident)),
+            names=queries.full_names(session, [f.assignee for f, _done in follow_ups]),
         )
 
 
@@ -150,7 +152,8 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
         ],
         decision=decision_label + (" (төрағаның шешуші дауысы)" if tally.get("by_chair") else ""),
         recommendations=[
-            f"{f.action} — {f.assignee}, {f.due_on.isoformat()}" for f, _done in view.follow_ups
+            f"{f.action} — {view.names.get(f.assignee, f.assignee)}, {f.due_on.isoformat()}"
+            for f, _done in view.follow_ups
         ],
         chair=chair.full_name if chair else "",
         # Fixed by the decision, so every download of the same minutes is byte-identical.

@@ -1,6 +1,6 @@
 """Director's orders: drafting, the register, documents and acknowledgement."""
 
-from service.features.orders import api, openapi, operators, usecases, web
+from service.features.orders import api, notices, openapi, operators, usecases, web
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
@@ -12,6 +12,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    notification_kinds=notices.KINDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

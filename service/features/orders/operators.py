@@ -14,6 +14,8 @@ from service.features.orders.rules import ORDER_STATUSES, order_number
 from service.platform.clock import utcnow
 from service.platform.engine import OperatorCall
 from service.platform.errors import BadRequest, Conflict
+from service.platform.inbox import queries
+from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
 from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
@@ -33,6 +35,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         order.registered_on = today
         order.status = "registered"
         session.flush()
+        _tell_drafter(rt, session, order, "order_approved")
         return {"number": order.number, "date": today.isoformat()}
 
     def record_order_edition(call: OperatorCall) -> int:
@@ -70,6 +73,9 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         if order.status == "registered":
             raise Conflict("a registered order does not change status")
         order.status = status
+        session.flush()
+        if status in DRAFTER_HEARS:
+            _tell_drafter(rt, session, order, DRAFTER_HEARS[status])
         return status
 
     return {
@@ -77,6 +83,31 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         "record_order_edition": record_order_edition,
         "set_order_status": set_order_status,
     }
+
+
+# A status the process sets that the drafter must hear of (returned for rework, rejected).
+DRAFTER_HEARS = {"draft": "order_returned", "rejected": "order_rejected"}
+
+
+def _tell_drafter(rt: Runtime, session: Session, order: Order, kind: str) -> None:
+    """The drafter learns the outcome in the same transaction, with a link to the order's page."""
+    drafter = queries.user_by_username(session, order.drafter) if order.drafter else None
+    if drafter is None:
+        return
+    notify(
+        session,
+        [drafter],
+        kind,
+        {
+            "subject": kind,
+            "order": order.title,
+            "order_id": order.id,
+            "number": order.number,
+            "path": f"/orders/{order.id}",  # the e-mail's link
+        },
+        instance_id=order.instance_id,
+        mail_enabled=rt.smtp_host is not None,
+    )
 
 
 def _copy_order_fields(order: Order, data: Mapping[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -81,6 +81,7 @@ class OrderView:
     editions: list[OrderEdition]
     decisions: list[HistoryEntry]
     acknowledgements: Acknowledgements | None
+    names: dict[str, str] = field(default_factory=dict)  # username → full name (drafter, edition authors)
 
 
 def list_orders(rt: Runtime, actor: Actor, flt: OrderFilter) -> tuple[list[Order], int]:
@@ -118,12 +119,20 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
         if order is None or not visible:
             raise NotFound("no such order")
         history = history_of(audit.instance_events(session, order.instance_id), session)
+        editions = order_queries.editions_of(session, order.id)
         return OrderView(
             order=order,
-            editions=order_queries.editions_of(session, order.id),
+            editions=editions,
             decisions=[h for h in history if h.action == "task.complete" and h.decision],
             acknowledgements=_acknowledgements(session, order.instance_id),
+            names=queries.full_names(session, [order.drafter, *(e.author for e in editions)]),
         )
+
+
+def people_names(rt: Runtime, usernames: list[str | None]) -> dict[str, str]:
+    """Full names for a register page or an export, which name people, never their logins."""
+    with rt.db.session() as session:
+        return queries.full_names(session, usernames)
 
 
 ACK_MANAGERS = frozenset({"wg_chair", "admin", "director"})

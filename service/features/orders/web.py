@@ -66,6 +66,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "orders/list.html",
         rows=rows,
+        names=order_cases.people_names(runtime(), [o.drafter for o in rows]),
         total=total,
         flt=flt,
         page=page,
@@ -82,6 +83,7 @@ def _export_rows() -> list[list[object]]:
     # an export is every matching row, whatever page the register showed
     rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000, offset=0))
     types = type_labels(current_language())
+    names = order_cases.people_names(runtime(), [o.drafter for o in rows])
     return [
         [
             o.number or "",
@@ -89,7 +91,7 @@ def _export_rows() -> list[list[object]]:
             o.title,
             types.get(o.order_type, o.order_type),
             str(STATUS_LABELS.get(o.status, o.status)),
-            o.drafter or "",
+            names.get(o.drafter or "", o.drafter or ""),  # a person's name, not their login
             o.instance_id,
         ]
         for o in rows

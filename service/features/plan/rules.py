@@ -208,6 +208,11 @@ def item_status(due_on: date | None, done: bool, today: date, soon_days: int = D
     return "open"
 
 
+def retitled(title: str, school_year: int) -> str:
+    """The plan's title naming `school_year` instead of the year its text was written for."""
+    return _YEAR.sub(f"{school_year}-{school_year + 1}", title, count=1)
+
+
 def school_year_of(day: date) -> int:
     """The school year (by its starting year) a day falls in: September starts a new one."""
     return day.year if day.month >= 9 else day.year - 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from service.features.plan import evidence as plan_evidence
 from service.features.plan import queries as plan_queries
 from service.features.plan.evidence import Evidence
 from service.features.plan.models import PlanItem, PlanMark, PlanStage, SchoolPlan
-from service.features.plan.rules import item_status, parse_plan, school_year_of
+from service.features.plan.rules import item_status, parse_plan, retitled, school_year_of
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
@@ -66,12 +66,16 @@ class ItemDetail:
     view: ItemView
     history: list[tuple[PlanMark, Evidence | None]] = field(default_factory=list)
     may_unmark: bool = False
+    years: list[int] = field(default_factory=list)  # school years with a plan, for the year switcher
 
 
 def load_plan(rt: Runtime, path: Path, school_year: int | None = None) -> bool:
     """Load a plan text for its school year (or `school_year`); False when that year has a plan already."""
     text = parse_plan(path.read_text(encoding="utf-8"))
     year = school_year or text.school_year
+    if year != text.school_year:
+        # The same activities in another year: its months fall in that year, and the title says so.
+        text = replace(text, title=retitled(text.title, year))
     with rt.db.session() as session:
         if plan_queries.plan_for_year(session, year) is not None:
             return False
@@ -155,7 +159,14 @@ def get_item(rt: Runtime, actor: Actor, number: int, year: int | None = None) ->
             )
             for m in plan_queries.marks_of(session, row.id)
         ]
-        return ItemDetail(plan, stage, _view(session, actor, row, _today(rt)), history, may_unmark(actor))
+        return ItemDetail(
+            plan,
+            stage,
+            _view(session, actor, row, _today(rt)),
+            history,
+            may_unmark(actor),
+            plan_queries.school_years(session),
+        )
 
 
 def _text_errors(name: str, value: str) -> dict[str, FieldError]:
@@ -249,7 +260,10 @@ PLAN_SEED = "plan_2025_2026.txt"
 
 
 def load_demo_plan(rt: Runtime) -> str | None:
-    """The yearly plan from the seed, every item open (idempotent: one plan per school year)."""
-    if load_plan(rt, rt.bpmn_dir.parent / "seeds" / PLAN_SEED):
-        return f"plan loaded from seeds/{PLAN_SEED}"
+    """The seed's plan for the current school year (by today in the school's zone), its months mapped
+    onto that year and every item open; idempotent: one plan per school year. The seed's own year would
+    leave every item overdue once that year is over, and the year's report without a plan."""
+    year = school_year_of(_today(rt))
+    if load_plan(rt, rt.bpmn_dir.parent / "seeds" / PLAN_SEED, year):
+        return f"plan {year}-{year + 1} loaded from seeds/{PLAN_SEED}"
     return None

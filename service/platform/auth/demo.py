@@ -1,4 +1,4 @@
-"""Demo users: one per role named by its code, plus commission, council and staff members."""
+"""Demo users: one per role (the login is its code), plus commission, council and staff members."""
 
 from __future__ import annotations
 
@@ -10,17 +10,55 @@ from service.platform.runtime import Runtime
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo password, printed by `flask demo`
 
+# Plain names, as on a school's staff list: the role is the UI's to show, never part of a name, because
+# names reach official documents (an order's signature line, minutes, exports).
 _ROLE_USERS: dict[str, tuple[str, str]] = {
-    "director": ("Айгүл Серікқызы (director)", "director"),
-    "wg_chair": ("Ерлан Қайратұлы (WG chair)", "wg_chair"),
-    "wg_deputy": ("Мәдина Асқарқызы (WG deputy)", "wg_deputy"),
-    "wg_member": ("Нұрлан Бекұлы (WG member)", "wg_member"),
-    "responsible": ("Гүлнар Әлібекқызы (responsible)", "responsible"),
-    "ict": ("Дәурен Маратұлы (ICT)", "ict"),
-    "lawyer": ("Сәуле Оразқызы (lawyer)", "lawyer"),
-    "deputy_director": ("Бақыт Төлегенқызы (deputy director)", "deputy_director"),
-    "hr": ("Жанар Сейітқызы (HR)", "hr"),
-    "admin": ("Әкімші (admin)", "admin"),
+    "director": ("Айгүл Серікқызы", "director"),
+    "wg_chair": ("Ерлан Қайратұлы", "wg_chair"),
+    "wg_deputy": ("Мәдина Асқарқызы", "wg_deputy"),
+    "wg_member": ("Нұрлан Бекұлы", "wg_member"),
+    "responsible": ("Гүлнар Әлібекқызы", "responsible"),
+    "ict": ("Дәурен Маратұлы", "ict"),
+    "lawyer": ("Сәуле Оразқызы", "lawyer"),
+    "deputy_director": ("Бақыт Төлегенқызы", "deputy_director"),
+    "hr": ("Жанар Сейітқызы", "hr"),
+    "admin": ("Асхат Жұмабекұлы", "admin"),
+}
+_COMMISSION = (
+    "Ләззат Ермекқызы",
+    "Серік Әбдірахманұлы",
+    "Динара Қуанышқызы",
+    "Бауыржан Сапарұлы",
+    "Айжан Мұратқызы",
+)
+_COUNCIL = ("Талғат Есенұлы", "Роза Байжанқызы", "Мұрат Омарұлы", "Салтанат Жақсылыққызы", "Қанат Тұрсынұлы")
+_STAFF = (
+    "Арман Болатұлы",
+    "Әйгерім Нұрбекқызы",
+    "Ержан Серікұлы",
+    "Меруерт Амангелдіқызы",
+    "Данияр Қалиұлы",
+    "Аружан Ғалымқызы",
+    "Олжас Бейсенұлы",
+    "Гүлмира Қасымқызы",
+    "Самат Әлиұлы",
+    "Индира Рахымқызы",
+)
+# The names earlier versions gave (with role tags); `flask demo` replaces them where still unchanged.
+_OLD_NAMES: dict[str, str] = {
+    "director": "Айгүл Серікқызы (director)",
+    "wg_chair": "Ерлан Қайратұлы (WG chair)",
+    "wg_deputy": "Мәдина Асқарқызы (WG deputy)",
+    "wg_member": "Нұрлан Бекұлы (WG member)",
+    "responsible": "Гүлнар Әлібекқызы (responsible)",
+    "ict": "Дәурен Маратұлы (ICT)",
+    "lawyer": "Сәуле Оразқызы (lawyer)",
+    "deputy_director": "Бақыт Төлегенқызы (deputy director)",
+    "hr": "Жанар Сейітқызы (HR)",
+    "admin": "Әкімші (admin)",
+    **{f"commission{i}": f"Комиссия мүшесі {i}" for i in range(1, 6)},
+    **{f"council{i}": f"Кеңес мүшесі {i}" for i in range(1, 6)},
+    **{f"staff{i}": f"Педагог {i}" for i in range(1, 11)},
 }
 
 
@@ -32,12 +70,12 @@ def demo_accounts() -> list[tuple[str, str, list[str]]]:
         if username == "wg_chair":
             roles.append("council")  # the chair also sits on the council
         accounts.append((username, full_name, roles))
-    for i in range(1, 6):
-        accounts.append((f"commission{i}", f"Комиссия мүшесі {i}", ["commission", "staff"]))
-    for i in range(1, 6):
-        accounts.append((f"council{i}", f"Кеңес мүшесі {i}", ["council", "staff"]))
-    for i in range(1, 11):
-        accounts.append((f"staff{i}", f"Педагог {i}", ["staff"]))
+    for i, name in enumerate(_COMMISSION, 1):
+        accounts.append((f"commission{i}", name, ["commission", "staff"]))
+    for i, name in enumerate(_COUNCIL, 1):
+        accounts.append((f"council{i}", name, ["council", "staff"]))
+    for i, name in enumerate(_STAFF, 1):
+        accounts.append((f"staff{i}", name, ["staff"]))
     return accounts
 
 
@@ -47,7 +85,10 @@ def load_demo_users(rt: Runtime, password: str = DEMO_PASSWORD) -> int:
     password_hash = hash_password(password)
     with rt.db.session() as session:
         for username, full_name, roles in demo_accounts():
-            if queries.user_by_username(session, username) is not None:
+            existing = queries.user_by_username(session, username)
+            if existing is not None:
+                if existing.full_name == _OLD_NAMES.get(username):
+                    existing.full_name = full_name  # a demo name with a role tag, never edited since
                 continue
             session.add(
                 User(

@@ -13,7 +13,7 @@ from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import HumanTask, HumanTaskRole, ProcessInstance, User
+from service.platform.persistence.models import HumanTask, HumanTaskRole, ProcessInstance, User, UserRole
 from service.platform.runtime import Runtime
 
 
@@ -78,18 +78,46 @@ def save_run(
     created = [_insert(rt, session, instance, task, forms, now, people) for task in new_tasks]
     session.flush()
     for row in created:
-        if row.assignee is None:
-            continue  # role tasks are announced by the inbox badge, not to every holder of the role
+        params = {"task": row.name, "subject": row.name, "instance": instance.title}
+        if row.assignee is not None:
+            notify(
+                session,
+                [row.assignee],
+                "task_assigned",
+                params,
+                instance_id=instance.id,
+                task_id=row.id,
+                mail_enabled=rt.smtp_host is not None,
+            )
+            continue
+        roles = sorted({r.role for r in row.candidate_roles})
+        if not roles:
+            continue
+        # A task sent to a role waits unseen unless every holder hears of it: the first to claim takes it.
         notify(
             session,
-            [row.assignee],
-            "task_assigned",
-            {"task": row.name, "subject": row.name, "instance": instance.title},
+            _holders(session, roles),
+            "task_waiting",
+            {**params, "roles": roles},
             instance_id=instance.id,
             task_id=row.id,
             mail_enabled=rt.smtp_host is not None,
         )
     return created
+
+
+def _holders(session: Session, roles: list[str]) -> list[User]:
+    """Active people holding any of `roles`, each once."""
+    return list(
+        session.execute(
+            select(User)
+            .where(
+                User.is_active.is_(True),
+                User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))),
+            )
+            .order_by(User.id)
+        ).scalars()
+    )
 
 
 def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:

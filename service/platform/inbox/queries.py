@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, case, exists, func, or_, select
@@ -31,11 +32,17 @@ class TaskFilter:
     process_id: str | None = None
     limit: int = 50
     offset: int = 0
+    oldest_first: bool = False  # the landing page lists what has waited longest first
+
+
+def claimable_clause(roles: Collection[str]) -> Any:
+    """Unassigned tasks with a candidate role among `roles`."""
+    role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
+    return (HumanTask.assignee_id.is_(None)) & role_match
 
 
 def _claimable(user_id: int, roles: Collection[str]) -> Any:
-    role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
-    return (HumanTask.assignee_id.is_(None)) & role_match
+    return claimable_clause(roles)
 
 
 def _scoped(user_id: int, roles: Collection[str], scope: str, sees_everything: bool) -> Select[Any]:
@@ -84,7 +91,13 @@ def list_tasks(
     rows = (
         session.execute(
             query.options(joinedload(HumanTask.instance).load_only(ProcessInstance.id, ProcessInstance.title))
-            .order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
+            .order_by(
+                *(
+                    (HumanTask.created_at, HumanTask.id)
+                    if flt.oldest_first
+                    else (HumanTask.created_at.desc(), HumanTask.id.desc())
+                )
+            )
             .limit(flt.limit)
             .offset(flt.offset)
         )
@@ -121,6 +134,34 @@ def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tupl
         session, select(HumanTask.id).where(HumanTask.status == "open", _claimable(user_id, roles))
     )
     return int(mine), int(claimable)
+
+
+@dataclass(frozen=True)
+class RoleWaiting:
+    """Open tasks of one role nobody has claimed yet: how many, and since when the oldest waits."""
+
+    role: str
+    count: int
+    oldest: datetime
+
+
+def waiting_by_role(session: Session, roles: Collection[str]) -> list[RoleWaiting]:
+    """Unclaimed open tasks per role of `roles`, the longest-waiting role first."""
+    if not roles:
+        return []
+    oldest = func.min(HumanTask.created_at)
+    rows = session.execute(
+        select(HumanTaskRole.role, func.count(), oldest)
+        .join(HumanTask, HumanTask.id == HumanTaskRole.task_id)
+        .where(
+            HumanTask.status == "open",
+            HumanTask.assignee_id.is_(None),
+            HumanTaskRole.role.in_(list(roles)),
+        )
+        .group_by(HumanTaskRole.role)
+        .order_by(oldest, HumanTaskRole.role)
+    ).all()
+    return [RoleWaiting(role, int(count), first) for role, count, first in rows]
 
 
 def active_definitions(session: Session) -> list[ProcessDefinition]:
@@ -200,6 +241,16 @@ def users_with_role(session: Session, role: str) -> list[User]:
             .order_by(User.username)
         ).scalars()
     )
+
+
+def full_names(session: Session, usernames: Collection[str | None]) -> dict[str, str]:
+    """username → full name for the people a list or a document names (one query); unknown ones are
+    left out, so callers show the login only for an account that no longer exists."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all()
+    return {username: name or username for username, name in rows}
 
 
 def user_by_username(session: Session, username: str) -> User | None:

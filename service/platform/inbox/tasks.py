@@ -127,6 +127,34 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
         )
 
 
+@dataclass(frozen=True)
+class Landing:
+    """The first page after signing in: what waits for my roles first, then what is mine."""
+
+    roles: list[queries.RoleWaiting]
+    waiting: list[HumanTask]  # the longest-waiting unclaimed tasks of my roles
+    waiting_total: int
+    mine: list[HumanTask]
+    mine_total: int
+
+
+def landing(rt: Runtime, actor: Actor, limit: int = 10) -> Landing:
+    if actor.id is None:
+        raise Forbidden("no user")
+    with rt.db.session() as session:
+        roles = queries.waiting_by_role(session, actor.roles)
+        waiting, waiting_total = queries.list_tasks(
+            session,
+            actor.id,
+            actor.roles,
+            queries.TaskFilter(scope="roles", limit=limit, oldest_first=True),
+        )
+        mine, mine_total = queries.list_tasks(
+            session, actor.id, actor.roles, queries.TaskFilter(scope="mine", limit=limit, oldest_first=True)
+        )
+        return Landing(roles, waiting, waiting_total, mine, mine_total)
+
+
 def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
     if actor.id is None:
         return 0, 0

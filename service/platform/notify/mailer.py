@@ -7,11 +7,14 @@ import logging
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import or_, select
 
 from service.platform.clock import utcnow
+from service.platform.notify.texts import catalog
 from service.platform.persistence.models import Notification, User
+from service.platform.roles import role_name
 from service.platform.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -20,6 +23,11 @@ SUBJECTS = {
     "task_assigned": {"kk": "Жаңа тапсырма", "ru": "Новая задача", "en": "New task"},
     "reminder": {"kk": "Еске салу", "ru": "Напоминание", "en": "Reminder"},
     "task_withdrawn": {"kk": "Тапсырма алынып тасталды", "ru": "Задача отозвана", "en": "Task withdrawn"},
+    "task_waiting": {
+        "kk": "Рөліңізге тапсырма күтуде",
+        "ru": "Задача ждёт вашу роль",
+        "en": "A task is waiting for your role",
+    },
     "audit_checkpoint": {
         "kk": "Аудит журналының тәуліктік бақылау нүктесі",
         "ru": "Суточная контрольная точка журнала аудита",
@@ -28,6 +36,32 @@ SUBJECTS = {
 }
 # A failed send is retried after 1, 2, 4, 8 minutes; then it is marked failed for good.
 MAX_ATTEMPTS = 5
+
+
+def _link(rt: Runtime, path: str) -> str:
+    return f"{str(rt.settings.get('PUBLIC_URL') or '').rstrip('/')}{path}"
+
+
+def _digest(rt: Runtime, lang: str, params: dict[str, Any]) -> tuple[str, str]:
+    """The daily digest: counts, then one line per listed task with its link."""
+    t = catalog(str(rt.settings.get("BABEL_TRANSLATION_DIRECTORIES") or ""), lang)
+    subject = t.gettext("Daily summary")
+    counts = t.gettext(
+        "%(mine)s assigned to you, %(waiting)s waiting for your roles, %(overdue)s overdue"
+    ) % {
+        "mine": params.get("mine", 0),
+        "waiting": params.get("waiting", 0),
+        "overdue": params.get("overdue", 0),
+    }
+    lines = [f"{subject}: {counts}", ""]
+    for task in params.get("tasks") or []:
+        titles = task.get("titles") or {}
+        name = titles.get(lang) or titles.get("kk") or task.get("task", "")
+        mark = f" ({t.gettext('overdue')})" if task.get("overdue") else ""
+        lines.append(f"- {name} — {task.get('instance', '')}{mark}")
+        lines.append(f"  {_link(rt, '/tasks/' + str(task.get('id')))}")
+    lines += ["", _link(rt, "/")]
+    return f"{subject}: {counts}", "\n".join(lines) + "\n"
 
 
 def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
@@ -39,8 +73,11 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = rt.mail_from
     msg["To"] = str(user.email)
-    if kind is not None and kind.mail is not None:
-        subject, body = kind.mail(title, params)
+    if note.kind == "digest":
+        subject, body = _digest(rt, lang, params)
+    elif kind is not None and kind.mail is not None:
+        # The reader's language travels with the params, for texts a feature keeps per language.
+        subject, body = kind.mail(title, {**params, "lang": lang})
     elif note.kind == "audit_checkpoint":
         # Kept by the director outside the database: what `audit verify` compares the chain with.
         subject = f"{title}: {params.get('date', '')}"
@@ -49,6 +86,14 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
     else:
         subject = f"{title}: {params.get('task') or note.subject}"
         body = f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n"
+        if params.get("roles"):
+            body += ", ".join(role_name(r, lang) for r in params["roles"]) + "\n"
+    if note.task_id is not None:
+        # Every message about a task carries the way to it.
+        body += f"\n{_link(rt, f'/tasks/{note.task_id}')}\n"
+    elif str(params.get("path") or "").startswith("/"):
+        # A feature's notice names the page it is about (an order, an incident, a consultation).
+        body += f"\n{_link(rt, str(params['path']))}\n"
     msg["Subject"] = subject
     msg.set_content(body)
     return msg

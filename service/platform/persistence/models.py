@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -282,6 +283,18 @@ class Notification(Base):
     # Failed sends are retried with a growing pause until the attempts run out.
     email_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     email_next_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class NotificationDigest(Base):
+    """One row per person and school day once the daily digest was considered for them: the primary
+    key lets only one of several workers claim a person's day, so nobody gets the digest twice."""
+
+    __tablename__ = "notification_digest"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tasks: Mapped[int] = mapped_column(Integer, default=0)  # 0: nothing waited, no message was written
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class StoredFile(Base):

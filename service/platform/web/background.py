@@ -9,6 +9,7 @@ import time
 from flask import Flask
 
 from service.platform.audit.checkpoint import write_daily_checkpoint
+from service.platform.inbox.digest import send_daily_digests
 from service.platform.notify.mailer import send_pending
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
@@ -25,6 +26,7 @@ def start_worker_thread(app: Flask) -> threading.Thread:
             try:
                 timers.run_due_timers(runtime)
                 write_daily_checkpoint(runtime)
+                send_daily_digests(runtime)
                 send_pending(runtime)
             except Exception:  # a failing pass must not stop the worker
                 log.exception("worker pass failed")

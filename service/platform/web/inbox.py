@@ -20,7 +20,14 @@ PAGE_SIZE = 50
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
-    return redirect(url_for("inbox.tasks", scope="mine"))
+    me = actor()
+    news = [n for n in inbox_news.my_notifications(runtime(), me, limit=20) if n.unread][:5]
+    return render_template(
+        "inbox/home.html",
+        home=task_cases.landing(runtime(), me),
+        news=news,
+        kinds=runtime().features.notification_kinds,
+    )
 
 
 @bp.route("/inbox")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_timedelta
 from flask_login import current_user
 
 from service.platform.clock import utcnow
@@ -22,7 +22,17 @@ def _dt(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def _date(value: Any) -> str:
+    if isinstance(value, str) and value:
+        try:  # a date kept as ISO text (a notification's params)
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     return format_date(value, "medium") if value else "—"
+
+
+def _age(value: datetime | None) -> str:
+    """How long something has waited, in words of the page's language ("3 days")."""
+    return format_timedelta(utcnow() - value, threshold=1.1) if value else "—"
 
 
 def _overdue(value: datetime | None) -> bool:
@@ -32,8 +42,10 @@ def _overdue(value: datetime | None) -> bool:
 def init_templates(app: Flask) -> None:
     app.jinja_env.filters["dt"] = _dt
     app.jinja_env.filters["d"] = _date
+    app.jinja_env.filters["age"] = _age
     app.jinja_env.globals["overdue"] = _overdue
     app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
+    app.jinja_env.filters["role_label"] = lambda code: role_name(code, current_language())
     app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
 

@@ -40,3 +40,25 @@
   }
   sessionStorage.removeItem("submitted");
 })();
+
+// The phone menu: the toggle opens and closes it in place (without scripts it is a link to #mainnav).
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".menu-toggle");
+  var bar = document.querySelector(".topbar");
+  if (!toggle || !bar) { return; }
+  toggle.setAttribute("role", "button");
+  toggle.addEventListener("click", function (event) {
+    event.preventDefault();
+    var open = !bar.classList.contains("menu-open");
+    bar.classList.toggle("menu-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && bar.classList.contains("menu-open")) {
+      bar.classList.remove("menu-open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+})();
