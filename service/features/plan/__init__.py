@@ -1,6 +1,6 @@
 """The school's yearly plan tracker."""
 
-from service.features.plan import api, cli, openapi, usecases, web
+from service.features.plan import api, openapi, usecases, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
@@ -12,5 +12,5 @@ FEATURE = Feature(
     error_messages=web.ERROR_MESSAGES,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
-    cli_commands=(cli.plan_cli,),
+    cli_commands=(web.plan_cli,),
 )
