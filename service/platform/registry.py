@@ -3,8 +3,8 @@
 A feature package builds one `Feature` in its `__init__.py`; `create_app` composes an explicit tuple of
 them into a `Registry`, kept on the runtime (`rt.features`). Every place where the generic platform
 needs feature knowledge — operators, private processes, completion hooks, page panels, suggestion
-lists, script builtins, file readers, blueprints, OpenAPI parts, CLI commands, demo data — asks the
-registry, so a process an admin draws works with the platform alone.
+lists, script builtins, file readers, evidence sources, blueprints, OpenAPI parts, CLI commands, demo
+data — asks the registry, so a process an admin draws works with the platform alone.
 """
 
 from __future__ import annotations
@@ -79,6 +79,28 @@ class NotificationKind:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What a mark (e.g. a plan item's completion) links to, as one reader may see it: `ref` as stored
+    ("12/Ж", "3", "2026/1"), `link` the page that shows it (endpoint, arguments); both None when the
+    reader may not see it, so a hidden record and a missing one look the same."""
+
+    kind: str
+    ref: str | None
+    link: tuple[str, Mapping[str, Any]] | None = None
+    label: str = ""  # a name to show instead of the ref (a tool's name)
+
+
+@dataclass(frozen=True)
+class EvidenceSource:
+    """A kind of record a feature holds that a mark may point to as evidence."""
+
+    names: Mapping[str, str]  # the kind's name by language (kk, ru, en)
+    hints: Mapping[str, str]  # what to type as its reference, by language
+    # The record a person typed a reference to, as `actor` may see it; None when none exists.
+    resolve: Callable[[Session, Actor, str], Evidence | None]
+
+
+@dataclass(frozen=True)
 class NavLink:
     """A link in the page header: endpoint, a lazily translated label, who sees it."""
 
@@ -124,6 +146,8 @@ class Feature:
     openapi_paths: Callable[[], Mapping[str, Any]] = dict
     openapi_schemas: Callable[[], Mapping[str, Any]] = dict
     cli_commands: tuple[Any, ...] = ()
+    # Records a mark may cite as evidence, by the kind stored with the mark ("order", "tool", ...).
+    evidence_sources: Mapping[str, EvidenceSource] = field(default_factory=dict)
 
 
 class Registry:
@@ -141,6 +165,7 @@ class Registry:
         self.script_builtins: dict[str, Callable[..., Any]] = self._merged("script_builtins")
         self.default_deadlines: dict[str, str] = self._merged("default_deadlines")
         self.notification_kinds: dict[str, NotificationKind] = self._merged("notification_kinds")
+        self.evidence_sources: dict[str, EvidenceSource] = self._merged("evidence_sources")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )

@@ -1,9 +1,10 @@
 """Local acts, their editions and amendments."""
 
-from service.features.acts import openapi, operators, usecases, web
+from service.features.acts import evidence, openapi, operators, usecases, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
+    evidence_sources={"act_edition": evidence.SOURCE},
     name="acts",
     default_deadlines={"amendment_comment_deadline": "P3D"},
     operator_families=(operators.FAMILY,),

@@ -1,9 +1,19 @@
 """The incident journal and its escalation to the ethics council."""
 
-from service.features.incidents import access, council, council_vote, notices, openapi, operators, web
+from service.features.incidents import (
+    access,
+    council,
+    council_vote,
+    evidence,
+    notices,
+    openapi,
+    operators,
+    web,
+)
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
+    evidence_sources={"incident": evidence.SOURCE},
     name="incidents",
     default_deadlines={"triage_deadline": "PT24H", "vote_deadline": "P5D"},
     operator_families=(operators.FAMILY,),

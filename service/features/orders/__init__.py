@@ -1,9 +1,10 @@
 """Director's orders: drafting, the register, documents and acknowledgement."""
 
-from service.features.orders import api, notices, openapi, operators, usecases, web
+from service.features.orders import api, evidence, notices, openapi, operators, usecases, web
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
+    evidence_sources={"order": evidence.SOURCE},
     name="orders",
     default_deadlines={"legal_review_reminder": "P2D", "acknowledgement_reminder": "P3D"},
     operator_families=(operators.FAMILY,),

@@ -7,10 +7,10 @@ from flask.typing import ResponseReturnValue
 
 from service.features.plan import schemas
 from service.features.plan import usecases as plan_cases
-from service.features.plan.evidence import Evidence
 from service.features.plan.models import PlanMark
 from service.features.plan.usecases import ItemView
 from service.features.plan.web import year_arg
+from service.platform.registry import Evidence
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import api_actor, authenticate, data_of, json_body
 from service.platform.web.context import runtime

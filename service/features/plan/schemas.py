@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from service.features.plan.evidence import KINDS
 from service.features.plan.rules import DEADLINE_KINDS, STATUSES
 from service.platform.web.api_model import ApiModel, Day, Moment, Omittable, OneOf
 
@@ -17,7 +16,8 @@ class PlanEvidence(ApiModel):
     # 1.1 described the schema itself as nullable (a mark without evidence); kept so for its readers.
     model_config = ConfigDict(json_schema_extra={"type": ["object", "null"]})
 
-    kind: Annotated[str, OneOf(KINDS)]
+    # A kind a feature declares (today order, tool, incident, act_edition); a new feature may add one.
+    kind: str = Field(description="order, tool, incident, act_edition, or a kind a newer feature adds")
     ref: str | None  # null for an incident the reader may not see
 
 

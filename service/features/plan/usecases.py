@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from service.features.plan import evidence as plan_evidence
 from service.features.plan import queries as plan_queries
-from service.features.plan.evidence import Evidence
 from service.features.plan.models import PlanItem, PlanMark, PlanStage, SchoolPlan
 from service.features.plan.rules import item_status, parse_plan, retitled, school_year_of
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from service.platform.registry import Evidence
 from service.platform.runtime import Actor, Runtime
 
 # Besides the holders of an item's responsible roles, these may mark any item; only they may undo a mark.
@@ -114,10 +114,12 @@ def _plan(session: Session, rt: Runtime, year: int | None) -> SchoolPlan:
     return plan
 
 
-def _view(session: Session, actor: Actor, item: PlanItem, today: date) -> ItemView:
+def _view(rt: Runtime, session: Session, actor: Actor, item: PlanItem, today: date) -> ItemView:
     evidence = None
     if item.done_at is not None and item.evidence_kind and item.evidence_ref:
-        evidence = plan_evidence.resolve(session, actor, item.evidence_kind, item.evidence_ref)
+        evidence = plan_evidence.resolve(
+            session, rt.features.evidence_sources, actor, item.evidence_kind, item.evidence_ref
+        )
     status = item_status(item.due_on, item.done_at is not None, today)
     return ItemView(item, status, item.done_at is None and may_mark(actor, item), evidence)
 
@@ -127,7 +129,7 @@ def get_plan(rt: Runtime, actor: Actor, year: int | None = None, today: date | N
     day = today or _today(rt)
     with rt.db.session() as session:
         plan = _plan(session, rt, year)
-        items = [_view(session, actor, i, day) for i in plan_queries.items_of(session, plan.id)]
+        items = [_view(rt, session, actor, i, day) for i in plan_queries.items_of(session, plan.id)]
         stages = [
             StageProgress(
                 s.number,
@@ -153,7 +155,9 @@ def get_item(rt: Runtime, actor: Actor, number: int, year: int | None = None) ->
         history = [
             (
                 m,
-                plan_evidence.resolve(session, actor, m.evidence_kind, m.evidence_ref)
+                plan_evidence.resolve(
+                    session, rt.features.evidence_sources, actor, m.evidence_kind, m.evidence_ref
+                )
                 if m.evidence_kind and m.evidence_ref
                 else None,
             )
@@ -162,7 +166,7 @@ def get_item(rt: Runtime, actor: Actor, number: int, year: int | None = None) ->
         return ItemDetail(
             plan,
             stage,
-            _view(session, actor, row, _today(rt)),
+            _view(rt, session, actor, row, _today(rt)),
             history,
             may_unmark(actor),
             plan_queries.school_years(session),
@@ -203,7 +207,9 @@ def mark_item(
         if row.done_at is not None:
             raise AlreadyMarked("already marked")
         errors = _text_errors("comment", comment)
-        evidence, evidence_errors = plan_evidence.validated(session, actor, evidence_kind, evidence_ref)
+        evidence, evidence_errors = plan_evidence.validated(
+            session, rt.features.evidence_sources, actor, evidence_kind, evidence_ref
+        )
         errors.update(evidence_errors)
         if errors:
             raise ValidationFailed(errors)

@@ -17,12 +17,11 @@ from flask_babel import lazy_gettext
 from flask_login import login_required
 
 from service.features.plan import usecases as plan_cases
-from service.features.plan.evidence import KINDS, Evidence
 from service.features.plan.rules import STATUSES
 from service.features.plan.usecases import ItemView, PlanView
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
-from service.platform.registry import NavLink
+from service.platform.registry import Evidence, NavLink
 from service.platform.roles import role_name
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -45,12 +44,6 @@ DEADLINE_KINDS: dict[str, Any] = {
     "per_schedule": lazy_gettext("per schedule"),
     "ad_hoc": lazy_gettext("as the need arises"),
 }
-EVIDENCE_KINDS: dict[str, Any] = {
-    "order": lazy_gettext("Order (its number)"),
-    "tool": lazy_gettext("AI tool register entry (its number or name)"),
-    "incident": lazy_gettext("Incident journal (year/number)"),
-    "act_edition": lazy_gettext("Edition of a local act (code/edition)"),
-}
 
 
 def year_arg() -> int | None:
@@ -64,31 +57,29 @@ def year_arg() -> int | None:
 
 def evidence_href(evidence: Evidence | None) -> str | None:
     """Where a mark's evidence opens, for readers who may see it."""
-    if evidence is None or evidence.target is None:
+    if evidence is None or evidence.link is None:
         return None
-    if evidence.kind == "order":
-        return url_for("orders.show", order_id=evidence.target)
-    if evidence.kind == "tool":
-        return url_for("tools.show", tool_id=evidence.target)
-    if evidence.kind == "incident":
-        return url_for("incidents.show", incident_id=evidence.target)
-    if evidence.kind == "act_edition" and isinstance(evidence.target, tuple):
-        return url_for("acts.edition", code=evidence.target[0], number=evidence.target[1])
-    return None
+    endpoint, arguments = evidence.link
+    return url_for(endpoint, **arguments)
 
 
 def evidence_text(evidence: Evidence | None) -> str:
     if evidence is None:
         return ""
-    kind = {
-        "order": _("Order"),
-        "tool": _("AI tool"),
-        "incident": _("Incident journal"),
-        "act_edition": _("Local act"),
-    }.get(evidence.kind, evidence.kind)
+    source = runtime().features.evidence_sources.get(evidence.kind)
+    kind = source.names.get(current_language(), source.names["kk"]) if source else evidence.kind
     if evidence.ref is None:
         return kind  # an incident this reader may not see: not even its number
     return f"{kind}: {evidence.label or evidence.ref}"
+
+
+def _evidence_kinds() -> dict[str, str]:
+    """Each kind of evidence the composed features offer, with what to type, in the reader's language."""
+    lang = current_language()
+    return {
+        kind: source.hints.get(lang, source.hints["kk"])
+        for kind, source in runtime().features.evidence_sources.items()
+    }
 
 
 def _roles(codes: list[str]) -> str:
@@ -112,7 +103,7 @@ def _helpers() -> dict[str, Any]:
     return {
         "statuses": STATUS_LABELS,
         "deadline_kinds": DEADLINE_KINDS,
-        "evidence_kinds": EVIDENCE_KINDS,
+        "evidence_kinds": _evidence_kinds(),
         "evidence_href": evidence_href,
         "evidence_text": evidence_text,
         "roles_text": _roles,
@@ -136,7 +127,6 @@ def _item_page(number: int, status: int = 200, **extra: Any) -> ResponseReturnVa
             d=detail,
             values=values,
             errors=extra.pop("errors", {}),
-            kinds=KINDS,
             **_helpers(),
         ),
         status,

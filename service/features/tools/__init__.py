@@ -1,9 +1,10 @@
 """AI tool evaluation by the commission and the register of permitted tools."""
 
-from service.features.tools import openapi, operators, signed_votes, usecases, web
+from service.features.tools import evidence, openapi, operators, signed_votes, usecases, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
+    evidence_sources={"tool": evidence.SOURCE},
     name="tools",
     default_deadlines={"tool_vote_deadline": "P7D", "tool_review_period": "P1Y"},
     operator_families=(operators.FAMILY,),
