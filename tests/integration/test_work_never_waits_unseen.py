@@ -102,15 +102,13 @@ def test_the_landing_page_shows_my_roles_work_first(app: Flask, seeded: Runtime)
 def test_the_digest_is_one_message_per_person_after_its_time(seeded: Runtime) -> None:
     rt = seeded
     _iid, task_id = _to_director(rt)
-    with rt.db.session() as session:  # overdue since yesterday
-        session.execute(
-            update(HumanTask)
-            .where(HumanTask.id == task_id)
-            .values(due_at=datetime.now(UTC) - timedelta(days=1))
-        )
-    start_process(rt, actor_named(rt, "responsible"), "order_drafting")  # a draft of her own
     # 07:59 in Almaty (UTC+5) is before the default 08:00: nothing yet.
     early = datetime(2026, 12, 4, 2, 59, tzinfo=UTC)
+    with rt.db.session() as session:  # overdue since the day before the digest (not before the wall clock)
+        session.execute(
+            update(HumanTask).where(HumanTask.id == task_id).values(due_at=early - timedelta(days=1))
+        )
+    start_process(rt, actor_named(rt, "responsible"), "order_drafting")  # a draft of her own
     assert send_daily_digests(rt, early) == 0
     later = early + timedelta(minutes=2)
     written = send_daily_digests(rt, later)

@@ -76,7 +76,8 @@ def compatibility_problems(
         problems.append(f"{where}: type {sorted(before['types'])} became {sorted(after['types'])}")
     if before["format"] and before["format"] != after["format"]:
         problems.append(f"{where}: format {before['format']} became {after['format']}")
-    if before["enum"] is not None and before["enum"] != after["enum"]:
+    # A value a newer feature adds (an evidence kind) is an addition; a value gone is a break.
+    if before["enum"] is not None and not before["enum"] <= (after["enum"] or set()):
         problems.append(f"{where}: enum {before['enum']} became {after['enum']}")
     # A free-form object (no properties documented) promised no field: describing its fields adds only.
     if before["required"] != after["required"] and (before["properties"] or before["required"]):

@@ -16,8 +16,8 @@ class PlanEvidence(ApiModel):
     # 1.1 described the schema itself as nullable (a mark without evidence); kept so for its readers.
     model_config = ConfigDict(json_schema_extra={"type": ["object", "null"]})
 
-    # A kind a feature declares (today order, tool, incident, act_edition); a new feature may add one.
-    kind: str = Field(description="order, tool, incident, act_edition, or a kind a newer feature adds")
+    # The kinds the composed features declare as evidence sources (the document lists them).
+    kind: str = Field(json_schema_extra={"x-enum-from": "evidence_sources"})
     ref: str | None  # null for an incident the reader may not see
 
 

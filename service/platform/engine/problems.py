@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from service.platform.engine import camunda
+from service.platform.engine import camunda, phrases
 from service.platform.engine.xmlsafe import line_of
 from service.platform.errors import DeployProblem
 
@@ -53,20 +53,12 @@ def validation_problem(
 ) -> DeployProblem:
     message = _validation_message(err)
     name = _name_of(tree, element) if tree is not None else element or ""
-    for phrase, code in _LIBRARY_PHRASES:
-        if phrase in message:
-            # a refusal the library words in English and we can say precisely, in every language
-            return DeployProblem(message, element, _as_int(line), code, {"name": name, "reason": message})
-    return DeployProblem(message, element, _as_int(line), "invalid", {"reason": message})
+    code, found = phrases.library_reading(message)
+    # the reason stays for English readers and programs; kk/ru texts say it from the code alone
+    params = phrases.merged({"name": name or element or "-", "reason": message}, found)
+    return DeployProblem(message, element, _as_int(line), code, params)
 
 
-# Library refusals with a known cause → our code (texts in web/deploy_messages.py).
-_LIBRARY_PHRASES = (
-    ("No DMN Diagram available", "business_rule"),
-    ("Cannot resolve dataOutputAssociation", "data_store"),
-    ("Cannot resolve dataInputAssociation", "data_store"),
-    ("is not executable", "not_executable"),
-)
 _MEMORY_ADDRESS = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-fA-F]+>")
 
 
@@ -119,8 +111,10 @@ def schema_problems(tree: etree._ElementTree, validator: Any) -> list[DeployProb
         node = _element_at(tree, int(error.line or 0))
         element = str(node.get("id")) if node is not None else None
         name = str(node.get("name") or element) if node is not None else ""
-        params = {"name": name or "-", "line": str(error.line or ""), "reason": message}
+        code, found = phrases.schema_reading(message)
+        where = {"name": name or "-", "line": str(error.line or ""), "reason": message}
+        params = phrases.merged(where, found)
         problems.append(
-            DeployProblem(f"line {error.line}: {message}", element, error.line or None, "xsd", params)
+            DeployProblem(f"line {error.line}: {message}", element, error.line or None, code, params)
         )
     return problems

@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from service.platform.engine import phrases
 from service.platform.errors import DeployProblem, InvalidBpmn
 
 MAX_BPMN_BYTES = 2 * 1024 * 1024
@@ -46,10 +47,10 @@ def parse_untrusted(xml: bytes) -> etree._ElementTree:
     try:
         root = etree.fromstring(xml, parser=_parser())
     except etree.XMLSyntaxError as err:
+        code, found = phrases.xml_reading(err.msg or "")
+        params = {"reason": err.msg or "", "line": str(err.lineno or ""), **found}
         raise UnsafeXml(
-            DeployProblem(
-                f"not well-formed XML: {err.msg}", line=err.lineno, code="not_xml", params={"reason": err.msg}
-            )
+            DeployProblem(f"not well-formed XML: {err.msg}", line=err.lineno, code=code, params=params)
         ) from None
     tree = root.getroottree()
     docinfo = tree.docinfo

@@ -103,9 +103,137 @@ _TEXTS: dict[str, LazyString] = {
     "too_large": lazy_gettext("The file is too large."),
     "doctype": lazy_gettext("A DOCTYPE (DTD or entity declarations) is not allowed in a diagram."),
     "entity": lazy_gettext("Entity references are not allowed in a diagram."),
-    "not_xml": lazy_gettext("The file is not well-formed XML: %(reason)s"),
-    "invalid": lazy_gettext("The diagram is not valid BPMN: %(reason)s"),
+    "xsd_attribute_unknown": lazy_gettext(
+        "The element «%(name)s» («%(tag)s») has the attribute «%(attribute)s», which BPMN 2.0 "
+        "does not know. Remove it or move it into extensionElements."
+    ),
+    "xsd_attribute_missing": lazy_gettext(
+        "The element «%(name)s» («%(tag)s») lacks the required attribute «%(attribute)s». Add it "
+        "in the editor."
+    ),
+    "xsd_attribute_value": lazy_gettext(
+        "The attribute «%(attribute)s» of «%(name)s» has the value «%(value)s», which the "
+        "standard does not allow there (an id starts with a letter and has no spaces)."
+    ),
+    "xsd_text_value": lazy_gettext(
+        "The text «%(value)s» inside «%(name)s» («%(tag)s») is not a value the standard allows "
+        "there."
+    ),
+    "xsd_unexpected": lazy_gettext(
+        "Line %(line)s: the element «%(tag)s» may not stand at this place of «%(name)s» (wrong "
+        "order or wrong container). Redraw it in the editor."
+    ),
+    "xsd_missing_child": lazy_gettext(
+        "The element «%(name)s» («%(tag)s») lacks a part the standard requires inside it. Open it "
+        "in the editor and complete it."
+    ),
+    "xsd_text_not_allowed": lazy_gettext(
+        "The element «%(name)s» («%(tag)s») contains text where the standard allows none. Remove "
+        "the text."
+    ),
+    "xsd_duplicate_id": lazy_gettext(
+        "The id «%(value)s» is used by two elements; every id must be unique. Rename one of them."
+    ),
+    "xsd_no_target": lazy_gettext(
+        "«%(name)s» refers to «%(value)s», which is not in the file. Reconnect it in the editor."
+    ),
+    "no_start": lazy_gettext(
+        "The process «%(name)s» has no start event. Draw one (a thin circle) where the work "
+        "begins."
+    ),
+    "flow_without_condition": lazy_gettext(
+        "The flow «%(name)s» leaves an exclusive gateway without a condition and is not its "
+        "default. Give it a condition or mark it as the gateway's default."
+    ),
+    "empty_script": lazy_gettext(
+        "The script task «%(name)s» has no script. Write one, or make it a plain task."
+    ),
+    "subprocess_no_end": lazy_gettext(
+        "The subprocess «%(name)s» has no end event. Draw one inside it."
+    ),
+    "adhoc_events": lazy_gettext(
+        "The free-order subprocess «%(name)s» may not contain start or end events. Remove them."
+    ),
+    "adhoc_sequential": lazy_gettext(
+        "The free-order subprocess «%(name)s» is set to sequential ordering, which is not "
+        "supported here; set it to parallel."
+    ),
+    "unsupported_element": lazy_gettext(
+        "The element «%(name)s» is of a kind this service cannot run. Replace it with a task, a "
+        "gateway or an event from the editor's palette."
+    ),
+    "bad_timer_text": lazy_gettext(
+        "The timer of «%(name)s» cannot be read. Write a duration such as P3D (3 days), a date "
+        "such as 2026-05-01T09:00:00+05:00, or a cycle such as R3/P1D."
+    ),
+    "conditional_no_condition": lazy_gettext(
+        "The conditional event «%(name)s» has no condition. Write one."
+    ),
+    "missing_reference": lazy_gettext(
+        "«%(name)s» refers to a message, signal, error or escalation that the file does not "
+        "define. Choose or create it in the editor."
+    ),
+    "bad_output_expression": lazy_gettext(
+        "An output of «%(name)s» is written wrongly. Correct its expression."
+    ),
+    "missing_called_process": lazy_gettext(
+        "A call activity calls the process «%(value)s», which is not deployed here. Deploy that "
+        "process first, or correct the called element."
+    ),
+    "missing_data_object": lazy_gettext(
+        "«%(name)s» refers to a data object that the file does not define."
+    ),
+    "invalid": lazy_gettext(
+        "The engine cannot read the element «%(name)s». Open it in the editor and redraw it; the "
+        "technical detail (in English) is in the problem's message."
+    ),
+    "not_xml": lazy_gettext(
+        "Line %(line)s: the file is not well-formed XML. Open it in a modeler and save it again."
+    ),
+    "xml_tag_mismatch": lazy_gettext(
+        "Line %(line)s: the tag «%(tag)s» is closed by «%(other)s». The file is damaged; save it "
+        "again from the modeler."
+    ),
+    "xml_truncated": lazy_gettext(
+        "Line %(line)s: the file ends in the middle of an element, so it was cut off. Save it "
+        "again from the modeler."
+    ),
+    "xml_extra_content": lazy_gettext(
+        "Line %(line)s: there is content after the end of the diagram. Remove it or save the file "
+        "again."
+    ),
+    "xml_not_xml": lazy_gettext(
+        "The file is not an XML diagram (perhaps a picture or a PDF). Upload the .bpmn file that "
+        "the modeler saved."
+    ),
+    "xml_attribute_twice": lazy_gettext(
+        "Line %(line)s: the attribute «%(attribute)s» is written twice in one element."
+    ),
+    "xml_attribute_syntax": lazy_gettext(
+        "Line %(line)s: an attribute is written wrongly (its value must stand in quotes)."
+    ),
+    "xml_ampersand": lazy_gettext(
+        "Line %(line)s: a lone «&» stands in a text; write it as «&amp;»."
+    ),
+    "xml_unknown_prefix": lazy_gettext(
+        "Line %(line)s: the prefix «%(prefix)s» is used without declaring its namespace."
+    ),
+    "xml_characters": lazy_gettext(
+        "Line %(line)s: the file contains characters that are not valid in its encoding. Save it "
+        "as UTF-8."
+    ),
+    "xml_duplicate_id": lazy_gettext(
+        "Line %(line)s: the id «%(value)s» is used twice; every id must be unique."
+    ),
 }
+
+
+_WHOLE_FILE = lazy_gettext(
+    "The engine cannot read this diagram. Open it in the editor and save it again; the technical "
+    "detail (in English) is in the problem's message."
+)
+# Codes whose text says the cause in general words: English readers also get the library's sentence.
+_ENGLISH_DETAIL = frozenset({"invalid", "not_xml", "xsd"})
 
 
 def problem_text(problem: DeployProblem) -> str:
@@ -114,6 +242,10 @@ def problem_text(problem: DeployProblem) -> str:
     if template is None:
         return problem.message
     params = {k: str(v) for k, v in problem.params.items()}
+    params.setdefault("name", problem.element or "")
+    params.setdefault("line", str(problem.line or "?"))
+    if problem.code == "invalid" and not params["name"]:
+        template = _WHOLE_FILE
     form_problem = form_problem_from_params(problem.params, "reason_")
     if form_problem is not None:
         params["reason"] = form_problem_text(form_problem)
@@ -133,6 +265,8 @@ def problem_text(problem: DeployProblem) -> str:
     if problem.code == "unknown_role" and suggestion:
         closest = f"{role_name(str(suggestion), current_language())} ({suggestion})"
         text += " " + _("The closest is «%(role)s».", role=closest)
+    if problem.code in _ENGLISH_DETAIL and params.get("reason") and current_language() == "en":
+        text += f" ({params['reason']})"  # the library's own words, useful only to an English reader
     return text
 
 

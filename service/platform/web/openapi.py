@@ -49,7 +49,22 @@ def openapi_document(features: Iterable[Feature]) -> dict[str, Any]:
         doc["components"]["schemas"] = merge_schemas(
             (doc["components"]["schemas"], dict(feature.openapi_schemas())), feature.name
         )
+    _fill_registry_enums(doc["components"]["schemas"], features)
     return doc
+
+
+def _fill_registry_enums(node: Any, features: Iterable[Feature]) -> None:
+    """A property marked `x-enum-from: <registry table>` lists that table's keys as its enum, so a
+    field whose values the composed features declare (evidence kinds) is documented as composed."""
+    if isinstance(node, dict):
+        table = node.pop("x-enum-from", None)
+        if isinstance(table, str):
+            node["enum"] = sorted({key for feature in features for key in getattr(feature, table)})
+        for value in node.values():
+            _fill_registry_enums(value, features)
+    elif isinstance(node, list):
+        for value in node:
+            _fill_registry_enums(value, features)
 
 
 def _core_document() -> dict[str, Any]:
