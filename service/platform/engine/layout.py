@@ -4,13 +4,16 @@ Our BPMN files are written by hand without coordinates, and bpmn-js can only sho
 file lacks a shape for any flow node, lane or participant, the whole DI is rebuilt deterministically:
 lanes (role codes, which the engine reads) become horizontal bands inside the participant, flow nodes
 sit in columns by flow order and in rows inside their lane, boundary events on their host's lower edge,
-and sequence flows get orthogonal waypoints that cross no shape but their ends. Only the XML is
-touched, never the process semantics.
+and sequence flows get orthogonal waypoints that cross no shape but their ends. Text annotations, data
+objects and stores and groups get a row under their pool, each under what it is connected to; their
+associations, data associations and message flows get straight edges. Whatever the file drew itself
+is put back as it was (`di_keep`). Only the XML is touched, never the process semantics.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -96,6 +99,9 @@ class _Plane:
     element: str
     shapes: list[tuple[str, _Box, dict[str, str]]] = field(default_factory=list)
     edges: list[tuple[str, list[tuple[int, int]]]] = field(default_factory=list)
+
+    def box_of(self, element: str) -> _Box | None:
+        return next((box for drawn, box, _ in self.shapes if drawn == element), None)
 
 
 def _bpmn_children(el: etree._Element) -> list[etree._Element]:
@@ -320,6 +326,12 @@ def _layout_container(
         cy = lane_tops[lane_of.get(node_id, 0)] + rows[node_id] * ROW_H + ROW_H // 2
         boxes[node_id] = _Box(cx - w // 2, cy - h // 2, w, h)
 
+    artifacts = [el for el in _bpmn_children(container) if _local(el) in _ARTIFACT_SIZES and el.get("id")]
+    # a row of their own under the lanes, each under the element it is connected to
+    artifact_shapes = _place_artifacts(artifacts, container, boxes.get, inner_x + MARGIN, origin_y + height)
+    if artifact_shapes:
+        height += ROW_H
+        width = max(width, max(b.x + b.w for _, b, _ in artifact_shapes) + MARGIN - origin_x)
     if participant is not None:
         plane.shapes.append((participant, _Box(origin_x, origin_y, width, height), {"isHorizontal": "true"}))
     if has_lanes:
@@ -363,6 +375,7 @@ def _layout_container(
         boxes[bid] = _Box(max(host.x, host.x + host.w - 46 - index * 40), host.y + host.h - 18, 36, 36)
         plane.shapes.append((bid, boxes[bid], {}))
 
+    plane.shapes.extend(artifact_shapes)
     drawn = [boxes[n] for n in ids] + [boxes[b] for b in host_of if b in boxes]
     for source, target, flow_id in flows:
         if source in boxes and target in boxes and flow_id:
@@ -370,6 +383,86 @@ def _layout_container(
             host = boxes.get(host_of[source]) if source in host_of else None
             plane.edges.append((flow_id, _route(boxes[source], boxes[target], host, others)))
     return width, height
+
+
+_ARTIFACT_SIZES: dict[str, tuple[int, int]] = {
+    "textAnnotation": (120, 40),
+    "dataObjectReference": (36, 50),
+    "dataStoreReference": (50, 50),
+    "group": (160, 90),
+}
+
+
+def _ends(element: etree._Element) -> tuple[str, str] | None:
+    """Source and target of a connection: an association or message flow (attributes) or a data
+    association (a `sourceRef` child and its parent task, or the parent task and a `targetRef` child)."""
+    name = _local(element)
+    if name in ("association", "messageFlow"):
+        return element.get("sourceRef") or "", element.get("targetRef") or ""
+    parent = element.getparent()
+    task = parent.get("id") if parent is not None else None
+    if name == "dataInputAssociation":
+        source = element.find(_q(BPMN, "sourceRef"))
+        return ((source.text or "").strip(), task or "") if source is not None else None
+    if name == "dataOutputAssociation":
+        target = element.find(_q(BPMN, "targetRef"))
+        return (task or "", (target.text or "").strip()) if target is not None else None
+    return None
+
+
+def _connections(scope: etree._Element) -> list[tuple[str, str, str]]:
+    found = []
+    for element in scope.iter(*(_q(BPMN, n) for n in _CONNECTIONS)):
+        ends = _ends(element)
+        if ends and element.get("id"):
+            found.append((element.get("id") or "", *ends))
+    return found
+
+
+_CONNECTIONS = ("association", "messageFlow", "dataInputAssociation", "dataOutputAssociation")
+
+
+def _place_artifacts(
+    artifacts: list[etree._Element],
+    scope: etree._Element,
+    anchor_of: Callable[[str], _Box | None],
+    left: int,
+    top: int,
+) -> list[tuple[str, _Box, dict[str, str]]]:
+    """Annotations, data objects and stores, and groups in one row from `top`, each under the element
+    it is connected to when that is drawn, never overlapping one another."""
+    partner: dict[str, str] = {}
+    for _, source, target in _connections(scope):
+        partner.setdefault(source, target)
+        partner.setdefault(target, source)
+    right_edge = left
+    placed: list[tuple[str, _Box, dict[str, str]]] = []
+    for artifact in artifacts:
+        artifact_id = artifact.get("id") or ""
+        w, h = _ARTIFACT_SIZES[_local(artifact)]
+        anchor = anchor_of(partner.get(artifact_id, ""))
+        x = max(anchor.cx - w // 2 if anchor else right_edge, right_edge)
+        box = _Box(x, top + (ROW_H - h) // 2, w, h)
+        right_edge = x + w + 20
+        placed.append((artifact_id, box, {}))
+    return placed
+
+
+def _draw_connections(scope: etree._Element, plane: _Plane) -> None:
+    """Straight edges for associations, data associations and message flows whose ends are drawn."""
+    for connection_id, source, target in _connections(scope):
+        a, b = plane.box_of(source), plane.box_of(target)
+        if a is None or b is None or any(e == connection_id for e, _ in plane.edges):
+            continue
+        if b.y >= a.y + a.h:  # below: leave from the bottom, arrive at the top
+            points = [(a.cx, a.y + a.h), (b.cx, b.y)]
+        elif a.y >= b.y + b.h:
+            points = [(a.cx, a.y), (b.cx, b.y + b.h)]
+        elif b.x >= a.x + a.w:
+            points = [(a.x + a.w, a.cy), (b.x, b.cy)]
+        else:
+            points = [(a.x, a.cy), (b.x + b.w, b.cy)]
+        plane.edges.append((connection_id, points))
 
 
 def _complete(root: etree._Element) -> bool:
@@ -438,6 +531,7 @@ def _subprocess_planes(container: etree._Element, root: etree._Element) -> None:
         if isinstance(sub.tag, str) and _local(sub) in ("subProcess", "transaction", "adHocSubProcess"):
             plane = _Plane(f"{sub.get('id')}")
             _layout_container(sub, plane, DIAGRAM_X, DIAGRAM_Y, None)
+            _draw_connections(sub, plane)
             _write(root, f"Diagram_{sub.get('id')}", plane)
             _subprocess_planes(sub, root)
 
@@ -479,6 +573,9 @@ def add_layout(xml: bytes) -> bytes:
                 continue
             _, height = _layout_container(process, plane, DIAGRAM_X, y, participant.get("id") or "")
             y += height + 40
+        loose = [el for el in _bpmn_children(collaboration) if _local(el) in _ARTIFACT_SIZES and el.get("id")]
+        plane.shapes.extend(_place_artifacts(loose, collaboration, plane.box_of, DIAGRAM_X, y))
+        _draw_connections(root, plane)
         _write(root, "BPMNDiagram_1", plane)
         drawn = {p.get("processRef") for p in collaboration.findall(_q(BPMN, "participant"))}
         for process in processes:
@@ -489,6 +586,7 @@ def add_layout(xml: bytes) -> bytes:
     for index, process in enumerate(p for p in processes if p.get("id") not in drawn):
         plane = _Plane(process.get("id") or "")
         _layout_container(process, plane, DIAGRAM_X, DIAGRAM_Y, None)
+        _draw_connections(process, plane)
         _write(root, f"BPMNDiagram_{process.get('id') or index}", plane)
         _subprocess_planes(process, root)
     put_back(root, own)
