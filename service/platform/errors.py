@@ -137,6 +137,7 @@ class EngineStepLimit(WorkflowFailed):
     """
 
     code = "engine_step_limit"
+    status = 422  # the diagram's fault, not the service's: nothing was saved, the task stays open
 
 
 class ScriptTimeLimit(WorkflowFailed):
@@ -146,3 +147,4 @@ class ScriptTimeLimit(WorkflowFailed):
     """
 
     code = "script_time_limit"
+    status = 422  # the diagram's fault, not the service's: nothing was saved, the task stays open

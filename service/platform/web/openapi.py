@@ -8,7 +8,7 @@ from typing import Any
 from service.platform.registry import Feature
 from service.platform.web import schemas
 from service.platform.web.api_model import component_schemas, merge_schemas, schema_ref
-from service.platform.web.openapi_parts import errors, ok, path_param
+from service.platform.web.openapi_parts import errors, ok, path_param, query_param
 
 _DATA_BODY = {
     "content": {
@@ -90,10 +90,23 @@ def _core_document() -> dict[str, Any]:
                 },
                 "post": {
                     "summary": "Deploy a BPMN file as the next version (admin)",
+                    "description": (
+                        "201 with a new version, 200 when the content is already the active one. 422 "
+                        "`invalid_bpmn` lists every problem with its element, line, code, English "
+                        "`message` and `text` in the caller's language; the active version stays. 409 "
+                        "`process_exists` when the process id belongs to another process's history or the "
+                        "name changes: send again with `replace=true` to confirm."
+                    ),
+                    "parameters": [
+                        query_param("replace", "boolean", "confirm replacing a process that exists"),
+                        query_param("note", "string", "what changed, kept with the version"),
+                        query_param("filename", "string", "the file's name, kept for the admin"),
+                    ],
                     "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
                     "responses": {
                         **ok(schema_ref(schemas.DeployedProcess), 201),
-                        **errors(401, 403, 422),
+                        **ok(schema_ref(schemas.DeployedProcess)),
+                        **errors(401, 403, 409, 422),
                     },
                 },
             },

@@ -26,3 +26,14 @@ def errors(*codes: int) -> dict[str, Any]:
 def path_param(name: str, type_: str = "integer") -> dict[str, Any]:
     """A required path parameter, an integer id unless told otherwise."""
     return {"name": name, "in": "path", "required": True, "schema": {"type": type_}}
+
+
+def query_param(name: str, type_: str, description: str) -> dict[str, Any]:
+    """An optional query parameter."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": type_},
+        "description": description,
+    }
