@@ -86,3 +86,25 @@ def test_an_unrecognised_refusal_keeps_english_out_of_kazakh(app: Flask, seeded:
         "xml_attribute_twice",
         {"attribute": "id"},
     )
+
+
+# Sentences the library really says (seen on SpiffWorkflow's own test diagrams) and the code each becomes.
+LIBRARY_SAID = {
+    "Data Store with name TestDataStore has no implementation.": "data_store",
+    "Cancel Events may only be used with transactions.": "cancel_outside_transaction",
+    "A multiinstance task must specify exactly one of cardinality or loop input data reference.": (
+        "multi_instance_input"
+    ),
+    "A loopMaximum or loopCondition must be specified for Loop Tasks.": "loop_without_condition",
+    "A Service Task must have an operator.": "service_without_operator",
+    "The process 'no_such_process' was not found. Did you mean one of the following: caller?.": (
+        "missing_called_process"
+    ),
+    "Non-default exclusive outgoing sequence flow without condition.": "flow_without_condition",
+    "No start event found": "no_start",
+}
+
+
+@pytest.mark.parametrize("sentence", sorted(LIBRARY_SAID))
+def test_each_known_library_sentence_has_its_own_code(sentence: str) -> None:
+    assert phrases.library_reading(sentence)[0] == LIBRARY_SAID[sentence]

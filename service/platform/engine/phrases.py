@@ -49,6 +49,11 @@ _LIBRARY: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, code in (
         (r"No DMN Diagram available", "business_rule"),
         (r"Cannot resolve data(Output|Input)Association", "data_store"),
+        (r"Data Store with name .* has no implementation", "data_store"),
+        (r"Cancel Events may only be used with transactions", "cancel_outside_transaction"),
+        (r"multiinstance task must specify", "multi_instance_input"),
+        (r"loopMaximum or loopCondition must be specified", "loop_without_condition"),
+        (r"Service Task must have an operator", "service_without_operator"),
         (r"is not executable", "not_executable"),
         (r"^No start event found", "no_start"),
         (r"Non-default exclusive outgoing sequence flow without condition", "flow_without_condition"),

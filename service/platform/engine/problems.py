@@ -55,7 +55,7 @@ def validation_problem(
     name = _name_of(tree, element) if tree is not None else element or ""
     code, found = phrases.library_reading(message)
     # the reason stays for English readers and programs; kk/ru texts say it from the code alone
-    params = phrases.merged({"name": name or element or "-", "reason": message}, found)
+    params = phrases.merged({"name": name or element or "", "reason": message}, found)
     return DeployProblem(message, element, _as_int(line), code, params)
 
 

@@ -225,6 +225,21 @@ _TEXTS: dict[str, LazyString] = {
     "xml_duplicate_id": lazy_gettext(
         "Line %(line)s: the id «%(value)s» is used twice; every id must be unique."
     ),
+    "cancel_outside_transaction": lazy_gettext(
+        "«%(name)s» is a cancel event, which may only stand in a transaction subprocess. Use an "
+        "end or error event instead."
+    ),
+    "multi_instance_input": lazy_gettext(
+        "The repeated task «%(name)s» must say how many times it runs: either a number "
+        "(cardinality) or a list to go through, not both and not neither."
+    ),
+    "loop_without_condition": lazy_gettext(
+        "The loop task «%(name)s» needs a loop condition or a maximum number of rounds."
+    ),
+    "service_without_operator": lazy_gettext(
+        "The service task «%(name)s» names no operator. Choose one of the operators in the "
+        "editor's panel."
+    ),
 }
 
 
