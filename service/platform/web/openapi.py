@@ -50,7 +50,26 @@ def openapi_document(features: Iterable[Feature]) -> dict[str, Any]:
             (doc["components"]["schemas"], dict(feature.openapi_schemas())), feature.name
         )
     _fill_registry_enums(doc["components"]["schemas"], features)
+    _document_refusals_at_the_edge(doc["paths"])
     return doc
+
+
+def _document_refusals_at_the_edge(paths: dict[str, Any]) -> None:
+    """Every operation that takes parameters or a body may answer 400: the edge refuses a malformed or
+    out-of-range value (an id no row can have, `limit=0`, `year=abc`) before any use case runs."""
+    for path, operations in paths.items():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            if "{" in path or operation.get("parameters") or operation.get("requestBody"):
+                operation["responses"].setdefault(
+                    "400",
+                    {
+                        "description": "a parameter or body refused at the edge: malformed or out of range "
+                        "(`message` says which)",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
 
 
 def _fill_registry_enums(node: Any, features: Iterable[Feature]) -> None:
