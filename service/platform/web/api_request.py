@@ -13,7 +13,7 @@ from typing import Any
 from flask import g, request
 
 from service.platform.auth import accounts
-from service.platform.errors import BadRequest, Unauthenticated
+from service.platform.errors import BadRequest, FieldError, Unauthenticated, ValidationFailed
 from service.platform.runtime import Actor
 from service.platform.web.context import runtime
 from service.platform.web.params import MAX_ID
@@ -58,10 +58,10 @@ def data_of(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def int_arg(name: str, default: int | None, low: int = 0, high: int = MAX_ID) -> int | None:
-    """An integer query parameter within [low, high], `default` when absent; anything else is a 400.
+    """An integer query parameter within [low, high], `default` when absent; anything else is a 422
+    naming the parameter (like a form field), so no query ever carries a number the database cannot hold.
 
-    `high` defaults to the largest id a row can have, so no query ever carries a number the
-    database cannot hold.
+    `high` defaults to the largest id a row can have.
     """
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -69,9 +69,15 @@ def int_arg(name: str, default: int | None, low: int = 0, high: int = MAX_ID) ->
     try:
         value = int(raw) if len(raw) <= 12 else high + 1  # a longer number is out of range anyway
     except ValueError:
-        raise BadRequest(f"{name} must be an integer") from None
-    if value < low or (high is not None and value > high):
-        raise BadRequest(f"{name} must be between {low} and {high}")
+        raise ValidationFailed({name: FieldError("type")}, f"{name} must be an integer") from None
+    if value < low:
+        raise ValidationFailed(
+            {name: FieldError("minimum", {"limit": low})}, f"{name} must be at least {low}"
+        )
+    if value > high:
+        raise ValidationFailed(
+            {name: FieldError("maximum", {"limit": high})}, f"{name} must be at most {high}"
+        )
     return value
 
 

@@ -55,21 +55,32 @@ def openapi_document(features: Iterable[Feature]) -> dict[str, Any]:
 
 
 def _document_refusals_at_the_edge(paths: dict[str, Any]) -> None:
-    """Every operation that takes parameters or a body may answer 400: the edge refuses a malformed or
-    out-of-range value (an id no row can have, `limit=0`, `year=abc`) before any use case runs."""
+    """Every operation that takes parameters or a body may answer 400 or 422: the edge refuses a
+    malformed value (`year=abc`) or one out of its range (`limit=0`, `offset=-1`) before any use case
+    runs. An id in the path that no row can have finds no route: 404."""
     for path, operations in paths.items():
         for operation in operations.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             if "{" in path or operation.get("parameters") or operation.get("requestBody"):
-                operation["responses"].setdefault(
-                    "400",
-                    {
-                        "description": "a parameter or body refused at the edge: malformed or out of range "
-                        "(`message` says which)",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    },
-                )
+                for status, description in _EDGE_REFUSALS.items():
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                    )
+
+
+_EDGE_REFUSALS = {
+    "400": "a request the edge cannot read: a malformed body or a filter that is not a value of its kind "
+    "(`message` says which)",
+    "422": "`validation_failed`: a number out of its range (`limit`, `offset`, an id) or data breaking "
+    "the form; `fields` names each with its problem",
+}
 
 
 def _fill_registry_enums(node: Any, features: Iterable[Feature]) -> None:
