@@ -8,10 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service.platform.clock import utcnow
-from service.platform.persistence.models import HumanTask, Notification, User
+from service.platform.persistence.models import AuditEvent, HumanTask, Notification, User
 from tests.conftest import Api
 
 PROCESS = "incident_escalation"
@@ -188,6 +188,13 @@ def test_council_vote_decides_closes_early_and_follow_ups_close_the_incident(api
     assert "Ескерту" in text and "Қалыс қалу" in text and "clear breach" in text
     assert "Check the chatbot settings" in text and "Кворум: 5 / 6" in text
     assert f"Check the chatbot settings — {names['ict']}" in text  # the owner's name, not the login
+    with api.rt.db.session() as session:  # the chain up to the decision is printed: length and hash
+        decided = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "incident.decision", AuditEvent.instance_id == iid)
+        ).scalar_one()
+        length = session.execute(select(func.count()).where(AuditEvent.id <= decided.id)).scalar_one()
+    assert f"Аудит журналы: {length} оқиға, соңғы хэш {decided.hash}" in text
+    assert api.get(f"/incidents/{incident['id']}/minutes.pdf", "director").data == minutes.data
     assert api.get(f"/incidents/{incident['id']}/minutes.pdf", "staff2").status_code == 404
     # Follow-up tasks for the named people, due on the day the chair set; done → closed.
     for person in ("ict", "staff3"):

@@ -35,6 +35,7 @@ class Minutes:
     recommendations: Sequence[str]
     chair: str
     created: datetime  # the moment of the decision: the PDF's creation date
+    anchor: str = ""  # the audit chain's length and head hash at the decision
 
 
 # Kazakh captions (the official language of the school's paperwork).
@@ -93,4 +94,7 @@ def minutes_pdf(doc: Minutes) -> bytes:
         write_line(pdf, CAPTIONS["none"], size=11)
     pdf.ln(8)
     write_line(pdf, f"{CAPTIONS['chair']}: ____________ {doc.chair}", size=11)
+    if doc.anchor:
+        pdf.ln(4)
+        write_line(pdf, doc.anchor, size=7)
     return bytes(pdf.output())

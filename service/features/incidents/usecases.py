@@ -15,6 +15,7 @@ from service.features.incidents.documents import Minutes, MinutesVote, minutes_p
 from service.features.incidents.models import Incident, IncidentFollowUp
 from service.features.incidents.queries import CastVote, IncidentFilter
 from service.features.incidents.rules import INCIDENT_TYPES, SEVERITIES, STATUSES
+from service.platform.audit import anchor
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
@@ -135,6 +136,8 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
     with rt.db.session() as session:
         kk = labels(rt, "kk", session)
         chair = incident_queries.decided_by(session, incident)
+        decided = anchor.latest(session, "incident.decision", instance_id=incident.instance_id)
+        anchored = anchor.at(session, decided).kazakh_line() if decided else ""
     tally = view.tally
     decision_label = kk["decision"].get(incident.decision, incident.decision)
     doc = Minutes(
@@ -158,6 +161,7 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
         chair=chair.full_name if chair else "",
         # Fixed by the decision, so every download of the same minutes is byte-identical.
         created=incident.decided_at or incident.reported_at,
+        anchor=anchored,
     )
     return minutes_pdf(doc), f"minutes-{(journal_number(incident) or str(incident.id)).replace('/', '-')}.pdf"
 

@@ -13,6 +13,7 @@ from service.features.incidents import usecases as incident_cases
 from service.features.orders.usecases import order_labels
 from service.features.reports.documents.docx import render_report_docx
 from service.features.reports.documents.pdf import ReportDocument, render_report_pdf
+from service.platform.audit import anchor
 from service.platform.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -34,9 +35,12 @@ def document_of(rt: Runtime, session: Session, view: ReportView) -> ReportDocume
     """The document is in Kazakh whatever the reader's language: it is the school's record."""
     incident_labels = incident_cases.labels(rt, "kk", session)
     acts = dict(session.execute(select(LocalAct.code, LocalAct.title)).all())
-    finalized = ""
+    finalized = anchored = ""
     if view.final and view.finalized_at is not None:
         finalized = f"{view.finalized_at.astimezone(rt.tz):%d.%m.%Y}, {view.finalized_by}"
+        # The chain as it stood when the report was finalized: the event recording it follows this render.
+        event = anchor.latest(session, "report.finalize", detail={"year": view.year.start})
+        anchored = (anchor.before(session, event) if event else anchor.current(session)).kazakh_line()
     return ReportDocument(
         school_name=rt.school_name,
         year_label=view.year.label,
@@ -50,6 +54,7 @@ def document_of(rt: Runtime, session: Session, view: ReportView) -> ReportDocume
         narrative=view.narrative,
         final=view.final,
         finalized=finalized,
+        anchor=anchored,
         created=_created(rt, view),
     )
 

@@ -63,6 +63,8 @@ def render_report_docx(doc: ReportDocument) -> bytes:
             document.add_paragraph(clean_text(line))
     if doc.finalized:
         document.add_paragraph(f"Қорытындылады: {clean_text(doc.finalized)}")
+        if doc.anchor:
+            document.add_paragraph(doc.anchor)
     buffer = io.BytesIO()
     document.save(buffer)
     return stable_zip(buffer.getvalue(), doc.created)

@@ -67,6 +67,7 @@ class ReportDocument:
     finalized: str  # "dd.mm.yyyy, full name" once finalized, else ""
     created: datetime
     extra_titles: dict[str, str] = field(default_factory=lambda: dict(EXTRA_TITLES))
+    anchor: str = ""  # the audit chain's length and head hash at finalization, once finalized
 
 
 def _rate(rate: AckRate) -> str:
@@ -200,4 +201,6 @@ def render_report_pdf(doc: ReportDocument) -> bytes:
     if doc.finalized:
         pdf.ln(4)
         write_line(pdf, f"Қорытындылады: {doc.finalized}", size=10)
+        if doc.anchor:
+            write_line(pdf, doc.anchor, size=7)
     return bytes(pdf.output())
