@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.platform.campaigns import store
+from service.platform.clock import utcnow
+from service.platform.durations import add_duration
 from service.platform.engine import OperatorCall, Operators
 from service.platform.errors import BadRequest
 from service.platform.inbox import queries
@@ -22,6 +26,7 @@ CORE_OPERATOR_NAMES: tuple[str, ...] = (
     "remind_open_tasks",
     "set_outcome",
     "optional_value",
+    "open_campaign",
 )
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
@@ -79,7 +84,28 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         # raise NameError when it is absent; this reads it with a default instead.
         return call.data.get(str(call.params.get("name", "")), call.params.get("default"))
 
+    def open_campaign(call: OperatorCall) -> int:
+        # Per-person rows outside the engine state; the next step (property waitsForCampaign) waits.
+        p = call.params
+        audience = p.get("audience") or {}
+        names = list(audience) if isinstance(audience, dict | list | tuple) else []
+        ids = session.execute(select(User.id).where(User.username.in_([str(n) for n in names]))).scalars()
+        campaign = store.open_campaign(
+            session,
+            rt.features,
+            kind=str(p.get("kind", "")),
+            audience=list(ids),
+            title=str(p.get("title", "")),
+            subject_ref=str(p.get("subject", "") or ""),
+            doc_version=str(p.get("version", "") or ""),
+            deadline_at=_deadline(rt, p.get("deadline")),
+            instance_id=instance_id,
+            wait_step=str(p.get("wait_step", "")) or None,
+        )
+        return campaign.id
+
     table: OperatorTable = {
+        "open_campaign": open_campaign,
         "school_settings": school_settings,
         "role_members": role_members,
         "remind_open_tasks": remind_open_tasks,
@@ -87,6 +113,23 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         "optional_value": optional_value,
     }
     return table
+
+
+def _deadline(rt: Runtime, value: Any) -> datetime | None:
+    """A campaign's deadline from an aware ISO 8601 time or a duration from now ("P3D")."""
+    if not value:
+        return None
+    text = str(value)
+    if text.startswith("P"):
+        try:
+            return add_duration(utcnow(), text, rt.tz)
+        except ValueError as err:
+            raise BadRequest(f"bad campaign deadline {text!r}") from err
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as err:
+        raise BadRequest(f"bad campaign deadline {text!r}") from err
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=rt.tz)
 
 
 def _holders(session: Session, task: HumanTask) -> list[User]:
