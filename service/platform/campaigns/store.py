@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import BadRequest
+from service.platform.notify.outbox import notify
 from service.platform.persistence.models import Campaign, CampaignTask, User
 from service.platform.registry import Registry
 
@@ -197,3 +198,36 @@ def task_title(registry: Registry, kind: str, title: str, lang: str) -> str:
         return title
     pattern = declared.titles.get(lang) or declared.titles.get("kk") or "{title}"
     return pattern.replace("{title}", title)
+
+
+def notify_pending(session: Session, campaign: Campaign, *, mail_enabled: bool) -> int:
+    """A `reminder` to each active person still pending (never to those who responded); how many."""
+    rows = session.execute(
+        select(CampaignTask.id, User)
+        .join(User, User.id == CampaignTask.user_id)
+        .where(
+            CampaignTask.campaign_id == campaign.id,
+            CampaignTask.status == "pending",
+            User.is_active.is_(True),
+        )
+    ).all()
+    for task_id, user in rows:
+        notify(
+            session,
+            [user],
+            "reminder",
+            {
+                "subject": campaign.title,
+                "instance": campaign.title,
+                "path": f"/campaign-tasks/{task_id}",
+                "campaign_task": task_id,
+            },
+            instance_id=campaign.instance_id,
+            mail_enabled=mail_enabled,
+        )
+    session.execute(
+        update(CampaignTask)
+        .where(CampaignTask.campaign_id == campaign.id, CampaignTask.status == "pending")
+        .values(reminded_at=utcnow())
+    )
+    return len(rows)

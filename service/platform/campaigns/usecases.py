@@ -19,13 +19,12 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
-from service.platform.campaigns.store import Progress, progress
+from service.platform.campaigns.store import Progress, notify_pending, progress
 from service.platform.clock import utcnow
 from service.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
-from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import lock_instance
-from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, User
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask
 from service.platform.registry import CampaignEnd
 from service.platform.runtime import Actor, Runtime
 
@@ -266,43 +265,15 @@ def remind(rt: Runtime, actor: Actor, campaign_id: int) -> int:
     """Remind only the people still pending; returns how many were reminded (audited)."""
     with rt.db.session() as session:
         campaign = _managed(session, rt, actor, campaign_id)
-        rows = session.execute(
-            select(CampaignTask.id, User)
-            .join(User, User.id == CampaignTask.user_id)
-            .where(
-                CampaignTask.campaign_id == campaign.id,
-                CampaignTask.status == "pending",
-                User.is_active.is_(True),
-            )
-        ).all()
-        now = utcnow()
-        for task_id, user in rows:
-            notify(
-                session,
-                [user],
-                "reminder",
-                {
-                    "subject": campaign.title,
-                    "instance": campaign.title,
-                    "path": f"/campaign-tasks/{task_id}",
-                    "campaign_task": task_id,
-                },
-                instance_id=campaign.instance_id,
-                mail_enabled=rt.smtp_host is not None,
-            )
-        session.execute(
-            update(CampaignTask)
-            .where(CampaignTask.campaign_id == campaign.id, CampaignTask.status == "pending")
-            .values(reminded_at=now)
-        )
+        sent = notify_pending(session, campaign, mail_enabled=rt.smtp_host is not None)
         audit.append(
             session,
             actor.username,
             "campaign.remind",
             instance_id=campaign.instance_id,
-            detail={"campaign": campaign.id, "reminded": len(rows)},
+            detail={"campaign": campaign.id, "reminded": sent},
         )
-        return len(rows)
+        return sent
 
 
 def extend(rt: Runtime, actor: Actor, campaign_id: int, deadline_at: datetime) -> None:

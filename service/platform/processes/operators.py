@@ -15,7 +15,7 @@ from service.platform.engine import OperatorCall, Operators
 from service.platform.errors import BadRequest
 from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import HumanTask, HumanTaskRole, User, UserRole
+from service.platform.persistence.models import Campaign, HumanTask, HumanTaskRole, User, UserRole
 from service.platform.registry import OperatorTable
 from service.platform.runtime import Runtime
 
@@ -27,6 +27,7 @@ CORE_OPERATOR_NAMES: tuple[str, ...] = (
     "set_outcome",
     "optional_value",
     "open_campaign",
+    "remind_campaign",
 )
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
@@ -104,8 +105,16 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         )
         return campaign.id
 
+    def remind_campaign(call: OperatorCall) -> int:
+        # A reminder timer on the waiting step: only the people still pending hear of it.
+        campaign = session.get(Campaign, int(call.params.get("campaign") or 0))
+        if campaign is None or campaign.status != "open":
+            return 0
+        return store.notify_pending(session, campaign, mail_enabled=rt.smtp_host is not None)
+
     table: OperatorTable = {
         "open_campaign": open_campaign,
+        "remind_campaign": remind_campaign,
         "school_settings": school_settings,
         "role_members": role_members,
         "remind_open_tasks": remind_open_tasks,
