@@ -1,4 +1,4 @@
-"""Orders started before acknowledgements moved to campaigns finish on the diagram they started on.
+"""Orders and amendments started before acknowledgements moved to campaigns finish on their diagram.
 
 Deployed versions never change and an instance keeps its definition, so an order whose process was
 started on the multi-instance diagram (`tests/fixtures/order_drafting_multi_instance.bpmn`, the shipped
@@ -22,6 +22,7 @@ from service.platform.inbox.instances import start_process
 from service.platform.persistence.models import Campaign, HumanTask, ProcessInstance
 from service.platform.processes import deploy
 from tests.conftest import Api, actor_named
+from tests.integration import amendment_steps as amend
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD = ROOT / "tests" / "fixtures" / "order_drafting_multi_instance.bpmn"
@@ -93,3 +94,27 @@ def test_an_instance_of_the_old_diagram_finishes_on_its_multi_instance_tasks(api
     with rt.db.read() as session:
         campaign = session.execute(select(Campaign).where(Campaign.instance_id == new)).scalar_one()
     assert campaign.audience == 30 and campaign.status == "open"
+
+
+OLD_AMENDMENT = ROOT / "tests" / "fixtures" / "regulation_amendment_multi_instance.bpmn"
+NEW_AMENDMENT = ROOT / "bpmn" / "regulation_amendment.bpmn"
+
+
+def test_an_amendment_of_the_old_diagram_finishes_on_its_multi_instance_tasks(api: Api) -> None:
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    deploy.deploy_bpmn(rt, admin, OLD_AMENDMENT.read_bytes(), "regulation_amendment.bpmn")
+    iid = amend.start(api, amend.proposal())
+    deploy.deploy_bpmn(rt, admin, NEW_AMENDMENT.read_bytes(), "regulation_amendment.bpmn")
+    amend.through_council(api, iid)
+    amend.through_order(api, iid)
+    acks = _open(api, iid, "Task_acknowledge_edition")
+    assert len(acks) == 30
+    with rt.db.read() as session:
+        assert session.execute(select(func.count()).select_from(Campaign)).scalar_one() == 0
+    for task in acks:
+        assert task.assignee is not None
+        task_cases.complete(rt, actor_named(rt, task.assignee.username), task.id, {"acknowledged": True})
+    with rt.db.read() as session:
+        instance = session.get(ProcessInstance, iid)
+        assert instance is not None and instance.status == "completed"

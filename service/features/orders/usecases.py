@@ -270,10 +270,11 @@ def acknowledge(rt: Runtime, actor: Actor, order_id: int, data: dict[str, Any]) 
     return campaigns.respond(rt, actor, campaign.id, data)
 
 
-def _check_acknowledgement(
+def check_acknowledgement(
     session: Session, actor: Actor, campaign: Campaign, data: Mapping[str, Any]
 ) -> Mapping[str, Any]:
-    """The acknowledgement form's rules: the box ticked; a comment of at most 2,000 characters."""
+    """The acknowledgement form's rules (an order's, and an act edition's): the box ticked; a comment of
+    at most 2,000 characters."""
     problems: dict[str, FieldError] = {}
     if data.get("acknowledged") not in (True, "true", "on", "1", 1):
         problems["acknowledged"] = FieldError("required")
@@ -293,7 +294,7 @@ ACK_CAMPAIGN = CampaignKind(
     },
     act_at=lambda c: ("orders.show", {"order_id": int(c.subject_ref)}),
     may_manage=lambda session, actor, campaign: actor.has(*ACK_MANAGERS),
-    check_response=_check_acknowledgement,
+    check_response=check_acknowledgement,
 )
 
 
