@@ -20,7 +20,7 @@ from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import OperatorCall
 from service.platform.errors import BadRequest, Conflict, FieldError, ValidationFailed
-from service.platform.persistence.models import HumanTask, User
+from service.platform.persistence.models import HumanTask
 from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
 
@@ -152,13 +152,11 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         act = session.get(LocalAct, row.act_id)
         if act is None or row.published_edition is None:
             raise Conflict("the edition is acknowledged once it is published")
-        names = [str(n) for n in (call.params.get("audience") or {})]
-        ids = list(session.execute(select(User.id).where(User.username.in_(names))).scalars())
         campaign = store.open_campaign(
             session,
             rt.features,
             kind=ACK_KIND,
-            audience=ids,
+            audience=store.audience_ids(session, call.params),
             title=f"{act.title} — {row.published_edition}",
             subject_ref=f"{act.code}/{row.published_edition}",
             doc_version=str(row.published_edition),

@@ -19,7 +19,6 @@ from service.platform.errors import BadRequest, Conflict
 from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
-from service.platform.persistence.models import User
 from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
 
@@ -50,8 +49,6 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         # Staff acknowledge in a campaign (a row each), not in the instance state; the diagram's next
         # step waits on it. The version they see is the order's latest edition.
         order = _order_of(session, instance_id, call.data)
-        names = [str(n) for n in (call.params.get("audience") or {})]
-        ids = list(session.execute(select(User.id).where(User.username.in_(names))).scalars())
         latest = session.execute(
             select(func.max(OrderEdition.number)).where(OrderEdition.order_id == order.id)
         ).scalar_one()
@@ -60,7 +57,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
             session,
             rt.features,
             kind=ACK_KIND,
-            audience=ids,
+            audience=store.audience_ids(session, call.params),
             title=f"№ {order.number or '—'} {order.title}",
             subject_ref=str(order.id),
             doc_version=str(latest or 1),

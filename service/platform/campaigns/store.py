@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import BadRequest
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import Campaign, CampaignTask, User
+from service.platform.persistence.models import Campaign, CampaignTask, User, UserRole
 from service.platform.registry import Registry
 
 
@@ -231,3 +231,17 @@ def notify_pending(session: Session, campaign: Campaign, *, mail_enabled: bool) 
         .values(reminded_at=utcnow())
     )
     return len(rows)
+
+
+def audience_ids(session: Session, params: Mapping[str, Any]) -> list[int]:
+    """An operator's audience as user ids: `role` (every holder, read here so the list never enters
+    the instance state) and/or `audience` (a {username: name} or a list of usernames)."""
+    ids: set[int] = set()
+    role = str(params.get("role") or "")
+    if role:
+        ids.update(session.execute(select(UserRole.user_id).where(UserRole.role == role)).scalars())
+    named = params.get("audience") or {}
+    if isinstance(named, dict | list | tuple) and named:
+        names = [str(n) for n in named]
+        ids.update(session.execute(select(User.id).where(User.username.in_(names))).scalars())
+    return sorted(ids)

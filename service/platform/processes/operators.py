@@ -88,14 +88,11 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
     def open_campaign(call: OperatorCall) -> int:
         # Per-person rows outside the engine state; the next step (property waitsForCampaign) waits.
         p = call.params
-        audience = p.get("audience") or {}
-        names = list(audience) if isinstance(audience, dict | list | tuple) else []
-        ids = session.execute(select(User.id).where(User.username.in_([str(n) for n in names]))).scalars()
         campaign = store.open_campaign(
             session,
             rt.features,
             kind=str(p.get("kind", "")),
-            audience=list(ids),
+            audience=store.audience_ids(session, p),
             title=str(p.get("title", "")),
             subject_ref=str(p.get("subject", "") or ""),
             doc_version=str(p.get("version", "") or ""),
