@@ -61,7 +61,9 @@ def _setup(url: str, n: int) -> dict[str, Any]:
     engine.dispose()
     upgrade(url)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tmp, "STORAGE_DIR": tmp})
+        app = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tmp, "STORAGE_DIR": tmp}
+        )
         runner = app.test_cli_runner()
         assert runner.invoke(args=["demo"]).exit_code == 0
         assert runner.invoke(args=["deploy"]).exit_code == 0
@@ -76,21 +78,29 @@ def _setup(url: str, n: int) -> dict[str, Any]:
                 session.execute(
                     insert(User),
                     [
-                        {"username": f"ack{i:05d}", "full_name": f"Қызметкер {i}",
-                         "password_hash": template.password_hash, "language": "kk", "is_active": True}
+                        {
+                            "username": f"ack{i:05d}",
+                            "full_name": f"Қызметкер {i}",
+                            "password_hash": template.password_hash,
+                            "language": "kk",
+                            "is_active": True,
+                        }
                         for i in range(extra)
                     ],
                 )
                 ids = session.execute(select(User.id).where(User.username.like("ack%"))).scalars().all()
                 session.execute(insert(UserRole), [{"user_id": i, "role": "staff"} for i in ids])
             staff = session.execute(
-                select(User.id, User.username).join(UserRole, UserRole.user_id == User.id)
+                select(User.id, User.username)
+                .join(UserRole, UserRole.user_id == User.id)
                 .where(UserRole.role == "staff")
             ).all()
             session.execute(
                 insert(ApiToken),
-                [{"user_id": uid, "token_hash": token_digest(f"bench-{name}"), "label": "bench"}
-                 for uid, name in staff],
+                [
+                    {"user_id": uid, "token_hash": token_digest(f"bench-{name}"), "label": "bench"}
+                    for uid, name in staff
+                ],
             )
 
         def actor(name: str) -> Actor:
@@ -100,11 +110,17 @@ def _setup(url: str, n: int) -> dict[str, Any]:
 
         def open_task(iid: int, bpmn_id: str) -> int:
             with rt.db.session() as session:
-                return int(session.execute(
-                    select(HumanTask.id).where(
-                        HumanTask.instance_id == iid, HumanTask.bpmn_id == bpmn_id, HumanTask.status == "open"
+                return int(
+                    session.execute(
+                        select(HumanTask.id).where(
+                            HumanTask.instance_id == iid,
+                            HumanTask.bpmn_id == bpmn_id,
+                            HumanTask.status == "open",
+                        )
                     )
-                ).scalars().first())
+                    .scalars()
+                    .first()
+                )
 
         iid = start_process(rt, actor("wg_deputy"), "order_drafting")
         task_cases.complete(rt, actor("wg_deputy"), open_task(iid, "Task_draft"), ORDER)
@@ -116,7 +132,9 @@ def _setup(url: str, n: int) -> dict[str, Any]:
             names = dict(session.execute(select(User.id, User.username)).all())
             old = session.execute(
                 select(HumanTask.id, HumanTask.assignee_id).where(
-                    HumanTask.instance_id == iid, HumanTask.bpmn_id == "Task_acknowledge", HumanTask.status == "open"
+                    HumanTask.instance_id == iid,
+                    HumanTask.bpmn_id == "Task_acknowledge",
+                    HumanTask.status == "open",
                 )
             ).all()
             if old:
@@ -132,7 +150,9 @@ def _setup(url: str, n: int) -> dict[str, Any]:
                     .where(Campaign.instance_id == iid)
                 ).all()
                 targets = [(f"bench-{names[u]}", f"/api/v1/campaign-tasks/{t}/respond") for t, u in rows]
-            state = session.execute(select(ProcessInstance.state_json).where(ProcessInstance.id == iid)).scalar_one()
+            state = session.execute(
+                select(ProcessInstance.state_json).where(ProcessInstance.id == iid)
+            ).scalar_one()
         rt.db.dispose()
     return {"instance": iid, "model": model, "targets": targets, "state_bytes": len(state)}
 
@@ -155,8 +175,12 @@ def _state(url: str, iid: int) -> dict[str, Any]:
 def _in_version(code: Path, *args: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(code)}
     out = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *args], env=env, cwd=code, check=True,
-        capture_output=True, text=True,
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        env=env,
+        cwd=code,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -168,13 +192,30 @@ def _free_port() -> int:
 
 
 def _gunicorn(code: Path, url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(code), "DATABASE_URL": url, "SECRET_KEY": "bench",
-           "INSTANCE_PATH": tempfile.mkdtemp(prefix="ackbench-")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench",
+        "INSTANCE_PATH": tempfile.mkdtemp(prefix="ackbench-"),
+    }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     proc = subprocess.Popen(
-        [str(gunicorn), "-w", str(WORKERS), "-k", "sync", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "service:create_app()"],
-        cwd=code, env=env, start_new_session=True,
+        [
+            str(gunicorn),
+            "-w",
+            str(WORKERS),
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "service:create_app()",
+        ],
+        cwd=code,
+        env=env,
+        start_new_session=True,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -202,7 +243,9 @@ def _storm(port: int, targets: list[tuple[str, str]], budget: float) -> dict[str
                 token, path = queue.pop()
             body = json.dumps({"data": {"acknowledged": True}}).encode()
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}{path}", data=body, method="POST",
+                f"http://127.0.0.1:{port}{path}",
+                data=body,
+                method="POST",
                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
             )
             t0 = time.perf_counter()
@@ -243,8 +286,11 @@ def _extract(ref: str) -> Path:
     target = Path(tempfile.mkdtemp(prefix=f"ackbench-{ref}-"))
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "compile", "-q", "-d", str(target / "translations")],
-                   check=False, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "pybabel"), "compile", "-q", "-d", str(target / "translations")],
+        check=False,
+        capture_output=True,
+    )
     return target
 
 
@@ -257,6 +303,8 @@ def main() -> None:
     st = sub.add_parser("state")
     st.add_argument("--url", required=True)
     st.add_argument("--iid", type=int, required=True)
+    rp = sub.add_parser("report")
+    rp.add_argument("--json", default=str(ROOT / "bench" / "ack_storm.json"))
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--sizes", default="100,1000,3000")
     parser.add_argument("--old", default="main", help="git ref of the code before campaigns ('' to skip)")
@@ -268,6 +316,9 @@ def main() -> None:
         return
     if args.step == "state":
         print(json.dumps(_state(args.url, args.iid)))
+        return
+    if args.step == "report":
+        report(Path(args.json), ROOT / "bench" / "RESULTS.md")
         return
     if not args.url:
         parser.error("--url (PostgreSQL) is required")
@@ -287,13 +338,21 @@ def main() -> None:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(30)
             after = _in_version(code, "state", "--url", args.url, "--iid", str(setup["instance"]))
-            row = {"code": label, "model": setup["model"], "n": n, "state_before": setup["state_bytes"],
-                   "state_after": after["state_bytes"], "instance_status": after["status"], **storm}
+            row = {
+                "code": label,
+                "model": setup["model"],
+                "n": n,
+                "state_before": setup["state_bytes"],
+                "state_after": after["state_bytes"],
+                "instance_status": after["status"],
+                **storm,
+            }
             print(json.dumps(row), flush=True)
             results.append(row)
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores (shared with other agents)",
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+        " (shared with other agents)",
         "python": platform.python_version(),
         "clients": CLIENTS,
         "gunicorn_workers": WORKERS,
@@ -302,9 +361,57 @@ def main() -> None:
     Path(args.out).write_text(json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8")
 
 
+def report(path: Path, results_md: Path) -> None:
+    """Write the run's figures as the "Acknowledgement storm" section of bench/RESULTS.md."""
+    run = json.loads(path.read_text(encoding="utf-8"))
+    meta, rows = run["meta"], run["results"]
+    lines = [
+        SECTION,
+        "",
+        f"Written by `bench/bench_ack_storm.py` on {meta['date']}; machine: {meta['machine']}, Python "
+        f"{meta['python']}; PostgreSQL; {meta['clients']} client threads on the same machine posting "
+        f"acknowledgements over HTTP to gunicorn ({meta['gunicorn_workers']} sync workers); each person "
+        f"once, with their own token. A storm stops issuing after {meta['budget_s']:.0f} s; rows marked "
+        "*partial* are over the acknowledgements finished by then. Both code versions ran in this one run.",
+        "",
+        "| code | model | staff | acknowledged | per second | p50 ms | p95 ms | wall ms per ack"
+        " | state before → after (bytes) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        done = f"{r['done']:,}" + ("" if r["done"] == r["asked"] else f" of {r['asked']:,} (*partial*)")
+        lines.append(
+            f"| {r['code']} | {r['model']} | {r['n']:,} | {done} | {r['per_s']:.1f} | {r['p50_ms']:.0f} | "
+            f"{r['p95_ms']:.0f} | {r['cost_ms']:.1f} | {r['state_before']:,} → {r['state_after']:,} |"
+        )
+    lines += [
+        "",
+        "Cost per acknowledgement (wall time ÷ acknowledgements) at the largest N ÷ at the smallest:",
+        "",
+    ]
+    for code in dict.fromkeys(r["code"] for r in rows):
+        mine = sorted((r for r in rows if r["code"] == code), key=lambda r: r["n"])
+        if len(mine) > 1 and mine[0]["cost_ms"] and mine[-1]["cost_ms"]:
+            ratio = mine[-1]["cost_ms"] / mine[0]["cost_ms"]
+            p50 = mine[-1]["p50_ms"] / mine[0]["p50_ms"]
+            lines.append(
+                f"- {code}: {ratio:.2f}× ({mine[-1]['n']:,} vs {mine[0]['n']:,} staff); p50 {p50:.2f}×"
+            )
+    text = results_md.read_text(encoding="utf-8")
+    start = text.find(SECTION)
+    if start >= 0:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
+    results_md.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+SECTION = "## Acknowledgement storm (issue 16, 5a)"
+
+
 def _rev(ref: str) -> str:
-    return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref], check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", ref], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 if __name__ == "__main__":

@@ -261,6 +261,17 @@ def test_the_inbox_page_lists_the_campaign_task(campaign_app: Flask) -> None:
     page = client.get("/inbox").get_data(as_text=True)
     assert 'data-testid="campaign-tasks"' in page and "Танысу: Probe" in page
     assert csrf_from(page)
+    # A reminder's link goes to where the person acts while the task is pending, else 404.
+    with rt.db.read() as session:
+        mine = session.execute(
+            select(CampaignTask.id)
+            .join(User, User.id == CampaignTask.user_id)
+            .where(User.username == "staff1")
+        ).scalar_one()
+    assert client.get(f"/campaign-tasks/{mine}").headers["Location"].endswith("/inbox")
+    other = campaign_app.test_client()
+    login(other, "staff2")
+    assert other.get(f"/campaign-tasks/{mine}").status_code == 404
 
 
 def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
