@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
@@ -24,7 +24,7 @@ from service.platform.clock import utcnow
 from service.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.persistence.locks import lock_instance
-from service.platform.persistence.models import Campaign, CampaignTask, HumanTask
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, User
 from service.platform.registry import CampaignEnd
 from service.platform.runtime import Actor, Runtime
 
@@ -165,23 +165,33 @@ def end_campaign(rt: Runtime, campaign_id: int, outcome: str, by: str) -> bool:
         ).scalar_one_or_none()
         if campaign is None or campaign.status != "open":
             return False
-        before = progress(session, campaign)
         now = utcnow()
+        # Pending rows become missed first: a response racing this waits on its row's lock and then
+        # finds it no longer pending (409), so the counts below agree with the rows.
+        missed = list(
+            session.execute(
+                update(CampaignTask)
+                .where(CampaignTask.campaign_id == campaign.id, CampaignTask.status == "pending")
+                .values(status="missed")
+                .returning(CampaignTask.user_id)
+            ).scalars()
+        )
+        non_responders = sorted(
+            session.execute(select(User.username).where(User.id.in_(missed))).scalars() if missed else []
+        )
+        responded = session.execute(
+            select(func.count()).where(CampaignTask.campaign_id == campaign.id, CampaignTask.status == "done")
+        ).scalar_one()
         summary = {
             "campaign": campaign.id,
             "outcome": outcome,
-            "audience": before.audience,
-            "responded": before.responded,
-            "not_responded": len(before.pending),
-            "non_responders": [u for u, _ in before.pending],
+            "audience": campaign.audience,
+            "responded": int(responded),
+            "not_responded": len(missed),
+            "non_responders": non_responders,
             "ended_at": now.isoformat(),
             "ended_by": by,
         }
-        session.execute(
-            update(CampaignTask)
-            .where(CampaignTask.campaign_id == campaign.id, CampaignTask.status == "pending")
-            .values(status="missed")
-        )
         campaign.status = "done"
         campaign.outcome = outcome
         campaign.ended_at = now
