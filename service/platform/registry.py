@@ -3,8 +3,8 @@
 A feature package builds one `Feature` in its `__init__.py`; `create_app` composes an explicit tuple of
 them into a `Registry`, kept on the runtime (`rt.features`). Every place where the generic platform
 needs feature knowledge — operators, private processes, completion hooks, page panels, suggestion
-lists, script builtins, file readers, evidence sources, blueprints, OpenAPI parts, CLI commands, demo
-data — asks the registry, so a process an admin draws works with the platform alone.
+lists, script builtins, file readers, evidence sources, campaign kinds, blueprints, OpenAPI parts,
+CLI commands, demo data — asks the registry, so a process an admin draws works with the platform alone.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from service.platform.engine import OperatorCall
     from service.platform.inbox.private_view import PrivateView
-    from service.platform.persistence.models import HumanTask, ProcessInstance
+    from service.platform.persistence.models import Campaign, HumanTask, ProcessInstance
     from service.platform.runtime import Actor, Runtime
 
 OperatorTable = dict[str, Callable[["OperatorCall"], Any]]
@@ -101,6 +101,33 @@ class EvidenceSource:
 
 
 @dataclass(frozen=True)
+class CampaignEnd:
+    """A campaign that has just ended, inside the transaction that ended it: `summary` holds the counts
+    and who did not respond (`outcome`: all_responded, deadline or closed)."""
+
+    rt: Runtime
+    session: Session
+    campaign: Campaign
+    summary: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CampaignKind:
+    """A kind of campaign (many people each asked for one response) a feature opens: the platform keeps
+    one row per person outside the engine, lists the pending ones in their inboxes and ends it once."""
+
+    titles: Mapping[str, str]  # the inbox row's name by language (kk, ru, en); "{title}" is the campaign's
+    # Where a person responds: (endpoint, arguments) of the feature's page for this campaign.
+    act_at: Callable[[Campaign], tuple[str, Mapping[str, Any]]]
+    # Who may close it early, remind the pending and extend the deadline (beyond admin).
+    may_manage: Callable[[Session, Actor, Campaign], bool] = lambda session, actor, campaign: False
+    # A campaign without a process instance hears of its end here (with one, the waiting step completes).
+    on_end: Callable[[CampaignEnd], None] | None = None
+    # Cleans a response's data (raise ValidationFailed for 422); None: a response carries no data.
+    check_response: Callable[[Session, Actor, Campaign, Mapping[str, Any]], Mapping[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
 class NavLink:
     """A link in the page header: endpoint, a lazily translated label, who sees it."""
 
@@ -148,6 +175,8 @@ class Feature:
     cli_commands: tuple[Any, ...] = ()
     # Records a mark may cite as evidence, by the kind stored with the mark ("order", "tool", ...).
     evidence_sources: Mapping[str, EvidenceSource] = field(default_factory=dict)
+    # Kinds of campaigns (per-person tasks outside the engine) the feature opens, by kind name.
+    campaign_kinds: Mapping[str, CampaignKind] = field(default_factory=dict)
 
 
 class Registry:
@@ -166,6 +195,7 @@ class Registry:
         self.default_deadlines: dict[str, str] = self._merged("default_deadlines")
         self.notification_kinds: dict[str, NotificationKind] = self._merged("notification_kinds")
         self.evidence_sources: dict[str, EvidenceSource] = self._merged("evidence_sources")
+        self.campaign_kinds: dict[str, CampaignKind] = self._merged("campaign_kinds")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )

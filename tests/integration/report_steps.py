@@ -41,10 +41,13 @@ def register_order(api: Api, acknowledged: int) -> int:
     amend.complete(api, "wg_deputy", draft["id"], ORDER)
     amend.claim_and_complete(api, "lawyer", iid, "Task_legal_review", {"decision": "approve"})
     amend.claim_and_complete(api, "director", iid, "Task_director_approval", {"decision": "approve"})
-    tasks = [t for t in api.get(f"/instances/{iid}", "director").get_json()["tasks"]]
-    acks = [t for t in tasks if t["bpmn_id"] == "Task_acknowledge" and t["status"] == "open"]
-    for task in acks[:acknowledged]:
-        amend.complete(api, task["assignee"], task["id"], {"acknowledged": True})
+    # Staff acknowledge in the order's campaign (their own rows, listed beside their inbox).
+    for name in ("staff1", "staff2", "staff3", "staff4", "staff5", "staff6")[:acknowledged]:
+        rows = [r for r in api.get("/tasks", name).get_json()["campaign_tasks"] if r["instance_id"] == iid]
+        done = api.post(
+            f"/campaign-tasks/{rows[0]['id']}/respond", name, json={"data": {"acknowledged": True}}
+        )
+        assert done.status_code == 200, done.get_json()
     return iid
 
 
@@ -80,9 +83,12 @@ def published_amendment(api: Api, acknowledged: int) -> int:
     iid = amend.start(api, amend.proposal())
     amend.through_council(api, iid)
     amend.through_order(api, iid)
-    tasks = api.get(f"/instances/{iid}", "responsible").get_json()["tasks"]
-    acks = [t for t in tasks if t["bpmn_id"] == "Task_acknowledge_edition" and t["status"] == "open"]
-    assert acks, tasks
-    for task in acks[:acknowledged]:
-        amend.complete(api, task["assignee"], task["id"], {"acknowledged": True})
+    # Staff acknowledge the edition in its campaign (their own rows, listed beside their inbox).
+    for name in ("staff1", "staff2", "staff3", "staff4", "staff5", "staff6")[:acknowledged]:
+        rows = [r for r in api.get("/tasks", name).get_json()["campaign_tasks"] if r["instance_id"] == iid]
+        assert rows, name
+        done = api.post(
+            f"/campaign-tasks/{rows[0]['id']}/respond", name, json={"data": {"acknowledged": True}}
+        )
+        assert done.status_code == 200, done.get_json()
     return iid

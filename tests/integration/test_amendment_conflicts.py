@@ -13,7 +13,7 @@ from sqlalchemy import select
 from service.features.orders.models import Order
 from service.platform.errors import Conflict
 from service.platform.inbox import tasks as task_cases
-from service.platform.persistence.models import HumanTask
+from service.platform.persistence.models import Campaign
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.amendment_steps import (
     NEW_81,
@@ -138,10 +138,9 @@ def _assert_one_published(api: Api, results: list[Any]) -> None:
     with api.rt.db.session() as session:
         numbers = session.execute(select(Order.number).where(Order.number.is_not(None))).scalars().all()
         assert len(numbers) == 1
-        open_acks = session.execute(
-            select(HumanTask).where(HumanTask.bpmn_id == "Task_acknowledge_edition")
-        ).all()
-        assert len(open_acks) == 30
+        # One acknowledgement campaign, of the one published edition, asking all 30 staff.
+        asked = session.execute(select(Campaign.subject_ref, Campaign.audience)).all()
+        assert [tuple(a) for a in asked] == [("ai_regulation/2", 30)]
 
 
 def test_two_directors_approving_at_once_publish_exactly_one_edition(api: Api) -> None:

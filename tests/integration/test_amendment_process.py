@@ -10,9 +10,9 @@ from sqlalchemy import select
 from service.features.acts import exports as act_documents
 from service.features.acts import usecases as act_cases
 from service.features.orders.models import Order
-from service.platform.persistence.models import HumanTask
+from service.platform.persistence.models import CampaignTask, HumanTask, User
 from service.platform.timers import wake as timers
-from tests.conftest import Api, actor_named, login, make_app
+from tests.conftest import Api, actor_named, csrf_from, login, make_app
 from tests.integration.amendment_steps import (
     NEW_81,
     OLD_81,
@@ -70,9 +70,19 @@ def test_amendment_publishes_edition_2_from_the_orders_date_and_staff_acknowledg
     assert inserted == ["және әріптестерінің "] and deleted == []
 
     body = api.get(f"/instances/{iid}", "director").get_json()
-    acks = [t for t in body["tasks"] if t["bpmn_id"] == "Task_acknowledge_edition"]
-    assert len({t["assignee"] for t in acks}) == 30 and "staff1" in {t["assignee"] for t in acks}
-    complete(api, acks[0]["assignee"], acks[0]["id"], {"acknowledged": True})
+    assert body["tasks"] == []  # the process waits on the edition's acknowledgement campaign
+    # staff1 acknowledges on the edition's page, where the inbox row links.
+    row = api.get("/tasks", "staff1").get_json()["campaign_tasks"][0]
+    assert row["url"] == "/acts/ai_regulation/editions/2" and row["name"].startswith(
+        "Жаңа редакциямен танысу"
+    )
+    staff_page = api.client.application.test_client()
+    login(staff_page, "staff1")
+    token = csrf_from(staff_page.get(row["url"]).get_data(as_text=True))
+    refused = staff_page.post(f"{row['url']}/acknowledge", data={"csrf_token": token, "comment": "Иә"})
+    assert refused.status_code == 422 and "Иә" in refused.get_data(as_text=True)
+    done = staff_page.post(f"{row['url']}/acknowledge", data={"csrf_token": token, "acknowledged": "true"})
+    assert done.status_code == 302
     reader = actor_named(api.rt, "staff1")
     view = act_cases.get_edition(api.rt, reader, "ai_regulation", 2)
     progress = act_cases.edition_acknowledgements(api.rt, view.edition)
@@ -85,8 +95,21 @@ def test_amendment_publishes_edition_2_from_the_orders_date_and_staff_acknowledg
     assert 'data-testid="edition-acks"' in page and "1</strong> / 30" in page
     assert browser.get("/acts/ai_regulation/editions/2/acknowledgements.pdf").status_code == 200
     assert browser.get("/acts/ai_regulation/editions/1/acknowledgements.pdf").status_code == 404
-    for task in acks[1:]:
-        complete(api, task["assignee"], task["id"], {"acknowledged": True})
+    with api.rt.db.read() as session:
+        others = (
+            session.execute(
+                select(User.username)
+                .join(CampaignTask, CampaignTask.user_id == User.id)
+                .where(CampaignTask.status == "pending")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(others) == 29
+    for name in others:
+        act_cases.acknowledge_edition(
+            api.rt, actor_named(api.rt, name), "ai_regulation", 2, {"acknowledged": True}
+        )
     assert api.get(f"/instances/{iid}", "responsible").get_json()["status"] == "completed"
     amendment = api.get(f"/amendments/{iid}", "staff1").get_json()
     assert amendment["status"] == "published" and amendment["published_edition"] == 2

@@ -18,10 +18,18 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from service.features.orders.models import Order
+from service.platform.campaigns import usecases as campaigns
 from service.platform.errors import ServiceError
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.instances import start_process
-from service.platform.persistence.models import AuditEvent, HumanTask, ProcessInstance
+from service.platform.persistence.models import (
+    AuditEvent,
+    Campaign,
+    CampaignTask,
+    HumanTask,
+    ProcessInstance,
+    User,
+)
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, make_app
@@ -67,55 +75,60 @@ def _to_director(rt: Runtime, drafter: str = "wg_deputy") -> tuple[int, int]:
     return iid, open_task("Task_director_approval").id
 
 
-def _ack_tasks(rt: Runtime, iid: int) -> list[HumanTask]:
-    with rt.db.session() as session:
-        return list(
-            session.execute(
-                select(HumanTask).where(
-                    HumanTask.instance_id == iid,
-                    HumanTask.bpmn_id == "Task_acknowledge",
-                    HumanTask.status == "open",
-                )
-            ).scalars()
-        )
-
-
 def test_ten_simultaneous_acknowledgements_all_count_and_complete_once(api: Api) -> None:
     rt = api.rt
     iid, director_task = _to_director(rt)
     task_cases.complete(rt, actor_named(rt, "director"), director_task, {"decision": "approve"})
-    acks = _ack_tasks(rt, iid)
-    assert len(acks) == 30
-    # Twenty acknowledge one by one, the last ten at the same moment.
-    for task in acks[:20]:
-        task_cases.complete(rt, actor_named(rt, task.assignee.username), task.id, {"acknowledged": True})
-    last = acks[20:]
-    actors = {t.id: actor_named(rt, t.assignee.username) for t in last}
+    campaign_id, people = _ack_campaign(rt, iid)
+    assert len(people) == 30
+    # Twenty acknowledge one by one, the last ten at the same moment (each on their own campaign row).
+    for name in people[:20]:
+        campaigns.respond(rt, actor_named(rt, name), campaign_id, {"acknowledged": True})
+    actors = [actor_named(rt, name) for name in people[20:]]
     results = _run_together(
-        [(lambda t=t: task_cases.complete(rt, actors[t.id], t.id, {"acknowledged": True})) for t in last]
+        [(lambda a=a: campaigns.respond(rt, a, campaign_id, {"acknowledged": True})) for a in actors]
     )
     assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(1 for r in results if r.ended) == 1
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, iid)
         assert instance is not None and instance.status == "completed"
         done = session.execute(
             select(func.count())
-            .select_from(HumanTask)
-            .where(
-                HumanTask.instance_id == iid,
-                HumanTask.bpmn_id == "Task_acknowledge",
-                HumanTask.status == "completed",
-            )
+            .select_from(CampaignTask)
+            .where(CampaignTask.campaign_id == campaign_id, CampaignTask.status == "done")
         ).scalar_one()
         assert done == 30
-        completions = session.execute(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.instance_id == iid, AuditEvent.action == "task.complete")
-        ).scalar_one()
-        assert completions == 3 + 30
+
+        def events(action: str) -> int:
+            return int(
+                session.execute(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.instance_id == iid, AuditEvent.action == action)
+                ).scalar_one()
+            )
+
+        assert (events("task.complete"), events("campaign.respond"), events("campaign.step_complete")) == (
+            3,
+            30,
+            1,
+        )
     detail = api.get(f"/instances/{iid}", "director").get_json()
     assert detail["status"] == "completed"
+
+
+def _ack_campaign(rt: Runtime, iid: int) -> tuple[int, list[str]]:
+    """The order's acknowledgement campaign and the usernames it asks."""
+    with rt.db.session() as session:
+        campaign_id = session.execute(select(Campaign.id).where(Campaign.instance_id == iid)).scalar_one()
+        people = session.execute(
+            select(User.username)
+            .join(CampaignTask, CampaignTask.user_id == User.id)
+            .where(CampaignTask.campaign_id == campaign_id)
+            .order_by(User.username)
+        ).scalars()
+        return int(campaign_id), list(people)
 
 
 def test_same_task_completed_twice_at_once_counts_once(api: Api) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from service.features.orders.models import Order, OrderEdition
+from service.platform.persistence.models import Campaign, CampaignTask, User
 from tests.conftest import Api
 
 DRAFT = {
@@ -68,24 +69,39 @@ def test_full_path_with_a_return_and_rework_then_acknowledgement(api: Api) -> No
     _claim_and_complete(api, "director", iid, "Task_director_approval", {"decision": "approve"})
 
     body = api.get(f"/instances/{iid}", "director").get_json()
-    acks = [t for t in body["tasks"] if t["bpmn_id"] == "Task_acknowledge"]
-    staff = {t["assignee"] for t in acks}
-    assert len(staff) == 30 and "staff1" in staff and "director" in staff  # every `staff` holder, one each
-    for task in acks:
-        response = _complete(api, task["assignee"], task["id"], {"acknowledged": True})
+    assert [t["bpmn_id"] for t in body["tasks"]] == []  # the process waits on the campaign, in no inbox
+    with api.rt.db.session() as session:
+        people = list(
+            session.execute(
+                select(User.username)
+                .join(CampaignTask, CampaignTask.user_id == User.id)
+                .join(Campaign, Campaign.id == CampaignTask.campaign_id)
+                .where(Campaign.instance_id == iid)
+            ).scalars()
+        )
+    assert len(people) == 30 and "staff1" in people and "director" in people  # every `staff` holder, once
+    for name in people:
+        row = api.get("/tasks", name).get_json()["campaign_tasks"][0]
+        assert row["name"].startswith("Бұйрықпен танысу: №")
+        if name == "staff1":  # the acknowledgement form's rule: the box must be ticked (422)
+            refused = api.post(f"/campaign-tasks/{row['id']}/respond", name, json={"data": {}})
+            assert refused.status_code == 422 and "acknowledged" in refused.get_json()["fields"]
+        response = api.post(
+            f"/campaign-tasks/{row['id']}/respond", name, json={"data": {"acknowledged": True}}
+        )
         assert response.status_code == 200, response.get_json()
 
     final = api.get(f"/instances/{iid}", "wg_deputy").get_json()
     assert final["status"] == "completed" and final["ended_at"]
     completions = [h for h in final["history"] if h["action"] == "task.complete"]
-    assert [(h["actor"], h["decision"]) for h in completions[:6]] == [
+    assert [(h["actor"], h["decision"]) for h in completions] == [
         ("wg_deputy", None),
         ("lawyer", "return"),
         ("wg_deputy", None),
         ("lawyer", "approve"),
         ("director", "approve"),
-        (completions[5]["actor"], None),
     ]
+    assert [h["action"] for h in final["history"]].count("campaign.step_complete") == 1
     assert completions[1]["comment"] == "Негізді нақтылаңыз"
     with api.rt.db.session() as session:
         order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one()

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from tests.conftest import Api, login
+from tests.conftest import Api, csrf_from, login
 
 
 def _submit(api: Api, drafter: str, title: str, order_type: str = "other", **extra: Any) -> int:
@@ -129,7 +129,7 @@ def test_the_chair_reminds_again_and_extends_the_deadline(api: Api) -> None:
         order_cases.extend_acknowledgement(rt, actor_named(rt, "wg_chair"), order_id, date(2000, 1, 1))
     new_due = date.today() + timedelta(days=30)
     assert order_cases.extend_acknowledgement(rt, actor_named(rt, "wg_chair"), order_id, new_due) == 30
-    task = api.open_task("staff2", iid, "Task_acknowledge")
+    task = api.get("/tasks", "staff2").get_json()["campaign_tasks"][0]
     assert task["due_at"].startswith((new_due.isoformat(), (new_due + timedelta(days=1)).isoformat()))
 
 
@@ -196,8 +196,25 @@ def test_xlsx_export_and_acknowledgement_form(api: Api) -> None:
 
     iid = _submit(api, "wg_deputy", "Қазақша атау")
     _register(api, iid)
-    ack = api.open_task("staff7", iid, "Task_acknowledge")
-    api.post(f"/tasks/{ack['id']}/complete", "staff7", json={"data": {"acknowledged": True}})
+    # staff7 acknowledges on the order's page (the inbox row links there): the box is required.
+    order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
+    row = api.get("/tasks", "staff7").get_json()["campaign_tasks"][0]
+    assert row["url"] == f"/orders/{order_id}"
+    reader = api.client.application.test_client()
+    login(reader, "staff7")
+    page = reader.get(f"/orders/{order_id}").get_data(as_text=True)
+    assert 'data-testid="acknowledge-form"' in page
+    token = csrf_from(page)
+    refused = reader.post(f"/orders/{order_id}/acknowledge", data={"csrf_token": token, "comment": "Оқыдым"})
+    assert refused.status_code == 422 and "Оқыдым" in refused.get_data(as_text=True)
+    done = reader.post(
+        f"/orders/{order_id}/acknowledge",
+        data={"csrf_token": token, "acknowledged": "true", "comment": "Оқыдым"},
+    )
+    assert done.status_code == 302
+    again = reader.post(f"/orders/{order_id}/acknowledge", data={"csrf_token": token, "acknowledged": "true"})
+    assert again.status_code == 409
+    assert 'data-testid="acknowledge-form"' not in reader.get(f"/orders/{order_id}").get_data(as_text=True)
     client = api.client
     login(client, "director")
     sheet = load_workbook(io.BytesIO(client.get("/orders/export.xlsx").data)).active

@@ -1,6 +1,7 @@
 """Local acts, their editions and amendments."""
 
 from service.features.acts import evidence, openapi, operators, usecases, web
+from service.features.acts.rules import ACK_KIND
 from service.platform.registry import Feature
 
 FEATURE = Feature(
@@ -8,6 +9,7 @@ FEATURE = Feature(
     name="acts",
     default_deadlines={"amendment_comment_deadline": "P3D"},
     operator_families=(operators.FAMILY,),
+    campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
     demo_data=(usecases.load_demo_acts,),
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from service.features.acts import queries as acts_queries
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
-from service.features.acts.rules import CHANGES, SOURCES, ActChanged, ActTextError, apply_change
+from service.features.acts.rules import ACK_KIND, CHANGES, SOURCES, ActChanged, ActTextError, apply_change
 from service.features.orders.models import Order
 from service.platform.audit import log as audit
+from service.platform.campaigns import store
 from service.platform.clock import utcnow
+from service.platform.durations import add_duration
 from service.platform.engine import OperatorCall
 from service.platform.errors import BadRequest, Conflict, FieldError, ValidationFailed
 from service.platform.persistence.models import HumanTask
@@ -30,6 +32,7 @@ NAMES: tuple[str, ...] = (
     "publish_act_edition",
     "tally_council_opinion",
     "set_amendment_status",
+    "open_edition_acknowledgement",
 )
 
 
@@ -141,7 +144,30 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
             row.updated_at = utcnow()
         return status
 
+    def open_edition_acknowledgement(call: OperatorCall) -> int:
+        # Staff acknowledge the published edition in a campaign (a row each), not in the instance state.
+        row = session.execute(
+            select(ActAmendment).where(ActAmendment.instance_id == instance_id)
+        ).scalar_one()
+        act = session.get(LocalAct, row.act_id)
+        if act is None or row.published_edition is None:
+            raise Conflict("the edition is acknowledged once it is published")
+        campaign = store.open_campaign(
+            session,
+            rt.features,
+            kind=ACK_KIND,
+            audience=store.audience_ids(session, call.params),
+            title=f"{act.title} — {row.published_edition}",
+            subject_ref=f"{act.code}/{row.published_edition}",
+            doc_version=str(row.published_edition),
+            deadline_at=add_duration(utcnow(), str(call.params.get("deadline") or "P7D"), rt.tz),
+            instance_id=instance_id,
+            wait_step=str(call.params.get("wait_step") or ""),
+        )
+        return campaign.id
+
     return {
+        "open_edition_acknowledgement": open_edition_acknowledgement,
         "amendment_current_text": amendment_current_text,
         "record_amendment": record_amendment,
         "check_amendment_base": check_amendment_base,

@@ -189,3 +189,7 @@ def compare(old: ActText, new: ActText) -> list[ClauseComparison]:
         a, b = old_map.get(number), new_map.get(number)
         rows.append(ClauseComparison(number, a, b, tuple(word_diff(a or "", b or ""))))
     return rows
+
+# The campaign kind of staff acknowledging a new edition (per-person rows outside the engine); its
+# campaigns' subject is "<act code>/<edition number>".
+ACK_KIND = "act_edition_acknowledgement"

@@ -13,6 +13,7 @@ from service.features.acts import queries as acts_queries
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
 from service.features.acts.operators import clause_text, validated_proposal
 from service.features.acts.rules import (
+    ACK_KIND,
     ACT_CODES,
     ACT_TITLES_KK,
     ActText,
@@ -20,11 +21,15 @@ from service.features.acts.rules import (
     compare,
     parse_act,
 )
+from service.features.orders.usecases import check_acknowledgement
 from service.platform.audit import log as audit
+from service.platform.campaigns import store
+from service.platform.campaigns import usecases as campaigns
 from service.platform.clock import utcnow
 from service.platform.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.inbox.instances import start_process
-from service.platform.persistence.models import HumanTask
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, User
+from service.platform.registry import CampaignKind
 from service.platform.runtime import Actor, Runtime
 
 PROCESS_ID = "regulation_amendment"
@@ -53,6 +58,26 @@ class Acknowledgements:
     done: int
     pending: tuple[str, ...] = ()  # full names of those who have not acknowledged yet
     rows: tuple[tuple[str, Any], ...] = ()  # (full name, completed at or None), by name
+    campaign_id: int | None = None  # None: an amendment still on the old multi-instance diagram
+    mine_pending: bool = False  # the reader is asked and has not acknowledged yet
+    open: bool = False
+
+
+# Who may close the acknowledgement of an edition early, remind the pending and extend its deadline.
+ACK_MANAGERS = frozenset({"wg_chair", "responsible", "director"})
+ACK_CAMPAIGN = CampaignKind(
+    titles={
+        "kk": "Жаңа редакциямен танысу: {title}",
+        "ru": "Ознакомление с новой редакцией: {title}",
+        "en": "Acknowledge the new edition: {title}",
+    },
+    act_at=lambda c: (
+        "acts.edition",
+        {"code": c.subject_ref.split("/")[0], "number": int(c.subject_ref.split("/")[1])},
+    ),
+    may_manage=lambda session, actor, campaign: actor.has(*ACK_MANAGERS),
+    check_response=check_acknowledgement,
+)
 
 
 def ensure_acts(session: Session) -> None:
@@ -123,7 +148,16 @@ def compare_editions(rt: Runtime, actor: Actor, code: str, old: int, new: int) -
         return compare(acts_queries.text_of(a), acts_queries.text_of(b))
 
 
-def edition_acknowledgements(rt: Runtime, edition: ActEdition) -> Acknowledgements | None:
+def _campaign_of(session: Session, act: LocalAct | None, number: int) -> Campaign | None:
+    if act is None:
+        return None
+    found = store.campaigns_of(session, kind=ACK_KIND, subject_ref=f"{act.code}/{number}")
+    return found[0] if found else None
+
+
+def edition_acknowledgements(
+    rt: Runtime, edition: ActEdition, actor: Actor | None = None
+) -> Acknowledgements | None:
     """Staff acknowledgement of an edition published by an amendment (tracked as for orders)."""
     if edition.amendment_id is None:
         return None
@@ -131,6 +165,26 @@ def edition_acknowledgements(rt: Runtime, edition: ActEdition) -> Acknowledgemen
         amendment = session.get(ActAmendment, edition.amendment_id)
         if amendment is None:
             return None
+        campaign = _campaign_of(session, session.get(LocalAct, edition.act_id), edition.number)
+        if campaign is not None:
+            people = session.execute(
+                select(User.full_name, User.id, CampaignTask.status, CampaignTask.responded_at)
+                .join(CampaignTask, CampaignTask.user_id == User.id)
+                .where(CampaignTask.campaign_id == campaign.id)
+                .order_by(User.full_name)
+            ).all()
+            asked = tuple((str(n), at if status == "done" else None) for n, _, status, at in people)
+            waiting = tuple(str(n) for n, _, status, _ in people if status == "pending")
+            mine = actor is not None and any(uid == actor.id and st == "pending" for _, uid, st, _ in people)
+            return Acknowledgements(
+                len(asked),
+                sum(1 for _, at in asked if at),
+                waiting,
+                asked,
+                campaign.id,
+                mine,
+                campaign.status == "open",
+            )
         tasks = list(
             session.execute(
                 select(HumanTask).where(
@@ -151,6 +205,18 @@ def edition_acknowledgements(rt: Runtime, edition: ActEdition) -> Acknowledgemen
         )
         pending = tuple(name for name, at in rows if at is None)
         return Acknowledgements(len(rows), len(rows) - len(pending), pending, tuple(rows))
+
+
+def acknowledge_edition(
+    rt: Runtime, actor: Actor, code: str, number: int, data: dict[str, Any]
+) -> campaigns.Response:
+    """The reader acknowledges an edition (once: again is 409; not asked: 403)."""
+    with rt.db.read() as session:
+        act = session.execute(select(LocalAct).where(LocalAct.code == code)).scalar_one_or_none()
+        campaign = _campaign_of(session, act, number)
+    if campaign is None:
+        raise NotFound("no acknowledgement of this edition")
+    return campaigns.respond(rt, actor, campaign.id, data)
 
 
 def get_amendment(rt: Runtime, actor: Actor, instance_id: int) -> tuple[ActAmendment, LocalAct]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
@@ -15,7 +15,7 @@ from service.features.acts import usecases as act_cases
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
 from service.features.acts.rules import ClauseComparison
 from service.features.incidents import council
-from service.platform.errors import BadRequest, ServiceError
+from service.platform.errors import BadRequest, ServiceError, ValidationFailed
 from service.platform.inbox import instances as instance_cases
 from service.platform.registry import NavLink
 from service.platform.web.api_model import answer
@@ -79,15 +79,40 @@ def show(code: str) -> ResponseReturnValue:
 @bp.route("/acts/<code>/editions/<int:number>")
 @login_required
 def edition(code: str, number: int) -> ResponseReturnValue:
+    return _edition(code, number)
+
+
+def _edition(
+    code: str, number: int, ack_errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None
+) -> Any:
     view = act_cases.get_edition(runtime(), actor(), code, number)
     return render_template(
         "acts/edition.html",
         v=view,
         titles=ACT_TITLES,
         statuses=EDITION_STATUSES,
-        acks=act_cases.edition_acknowledgements(runtime(), view.edition),
+        acks=act_cases.edition_acknowledgements(runtime(), view.edition, actor()),
         may_propose=view.edition.status == "in_force" and act_cases.may_propose(actor()),
+        ack_errors=ack_errors or {},
+        ack_typed=typed or {},
     )
+
+
+@bp.route("/acts/<code>/editions/<int:number>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(code: str, number: int) -> ResponseReturnValue:
+    """The reader's own acknowledgement of the edition; 422 keeps the comment, again is 409."""
+    typed = {"acknowledged": request.form.get("acknowledged"), "comment": request.form.get("comment", "")}
+    try:
+        act_cases.acknowledge_edition(runtime(), actor(), code, number, typed)
+    except ValidationFailed as err:
+        messages = {
+            "acknowledged": gettext("Tick the box to confirm that you have read the new edition."),
+            "comment": gettext("The comment is too long."),
+        }
+        return _edition(code, number, {k: messages.get(k, k) for k in err.fields}, typed), 422
+    flash(gettext("Thank you: your acknowledgement is recorded."), "success")
+    return redirect(url_for("acts.edition", code=code, number=number))
 
 
 @bp.route("/acts/<code>/clauses/<clause>/amend", methods=["POST"])

@@ -1,6 +1,7 @@
 """Director's orders: drafting, the register, documents and acknowledgement."""
 
 from service.features.orders import api, evidence, notices, openapi, operators, usecases, web
+from service.features.orders.rules import ACK_KIND
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
@@ -14,6 +15,7 @@ FEATURE = Feature(
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
     notification_kinds=notices.KINDS,
+    campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

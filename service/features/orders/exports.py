@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,12 +18,13 @@ from service.features.orders.documents.files import (
     verification_code,
 )
 from service.features.orders.models import Order
+from service.features.orders.rules import ACK_KIND
 from service.features.orders.usecases import ACKNOWLEDGEMENT_STEP, get_order, order_labels
 from service.platform.audit import log as audit
 from service.platform.documents.files import DOCX_TYPE, ProducedFile
 from service.platform.documents.tables import pdf_table
 from service.platform.errors import Conflict, NotFound
-from service.platform.persistence.models import HumanTask
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, User
 from service.platform.runtime import Actor, Runtime
 
 
@@ -125,26 +127,12 @@ def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> ProducedFi
     """The acknowledgement form (келісу формасы) of an order: every person, when they acknowledged."""
     view = get_order(rt, actor, order_id)
     with rt.db.session() as session:
-        tasks = list(
-            session.execute(
-                select(HumanTask)
-                .where(
-                    HumanTask.instance_id == view.order.instance_id, HumanTask.bpmn_id == ACKNOWLEDGEMENT_STEP
-                )
-                .order_by(HumanTask.id)
-            ).scalars()
-        )
-        rows = []
-        done = [t.completed_at for t in tasks if t.status == "completed" and t.completed_at]
-        for number, task in enumerate(
-            sorted(tasks, key=lambda t: t.assignee.full_name if t.assignee else ""), 1
-        ):
-            when = (
-                task.completed_at.astimezone(rt.tz).strftime("%d.%m.%Y %H:%M")
-                if task.status == "completed" and task.completed_at
-                else "—"
-            )
-            rows.append([str(number), task.assignee.full_name if task.assignee else "", when])
+        people = _acknowledged_by(session, view.order.instance_id)
+        done = [when for _, when in people if when is not None]
+        rows = [
+            [str(number), name, when.astimezone(rt.tz).strftime("%d.%m.%Y %H:%M") if when else "—"]
+            for number, (name, when) in enumerate(sorted(people, key=lambda p: p[0]), 1)
+        ]
     order = view.order
     content = pdf_table(
         "Жаңа ережелермен келісу формасы",
@@ -155,3 +143,29 @@ def acknowledgement_list(rt: Runtime, actor: Actor, order_id: int) -> ProducedFi
         created=max(done, default=None),  # the last acknowledgement: the same list, the same bytes
     )
     return ProducedFile(f"acknowledgements-{order.id}.pdf", content, "application/pdf")
+
+
+def _acknowledged_by(session: Session, instance_id: int) -> list[tuple[str, datetime | None]]:
+    """(full name, when acknowledged or None) of everyone asked: the campaign's rows, or, for an order
+    still on the old diagram, its multi-instance tasks."""
+    campaign = session.execute(
+        select(Campaign.id).where(Campaign.instance_id == instance_id, Campaign.kind == ACK_KIND)
+    ).scalar_one_or_none()
+    if campaign is not None:
+        return [
+            (str(name), when if status == "done" else None)
+            for name, status, when in session.execute(
+                select(User.full_name, CampaignTask.status, CampaignTask.responded_at)
+                .join(User, User.id == CampaignTask.user_id)
+                .where(CampaignTask.campaign_id == campaign)
+            ).all()
+        ]
+    tasks = session.execute(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance_id, HumanTask.bpmn_id == ACKNOWLEDGEMENT_STEP
+        )
+    ).scalars()
+    return [
+        (t.assignee.full_name if t.assignee else "", t.completed_at if t.status == "completed" else None)
+        for t in tasks
+    ]

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.features.orders.models import Order, OrderEdition
-from service.features.orders.rules import ORDER_STATUSES, order_number
+from service.features.orders.rules import ACK_KIND, ORDER_STATUSES, order_number
+from service.platform.campaigns import store
 from service.platform.clock import utcnow
+from service.platform.durations import add_duration
 from service.platform.engine import OperatorCall
 from service.platform.errors import BadRequest, Conflict
 from service.platform.inbox import queries
@@ -20,7 +22,12 @@ from service.platform.persistence.locks import next_value
 from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
 
-NAMES: tuple[str, ...] = ("register_order_number", "record_order_edition", "set_order_status")
+NAMES: tuple[str, ...] = (
+    "register_order_number",
+    "record_order_edition",
+    "set_order_status",
+    "open_order_acknowledgement",
+)
 
 
 def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
@@ -37,6 +44,28 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         session.flush()
         _tell_drafter(rt, session, order, "order_approved")
         return {"number": order.number, "date": today.isoformat()}
+
+    def open_order_acknowledgement(call: OperatorCall) -> int:
+        # Staff acknowledge in a campaign (a row each), not in the instance state; the diagram's next
+        # step waits on it. The version they see is the order's latest edition.
+        order = _order_of(session, instance_id, call.data)
+        latest = session.execute(
+            select(func.max(OrderEdition.number)).where(OrderEdition.order_id == order.id)
+        ).scalar_one()
+        deadline = str(call.params.get("deadline") or "P7D")
+        campaign = store.open_campaign(
+            session,
+            rt.features,
+            kind=ACK_KIND,
+            audience=store.audience_ids(session, call.params),
+            title=f"№ {order.number or '—'} {order.title}",
+            subject_ref=str(order.id),
+            doc_version=str(latest or 1),
+            deadline_at=add_duration(utcnow(), deadline, rt.tz),
+            instance_id=instance_id,
+            wait_step=str(call.params.get("wait_step") or ""),
+        )
+        return campaign.id
 
     def record_order_edition(call: OperatorCall) -> int:
         order = _find_order(session, instance_id)
@@ -82,6 +111,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         "register_order_number": register_order_number,
         "record_order_edition": record_order_edition,
         "set_order_status": set_order_status,
+        "open_order_acknowledgement": open_order_acknowledgement,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -14,8 +15,10 @@ from service.features.orders import queries as order_queries
 from service.features.orders.documents.content import declaration_sentence
 from service.features.orders.models import Order, OrderEdition
 from service.features.orders.queries import OrderFilter
-from service.features.orders.rules import ORDER_STATUSES
+from service.features.orders.rules import ACK_KIND, ORDER_STATUSES
 from service.platform.audit import log as audit
+from service.platform.campaigns import store
+from service.platform.campaigns import usecases as campaigns
 from service.platform.clock import utcnow
 from service.platform.documents.textdiff import Piece, word_diff
 from service.platform.errors import FieldError, Forbidden, NotFound, ValidationFailed
@@ -23,8 +26,9 @@ from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
 from service.platform.inbox.instances import HistoryEntry, history_of
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import HumanTask, ProcessInstance
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
 from service.platform.processes.definitions import definition_parts
+from service.platform.registry import CampaignKind
 from service.platform.runtime import Actor, Runtime
 
 
@@ -73,6 +77,9 @@ class Acknowledgements:
     done: int
     pending: tuple[str, ...]  # full names of those who have not acknowledged yet
     due_at: object
+    campaign_id: int | None = None  # None: an instance still on the old multi-instance diagram
+    mine_pending: bool = False  # the reader is asked and has not acknowledged yet
+    open: bool = True
 
 
 @dataclass
@@ -95,7 +102,39 @@ def list_orders(rt: Runtime, actor: Actor, flt: OrderFilter) -> tuple[list[Order
         )
 
 
-def _acknowledgements(session: Session, instance_id: int) -> Acknowledgements | None:
+def _campaign_of(session: Session, instance_id: int) -> Campaign | None:
+    found = store.campaigns_of(session, instance_id=instance_id, kind=ACK_KIND)
+    return found[0] if found else None
+
+
+def _acknowledgements(
+    session: Session, instance_id: int, actor: Actor | None = None
+) -> Acknowledgements | None:
+    campaign = _campaign_of(session, instance_id)
+    if campaign is not None:
+        seen = store.progress(session, campaign)
+        mine = (
+            actor is not None
+            and actor.id is not None
+            and session.execute(
+                select(CampaignTask.id).where(
+                    CampaignTask.campaign_id == campaign.id,
+                    CampaignTask.user_id == actor.id,
+                    CampaignTask.status == "pending",
+                )
+            ).first()
+            is not None
+        )
+        return Acknowledgements(
+            seen.audience,
+            seen.responded,
+            tuple(sorted(name for _, name in seen.pending)),
+            campaign.deadline_at,
+            campaign.id,
+            mine,
+            campaign.status == "open",
+        )
+    # Instances started on the old diagram (a multi-instance task) finish on it.
     rows = list(
         session.execute(
             select(HumanTask).where(
@@ -124,7 +163,7 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
             order=order,
             editions=editions,
             decisions=[h for h in history if h.action == "task.complete" and h.decision],
-            acknowledgements=_acknowledgements(session, order.instance_id),
+            acknowledgements=_acknowledgements(session, order.instance_id, actor),
             names=queries.full_names(session, [order.drafter, *(e.author for e in editions)]),
         )
 
@@ -156,8 +195,22 @@ def _open_acknowledgements(session: Session, actor: Actor, order_id: int) -> tup
     return order, tasks
 
 
+def _ack_campaign_id(rt: Runtime, actor: Actor, order_id: int) -> int | None:
+    if not actor.has(*ACK_MANAGERS):
+        raise Forbidden("only the chair can manage acknowledgements")
+    with rt.db.read() as session:
+        order = order_queries.get_order(session, order_id)
+        if order is None:
+            raise NotFound("no such order")
+        campaign = _campaign_of(session, order.instance_id)
+        return campaign.id if campaign is not None else None
+
+
 def remind_pending(rt: Runtime, actor: Actor, order_id: int) -> int:
     """Remind everyone who has not acknowledged yet; returns how many were reminded."""
+    campaign_id = _ack_campaign_id(rt, actor, order_id)
+    if campaign_id is not None:
+        return campaigns.remind(rt, actor, campaign_id)
     with rt.db.session() as session:
         order, tasks = _open_acknowledgements(session, actor, order_id)
         sent = 0
@@ -187,6 +240,10 @@ def extend_acknowledgement(rt: Runtime, actor: Actor, order_id: int, new_due: da
     due_at = datetime.combine(new_due, time(23, 59), tzinfo=rt.tz)
     if due_at <= utcnow():
         raise ValidationFailed({"due": FieldError("minimum")})
+    campaign_id = _ack_campaign_id(rt, actor, order_id)
+    if campaign_id is not None:
+        campaigns.extend(rt, actor, campaign_id, due_at)
+        return len(campaigns.progress_of(rt, actor, campaign_id).pending)  # the people it moved for
     with rt.db.session() as session:
         order, tasks = _open_acknowledgements(session, actor, order_id)
         for task in tasks:
@@ -199,6 +256,46 @@ def extend_acknowledgement(rt: Runtime, actor: Actor, order_id: int, new_due: da
             detail={"order": order.id, "due": new_due.isoformat(), "tasks": len(tasks)},
         )
         return len(tasks)
+
+
+def acknowledge(rt: Runtime, actor: Actor, order_id: int, data: dict[str, Any]) -> campaigns.Response:
+    """The reader acknowledges a registered order (once: again is 409; not asked: 403)."""
+    with rt.db.read() as session:
+        order = order_queries.get_order(session, order_id)
+        if order is None or order.status != "registered":
+            raise NotFound("no such order")
+        campaign = _campaign_of(session, order.instance_id)
+    if campaign is None:
+        raise NotFound("this order is acknowledged on its process's tasks")
+    return campaigns.respond(rt, actor, campaign.id, data)
+
+
+def check_acknowledgement(
+    session: Session, actor: Actor, campaign: Campaign, data: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """The acknowledgement form's rules (an order's, and an act edition's): the box ticked; a comment of
+    at most 2,000 characters."""
+    problems: dict[str, FieldError] = {}
+    if data.get("acknowledged") not in (True, "true", "on", "1", 1):
+        problems["acknowledged"] = FieldError("required")
+    comment = str(data.get("comment") or "").strip()
+    if len(comment) > 2000:
+        problems["comment"] = FieldError("max_length", {"limit": 2000})
+    if problems:
+        raise ValidationFailed(problems)
+    return {"acknowledged": True, **({"comment": comment} if comment else {})}
+
+
+ACK_CAMPAIGN = CampaignKind(
+    titles={
+        "kk": "Бұйрықпен танысу: {title}",
+        "ru": "Ознакомление с приказом: {title}",
+        "en": "Acknowledge the order: {title}",
+    },
+    act_at=lambda c: ("orders.show", {"order_id": int(c.subject_ref)}),
+    may_manage=lambda session, actor, campaign: actor.has(*ACK_MANAGERS),
+    check_response=check_acknowledgement,
+)
 
 
 LABELLED_FIELDS = ("order_type", "marking", "ai_help")

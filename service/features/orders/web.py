@@ -121,6 +121,12 @@ def acknowledgements_pdf(order_id: int) -> ResponseReturnValue:
 @bp.route("/orders/<int:order_id>")
 @login_required
 def show(order_id: int) -> ResponseReturnValue:
+    return _show(order_id)
+
+
+def _show(
+    order_id: int, ack_errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None
+) -> Any:
     view = order_cases.get_order(runtime(), actor(), order_id)
     labels = order_cases.order_labels(runtime(), current_language())
     return render_template(
@@ -130,7 +136,27 @@ def show(order_id: int) -> ResponseReturnValue:
         statuses=STATUS_LABELS,
         markings=labels["marking"],
         declaration=order_cases.ai_declaration(runtime(), view.order),
+        may_manage=actor().has(*order_cases.ACK_MANAGERS),
+        ack_errors=ack_errors or {},
+        ack_typed=typed or {},
     )
+
+
+@bp.route("/orders/<int:order_id>/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(order_id: int) -> ResponseReturnValue:
+    """The reader's own acknowledgement (one row of the order's campaign); 422 keeps the comment."""
+    typed = {"acknowledged": request.form.get("acknowledged"), "comment": request.form.get("comment", "")}
+    try:
+        order_cases.acknowledge(runtime(), actor(), order_id, typed)
+    except ValidationFailed as err:
+        messages = {
+            "acknowledged": _("Tick the box to confirm that you have read the order."),
+            "comment": _("The comment is too long."),
+        }
+        return _show(order_id, {k: messages.get(k, k) for k in err.fields}, typed), 422
+    flash(_("Thank you: your acknowledgement is recorded."), "success")
+    return redirect(url_for("orders.show", order_id=order_id))
 
 
 @bp.route("/orders/<int:order_id>/remind", methods=["POST"])

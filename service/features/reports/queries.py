@@ -23,7 +23,7 @@ from service.features.reports.rules import (
     median_days,
 )
 from service.features.tools.models import Tool
-from service.platform.persistence.models import AuditEvent, HumanTask
+from service.platform.persistence.models import AuditEvent, Campaign, CampaignTask, HumanTask
 
 # BPMN ids of the staff acknowledgement steps: of an order (order_drafting) and of a new act edition.
 ORDER_ACKNOWLEDGEMENT = "Task_acknowledge"
@@ -139,8 +139,11 @@ def amendments(session: Session, year: SchoolYear, tz: tzinfo) -> AmendmentFigur
     )
 
 
-def acknowledgements(session: Session, year: SchoolYear, tz: tzinfo, step: str) -> AckRate:
-    """Acknowledgement tasks of `step` opened in the year (withdrawn ones not counted) and how many done."""
+def acknowledgements(
+    session: Session, year: SchoolYear, tz: tzinfo, step: str, campaign_kind: str | None = None
+) -> AckRate:
+    """Acknowledgements asked in the year and how many were given: the tasks of `step` (instances on the
+    old multi-instance diagrams; withdrawn ones not counted) plus the rows of `campaign_kind`'s campaigns."""
     begin, end = year.bounds(tz)
     counts = _counts(
         session,
@@ -150,7 +153,17 @@ def acknowledgements(session: Session, year: SchoolYear, tz: tzinfo, step: str) 
         HumanTask.created_at < end,
         HumanTask.status != "cancelled",
     )
-    return AckRate(sum(counts.values()), counts.get("completed", 0))
+    asked, done = sum(counts.values()), counts.get("completed", 0)
+    if campaign_kind is not None:
+        rows = _counts(
+            session,
+            CampaignTask.status,
+            CampaignTask.campaign_id.in_(select(Campaign.id).where(Campaign.kind == campaign_kind)),
+            CampaignTask.created_at >= begin,
+            CampaignTask.created_at < end,
+        )
+        asked, done = asked + sum(rows.values()), done + rows.get("done", 0)
+    return AckRate(asked, done)
 
 
 def report_row(session: Session, year: int, *, lock: bool = False) -> AnnualReport | None:

@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.features.acts.rules import ACK_KIND as EDITION_ACK_KIND
+from service.features.orders.rules import ACK_KIND as ORDER_ACK_KIND
 from service.features.plan import queries as plan_queries
 from service.features.plan.rules import STATUSES as PLAN_STATUSES
 from service.features.plan.rules import item_status
@@ -116,10 +118,10 @@ def compute_figures(rt: Runtime, session: Session, year: SchoolYear) -> AnnualFi
         incidents=report_queries.incidents(session, year, tz),
         amendments=report_queries.amendments(session, year, tz),
         order_acknowledgements=report_queries.acknowledgements(
-            session, year, tz, report_queries.ORDER_ACKNOWLEDGEMENT
+            session, year, tz, report_queries.ORDER_ACKNOWLEDGEMENT, ORDER_ACK_KIND
         ),
         edition_acknowledgements=report_queries.acknowledgements(
-            session, year, tz, report_queries.EDITION_ACKNOWLEDGEMENT
+            session, year, tz, report_queries.EDITION_ACKNOWLEDGEMENT, EDITION_ACK_KIND
         ),
         extra={section.key: section.collect(rt, session, year) for section in EXTRA_SECTIONS},
     )

@@ -55,6 +55,8 @@ class EngineTask:
     due_in: str | None
     documentation: str | None
     due_on: str | None = None  # a date (YYYY-MM-DD) from the data variable named by `dueOn`
+    # Property `waitsForCampaign`: a step no person completes; a campaign completes it when it ends.
+    waits_for_campaign: bool = False
 
 
 @dataclass
@@ -112,6 +114,7 @@ def _engine_task(task: Any) -> EngineTask:
         due_in=props.get("dueIn"),
         documentation=getattr(spec, "documentation", None),
         due_on=_due_on(task, props.get("dueOn")),
+        waits_for_campaign=str(props.get("waitsForCampaign", "")).lower() in ("true", "1", "yes"),
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from service.platform.persistence.locks import lock_instance
-from service.platform.persistence.models import HumanTask, ProcessInstance
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
 from service.platform.runtime import Actor, Runtime
 
 MAX_REASON = 2000
@@ -35,10 +35,26 @@ def cancel_instance(rt: Runtime, actor: Actor, instance_id: int, reason: str) ->
         instance.version += 1
         closed = session.execute(
             update(HumanTask)
-            .where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
+            .where(HumanTask.instance_id == instance_id, HumanTask.status.in_(("open", "waiting")))
             .values(status="cancelled", completed_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
+        # Its campaigns end with it: nobody is asked any more to respond to a cancelled process.
+        open_campaigns = select(Campaign.id).where(
+            Campaign.instance_id == instance_id, Campaign.status == "open"
+        )
+        session.execute(
+            update(CampaignTask)
+            .where(CampaignTask.campaign_id.in_(open_campaigns), CampaignTask.status == "pending")
+            .values(status="missed")
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Campaign)
+            .where(Campaign.instance_id == instance_id, Campaign.status == "open")
+            .values(status="done", outcome="cancelled", ended_at=now, ended_by=actor.username)
+            .execution_options(synchronize_session=False)
+        )
         audit.append(
             session,
             actor.username,

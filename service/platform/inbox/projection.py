@@ -50,7 +50,7 @@ def save_run(
         engine_id: row_id
         for engine_id, row_id in session.execute(
             select(HumanTask.engine_task_id, HumanTask.id).where(
-                HumanTask.instance_id == instance.id, HumanTask.status == "open"
+                HumanTask.instance_id == instance.id, HumanTask.status.in_(("open", "waiting"))
             )
         ).all()
     }
@@ -78,6 +78,8 @@ def save_run(
     created = [_insert(rt, session, instance, task, forms, now, people) for task in new_tasks]
     session.flush()
     for row in created:
+        if row.status == "waiting":
+            continue  # a campaign completes it; nobody is told of it or sees it in an inbox
         params = {"task": row.name, "subject": row.name, "instance": instance.title}
         if row.assignee is not None:
             notify(
@@ -148,13 +150,14 @@ def _insert(
         name=task.name,
         role=task.lane,
         form_key=task.form_key,
-        assignee=assignee,
-        assigned_directly=assignee is not None,
-        status="open",
+        assignee=None if task.waits_for_campaign else assignee,
+        assigned_directly=assignee is not None and not task.waits_for_campaign,
+        # A step waiting on a campaign: kept out of every inbox and every hand (only the campaign ends it).
+        status="waiting" if task.waits_for_campaign else "open",
         title_i18n=_titles(forms, task.form_key, task.name),
         created_at=now,
         due_at=_due_at(rt, task, now),
-        candidate_roles=[HumanTaskRole(role=r) for r in task.roles],
+        candidate_roles=[] if task.waits_for_campaign else [HumanTaskRole(role=r) for r in task.roles],
     )
     session.add(row)
     return row

@@ -82,6 +82,8 @@ def list_tasks(
         )
     if flt.status:
         query = query.where(HumanTask.status == flt.status)
+    else:
+        query = query.where(HumanTask.status != "waiting")  # a campaign's step is nobody's task
     if flt.instance_id is not None:
         query = query.where(HumanTask.instance_id == flt.instance_id)
     if flt.process_id:

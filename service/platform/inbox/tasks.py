@@ -164,7 +164,7 @@ def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
 
 def _visible_task(rt: Runtime, session: Session, actor: Actor, task_id: int) -> HumanTask:
     task = session.get(HumanTask, task_id)
-    if task is None:
+    if task is None or task.status == "waiting":  # a campaign's step: the campaign shows its progress
         raise NotFound("no such task")
     instance = session.get(ProcessInstance, task.instance_id)
     if instance is None or not (can_work_on(actor, task) or can_view_instance(rt, session, actor, instance)):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.platform.campaigns import store
+from service.platform.clock import utcnow
+from service.platform.durations import add_duration
 from service.platform.engine import OperatorCall, Operators
 from service.platform.errors import BadRequest
 from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import HumanTask, HumanTaskRole, User, UserRole
+from service.platform.persistence.models import Campaign, HumanTask, HumanTaskRole, User, UserRole
 from service.platform.registry import OperatorTable
 from service.platform.runtime import Runtime
 
@@ -22,6 +26,8 @@ CORE_OPERATOR_NAMES: tuple[str, ...] = (
     "remind_open_tasks",
     "set_outcome",
     "optional_value",
+    "open_campaign",
+    "remind_campaign",
 )
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
@@ -79,7 +85,33 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         # raise NameError when it is absent; this reads it with a default instead.
         return call.data.get(str(call.params.get("name", "")), call.params.get("default"))
 
+    def open_campaign(call: OperatorCall) -> int:
+        # Per-person rows outside the engine state; the next step (property waitsForCampaign) waits.
+        p = call.params
+        campaign = store.open_campaign(
+            session,
+            rt.features,
+            kind=str(p.get("kind", "")),
+            audience=store.audience_ids(session, p),
+            title=str(p.get("title", "")),
+            subject_ref=str(p.get("subject", "") or ""),
+            doc_version=str(p.get("version", "") or ""),
+            deadline_at=_deadline(rt, p.get("deadline")),
+            instance_id=instance_id,
+            wait_step=str(p.get("wait_step", "")) or None,
+        )
+        return campaign.id
+
+    def remind_campaign(call: OperatorCall) -> int:
+        # A reminder timer on the waiting step: only the people still pending hear of it.
+        campaign = session.get(Campaign, int(call.params.get("campaign") or 0))
+        if campaign is None or campaign.status != "open":
+            return 0
+        return store.notify_pending(session, campaign, mail_enabled=rt.smtp_host is not None)
+
     table: OperatorTable = {
+        "open_campaign": open_campaign,
+        "remind_campaign": remind_campaign,
         "school_settings": school_settings,
         "role_members": role_members,
         "remind_open_tasks": remind_open_tasks,
@@ -87,6 +119,23 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
         "optional_value": optional_value,
     }
     return table
+
+
+def _deadline(rt: Runtime, value: Any) -> datetime | None:
+    """A campaign's deadline from an aware ISO 8601 time or a duration from now ("P3D")."""
+    if not value:
+        return None
+    text = str(value)
+    if text.startswith("P"):
+        try:
+            return add_duration(utcnow(), text, rt.tz)
+        except ValueError as err:
+            raise BadRequest(f"bad campaign deadline {text!r}") from err
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as err:
+        raise BadRequest(f"bad campaign deadline {text!r}") from err
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=rt.tz)
 
 
 def _holders(session: Session, task: HumanTask) -> list[User]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from service.platform.audit import log as audit
+from service.platform.campaigns.usecases import end_due_campaigns
 from service.platform.clock import utcnow
 from service.platform.errors import ServiceError
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
@@ -77,11 +78,13 @@ def _record_failure(rt: Runtime, instance_id: int, message: str) -> None:
 
 
 def run_due_timers(rt: Runtime, now: datetime | None = None, limit: int = 100) -> int:
-    """One pass of the worker: returns how many instances were woken by this worker."""
+    """One pass of the worker: returns how many instances were woken (or campaigns ended) by this worker."""
     now = now or utcnow()
     with rt.db.session() as session:
         candidates = due_instances(session, now, limit)
-    return sum(1 for instance_id in candidates if wake_instance(rt, instance_id, now))
+    woken = sum(1 for instance_id in candidates if wake_instance(rt, instance_id, now))
+    # Campaigns past their deadline end here (with the list of who did not respond).
+    return woken + end_due_campaigns(rt, now)
 
 
 def retry_instance(rt: Runtime, actor_name: str, is_admin: bool, instance_id: int) -> None:

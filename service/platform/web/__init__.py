@@ -16,6 +16,7 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     from service.platform.web import (
         api,
         auth,
+        campaigns,
         editor,
         errors,
         files,
@@ -37,10 +38,12 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     templating.init_templates(app)
     errors.init_errors(app)
     core = (auth.bp, inbox.bp, tasks.bp, instances.bp, files.bp, admin_bp, editor.bp, form_editor.bp)
-    for blueprint in core:
+    for blueprint in (*core, campaigns.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
+    app.register_blueprint(campaigns.api_bp)
+    csrf.exempt(campaigns.api_bp)
     for feature in features:
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)

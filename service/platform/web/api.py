@@ -26,6 +26,7 @@ from service.platform.web.api_request import (
     int_arg,
     json_body,
 )
+from service.platform.web.campaigns import pending_rows
 from service.platform.web.context import runtime
 from service.platform.web.openapi import openapi_document
 
@@ -136,9 +137,20 @@ def tasks() -> ResponseReturnValue:
         limit=int_arg("limit", 50, 1, 200) or 50,
         offset=int_arg("offset", 0, 0) or 0,
     )
-    rows, total = task_cases.list_tasks(runtime(), api_actor(), flt)
+    me = api_actor()
+    rows, total = task_cases.list_tasks(runtime(), me, flt)
     exact = total_is_exact(flt, total)
-    return answer(schemas.TaskList(tasks=[task_row(t) for t in rows], total=total, total_exact=exact))
+    # A person's acknowledgements and surveys live outside the engine: listed beside their tasks.
+    campaign_rows = (
+        pending_rows(runtime(), me, me.language, flt.limit)
+        if flt.scope == "mine" and flt.status == "open" and flt.instance_id is None and not flt.process_id
+        else []
+    )
+    return answer(
+        schemas.TaskList(
+            tasks=[task_row(t) for t in rows], total=total, total_exact=exact, campaign_tasks=campaign_rows
+        )
+    )
 
 
 @bp.get("/tasks/<int:task_id>")

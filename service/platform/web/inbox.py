@@ -10,7 +10,9 @@ from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.access import sees_all_tasks
 from service.platform.inbox.queries import TaskFilter, total_is_exact
 from service.platform.notify import news as inbox_news
+from service.platform.web.campaigns import pending_rows
 from service.platform.web.context import actor, runtime
+from service.platform.web.i18n import current_language
 from service.platform.web.params import page_number
 
 bp = Blueprint("inbox", __name__)
@@ -43,8 +45,11 @@ def tasks() -> ResponseReturnValue:
     page = page_number(request.args)
     flt = TaskFilter(scope=scope, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     rows, total = task_cases.list_tasks(runtime(), me, flt)
+    # Acknowledgements and surveys (campaigns) are kept outside the engine: shown above my tasks.
+    show_campaigns = scope == "mine" and status == "open" and page == 1
     return render_template(
         "inbox/inbox.html",
+        campaign_rows=pending_rows(runtime(), me, current_language()) if show_campaigns else [],
         rows=rows,
         total=total,
         scope=scope,

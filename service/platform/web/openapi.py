@@ -209,6 +209,7 @@ def _core_document() -> dict[str, Any]:
                     "responses": {**ok(task_ref), **errors(400, 401, 403, 404, 409, 422)},
                 },
             },
+            **_campaign_paths(),
             "/notifications": {
                 "get": {
                     "summary": "My notifications, newest first, with the unread count",
@@ -250,6 +251,65 @@ def _core_document() -> dict[str, Any]:
                     "parameters": [path_param("instance_id")],
                     "responses": {**ok(instance_ref), **errors(401, 403, 404, 409, 422)},
                 },
+            },
+        },
+    }
+
+
+def _campaign_paths() -> dict[str, Any]:
+    """Campaigns (acknowledgements, surveys): a person responds; a manager reads, closes, reminds, extends."""
+    progress = {**ok(schema_ref(schemas.CampaignProgress)), **errors(401, 403, 404, 409)}
+    extend_body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["deadline_at"],
+                    "properties": {"deadline_at": {"type": "string", "format": "date-time"}},
+                }
+            }
+        },
+    }
+    return {
+        "/campaign-tasks/{task_id}/respond": {
+            "post": {
+                "summary": "Respond to my pending campaign task (once; a second time is 409)",
+                "parameters": [path_param("task_id")],
+                "requestBody": _COMPLETE_BODY,
+                "responses": {
+                    **ok(schema_ref(schemas.CampaignResponse)),
+                    **errors(400, 401, 403, 404, 409, 422),
+                },
+            },
+        },
+        "/campaigns/{campaign_id}": {
+            "get": {
+                "summary": "A campaign's progress (its managers and admin)",
+                "parameters": [path_param("campaign_id")],
+                "responses": {**ok(schema_ref(schemas.CampaignProgress)), **errors(401, 403, 404)},
+            },
+        },
+        "/campaigns/{campaign_id}/close": {
+            "post": {
+                "summary": "End the campaign now; the process's waiting step completes with the counts",
+                "parameters": [path_param("campaign_id")],
+                "responses": progress,
+            },
+        },
+        "/campaigns/{campaign_id}/remind": {
+            "post": {
+                "summary": "Remind the people still pending",
+                "parameters": [path_param("campaign_id")],
+                "responses": progress,
+            },
+        },
+        "/campaigns/{campaign_id}/extend": {
+            "post": {
+                "summary": "Move the deadline later",
+                "parameters": [path_param("campaign_id")],
+                "requestBody": extend_body,
+                "responses": {**progress, **errors(400)},
             },
         },
     }

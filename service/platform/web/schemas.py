@@ -73,6 +73,50 @@ class TaskList(ApiModel):
         "means 'more than that many' (total_exact is then false)",
     )
     total_exact: bool = Field(True, description="whether `total` is the exact count (added in 1.2)")
+    campaign_tasks: list[CampaignTask] = Field(
+        [],
+        description="with scope=mine and status=open: my pending campaign tasks (acknowledgements, "
+        "surveys), newest first, at most `limit` (added in 1.3)",
+    )
+
+
+class CampaignTask(ApiModel):
+    """A person's pending part of a campaign: respond at `url` (a page) or through the API."""
+
+    id: int
+    campaign_id: int
+    kind: str
+    name: str = Field(description="in the caller's language")
+    title: str
+    instance_id: int | None
+    status: Literal["pending", "done", "missed"] = "pending"
+    created_at: Moment
+    due_at: Moment | None
+    url: str = Field(description="the page where the person responds")
+
+
+class CampaignResponse(ApiModel):
+    """A recorded response; `ended` when it was the last one and ended the campaign."""
+
+    campaign_id: int
+    task_id: int
+    responded_at: Moment
+    ended: bool
+
+
+class CampaignProgress(ApiModel):
+    """A campaign as its managers see it: counts and who is still pending; `summary` once it ended."""
+
+    id: int
+    kind: str
+    title: str
+    status: Literal["open", "done"]
+    outcome: str | None
+    audience: int
+    responded: int
+    pending: list[str] = Field(description="usernames still pending")
+    deadline_at: Moment | None
+    summary: dict[str, Any] | None = None
 
 
 ACTOR_NAME = "the person's full name (added in 1.1; the username when no account has it, e.g. system)"
@@ -152,6 +196,9 @@ MODELS: tuple[type[ApiModel], ...] = (
     Task,
     TaskDetail,
     TaskList,
+    CampaignTask,
+    CampaignResponse,
+    CampaignProgress,
     Instance,
     Process,
     ProcessList,
@@ -160,3 +207,6 @@ MODELS: tuple[type[ApiModel], ...] = (
     NotificationList,
     DeployProblem,
 )
+
+
+TaskList.model_rebuild()  # it names CampaignTask, defined after it
