@@ -239,7 +239,7 @@ def test_properties_panel_download_upload_and_a_blank_process(
     ), xml[xml.index("set_order_status") :][:600]
     assert 'id="outcome" type="str" value="&#34;done&#34;"' in xml or 'value="&quot;done&quot;"' in xml
     assert 'name="dueIn" value="P4D"' in xml
-    assert "<bpmn:loopDataInputRef>ack_members</bpmn:loopDataInputRef>" in xml  # kept on the round trip
+    assert 'name="waitsForCampaign" value="true"' in xml  # kept on the round trip
 
     with admin.expect_download() as download:
         admin.locator("[data-testid=download]").click()
