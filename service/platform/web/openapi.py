@@ -170,6 +170,14 @@ def _core_document() -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": 200},
                         },
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "keyset paging: an answer's `next` or `previous`; the page "
+                            "then starts right beside that row at the same cost anywhere in the list, and "
+                            "`offset` is ignored. A token not made by this service answers 422.",
+                            "schema": {"type": "string", "maxLength": 64},
+                        },
                     ],
                     "responses": {
                         **ok(schema_ref(schemas.TaskList)),
