@@ -1,6 +1,16 @@
 """Surveys of staff AI competence and AI use (plan items 1, 9, 26): anonymous where promised, with charts."""
 
-from service.features.surveys import answering, api, editor_web, evidence, notices, openapi, usecases, web
+from service.features.surveys import (
+    answering,
+    api,
+    editor_web,
+    evidence,
+    notices,
+    openapi,
+    report,
+    usecases,
+    web,
+)
 from service.platform.registry import CampaignKind, Feature
 
 SURVEY_KIND = CampaignKind(
@@ -15,6 +25,7 @@ FEATURE = Feature(
     name="surveys",
     campaign_kinds={usecases.KIND: SURVEY_KIND},
     evidence_sources={"survey": evidence.SOURCE},
+    report_sections={"survey_results": report.SECTION},
     notification_kinds=notices.KINDS,
     blueprints=(web.bp, editor_web.bp),
     api_blueprints=(api.api_bp,),
