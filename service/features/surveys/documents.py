@@ -64,7 +64,7 @@ class Note:
 
 def _participation_line(r: rules.Results) -> str:
     share = rules.share(r.responded, r.audience)
-    return f"{PARTICIPATION}: {r.responded} / {r.audience} ({share}%)"
+    return f"{PARTICIPATION}: {r.responded} / {r.audience} ({_number(share)}%)"
 
 
 def _role_rows(r: rules.Results) -> list[list[str]]:
@@ -74,10 +74,13 @@ def _role_rows(r: rules.Results) -> list[list[str]]:
     ]
 
 
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+
+
 def _numbers_line(numbers: dict[str, float]) -> str:
-    return ", ".join(
-        f"{NUMBER_WORDS[k]}: {numbers[k]:.1f}".replace(".0,", ",")
-        for k in ("min", "q1", "median", "q3", "max", "mean")
+    return "; ".join(
+        f"{NUMBER_WORDS[k]}: {_number(numbers[k])}" for k in ("min", "q1", "median", "q3", "max", "mean")
     )
 
 
@@ -96,7 +99,13 @@ def note_pdf(note: Note) -> bytes:
     rows = _role_rows(note.results)
     if rows:
         pdf.set_font(FAMILY, "", 9)
-        with pdf.table(col_widths=(110, 30, 30), first_row_as_headings=True) as table:
+        with pdf.table(
+            col_widths=(110, 30, 30),
+            width=pdf.epw,
+            align="LEFT",
+            text_align="LEFT",
+            first_row_as_headings=True,
+        ) as table:
             table.row(list(BY_ROLE))
             for row in rows:
                 table.row([printable(c) for c in row])
