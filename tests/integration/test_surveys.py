@@ -274,3 +274,48 @@ def test_the_template_is_a_draft_its_keeper_edits_with_a_form(api: Api) -> None:
         "Нет",
     ]
     assert api.get(f"/surveys/{survey_id}", "staff1").status_code == 404  # a draft is its keepers'
+
+
+def test_the_answer_page_keeps_what_was_typed_on_422_and_the_interview_form_shows(api: Api) -> None:
+    survey_id = open_survey(api, api.rt, STAFF[:3])
+    client = api.client
+    login(client, "staff1")
+    page = client.get(f"/surveys/{survey_id}")
+    html = page.get_data(as_text=True)
+    assert (
+        page.status_code == 200 and 'data-testid="answer-form"' in html and 'data-autosave="survey-' in html
+    )
+    token = csrf_from(html)
+    form = {"csrf_token": token, "q1": "o2", "q2": ["o1", "o4"], "q7": "менің ойым"}
+    refused = client.post(f"/surveys/{survey_id}/answer", data=form)
+    kept = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="a-q5-error"' in kept and "менің ойым" in kept and 'value="o2" checked' in kept
+    done = client.post(
+        f"/surveys/{survey_id}/answer", data={**form, "q3": "o1", "q4": "o1", "q5": "3", "q6": "o1"}
+    )
+    assert done.status_code == 302
+    assert 'data-testid="answered"' in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    again = client.post(
+        f"/surveys/{survey_id}/answer", data={**form, "q3": "o1", "q4": "o1", "q5": "3", "q6": "o1"}
+    )
+    assert again.status_code == 409
+
+    named = api.post(
+        "/surveys", "hr", json=survey_body(api.rt, STAFF[:2], "named", "competences")
+    ).get_json()["id"]
+    assert api.post(f"/surveys/{named}/open", "hr").status_code == 200
+    hr = client.application.test_client()
+    login(hr, "hr")
+    interview_page = hr.get(f"/surveys/{named}").get_data(as_text=True)
+    assert 'data-testid="interview-form"' in interview_page and 'value="staff2"' in interview_page
+    token = csrf_from(interview_page)
+    answers = {"q1": "4", "q2": "3", "q3": "o1", "q4": "o1", "q6": "o1"}
+    missing = hr.post(f"/surveys/{named}/interview", data={"csrf_token": token, **answers})
+    assert missing.status_code == 422 and "field-error" in missing.get_data(as_text=True)
+    recorded = hr.post(
+        f"/surveys/{named}/interview", data={"csrf_token": token, "respondent": "staff2", **answers}
+    )
+    assert recorded.status_code == 302
+    results_page = hr.get(f"/surveys/{named}/results").get_data(as_text=True)
+    assert 'data-testid="interviews"' in results_page and "Әйгерім Нұрбекқызы" in results_page

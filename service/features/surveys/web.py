@@ -99,7 +99,9 @@ def _show(survey_id: int, values: dict[str, list[str]], errors: dict[str, str], 
         s=view.survey,
         values=values,
         errors=errors,
-        interview=request.form.get("respondent", "") if request.method == "POST" else "",
+        # Which form the typed values and errors belong to: one's own answer or an interview.
+        interviewing=request.endpoint == "surveys.interview",
+        respondent=request.form.get("respondent", "") if request.method == "POST" else "",
     )
 
 
