@@ -10,17 +10,22 @@ import io
 import json
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import inspect, select, text
 
+from service.features.surveys import usecases
 from service.features.surveys.models import SurveyAnswer
+from service.platform.campaigns import usecases as campaigns
+from service.platform.clock import utcnow
 from service.platform.persistence.models import AuditEvent, CampaignTask, User
 from service.platform.runtime import Runtime
-from tests.conftest import Api, csrf_from, login
-from tests.integration.survey_steps import STAFF, answer_of, open_survey, survey_body
+from tests.conftest import Api, actor_named, csrf_from, login
+from tests.integration.survey_steps import STAFF, answer_of, open_survey, post_answer, survey_body
 
 
 def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
@@ -135,9 +140,7 @@ def test_a_group_of_two_shows_no_figures(api: Api) -> None:
     exported = client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True)
     assert len(exported.strip().splitlines()) == 1  # the header only
     # A third answer makes the group large enough.
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff3", json={"answers": answer_of(2)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff3", answer_of(2)).status_code == 201
     assert api.get(f"/surveys/{survey_id}/results", "responsible").get_json()["shown"] is True
     assert "<svg" in client.get(f"/surveys/{survey_id}/results").get_data(as_text=True)
 
@@ -145,12 +148,8 @@ def test_a_group_of_two_shows_no_figures(api: Api) -> None:
 def test_outsiders_get_403_and_a_second_answer_409_with_the_first_kept(api: Api) -> None:
     rt = api.rt
     survey_id = open_survey(api, rt, STAFF[:3])
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff9", json={"answers": answer_of(1)}).status_code == 403
-    )
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff1", json={"answers": answer_of(1)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff9", answer_of(1)).status_code == 403
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
     again = api.post(f"/surveys/{survey_id}/answers", "staff1", json={"answers": answer_of(2)})
     assert again.status_code == 409 and again.get_json()["error"] == "already_responded"
     with rt.db.read() as session:
@@ -164,9 +163,7 @@ def test_outsiders_get_403_and_a_second_answer_409_with_the_first_kept(api: Api)
     assert bad.status_code == 422 and set(bad.get_json()["fields"]) == {"q5"}
     missing = api.post(f"/surveys/{survey_id}/answers", "staff2", json={"answers": {"q7": "x"}})
     assert missing.status_code == 422 and {"q1", "q5"} <= set(missing.get_json()["fields"])
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff2", json={"answers": answer_of(3)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff2", answer_of(3)).status_code == 201
 
 
 def test_the_audience_gets_a_task_and_a_notice_and_closing_withdraws_the_open_ones(api: Api) -> None:
@@ -177,9 +174,7 @@ def test_the_audience_gets_a_task_and_a_notice_and_closing_withdraws_the_open_on
     client = api.client
     login(client, "staff2")
     assert f"surveys/{survey_id}" in client.get("/notifications").get_data(as_text=True)
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff1", json={"answers": answer_of(1)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
     assert api.post(f"/surveys/{survey_id}/close", "staff1").status_code == 403
     assert api.post(f"/surveys/{survey_id}/close", "hr").status_code == 200
     assert api.get("/tasks?scope=mine", "staff2").get_json()["campaign_tasks"] == []
@@ -319,3 +314,42 @@ def test_the_answer_page_keeps_what_was_typed_on_422_and_the_interview_form_show
     assert recorded.status_code == 302
     results_page = hr.get(f"/surveys/{named}/results").get_data(as_text=True)
     assert 'data-testid="interviews"' in results_page and "Әйгерім Нұрбекқызы" in results_page
+
+
+def _run_of_template(api: Api, people: list[str], pick: int) -> int:
+    """A run of the ai_knowledge template for `people`, each choosing option `pick` for question 1."""
+    created = api.post("/surveys", "responsible", json={"template": "ai_knowledge"}).get_json()["id"]
+    assert api.get(f"/surveys/{created}", "responsible").get_json()["template_key"] == "ai_knowledge"
+    # The loaded draft is edited for a small audience, keeping its template (runs compare by it).
+    usecases.update(api.rt, actor_named(api.rt, "responsible"), created, survey_body(api.rt, people))
+    assert api.post(f"/surveys/{created}/open", "responsible").status_code == 200
+    for n, user in enumerate(people):
+        answer = {**answer_of(n), "q1": f"o{pick}"}
+        assert api.post(f"/surveys/{created}/answers", user, json={"answers": answer}).status_code == 201
+    return int(created)
+
+
+def test_two_runs_of_a_template_compare(api: Api) -> None:
+    september = _run_of_template(api, STAFF[:3], 3)
+    may = _run_of_template(api, STAFF[3:7], 1)
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{may}/results?compare={september}").get_data(as_text=True)
+    assert page.count('data-testid="comparison"') == 6  # every choice and scale question
+    assert f'<option value="{september}" selected' in page
+    pdf = client.get(f"/surveys/{may}/note.pdf?compare={september}")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert text.count("Салыстыру") == 6 and "4 (100%)" in text and "3 (100%)" in text
+    # Only runs of the same template compare.
+    other = open_survey(api, api.rt, STAFF[:1])
+    assert client.get(f"/surveys/{may}/results?compare={other}").status_code == 404
+
+
+def test_the_closing_day_ends_the_survey_and_withdraws_its_tasks(api: Api) -> None:
+    survey_id = open_survey(api, api.rt, STAFF[:3])
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
+    assert campaigns.end_due_campaigns(api.rt, utcnow() + timedelta(days=3)) == 0
+    assert campaigns.end_due_campaigns(api.rt, utcnow() + timedelta(days=9)) == 1
+    assert api.get(f"/surveys/{survey_id}", "staff2").get_json()["status"] == "closed"
+    assert api.get("/tasks?scope=mine", "staff2").get_json()["campaign_tasks"] == []
+    assert post_answer(api, survey_id, "staff2", answer_of(2)).status_code == 409

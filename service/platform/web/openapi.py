@@ -102,7 +102,7 @@ def _core_document() -> dict[str, Any]:
     instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "School AI-governance workflows", "version": "1.4.0"},
+        "info": {"title": "School AI-governance workflows", "version": "1.5.0"},  # 1.5: surveys
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
