@@ -323,6 +323,7 @@ def test_the_answer_page_keeps_what_was_typed_on_422_and_the_interview_form_show
     assert recorded.status_code == 302
     results_page = hr.get(f"/surveys/{named}/results").get_data(as_text=True)
     assert 'data-testid="interviews"' in results_page and "Әйгерім Нұрбекқызы" in results_page
+    assert "Жанар Сейітқызы" in results_page  # who recorded it, by name
 
 
 def _run_of_template(api: Api, people: list[str], pick: int) -> int:

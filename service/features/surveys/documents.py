@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from service.features.surveys import charts, rules
-from service.features.surveys.figures import chart_of, comparison_of
+from service.features.surveys.figures import NUMBER_LABELS, chart_of, comparison_of
 from service.platform.documents.files import stable_zip
 from service.platform.documents.fonts import FAMILY, font_path, printable
 from service.platform.documents.pdf import new_pdf
@@ -36,14 +36,7 @@ BY_ROLE = ("Рөл", "Сұралғандар", "Жауап бергендер")
 COMPARED = "Салыстыру"
 TEXTS = "Еркін жауаптар (атаусыз)"
 SIGNATURE = "Дайындаған"
-NUMBER_WORDS = {
-    "min": "ең аз",
-    "q1": "Q1",
-    "median": "медиана",
-    "q3": "Q3",
-    "max": "ең көп",
-    "mean": "орташа",
-}
+NUMBER_WORDS = NUMBER_LABELS["kk"]
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,22 @@ from service.features.surveys import charts, rules
 
 # The labels of a number question's figures, by language.
 NUMBER_LABELS = {
-    "kk": {"min": "ең аз", "q1": "Q1", "median": "медиана", "q3": "Q3", "max": "ең көп", "mean": "орташа"},
-    "ru": {"min": "мин.", "q1": "Q1", "median": "медиана", "q3": "Q3", "max": "макс.", "mean": "среднее"},
+    "kk": {
+        "min": "ең аз",
+        "q1": "1-квартиль",
+        "median": "медиана",
+        "q3": "3-квартиль",
+        "max": "ең көп",
+        "mean": "орташа",
+    },
+    "ru": {
+        "min": "мин.",
+        "q1": "1-й квартиль",
+        "median": "медиана",
+        "q3": "3-й квартиль",
+        "max": "макс.",
+        "mean": "среднее",
+    },
     "en": {"min": "min", "q1": "Q1", "median": "median", "q3": "Q3", "max": "max", "mean": "mean"},
 }
 

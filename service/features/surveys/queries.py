@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service.features.surveys import rules
 from service.features.surveys.models import Survey, SurveyAnswer
@@ -52,14 +52,24 @@ def answers(session: Session, survey_id: int) -> list[dict[str, Any]]:
 
 
 def named_answers(session: Session, survey_id: int) -> list[tuple[str, str, dict[str, Any], str | None]]:
-    """A named survey's answers with the respondent (username, full name) and who recorded them."""
+    """A named survey's answers: the respondent (username, full name), the answer, and the full name of
+    who recorded it (the respondent themself for a questionnaire, HR or a deputy director for an
+    interview)."""
+    recorder = aliased(User)
     rows = session.execute(
-        select(User.username, User.full_name, SurveyAnswer.answers_json, SurveyAnswer.recorded_by)
+        select(
+            User.username,
+            User.full_name,
+            SurveyAnswer.answers_json,
+            recorder.full_name,
+            SurveyAnswer.recorded_by,
+        )
         .join(User, User.id == SurveyAnswer.respondent_id)
+        .outerjoin(recorder, recorder.username == SurveyAnswer.recorded_by)
         .where(SurveyAnswer.survey_id == survey_id)
         .order_by(User.full_name, User.username)
     ).all()
-    return [(str(u), str(n), json.loads(a), r) for u, n, a, r in rows]
+    return [(str(u), str(n), json.loads(a), rn or r) for u, n, a, rn, r in rows]
 
 
 def add_anonymous_answer(session: Session, survey_id: int, answer: Mapping[str, Any]) -> None:

@@ -207,7 +207,9 @@ def export_csv(survey_id: int) -> ResponseReturnValue:
 def export_xlsx(survey_id: int) -> ResponseReturnValue:
     header, rows = _export(survey_id)
     return attachment(
-        tables.xlsx(f"survey {survey_id}", header, rows), tables.XLSX_MIMETYPE, f"survey-{survey_id}.xlsx"
+        tables.xlsx(f"{_('Survey')} {survey_id}", header, rows),
+        tables.XLSX_MIMETYPE,
+        f"survey-{survey_id}.xlsx",
     )
 
 
