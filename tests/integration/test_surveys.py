@@ -363,3 +363,25 @@ def test_the_closing_day_ends_the_survey_and_withdraws_its_tasks(api: Api) -> No
     assert api.get(f"/surveys/{survey_id}", "staff2").get_json()["status"] == "closed"
     assert api.get("/tasks?scope=mine", "staff2").get_json()["campaign_tasks"] == []
     assert post_answer(api, survey_id, "staff2", answer_of(2)).status_code == 409
+
+
+def test_a_keeper_reminds_only_those_who_have_not_answered(api: Api) -> None:
+    survey_id = open_survey(api, api.rt, STAFF[:3])
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
+    client = api.client
+    login(client, "wg_chair")
+    token = csrf_from(client.get(f"/surveys/{survey_id}").get_data(as_text=True))
+    assert client.post(f"/surveys/{survey_id}/remind", data={"csrf_token": token}).status_code == 302
+    with api.rt.db.read() as session:
+        reminded = sorted(
+            session.execute(
+                select(User.username)
+                .join(CampaignTask, CampaignTask.user_id == User.id)
+                .where(CampaignTask.reminded_at.is_not(None))
+            ).scalars()
+        )
+    assert reminded == ["staff2", "staff3"]
+    staff = client.application.test_client()
+    login(staff, "staff2")
+    token = csrf_from(staff.get(f"/surveys/{survey_id}").get_data(as_text=True))
+    assert staff.post(f"/surveys/{survey_id}/remind", data={"csrf_token": token}).status_code == 403

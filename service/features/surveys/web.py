@@ -141,7 +141,7 @@ def interview(survey_id: int) -> ResponseReturnValue:
     return redirect(url_for("surveys.show", survey_id=survey_id))
 
 
-@bp.route("/surveys/<int:survey_id>/<any(open, close):step>", methods=["POST"])
+@bp.route("/surveys/<int:survey_id>/<any(open, close, remind):step>", methods=["POST"])
 @login_required
 def change(survey_id: int, step: str) -> ResponseReturnValue:
     if step == "open":
@@ -151,6 +151,9 @@ def change(survey_id: int, step: str) -> ResponseReturnValue:
             flash(" ".join(field_messages(err.fields).values()), "error")
             return redirect(url_for("surveys_editor.edit", survey_id=survey_id))
         flash(_("The survey is open: its audience has been sent the task."), "success")
+    elif step == "remind":
+        sent = cases.remind(runtime(), actor(), survey_id)
+        flash(_("Reminded: %(count)s people who have not answered yet.", count=sent), "success")
     else:
         cases.close(runtime(), actor(), survey_id)
         flash(_("The survey is closed: the open tasks have been withdrawn."), "success")
