@@ -3,7 +3,7 @@
 `FEATURES` is the explicit tuple `create_app` composes (its order is the order of the header's links).
 """
 
-from service.features import acts, consultations, incidents, orders, plan, reports, tools
+from service.features import acts, consultations, incidents, orders, plan, reports, surveys, tools
 from service.platform.registry import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -13,5 +13,6 @@ FEATURES: tuple[Feature, ...] = (
     consultations.FEATURE,
     acts.FEATURE,
     plan.FEATURE,
+    surveys.FEATURE,
     reports.FEATURE,
 )
