@@ -5,14 +5,14 @@ Existing rows form the stream "main", whose head is copied from audit_head; audi
 the epoch row that anchored events lock exclusively (see service/platform/audit/log.py).
 
 Revision ID: 0017_audit_streams
-Revises: 0014_campaigns
+Revises: 0015_surveys
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_audit_streams"
-down_revision = "0014_campaigns"
+down_revision = "0015_surveys"
 branch_labels = None
 depends_on = None
 
