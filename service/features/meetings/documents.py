@@ -91,7 +91,7 @@ def _lines(doc: MinutesDoc) -> list[tuple[str, str, str]]:
         out.append(("bold", "C", DRAFT))
     out += [
         ("gap", "L", ""),
-        ("", "L", f"{doc.date}, {doc.time}"),
+        ("", "L", f"{doc.date} ж., сағ. {doc.time}"),
         ("", "L", f"{LABELS['place']}: {doc.place}"),
     ]
     out += [
