@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tests.conftest import Api
 from tests.integration import report_steps as steps
+from tests.integration.meeting_steps import call
 from tests.integration.test_consultations import ask
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorization-matrix.md"
@@ -48,7 +49,9 @@ def _objects(api: Api) -> dict[str, int]:
     incident_instance = steps.decided_incident(api)
     steps.permitted_tool(api)
     consultation = ask(api, "staff1")
+    incident = api.get("/incidents", "responsible").get_json()["incidents"][0]["id"]
     return {
+        **_meetings(api, incident),
         "order_instance": order_instance,
         "order": api.get("/orders", "director").get_json()["orders"][0]["id"],
         "incident_instance": incident_instance,
@@ -56,6 +59,25 @@ def _objects(api: Api) -> dict[str, int]:
         "tool": api.get("/tools", "staff1").get_json()["tools"][0]["id"],
         "consultation": int(consultation["id"]),
     }
+
+
+def _meetings(api: Api, incident_id: int) -> dict[str, int]:
+    """A working-group meeting (ict and staff1 invited) and a council meeting on the decided incident."""
+    from service.features.incidents.models import Incident
+
+    with api.rt.db.session() as session:
+        incident = session.get(Incident, incident_id)
+        assert incident is not None
+        ref = f"{incident.year}/{incident.number}"
+    group = call(api, invited_roles=[], invitees=["ict", "staff1"])
+    council = call(
+        api,
+        kind="council",
+        invited_roles=["council"],
+        invitees=[],
+        agenda=[{"title": "Инцидентті қарау", "link_kind": "incident", "link_ref": ref}],
+    )
+    return {"meeting": int(group["id"]), "council_meeting": int(council["id"])}
 
 
 def _operations(o: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -81,6 +103,10 @@ def _operations(o: dict[str, int]) -> list[tuple[str, str, str]]:
         ("local acts", "GET", "/acts"),
         ("the annual report", "GET", "/reports/annual"),
         ("one's notifications", "GET", "/notifications"),
+        ("the register of meetings", "GET", "/meetings"),
+        ("a working-group meeting (ict, staff1 invited)", "GET", f"/meetings/{o['meeting']}"),
+        ("its minutes", "GET", f"/meetings/{o['meeting']}/minutes.pdf"),
+        ("a council meeting on an incident", "GET", f"/meetings/{o['council_meeting']}"),
     ]
 
 
