@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from service.platform.campaigns import usecases as campaign_cases
@@ -35,7 +36,7 @@ from service.platform.processes import deploy
 from service.platform.processes import migrations as moves
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
-from tests.conftest import Api, actor_named, make_app
+from tests.conftest import Api, actor_named, csrf_from, login, make_app
 from tests.integration.migration_steps import NEW_LABEL, OLD_LABEL, order_renaming, order_v2
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін", "basis": "Жоспар"}
@@ -290,3 +291,96 @@ def test_the_added_reminder_fires_on_a_moved_instance(db_url: str, tmp_path: Pat
     assert [t.status for t in _open(api, iid)] == ["open"]  # a reminder keeps the step open
     _finish(api, iid)
     rt.db.dispose()
+
+
+def test_the_api_moves_for_admin_only_and_says_why_in_the_callers_language(api: Api) -> None:
+    rt = api.rt
+    drafting = _at(api, "draft")
+    director = _at(api, "director")
+    deploy.deploy_bpmn(
+        rt,
+        actor_named(rt, "admin"),
+        order_renaming("Task_director_approval", "Task_director_sign"),
+        "order_drafting.bpmn",
+    )
+    url = "/processes/order_drafting/migrations"
+    body = {"from_version": 1, "to_version": 2}
+    assert api.post(url, "director", json=body).status_code == 403
+    refused = api.post(url, "admin", json={"from_version": 1, "to_version": 1, "dry_run": "no"})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["fields"]) == {"to_version", "dry_run"}
+    assert api.post(url, "admin", json={**body, "instance_ids": ["x"]}).status_code == 422
+    assert api.post(url, "admin", json={**body, "mapping": {"Task_nope": "Task_x"}}).status_code == 422
+    assert api.post(url, "admin", json={"from_version": 1, "to_version": 9}).status_code == 404
+
+    dry = api.post(url, "admin", json=body)
+    assert dry.status_code == 200
+    rows = {r["id"]: r for r in dry.get_json()["instances"]}
+    assert rows[drafting]["can_move"] and rows[drafting]["reason"] is None and not rows[drafting]["moved"]
+    assert not rows[director]["can_move"] and rows[director]["reason_code"] == "waiting_step_removed"
+    assert OLD_LABEL in rows[director]["reason"] and "нұсқада жоқ" in rows[director]["reason"]  # kk default
+
+    with rt.db.session() as session:
+        user = session.execute(select(User).where(User.username == "admin")).scalar_one()
+        user.language = "ru"
+    in_russian = api.post(url, "admin", json={**body, "instance_ids": [director]}).get_json()
+    assert "нет в версии 2" in in_russian["instances"][0]["reason"]
+
+    moved = api.post(url, "admin", json={**body, "dry_run": False}).get_json()["instances"]
+    assert [(r["id"], r["moved"]) for r in moved] == [(drafting, True), (director, False)]
+    assert _version_of(api, drafting) == 2 and _version_of(api, director) == 1
+    mapped = api.post(
+        url,
+        "admin",
+        json={**body, "dry_run": False, "mapping": {"Task_director_approval": "Task_director_sign"}},
+    ).get_json()["instances"]
+    assert [(r["id"], r["moved"]) for r in mapped] == [(director, True)]
+
+
+def test_the_versions_page_moves_the_ticked_instances(app: Flask, api: Api) -> None:
+    rt = api.rt
+    first = _at(api, "review")
+    second = _at(api, "director")
+    director = _at(api, "director")
+    deploy.deploy_bpmn(
+        rt,
+        actor_named(rt, "admin"),
+        order_renaming("Task_director_approval", "Task_director_sign"),
+        "order_drafting.bpmn",
+    )
+    client = app.test_client()
+    assert login(client, "admin").status_code == 302
+    versions = client.get("/admin/editor/order_drafting/versions").get_data(as_text=True)
+    assert "/admin/editor/order_drafting/migrate" in versions
+    page = client.get("/admin/editor/order_drafting/migrate")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'data-instance="{first}" data-can-move="1"' in html
+    assert f'data-instance="{director}" data-can-move="0"' in html
+    assert "жаңа нұсқаның бір қадамымен сәйкестендіріңіз" in html  # why, in Kazakh
+    assert "Task_director" not in html.split('data-testid="migration-rows"')[1]  # no codes in the table
+    assert client.get("/admin/editor/order_drafting/migrate", headers={}).status_code == 200
+
+    other = app.test_client()
+    assert login(other, "director").status_code == 302
+    assert other.get("/admin/editor/order_drafting/migrate").status_code == 403
+
+    token = csrf_from(html)
+    url = "/admin/editor/order_drafting/migrate?from=1&to=2"
+    nothing = client.post(url, data={"csrf_token": token})
+    assert nothing.status_code == 422
+    sent = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "instance": [str(first), str(second)],
+            "map-Task_director_approval": "Task_director_sign",
+        },
+    )
+    assert sent.status_code == 200
+    done = sent.get_data(as_text=True)
+    assert (
+        f'data-instance="{first}" data-moved="1"' in done
+        and f'data-instance="{second}" data-moved="1"' in done
+    )
+    assert _version_of(api, first) == 2 and _version_of(api, second) == 2 and _version_of(api, director) == 1

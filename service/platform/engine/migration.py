@@ -142,8 +142,17 @@ def _waiting_steps(workflow: Any, diff: WorkflowDiff) -> list[WaitingStep]:
 
 def step_ids(spec_json: str) -> set[str]:
     """The BPMN ids of a version's steps (its top process), for checking an admin's mapping."""
+    return set(step_labels(spec_json))
+
+
+def step_labels(spec_json: str, *, manual_only: bool = False) -> dict[str, str]:
+    """BPMN id -> label of a version's steps (its top process); only people's tasks if `manual_only`."""
     spec, _ = load_specs(spec_json)
-    return {_bpmn_id(s) for s in spec.task_specs.values() if _is_step(s)}
+    return {
+        _bpmn_id(s): _label(s)
+        for s in spec.task_specs.values()
+        if _is_step(s) and (s.manual or not manual_only) and " [" not in s.name
+    }
 
 
 def check_migration(

@@ -77,7 +77,7 @@ def _validate(request: MigrationRequest) -> None:
     if request.from_version == request.to_version:
         problems["to_version"] = FieldError("same_version")
     if request.instance_ids is not None and len(request.instance_ids) > MAX_INSTANCES:
-        problems["instance_ids"] = FieldError("too_many", {"max": MAX_INSTANCES})
+        problems["instance_ids"] = FieldError("too_many", {"limit": MAX_INSTANCES})
     if problems:
         raise ValidationFailed(problems)
 
@@ -89,13 +89,7 @@ def _check_mapping(new: DefinitionParts, old: DefinitionParts, mapping: Mapping[
     old_ids, new_ids = migration.step_ids(old.spec_json), migration.step_ids(new.spec_json)
     bad = {k: v for k, v in mapping.items() if k not in old_ids or v not in new_ids}
     if bad:
-        raise ValidationFailed(
-            {
-                "mapping": FieldError(
-                    "unknown_step", {"steps": ", ".join(sorted(f"{k}→{v}" for k, v in bad.items()))}
-                )
-            }
-        )
+        raise ValidationFailed({"mapping": FieldError("unknown_step")})
 
 
 def _candidates(session: Session, definition_id: int, ids: Sequence[int] | None) -> list[tuple[int, str]]:
@@ -241,6 +235,42 @@ def migrate(rt: Runtime, actor: Actor, request: MigrationRequest) -> list[MoveRo
             # The engine refused this one (a script of the new version failed): it stays as it was.
             rows.append(MoveRow(instance_id, title, (), False, "move_failed", "", error=err.code))
     return rows
+
+
+@dataclass(frozen=True)
+class VersionSteps:
+    """People's steps of the old version missing from the new one, and the new one's steps they may be
+    mapped to (BPMN id, label)."""
+
+    missing: list[tuple[str, str]]
+    targets: list[tuple[str, str]]
+
+
+def version_steps(
+    rt: Runtime, actor: Actor, process_id: str, from_version: int, to_version: int
+) -> VersionSteps:
+    actor.require_admin()
+    with rt.db.session() as session:
+        old = definition_parts(rt, session, _version(session, process_id, from_version))
+        new = definition_parts(rt, session, _version(session, process_id, to_version))
+    before = migration.step_labels(old.spec_json, manual_only=True)
+    after = migration.step_labels(new.spec_json, manual_only=True)
+    missing = sorted(((k, v) for k, v in before.items() if k not in after), key=lambda kv: kv[1])
+    return VersionSteps(missing, sorted(after.items(), key=lambda kv: kv[1]))
+
+
+def active_version(rt: Runtime, actor: Actor, process_id: str) -> int:
+    """The version new instances start on (404 for an unknown process)."""
+    actor.require_admin()
+    with rt.db.session() as session:
+        found = session.execute(
+            select(ProcessDefinition.version).where(
+                ProcessDefinition.process_id == process_id, ProcessDefinition.is_active.is_(True)
+            )
+        ).scalar_one_or_none()
+    if found is None:
+        raise NotFound("no such process")
+    return int(found)
 
 
 def running_versions(rt: Runtime, actor: Actor, process_id: str) -> list[tuple[int, int]]:
