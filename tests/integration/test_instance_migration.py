@@ -11,11 +11,14 @@ says why, until the admin maps the step.
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -384,3 +387,64 @@ def test_the_versions_page_moves_the_ticked_instances(app: Flask, api: Api) -> N
         and f'data-instance="{second}" data-moved="1"' in done
     )
     assert _version_of(api, first) == 2 and _version_of(api, second) == 2 and _version_of(api, director) == 1
+
+
+def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = jobs[i]()
+        except Exception as err:  # collected and asserted below
+            results[i] = err
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results
+
+
+@pytest.mark.timeout(300)
+def test_moves_and_completions_at_the_same_moment_each_happen_once(api: Api) -> None:
+    """Two admins move the same instances while the lawyer and the director complete their steps:
+    every instance moves once, every completion counts, nothing fails (run with TEST_DATABASE_URL)."""
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    review, director = _at(api, "review_claimed"), _at(api, "director_claimed")
+    deploy.deploy_bpmn(rt, admin, order_v2(), "order_drafting.bpmn")
+    review_task = _open(api, review, "Task_legal_review")[0].id
+    director_task = _open(api, director, "Task_director_approval")[0].id
+    request = moves.MigrationRequest("order_drafting", 1, 2, dry_run=False)
+    results = _together(
+        [
+            lambda: moves.migrate(rt, admin, request),
+            lambda: moves.migrate(rt, admin, request),
+            lambda: task_cases.complete(rt, actor_named(rt, "lawyer"), review_task, {"decision": "approve"}),
+            lambda: task_cases.complete(
+                rt, actor_named(rt, "director"), director_task, {"decision": "approve"}
+            ),
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    moved = [(r.instance_id, r.moved) for batch in results[:2] for r in batch if r.moved]
+    assert sorted(moved) == [(review, True), (director, True)]  # each instance moved by one admin only
+    with rt.db.read() as session:
+        audits = session.execute(
+            select(AuditEvent.instance_id).where(AuditEvent.action == "instance.migrate")
+        ).scalars()
+        assert sorted(audits) == [review, director]
+        statuses = dict(
+            session.execute(
+                select(HumanTask.id, HumanTask.status).where(HumanTask.id.in_([review_task, director_task]))
+            ).all()
+        )
+    assert statuses == {review_task: "completed", director_task: "completed"}
+    assert _version_of(api, review) == 2 and _version_of(api, director) == 2
+    assert [t.bpmn_id for t in _open(api, review)] == ["Task_director_approval"]
+    assert [t.status for t in _open(api, director)] == ["waiting"]  # the acknowledgement campaign
+    _finish(api, review)
+    _finish(api, director)
