@@ -12,8 +12,8 @@
   as written. Removing them (rather than hiding them on read) keeps the register's column the one
   place that holds what is in force, so the API, pages, exports and PDFs cannot show them by mistake.
 
-Revision ID: 0015_register_restrictions
-Revises: 0014_campaigns
+Revision ID: 0018_register_restrictions
+Revises: 0017_audit_streams
 """
 
 import json
@@ -21,8 +21,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_register_restrictions"
-down_revision = "0014_campaigns"
+revision = "0018_register_restrictions"
+down_revision = "0017_audit_streams"
 branch_labels = None
 depends_on = None
 
