@@ -138,6 +138,9 @@ class CampaignKind:
     on_end: Callable[[CampaignEnd], None] | None = None
     # Cleans a response's data (raise ValidationFailed for 422); None: a response carries no data.
     check_response: Callable[[Session, Actor, Campaign, Mapping[str, Any]], Mapping[str, Any]] | None = None
+    # False: the deadline is a due date (shown, marked overdue in the inbox) and the campaign stays open
+    # until everyone responds or a manager closes it; a task tracked to done does not vanish when late.
+    ends_at_deadline: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,146 @@
+"""Meeting pages in Kazakh: calling a meeting keeps what was typed on 422, the secretary records attendance
+and a decision with a follow-up, the chair approves, the register, calendar, follow-ups and exports."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from service.platform.clock import utcnow
+from service.platform.runtime import Runtime
+from tests.conftest import csrf_from, login
+
+LATER = (utcnow() + timedelta(days=3, hours=5)).strftime("%Y-%m-%dT10:00")
+DUE = (utcnow() + timedelta(days=9)).date().isoformat()
+
+
+def signed_in(app: Flask, username: str) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
+def call_meeting(chair: FlaskClient) -> str:
+    page = chair.get("/meetings/new")
+    assert page.status_code == 200
+    form = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        "kind": "working_group",
+        "title": "Жұмыс тобының отырысы",
+        "starts_at": LATER,
+        "place": "210 каб.",
+        "chair": "wg_chair",
+        "secretary": "wg_member",
+        "invitees": ["ict", "staff1"],
+        "agenda_title": ["Жоспардың орындалуы", ""],
+        "agenda_presenter": ["Ерлан Қайратұлы", ""],
+        "agenda_link_kind": ["", ""],
+        "agenda_link_ref": ["", ""],
+    }
+    sent = chair.post("/meetings/new", data=form)
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    return str(sent.headers["Location"])
+
+
+def test_the_form_keeps_what_was_typed_on_422(app: Flask, seeded: Runtime) -> None:
+    chair = signed_in(app, "wg_chair")
+    page = chair.get("/meetings/new").get_data(as_text=True)
+    assert "Отырыс шақыру" in page
+    sent = chair.post(
+        "/meetings/new",
+        data={
+            "csrf_token": csrf_from(page),
+            "kind": "working_group",
+            "title": "Менің отырысым",
+            "starts_at": "",
+            "chair": "wg_chair",
+            "secretary": "wg_member",
+            "agenda_title": ["Бірінші мәселе"],
+            "agenda_presenter": [""],
+            "agenda_link_kind": [""],
+            "agenda_link_ref": [""],
+        },
+    )
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 422
+    assert 'value="Менің отырысым"' in html and 'value="Бірінші мәселе"' in html
+    assert "Белгіленген өрістерді түзетіңіз." in html
+    assert chair.post("/meetings/new", data={"kind": "working_group"}).status_code == 400  # no CSRF token
+
+
+def test_secretary_records_chair_approves_and_the_register_lists_it(app: Flask, seeded: Runtime) -> None:
+    chair = signed_in(app, "wg_chair")
+    where = call_meeting(chair)
+    mid = int(where.rsplit("/", 1)[1])
+    secretary = signed_in(app, "wg_member")
+    page = secretary.get(where).get_data(as_text=True)
+    assert "Қатысуды сақтау" in page and "Шешімді жазу" in page
+    token = csrf_from(page)
+    invitees = re.findall(r'name="listed" value="([^"]+)"', page)
+    form = {"csrf_token": token, "listed": invitees}
+    for u in invitees:
+        form[f"present_{u}"] = "no" if u == "staff1" else "yes"
+        form[f"reason_{u}"] = "іссапарда" if u == "staff1" else ""
+    saved = secretary.post(f"/meetings/{mid}/attendance", data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    item = re.search(r'name="item_id" value="(\d+)"', page)
+    assert item
+    missing = secretary.post(
+        f"/meetings/{mid}/decision", data={"csrf_token": token, "item_id": item.group(1), "heard": "Баяндама"}
+    )
+    assert missing.status_code == 422 and "Баяндама" in missing.get_data(as_text=True)
+    decided = secretary.post(
+        f"/meetings/{mid}/decision",
+        data={
+            "csrf_token": token,
+            "item_id": item.group(1),
+            "heard": "Е. Қайратұлы баяндады.",
+            "discussion": "Талқыланды.",
+            "text": "Ақпарат назарға алынсын.",
+            "vote": "counts",
+            "votes_for": "3",
+            "votes_against": "0",
+            "votes_abstain": "0",
+            "followup_assignee": ["staff1", "", ""],
+            "followup_due_on": [DUE, "", ""],
+            "followup_text": ["Сынып сағатын өткізу", "", ""],
+        },
+    )
+    assert decided.status_code == 302, decided.get_data(as_text=True)
+    assert secretary.post(f"/meetings/{mid}/approve", data={"csrf_token": token}).status_code == 403
+    approved = chair.post(
+        f"/meetings/{mid}/approve", data={"csrf_token": csrf_from(chair.get(where).get_data(as_text=True))}
+    )
+    assert approved.status_code == 302
+    shown = chair.get(where).get_data(as_text=True)
+    assert "хаттама бекітілген" in shown and "Хаттама № 1" in shown
+
+    teacher = signed_in(app, "staff1")
+    inbox = teacher.get("/inbox").get_data(as_text=True)
+    assert "Сынып сағатын өткізу" in inbox
+    followups = teacher.get("/meetings/followups").get_data(as_text=True)
+    link = re.search(r'href="(/meetings/followups/\d+)"', followups)
+    assert link
+    task_page = teacher.get(link.group(1)).get_data(as_text=True)
+    done = teacher.post(link.group(1), data={"csrf_token": csrf_from(task_page), "note": "Өтті"})
+    assert done.status_code == 302
+    status = re.search(
+        r'data-testid="followup-status">([^<(]+)', teacher.get(link.group(1)).get_data(as_text=True)
+    )
+    assert status and status.group(1).strip() == "орындалды"
+
+    register = chair.get("/meetings?kind=working_group").get_data(as_text=True)
+    assert "Жұмыс тобының отырысы" in register and "Отырыстар тізілімі" in register
+    calendar = chair.get("/meetings/calendar").get_data(as_text=True)
+    assert "тоқсан" in calendar
+    xlsx = chair.get("/meetings/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet is not None and sheet.max_row == 2
+    csv = chair.get("/meetings/export.csv").get_data(as_text=True)
+    assert "Жұмыс тобының отырысы" in csv
+    assert signed_in(app, "staff2").get(where).status_code == 403
