@@ -83,6 +83,9 @@ def test_a_teacher_answers_on_a_phone_and_the_owner_gets_charts_and_the_note(
             page.locator("[data-testid=send-answer]").click()
         assert page.locator("[data-testid=answered]").is_visible()
 
+    owner.goto(survey_url)  # an anonymous survey's figures come once it is closed
+    with owner.expect_navigation():
+        owner.locator("[data-testid=close-survey]").click()
     owner.goto(survey_url + "/results")
     assert owner.locator("[data-testid=participation]").inner_text() == "Жауап бергендер: 3 / 4"
     assert owner.locator("[data-testid=chart] svg").count() == 6

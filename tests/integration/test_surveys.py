@@ -135,11 +135,10 @@ def test_ten_staff_answer_at_once_each_counted_once_and_nothing_links_an_answer_
 def test_a_group_of_two_shows_no_figures(api: Api) -> None:
     survey_id = open_survey(api, api.rt, STAFF[:5])
     for n, user in enumerate(STAFF[:2]):
-        assert (
-            api.post(f"/surveys/{survey_id}/answers", user, json={"answers": answer_of(n)}).status_code == 201
-        )
+        assert post_answer(api, survey_id, user, answer_of(n)).status_code == 201
+    assert api.post(f"/surveys/{survey_id}/close", "responsible").status_code == 200
     body = api.get(f"/surveys/{survey_id}/results", "responsible").get_json()
-    assert body["responded"] == 2 and body["shown"] is False
+    assert body["responded"] == 2 and body["shown"] is False and body["until_closed"] is False
     assert all(q["shown"] is False and q["counts"] == [] and q["texts"] == [] for q in body["questions"])
     client = api.client
     login(client, "responsible")
@@ -148,10 +147,31 @@ def test_a_group_of_two_shows_no_figures(api: Api) -> None:
     assert "<svg" not in page.get_data(as_text=True)
     exported = client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True)
     assert len(exported.strip().splitlines()) == 1  # the header only
-    # A third answer makes the group large enough.
-    assert post_answer(api, survey_id, "staff3", answer_of(2)).status_code == 201
+    note = PdfReader(io.BytesIO(client.get(f"/surveys/{survey_id}/note.pdf").data))
+    assert "3-тен аз" in "".join(p.extract_text() for p in note.pages)
+
+
+def test_an_anonymous_surveys_figures_wait_for_its_end(api: Api) -> None:
+    """Figures read before and after one person's answer would differ by that answer: none while open."""
+    survey_id = open_survey(api, api.rt, STAFF[:4])
+    for n, user in enumerate(STAFF[:3]):
+        assert post_answer(api, survey_id, user, answer_of(n)).status_code == 201
+    body = api.get(f"/surveys/{survey_id}/results", "responsible").get_json()
+    assert (body["responded"], body["shown"], body["until_closed"]) == (3, False, True)
+    assert all(q["counts"] == [] and q["texts"] == [] for q in body["questions"])
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{survey_id}/results").get_data(as_text=True)
+    assert 'data-testid="until-closed"' in page and "<svg" not in page
+    assert (
+        len(client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True).strip().splitlines()) == 1
+    )
+    assert api.post(f"/surveys/{survey_id}/close", "responsible").status_code == 200
     assert api.get(f"/surveys/{survey_id}/results", "responsible").get_json()["shown"] is True
     assert "<svg" in client.get(f"/surveys/{survey_id}/results").get_data(as_text=True)
+    assert (
+        len(client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True).strip().splitlines()) == 4
+    )
 
 
 def test_outsiders_get_403_and_a_second_answer_409_with_the_first_kept(api: Api) -> None:

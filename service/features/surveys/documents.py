@@ -30,6 +30,7 @@ PRIVACY = {
     "anonymous": "Сауалнама анонимді: жауаптар ешкімнің атымен байланыстырылмайды.",
     "named": "Атаулы сауалнама (сұхбат): жауаптарды кадр қызметі немесе басшының орынбасары жазды.",
 }
+UNTIL_CLOSED = "Сауалнама анонимді және әлі жабылмаған: нәтижелер ол жабылғаннан кейін көрсетіледі."
 TOO_FEW = "Жауаптар саны 3-тен аз: адамдарды анықтамау үшін нәтижелер көрсетілмейді."
 PARTICIPATION = "Қатысу"
 BY_ROLE = ("Рөл", "Сұралғандар", "Жауап бергендер")
@@ -77,6 +78,11 @@ def _numbers_line(numbers: dict[str, float]) -> str:
     )
 
 
+def _shown_questions(note: Note) -> Sequence[rules.QuestionResult]:
+    """No question at all while an anonymous survey is open; else every one (small groups say so)."""
+    return () if note.results.until_closed else note.results.questions
+
+
 def note_pdf(note: Note) -> bytes:
     pdf = new_pdf(f"{TITLE}: {note.title}", created=note.created, author=note.school_name)
     pdf.add_page()
@@ -103,9 +109,11 @@ def note_pdf(note: Note) -> bytes:
             for row in rows:
                 table.row([printable(c) for c in row])
     pdf.ln(2)
+    if note.results.until_closed:
+        write_line(pdf, UNTIL_CLOSED, size=10, style="I")
     compared = {q.question.id: q for q in note.compared.questions} if note.compared else {}
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    for n, result in enumerate(note.results.questions, 1):
+    for n, result in enumerate(_shown_questions(note), 1):
         if pdf.get_y() > pdf.h - 70:
             pdf.add_page()
         write_line(pdf, f"{n}. {rules.localized(result.question.text, 'kk')}", size=11, style="B")
@@ -200,9 +208,11 @@ def note_docx(note: Note) -> bytes:
         for row in rows:
             for cell, text in zip(grid.add_row().cells, row, strict=True):
                 cell.text = text
+    if note.results.until_closed:
+        document.add_paragraph(UNTIL_CLOSED)
     compared = {q.question.id: q for q in note.compared.questions} if note.compared else {}
     count = 0
-    for n, result in enumerate(note.results.questions, 1):
+    for n, result in enumerate(_shown_questions(note), 1):
         document.add_paragraph().add_run(
             clean_text(f"{n}. {rules.localized(result.question.text, 'kk')}")
         ).bold = True

@@ -34,6 +34,11 @@ class ResultsView:
     named: list[tuple[str, str, dict[str, Any], str | None]]
 
 
+def waits_for_close(survey: Survey) -> bool:
+    """An anonymous survey's figures, rows and note wait for its end (see `rules.Results`)."""
+    return survey.privacy == "anonymous" and survey.status != "closed"
+
+
 def run_of(session: Session, survey: Survey) -> Run:
     questions = queries.questions_of(survey)
     answers = queries.answers(session, survey.id)
@@ -48,7 +53,7 @@ def run_of(session: Session, survey: Survey) -> Run:
         survey,
         queries.texts(survey.title_json),
         questions,
-        rules.results(questions, answers, audience, responded, by_role),
+        rules.results(questions, answers, audience, responded, by_role, until_closed=waits_for_close(survey)),
     )
 
 
@@ -109,6 +114,6 @@ def export_rows(
             ]
             return [*person_header, *header], rows  # the names are the point of a named survey
         answers = queries.answers(session, survey.id)
-        if len(answers) < rules.MIN_GROUP:
+        if len(answers) < rules.MIN_GROUP or waits_for_close(survey):
             return header, []
         return header, [[_cell(q, a.get(q.id), lang) for q in questions] for a in answers]
