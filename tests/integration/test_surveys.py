@@ -370,8 +370,13 @@ def test_two_runs_of_a_template_compare(api: Api) -> None:
     pdf = client.get(f"/surveys/{may}/note.pdf?compare={september}")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert text.count("Салыстыру") == 6 and "4 (100%)" in text and "3 (100%)" in text
-    # Only runs of the same template compare.
-    other = open_survey(api, api.rt, STAFF[:1])
+    # A survey that asks none of the same questions does not compare.
+    unrelated = {
+        **survey_body(api.rt, STAFF[:1]),
+        "questions": [{"type": "number", "text": {"kk": "Жасыңыз?", "ru": "Ваш возраст?"}}],
+    }
+    other = api.post("/surveys", "responsible", json=unrelated).get_json()["id"]
+    assert api.post(f"/surveys/{other}/open", "responsible").status_code == 200
     assert client.get(f"/surveys/{may}/results?compare={other}").status_code == 404
 
 
@@ -405,3 +410,21 @@ def test_a_keeper_reminds_only_those_who_have_not_answered(api: Api) -> None:
     login(staff, "staff2")
     token = csrf_from(staff.get(f"/surveys/{survey_id}").get_data(as_text=True))
     assert staff.post(f"/surveys/{survey_id}/remind", data={"csrf_token": token}).status_code == 403
+
+
+def test_september_and_may_compare_on_the_questions_they_share(api: Api) -> None:
+    """Item 1's knowledge survey and item 26's usage survey are different templates, but both ask the
+    confidence scale, the forbidden uses and the training needs: those compare."""
+    september = open_survey(api, api.rt, STAFF[:3])
+    for n, user in enumerate(STAFF[:3]):
+        assert post_answer(api, september, user, answer_of(n)).status_code == 201
+    may = api.post("/surveys", "responsible", json=survey_body(api.rt, STAFF[3:6], template="ai_usage"))
+    may_id = may.get_json()["id"]
+    assert api.post(f"/surveys/{may_id}/open", "responsible").status_code == 200
+    usage = {"q1": "o2", "q2": ["o1"], "q3": ["o1"], "q4": ["o1"], "q5": 5, "q7": ["o2"]}
+    for user in STAFF[3:6]:
+        assert post_answer(api, may_id, user, usage).status_code == 201
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{may_id}/results?compare={september}").get_data(as_text=True)
+    assert page.count('data-testid="comparison"') == 3

@@ -4,7 +4,7 @@ PDF (charts drawn as fpdf2 vector shapes) and DOCX (each chart as SVG with a PNG
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -48,7 +48,8 @@ class Note:
     period: str  # "01.09.2026 – 15.09.2026"
     privacy: str
     results: rules.Results
-    compared: rules.Results | None = None
+    # This run's question id → the compared run's result of the same question.
+    compared: Mapping[str, rules.QuestionResult] = field(default_factory=dict)
     compared_name: str = ""
     this_name: str = ""
     author: str = ""
@@ -111,7 +112,7 @@ def note_pdf(note: Note) -> bytes:
     pdf.ln(2)
     if note.results.until_closed:
         write_line(pdf, UNTIL_CLOSED, size=10, style="I")
-    compared = {q.question.id: q for q in note.compared.questions} if note.compared else {}
+    compared = note.compared
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for n, result in enumerate(_shown_questions(note), 1):
         if pdf.get_y() > pdf.h - 70:
@@ -210,7 +211,7 @@ def note_docx(note: Note) -> bytes:
                 cell.text = text
     if note.results.until_closed:
         document.add_paragraph(UNTIL_CLOSED)
-    compared = {q.question.id: q for q in note.compared.questions} if note.compared else {}
+    compared = note.compared
     count = 0
     for n, result in enumerate(_shown_questions(note), 1):
         document.add_paragraph().add_run(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.features.surveys import documents, rules
+from service.features.surveys import documents, figures, rules
 from service.features.surveys.results import results_of
 from service.platform.runtime import Actor, Runtime
 
@@ -19,7 +19,11 @@ def note_of(rt: Runtime, actor: Actor, survey_id: int, compare_with: int | None 
         period=f"{survey.opens_on.strftime(fmt)} – {survey.closes_on.strftime(fmt)}",
         privacy=survey.privacy,
         results=view.run.results,
-        compared=compared.results if compared else None,
+        compared=figures.paired_results(
+            view.run.results, compared.results, (view.run.questions, compared.questions)
+        )
+        if compared
+        else {},
         compared_name=compared.survey.opens_on.strftime(fmt) if compared else "",
         this_name=survey.opens_on.strftime(fmt),
         author=actor.full_name or actor.username,

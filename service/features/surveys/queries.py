@@ -30,17 +30,21 @@ def surveys(session: Session) -> list[Survey]:
     return list(session.execute(select(Survey).order_by(Survey.opens_on.desc(), Survey.id.desc())).scalars())
 
 
-def runs_of(session: Session, template_key: str, but: int) -> list[Survey]:
-    """Other surveys made from the same template (earlier or later runs), newest first."""
-    if not template_key:
-        return []
-    return list(
-        session.execute(
-            select(Survey)
-            .where(Survey.template_key == template_key, Survey.id != but, Survey.status != "draft")
-            .order_by(Survey.opens_on.desc(), Survey.id.desc())
-        ).scalars()
-    )
+def comparable_runs(session: Session, survey: Survey) -> list[Survey]:
+    """Other opened surveys to compare with: runs of the same template, and any survey that asks at least
+    one of the same questions (same kind, same Kazakh wording), newest first."""
+    mine = {rules.signature(q) for q in questions_of(survey)}
+    others = session.execute(
+        select(Survey)
+        .where(Survey.id != survey.id, Survey.status != "draft")
+        .order_by(Survey.opens_on.desc(), Survey.id.desc())
+    ).scalars()
+    return [
+        s
+        for s in others
+        if (survey.template_key and s.template_key == survey.template_key)
+        or mine & {rules.signature(q) for q in questions_of(s)}
+    ]
 
 
 def answers(session: Session, survey_id: int) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ class Run:
 class ResultsView:
     run: Run
     compared: Run | None
-    other_runs: list[tuple[int, dict[str, str], str]]  # (id, title, opens_on) of the same template
+    other_runs: list[tuple[int, dict[str, str], str]]  # (id, title, opens_on) of comparable surveys
     # A named survey's answers by person (username, name, answer, recorded by), for its interviewers.
     named: list[tuple[str, str, dict[str, Any], str | None]]
 
@@ -69,12 +69,12 @@ def _readable_results(session: Session, actor: Actor, survey_id: int) -> Survey:
 def results_of(rt: Runtime, actor: Actor, survey_id: int, compare_with: int | None = None) -> ResultsView:
     with rt.db.read() as session:
         survey = _readable_results(session, actor, survey_id)
-        others = queries.runs_of(session, survey.template_key, survey.id)
+        others = queries.comparable_runs(session, survey)
         compared = None
         if compare_with is not None:
             match = [s for s in others if s.id == compare_with]
             if not match:
-                raise NotFound("no such run of this survey's template")
+                raise NotFound("no comparable survey")
             compared = run_of(session, match[0])
         named = queries.named_answers(session, survey.id) if access.may_see_names(actor, survey) else []
         return ResultsView(

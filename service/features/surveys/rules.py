@@ -86,6 +86,19 @@ class Question:
         return body
 
 
+def signature(q: Question) -> tuple[str, str]:
+    """What makes two surveys' questions the same question for a comparison: the kind of answer and the
+    Kazakh wording (September's knowledge survey and May's usage survey share their scale of confidence,
+    the forbidden uses and the training needs, though they are different templates)."""
+    return q.type, " ".join(q.text.get("kk", "").split()).casefold()
+
+
+def matching(mine: Sequence[Question], theirs: Sequence[Question]) -> dict[str, str]:
+    """Question id in `mine` → id of the same question in `theirs`."""
+    by_signature = {signature(q): q.id for q in theirs}
+    return {q.id: by_signature[signature(q)] for q in mine if signature(q) in by_signature}
+
+
 def localized(texts: Mapping[str, str], lang: str) -> str:
     """The text in `lang`, else Kazakh, else any language that has one."""
     return str(texts.get(lang) or texts.get("kk") or next((v for v in texts.values() if v), ""))

@@ -174,7 +174,9 @@ def show_results(survey_id: int) -> ResponseReturnValue:
     drawn = [_svg(figures.chart_of(q, lang)) for q in view.run.results.questions]
     paired: list[Markup | None] = []
     if view.compared is not None:
-        theirs = {q.question.id: q for q in view.compared.results.questions}
+        theirs = figures.paired_results(
+            view.run.results, view.compared.results, (view.run.questions, view.compared.questions)
+        )
         names = (view.run.survey.opens_on.isoformat(), view.compared.survey.opens_on.isoformat())
         for q in view.run.results.questions:
             other = theirs.get(q.question.id)
