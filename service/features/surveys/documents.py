@@ -115,14 +115,14 @@ def note_pdf(note: Note) -> bytes:
     compared = note.compared
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for n, result in enumerate(_shown_questions(note), 1):
-        if pdf.get_y() > pdf.h - 70:
-            pdf.add_page()
+        chart = chart_of(result, "kk") if result.shown else None
+        # The heading stays on the page of its chart.
+        _room_for(pdf, 16 + (_chart_height(chart, width * 0.9) if chart is not None else 10))
         write_line(pdf, f"{n}. {rules.localized(result.question.text, 'kk')}", size=11, style="B")
         if not result.shown:
             write_line(pdf, TOO_FEW, size=10, style="I")
             continue
         write_line(pdf, f"Жауап бергендер: {result.answered}", size=9)
-        chart = chart_of(result, "kk")
         if chart is not None:
             _pdf_chart(pdf, chart, width * 0.9)
         if result.numbers:
@@ -133,12 +133,27 @@ def note_pdf(note: Note) -> bytes:
         if other is not None:
             pair = comparison_of(result, other, "kk", (note.this_name, note.compared_name))
             if pair is not None:
+                _room_for(pdf, 8 + _chart_height(pair, width * 0.9))
                 write_line(pdf, f"{COMPARED}: {note.this_name} / {note.compared_name}", size=9, style="I")
                 _pdf_chart(pdf, pair, width * 0.9)
         pdf.ln(2)
     pdf.ln(6)
     write_line(pdf, f"{SIGNATURE}: ____________ {note.author}", size=11)
     return bytes(pdf.output())
+
+
+def _chart_height(chart: charts.Chart, width: float) -> float:
+    return chart.height * width / chart.width
+
+
+def _room_for(pdf: object, height: float) -> None:
+    """A new page unless `height` mm fit below (a block taller than a page just starts a page)."""
+    from fpdf import FPDF
+
+    assert isinstance(pdf, FPDF)
+    room = pdf.h - pdf.b_margin - pdf.get_y()
+    if height > room and room < pdf.h - pdf.b_margin - pdf.t_margin - 1:
+        pdf.add_page()
 
 
 def _pdf_chart(pdf: object, chart: charts.Chart, width: float) -> None:

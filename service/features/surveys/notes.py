@@ -24,8 +24,9 @@ def note_of(rt: Runtime, actor: Actor, survey_id: int, compare_with: int | None 
         )
         if compared
         else {},
-        compared_name=compared.survey.opens_on.strftime(fmt) if compared else "",
-        this_name=survey.opens_on.strftime(fmt),
+        # Runs are named by number and opening day (two runs may open the same month, or the same day).
+        compared_name=f"№{compared.survey.id} ({compared.survey.opens_on.strftime(fmt)})" if compared else "",
+        this_name=f"№{survey.id} ({survey.opens_on.strftime(fmt)})",
         author=actor.full_name or actor.username,
         # The content's moment (the survey's closing, else its opening), so the same note is the same bytes.
         created=survey.closed_at or survey.opened_at,

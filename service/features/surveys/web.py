@@ -165,6 +165,11 @@ def _svg(chart: charts.Chart | None) -> Markup | None:
     return Markup(charts.to_svg(chart)) if chart is not None else None  # noqa: S704
 
 
+def _run_name(run: results.Run) -> str:
+    """A run by its number and opening day (two runs may open the same month, or the same day)."""
+    return f"№{run.survey.id} ({run.survey.opens_on.strftime('%d.%m.%Y')})"
+
+
 @bp.route("/surveys/<int:survey_id>/results")
 @login_required
 def show_results(survey_id: int) -> ResponseReturnValue:
@@ -177,7 +182,7 @@ def show_results(survey_id: int) -> ResponseReturnValue:
         theirs = figures.paired_results(
             view.run.results, view.compared.results, (view.run.questions, view.compared.questions)
         )
-        names = (view.run.survey.opens_on.isoformat(), view.compared.survey.opens_on.isoformat())
+        names = (_run_name(view.run), _run_name(view.compared))
         for q in view.run.results.questions:
             other = theirs.get(q.question.id)
             paired.append(_svg(figures.comparison_of(q, other, lang, names)) if other else None)
