@@ -428,3 +428,26 @@ def test_september_and_may_compare_on_the_questions_they_share(api: Api) -> None
     login(client, "responsible")
     page = client.get(f"/surveys/{may_id}/results?compare={september}").get_data(as_text=True)
     assert page.count('data-testid="comparison"') == 3
+
+
+@pytest.mark.timeout(120)
+def test_two_interviewers_recording_the_same_person_at_once_keep_one_interview(api: Api) -> None:
+    named = api.post(
+        "/surveys", "hr", json=survey_body(api.rt, STAFF[:4], "named", "competences")
+    ).get_json()["id"]
+    assert api.post(f"/surveys/{named}/open", "hr").status_code == 200
+    interview = {"q1": 4, "q2": 3, "q3": ["o1"], "q4": ["o1"], "q6": ["o1"]}
+    jobs = [
+        (
+            lambda who=who: api.post(
+                f"/surveys/{named}/answers", who, json={"respondent": "staff3", "answers": interview}
+            )
+        )
+        for who in ("hr", "deputy_director", "hr", "deputy_director")
+    ]
+    codes = sorted(r.status_code for r in _together(jobs))
+    assert codes == [201, 409, 409, 409]
+    with api.rt.db.read() as session:
+        assert len(session.execute(select(SurveyAnswer.id)).all()) == 1
+        events = session.execute(select(AuditEvent.action)).scalars().all()
+    assert events.count("survey.interview") == 1
