@@ -3,14 +3,16 @@
 A feature package builds one `Feature` in its `__init__.py`; `create_app` composes an explicit tuple of
 them into a `Registry`, kept on the runtime (`rt.features`). Every place where the generic platform
 needs feature knowledge — operators, private processes, completion hooks, page panels, suggestion
-lists, script builtins, file readers, evidence sources, campaign kinds, blueprints, OpenAPI parts,
-CLI commands, demo data — asks the registry, so a process an admin draws works with the platform alone.
+lists, script builtins, file readers, evidence sources, campaign kinds, report sections, blueprints,
+OpenAPI parts, CLI commands, demo data — asks the registry, so a process an admin draws works with the
+platform alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -101,6 +103,17 @@ class EvidenceSource:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A section of the annual report a feature feeds: rows of counts (code → number) for one school
+    year, or None for "no data". Row codes are named in every language, so no code reaches a page."""
+
+    titles: Mapping[str, str]  # the section's title by language (kk, ru, en); documents use kk
+    # The counts of the school year running from `first_day` to `last_day` (both local dates).
+    collect: Callable[[Runtime, Session, date, date], Mapping[str, int] | None]
+    row_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # code → language → name
+
+
+@dataclass(frozen=True)
 class CampaignEnd:
     """A campaign that has just ended, inside the transaction that ended it: `summary` holds the counts
     and who did not respond (`outcome`: all_responded, deadline or closed)."""
@@ -180,6 +193,8 @@ class Feature:
     evidence_sources: Mapping[str, EvidenceSource] = field(default_factory=dict)
     # Kinds of campaigns (per-person tasks outside the engine) the feature opens, by kind name.
     campaign_kinds: Mapping[str, CampaignKind] = field(default_factory=dict)
+    # Sections of the annual report, by key (stored with a finalized report's figures).
+    report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
 
 
 class Registry:
@@ -199,6 +214,7 @@ class Registry:
         self.notification_kinds: dict[str, NotificationKind] = self._merged("notification_kinds")
         self.evidence_sources: dict[str, EvidenceSource] = self._merged("evidence_sources")
         self.campaign_kinds: dict[str, CampaignKind] = self._merged("campaign_kinds")
+        self.report_sections: dict[str, ReportSection] = self._merged("report_sections")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )

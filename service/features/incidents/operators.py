@@ -297,6 +297,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             PROCESS_ACTOR,
             "incident.decision",
             instance_id=instance_id,
+            anchored=True,  # the council's minutes print the log as it stands at this event
             detail={
                 "incident": row.id,
                 "decision": decision,

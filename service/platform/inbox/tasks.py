@@ -110,7 +110,7 @@ def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str,
     return steps
 
 
-def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list[HumanTask], int]:
+def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> queries.TaskPage:
     if flt.scope not in queries.SCOPES:
         raise BadRequest("scope must be mine, roles or all")
     if actor.id is None:
@@ -143,16 +143,16 @@ def landing(rt: Runtime, actor: Actor, limit: int = 10) -> Landing:
         raise Forbidden("no user")
     with rt.db.session() as session:
         roles = queries.waiting_by_role(session, actor.roles)
-        waiting, waiting_total = queries.list_tasks(
+        waiting = queries.list_tasks(
             session,
             actor.id,
             actor.roles,
             queries.TaskFilter(scope="roles", limit=limit, oldest_first=True),
         )
-        mine, mine_total = queries.list_tasks(
+        mine = queries.list_tasks(
             session, actor.id, actor.roles, queries.TaskFilter(scope="mine", limit=limit, oldest_first=True)
         )
-        return Landing(roles, waiting, waiting_total, mine, mine_total)
+        return Landing(roles, waiting.rows, waiting.total, mine.rows, mine.total)
 
 
 def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
