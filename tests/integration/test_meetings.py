@@ -292,3 +292,27 @@ def test_the_register_filters_by_kind_year_and_words(api: Api) -> None:
     assert api.get("/meetings?kind=bogus", "director").status_code == 422
     mine = api.get("/meetings", "ict").get_json()
     assert mine["whole_register"] is False and mine["total"] == 1  # invited only to the working group's
+
+
+def test_a_decision_taken_back_before_approval_withdraws_its_tasks(api: Api) -> None:
+    meeting = call(api)
+    mid = meeting["id"]
+    attend(api, meeting)
+    follow = [{"assignee": "staff1", "due_on": due(5), "text": "Қате жазылған тапсырма"}]
+    body = decide(api, mid, meeting["agenda"][0]["id"], followups=follow).get_json()
+    decision = body["decisions"][0]["id"]
+    assert [t["kind"] for t in api.get("/tasks", "staff1").get_json()["campaign_tasks"]] == [
+        "meeting_followup"
+    ]
+    assert (
+        api.call("DELETE", f"/meetings/{mid}/decisions/{decision}", "staff1").status_code == 403
+    )  # an invitee
+    removed = api.call("DELETE", f"/meetings/{mid}/decisions/{decision}", "wg_member")
+    assert removed.status_code == 200, removed.get_json()
+    assert removed.get_json()["decisions"] == []
+    assert api.get("/tasks", "staff1").get_json()["campaign_tasks"] == []  # gone from the inbox
+    assert api.call("DELETE", f"/meetings/{mid}/decisions/{decision}", "wg_member").status_code == 404
+    kept = decide(api, mid, meeting["agenda"][0]["id"]).get_json()["decisions"][0]["id"]
+    assert api.post(f"/meetings/{mid}/approve", "wg_chair").status_code == 200
+    assert api.call("DELETE", f"/meetings/{mid}/decisions/{kept}", "wg_member").status_code == 409
+    assert [e[1] for e in audit(api) if e[1] == "meeting.decision_removed"] == ["meeting.decision_removed"]

@@ -167,6 +167,12 @@ def api_decision(meeting_id: int) -> ResponseReturnValue:
     return _one(meeting_id, 201)
 
 
+@api_bp.delete("/meetings/<int:meeting_id>/decisions/<int:decision_id>")
+def api_remove_decision(meeting_id: int, decision_id: int) -> ResponseReturnValue:
+    cases.remove_decision(runtime(), api_actor(), meeting_id, decision_id)
+    return _one(meeting_id)
+
+
 @api_bp.post("/meetings/<int:meeting_id>/approve")
 def api_approve(meeting_id: int) -> ResponseReturnValue:
     rt = runtime()

@@ -155,6 +155,13 @@ PATHS: dict[str, Any] = {
             "responses": {**ok(_DETAIL, 201), **errors(401, 403, 404, 409, 422)},
         },
     },
+    "/meetings/{meeting_id}/decisions/{decision_id}": {
+        "delete": {
+            "summary": "Take back a resolution before approval; its follow-up tasks leave the inboxes",
+            "parameters": [_ONE, path_param("decision_id")],
+            "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409)},
+        },
+    },
     "/meetings/{meeting_id}/approve": {
         "post": {
             "summary": "The chair approves the minutes: numbered per kind and year, frozen from now on",

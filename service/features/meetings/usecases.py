@@ -32,12 +32,14 @@ from service.features.meetings.models import (
     AgendaItem,
     Attendance,
     Decision,
+    FollowUp,
     Meeting,
     MeetingInvitee,
 )
 from service.platform.audit import log as audit
+from service.platform.campaigns import usecases as campaign_cases
 from service.platform.clock import utcnow
-from service.platform.errors import FieldError
+from service.platform.errors import FieldError, NotFound
 from service.platform.inbox import queries as inbox_queries
 from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
@@ -376,3 +378,23 @@ def year_bounds(rt: Runtime, year: int) -> tuple[datetime, datetime]:
 
 def end_of_day(rt: Runtime, day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), rt.tz)
+
+
+def remove_decision(rt: Runtime, actor: Actor, meeting_id: int, decision_id: int) -> None:
+    """Take back a resolution recorded by mistake, before approval: its follow-up tasks leave the inboxes
+    first (their campaigns are closed, which marks them cancelled), then the resolution is deleted."""
+    with rt.db.session() as session:
+        meeting = _editable(session, actor, meeting_id)
+        decision = session.get(Decision, decision_id)
+        if decision is None or decision.meeting_id != meeting.id:
+            raise NotFound("no such decision")
+        campaigns = [f.campaign_id for f in mq.followups(session, meeting.id) if f.decision_id == decision_id]
+    for campaign_id in campaigns:
+        if campaign_id is not None:
+            campaign_cases.end_campaign(rt, campaign_id, "closed", actor.username)
+    with rt.db.session() as session:
+        meeting = _editable(session, actor, meeting_id)  # approved meanwhile: 409, nothing deleted
+        session.execute(delete(FollowUp).where(FollowUp.decision_id == decision_id))
+        session.execute(delete(Decision).where(Decision.id == decision_id, Decision.meeting_id == meeting.id))
+        meeting.updated_at = utcnow()
+        _audit(session, actor, "decision_removed", meeting, decision=decision_id, followups=len(campaigns))

@@ -278,6 +278,14 @@ def change(meeting_id: int, step: str) -> ResponseReturnValue:
     return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#{step}")
 
 
+@bp.route("/meetings/<int:meeting_id>/decisions/<int:decision_id>/remove", methods=["POST"])
+@login_required
+def remove_decision(meeting_id: int, decision_id: int) -> ResponseReturnValue:
+    cases.remove_decision(runtime(), actor(), meeting_id, decision_id)
+    flash(_("The decision has been removed and its tasks withdrawn."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
 @bp.route("/meetings/<int:meeting_id>/approve", methods=["POST"])
 @login_required
 def approve(meeting_id: int) -> ResponseReturnValue:
