@@ -3,7 +3,10 @@ discussion shows the edition's acknowledgement campaign, a secret council meetin
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from pypdf import PdfReader
 
 from service.platform.campaigns import store
 from service.platform.persistence.models import User
@@ -102,3 +105,13 @@ def test_the_annual_report_counts_meetings_by_kind_and_follow_ups_done_on_time(a
     assert section["meetings_training"] == 0 and section["meetings_council"] == 0
     assert (section["followups"], section["followups_on_time"], section["followups_late"]) == (2, 1, 0)
     assert section["followups_overdue"] == 0
+    # The page and the PDF name the section and its rows in Kazakh, never by their codes.
+    from tests.conftest import login
+
+    login(api.client, "responsible")
+    page = api.client.get("/reports/annual").get_data(as_text=True)
+    assert "Отырыстар мен хаттамалар" in page and "жұмыс тобының отырыстары" in page
+    assert "meetings_working_group" not in page and "followups_on_time" not in page
+    pdf = api.client.get("/reports/annual.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Отырыстар мен хаттамалар" in text and "мерзімінде орындалғаны" in text

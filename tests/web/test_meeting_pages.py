@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -136,8 +136,13 @@ def test_secretary_records_chair_approves_and_the_register_lists_it(app: Flask, 
 
     register = chair.get("/meetings?kind=working_group").get_data(as_text=True)
     assert "Жұмыс тобының отырысы" in register and "Отырыстар тізілімі" in register
-    calendar = chair.get("/meetings/calendar").get_data(as_text=True)
-    assert "тоқсан" in calendar
+    day = date.fromisoformat(LATER[:10])
+    quarter = (day.month - 1) // 3 + 1
+    calendar = chair.get(f"/meetings/calendar?year={day.year}&quarter={quarter}").get_data(as_text=True)
+    assert f"{day.year} жылғы {quarter}-тоқсанның отырыстары" in calendar
+    assert f'href="/meetings/{mid}"' in calendar and "Жұмыс тобының отырысы" in calendar
+    other = chair.get(f"/meetings/calendar?year={day.year - 1}&quarter={quarter}").get_data(as_text=True)
+    assert f'href="/meetings/{mid}"' not in other
     xlsx = chair.get("/meetings/export.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet is not None and sheet.max_row == 2
