@@ -138,6 +138,9 @@ def _set_agenda(session: Session, meeting: Meeting, lines: Sequence[rules.Agenda
 
 def create_meeting(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> int:
     """Call a meeting: its invitees (named, and every holder of the invited roles) are notified at once."""
+    kind = str(data.get("kind") or "")
+    if kind in rules.KINDS:  # refused before the form is read: a 422 would tell them to retry
+        access.require_creator(actor, kind)
     with rt.db.session() as session:
         holder: dict[str, list[rules.AgendaLine]] = {}
 
