@@ -10,10 +10,16 @@ from datetime import date, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from sqlalchemy import update
 
+from service.features.meetings import usecases as meetings
+from service.features.meetings.followups import KIND
+from service.features.meetings.models import FollowUp
+from service.features.meetings.queries import agenda
 from service.platform.clock import utcnow
+from service.platform.persistence.models import Campaign
 from service.platform.runtime import Runtime
-from tests.conftest import csrf_from, login
+from tests.conftest import actor_named, csrf_from, login
 
 LATER = (utcnow() + timedelta(days=3, hours=5)).strftime("%Y-%m-%dT10:00")
 DUE = (utcnow() + timedelta(days=9)).date().isoformat()
@@ -149,3 +155,27 @@ def test_secretary_records_chair_approves_and_the_register_lists_it(app: Flask, 
     csv = chair.get("/meetings/export.csv").get_data(as_text=True)
     assert "Жұмыс тобының отырысы" in csv
     assert signed_in(app, "staff2").get(where).status_code == 403
+
+
+def test_a_late_follow_up_is_marked_overdue_in_the_tracker_the_meeting_and_the_inbox(
+    app: Flask, seeded: Runtime
+) -> None:
+    chair = signed_in(app, "wg_chair")
+    mid = int(call_meeting(chair).rsplit("/", 1)[1])
+    secretary = actor_named(seeded, "wg_member")
+    present = {"attendance": [{"username": "wg_chair", "present": True}]}
+    meetings.record_attendance(seeded, secretary, mid, present)
+    with seeded.db.session() as session:
+        item_id = agenda(session, mid)[0].id
+    follow = [{"assignee": "staff1", "due_on": DUE, "text": "Кешіккен тапсырма"}]
+    meetings.record_decision(seeded, secretary, mid, {"item_id": item_id, "text": "Шешім", "followups": follow})
+    past = utcnow() - timedelta(days=2)
+    with seeded.db.session() as session:  # the due date has passed
+        session.execute(update(FollowUp).values(due_on=past.date()))
+        session.execute(update(Campaign).where(Campaign.kind == KIND).values(deadline_at=past))
+    teacher = signed_in(app, "staff1")
+    tracker = teacher.get("/meetings/followups").get_data(as_text=True)
+    assert 'class="overdue"' in tracker and "tag-overdue" in tracker
+    assert "tag-overdue" in chair.get(f"/meetings/{mid}").get_data(as_text=True)
+    inbox = teacher.get("/inbox").get_data(as_text=True)
+    assert "Кешіккен тапсырма" in inbox and "tag-overdue" in inbox
