@@ -168,7 +168,8 @@ def test_a_late_follow_up_is_marked_overdue_in_the_tracker_the_meeting_and_the_i
     with seeded.db.session() as session:
         item_id = agenda(session, mid)[0].id
     follow = [{"assignee": "staff1", "due_on": DUE, "text": "Кешіккен тапсырма"}]
-    meetings.record_decision(seeded, secretary, mid, {"item_id": item_id, "text": "Шешім", "followups": follow})
+    decision = {"item_id": item_id, "text": "Шешім", "followups": follow}
+    meetings.record_decision(seeded, secretary, mid, decision)
     past = utcnow() - timedelta(days=2)
     with seeded.db.session() as session:  # the due date has passed
         session.execute(update(FollowUp).values(due_on=past.date()))
