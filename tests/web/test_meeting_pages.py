@@ -129,6 +129,9 @@ def test_secretary_records_chair_approves_and_the_register_lists_it(app: Flask, 
     teacher = signed_in(app, "staff1")
     inbox = teacher.get("/inbox").get_data(as_text=True)
     assert "Сынып сағатын өткізу" in inbox
+    notices = teacher.get("/notifications").get_data(as_text=True)
+    assert "отырысына шақырылдыңыз" in notices and "Жоспардың орындалуы" in notices  # with the agenda
+    assert "Отырыстан сізге тапсырма, мерзімі" in notices
     followups = teacher.get("/meetings/followups").get_data(as_text=True)
     link = re.search(r'href="(/meetings/followups/\d+)"', followups)
     assert link
@@ -180,3 +183,32 @@ def test_a_late_follow_up_is_marked_overdue_in_the_tracker_the_meeting_and_the_i
     assert "tag-overdue" in chair.get(f"/meetings/{mid}").get_data(as_text=True)
     inbox = teacher.get("/inbox").get_data(as_text=True)
     assert "Кешіккен тапсырма" in inbox and "tag-overdue" in inbox
+
+
+def test_the_chair_changes_the_agenda_on_the_page_and_invitees_are_told(app: Flask, seeded: Runtime) -> None:
+    chair = signed_in(app, "wg_chair")
+    where = call_meeting(chair)
+    mid = int(where.rsplit("/", 1)[1])
+    page = chair.get(where).get_data(as_text=True)
+    assert "Күн тәртібін өзгерту" in page
+    rows = {
+        "agenda_title": ["Жоспардың орындалуы", "Жаңа мәселе: ата-аналар жиналысы", ""],
+        "agenda_presenter": ["Ерлан Қайратұлы", "", ""],
+        "agenda_link_kind": ["", "", ""],
+        "agenda_link_ref": ["", "", ""],
+    }
+    bad = chair.post(
+        f"/meetings/{mid}/agenda",
+        data={**rows, "agenda_link_kind": ["", "order", ""], "csrf_token": csrf_from(page)},
+    )
+    assert bad.status_code == 422 and 'value="Жаңа мәселе: ата-аналар жиналысы"' in bad.get_data(as_text=True)
+    changed = chair.post(f"/meetings/{mid}/agenda", data={**rows, "csrf_token": csrf_from(page)})
+    assert changed.status_code == 302
+    assert "Жаңа мәселе: ата-аналар жиналысы" in chair.get(where).get_data(as_text=True)
+    notices = signed_in(app, "staff1").get("/notifications").get_data(as_text=True)
+    assert "күн тәртібі өзгерді" in notices and "Жаңа мәселе: ата-аналар жиналысы" in notices
+    secretary = signed_in(app, "wg_member")
+    token = csrf_from(secretary.get(where).get_data(as_text=True))
+    assert "Күн тәртібін өзгерту" not in secretary.get(where).get_data(as_text=True)
+    refused = secretary.post(f"/meetings/{mid}/agenda", data={**rows, "csrf_token": token})
+    assert refused.status_code == 403  # the chair sets the agenda
