@@ -316,3 +316,41 @@ def test_a_decision_taken_back_before_approval_withdraws_its_tasks(api: Api) -> 
     assert api.post(f"/meetings/{mid}/approve", "wg_chair").status_code == 200
     assert api.call("DELETE", f"/meetings/{mid}/decisions/{kept}", "wg_member").status_code == 409
     assert [e[1] for e in audit(api) if e[1] == "meeting.decision_removed"] == ["meeting.decision_removed"]
+
+
+def test_attendance_and_decisions_refuse_what_does_not_hold_with_per_field_422s(api: Api) -> None:
+    meeting = call(api)
+    mid, item = meeting["id"], meeting["agenda"][0]["id"]
+    no_reason = api.post(
+        f"/meetings/{mid}/attendance",
+        "wg_member",
+        json={"attendance": [{"username": "ict", "present": False}]},
+    )
+    assert no_reason.status_code == 422 and "attendance.0.reason" in no_reason.get_json()["fields"]
+    stranger = api.post(
+        f"/meetings/{mid}/attendance",
+        "wg_member",
+        json={"attendance": [{"username": "staff9", "present": True}]},
+    )
+    assert stranger.status_code == 422 and "attendance.0.username" in stranger.get_json()["fields"]
+    assert attend(api, meeting).status_code == 200
+    bad = decide(
+        api,
+        mid,
+        item,
+        text="",
+        vote="counts",
+        votes_for="many",
+        followups=[{"assignee": "ghost", "due_on": "2000-01-01", "text": ""}],
+    )
+    assert bad.status_code == 422
+    assert {"text", "votes_for", "votes_against", "followups.0.due_on", "followups.0.text"} <= set(
+        bad.get_json()["fields"]
+    )
+    too_many = decide(api, mid, item, vote="counts", votes_for=40, votes_against=0, votes_abstain=0)
+    assert too_many.status_code == 422 and "votes_for" in too_many.get_json()["fields"]
+    unknown = decide(api, mid, item, followups=[{"assignee": "ghost", "due_on": due(3), "text": "x"}])
+    assert unknown.status_code == 422 and "followups.0.assignee" in unknown.get_json()["fields"]
+    other_item = decide(api, mid, 999999)
+    assert other_item.status_code == 422 and "item_id" in other_item.get_json()["fields"]
+    assert api.get(f"/meetings/{mid}", "wg_chair").get_json()["decisions"] == []  # nothing was kept
