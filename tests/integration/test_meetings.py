@@ -354,3 +354,27 @@ def test_attendance_and_decisions_refuse_what_does_not_hold_with_per_field_422s(
     other_item = decide(api, mid, 999999)
     assert other_item.status_code == 422 and "item_id" in other_item.get_json()["fields"]
     assert api.get(f"/meetings/{mid}", "wg_chair").get_json()["decisions"] == []  # nothing was kept
+
+
+def test_a_draft_order_linked_by_its_process_is_shown_only_to_those_who_may_see_it(api: Api) -> None:
+    draft = api.post("/processes/order_drafting/instances", "wg_deputy").get_json()["id"]
+    meeting = call(
+        api,
+        agenda=[{"title": "Бұйрық жобасын талқылау", "link_kind": "process", "link_ref": str(draft)}],
+    )
+    link = api.get(f"/meetings/{meeting['id']}", "wg_deputy").get_json()["agenda"][0]["link"]
+    assert link["kind"] == "process" and link["ref"] == str(draft)
+    assert api.get(f"/meetings/{meeting['id']}", "staff1").get_json()["agenda"][0].get("link") is None
+    hidden = api.post(
+        "/meetings",
+        "staff1",
+        json={
+            **WG_MEETING,
+            "kind": "class_hour",
+            "chair": "staff1",
+            "secretary": "staff1",
+            "starts_at": soon(),
+            "agenda": [{"title": "x", "link_kind": "process", "link_ref": str(draft)}],
+        },
+    )
+    assert hidden.status_code == 422 and "agenda.0.link_ref" in hidden.get_json()["fields"]

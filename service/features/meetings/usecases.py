@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from service.features.meetings import access, rules
+from service.features.meetings import access, links, rules
 from service.features.meetings import followups as followup_cases
 from service.features.meetings import queries as mq
 from service.features.meetings.documents import minutes_pdf
@@ -66,22 +66,26 @@ def _audit(session: Session, actor: Actor, action: str, meeting: Meeting, **deta
 
 def _check_links(
     session: Session, rt: Runtime, actor: Actor, lines: Sequence[rules.AgendaLine]
-) -> tuple[dict[str, FieldError], list[rules.AgendaLine]]:
-    """Each linked document must be one the person setting the agenda may see (stored normalized)."""
+) -> tuple[dict[str, FieldError], list[rules.AgendaLine], bool]:
+    """Each linked record must be one the person setting the agenda may see (stored normalized); the flag
+    says whether any of them is private (an incident), which makes a council meeting secret."""
     errors: dict[str, FieldError] = {}
     normalized: list[rules.AgendaLine] = []
+    private = False
     for n, line in enumerate(lines):
         if line.link_kind is None or line.link_ref is None:
             normalized.append(line)
             continue
-        source = rt.features.evidence_sources[line.link_kind]
-        found = source.resolve(session, actor, line.link_ref)
-        if found is None or found.ref is None:
+        found = links.resolve(rt, session, actor, line.link_kind, line.link_ref)
+        if found is None or found.evidence.ref is None:
             errors[f"agenda.{n}.link_ref"] = FieldError("evidence_not_found")
             normalized.append(line)
         else:
-            normalized.append(rules.AgendaLine(line.title, line.presenter, line.link_kind, found.ref))
-    return errors, normalized
+            private = private or found.private
+            normalized.append(
+                rules.AgendaLine(line.title, line.presenter, line.link_kind, found.evidence.ref)
+            )
+    return errors, normalized, private
 
 
 def _people_problems(session: Session, parsed: rules.MeetingData) -> dict[str, FieldError]:
@@ -111,7 +115,9 @@ def _notice(rt: Runtime, meeting: Meeting, agenda: Sequence[AgendaItem], subject
     }
 
 
-def _set_agenda(session: Session, meeting: Meeting, lines: Sequence[rules.AgendaLine]) -> list[AgendaItem]:
+def _set_agenda(
+    session: Session, meeting: Meeting, lines: Sequence[rules.AgendaLine], private: bool
+) -> list[AgendaItem]:
     """Replace the agenda (only before the meeting starts, so nothing recorded refers to old items)."""
     session.execute(delete(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
     items = [
@@ -129,7 +135,7 @@ def _set_agenda(session: Session, meeting: Meeting, lines: Sequence[rules.Agenda
     ]
     session.add_all(items)
     # A council meeting on an incident is as private as the incident itself.
-    meeting.secret = meeting.kind == "council" and any(line.link_kind == "incident" for line in lines)
+    meeting.secret = meeting.kind == "council" and private
     meeting.search_folded = rules.fold(meeting.title, meeting.place, *(line.title for line in lines))
     meeting.updated_at = utcnow()
     session.flush()
@@ -142,15 +148,15 @@ def create_meeting(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> int:
     if kind in rules.KINDS:  # refused before the form is read: a 422 would tell them to retry
         access.require_creator(actor, kind)
     with rt.db.session() as session:
-        holder: dict[str, list[rules.AgendaLine]] = {}
+        holder: dict[str, Any] = {}
 
         def check(parsed: rules.MeetingData) -> dict[str, FieldError]:
             errors = _people_problems(session, parsed)
-            link_errors, holder["agenda"] = _check_links(session, rt, actor, parsed.agenda)
+            link_errors, holder["agenda"], holder["private"] = _check_links(session, rt, actor, parsed.agenda)
             return {**errors, **link_errors}
 
         parsed = rules.read_meeting(
-            data, rt.tz, sources=rt.features.evidence_sources, roles=tuple(ROLE_CODES), check=check
+            data, rt.tz, sources=links.kinds(rt), roles=tuple(ROLE_CODES), check=check
         )
         access.require_creator(actor, parsed.kind)
         meeting = Meeting(
@@ -172,7 +178,7 @@ def create_meeting(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> int:
         )
         session.add(meeting)
         session.flush()
-        agenda = _set_agenda(session, meeting, holder["agenda"])
+        agenda = _set_agenda(session, meeting, holder["agenda"], holder["private"])
         people = set(parsed.invitees) | {parsed.chair, parsed.secretary}
         for role in parsed.invited_roles:
             people.update(u.username for u in inbox_queries.users_with_role(session, role) if u.is_active)
@@ -206,14 +212,14 @@ def change_agenda(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str,
             raise MinutesApproved("the minutes are approved")
         if meeting.starts_at <= utcnow():
             raise MeetingStarted("the meeting has started; the agenda no longer changes")
-        holder: dict[str, list[rules.AgendaLine]] = {}
+        holder: dict[str, Any] = {}
 
         def check(lines: tuple[rules.AgendaLine, ...]) -> dict[str, FieldError]:
-            errors, holder["agenda"] = _check_links(session, rt, actor, lines)
+            errors, holder["agenda"], holder["private"] = _check_links(session, rt, actor, lines)
             return errors
 
-        rules.read_agenda_change(data, rt.features.evidence_sources, check)
-        agenda = _set_agenda(session, meeting, holder["agenda"])
+        rules.read_agenda_change(data, links.kinds(rt), check)
+        agenda = _set_agenda(session, meeting, holder["agenda"], holder["private"])
         _audit(session, actor, "agenda_changed", meeting, items=len(agenda))
         users = mq.active_users(session, set(mq.invitees(session, meeting.id)) - {actor.username}).values()
         notify(

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from service.features.meetings import exports, followups, reads, rules
+from service.features.meetings import exports, followups, links, reads, rules
 from service.features.meetings import usecases as cases
 from service.features.meetings.queries import MeetingFilter
 from service.platform.clock import utcnow
@@ -129,10 +129,11 @@ def meeting_data(form: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def _sources() -> list[tuple[str, str]]:
+    """The kinds of record an agenda item may link, named in the page's language."""
     from service.platform.web.i18n import current_language
 
     lang = current_language()
-    return [(k, s.names.get(lang) or s.names["kk"]) for k, s in runtime().features.evidence_sources.items()]
+    return [(k, names.get(lang) or names["kk"]) for k, names in links.kinds(runtime()).items()]
 
 
 def _new_form(values: dict[str, Any], errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
