@@ -29,7 +29,7 @@ _AGENDA = {
         "properties": {
             "title": _TEXT,
             "presenter": _TEXT,
-            "link_kind": {"type": "string", "description": "an evidence kind (order, act_edition, tool, incident, …) or process"},
+            "link_kind": {"type": "string", "description": "an evidence kind (order, act_edition, tool, …) or process"},
             "link_ref": {"type": "string", "description": "the record's reference, as plan marks cite it"},
         },
     },
