@@ -21,6 +21,7 @@ _KINDS = {
     "type": "string",
     "enum": ["working_group", "council", "training", "class_hour", "parents", "other"],
 }
+_LINK_KINDS = "an evidence kind (order, act_edition, tool, incident, meeting, …) or process"
 _AGENDA = {
     "type": "array",
     "items": {
@@ -29,7 +30,7 @@ _AGENDA = {
         "properties": {
             "title": _TEXT,
             "presenter": _TEXT,
-            "link_kind": {"type": "string", "description": "an evidence kind (order, act_edition, tool, …) or process"},
+            "link_kind": {"type": "string", "description": _LINK_KINDS},
             "link_ref": {"type": "string", "description": "the record's reference, as plan marks cite it"},
         },
     },
