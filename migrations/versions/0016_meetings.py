@@ -1,14 +1,14 @@
 """Meetings and their minutes: agenda, attendance, decisions, follow-ups, addenda (issue 19).
 
 Revision ID: 0016_meetings
-Revises: 0017_audit_streams
+Revises: 0015_surveys
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_meetings"
-down_revision = "0017_audit_streams"
+down_revision = "0015_surveys"
 branch_labels = None
 depends_on = None
 

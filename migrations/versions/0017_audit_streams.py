@@ -5,14 +5,14 @@ Existing rows form the stream "main", whose head is copied from audit_head; audi
 the epoch row that anchored events lock exclusively (see service/platform/audit/log.py).
 
 Revision ID: 0017_audit_streams
-Revises: 0015_surveys
+Revises: 0016_meetings
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_audit_streams"
-down_revision = "0015_surveys"
+down_revision = "0016_meetings"
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ from tests.e2e.test_browser import NewContext, Shot
 
 pytestmark = pytest.mark.browser
 
-BUNDLE = PROJECT_ROOT / "service" / "web" / "static" / "editor" / "modeler.js"
+BUNDLE = PROJECT_ROOT / "service" / "platform" / "web" / "static" / "editor" / "modeler.js"
 DRAFT = {"title": "ЖИ туралы бұйрық", "order_type": "ai_ethics", "body": "Ереже", "basis": "Жоспар"}
 
 

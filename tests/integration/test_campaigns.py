@@ -6,7 +6,6 @@ and PostgreSQL (TEST_DATABASE_URL) are each counted once."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from service.platform.registry import CampaignEnd, CampaignKind, Feature
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, csrf_from, login
+from tests.threads import run_together
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "campaign_wait.bpmn"
 ENDED: list[dict[str, Any]] = []
@@ -294,25 +294,6 @@ def test_the_inbox_page_lists_the_campaign_task(campaign_app: Flask) -> None:
     assert other.get(f"/campaign-tasks/{mine}").status_code == 404
 
 
-def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
-
-
 @pytest.mark.timeout(300)
 def test_simultaneous_responses_count_once_and_the_step_completes_once(campaign_app: Flask) -> None:
     rt = _rt(campaign_app)
@@ -323,7 +304,7 @@ def test_simultaneous_responses_count_once_and_the_step_completes_once(campaign_
     jobs: list[Callable[[], Any]] = [
         (lambda a=a: campaigns.respond(rt, a, campaign.id)) for a in actors for _ in range(2)
     ]
-    results = _together(jobs)
+    results = run_together(jobs)
     unexpected = [
         r for r in results if isinstance(r, Exception) and not isinstance(r, campaigns.AlreadyResponded)
     ]

@@ -282,6 +282,8 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         row.decided_by = chair.username if chair is not None else None
         row.outcome = decision
         row.tool_action = decision if decision in TOOL_ACTIONS else None
+        restriction = str(call.data.get("tool_restriction") or "").strip()
+        row.tool_restriction = (restriction or None) if decision == "restrict_tool" else None
         row.status = "follow_up" if plan else "decided"
         for item in plan:
             session.add(
@@ -394,6 +396,14 @@ def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> b
         return False
     status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
     number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"
-    reason = f"{incident.recommendations or ''}".strip() or f"incident {number}"
-    tools.change_tool_status(session, entry.id, status, actor.username, f"[{number}] {reason}")
+    # The register shows only what the chair wrote as a restriction; the recommendations (who does what
+    # by when) are internal follow-ups and stay in the incident, seen by those the incident names.
+    tools.change_tool_status(
+        session,
+        entry.id,
+        status,
+        actor.username,
+        f"incident {number}",
+        restriction=(incident.tool_restriction or "") if status == "permitted_with_restrictions" else "",
+    )
     return True

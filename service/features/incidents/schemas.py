@@ -69,6 +69,12 @@ class IncidentDetail(Incident):
     decision: str | None = None
     recommendations: str | None = None
     tool_action: Literal["restrict_tool", "withdraw_tool"] | None = None
+    tool_restriction: str | None = Field(
+        default=None, description="what the chair wrote as the restriction on the register (restrict_tool)"
+    )
+    decision_change_reason: str | None = Field(
+        default=None, description="why the chair recorded another decision than the vote's"
+    )
     follow_ups: Omittable[list[IncidentFollowUp]] = None
     closed_at: Moment | None = None
     reopen_count: Omittable[int] = None

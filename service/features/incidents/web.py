@@ -136,6 +136,8 @@ def incident_body(view: IncidentView) -> schemas.Incident:
         decision=i.decision,
         recommendations=i.recommendations,
         tool_action=i.tool_action,  # type: ignore[arg-type]  # restrict_tool | withdraw_tool | None
+        tool_restriction=i.tool_restriction,
+        decision_change_reason=i.decision_change_reason,
         follow_ups=[
             schemas.IncidentFollowUp(
                 assignee=f.assignee, action=f.action, due=f.due_on, status="done" if done else "open"

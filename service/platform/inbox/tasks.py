@@ -167,7 +167,9 @@ def _visible_task(rt: Runtime, session: Session, actor: Actor, task_id: int) -> 
     if task is None or task.status == "waiting":  # a campaign's step: the campaign shows its progress
         raise NotFound("no such task")
     instance = session.get(ProcessInstance, task.instance_id)
-    if instance is None or not (can_work_on(actor, task) or can_view_instance(rt, session, actor, instance)):
+    # Working on a task is for an open one; a closed step is read by those who may read its instance.
+    workable = task.status == "open" and can_work_on(actor, task)
+    if instance is None or not (workable or can_view_instance(rt, session, actor, instance)):
         raise NotFound("no such task")
     return task
 

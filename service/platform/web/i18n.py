@@ -31,6 +31,9 @@ FIELD_MESSAGES: dict[str, Any] = {
     "throttled": lazy_gettext("Too many attempts. Please wait."),
     "invalid": lazy_gettext("This value is not valid."),
     "evidence_not_found": lazy_gettext("Nothing with this reference was found among what you may see."),
+    "same_version": lazy_gettext("Choose a version other than the one the instances are on."),
+    "too_many": lazy_gettext("Too many: at most %(limit)s."),
+    "unknown_step": lazy_gettext("A step in the mapping is not in the version."),
 }
 
 

@@ -218,6 +218,7 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             **_campaign_paths(),
+            **_migration_paths(),
             "/notifications": {
                 "get": {
                     "summary": "My notifications, newest first, with the unread count",
@@ -259,6 +260,47 @@ def _core_document() -> dict[str, Any]:
                     "parameters": [path_param("instance_id")],
                     "responses": {**ok(instance_ref), **errors(401, 403, 404, 409, 422)},
                 },
+            },
+        },
+    }
+
+
+def _migration_paths() -> dict[str, Any]:
+    """Moving running instances of an older version to another one (admin)."""
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["from_version", "to_version"],
+                    "properties": {
+                        "from_version": {"type": "integer", "minimum": 1},
+                        "to_version": {"type": "integer", "minimum": 1},
+                        "instance_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 500},
+                        "dry_run": {"type": "boolean", "default": True},
+                        "mapping": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                            "description": "BPMN id of a from_version step -> BPMN id of a to_version step",
+                        },
+                    },
+                }
+            }
+        },
+    }
+    return {
+        "/processes/{process_id}/migrations": {
+            "post": {
+                "summary": "Dry run or move running instances of one version to another (admin)",
+                "description": (
+                    "Without `instance_ids`, every running instance of `from_version`. Each moves in its "
+                    "own transaction; one that cannot move stays as it is, with `reason` in the caller's "
+                    "language. `dry_run` (default true) changes nothing."
+                ),
+                "parameters": [path_param("process_id", "string")],
+                "requestBody": body,
+                "responses": {**ok(schema_ref(schemas.MigrationResult)), **errors(400, 401, 403, 404, 422)},
             },
         },
     }

@@ -198,6 +198,28 @@ class NotificationList(ApiModel):
     notifications: list[Notification]
 
 
+class MigrationRow(ApiModel):
+    """One running instance of the older version: whether it can move, why not, and whether it moved."""
+
+    id: int
+    can_move: bool
+    reason: str | None = Field(description="why it cannot move, in the caller's language")
+    reason_code: str | None = Field(
+        description="waiting_step_removed, passed_step_removed, form_changed, called_process_missing, "
+        "not_on_version, move_failed or cannot_read"
+    )
+    moved: bool
+    waiting: list[str] = Field(description="labels of the steps it waits on")
+    changes: list[str] = Field(description="what changes for it, in the caller's language")
+
+
+class MigrationResult(ApiModel):
+    """The dry run or the move of running instances to another version."""
+
+    dry_run: bool
+    instances: list[MigrationRow]
+
+
 # The platform's component schemas, in the order the document lists them.
 MODELS: tuple[type[ApiModel], ...] = (
     Error,
@@ -214,6 +236,8 @@ MODELS: tuple[type[ApiModel], ...] = (
     Notification,
     NotificationList,
     DeployProblem,
+    MigrationRow,
+    MigrationResult,
 )
 
 
