@@ -10,14 +10,14 @@ from datetime import date, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from service.features.meetings import usecases as meetings
 from service.features.meetings.followups import KIND
 from service.features.meetings.models import FollowUp
 from service.features.meetings.queries import agenda
 from service.platform.clock import utcnow
-from service.platform.persistence.models import Campaign
+from service.platform.persistence.models import Campaign, Notification, User
 from service.platform.runtime import Runtime
 from tests.conftest import actor_named, csrf_from, login
 
@@ -212,3 +212,41 @@ def test_the_chair_changes_the_agenda_on_the_page_and_invitees_are_told(app: Fla
     assert "Күн тәртібін өзгерту" not in secretary.get(where).get_data(as_text=True)
     refused = secretary.post(f"/meetings/{mid}/agenda", data={**rows, "csrf_token": token})
     assert refused.status_code == 403  # the chair sets the agenda
+
+
+def test_the_secretary_reminds_a_person_of_an_open_task_even_after_approval(
+    app: Flask, seeded: Runtime
+) -> None:
+    chair = signed_in(app, "wg_chair")
+    where = call_meeting(chair)
+    mid = int(where.rsplit("/", 1)[1])
+    secretary = actor_named(seeded, "wg_member")
+    meetings.record_attendance(
+        seeded, secretary, mid, {"attendance": [{"username": "wg_chair", "present": True}]}
+    )
+    with seeded.db.session() as session:
+        item_id = agenda(session, mid)[0].id
+    follow = [{"assignee": "staff1", "due_on": DUE, "text": "Еске салынатын тапсырма"}]
+    meetings.record_decision(seeded, secretary, mid, {"item_id": item_id, "text": "Ш", "followups": follow})
+    meetings.approve(seeded, actor_named(seeded, "wg_chair"), mid)
+    page_client = signed_in(app, "wg_member")
+    page = page_client.get(where).get_data(as_text=True)
+    link = re.search(r'action="(/meetings/followups/\d+/remind)"', page)
+    assert link, "the secretary sees the reminder button on approved minutes"
+    sent = page_client.post(link.group(1), data={"csrf_token": csrf_from(page)})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(where.rsplit("/", 1)[1])
+    with seeded.db.session() as session:
+        reminders = (
+            session.execute(
+                select(Notification.body)
+                .join(User, User.id == Notification.user_id)
+                .where(User.username == "staff1", Notification.kind == "reminder")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(reminders) == 1 and "Еске салынатын тапсырма" in reminders[0]
+    invitee = signed_in(app, "ict")
+    token = csrf_from(invitee.get(where).get_data(as_text=True))
+    assert "remind-followup" not in invitee.get(where).get_data(as_text=True)
+    assert invitee.post(link.group(1), data={"csrf_token": token}).status_code == 403

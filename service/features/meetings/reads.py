@@ -85,6 +85,7 @@ class MeetingView:
     addenda: list[Any]
     named_votes: dict[int, dict[str, str]]
     may_edit: bool
+    may_remind: bool  # chair or secretary: remind people of their open follow-ups, before or after approval
     may_approve: bool
     agenda_open: bool  # the chair may still change the agenda
     started: bool
@@ -142,6 +143,7 @@ def get_meeting(rt: Runtime, actor: Actor, meeting_id: int, now: datetime, today
             addenda=mq.addenda(session, meeting.id),
             named_votes=named,
             may_edit=editor and open_,
+            may_remind=editor,
             may_approve=actor.username == meeting.chair and open_,
             agenda_open=actor.username == meeting.chair and open_ and not started,
             started=started,

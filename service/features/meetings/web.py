@@ -351,6 +351,14 @@ def followup(followup_id: int) -> ResponseReturnValue:
     return redirect(url_for("meetings.followup", followup_id=followup_id))
 
 
+@bp.route("/meetings/followups/<int:followup_id>/remind", methods=["POST"])
+@login_required
+def remind(followup_id: int) -> ResponseReturnValue:
+    sent, meeting_id = followups.remind(runtime(), actor(), followup_id)
+    flash(_("Reminders sent: %(count)s", count=sent), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
 @bp.route("/meetings/export.<any(csv, xlsx):fmt>")
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
