@@ -378,3 +378,49 @@ def test_a_draft_order_linked_by_its_process_is_shown_only_to_those_who_may_see_
         },
     )
     assert hidden.status_code == 422 and "agenda.0.link_ref" in hidden.get_json()["fields"]
+
+
+def test_the_chair_moves_a_meeting_before_it_starts_and_invitees_are_told(api: Api) -> None:
+    meeting = call(api)
+    mid = meeting["id"]
+    later = soon(5)
+    moved = api.post(
+        f"/meetings/{mid}/reschedule", "wg_chair", json={"starts_at": later, "place": "Акт залы"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["place"] == "Акт залы"
+    told = notices(api, "staff1", "meeting_rescheduled")
+    assert len(told) == 1 and told[0]["where"] == "Акт залы" and told[0]["when"].endswith(later[-5:])
+    assert api.post(f"/meetings/{mid}/reschedule", "wg_member", json={"starts_at": later}).status_code == 403
+    bad = api.post(f"/meetings/{mid}/reschedule", "wg_chair", json={"starts_at": "", "place": ""})
+    assert bad.status_code == 422 and {"starts_at", "place"} <= set(bad.get_json()["fields"])
+    started = call(api, starts_at=local(utcnow() - timedelta(hours=1)))
+    late = api.post(
+        f"/meetings/{started['id']}/reschedule", "wg_chair", json={"starts_at": later, "place": "x"}
+    )
+    assert late.status_code == 409 and late.get_json()["error"] == "meeting_started"
+
+
+def test_a_cancelled_meeting_withdraws_its_tasks_and_takes_no_minutes(api: Api) -> None:
+    meeting = call(api)
+    mid = meeting["id"]
+    attend(api, meeting)
+    follow = [{"assignee": "staff1", "due_on": due(5), "text": "Болмайтын тапсырма"}]
+    assert decide(api, mid, meeting["agenda"][0]["id"], followups=follow).status_code == 201
+    assert api.post(f"/meetings/{mid}/cancel", "wg_chair", json={"reason": ""}).status_code == 422
+    assert api.post(f"/meetings/{mid}/cancel", "wg_member", json={"reason": "x"}).status_code == 403
+    cancelled = api.post(f"/meetings/{mid}/cancel", "wg_chair", json={"reason": "Карантин"})
+    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
+    assert notices(api, "ict", "meeting_cancelled")[0]["reason"] == "Карантин"
+    assert api.get("/tasks", "staff1").get_json()["campaign_tasks"] == []
+    followup = cancelled.get_json()["decisions"][0]["followups"][0]
+    assert api.get(f"/meetings/{mid}", "wg_chair").get_json()["decisions"][0]["followups"][0]["status"] == (
+        "cancelled"
+    ), followup
+    for refused in (
+        api.post(f"/meetings/{mid}/approve", "wg_chair"),
+        attend(api, meeting),
+        api.post(f"/meetings/{mid}/cancel", "wg_chair", json={"reason": "again"}),
+    ):
+        assert refused.status_code == 409 and refused.get_json()["error"] == "meeting_cancelled"
+    assert [e[1] for e in audit(api) if e[1] == "meeting.cancelled"] == ["meeting.cancelled"]

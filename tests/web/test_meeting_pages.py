@@ -250,3 +250,27 @@ def test_the_secretary_reminds_a_person_of_an_open_task_even_after_approval(
     token = csrf_from(invitee.get(where).get_data(as_text=True))
     assert "remind-followup" not in invitee.get(where).get_data(as_text=True)
     assert invitee.post(link.group(1), data={"csrf_token": token}).status_code == 403
+
+
+def test_the_chair_moves_then_cancels_the_meeting_on_its_page(app: Flask, seeded: Runtime) -> None:
+    chair = signed_in(app, "wg_chair")
+    where = call_meeting(chair)
+    mid = int(where.rsplit("/", 1)[1])
+    page = chair.get(where).get_data(as_text=True)
+    assert "Отырысты ауыстыру" in page and "Отырысты тоқтату" in page
+    assert f'value="{LATER}"' in page  # the current date and time, as the school reads it
+    token = csrf_from(page)
+    bad = chair.post(
+        f"/meetings/{mid}/reschedule", data={"csrf_token": token, "starts_at": "", "place": "Зал"}
+    )
+    assert bad.status_code == 422 and 'value="Зал"' in bad.get_data(as_text=True)
+    moved = chair.post(
+        f"/meetings/{mid}/reschedule", data={"csrf_token": token, "starts_at": LATER, "place": "Зал"}
+    )
+    assert moved.status_code == 302 and "Зал" in chair.get(where).get_data(as_text=True)
+    gone = chair.post(f"/meetings/{mid}/cancel", data={"csrf_token": token, "reason": "Карантин"})
+    assert gone.status_code == 302
+    shown = chair.get(where).get_data(as_text=True)
+    assert "отырыс тоқтатылды" in shown and "Отырысты тоқтату" not in shown and "Шешімді жазу" not in shown
+    notices = signed_in(app, "staff1").get("/notifications").get_data(as_text=True)
+    assert "отырысы болмайды" in notices and "Карантин" in notices and "уақытына ауыстырылды" in notices

@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from service.features.meetings import reads, schemas
+from service.features.meetings import reads, schedule, schemas
 from service.features.meetings import usecases as cases
 from service.features.meetings.models import Meeting
 from service.features.meetings.reads import MeetingView
@@ -152,6 +152,18 @@ def api_show(meeting_id: int) -> ResponseReturnValue:
 @api_bp.post("/meetings/<int:meeting_id>/agenda")
 def api_agenda(meeting_id: int) -> ResponseReturnValue:
     cases.change_agenda(runtime(), api_actor(), meeting_id, json_body())
+    return _one(meeting_id)
+
+
+@api_bp.post("/meetings/<int:meeting_id>/reschedule")
+def api_reschedule(meeting_id: int) -> ResponseReturnValue:
+    schedule.reschedule(runtime(), api_actor(), meeting_id, json_body())
+    return _one(meeting_id)
+
+
+@api_bp.post("/meetings/<int:meeting_id>/cancel")
+def api_cancel(meeting_id: int) -> ResponseReturnValue:
+    schedule.cancel(runtime(), api_actor(), meeting_id, json_body())
     return _one(meeting_id)
 
 

@@ -99,6 +99,32 @@ PATHS: dict[str, Any] = {
             "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409, 422)},
         },
     },
+    "/meetings/{meeting_id}/reschedule": {
+        "post": {
+            "summary": "Move the meeting (the chair, until it starts); invitees are told",
+            "parameters": [_ONE],
+            "requestBody": _body(
+                ["starts_at"],
+                {
+                    "starts_at": {
+                        "type": "string",
+                        "description": "YYYY-MM-DDTHH:MM, the school's local time",
+                    },
+                    "place": _TEXT,
+                    "online_link": _TEXT,
+                },
+            ),
+            "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409, 422)},
+        },
+    },
+    "/meetings/{meeting_id}/cancel": {
+        "post": {
+            "summary": "Call the meeting off (the chair, before approval); its open tasks are withdrawn",
+            "parameters": [_ONE],
+            "requestBody": _body(["reason"], {"reason": _TEXT}),
+            "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409, 422)},
+        },
+    },
     "/meetings/{meeting_id}/attendance": {
         "post": {
             "summary": "Record who was present and who was absent with a reason (chair or secretary)",

@@ -87,7 +87,8 @@ class MeetingView:
     may_edit: bool
     may_remind: bool  # chair or secretary: remind people of their open follow-ups, before or after approval
     may_approve: bool
-    agenda_open: bool  # the chair may still change the agenda
+    agenda_open: bool  # the chair may still change the agenda, the date and the place
+    may_cancel: bool
     started: bool
     roles: list[str] = field(default_factory=list)
 
@@ -130,7 +131,7 @@ def get_meeting(rt: Runtime, actor: Actor, meeting_id: int, now: datetime, today
             for item in mq.agenda(session, meeting.id)
         ]
         editor = access.is_editor(actor, meeting)
-        open_ = meeting.status != "approved"
+        open_ = meeting.status == "planned"
         started = meeting.starts_at <= now
         return MeetingView(
             meeting=meeting,
@@ -146,6 +147,7 @@ def get_meeting(rt: Runtime, actor: Actor, meeting_id: int, now: datetime, today
             may_remind=editor,
             may_approve=actor.username == meeting.chair and open_,
             agenda_open=actor.username == meeting.chair and open_ and not started,
+            may_cancel=actor.username == meeting.chair and open_,
             started=started,
             roles=[r for r in meeting.invited_roles.split(",") if r],
         )

@@ -21,6 +21,7 @@ from service.features.meetings import followups as followup_cases
 from service.features.meetings import queries as mq
 from service.features.meetings.documents import minutes_pdf
 from service.features.meetings.errors import (
+    MeetingCancelled,
     MeetingStarted,
     MinutesApproved,
     MinutesIncomplete,
@@ -55,7 +56,7 @@ def local_year(rt: Runtime, moment: datetime) -> int:
     return moment.astimezone(rt.tz).year
 
 
-def _audit(session: Session, actor: Actor, action: str, meeting: Meeting, **detail: Any) -> None:
+def audit_event(session: Session, actor: Actor, action: str, meeting: Meeting, **detail: Any) -> None:
     audit.append(
         session,
         actor.username,
@@ -99,16 +100,16 @@ def _people_problems(session: Session, parsed: rules.MeetingData) -> dict[str, F
     return errors
 
 
-def _when(rt: Runtime, meeting: Meeting) -> str:
+def when(rt: Runtime, meeting: Meeting) -> str:
     return meeting.starts_at.astimezone(rt.tz).strftime("%d.%m.%Y %H:%M")
 
 
-def _notice(rt: Runtime, meeting: Meeting, agenda: Sequence[AgendaItem], subject: str) -> dict[str, Any]:
+def notice(rt: Runtime, meeting: Meeting, agenda: Sequence[AgendaItem], subject: str) -> dict[str, Any]:
     return {
         "subject": subject,
         "meeting": meeting.id,
         "title": meeting.title,
-        "when": _when(rt, meeting),
+        "when": when(rt, meeting),
         "where": meeting.place or meeting.online_link,
         "agenda": [item.title for item in agenda],
         "path": f"/meetings/{meeting.id}",
@@ -183,23 +184,30 @@ def create_meeting(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> int:
         for role in parsed.invited_roles:
             people.update(u.username for u in inbox_queries.users_with_role(session, role) if u.is_active)
         session.add_all(MeetingInvitee(meeting_id=meeting.id, username=u) for u in sorted(people))
-        _audit(session, actor, "created", meeting, invitees=len(people), items=len(agenda))
+        audit_event(session, actor, "created", meeting, invitees=len(people), items=len(agenda))
         users = mq.active_users(session, people - {actor.username}).values()
         notify(
             session,
             users,
             "meeting_invited",
-            _notice(rt, meeting, agenda, "meeting_invited"),
+            notice(rt, meeting, agenda, "meeting_invited"),
             mail_enabled=rt.smtp_host is not None,
         )
         return meeting.id
 
 
+def still_open(meeting: Meeting) -> None:
+    """Minutes are recorded only while the meeting is neither approved (409) nor cancelled (409)."""
+    if meeting.status == "approved":
+        raise MinutesApproved("the minutes are approved; add an addendum instead")
+    if meeting.status == "cancelled":
+        raise MeetingCancelled("the meeting was cancelled")
+
+
 def _editable(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     meeting = access.readable(session, actor, meeting_id, lock=True)
     access.require_editor(actor, meeting)
-    if meeting.status == "approved":
-        raise MinutesApproved("the minutes are approved; add an addendum instead")
+    still_open(meeting)
     return meeting
 
 
@@ -208,8 +216,7 @@ def change_agenda(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str,
     with rt.db.session() as session:
         meeting = access.readable(session, actor, meeting_id, lock=True)
         access.require_chair(actor, meeting)
-        if meeting.status == "approved":
-            raise MinutesApproved("the minutes are approved")
+        still_open(meeting)
         if meeting.starts_at <= utcnow():
             raise MeetingStarted("the meeting has started; the agenda no longer changes")
         holder: dict[str, Any] = {}
@@ -220,13 +227,13 @@ def change_agenda(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str,
 
         rules.read_agenda_change(data, links.kinds(rt), check)
         agenda = _set_agenda(session, meeting, holder["agenda"], holder["private"])
-        _audit(session, actor, "agenda_changed", meeting, items=len(agenda))
+        audit_event(session, actor, "agenda_changed", meeting, items=len(agenda))
         users = mq.active_users(session, set(mq.invitees(session, meeting.id)) - {actor.username}).values()
         notify(
             session,
             users,
             "meeting_agenda_changed",
-            _notice(rt, meeting, agenda, "meeting_agenda_changed"),
+            notice(rt, meeting, agenda, "meeting_agenda_changed"),
             mail_enabled=rt.smtp_host is not None,
         )
 
@@ -245,7 +252,7 @@ def record_attendance(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[
         meeting.external_present = external_present
         meeting.updated_at = utcnow()
         present = sum(1 for r in rows if r.present)
-        _audit(session, actor, "attendance", meeting, present=present, absent=len(rows) - present)
+        audit_event(session, actor, "attendance", meeting, present=present, absent=len(rows) - present)
 
 
 def record_decision(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str, Any]) -> int:
@@ -313,7 +320,7 @@ def record_decision(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[st
             else 0
         )
         meeting.updated_at = utcnow()
-        _audit(
+        audit_event(
             session,
             actor,
             "decision",
@@ -333,8 +340,7 @@ def approve(rt: Runtime, actor: Actor, meeting_id: int) -> int:
     with rt.db.session() as session:
         meeting = access.readable(session, actor, meeting_id, lock=True)
         access.require_chair(actor, meeting)
-        if meeting.status == "approved":
-            raise MinutesApproved("the minutes are already approved")
+        still_open(meeting)
         if not mq.attendance(session, meeting.id):
             raise MinutesIncomplete("record the attendance first")
         year = local_year(rt, meeting.starts_at)
@@ -346,7 +352,7 @@ def approve(rt: Runtime, actor: Actor, meeting_id: int) -> int:
         meeting.updated_at = meeting.approved_at
         session.flush()
         digest = hashlib.sha256(minutes_pdf(minutes_document(rt, session, meeting))).hexdigest()
-        _audit(session, actor, "approved", meeting, number=meeting.number, year=year, sha256=digest)
+        audit_event(session, actor, "approved", meeting, number=meeting.number, year=year, sha256=digest)
         return meeting.number
 
 
@@ -362,7 +368,7 @@ def add_addendum(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str, 
         number = 1 + max((a.number for a in mq.addenda(session, meeting.id)), default=0)
         session.add(Addendum(meeting_id=meeting.id, number=number, text=text, created_by=actor.username))
         session.flush()
-        _audit(
+        audit_event(
             session,
             actor,
             "addendum",
@@ -406,4 +412,5 @@ def remove_decision(rt: Runtime, actor: Actor, meeting_id: int, decision_id: int
         session.execute(delete(FollowUp).where(FollowUp.decision_id == decision_id))
         session.execute(delete(Decision).where(Decision.id == decision_id, Decision.meeting_id == meeting.id))
         meeting.updated_at = utcnow()
-        _audit(session, actor, "decision_removed", meeting, decision=decision_id, followups=len(campaigns))
+        detail = {"decision": decision_id, "followups": len(campaigns)}
+        audit_event(session, actor, "decision_removed", meeting, **detail)

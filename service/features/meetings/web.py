@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from service.features.meetings import exports, followups, links, reads, rules
+from service.features.meetings import exports, followups, links, reads, rules, schedule
 from service.features.meetings import usecases as cases
 from service.features.meetings.queries import MeetingFilter
 from service.platform.clock import utcnow
@@ -46,6 +46,7 @@ KIND_LABELS: dict[str, Any] = {
 STATUS_LABELS: dict[str, Any] = {
     "planned": lazy_gettext("minutes not approved"),
     "approved": lazy_gettext("minutes approved"),
+    "cancelled": lazy_gettext("meeting cancelled"),
 }
 FOLLOWUP_LABELS: dict[str, Any] = {
     "open": lazy_gettext("open"),
@@ -196,6 +197,7 @@ def _show(
             errors=errors or {},
             people=reads.people(rt, actor()) if view.may_edit else [],
             sources=_sources(),
+            local_start=view.meeting.starts_at.astimezone(rt.tz).strftime("%Y-%m-%dT%H:%M"),
             current_agenda=[
                 {
                     "title": iv.item.title,
@@ -257,6 +259,16 @@ _STEPS: dict[str, tuple[Callable[[MultiDict[str, str]], dict[str, Any]], Callabl
         lazy_gettext("The attendance has been recorded."),
     ),
     "decision": (_decision_data, cases.record_decision, lazy_gettext("The decision has been recorded.")),
+    "reschedule": (
+        lambda f: {k: f.get(k, "") for k in ("starts_at", "place", "online_link")},
+        schedule.reschedule,
+        lazy_gettext("The meeting has been moved and the invitees told."),
+    ),
+    "cancel": (
+        lambda f: {"reason": f.get("reason", "")},
+        schedule.cancel,
+        lazy_gettext("The meeting has been cancelled and the invitees told."),
+    ),
     "addendum": (
         lambda f: {"text": f.get("text", "")},
         cases.add_addendum,
@@ -265,7 +277,10 @@ _STEPS: dict[str, tuple[Callable[[MultiDict[str, str]], dict[str, Any]], Callabl
 }
 
 
-@bp.route("/meetings/<int:meeting_id>/<any(agenda, attendance, decision, addendum):step>", methods=["POST"])
+@bp.route(
+    "/meetings/<int:meeting_id>/<any(agenda, attendance, decision, addendum, reschedule, cancel):step>",
+    methods=["POST"],
+)
 @login_required
 def change(meeting_id: int, step: str) -> ResponseReturnValue:
     read, act, done = _STEPS[step]
@@ -388,4 +403,5 @@ ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] 
         lazy_gettext("The minutes are not approved yet: change them directly instead of adding an addendum.")
     ),
     "minutes_incomplete": _conflict(lazy_gettext("Record the attendance before approving the minutes.")),
+    "meeting_cancelled": _conflict(lazy_gettext("The meeting was cancelled: it has no minutes to change.")),
 }
