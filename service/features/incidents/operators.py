@@ -15,8 +15,11 @@ from service.features.incidents.council_vote import DECIDED, DECISIONS, VoteRule
 from service.features.incidents.models import Incident, IncidentFollowUp
 from service.features.incidents.rules import (
     INCIDENT_TYPES,
+    MAX_RECOMMENDATIONS,
     TOOL_ACTIONS,
+    parse_follow_up_rows,
     parse_recommendations,
+    recommendation_lines,
     vote_summary,
 )
 from service.features.tools import usecases as tools
@@ -251,19 +254,23 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         if decision not in DECISIONS:
             raise ValidationFailed({"decision": FieldError("enum")})
         counted = json.loads(row.vote_json or "{}")
-        if counted.get("status") == DECIDED and counted.get("decision") != decision:
-            # The council decided by its rule; the chair records that decision, not another one.
+        voted = counted.get("decision") if counted.get("status") == DECIDED else None
+        change_reason = str(call.data.get("decision_change_reason") or "").strip()
+        if voted is not None and voted != decision and not change_reason:
+            # The chair may record another decision than the vote's, but only saying why.
             raise ValidationFailed(
-                {"decision": FieldError("vote_outcome", {"decision": counted["decision"]})}
+                {"decision_change_reason": FieldError("decision_change_reason", {"decision": voted})}
             )
         today = utcnow().astimezone(rt.tz).date()
         text = str(call.data.get("recommendations") or "")
-        plan = parse_recommendations(
-            text,
-            today,
-            lambda role: queries.users_with_role(session, role),
-            lambda name: queries.user_by_username(session, name),
-        )
+        holders = lambda role: queries.users_with_role(session, role)  # noqa: E731
+        named = lambda name: queries.user_by_username(session, name)  # noqa: E731
+        # Both shapes are accepted: the documented text lines (API) and the rows the page sends.
+        plan = parse_recommendations(text, today, holders, named)
+        rows = call.data.get("follow_ups") or []
+        plan += parse_follow_up_rows(rows if isinstance(rows, list) else [], today, holders, named)
+        if len(plan) > MAX_RECOMMENDATIONS:
+            raise ValidationFailed({"follow_ups": FieldError("max_length", {"limit": MAX_RECOMMENDATIONS})})
         chair_task = (
             session.execute(
                 select(HumanTask).where(
@@ -277,7 +284,8 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         )
         chair = chair_task.assignee if chair_task is not None else None
         row.decision = decision
-        row.recommendations = text or None
+        row.recommendations = recommendation_lines(plan) if rows else (text or None)
+        row.decision_change_reason = change_reason[:2000] if voted is not None and voted != decision else None
         row.decided_at = utcnow()
         row.decided_by = chair.username if chair is not None else None
         row.outcome = decision
@@ -305,6 +313,8 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
                 "decision": decision,
                 "tool_action": row.tool_action,
                 "follow_ups": len(plan),
+                "vote_decision": voted,
+                "change_reason": row.decision_change_reason,
             },
         )
         tell_reporter(row, "decided")

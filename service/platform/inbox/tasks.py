@@ -70,6 +70,8 @@ class TaskDetail:
     may_work: bool
     # The features' blocks on this page (an order's number and latest changes, a vote's tally…).
     panels: list[Panel] = field(default_factory=list)
+    # What a fresh form of this open task starts with beyond the process data (`Feature.task_prefills`).
+    prefill: dict[str, Any] = field(default_factory=dict)
 
 
 def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]) -> list[EarlierStep]:
@@ -218,6 +220,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             comments=comments,
             may_work=task.status == "open" and can_work_on(actor, task),
             panels=rt.features.panels("task", session, actor, instance, task),
+            prefill=rt.features.prefill(session, actor, instance, task) if task.status == "open" else {},
         )
 
 
