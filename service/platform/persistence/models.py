@@ -255,6 +255,18 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class SchoolSetting(Base):
+    """A value the admin set for one of the features' declared settings (`Feature.settings`); a setting
+    without a row has the environment's value or its default."""
+
+    __tablename__ = "school_setting"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Counter(Base):
     """Named sequences such as `order:2026`; incremented under a row lock."""
 

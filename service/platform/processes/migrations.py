@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.engine import migration
 from service.platform.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -182,6 +183,7 @@ def _move_one(
             request.mapping,
             script_time_limit=rt.script_time_limit,
             script_builtins=rt.features.script_builtins,
+            school_settings=school_settings.current(rt, session),
         )
         instance.definition_id = new_id
         save_run(rt, session, instance, result, new.forms)

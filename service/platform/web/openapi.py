@@ -211,6 +211,34 @@ def _core_document() -> dict[str, Any]:
             },
             **_campaign_paths(),
             **_migration_paths(),
+            "/settings": {
+                "get": {
+                    "summary": "The school's deadlines and voting rules, with where each comes from (admin)",
+                    "responses": {**ok(schema_ref(schemas.SettingList)), **errors(401, 403)},
+                },
+                "put": {
+                    "summary": "Change school settings (admin; audited; an empty value: back to the default)",
+                    "description": "All or nothing: 422 with `fields` naming each invalid setting.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["values"],
+                                    "properties": {
+                                        "values": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "string", "maxLength": 40},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {**ok(schema_ref(schemas.SettingList)), **errors(400, 401, 403, 409, 422)},
+                },
+            },
             "/notifications": {
                 "get": {
                     "summary": "My notifications, newest first, with the unread count",

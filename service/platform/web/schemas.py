@@ -212,6 +212,26 @@ class MigrationResult(ApiModel):
     instances: list[MigrationRow]
 
 
+class SchoolSetting(ApiModel):
+    """One school setting: its value now and where it comes from (school, environment or default)."""
+
+    name: str
+    kind: str = Field(description="duration (ISO 8601), fraction (such as 2/3) or choice")
+    label: str = Field(description="the setting's name in the caller's language")
+    value: str
+    source: str = Field(description="school (the admin's value), environment or default")
+    default: str
+    choices: list[str] = Field(description="the values a choice may take")
+    updated_by: str | None = None
+    updated_at: Moment | None = None
+
+
+class SettingList(ApiModel):
+    """Every school setting the features declare."""
+
+    settings: list[SchoolSetting]
+
+
 # The platform's component schemas, in the order the document lists them.
 MODELS: tuple[type[ApiModel], ...] = (
     Error,
@@ -230,6 +250,8 @@ MODELS: tuple[type[ApiModel], ...] = (
     DeployProblem,
     MigrationRow,
     MigrationResult,
+    SchoolSetting,
+    SettingList,
 )
 
 
