@@ -177,6 +177,9 @@ class Feature:
     before_complete: tuple[BeforeComplete, ...] = ()
     # Steps signed by re-entering the password (the page asks for it; the use case checks it).
     signing_steps: tuple[Callable[[ProcessInstance, HumanTask], bool], ...] = ()
+    # Steps only the person themselves may do, never a deputy (a council member's vote); signing steps
+    # are personal too.
+    personal_steps: tuple[Callable[[ProcessInstance, HumanTask], bool], ...] = ()
     task_panels: tuple[PagePanel, ...] = ()
     instance_panels: tuple[PagePanel, ...] = ()
     # Sources of a form field's suggestion list (`x-suggestions-from`), by name.
@@ -271,6 +274,11 @@ class Registry:
 
     def is_signing_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
         return any(rule(instance, task) for rule in self.all("signing_steps"))
+
+    def is_personal_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
+        return self.is_signing_step(instance, task) or any(
+            rule(instance, task) for rule in self.all("personal_steps")
+        )
 
     def panels(
         self, kind: str, session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None

@@ -17,6 +17,10 @@ FEATURE = Feature(
     evidence_sources={"incident": evidence.SOURCE},
     name="incidents",
     settings=settings.SETTINGS,
+    # A council member's vote is theirs alone: a deputy standing in for them never casts it.
+    personal_steps=(
+        lambda instance, task: instance.process_id == "incident_escalation" and task.bpmn_id == "Task_vote",
+    ),
     operator_families=(operators.FAMILY,),
     private_views={access.PROCESS_ID: access.PRIVATE_VIEW},
     instance_panels=(PagePanel("incidents/panels/amendment_source.html", council.amendment_source_panel),),

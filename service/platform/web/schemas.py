@@ -128,6 +128,10 @@ class InstanceHistoryEntry(ApiModel):
     at: Moment
     actor: str = Field(description="username")
     actor_name: str = Field(description=ACTOR_NAME)
+    on_behalf_of: Omittable[str] = Field(
+        default=None, description="the absent person a deputy acted for (username); omitted otherwise"
+    )
+    on_behalf_of_name: Omittable[str] = Field(default=None, description="the absent person's full name")
     action: str
     task: str | None
     decision: str | None
