@@ -91,6 +91,8 @@ def test_a_council_vote_is_never_delegated(api: Api) -> None:
     iid = escalate(api)
     _away(api, "council1", "hr")
     vote = api.open_task("council1", iid, "Task_vote")
+    mine = api.get(f"/tasks?scope=mine&instance_id={iid}", "hr").get_json()
+    assert mine["tasks"] == [] and mine["total"] == 0  # the member's vote does not reach the deputy
     refused = api.post(f"/tasks/{vote['id']}/complete", "hr", json={"data": {"decision": "warning"}})
     assert refused.status_code == 403
     assert refused.get_json()["error"] == "not_delegable"

@@ -117,9 +117,9 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
     if actor.id is None:
         raise Forbidden("no user")
     with rt.db.session() as session:
-        # A deputy's lists hold the absent people's tasks too (their votes show, and refuse with why).
+        # A deputy's lists hold the absent people's tasks too, except their personal steps (votes).
         away = deputies.absences_covered_by(rt, session, actor)
-        return queries.list_tasks(
+        rows, total = queries.list_tasks(
             session,
             actor.id,
             actor.roles.union(*(a.roles for a in away)),
@@ -129,6 +129,11 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
             # A private process's tasks name people: the actor sees only their own unless it lets them.
             private_processes=unlisted_processes(rt, actor),
         )
+        if not away:
+            return rows, total
+        absent = {a.user_id for a in away}
+        shown = [t for t in rows if t.assignee_id not in absent or not _personal(rt, session, t)]
+        return shown, total - (len(rows) - len(shown))
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,11 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             may_work=task.status == "open" and _may_work(rt, session, actor, instance, task),
             panels=rt.features.panels("task", session, actor, instance, task),
         )
+
+
+def _personal(rt: Runtime, session: Session, task: HumanTask) -> bool:
+    instance = session.get(ProcessInstance, task.instance_id)
+    return instance is not None and rt.features.is_personal_step(instance, task)
 
 
 def _may_work(
