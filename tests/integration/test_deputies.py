@@ -189,3 +189,32 @@ def test_two_deputies_named_at_the_same_moment_one_wins(api: Api) -> None:
     won = [r for r in results if isinstance(r, deputies.SubstitutionView)]
     assert len(won) == 1 and all(isinstance(r, Conflict) for r in results if r not in won), results
     assert [v.deputy for v in deputies.listing(rt, actor_named(rt, "lawyer"))] == [won[0].deputy]
+
+
+def test_the_api_names_lists_and_ends_a_substitution(api: Api) -> None:
+    start, end = _days(api, 0, 2)
+    refused = api.post(
+        "/deputies", "lawyer", json={"deputy": "nobody", "starts_on": start, "ends_on": "soon"}
+    )
+    assert refused.status_code == 422 and set(refused.get_json()["fields"]) == {"deputy", "ends_on"}
+    assert (
+        api.post(
+            "/deputies", "hr", json={"absent": "lawyer", "deputy": "hr", "starts_on": start, "ends_on": end}
+        ).status_code
+        == 403
+    )
+    made = api.post("/deputies", "lawyer", json={"deputy": "hr", "starts_on": start, "ends_on": end})
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["absent"], body["deputy"], body["active"]) == ("lawyer", "hr", True)
+    assert (
+        api.post(
+            "/deputies", "lawyer", json={"deputy": "ict", "starts_on": start, "ends_on": end}
+        ).status_code
+        == 409
+    )
+    assert [s["deputy"] for s in api.get("/deputies", "hr").get_json()["substitutions"]] == ["hr"]
+    assert api.get("/deputies", "ict").get_json()["substitutions"] == []
+    assert api.post(f"/deputies/{body['id']}/cancel", "hr").status_code == 403  # the deputy cannot end it
+    ended = api.post(f"/deputies/{body['id']}/cancel", "lawyer")
+    assert ended.status_code == 200 and ended.get_json()["substitutions"] == []

@@ -45,7 +45,7 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
-    for api_blueprint in (campaigns.api_bp, migrations.api_bp, school_settings.api_bp):
+    for api_blueprint in (campaigns.api_bp, migrations.api_bp, school_settings.api_bp, deputies.api_bp):
         app.register_blueprint(api_blueprint)
         csrf.exempt(api_blueprint)
     for feature in features:

@@ -236,6 +236,25 @@ class SettingList(ApiModel):
     settings: list[SchoolSetting]
 
 
+class Substitution(ApiModel):
+    """Out of office: `deputy` also works on `absent`'s tasks (never their votes) from `starts_on` to
+    `ends_on`, both included."""
+
+    id: int
+    absent: str = Field(description="username")
+    absent_name: str
+    deputy: str = Field(description="username")
+    deputy_name: str
+    starts_on: str = Field(description="YYYY-MM-DD")
+    ends_on: str = Field(description="YYYY-MM-DD, included")
+    created_by: str
+    active: bool = Field(description="it runs today")
+
+
+class SubstitutionList(ApiModel):
+    substitutions: list[Substitution]
+
+
 # The platform's component schemas, in the order the document lists them.
 MODELS: tuple[type[ApiModel], ...] = (
     Error,
@@ -256,6 +275,8 @@ MODELS: tuple[type[ApiModel], ...] = (
     MigrationResult,
     SchoolSetting,
     SettingList,
+    Substitution,
+    SubstitutionList,
 )
 
 
