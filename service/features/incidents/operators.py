@@ -22,7 +22,9 @@ from service.features.incidents.rules import (
     recommendation_lines,
     vote_summary,
 )
+from service.features.incidents.settings import COUNCIL_QUORUM, COUNCIL_TIE_BREAK
 from service.features.tools import usecases as tools
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.engine import OperatorCall
@@ -215,7 +217,10 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
     def open_council_vote(call: OperatorCall) -> dict[str, Any]:
         row = incident()
         members = list(dict(call.data.get("council_members") or {}))
-        rule = VoteRule.parse(str(call.params.get("quorum") or ""), str(call.params.get("tie_break") or ""))
+        # The school's setting (the admin's or the environment's) wins; else the diagram's parameter.
+        quorum = school_settings.explicit(rt, session, COUNCIL_QUORUM) or call.params.get("quorum")
+        tie_break = school_settings.explicit(rt, session, COUNCIL_TIE_BREAK) or call.params.get("tie_break")
+        rule = VoteRule.parse(str(quorum or ""), str(tie_break or ""))
         chairs = [u.username for u in queries.users_with_role(session, "wg_chair") if u.username in members]
         row.status = "voting"
         row.vote_opened_at = utcnow()
