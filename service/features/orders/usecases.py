@@ -24,7 +24,7 @@ from service.platform.documents.textdiff import Piece, word_diff
 from service.platform.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
-from service.platform.inbox.instances import HistoryEntry, history_of
+from service.platform.inbox.instances import HistoryEntry, instance_history
 from service.platform.notify.outbox import notify
 from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
 from service.platform.processes.definitions import definition_parts
@@ -157,7 +157,9 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
         )
         if order is None or not visible:
             raise NotFound("no such order")
-        history = history_of(audit.instance_events(session, order.instance_id), session)
+        instance = session.get(ProcessInstance, order.instance_id)
+        assert instance is not None
+        history = instance_history(rt, session, instance)
         editions = order_queries.editions_of(session, order.id)
         return OrderView(
             order=order,

@@ -13,6 +13,7 @@ from service.platform.clock import utcnow
 from service.platform.inbox import tasks as task_cases
 from service.platform.notify import news as inbox_news
 from service.platform.roles import role_name
+from service.platform.web import timeline
 from service.platform.web.context import LANGUAGES, actor, runtime
 from service.platform.web.i18n import current_language, localized_title
 
@@ -48,6 +49,11 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = lambda code: role_name(code, current_language())
     app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["action_name"] = timeline.action_name
+    app.jinja_env.globals["decision_name"] = timeline.decision_name
+    app.jinja_env.globals["status_name"] = timeline.status_name
+    app.jinja_env.globals["process_name"] = timeline.process_name
+    app.jinja_env.globals["in_language"] = timeline.in_language
 
     @app.context_processor
     def _common() -> dict[str, Any]:
