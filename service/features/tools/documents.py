@@ -71,8 +71,11 @@ def _widths(pdf: Any, header: list[str], rows: list[list[str]]) -> tuple[float, 
         for i, cell in enumerate(row):
             for word in cell.split():
                 widths[i] = max(widths[i], pdf.get_string_width(word) + _CELL_PADDING)
+    # A member's name stays on one line when it fits in 45 mm (a name read in two halves is misread).
+    names = [pdf.get_string_width(row[0]) + _CELL_PADDING for row in rows]
+    widths[0] = max(widths[0], min(45.0, max(names, default=0.0)))
     spare = pdf.epw - sum(widths)
-    shares = {0: 0.3, 6: 0.4, 7: 0.3}
+    shares = {0: 0.2, 6: 0.5, 7: 0.3}
     return tuple(w + max(0.0, spare) * shares.get(i, 0.0) for i, w in enumerate(widths))
 
 
