@@ -12,13 +12,14 @@ from flask_login import login_required
 from service.platform.errors import InvalidBpmn
 from service.platform.processes import editor, form_editor
 from service.platform.processes.operators import operator_names
-from service.platform.roles import ROLES
+from service.platform.roles import ROLES, parse_lane, role_name
 from service.platform.web.admin import admin_only
 from service.platform.web.context import actor, runtime
 from service.platform.web.deploy_messages import problem_rows
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, localized_title
 from service.platform.web.params import bounded_int
+from service.platform.web.timeline import localized_diagram
 
 bp = Blueprint("editor", __name__)
 
@@ -242,7 +243,8 @@ def instance_diagram(instance_id: int) -> ResponseReturnValue:
     for task in view.tasks:
         title = localized_title(task.title_i18n, lang, task.name)
         if task.status == "open":
-            who = task.assignee.full_name if task.assignee else _("role: %(role)s", role=task.role or "—")
+            role = ", ".join(role_name(code, lang) for code in parse_lane(task.role)) or "—"
+            who = task.assignee.full_name if task.assignee else _("role: %(role)s", role=role)
             holders.setdefault(task.bpmn_id, []).append(who)
             history.setdefault(task.bpmn_id, []).append(
                 _(
@@ -272,7 +274,7 @@ def instance_diagram(instance_id: int) -> ResponseReturnValue:
             )
     return jsonify(
         {
-            "xml": view.xml,
+            "xml": localized_diagram(view.xml, view.forms, lang),
             "completed": view.completed,
             "current": [{"id": step, "holders": holders.get(step, [])} for step in view.current],
             "history": history,
