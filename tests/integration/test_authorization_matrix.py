@@ -96,6 +96,8 @@ def _operations(o: dict[str, int]) -> list[tuple[str, str, str]]:
     return [
         ("processes one may start", "GET", "/processes"),
         ("deploy a diagram", "POST", "/processes"),
+        ("move running instances to another version", "POST", "/processes/order_drafting/migrations"),
+        ("the school's settings", "GET", "/settings"),
         ("every open task (scope=all)", "GET", "/tasks?scope=all"),
         ("an order's instance", "GET", f"/instances/{o['order_instance']}"),
         ("an incident's instance", "GET", f"/instances/{o['incident_instance']}"),

@@ -56,6 +56,10 @@ PROBE = Feature(
             may_manage=lambda session, actor, campaign: actor.has("wg_chair"),
         ),
         "probe_free": CampaignKind(titles=TITLES, act_at=lambda c: ("inbox.tasks", {}), on_end=_on_end),
+        # A task tracked to done: its deadline is a due date, never the campaign's end.
+        "probe_due": CampaignKind(
+            titles=TITLES, act_at=lambda c: ("inbox.tasks", {}), on_end=_on_end, ends_at_deadline=False
+        ),
     },
 )
 
@@ -251,6 +255,22 @@ def test_a_campaign_without_a_process_tells_its_feature_once(campaign_app: Flask
     assert [(e["outcome"], e["responded"]) for e in ENDED] == [("all_responded", 2)]
     with pytest.raises(Forbidden):  # no manager rule: admin only
         campaigns.progress_of(rt, actor_named(rt, "staff1"), campaign_id)
+
+
+def test_a_kind_whose_deadline_is_a_due_date_stays_open_past_it(campaign_app: Flask) -> None:
+    rt = _rt(campaign_app)
+    due = utcnow() + timedelta(days=1)
+    with rt.db.session() as session:
+        ids = list(session.execute(select(User.id).where(User.username == "staff1")).scalars())
+        kept = store.open_campaign(session, rt.features, kind="probe_due", audience=ids, deadline_at=due).id
+        ended = store.open_campaign(session, rt.features, kind="probe_free", audience=ids, deadline_at=due).id
+    assert timers.run_due_timers(rt, due + timedelta(days=30)) == 1  # only the ordinary one ended
+    with rt.db.read() as session:
+        assert session.get(Campaign, kept).status == "open" and session.get(Campaign, ended).status == "done"
+        late = [t for t in store.pending_for(session, ids[0]) if t.campaign_id == kept]
+    assert len(late) == 1 and late[0].due_at == due  # still in the inbox, with its (passed) due date
+    assert campaigns.respond(rt, actor_named(rt, "staff1"), kept).ended
+    assert [(e["outcome"], e["responded"]) for e in ENDED] == [("deadline", 0), ("all_responded", 1)]
 
 
 def test_the_inbox_page_lists_the_campaign_task(campaign_app: Flask) -> None:

@@ -3,12 +3,15 @@ discussion shows the edition's acknowledgement campaign, a secret council meetin
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from pypdf import PdfReader
 
 from service.platform.campaigns import store
 from service.platform.persistence.models import User
 from tests.conftest import Api
-from tests.integration.meeting_steps import attend, call, decide
+from tests.integration.meeting_steps import attend, call, decide, due
 from tests.integration.test_meetings import _incident_ref
 
 
@@ -79,3 +82,36 @@ def test_items_4_16_and_28_are_marked_done_citing_approved_minutes(api: Api) -> 
         "ref": None,
     }
     assert api.get("/plan/items/4", "director").get_json()["status"] == "done"
+
+
+def test_the_annual_report_counts_meetings_by_kind_and_follow_ups_done_on_time(api: Api) -> None:
+    quarterly = call(api)
+    attend(api, quarterly, absent=())
+    tasks = [
+        {"assignee": "ict", "due_on": due(5), "text": "Құралдар тізімін жаңарту"},
+        {"assignee": "staff1", "due_on": due(6), "text": "Сынып сағатын өткізу"},
+    ]
+    assert decide(api, quarterly["id"], quarterly["agenda"][0]["id"], followups=tasks).status_code == 201
+    assert api.post(f"/meetings/{quarterly['id']}/approve", "wg_chair").status_code == 200
+    parents = call(api, kind="parents", invited_roles=[], invitees=["staff2"], external_count=30)
+    approved(api, parents)
+    call(api, kind="training")  # not approved: not counted
+    pending = api.get("/tasks", "ict").get_json()["campaign_tasks"]
+    task = next(t for t in pending if t["kind"] == "meeting_followup")
+    assert api.post(f"/campaign-tasks/{task['id']}/respond", "ict", json={}).status_code == 200
+
+    section = api.get("/reports/annual", "responsible").get_json()["figures"]["extra"]["meetings"]
+    assert section["meetings_working_group"] == 1 and section["meetings_parents"] == 1
+    assert section["meetings_training"] == 0 and section["meetings_council"] == 0
+    assert (section["followups"], section["followups_on_time"], section["followups_late"]) == (2, 1, 0)
+    assert section["followups_overdue"] == 0
+    # The page and the PDF name the section and its rows in Kazakh, never by their codes.
+    from tests.conftest import login
+
+    login(api.client, "responsible")
+    page = api.client.get("/reports/annual").get_data(as_text=True)
+    assert "Отырыстар мен хаттамалар" in page and "жұмыс тобының отырыстары" in page
+    assert "meetings_working_group" not in page and "followups_on_time" not in page
+    pdf = api.client.get("/reports/annual.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Отырыстар мен хаттамалар" in text and "мерзімінде орындалғаны" in text

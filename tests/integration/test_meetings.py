@@ -292,3 +292,135 @@ def test_the_register_filters_by_kind_year_and_words(api: Api) -> None:
     assert api.get("/meetings?kind=bogus", "director").status_code == 422
     mine = api.get("/meetings", "ict").get_json()
     assert mine["whole_register"] is False and mine["total"] == 1  # invited only to the working group's
+
+
+def test_a_decision_taken_back_before_approval_withdraws_its_tasks(api: Api) -> None:
+    meeting = call(api)
+    mid = meeting["id"]
+    attend(api, meeting)
+    follow = [{"assignee": "staff1", "due_on": due(5), "text": "Қате жазылған тапсырма"}]
+    body = decide(api, mid, meeting["agenda"][0]["id"], followups=follow).get_json()
+    decision = body["decisions"][0]["id"]
+    assert [t["kind"] for t in api.get("/tasks", "staff1").get_json()["campaign_tasks"]] == [
+        "meeting_followup"
+    ]
+    assert (
+        api.call("DELETE", f"/meetings/{mid}/decisions/{decision}", "staff1").status_code == 403
+    )  # an invitee
+    removed = api.call("DELETE", f"/meetings/{mid}/decisions/{decision}", "wg_member")
+    assert removed.status_code == 200, removed.get_json()
+    assert removed.get_json()["decisions"] == []
+    assert api.get("/tasks", "staff1").get_json()["campaign_tasks"] == []  # gone from the inbox
+    assert api.call("DELETE", f"/meetings/{mid}/decisions/{decision}", "wg_member").status_code == 404
+    kept = decide(api, mid, meeting["agenda"][0]["id"]).get_json()["decisions"][0]["id"]
+    assert api.post(f"/meetings/{mid}/approve", "wg_chair").status_code == 200
+    assert api.call("DELETE", f"/meetings/{mid}/decisions/{kept}", "wg_member").status_code == 409
+    assert [e[1] for e in audit(api) if e[1] == "meeting.decision_removed"] == ["meeting.decision_removed"]
+
+
+def test_attendance_and_decisions_refuse_what_does_not_hold_with_per_field_422s(api: Api) -> None:
+    meeting = call(api)
+    mid, item = meeting["id"], meeting["agenda"][0]["id"]
+    no_reason = api.post(
+        f"/meetings/{mid}/attendance",
+        "wg_member",
+        json={"attendance": [{"username": "ict", "present": False}]},
+    )
+    assert no_reason.status_code == 422 and "attendance.0.reason" in no_reason.get_json()["fields"]
+    stranger = api.post(
+        f"/meetings/{mid}/attendance",
+        "wg_member",
+        json={"attendance": [{"username": "staff9", "present": True}]},
+    )
+    assert stranger.status_code == 422 and "attendance.0.username" in stranger.get_json()["fields"]
+    assert attend(api, meeting).status_code == 200
+    bad = decide(
+        api,
+        mid,
+        item,
+        text="",
+        vote="counts",
+        votes_for="many",
+        followups=[{"assignee": "ghost", "due_on": "2000-01-01", "text": ""}],
+    )
+    assert bad.status_code == 422
+    assert {"text", "votes_for", "votes_against", "followups.0.due_on", "followups.0.text"} <= set(
+        bad.get_json()["fields"]
+    )
+    too_many = decide(api, mid, item, vote="counts", votes_for=40, votes_against=0, votes_abstain=0)
+    assert too_many.status_code == 422 and "votes_for" in too_many.get_json()["fields"]
+    unknown = decide(api, mid, item, followups=[{"assignee": "ghost", "due_on": due(3), "text": "x"}])
+    assert unknown.status_code == 422 and "followups.0.assignee" in unknown.get_json()["fields"]
+    other_item = decide(api, mid, 999999)
+    assert other_item.status_code == 422 and "item_id" in other_item.get_json()["fields"]
+    assert api.get(f"/meetings/{mid}", "wg_chair").get_json()["decisions"] == []  # nothing was kept
+
+
+def test_a_draft_order_linked_by_its_process_is_shown_only_to_those_who_may_see_it(api: Api) -> None:
+    draft = api.post("/processes/order_drafting/instances", "wg_deputy").get_json()["id"]
+    meeting = call(
+        api,
+        agenda=[{"title": "Бұйрық жобасын талқылау", "link_kind": "process", "link_ref": str(draft)}],
+    )
+    link = api.get(f"/meetings/{meeting['id']}", "wg_deputy").get_json()["agenda"][0]["link"]
+    assert link["kind"] == "process" and link["ref"] == str(draft)
+    assert api.get(f"/meetings/{meeting['id']}", "staff1").get_json()["agenda"][0].get("link") is None
+    hidden = api.post(
+        "/meetings",
+        "staff1",
+        json={
+            **WG_MEETING,
+            "kind": "class_hour",
+            "chair": "staff1",
+            "secretary": "staff1",
+            "starts_at": soon(),
+            "agenda": [{"title": "x", "link_kind": "process", "link_ref": str(draft)}],
+        },
+    )
+    assert hidden.status_code == 422 and "agenda.0.link_ref" in hidden.get_json()["fields"]
+
+
+def test_the_chair_moves_a_meeting_before_it_starts_and_invitees_are_told(api: Api) -> None:
+    meeting = call(api)
+    mid = meeting["id"]
+    later = soon(5)
+    moved = api.post(
+        f"/meetings/{mid}/reschedule", "wg_chair", json={"starts_at": later, "place": "Акт залы"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["place"] == "Акт залы"
+    told = notices(api, "staff1", "meeting_rescheduled")
+    assert len(told) == 1 and told[0]["where"] == "Акт залы" and told[0]["when"].endswith(later[-5:])
+    assert api.post(f"/meetings/{mid}/reschedule", "wg_member", json={"starts_at": later}).status_code == 403
+    bad = api.post(f"/meetings/{mid}/reschedule", "wg_chair", json={"starts_at": "", "place": ""})
+    assert bad.status_code == 422 and {"starts_at", "place"} <= set(bad.get_json()["fields"])
+    started = call(api, starts_at=local(utcnow() - timedelta(hours=1)))
+    late = api.post(
+        f"/meetings/{started['id']}/reschedule", "wg_chair", json={"starts_at": later, "place": "x"}
+    )
+    assert late.status_code == 409 and late.get_json()["error"] == "meeting_started"
+
+
+def test_a_cancelled_meeting_withdraws_its_tasks_and_takes_no_minutes(api: Api) -> None:
+    meeting = call(api)
+    mid = meeting["id"]
+    attend(api, meeting)
+    follow = [{"assignee": "staff1", "due_on": due(5), "text": "Болмайтын тапсырма"}]
+    assert decide(api, mid, meeting["agenda"][0]["id"], followups=follow).status_code == 201
+    assert api.post(f"/meetings/{mid}/cancel", "wg_chair", json={"reason": ""}).status_code == 422
+    assert api.post(f"/meetings/{mid}/cancel", "wg_member", json={"reason": "x"}).status_code == 403
+    cancelled = api.post(f"/meetings/{mid}/cancel", "wg_chair", json={"reason": "Карантин"})
+    assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
+    assert notices(api, "ict", "meeting_cancelled")[0]["reason"] == "Карантин"
+    assert api.get("/tasks", "staff1").get_json()["campaign_tasks"] == []
+    followup = cancelled.get_json()["decisions"][0]["followups"][0]
+    assert api.get(f"/meetings/{mid}", "wg_chair").get_json()["decisions"][0]["followups"][0]["status"] == (
+        "cancelled"
+    ), followup
+    for refused in (
+        api.post(f"/meetings/{mid}/approve", "wg_chair"),
+        attend(api, meeting),
+        api.post(f"/meetings/{mid}/cancel", "wg_chair", json={"reason": "again"}),
+    ):
+        assert refused.status_code == 409 and refused.get_json()["error"] == "meeting_cancelled"
+    assert [e[1] for e in audit(api) if e[1] == "meeting.cancelled"] == ["meeting.cancelled"]

@@ -1,7 +1,7 @@
 """Meetings and their minutes (plan items 4, 6, 16, 24, 25, 28): working group, council, trainings,
 class hours and parents' meetings, from the invitation to approved minutes and tracked follow-ups."""
 
-from service.features.meetings import api, evidence, followups, notices, openapi, web
+from service.features.meetings import api, evidence, followups, notices, openapi, report, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
@@ -15,4 +15,5 @@ FEATURE = Feature(
     openapi_schemas=lambda: openapi.SCHEMAS,
     evidence_sources={"meeting": evidence.SOURCE},
     campaign_kinds={followups.KIND: followups.CAMPAIGN_KIND},
+    report_sections={"meetings": report.SECTION},
 )

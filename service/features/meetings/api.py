@@ -7,7 +7,7 @@ from dataclasses import replace
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from service.features.meetings import reads, schemas
+from service.features.meetings import reads, schedule, schemas
 from service.features.meetings import usecases as cases
 from service.features.meetings.models import Meeting
 from service.features.meetings.reads import MeetingView
@@ -155,6 +155,18 @@ def api_agenda(meeting_id: int) -> ResponseReturnValue:
     return _one(meeting_id)
 
 
+@api_bp.post("/meetings/<int:meeting_id>/reschedule")
+def api_reschedule(meeting_id: int) -> ResponseReturnValue:
+    schedule.reschedule(runtime(), api_actor(), meeting_id, json_body())
+    return _one(meeting_id)
+
+
+@api_bp.post("/meetings/<int:meeting_id>/cancel")
+def api_cancel(meeting_id: int) -> ResponseReturnValue:
+    schedule.cancel(runtime(), api_actor(), meeting_id, json_body())
+    return _one(meeting_id)
+
+
 @api_bp.post("/meetings/<int:meeting_id>/attendance")
 def api_attendance(meeting_id: int) -> ResponseReturnValue:
     cases.record_attendance(runtime(), api_actor(), meeting_id, json_body())
@@ -165,6 +177,12 @@ def api_attendance(meeting_id: int) -> ResponseReturnValue:
 def api_decision(meeting_id: int) -> ResponseReturnValue:
     cases.record_decision(runtime(), api_actor(), meeting_id, json_body())
     return _one(meeting_id, 201)
+
+
+@api_bp.delete("/meetings/<int:meeting_id>/decisions/<int:decision_id>")
+def api_remove_decision(meeting_id: int, decision_id: int) -> ResponseReturnValue:
+    cases.remove_decision(runtime(), api_actor(), meeting_id, decision_id)
+    return _one(meeting_id)
 
 
 @api_bp.post("/meetings/<int:meeting_id>/approve")

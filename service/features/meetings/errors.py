@@ -27,3 +27,9 @@ class MinutesIncomplete(Conflict):
     """Minutes are approved only with the attendance recorded."""
 
     code = "minutes_incomplete"
+
+
+class MeetingCancelled(Conflict):
+    """A cancelled meeting has no minutes to record or approve."""
+
+    code = "meeting_cancelled"

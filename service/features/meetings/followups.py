@@ -130,6 +130,19 @@ def complete(rt: Runtime, actor: Actor, followup_id: int, data: Mapping[str, Any
     campaign_cases.respond(rt, actor, campaign_id, data)
 
 
+def remind(rt: Runtime, actor: Actor, followup_id: int) -> tuple[int, int]:
+    """The meeting's chair or secretary reminds the person of an open task (even after the minutes are
+    approved: the tasks outlive them); 403 for others, 409 once it is done. (reminded, meeting id)"""
+    with rt.db.read() as session:
+        row = session.get(FollowUp, followup_id)
+        meeting = session.get(Meeting, row.meeting_id) if row is not None else None
+        if row is None or meeting is None or row.campaign_id is None:
+            raise NotFound("no such task")
+        access.readable(session, actor, meeting.id)
+        campaign_id, meeting_id = row.campaign_id, meeting.id
+    return campaign_cases.remind(rt, actor, campaign_id), meeting_id
+
+
 def _check_response(
     session: Session, actor: Actor, campaign: Campaign, data: Mapping[str, Any]
 ) -> Mapping[str, Any]:

@@ -20,6 +20,8 @@ def meeting_mail(title: str, params: Mapping[str, Any]) -> tuple[str, str]:
     agenda = params.get("agenda") or []
     if agenda:
         lines += ["", *[f"{n}. {item}" for n, item in enumerate(agenda, start=1)]]
+    if params.get("reason"):
+        lines += ["", str(params["reason"])]
     if params.get("task"):
         lines += ["", str(params["task"]), str(params.get("due", ""))]
     return f"{title}: {params.get('title', '')}", "\n".join(lines) + "\n"
@@ -38,6 +40,20 @@ KINDS: dict[str, NotificationKind] = {
             "en": "The meeting's agenda has changed",
         },
         template="meetings/notifications/agenda_changed.html",
+        mail=meeting_mail,
+    ),
+    "meeting_rescheduled": NotificationKind(
+        subjects={
+            "kk": "Отырыстың уақыты немесе орны өзгерді",
+            "ru": "Заседание перенесено",
+            "en": "The meeting has moved",
+        },
+        template="meetings/notifications/rescheduled.html",
+        mail=meeting_mail,
+    ),
+    "meeting_cancelled": NotificationKind(
+        subjects={"kk": "Отырыс болмайды", "ru": "Заседание отменено", "en": "The meeting is cancelled"},
+        template="meetings/notifications/cancelled.html",
         mail=meeting_mail,
     ),
     "meeting_followup": NotificationKind(

@@ -21,6 +21,7 @@ _KINDS = {
     "type": "string",
     "enum": ["working_group", "council", "training", "class_hour", "parents", "other"],
 }
+_LINK_KINDS = "an evidence kind (order, act_edition, tool, incident, meeting, …) or process"
 _AGENDA = {
     "type": "array",
     "items": {
@@ -29,7 +30,7 @@ _AGENDA = {
         "properties": {
             "title": _TEXT,
             "presenter": _TEXT,
-            "link_kind": {"type": "string", "description": "order, act_edition, tool, incident, meeting"},
+            "link_kind": {"type": "string", "description": _LINK_KINDS},
             "link_ref": {"type": "string", "description": "the record's reference, as plan marks cite it"},
         },
     },
@@ -98,6 +99,32 @@ PATHS: dict[str, Any] = {
             "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409, 422)},
         },
     },
+    "/meetings/{meeting_id}/reschedule": {
+        "post": {
+            "summary": "Move the meeting (the chair, until it starts); invitees are told",
+            "parameters": [_ONE],
+            "requestBody": _body(
+                ["starts_at"],
+                {
+                    "starts_at": {
+                        "type": "string",
+                        "description": "YYYY-MM-DDTHH:MM, the school's local time",
+                    },
+                    "place": _TEXT,
+                    "online_link": _TEXT,
+                },
+            ),
+            "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409, 422)},
+        },
+    },
+    "/meetings/{meeting_id}/cancel": {
+        "post": {
+            "summary": "Call the meeting off (the chair, before approval); its open tasks are withdrawn",
+            "parameters": [_ONE],
+            "requestBody": _body(["reason"], {"reason": _TEXT}),
+            "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409, 422)},
+        },
+    },
     "/meetings/{meeting_id}/attendance": {
         "post": {
             "summary": "Record who was present and who was absent with a reason (chair or secretary)",
@@ -153,6 +180,13 @@ PATHS: dict[str, Any] = {
                 },
             ),
             "responses": {**ok(_DETAIL, 201), **errors(401, 403, 404, 409, 422)},
+        },
+    },
+    "/meetings/{meeting_id}/decisions/{decision_id}": {
+        "delete": {
+            "summary": "Take back a resolution before approval; its follow-up tasks leave the inboxes",
+            "parameters": [_ONE, path_param("decision_id")],
+            "responses": {**ok(_DETAIL), **errors(401, 403, 404, 409)},
         },
     },
     "/meetings/{meeting_id}/approve": {

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service.features.meetings import access, rules
+from service.features.meetings import access, links, rules
 from service.features.meetings import queries as mq
 from service.features.meetings.documents import minutes_docx, minutes_pdf
 from service.features.meetings.followups import is_overdue
@@ -85,8 +85,10 @@ class MeetingView:
     addenda: list[Any]
     named_votes: dict[int, dict[str, str]]
     may_edit: bool
+    may_remind: bool  # chair or secretary: remind people of their open follow-ups, before or after approval
     may_approve: bool
-    agenda_open: bool  # the chair may still change the agenda
+    agenda_open: bool  # the chair may still change the agenda, the date and the place
+    may_cancel: bool
     started: bool
     roles: list[str] = field(default_factory=list)
 
@@ -94,18 +96,18 @@ class MeetingView:
 def _link(session: Session, rt: Runtime, actor: Actor, item: AgendaItem) -> LinkedDoc | None:
     if not item.link_kind or not item.link_ref:
         return None
-    source = rt.features.evidence_sources.get(item.link_kind)
-    found = source.resolve(session, actor, item.link_ref) if source else None
-    if found is None or found.ref is None:
+    found = links.resolve(rt, session, actor, item.link_kind, item.link_ref)
+    if found is None:
         return None  # hidden and missing look the same
-    lang = actor.language if actor.language in source.names else "kk"  # type: ignore[union-attr]
+    names = links.kinds(rt).get(item.link_kind, {})
     acknowledged = None
-    if item.link_kind == rules.ACT_EDITION:
-        campaigns = store.campaigns_of(session, kind=rules.ACT_ACK_KIND, subject_ref=found.ref)
+    if item.link_kind == rules.ACT_EDITION and found.evidence.ref:
+        campaigns = store.campaigns_of(session, kind=rules.ACT_ACK_KIND, subject_ref=found.evidence.ref)
         if campaigns:
             progress = store.progress(session, campaigns[0])
             acknowledged = (progress.responded, progress.audience)
-    return LinkedDoc(source.names.get(lang, item.link_kind), found, acknowledged)  # type: ignore[union-attr]
+    name = names.get(actor.language) or names.get("kk") or item.link_kind
+    return LinkedDoc(name, found.evidence, acknowledged)
 
 
 def get_meeting(rt: Runtime, actor: Actor, meeting_id: int, now: datetime, today: date) -> MeetingView:
@@ -129,7 +131,7 @@ def get_meeting(rt: Runtime, actor: Actor, meeting_id: int, now: datetime, today
             for item in mq.agenda(session, meeting.id)
         ]
         editor = access.is_editor(actor, meeting)
-        open_ = meeting.status != "approved"
+        open_ = meeting.status == "planned"
         started = meeting.starts_at <= now
         return MeetingView(
             meeting=meeting,
@@ -142,8 +144,10 @@ def get_meeting(rt: Runtime, actor: Actor, meeting_id: int, now: datetime, today
             addenda=mq.addenda(session, meeting.id),
             named_votes=named,
             may_edit=editor and open_,
+            may_remind=editor,
             may_approve=actor.username == meeting.chair and open_,
             agenda_open=actor.username == meeting.chair and open_ and not started,
+            may_cancel=actor.username == meeting.chair and open_,
             started=started,
             roles=[r for r in meeting.invited_roles.split(",") if r],
         )

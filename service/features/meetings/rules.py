@@ -354,6 +354,27 @@ def _followups(r: _Reader, raw: Any, today: date) -> tuple[FollowUpData, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class Venue:
+    starts_at: datetime
+    place: str
+    online_link: str
+
+
+def read_venue(data: Mapping[str, Any], tz: ZoneInfo) -> Venue:
+    """A new date, time and place (or online link) of a meeting that has not started."""
+    r = _Reader(data)
+    starts_at = _moment(r, tz)
+    place = r.text("place", SHORT, required=False)
+    link = r.text("online_link", 500, required=False)
+    if link and not re.match(r"^https?://\S+$", link):
+        r.errors["online_link"] = FieldError("pattern")
+    if not place and not link:
+        r.errors["place"] = FieldError("required")
+    r.done()
+    return Venue(starts_at, place, link)
+
+
 def read_text(data: Mapping[str, Any], name: str, required: bool = True) -> str:
     r = _Reader(data)
     text = r.text(name, LONG, required=required)

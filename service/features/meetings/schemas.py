@@ -22,7 +22,7 @@ class MeetingRow(ApiModel):
     online_link: str
     chair: str = Field(description="username")
     secretary: str = Field(description="username")
-    status: Literal["planned", "approved"]
+    status: Literal["planned", "approved", "cancelled"]
     number: int | None = Field(
         default=None, description="the minutes' number in its kind and year, once approved"
     )

@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from service.features.meetings import access, rules
+from service.features.meetings import access, links, rules
 from service.features.meetings import followups as followup_cases
 from service.features.meetings import queries as mq
 from service.features.meetings.documents import minutes_pdf
 from service.features.meetings.errors import (
+    MeetingCancelled,
     MeetingStarted,
     MinutesApproved,
     MinutesIncomplete,
@@ -32,12 +33,14 @@ from service.features.meetings.models import (
     AgendaItem,
     Attendance,
     Decision,
+    FollowUp,
     Meeting,
     MeetingInvitee,
 )
 from service.platform.audit import log as audit
+from service.platform.campaigns import usecases as campaign_cases
 from service.platform.clock import utcnow
-from service.platform.errors import FieldError
+from service.platform.errors import FieldError, NotFound
 from service.platform.inbox import queries as inbox_queries
 from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
@@ -53,7 +56,7 @@ def local_year(rt: Runtime, moment: datetime) -> int:
     return moment.astimezone(rt.tz).year
 
 
-def _audit(session: Session, actor: Actor, action: str, meeting: Meeting, **detail: Any) -> None:
+def audit_event(session: Session, actor: Actor, action: str, meeting: Meeting, **detail: Any) -> None:
     audit.append(
         session,
         actor.username,
@@ -64,22 +67,26 @@ def _audit(session: Session, actor: Actor, action: str, meeting: Meeting, **deta
 
 def _check_links(
     session: Session, rt: Runtime, actor: Actor, lines: Sequence[rules.AgendaLine]
-) -> tuple[dict[str, FieldError], list[rules.AgendaLine]]:
-    """Each linked document must be one the person setting the agenda may see (stored normalized)."""
+) -> tuple[dict[str, FieldError], list[rules.AgendaLine], bool]:
+    """Each linked record must be one the person setting the agenda may see (stored normalized); the flag
+    says whether any of them is private (an incident), which makes a council meeting secret."""
     errors: dict[str, FieldError] = {}
     normalized: list[rules.AgendaLine] = []
+    private = False
     for n, line in enumerate(lines):
         if line.link_kind is None or line.link_ref is None:
             normalized.append(line)
             continue
-        source = rt.features.evidence_sources[line.link_kind]
-        found = source.resolve(session, actor, line.link_ref)
-        if found is None or found.ref is None:
+        found = links.resolve(rt, session, actor, line.link_kind, line.link_ref)
+        if found is None or found.evidence.ref is None:
             errors[f"agenda.{n}.link_ref"] = FieldError("evidence_not_found")
             normalized.append(line)
         else:
-            normalized.append(rules.AgendaLine(line.title, line.presenter, line.link_kind, found.ref))
-    return errors, normalized
+            private = private or found.private
+            normalized.append(
+                rules.AgendaLine(line.title, line.presenter, line.link_kind, found.evidence.ref)
+            )
+    return errors, normalized, private
 
 
 def _people_problems(session: Session, parsed: rules.MeetingData) -> dict[str, FieldError]:
@@ -93,23 +100,25 @@ def _people_problems(session: Session, parsed: rules.MeetingData) -> dict[str, F
     return errors
 
 
-def _when(rt: Runtime, meeting: Meeting) -> str:
+def when(rt: Runtime, meeting: Meeting) -> str:
     return meeting.starts_at.astimezone(rt.tz).strftime("%d.%m.%Y %H:%M")
 
 
-def _notice(rt: Runtime, meeting: Meeting, agenda: Sequence[AgendaItem], subject: str) -> dict[str, Any]:
+def notice(rt: Runtime, meeting: Meeting, agenda: Sequence[AgendaItem], subject: str) -> dict[str, Any]:
     return {
         "subject": subject,
         "meeting": meeting.id,
         "title": meeting.title,
-        "when": _when(rt, meeting),
+        "when": when(rt, meeting),
         "where": meeting.place or meeting.online_link,
         "agenda": [item.title for item in agenda],
         "path": f"/meetings/{meeting.id}",
     }
 
 
-def _set_agenda(session: Session, meeting: Meeting, lines: Sequence[rules.AgendaLine]) -> list[AgendaItem]:
+def _set_agenda(
+    session: Session, meeting: Meeting, lines: Sequence[rules.AgendaLine], private: bool
+) -> list[AgendaItem]:
     """Replace the agenda (only before the meeting starts, so nothing recorded refers to old items)."""
     session.execute(delete(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
     items = [
@@ -127,7 +136,7 @@ def _set_agenda(session: Session, meeting: Meeting, lines: Sequence[rules.Agenda
     ]
     session.add_all(items)
     # A council meeting on an incident is as private as the incident itself.
-    meeting.secret = meeting.kind == "council" and any(line.link_kind == "incident" for line in lines)
+    meeting.secret = meeting.kind == "council" and private
     meeting.search_folded = rules.fold(meeting.title, meeting.place, *(line.title for line in lines))
     meeting.updated_at = utcnow()
     session.flush()
@@ -136,16 +145,19 @@ def _set_agenda(session: Session, meeting: Meeting, lines: Sequence[rules.Agenda
 
 def create_meeting(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> int:
     """Call a meeting: its invitees (named, and every holder of the invited roles) are notified at once."""
+    kind = str(data.get("kind") or "")
+    if kind in rules.KINDS:  # refused before the form is read: a 422 would tell them to retry
+        access.require_creator(actor, kind)
     with rt.db.session() as session:
-        holder: dict[str, list[rules.AgendaLine]] = {}
+        holder: dict[str, Any] = {}
 
         def check(parsed: rules.MeetingData) -> dict[str, FieldError]:
             errors = _people_problems(session, parsed)
-            link_errors, holder["agenda"] = _check_links(session, rt, actor, parsed.agenda)
+            link_errors, holder["agenda"], holder["private"] = _check_links(session, rt, actor, parsed.agenda)
             return {**errors, **link_errors}
 
         parsed = rules.read_meeting(
-            data, rt.tz, sources=rt.features.evidence_sources, roles=tuple(ROLE_CODES), check=check
+            data, rt.tz, sources=links.kinds(rt), roles=tuple(ROLE_CODES), check=check
         )
         access.require_creator(actor, parsed.kind)
         meeting = Meeting(
@@ -167,28 +179,35 @@ def create_meeting(rt: Runtime, actor: Actor, data: Mapping[str, Any]) -> int:
         )
         session.add(meeting)
         session.flush()
-        agenda = _set_agenda(session, meeting, holder["agenda"])
+        agenda = _set_agenda(session, meeting, holder["agenda"], holder["private"])
         people = set(parsed.invitees) | {parsed.chair, parsed.secretary}
         for role in parsed.invited_roles:
             people.update(u.username for u in inbox_queries.users_with_role(session, role) if u.is_active)
         session.add_all(MeetingInvitee(meeting_id=meeting.id, username=u) for u in sorted(people))
-        _audit(session, actor, "created", meeting, invitees=len(people), items=len(agenda))
+        audit_event(session, actor, "created", meeting, invitees=len(people), items=len(agenda))
         users = mq.active_users(session, people - {actor.username}).values()
         notify(
             session,
             users,
             "meeting_invited",
-            _notice(rt, meeting, agenda, "meeting_invited"),
+            notice(rt, meeting, agenda, "meeting_invited"),
             mail_enabled=rt.smtp_host is not None,
         )
         return meeting.id
 
 
+def still_open(meeting: Meeting) -> None:
+    """Minutes are recorded only while the meeting is neither approved (409) nor cancelled (409)."""
+    if meeting.status == "approved":
+        raise MinutesApproved("the minutes are approved; add an addendum instead")
+    if meeting.status == "cancelled":
+        raise MeetingCancelled("the meeting was cancelled")
+
+
 def _editable(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     meeting = access.readable(session, actor, meeting_id, lock=True)
     access.require_editor(actor, meeting)
-    if meeting.status == "approved":
-        raise MinutesApproved("the minutes are approved; add an addendum instead")
+    still_open(meeting)
     return meeting
 
 
@@ -197,25 +216,24 @@ def change_agenda(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str,
     with rt.db.session() as session:
         meeting = access.readable(session, actor, meeting_id, lock=True)
         access.require_chair(actor, meeting)
-        if meeting.status == "approved":
-            raise MinutesApproved("the minutes are approved")
+        still_open(meeting)
         if meeting.starts_at <= utcnow():
             raise MeetingStarted("the meeting has started; the agenda no longer changes")
-        holder: dict[str, list[rules.AgendaLine]] = {}
+        holder: dict[str, Any] = {}
 
         def check(lines: tuple[rules.AgendaLine, ...]) -> dict[str, FieldError]:
-            errors, holder["agenda"] = _check_links(session, rt, actor, lines)
+            errors, holder["agenda"], holder["private"] = _check_links(session, rt, actor, lines)
             return errors
 
-        rules.read_agenda_change(data, rt.features.evidence_sources, check)
-        agenda = _set_agenda(session, meeting, holder["agenda"])
-        _audit(session, actor, "agenda_changed", meeting, items=len(agenda))
+        rules.read_agenda_change(data, links.kinds(rt), check)
+        agenda = _set_agenda(session, meeting, holder["agenda"], holder["private"])
+        audit_event(session, actor, "agenda_changed", meeting, items=len(agenda))
         users = mq.active_users(session, set(mq.invitees(session, meeting.id)) - {actor.username}).values()
         notify(
             session,
             users,
             "meeting_agenda_changed",
-            _notice(rt, meeting, agenda, "meeting_agenda_changed"),
+            notice(rt, meeting, agenda, "meeting_agenda_changed"),
             mail_enabled=rt.smtp_host is not None,
         )
 
@@ -234,7 +252,7 @@ def record_attendance(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[
         meeting.external_present = external_present
         meeting.updated_at = utcnow()
         present = sum(1 for r in rows if r.present)
-        _audit(session, actor, "attendance", meeting, present=present, absent=len(rows) - present)
+        audit_event(session, actor, "attendance", meeting, present=present, absent=len(rows) - present)
 
 
 def record_decision(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str, Any]) -> int:
@@ -302,7 +320,7 @@ def record_decision(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[st
             else 0
         )
         meeting.updated_at = utcnow()
-        _audit(
+        audit_event(
             session,
             actor,
             "decision",
@@ -322,8 +340,7 @@ def approve(rt: Runtime, actor: Actor, meeting_id: int) -> int:
     with rt.db.session() as session:
         meeting = access.readable(session, actor, meeting_id, lock=True)
         access.require_chair(actor, meeting)
-        if meeting.status == "approved":
-            raise MinutesApproved("the minutes are already approved")
+        still_open(meeting)
         if not mq.attendance(session, meeting.id):
             raise MinutesIncomplete("record the attendance first")
         year = local_year(rt, meeting.starts_at)
@@ -335,7 +352,7 @@ def approve(rt: Runtime, actor: Actor, meeting_id: int) -> int:
         meeting.updated_at = meeting.approved_at
         session.flush()
         digest = hashlib.sha256(minutes_pdf(minutes_document(rt, session, meeting))).hexdigest()
-        _audit(session, actor, "approved", meeting, number=meeting.number, year=year, sha256=digest)
+        audit_event(session, actor, "approved", meeting, number=meeting.number, year=year, sha256=digest)
         return meeting.number
 
 
@@ -351,7 +368,7 @@ def add_addendum(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[str, 
         number = 1 + max((a.number for a in mq.addenda(session, meeting.id)), default=0)
         session.add(Addendum(meeting_id=meeting.id, number=number, text=text, created_by=actor.username))
         session.flush()
-        _audit(
+        audit_event(
             session,
             actor,
             "addendum",
@@ -376,3 +393,24 @@ def year_bounds(rt: Runtime, year: int) -> tuple[datetime, datetime]:
 
 def end_of_day(rt: Runtime, day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), rt.tz)
+
+
+def remove_decision(rt: Runtime, actor: Actor, meeting_id: int, decision_id: int) -> None:
+    """Take back a resolution recorded by mistake, before approval: its follow-up tasks leave the inboxes
+    first (their campaigns are closed, which marks them cancelled), then the resolution is deleted."""
+    with rt.db.session() as session:
+        meeting = _editable(session, actor, meeting_id)
+        decision = session.get(Decision, decision_id)
+        if decision is None or decision.meeting_id != meeting.id:
+            raise NotFound("no such decision")
+        campaigns = [f.campaign_id for f in mq.followups(session, meeting.id) if f.decision_id == decision_id]
+    for campaign_id in campaigns:
+        if campaign_id is not None:
+            campaign_cases.end_campaign(rt, campaign_id, "closed", actor.username)
+    with rt.db.session() as session:
+        meeting = _editable(session, actor, meeting_id)  # approved meanwhile: 409, nothing deleted
+        session.execute(delete(FollowUp).where(FollowUp.decision_id == decision_id))
+        session.execute(delete(Decision).where(Decision.id == decision_id, Decision.meeting_id == meeting.id))
+        meeting.updated_at = utcnow()
+        detail = {"decision": decision_id, "followups": len(campaigns)}
+        audit_event(session, actor, "decision_removed", meeting, **detail)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from service.features.meetings import exports, followups, reads, rules
+from service.features.meetings import exports, followups, links, reads, rules, schedule
 from service.features.meetings import usecases as cases
 from service.features.meetings.queries import MeetingFilter
 from service.platform.clock import utcnow
@@ -46,6 +46,7 @@ KIND_LABELS: dict[str, Any] = {
 STATUS_LABELS: dict[str, Any] = {
     "planned": lazy_gettext("minutes not approved"),
     "approved": lazy_gettext("minutes approved"),
+    "cancelled": lazy_gettext("meeting cancelled"),
 }
 FOLLOWUP_LABELS: dict[str, Any] = {
     "open": lazy_gettext("open"),
@@ -129,10 +130,11 @@ def meeting_data(form: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def _sources() -> list[tuple[str, str]]:
+    """The kinds of record an agenda item may link, named in the page's language."""
     from service.platform.web.i18n import current_language
 
     lang = current_language()
-    return [(k, s.names.get(lang) or s.names["kk"]) for k, s in runtime().features.evidence_sources.items()]
+    return [(k, names.get(lang) or names["kk"]) for k, names in links.kinds(runtime()).items()]
 
 
 def _new_form(values: dict[str, Any], errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
@@ -195,6 +197,7 @@ def _show(
             errors=errors or {},
             people=reads.people(rt, actor()) if view.may_edit else [],
             sources=_sources(),
+            local_start=view.meeting.starts_at.astimezone(rt.tz).strftime("%Y-%m-%dT%H:%M"),
             current_agenda=[
                 {
                     "title": iv.item.title,
@@ -256,6 +259,16 @@ _STEPS: dict[str, tuple[Callable[[MultiDict[str, str]], dict[str, Any]], Callabl
         lazy_gettext("The attendance has been recorded."),
     ),
     "decision": (_decision_data, cases.record_decision, lazy_gettext("The decision has been recorded.")),
+    "reschedule": (
+        lambda f: {k: f.get(k, "") for k in ("starts_at", "place", "online_link")},
+        schedule.reschedule,
+        lazy_gettext("The meeting has been moved and the invitees told."),
+    ),
+    "cancel": (
+        lambda f: {"reason": f.get("reason", "")},
+        schedule.cancel,
+        lazy_gettext("The meeting has been cancelled and the invitees told."),
+    ),
     "addendum": (
         lambda f: {"text": f.get("text", "")},
         cases.add_addendum,
@@ -264,7 +277,10 @@ _STEPS: dict[str, tuple[Callable[[MultiDict[str, str]], dict[str, Any]], Callabl
 }
 
 
-@bp.route("/meetings/<int:meeting_id>/<any(agenda, attendance, decision, addendum):step>", methods=["POST"])
+@bp.route(
+    "/meetings/<int:meeting_id>/<any(agenda, attendance, decision, addendum, reschedule, cancel):step>",
+    methods=["POST"],
+)
 @login_required
 def change(meeting_id: int, step: str) -> ResponseReturnValue:
     read, act, done = _STEPS[step]
@@ -276,6 +292,14 @@ def change(meeting_id: int, step: str) -> ResponseReturnValue:
         return _show(meeting_id, step, values, field_messages(err.fields), 422)
     flash(str(done), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting_id) + f"#{step}")
+
+
+@bp.route("/meetings/<int:meeting_id>/decisions/<int:decision_id>/remove", methods=["POST"])
+@login_required
+def remove_decision(meeting_id: int, decision_id: int) -> ResponseReturnValue:
+    cases.remove_decision(runtime(), actor(), meeting_id, decision_id)
+    flash(_("The decision has been removed and its tasks withdrawn."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
 @bp.route("/meetings/<int:meeting_id>/approve", methods=["POST"])
@@ -342,6 +366,14 @@ def followup(followup_id: int) -> ResponseReturnValue:
     return redirect(url_for("meetings.followup", followup_id=followup_id))
 
 
+@bp.route("/meetings/followups/<int:followup_id>/remind", methods=["POST"])
+@login_required
+def remind(followup_id: int) -> ResponseReturnValue:
+    sent, meeting_id = followups.remind(runtime(), actor(), followup_id)
+    flash(_("Reminders sent: %(count)s", count=sent), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting_id))
+
+
 @bp.route("/meetings/export.<any(csv, xlsx):fmt>")
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
@@ -371,4 +403,5 @@ ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] 
         lazy_gettext("The minutes are not approved yet: change them directly instead of adding an addendum.")
     ),
     "minutes_incomplete": _conflict(lazy_gettext("Record the attendance before approving the minutes.")),
+    "meeting_cancelled": _conflict(lazy_gettext("The meeting was cancelled: it has no minutes to change.")),
 }
