@@ -78,9 +78,17 @@ def test_an_instance_of_the_old_diagram_finishes_on_its_multi_instance_tasks(api
     assert view.acknowledgements.total == 30 and view.acknowledgements.done == 0
     assert order_cases.remind_pending(rt, actor_named(rt, "wg_chair"), order_id) == 30
 
+    # A teacher's old acknowledgement task shows its own form, not the drafts and reviews before it
+    # (issue 15 item 5); answering it does not open the drafting history to them.
+    teacher = next(t for t in acks if t.assignee is not None and t.assignee.username == "staff1")
+    assert task_cases.get_task(rt, actor_named(rt, "staff1"), teacher.id).earlier == []
+    assert task_cases.get_task(rt, actor_named(rt, "director"), teacher.id).earlier != []
     for task in acks:
         assert task.assignee is not None
         task_cases.complete(rt, actor_named(rt, task.assignee.username), task.id, {"acknowledged": True})
+    assert api.get(f"/instances/{old}", "staff1").status_code == 404
+    assert api.get(f"/tasks/{teacher.id}", "staff1").status_code == 404
+    assert api.get(f"/instances/{old}", "lawyer").status_code == 200
     with rt.db.read() as session:
         instance = session.get(ProcessInstance, old)
         assert instance is not None and instance.status == "completed"

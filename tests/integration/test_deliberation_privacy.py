@@ -99,3 +99,16 @@ def test_a_tool_evaluation_is_read_by_its_participants_not_by_every_teacher(api:
     # The proposer, the ICT specialist, a member who voted and the chair still read it.
     for reader in ("staff2", "ict", "commission1", "wg_chair", "director"):
         assert api.get(f"/instances/{iid}", reader).status_code == 200, reader
+
+
+def test_the_edition_acknowledgement_box_names_the_edition(api: Api) -> None:
+    from tests.integration.report_steps import published_amendment
+
+    published_amendment(api, acknowledged=0)
+    act = api.get("/acts/ai_regulation", "staff1").get_json()
+    number = max(int(e["number"]) for e in act["editions"])
+    client = api.client.application.test_client()
+    login(client, "staff1")
+    page = client.get(f"/acts/ai_regulation/editions/{number}").get_data(as_text=True)
+    label = page.split('data-testid="ack-label">', 1)[1].split("</span>", 1)[0]
+    assert label.startswith("Таныстым: «") and f"{number}-редакция" in label

@@ -18,6 +18,7 @@ FEATURE = Feature(
     notification_kinds=notices.KINDS,
     campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
     file_readers=(usecases.may_open_registered_attachment,),
+    private_views={usecases.PROCESS_ID: usecases.PRIVATE_VIEW},
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

@@ -24,8 +24,9 @@ from service.platform.documents.textdiff import Piece, word_diff
 from service.platform.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
-from service.platform.inbox.access import can_view_instance
+from service.platform.inbox.access import OVERSEERS, can_view_instance, took_part
 from service.platform.inbox.instances import HistoryEntry, instance_history
+from service.platform.inbox.private_view import PrivateView, TaskRedaction
 from service.platform.notify.outbox import notify
 from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
 from service.platform.processes.definitions import definition_parts
@@ -178,6 +179,34 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
             names=queries.full_names(session, [order.drafter, *(e.author for e in editions)]),
             deliberation=deliberation,
         )
+
+
+PROCESS_ID = "order_drafting"
+# Instances begun on the diagram before campaigns acknowledge on these (one task per person): answering
+# one makes nobody a party to the drafting.
+OLD_ACKNOWLEDGEMENT_STEPS = (ACKNOWLEDGEMENT_STEP,)
+
+
+def drafting_visible(session: Session, actor: Actor, instance: ProcessInstance) -> bool:
+    """Who reads an order's drafting (its instance page, task pages, timeline, files): the overseers and
+    draft readers, its drafter and those who took part in drafting, reviewing or approving it."""
+    if actor.has(*OVERSEERS, *DRAFT_READERS) or instance.started_by_id == actor.id:
+        return True
+    return took_part(session, actor, instance, except_steps=OLD_ACKNOWLEDGEMENT_STEPS)
+
+
+def _redact_drafting_task(
+    session: Session, actor: Actor, instance: ProcessInstance, data: dict[str, Any]
+) -> TaskRedaction:
+    # An old acknowledgement task shows its own form, not the drafts and reviews before it.
+    return TaskRedaction(data, earlier_steps=drafting_visible(session, actor, instance))
+
+
+PRIVATE_VIEW = PrivateView(
+    instance_visible=drafting_visible,
+    lists_all=lambda actor: True,  # the lists name tasks and titles only, as for every process
+    redact_task=_redact_drafting_task,
+)
 
 
 def sees_deliberation(rt: Runtime, session: Session, actor: Actor, order: Order) -> bool:

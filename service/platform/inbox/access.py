@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import and_, exists, or_, select
@@ -29,6 +30,15 @@ def can_view_instance(rt: Runtime, session: Session, actor: Actor, instance: Pro
         return private.instance_visible(session, actor, instance)
     if actor.has(*OVERSEERS) or instance.started_by_id == actor.id:
         return True
+    return took_part(session, actor, instance)
+
+
+def took_part(
+    session: Session, actor: Actor, instance: ProcessInstance, except_steps: Collection[str] = ()
+) -> bool:
+    """Whether the actor took part in the instance: was assigned or completed one of its tasks, or holds
+    a role one of them was sent to — leaving out the tasks of `except_steps` (BPMN ids; e.g. an old
+    acknowledgement step, which makes nobody a party to the drafting it follows)."""
     # Those who took part read the deliberation; holding a lane's role is taking part only where the
     # task was sent to the role. A task the process gave one person (a proposal's initiator, one
     # member's vote, an old acknowledgement row) does not open the history to everyone of its lane:
@@ -46,6 +56,8 @@ def can_view_instance(rt: Runtime, session: Session, actor: Actor, instance: Pro
             ),
         ),
     )
+    if except_steps:
+        involved = involved.where(HumanTask.bpmn_id.not_in(list(except_steps)))
     return bool(session.execute(select(involved)).scalar())
 
 

@@ -27,6 +27,8 @@ class TaskRedaction:
     data: dict[str, Any]
     # Earlier steps whose form (schema) matches are shown without who completed them.
     hides_author: Callable[[dict[str, Any]], bool] = _no_form
+    # Whether the page shows the earlier steps' answers at all (a reader who is no party to them: none).
+    earlier_steps: bool = True
 
 
 @dataclass(frozen=True)

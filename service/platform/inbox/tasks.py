@@ -218,7 +218,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
         data = shown.data
         earlier = [
             replace(s, completed_by="") if shown.hides_author(s.form_schema) else s
-            for s in _earlier_steps(session, task, forms)
+            for s in (_earlier_steps(session, task, forms) if shown.earlier_steps else [])
         ]
         comments = list(
             session.execute(
