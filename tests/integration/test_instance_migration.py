@@ -47,7 +47,9 @@ from tests.integration.migration_steps import (
     order_v2,
     order_without_rework,
 )
+from tests.integration.test_incident_api import escalate, vote
 
+ROOT = Path(__file__).resolve().parents[2]
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін", "basis": "Жоспар"}
 
 
@@ -482,3 +484,29 @@ def test_a_removed_step_stops_the_instances_waiting_on_it_or_past_it(api: Api) -
     _finish(api, drafting)  # on version 2
     _finish(api, rework)  # on version 1, as if nothing happened
     _finish(api, reworked)
+
+
+def test_a_council_vote_in_progress_moves_and_every_vote_still_counts(api: Api) -> None:
+    """A multi-instance step (each council member's vote): the library's own reset would give every
+    member's vote task the parent's data and forget whose it is; the move keeps them as they were."""
+    rt = api.rt
+    iid = escalate(api)
+    assert vote(api, iid, "council1", "warning").status_code == 200  # one vote before the move
+    xml = (ROOT / "bpmn" / "incident_escalation.bpmn").read_text(encoding="utf-8")
+    renamed = xml.replace('name="Кеңес мүшесінің дауысы"', 'name="Кеңес мүшесінің дауысы (жаңа)"')
+    deploy.deploy_bpmn(rt, actor_named(rt, "admin"), renamed.encode("utf-8"), "incident_escalation.bpmn")
+    dry = moves.migrate(rt, actor_named(rt, "admin"), moves.MigrationRequest("incident_escalation", 1, 2))
+    assert [(r.can_move, r.waiting) for r in dry] == [(True, ("Кеңес мүшесінің дауысы",))]
+    assert len(dry[0].changes) == 1  # one rename, however many members wait on it
+    moves.migrate(
+        rt, actor_named(rt, "admin"), moves.MigrationRequest("incident_escalation", 1, 2, dry_run=False)
+    )
+    assert _version_of(api, iid) == 2
+    votes = {t.assignee.username: t.name for t in _open(api, iid, "Task_vote") if t.assignee is not None}
+    assert sorted(votes) == ["council2", "council3", "council4", "council5", "wg_chair"]
+    assert set(votes.values()) == {"Кеңес мүшесінің дауысы (жаңа)"}
+    for member in ("council2", "council3", "council4"):
+        assert vote(api, iid, member, "warning").status_code == 200
+    # Four warnings of six members (council1's from before the move included): settled, closed early.
+    assert _open(api, iid, "Task_vote") == []
+    assert _open(api, iid), "the process goes on to the chair's decision"

@@ -1,12 +1,14 @@
 """Moving a running instance to another deployed version with SpiffWorkflow's own diff and migration.
 
 `SpecDiff`/`diff_workflow` align the old version's task specs with the new one's (by BPMN id, then by
-structure); `migrate_workflow` points every aligned task at its new spec and re-predicts the waiting
-branches. What the library leaves to its caller is decided here: which instances may move at all
-(a task whose spec has no counterpart could not be loaded again, so a step the instance waits on or has
-passed must exist in the new version or be mapped by the admin), and one case it gets wrong: a waiting
-task that the new version wraps in boundary events (a reminder timer added to it) would meet a
-boundary join whose split never ran, so the split is put in front of it (its timers start at the move).
+structure); `migrate_workflow` points every aligned task at its new spec and restarts waiting events.
+What the library leaves to its caller is decided here: which instances may move at all (a task whose
+spec has no counterpart could not be loaded again, so a step the instance waits on or has passed must
+exist in the new version or be mapped by the admin). Two things it gets wrong are done differently:
+ready tasks are not reset its way (that loses a multi-instance child's member and vote), only what
+follows them is predicted again; and a waiting task that the new version wraps in boundary events (a
+reminder timer added to it) would meet a boundary join whose split never ran, so the split is put in
+front of it (its timers start at the move).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -190,6 +193,21 @@ def check_migration(
     return MigrationCheck(tuple(problems), tuple(waiting), tuple(added), tuple(removed))
 
 
+def _repredict_ready(workflow: Any) -> None:
+    """What follows each ready task, predicted again from the new spec; the task itself keeps its id,
+    state, data and internal data.
+
+    The library resets ready tasks with `reset_branch`, which replaces their data with the parent's and
+    clears their internal data: a multi-instance child (a council member's vote) then loses its member
+    and its place in the collected votes, and cannot become ready again under its running parent.
+    """
+    for task in workflow.get_tasks(state=TaskState.READY, skip_subprocesses=True):
+        if isinstance(getattr(task.parent, "task_spec", None), LoopTask):
+            continue  # a multi-instance child: its running parent decides what follows
+        task._drop_children(force=True)
+        task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
+
+
 def _new_boundaries(workflow: Any, diff: WorkflowDiff) -> list[tuple[Any, Any]]:
     """Waiting tasks that the new version wraps in boundary events (a reminder timer added to them):
     the library would leave them leading into a boundary join whose split never ran."""
@@ -260,13 +278,16 @@ def migrate_instance(
         )
         new_spec, new_subs = load_specs(new_spec_json)
         top, subs = _diffs(workflow, new_spec, new_subs, mapping or {})
-        migrate_workflow(top, workflow, new_spec, reset_mask=TaskState.READY | TaskState.WAITING)
+        # Waiting events (timers) start again on the new spec; ready tasks keep their data (see below).
+        migrate_workflow(top, workflow, new_spec, reset_mask=TaskState.WAITING)
+        _repredict_ready(workflow)
         for task, join in _new_boundaries(workflow, top):
             _graft_split(task, join)
         for sp_id, sub_diff in subs.items():
             sub = workflow.subprocesses[sp_id]
             if sub_diff is not None:
-                migrate_workflow(sub_diff, sub, new_subs[sub.spec.name])
+                migrate_workflow(sub_diff, sub, new_subs[sub.spec.name], reset_mask=TaskState.WAITING)
+                _repredict_ready(sub)
                 for task, join in _new_boundaries(sub, sub_diff):
                     _graft_split(task, join)
         workflow.subprocess_specs = dict(new_subs)
