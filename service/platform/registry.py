@@ -138,6 +138,9 @@ class CampaignKind:
     on_end: Callable[[CampaignEnd], None] | None = None
     # Cleans a response's data (raise ValidationFailed for 422); None: a response carries no data.
     check_response: Callable[[Session, Actor, Campaign, Mapping[str, Any]], Mapping[str, Any]] | None = None
+    # False: the deadline is a due date (shown, marked overdue in the inbox) and the campaign stays open
+    # until everyone responds or a manager closes it; a task tracked to done does not vanish when late.
+    ends_at_deadline: bool = True
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,11 @@ class Feature:
     personal_steps: tuple[Callable[[ProcessInstance, HumanTask], bool], ...] = ()
     task_panels: tuple[PagePanel, ...] = ()
     instance_panels: tuple[PagePanel, ...] = ()
+    # Values a fresh form of an open task starts with, over the process data and x-prefill (e.g. the
+    # option a vote decided, preselected for the chair); None or {} for tasks it does not concern.
+    task_prefills: tuple[
+        Callable[[Session, Actor, ProcessInstance, HumanTask], Mapping[str, Any] | None], ...
+    ] = ()
     # Sources of a form field's suggestion list (`x-suggestions-from`), by name.
     suggestion_sources: Mapping[str, Callable[[Session], list[str]]] = field(default_factory=dict)
     # Pure functions a BPMN script or expression may call, by name (added to the sandbox's builtins).
@@ -274,6 +282,15 @@ class Registry:
 
     def is_signing_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
         return any(rule(instance, task) for rule in self.all("signing_steps"))
+
+    def prefill(
+        self, session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask
+    ) -> dict[str, Any]:
+        """The features' starting values for an open task's fresh form (later features win)."""
+        values: dict[str, Any] = {}
+        for read in self.all("task_prefills"):
+            values.update(read(session, actor, instance, task) or {})
+        return values
 
     def is_personal_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
         return self.is_signing_step(instance, task) or any(

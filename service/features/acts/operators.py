@@ -12,8 +12,17 @@ from sqlalchemy.orm import Session
 
 from service.features.acts import queries as acts_queries
 from service.features.acts.models import ActAmendment, ActEdition, LocalAct
-from service.features.acts.rules import ACK_KIND, CHANGES, SOURCES, ActChanged, ActTextError, apply_change
+from service.features.acts.rules import (
+    ACK_KIND,
+    CHANGES,
+    SOURCES,
+    ActChanged,
+    ActTextError,
+    apply_change,
+    without_own_number,
+)
 from service.features.orders.models import Order
+from service.platform import kazakh
 from service.platform.audit import log as audit
 from service.platform.campaigns import store
 from service.platform.clock import utcnow
@@ -85,7 +94,8 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         row.clause = clause
         row.change = change
         row.current_text = current
-        row.proposed_text = "" if change == "delete" else str(call.data.get("proposed_text") or "")
+        proposed = "" if change == "delete" else str(call.data.get("proposed_text") or "")
+        row.proposed_text = without_own_number(clause, proposed)
         row.reason = str(call.data.get("reason") or "")
         row.source = str(call.data.get("source"))
         row.base_edition = number
@@ -210,17 +220,20 @@ def _amendment(session: Session, instance_id: int) -> ActAmendment:
 
 
 def order_prefill(act_title: str, row: ActAmendment) -> dict[str, str]:
-    """The director's order drafted from the amendment: its title, type and the change as its body."""
+    """The director's order drafted from the amendment: its title, type and the change as its body.
+
+    The act's name takes its case ending: "«…ережеге» өзгерістер енгізу туралы", "«…ереженің» 8.1-тармағы".
+    """
+    of_act = f"«{kazakh.genitive(act_title)}»"
+    proposed = without_own_number(row.clause, row.proposed_text)
     if row.change == "change":
-        body = f"«{act_title}» {row.clause}-тармағы мынадай редакцияда жазылсын:\n«{row.proposed_text}»"
+        body = f"{of_act} {row.clause}-тармағы мынадай редакцияда жазылсын:\n«{proposed}»"
     elif row.change == "add":
-        body = (
-            f"«{act_title}» мынадай мазмұндағы {row.clause}-тармақпен толықтырылсын:\n«{row.proposed_text}»"
-        )
+        body = f"«{act_title}» мынадай мазмұндағы {row.clause}-тармақпен толықтырылсын:\n«{proposed}»"
     else:
-        body = f"«{act_title}» {row.clause}-тармағы алып тасталсын."
+        body = f"{of_act} {row.clause}-тармағы алып тасталсын."
     return {
-        "title": f"«{act_title}» өзгерістер енгізу туралы"[:300],
+        "title": f"«{kazakh.dative(act_title)}» өзгерістер енгізу туралы"[:300],
         "order_type": "act_amendment",
         "body": body,
         "basis": row.reason,

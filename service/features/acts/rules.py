@@ -145,6 +145,13 @@ def _clause_key(number: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split("."))
 
 
+def without_own_number(clause: str, text: str) -> str:
+    """The clause's text without a leading copy of its own number ("8.1. Мәтін" → "Мәтін"): the page
+    prints the number itself, so a proposal typed with it would read "8.1. 8.1. Мәтін"."""
+    own = re.match(rf"\s*{re.escape(clause)}\.?(\s+|$)", text)
+    return text[own.end() :].strip() if own else text.strip()
+
+
 def apply_change(act: ActText, clause: str, change: str, proposed_text: str) -> ActText:
     """The edition that results from changing, adding or deleting one clause."""
     if not CLAUSE_NUMBER.match(clause):
@@ -156,14 +163,14 @@ def apply_change(act: ActText, clause: str, change: str, proposed_text: str) -> 
         raise ActTextError(f"there is no clause {clause}")
     if change == "add" and existing is not None:
         raise ActTextError(f"clause {clause} already exists")
-    if change in ("change", "add") and not proposed_text.strip():
+    if change in ("change", "add") and not without_own_number(clause, proposed_text):
         raise ActTextError("the proposed text is empty")
     if change == "add" and section is None:
         raise ActTextError(f"there is no section {section_number}")
     assert section is not None
     kept = [c for c in section.clauses if c.number != clause]
     if change != "delete":
-        kept.append(Clause(clause, proposed_text.strip()))
+        kept.append(Clause(clause, without_own_number(clause, proposed_text)))
     new_section = replace(section, clauses=tuple(sorted(kept, key=lambda c: _clause_key(c.number))))
     return replace(act, sections=tuple(new_section if s is section else s for s in act.sections))
 

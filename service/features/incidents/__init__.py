@@ -27,6 +27,7 @@ FEATURE = Feature(
     # The council vote's early-close condition in the diagram calls it.
     script_builtins={"vote_settled": council_vote.vote_settled},
     file_readers=(access.may_open_evidence,),
+    task_prefills=(access.chair_decision_prefill,),
     notification_kinds=notices.KINDS,
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),

@@ -16,6 +16,7 @@ FEATURE = Feature(
     nav_links=web.NAV,
     notification_kinds=notices.KINDS,
     campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
+    file_readers=(usecases.may_open_registered_attachment,),
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

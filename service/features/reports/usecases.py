@@ -192,11 +192,14 @@ def _write(
         row.figures_json = compute_figures(rt, session, school).dumps()
         row.status, row.finalized_by, row.finalized_at = "final", actor.username, utcnow()
         session.flush()
+        # Alone on the audit log from here to commit: the anchor printed now is the one every later
+        # download reads back (no other append can still slip in before the finalize event).
+        audit.hold_epoch(session, alone=True)
         # The PDF as every later download renders it: from the frozen figures, dated at finalization.
         pdf = render_pdf(rt, session, view_of(rt, session, school))
         row.pdf_sha256 = detail["pdf_sha256"] = hashlib.sha256(pdf).hexdigest()
     action = "report.finalize" if finalizing else "report.draft"
-    audit.append(session, actor.username, action, detail=detail)
+    audit.append(session, actor.username, action, detail=detail, anchored=finalizing)
     session.flush()
 
 

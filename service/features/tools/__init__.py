@@ -1,7 +1,7 @@
 """AI tool evaluation by the commission and the register of permitted tools."""
 
 from service.features.tools import evidence, openapi, operators, settings, signed_votes, usecases, web
-from service.platform.registry import Feature
+from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
     evidence_sources={"tool": evidence.SOURCE},
@@ -14,6 +14,7 @@ FEATURE = Feature(
     suggestion_sources={
         "permitted_tools": lambda session: [str(t["name"]) for t in usecases.permitted_tools(session)],
     },
+    task_panels=(PagePanel("tools/panels/tally.html", usecases.chair_tally_panel),),
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,

@@ -13,6 +13,7 @@ from service.platform.audit import log as audit
 from service.platform.errors import BadRequest, Forbidden, NotFound
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance, unlisted_processes
+from service.platform.inbox.cursor import Cursor
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.persistence.models import (
     AuditEvent,
@@ -160,8 +161,8 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
 
 
 def list_instances(
-    rt: Runtime, actor: Actor, *, limit: int = 50, offset: int = 0
-) -> tuple[list[ProcessInstance], int]:
+    rt: Runtime, actor: Actor, *, limit: int = 50, offset: int = 0, cursor: Cursor | None = None
+) -> queries.InstancePage:
     from service.platform.inbox.access import sees_all_tasks
 
     with rt.db.session() as session:
@@ -171,6 +172,7 @@ def list_instances(
             started_by=started_by,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             # A private process's instances name people; they are followed on its own pages instead.
             hidden_processes=unlisted_processes(rt, actor),
         )

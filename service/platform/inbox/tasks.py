@@ -26,7 +26,7 @@ from service.platform.errors import (
     ValidationFailed,
 )
 from service.platform.files import storage as files
-from service.platform.forms.schema import clean_submission
+from service.platform.forms.schema import clean_submission, signature_statements
 from service.platform.inbox import deputies, queries
 from service.platform.inbox.access import (
     can_reassign,
@@ -71,6 +71,8 @@ class TaskDetail:
     may_work: bool
     # The features' blocks on this page (an order's number and latest changes, a vote's tally…).
     panels: list[Panel] = field(default_factory=list)
+    # What a fresh form of this open task starts with beyond the process data (`Feature.task_prefills`).
+    prefill: dict[str, Any] = field(default_factory=dict)
 
 
 def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]) -> list[EarlierStep]:
@@ -111,7 +113,7 @@ def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str,
     return steps
 
 
-def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list[HumanTask], int]:
+def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> queries.TaskPage:
     if flt.scope not in queries.SCOPES:
         raise BadRequest("scope must be mine, roles or all")
     if actor.id is None:
@@ -119,7 +121,7 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
     with rt.db.session() as session:
         # A deputy's lists hold the absent people's tasks too, except their personal steps (votes).
         away = deputies.absences_covered_by(rt, session, actor)
-        rows, total = queries.list_tasks(
+        page = queries.list_tasks(
             session,
             actor.id,
             actor.roles.union(*(a.roles for a in away)),
@@ -130,10 +132,10 @@ def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list
             private_processes=unlisted_processes(rt, actor),
         )
         if not away:
-            return rows, total
+            return page
         absent = {a.user_id for a in away}
-        shown = [t for t in rows if t.assignee_id not in absent or not _personal(rt, session, t)]
-        return shown, total - (len(rows) - len(shown))
+        shown = [t for t in page.rows if t.assignee_id not in absent or not _personal(rt, session, t)]
+        return page._replace(rows=shown, total=page.total - (len(page.rows) - len(shown)))
 
 
 @dataclass(frozen=True)
@@ -152,16 +154,16 @@ def landing(rt: Runtime, actor: Actor, limit: int = 10) -> Landing:
         raise Forbidden("no user")
     with rt.db.session() as session:
         roles = queries.waiting_by_role(session, actor.roles)
-        waiting, waiting_total = queries.list_tasks(
+        waiting = queries.list_tasks(
             session,
             actor.id,
             actor.roles,
             queries.TaskFilter(scope="roles", limit=limit, oldest_first=True),
         )
-        mine, mine_total = queries.list_tasks(
+        mine = queries.list_tasks(
             session, actor.id, actor.roles, queries.TaskFilter(scope="mine", limit=limit, oldest_first=True)
         )
-        return Landing(roles, waiting, waiting_total, mine, mine_total)
+        return Landing(roles, waiting.rows, waiting.total, mine.rows, mine.total)
 
 
 def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
@@ -178,7 +180,9 @@ def _visible_task(rt: Runtime, session: Session, actor: Actor, task_id: int) -> 
     instance = session.get(ProcessInstance, task.instance_id)
     if instance is None:
         raise NotFound("no such task")
-    if not (can_work_on(actor, task) or can_view_instance(rt, session, actor, instance)):
+    # Working on a task is for an open one; a closed step is read by those who may read its instance.
+    workable = task.status == "open" and can_work_on(actor, task)
+    if not (workable or can_view_instance(rt, session, actor, instance)):
         try:
             stands_in = deputies.covering_absence(rt, session, actor, instance, task)
         except NotDelegable:
@@ -232,6 +236,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             comments=comments,
             may_work=task.status == "open" and _may_work(rt, session, actor, instance, task),
             panels=rt.features.panels("task", session, actor, instance, task),
+            prefill=rt.features.prefill(session, actor, instance, task) if task.status == "open" else {},
         )
 
 
@@ -413,6 +418,8 @@ def complete(
             raise TaskNotOpen("the task has already been completed")
         forms = definition_parts(rt, session, instance.definition_id).forms
         schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
+        if password:
+            data = {**data, **signature_statements(schema)}  # the checked password signs the statement
         clean = clean_submission(schema, data)
         # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
         cleared = {

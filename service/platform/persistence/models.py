@@ -234,6 +234,7 @@ class AuditEvent(Base):
     """Append-only and hash-chained: each row's hash covers its content and the previous row's hash."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_stream_id", "stream", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -244,10 +245,24 @@ class AuditEvent(Base):
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The chain this row links into: "instance:<id>", "actor:<name>", or "main" for rows written before
+    # streams existed. `prev_hash` is the previous row *of the same stream*.
+    stream: Mapped[str] = mapped_column(String(120), default="main", server_default="main")
+
+
+class AuditStream(Base):
+    """The tip of one stream of the audit log; locking it serialises appends to that stream only."""
+
+    __tablename__ = "audit_stream"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditHead(Base):
-    """One row holding the chain's tip; locking it serialises appends so the chain never forks."""
+    """The epoch row (id 1): appends share it and anchored events take it alone, so what precedes an
+    anchored event is settled when it is written. Its hash is the single chain's tip before streams
+    (frozen since; "main" in audit_stream carries it on)."""
 
     __tablename__ = "audit_head"
 

@@ -102,7 +102,7 @@ def _core_document() -> dict[str, Any]:
     instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "School AI-governance workflows", "version": "1.2.0"},
+        "info": {"title": "School AI-governance workflows", "version": "1.5.0"},  # 1.5: surveys
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
@@ -170,6 +170,14 @@ def _core_document() -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": 200},
                         },
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "keyset paging: an answer's `next` or `previous`; the page "
+                            "then starts right beside that row at the same cost anywhere in the list, and "
+                            "`offset` is ignored. A token not made by this service answers 422.",
+                            "schema": {"type": "string", "maxLength": 64},
+                        },
                     ],
                     "responses": {
                         **ok(schema_ref(schemas.TaskList)),

@@ -78,6 +78,14 @@ class TaskList(ApiModel):
         description="with scope=mine and status=open: my pending campaign tasks (acknowledgements, "
         "surveys), newest first, at most `limit` (added in 1.3)",
     )
+    next: str | None = Field(
+        None,
+        description="pass as `cursor` for the page after this one; null when this is the last (added in 1.4)",
+    )
+    previous: str | None = Field(
+        None,
+        description="pass as `cursor` for the page before this one; null on the first (added in 1.4)",
+    )
 
 
 class CampaignTask(ApiModel):

@@ -1,14 +1,14 @@
 """Out-of-office substitutions: a deputy works on an absent person's tasks for a date range.
 
-Revision ID: 0016_substitutions
-Revises: 0015_school_settings
+Revision ID: 0020_substitutions
+Revises: 0019_school_settings
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_substitutions"
-down_revision = "0015_school_settings"
+revision = "0020_substitutions"
+down_revision = "0019_school_settings"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """School settings: the admin's values of the deadlines and voting rules the features declare.
 
-Revision ID: 0015_school_settings
-Revises: 0014_campaigns
+Revision ID: 0019_school_settings
+Revises: 0018_register_restrictions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_school_settings"
-down_revision = "0014_campaigns"
+revision = "0019_school_settings"
+down_revision = "0018_register_restrictions"
 branch_labels = None
 depends_on = None
 
