@@ -39,12 +39,14 @@ from service.platform.processes import deploy
 from service.platform.processes import migrations as moves
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
+from service.platform.web.migrations import reason_text
 from tests.conftest import Api, actor_named, csrf_from, login, make_app
 from tests.integration.migration_steps import (
     NEW_LABEL,
     OLD_LABEL,
     order_renaming,
     order_v2,
+    order_without_review_reminder,
     order_without_rework,
 )
 from tests.integration.test_incident_api import escalate, vote
@@ -510,3 +512,23 @@ def test_a_council_vote_in_progress_moves_and_every_vote_still_counts(api: Api) 
     # Four warnings of six members (council1's from before the move included): settled, closed early.
     assert _open(api, iid, "Task_vote") == []
     assert _open(api, iid), "the process goes on to the chair's decision"
+
+
+def test_a_timer_taken_away_from_a_reached_step_is_named_by_the_step(app: Flask, api: Api) -> None:
+    """The library's split around a step with a timer has no counterpart once the timer is gone: the
+    instances that reached the step stay, and the reason names the step, never the library's spec."""
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    drafting, review, director = _at(api, "draft"), _at(api, "review"), _at(api, "director")
+    deploy.deploy_bpmn(rt, admin, order_without_review_reminder(), "order_drafting.bpmn")
+    request = moves.MigrationRequest("order_drafting", 1, 2)
+    rows = {r.instance_id: r for r in moves.migrate(rt, admin, request)}
+    assert rows[drafting].can_move
+    assert (rows[director].reason, rows[director].reason_step) == (
+        "step_events_changed",
+        "Құқықтық сараптама",
+    )
+    assert not rows[review].can_move and "BoundaryEvent" not in rows[review].reason_step
+    with app.test_request_context("/", headers={"Accept-Language": "kk"}):
+        text = reason_text(rows[director], request)
+    assert "Құқықтық сараптама" in text and "BoundaryEvent" not in text

@@ -35,7 +35,7 @@ from service.platform.errors import WorkflowFailed
 class Problem:
     """Why an instance cannot move: a code and the step it concerns (BPMN id and label)."""
 
-    code: str  # waiting_step_removed | passed_step_removed | called_process_missing
+    code: str  # waiting_step_removed | passed_step_removed | step_events_changed | called_process_missing
     bpmn_id: str
     name: str
 
@@ -110,9 +110,20 @@ def _problems(diff: WorkflowDiff) -> list[Problem]:
         if task.has_state(TaskState.PREDICTED_MASK):
             continue
         spec = task.task_spec
-        code = "waiting_step_removed" if _waiting(task) else "passed_step_removed"
+        if _is_step(spec):
+            code = "waiting_step_removed" if _waiting(task) else "passed_step_removed"
+        else:
+            # The library's split or join around a step with boundary events (a timer added or taken
+            # away): name the step it belongs to, not the library's "<id>.BoundaryEventSplit".
+            code, spec = "step_events_changed", _owner(task.workflow.spec, spec)
         found.setdefault((code, _bpmn_id(spec)), Problem(code, _bpmn_id(spec), _label(spec)))
     return list(found.values())
+
+
+def _owner(process_spec: Any, spec: Any) -> Any:
+    """The drawn step a library spec ("Task_vote.BoundaryEventSplit") was made for, else the spec."""
+    owner = process_spec.task_specs.get(str(spec.name).split(".")[0])
+    return owner if owner is not None else spec
 
 
 def _waiting_steps(workflow: Any, diff: WorkflowDiff) -> list[WaitingStep]:
