@@ -52,6 +52,7 @@ from tests.integration.migration_steps import (
 from tests.integration.test_incident_api import escalate, vote
 
 ROOT = Path(__file__).resolve().parents[2]
+ORDER_FILE = ROOT / "bpmn" / "order_drafting.bpmn"
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін", "basis": "Жоспар"}
 
 
@@ -532,3 +533,27 @@ def test_a_timer_taken_away_from_a_reached_step_is_named_by_the_step(app: Flask,
     with app.test_request_context("/", headers={"Accept-Language": "kk"}):
         text = reason_text(rows[director], request)
     assert "Құқықтық сараптама" in text and "BoundaryEvent" not in text
+
+
+def test_orders_acknowledging_on_the_old_multi_instance_diagram_stay_and_say_why(api: Api) -> None:
+    """The diagram before campaigns had a per-person acknowledgement step; the shipped one waits on a
+    campaign instead. An order already acknowledging that way cannot move (its step is gone); one still
+    being drafted moves and acknowledges through a campaign."""
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    old = ROOT / "tests" / "fixtures" / "order_drafting_multi_instance.bpmn"
+    assert deploy.deploy_bpmn(rt, admin, old.read_bytes(), "order_drafting.bpmn").version == 2
+    drafting = _start(api)
+    acknowledging = _start(api)
+    _do(api, acknowledging, "Task_draft", "wg_deputy", DRAFT)
+    _do(api, acknowledging, "Task_legal_review", "lawyer", {"decision": "approve"})
+    _do(api, acknowledging, "Task_director_approval", "director", {"decision": "approve"})
+    assert len(_open(api, acknowledging, "Task_acknowledge")) == 30
+    assert deploy.deploy_bpmn(rt, admin, ORDER_FILE.read_bytes(), "order_drafting.bpmn").version == 3
+    moved = moves.migrate(rt, admin, moves.MigrationRequest("order_drafting", 2, 3, dry_run=False))
+    rows = {r.instance_id: r for r in moved}
+    assert rows[drafting].moved
+    assert (rows[acknowledging].moved, rows[acknowledging].reason) == (False, "waiting_step_removed")
+    assert rows[acknowledging].reason_step == "Бұйрықпен танысу"
+    assert len(_open(api, acknowledging, "Task_acknowledge")) == 30  # untouched: it finishes on version 2
+    _finish(api, drafting)  # through a campaign on version 3

@@ -64,7 +64,13 @@ class MigrationCheck:
 
 
 def _label(spec: Any) -> str:
-    return str(getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or spec.name)
+    name = getattr(spec, "bpmn_name", None)
+    if not name and isinstance(spec, LoopTask):
+        # A multi-instance step keeps its label on the member's task it repeats.
+        member = getattr(spec, "_wf_spec", None)
+        child = member.task_specs.get(spec.task_spec) if member is not None else None
+        name = getattr(child, "bpmn_name", None)
+    return str(name or getattr(spec, "bpmn_id", None) or spec.name)
 
 
 def _bpmn_id(spec: Any) -> str:
@@ -117,7 +123,8 @@ def _problems(diff: WorkflowDiff) -> list[Problem]:
             # away): name the step it belongs to, not the library's "<id>.BoundaryEventSplit".
             code, spec = "step_events_changed", _owner(task.workflow.spec, spec)
         found.setdefault((code, _bpmn_id(spec)), Problem(code, _bpmn_id(spec), _label(spec)))
-    return list(found.values())
+    # What the instance waits on first: that is what the admin must map to move it.
+    return sorted(found.values(), key=lambda p: p.code != "waiting_step_removed")
 
 
 def _owner(process_spec: Any, spec: Any) -> Any:
@@ -177,6 +184,10 @@ def check_migration(
     new_spec, new_subs = load_specs(new_spec_json)
     top, subs = _diffs(workflow, new_spec, new_subs, mapping or {})
     problems = _problems(top)
+    problems += [
+        Problem("step_events_changed", _bpmn_id(task.task_spec), _label(task.task_spec))
+        for task, _ in _new_boundaries(workflow, top, TaskState.STARTED)
+    ]
     waiting = _waiting_steps(workflow, top)
     for sp_id, sub_diff in subs.items():
         sub = workflow.subprocesses[sp_id]
@@ -219,11 +230,12 @@ def _repredict_ready(workflow: Any) -> None:
         task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
 
 
-def _new_boundaries(workflow: Any, diff: WorkflowDiff) -> list[tuple[Any, Any]]:
-    """Waiting tasks that the new version wraps in boundary events (a reminder timer added to them):
-    the library would leave them leading into a boundary join whose split never ran."""
+def _new_boundaries(workflow: Any, diff: WorkflowDiff, state: int = TaskState.READY) -> list[tuple[Any, Any]]:
+    """Tasks in `state` that the new version wraps in boundary events (a reminder timer added to them):
+    the library would leave them leading into a boundary join whose split never ran. Ready ones get the
+    split grafted in front; a started one (a multi-instance vote, a called process) refuses the move."""
     found: list[tuple[Any, Any]] = []
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED, skip_subprocesses=True):
+    for task in workflow.get_tasks(state=state, skip_subprocesses=True):
         new = diff.alignment.get(task)
         if new is None:
             continue
