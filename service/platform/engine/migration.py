@@ -73,6 +73,12 @@ def _label(spec: Any) -> str:
     return str(name or getattr(spec, "bpmn_id", None) or spec.name)
 
 
+def _named(spec: Any) -> bool:
+    """A step with a label of its own: what an admin recognises in a list of changes (an unnamed end
+    event would show only its id)."""
+    return _label(spec) != _bpmn_id(spec)
+
+
 def _bpmn_id(spec: Any) -> str:
     return str(getattr(spec, "bpmn_id", None) or spec.name)
 
@@ -202,14 +208,14 @@ def check_migration(
         {
             (_bpmn_id(s), _label(s))
             for s in new_spec.task_specs.values()
-            if _is_step(s) and _bpmn_id(s) not in old_ids
+            if _is_step(s) and _bpmn_id(s) not in old_ids and _named(s)
         }
     )
     removed = sorted(
         {
             (_bpmn_id(s), _label(s))
             for s in workflow.spec.task_specs.values()
-            if _is_step(s) and _bpmn_id(s) not in new_ids
+            if _is_step(s) and _bpmn_id(s) not in new_ids and _named(s)
         }
     )
     return MigrationCheck(tuple(problems), tuple(waiting), tuple(added), tuple(removed))
