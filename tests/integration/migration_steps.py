@@ -78,3 +78,17 @@ def order_without_rework() -> bytes:
     )
     assert "Task_rework" not in xml
     return xml.encode("utf-8")
+
+
+def order_without_review_reminder() -> bytes:
+    """The shipped order process without the lawyer's reminder timer (a boundary event taken away)."""
+    xml = ORDER.read_text(encoding="utf-8")
+    start = xml.index('    <bpmn:boundaryEvent id="Timer_review_reminder"')
+    end = xml.index("</bpmn:endEvent>", xml.index('<bpmn:endEvent id="End_review_reminder"')) + len(
+        "</bpmn:endEvent>\n"
+    )
+    xml = xml[:start] + xml[end:]
+    for ref in ("Timer_review_reminder", "Service_review_reminder", "End_review_reminder"):
+        xml = xml.replace(f"        <bpmn:flowNodeRef>{ref}</bpmn:flowNodeRef>\n", "")
+    assert "review_reminder" not in xml.replace("legal_review_reminder", "")
+    return xml.encode("utf-8")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from service.platform.errors import Conflict, Forbidden, ValidationFailed
 from service.platform.inbox import deputies
+from service.platform.inbox import tasks as task_cases
 from service.platform.persistence.models import AuditEvent
 from tests.conftest import Api, actor_named, csrf_from, login
 from tests.integration.test_incident_api import escalate
@@ -46,7 +47,11 @@ def test_a_deputy_does_the_absent_lawyers_review_and_the_history_names_both(api:
     review = api.open_task("lawyer", iid, "Task_legal_review", scope="roles")
     # Before the lawyer is away, the HR specialist has nothing to do with it (not even its existence).
     assert api.post(f"/tasks/{review['id']}/claim", "hr").status_code == 404
+    assert task_cases.inbox_counts(api.rt, actor_named(api.rt, "hr"))[1] == 0
     _away(api, "lawyer", "hr")
+    assert task_cases.inbox_counts(api.rt, actor_named(api.rt, "hr"))[1] == 1  # the badge counts it
+    landing = task_cases.landing(api.rt, actor_named(api.rt, "hr"))
+    assert [t.bpmn_id for t in landing.waiting] == ["Task_legal_review"]
     listed = api.get(f"/tasks?scope=roles&instance_id={iid}", "hr").get_json()["tasks"]
     assert [t["bpmn_id"] for t in listed] == ["Task_legal_review"]  # it reaches the deputy
     assert api.post(f"/tasks/{review['id']}/claim", "hr").status_code == 200

@@ -39,15 +39,20 @@ from service.platform.processes import deploy
 from service.platform.processes import migrations as moves
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
+from service.platform.web.migrations import reason_text
 from tests.conftest import Api, actor_named, csrf_from, login, make_app
 from tests.integration.migration_steps import (
     NEW_LABEL,
     OLD_LABEL,
     order_renaming,
     order_v2,
+    order_without_review_reminder,
     order_without_rework,
 )
+from tests.integration.test_incident_api import escalate, vote
 
+ROOT = Path(__file__).resolve().parents[2]
+ORDER_FILE = ROOT / "bpmn" / "order_drafting.bpmn"
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін", "basis": "Жоспар"}
 
 
@@ -186,7 +191,8 @@ def test_ten_running_orders_move_to_a_version_with_a_new_label_and_reminder(api:
     assert ("renamed", OLD_LABEL, NEW_LABEL) in [
         (c.kind, c.name, c.new_name) for c in waiting_director.changes
     ]
-    assert "Директорға еске салу" in [c.name for c in waiting_director.changes if c.kind == "added"]
+    added = [c.name for c in waiting_director.changes if c.kind == "added"]
+    assert "Директорға еске салу" in added and "End_director_reminder" not in added  # labels, no ids
     assert all(_version_of(api, iid) == 1 for iid in ids)  # a dry run changes nothing
 
     moved = moves.migrate(rt, admin, moves.MigrationRequest("order_drafting", 1, 2, dry_run=False))
@@ -482,3 +488,73 @@ def test_a_removed_step_stops_the_instances_waiting_on_it_or_past_it(api: Api) -
     _finish(api, drafting)  # on version 2
     _finish(api, rework)  # on version 1, as if nothing happened
     _finish(api, reworked)
+
+
+def test_a_council_vote_in_progress_moves_and_every_vote_still_counts(api: Api) -> None:
+    """A multi-instance step (each council member's vote): the library's own reset would give every
+    member's vote task the parent's data and forget whose it is; the move keeps them as they were."""
+    rt = api.rt
+    iid = escalate(api)
+    assert vote(api, iid, "council1", "warning").status_code == 200  # one vote before the move
+    xml = (ROOT / "bpmn" / "incident_escalation.bpmn").read_text(encoding="utf-8")
+    renamed = xml.replace('name="Кеңес мүшесінің дауысы"', 'name="Кеңес мүшесінің дауысы (жаңа)"')
+    deploy.deploy_bpmn(rt, actor_named(rt, "admin"), renamed.encode("utf-8"), "incident_escalation.bpmn")
+    dry = moves.migrate(rt, actor_named(rt, "admin"), moves.MigrationRequest("incident_escalation", 1, 2))
+    assert [(r.can_move, r.waiting) for r in dry] == [(True, ("Кеңес мүшесінің дауысы",))]
+    assert len(dry[0].changes) == 1  # one rename, however many members wait on it
+    moves.migrate(
+        rt, actor_named(rt, "admin"), moves.MigrationRequest("incident_escalation", 1, 2, dry_run=False)
+    )
+    assert _version_of(api, iid) == 2
+    votes = {t.assignee.username: t.name for t in _open(api, iid, "Task_vote") if t.assignee is not None}
+    assert sorted(votes) == ["council2", "council3", "council4", "council5", "wg_chair"]
+    assert set(votes.values()) == {"Кеңес мүшесінің дауысы (жаңа)"}
+    for member in ("council2", "council3", "council4"):
+        assert vote(api, iid, member, "warning").status_code == 200
+    # Four warnings of six members (council1's from before the move included): settled, closed early.
+    assert _open(api, iid, "Task_vote") == []
+    assert _open(api, iid), "the process goes on to the chair's decision"
+
+
+def test_a_timer_taken_away_from_a_reached_step_is_named_by_the_step(app: Flask, api: Api) -> None:
+    """The library's split around a step with a timer has no counterpart once the timer is gone: the
+    instances that reached the step stay, and the reason names the step, never the library's spec."""
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    drafting, review, director = _at(api, "draft"), _at(api, "review"), _at(api, "director")
+    deploy.deploy_bpmn(rt, admin, order_without_review_reminder(), "order_drafting.bpmn")
+    request = moves.MigrationRequest("order_drafting", 1, 2)
+    rows = {r.instance_id: r for r in moves.migrate(rt, admin, request)}
+    assert rows[drafting].can_move
+    assert (rows[director].reason, rows[director].reason_step) == (
+        "step_events_changed",
+        "Құқықтық сараптама",
+    )
+    assert not rows[review].can_move and "BoundaryEvent" not in rows[review].reason_step
+    with app.test_request_context("/", headers={"Accept-Language": "kk"}):
+        text = reason_text(rows[director], request)
+    assert "Құқықтық сараптама" in text and "BoundaryEvent" not in text
+
+
+def test_orders_acknowledging_on_the_old_multi_instance_diagram_stay_and_say_why(api: Api) -> None:
+    """The diagram before campaigns had a per-person acknowledgement step; the shipped one waits on a
+    campaign instead. An order already acknowledging that way cannot move (its step is gone); one still
+    being drafted moves and acknowledges through a campaign."""
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    old = ROOT / "tests" / "fixtures" / "order_drafting_multi_instance.bpmn"
+    assert deploy.deploy_bpmn(rt, admin, old.read_bytes(), "order_drafting.bpmn").version == 2
+    drafting = _start(api)
+    acknowledging = _start(api)
+    _do(api, acknowledging, "Task_draft", "wg_deputy", DRAFT)
+    _do(api, acknowledging, "Task_legal_review", "lawyer", {"decision": "approve"})
+    _do(api, acknowledging, "Task_director_approval", "director", {"decision": "approve"})
+    assert len(_open(api, acknowledging, "Task_acknowledge")) == 30
+    assert deploy.deploy_bpmn(rt, admin, ORDER_FILE.read_bytes(), "order_drafting.bpmn").version == 3
+    moved = moves.migrate(rt, admin, moves.MigrationRequest("order_drafting", 2, 3, dry_run=False))
+    rows = {r.instance_id: r for r in moved}
+    assert rows[drafting].moved
+    assert (rows[acknowledging].moved, rows[acknowledging].reason) == (False, "waiting_step_removed")
+    assert rows[acknowledging].reason_step == "Бұйрықпен танысу"
+    assert len(_open(api, acknowledging, "Task_acknowledge")) == 30  # untouched: it finishes on version 2
+    _finish(api, drafting)  # through a campaign on version 3

@@ -1,12 +1,14 @@
 """Moving a running instance to another deployed version with SpiffWorkflow's own diff and migration.
 
 `SpecDiff`/`diff_workflow` align the old version's task specs with the new one's (by BPMN id, then by
-structure); `migrate_workflow` points every aligned task at its new spec and re-predicts the waiting
-branches. What the library leaves to its caller is decided here: which instances may move at all
-(a task whose spec has no counterpart could not be loaded again, so a step the instance waits on or has
-passed must exist in the new version or be mapped by the admin), and one case it gets wrong: a waiting
-task that the new version wraps in boundary events (a reminder timer added to it) would meet a
-boundary join whose split never ran, so the split is put in front of it (its timers start at the move).
+structure); `migrate_workflow` points every aligned task at its new spec and restarts waiting events.
+What the library leaves to its caller is decided here: which instances may move at all (a task whose
+spec has no counterpart could not be loaded again, so a step the instance waits on or has passed must
+exist in the new version or be mapped by the admin). Two things it gets wrong are done differently:
+ready tasks are not reset its way (that loses a multi-instance child's member and vote), only what
+follows them is predicted again; and a waiting task that the new version wraps in boundary events (a
+reminder timer added to it) would meet a boundary join whose split never ran, so the split is put in
+front of it (its timers start at the move).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
@@ -32,7 +35,7 @@ from service.platform.errors import WorkflowFailed
 class Problem:
     """Why an instance cannot move: a code and the step it concerns (BPMN id and label)."""
 
-    code: str  # waiting_step_removed | passed_step_removed | called_process_missing
+    code: str  # waiting_step_removed | passed_step_removed | step_events_changed | called_process_missing
     bpmn_id: str
     name: str
 
@@ -61,7 +64,19 @@ class MigrationCheck:
 
 
 def _label(spec: Any) -> str:
-    return str(getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None) or spec.name)
+    name = getattr(spec, "bpmn_name", None)
+    if not name and isinstance(spec, LoopTask):
+        # A multi-instance step keeps its label on the member's task it repeats.
+        member = getattr(spec, "_wf_spec", None)
+        child = member.task_specs.get(spec.task_spec) if member is not None else None
+        name = getattr(child, "bpmn_name", None)
+    return str(name or getattr(spec, "bpmn_id", None) or spec.name)
+
+
+def _named(spec: Any) -> bool:
+    """A step with a label of its own: what an admin recognises in a list of changes (an unnamed end
+    event would show only its id)."""
+    return _label(spec) != _bpmn_id(spec)
 
 
 def _bpmn_id(spec: Any) -> str:
@@ -107,9 +122,21 @@ def _problems(diff: WorkflowDiff) -> list[Problem]:
         if task.has_state(TaskState.PREDICTED_MASK):
             continue
         spec = task.task_spec
-        code = "waiting_step_removed" if _waiting(task) else "passed_step_removed"
+        if _is_step(spec):
+            code = "waiting_step_removed" if _waiting(task) else "passed_step_removed"
+        else:
+            # The library's split or join around a step with boundary events (a timer added or taken
+            # away): name the step it belongs to, not the library's "<id>.BoundaryEventSplit".
+            code, spec = "step_events_changed", _owner(task.workflow.spec, spec)
         found.setdefault((code, _bpmn_id(spec)), Problem(code, _bpmn_id(spec), _label(spec)))
-    return list(found.values())
+    # What the instance waits on first: that is what the admin must map to move it.
+    return sorted(found.values(), key=lambda p: p.code != "waiting_step_removed")
+
+
+def _owner(process_spec: Any, spec: Any) -> Any:
+    """The drawn step a library spec ("Task_vote.BoundaryEventSplit") was made for, else the spec."""
+    owner = process_spec.task_specs.get(str(spec.name).split(".")[0])
+    return owner if owner is not None else spec
 
 
 def _waiting_steps(workflow: Any, diff: WorkflowDiff) -> list[WaitingStep]:
@@ -163,6 +190,10 @@ def check_migration(
     new_spec, new_subs = load_specs(new_spec_json)
     top, subs = _diffs(workflow, new_spec, new_subs, mapping or {})
     problems = _problems(top)
+    problems += [
+        Problem("step_events_changed", _bpmn_id(task.task_spec), _label(task.task_spec))
+        for task, _ in _new_boundaries(workflow, top, TaskState.STARTED)
+    ]
     waiting = _waiting_steps(workflow, top)
     for sp_id, sub_diff in subs.items():
         sub = workflow.subprocesses[sp_id]
@@ -177,24 +208,40 @@ def check_migration(
         {
             (_bpmn_id(s), _label(s))
             for s in new_spec.task_specs.values()
-            if _is_step(s) and _bpmn_id(s) not in old_ids
+            if _is_step(s) and _bpmn_id(s) not in old_ids and _named(s)
         }
     )
     removed = sorted(
         {
             (_bpmn_id(s), _label(s))
             for s in workflow.spec.task_specs.values()
-            if _is_step(s) and _bpmn_id(s) not in new_ids
+            if _is_step(s) and _bpmn_id(s) not in new_ids and _named(s)
         }
     )
     return MigrationCheck(tuple(problems), tuple(waiting), tuple(added), tuple(removed))
 
 
-def _new_boundaries(workflow: Any, diff: WorkflowDiff) -> list[tuple[Any, Any]]:
-    """Waiting tasks that the new version wraps in boundary events (a reminder timer added to them):
-    the library would leave them leading into a boundary join whose split never ran."""
+def _repredict_ready(workflow: Any) -> None:
+    """What follows each ready task, predicted again from the new spec; the task itself keeps its id,
+    state, data and internal data.
+
+    The library resets ready tasks with `reset_branch`, which replaces their data with the parent's and
+    clears their internal data: a multi-instance child (a council member's vote) then loses its member
+    and its place in the collected votes, and cannot become ready again under its running parent.
+    """
+    for task in workflow.get_tasks(state=TaskState.READY, skip_subprocesses=True):
+        if isinstance(getattr(task.parent, "task_spec", None), LoopTask):
+            continue  # a multi-instance child: its running parent decides what follows
+        task._drop_children(force=True)
+        task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
+
+
+def _new_boundaries(workflow: Any, diff: WorkflowDiff, state: int = TaskState.READY) -> list[tuple[Any, Any]]:
+    """Tasks in `state` that the new version wraps in boundary events (a reminder timer added to them):
+    the library would leave them leading into a boundary join whose split never ran. Ready ones get the
+    split grafted in front; a started one (a multi-instance vote, a called process) refuses the move."""
     found: list[tuple[Any, Any]] = []
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.STARTED, skip_subprocesses=True):
+    for task in workflow.get_tasks(state=state, skip_subprocesses=True):
         new = diff.alignment.get(task)
         if new is None:
             continue
@@ -260,13 +307,16 @@ def migrate_instance(
         )
         new_spec, new_subs = load_specs(new_spec_json)
         top, subs = _diffs(workflow, new_spec, new_subs, mapping or {})
-        migrate_workflow(top, workflow, new_spec, reset_mask=TaskState.READY | TaskState.WAITING)
+        # Waiting events (timers) start again on the new spec; ready tasks keep their data (see below).
+        migrate_workflow(top, workflow, new_spec, reset_mask=TaskState.WAITING)
+        _repredict_ready(workflow)
         for task, join in _new_boundaries(workflow, top):
             _graft_split(task, join)
         for sp_id, sub_diff in subs.items():
             sub = workflow.subprocesses[sp_id]
             if sub_diff is not None:
-                migrate_workflow(sub_diff, sub, new_subs[sub.spec.name])
+                migrate_workflow(sub_diff, sub, new_subs[sub.spec.name], reset_mask=TaskState.WAITING)
+                _repredict_ready(sub)
                 for task, join in _new_boundaries(sub, sub_diff):
                     _graft_split(task, join)
         workflow.subprocess_specs = dict(new_subs)

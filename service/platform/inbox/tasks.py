@@ -153,11 +153,13 @@ def landing(rt: Runtime, actor: Actor, limit: int = 10) -> Landing:
     if actor.id is None:
         raise Forbidden("no user")
     with rt.db.session() as session:
-        roles = queries.waiting_by_role(session, actor.roles)
+        # A deputy also waits for what waits for the absent people's roles.
+        covering = _roles_with_absences(rt, session, actor)
+        roles = queries.waiting_by_role(session, covering)
         waiting = queries.list_tasks(
             session,
             actor.id,
-            actor.roles,
+            covering,
             queries.TaskFilter(scope="roles", limit=limit, oldest_first=True),
         )
         mine = queries.list_tasks(
@@ -170,7 +172,12 @@ def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
     if actor.id is None:
         return 0, 0
     with rt.db.session() as session:
-        return queries.inbox_counts(session, actor.id, actor.roles)
+        return queries.inbox_counts(session, actor.id, _roles_with_absences(rt, session, actor))
+
+
+def _roles_with_absences(rt: Runtime, session: Session, actor: Actor) -> frozenset[str]:
+    """The actor's roles and those of everyone they stand in for today."""
+    return actor.roles.union(*(a.roles for a in deputies.absences_covered_by(rt, session, actor)))
 
 
 def _visible_task(rt: Runtime, session: Session, actor: Actor, task_id: int) -> HumanTask:

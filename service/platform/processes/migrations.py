@@ -128,6 +128,7 @@ def _judge(
             if step.bpmn_id not in mapping:
                 return "form_changed", step.name, changes
             changes.append(Change("form", step.name, step.new_name))
+    changes = list(dict.fromkeys(changes))  # one line per change, however many members wait on a step
     changes.extend(Change("added", name) for _, name in check.added)
     changes.extend(Change("removed", name) for _, name in check.removed)
     if check.problems:
@@ -147,7 +148,7 @@ def _assess(
     row = MoveRow(
         instance_id=instance.id,
         title=instance.title,
-        waiting=tuple(s.name for s in check.waiting),
+        waiting=tuple(dict.fromkeys(s.name for s in check.waiting)),
         can_move=reason is None,
         reason=reason,
         reason_step=step,

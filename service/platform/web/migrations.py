@@ -45,6 +45,12 @@ def reason_text(row: moves.MoveRow, request_: moves.MigrationRequest) -> str:
             step=step,
             version=new,
         ),
+        "step_events_changed": _(
+            "The timers or events attached to the step «%(step)s» it has reached are different in "
+            "version %(version)s, so its history could not be kept.",
+            step=step,
+            version=new,
+        ),
         "called_process_missing": _(
             "The process it has called, «%(step)s», is not part of version %(version)s.",
             step=step,

@@ -209,7 +209,8 @@ class MigrationRow(ApiModel):
     can_move: bool
     reason: str | None = Field(description="why it cannot move, in the caller's language")
     reason_code: str | None = Field(
-        description="waiting_step_removed, passed_step_removed, form_changed, called_process_missing, "
+        description="waiting_step_removed, passed_step_removed, step_events_changed, form_changed, "
+        "called_process_missing, "
         "not_on_version, move_failed or cannot_read"
     )
     moved: bool
