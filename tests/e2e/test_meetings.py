@@ -101,6 +101,10 @@ def test_secretary_records_on_a_tablet_chair_approves_minutes_read_back(
         assert heading in text, heading
     assert "Құралдар тізімін жаңарту" in text and "іссапарда" in text
 
+    chair.goto("/meetings/calendar")
+    assert chair.locator(".meeting-chip").filter(has_text="E2E: жұмыс тобының").count() == 1
+    shot(chair, "meeting-05-calendar")
+
     ict = tablet(new_context, "ict")
     ict.goto("/inbox")
     assert ict.locator("text=Құралдар тізімін жаңарту").count() >= 1

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from babel.dates import get_day_names
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, lazy_gettext
+from flask_babel import format_date, get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
@@ -330,6 +331,8 @@ def quarter() -> ResponseReturnValue:
         "meetings/calendar.html",
         months=months,
         month_names=[format_date(m.first, "LLLL yyyy") for m in months],
+        # Monday first, as the weeks are laid out (Babel's table is keyed 0 = Monday, in the locale's order).
+        day_names=[str(get_day_names("abbreviated", locale=str(get_locale()))[d]) for d in range(7)],
         year=year,
         quarter=q,
         prev=prev,
