@@ -58,3 +58,23 @@ def order_renaming(step: str, new_id: str) -> bytes:
     xml = ORDER.read_text(encoding="utf-8")
     assert f'id="{step}"' in xml
     return xml.replace(step, new_id).encode("utf-8")
+
+
+def order_without_rework() -> bytes:
+    """The shipped order process without the drafter's rework step: a returned draft goes straight back
+    to the lawyer (the step is gone, not renamed)."""
+    xml = ORDER.read_text(encoding="utf-8")
+    start = xml.index('    <bpmn:userTask id="Task_rework"')
+    end = xml.index('<bpmn:sequenceFlow id="Flow_rework_done"')
+    end = xml.index("\n", end) + 1
+    xml = xml[:start] + xml[end:]
+    xml = xml.replace("        <bpmn:flowNodeRef>Task_rework</bpmn:flowNodeRef>\n", "")
+    xml = xml.replace(
+        'sourceRef="Service_status_draft" targetRef="Task_rework"',
+        'sourceRef="Service_status_draft" targetRef="Gateway_to_review"',
+    )
+    xml = xml.replace(
+        "<bpmn:incoming>Flow_rework_done</bpmn:incoming>", "<bpmn:incoming>Flow_to_rework</bpmn:incoming>"
+    )
+    assert "Task_rework" not in xml
+    return xml.encode("utf-8")

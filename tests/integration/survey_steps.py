@@ -55,3 +55,7 @@ def answer_of(n: int) -> dict[str, Any]:
         "q6": ["o2", "o3"],
         "q7": f"ұсыныс-{n:02d}-жазба",
     }
+
+
+def post_answer(api: Api, survey_id: int, user: str, answer: dict[str, Any]) -> Any:
+    return api.post(f"/surveys/{survey_id}/answers", user, json={"answers": answer})

@@ -16,6 +16,7 @@ from pathlib import Path
 from tests.conftest import Api
 from tests.integration import report_steps as steps
 from tests.integration.meeting_steps import call
+from tests.integration.survey_steps import open_survey
 from tests.integration.test_consultations import ask
 
 MATRIX = Path(__file__).resolve().parents[2] / "docs" / "authorization-matrix.md"
@@ -53,6 +54,7 @@ def _objects(api: Api) -> dict[str, int]:
     incident = api.get("/incidents", "responsible").get_json()["incidents"][0]["id"]
     return {
         **_meetings(api, incident),
+        **_surveys(api),
         "order_instance": order_instance,
         "order": api.get("/orders", "director").get_json()["orders"][0]["id"],
         "incident_instance": incident_instance,
@@ -82,11 +84,20 @@ def _meetings(api: Api, incident_id: int) -> dict[str, int]:
     return {"meeting": int(group["id"]), "council_meeting": int(council["id"])}
 
 
+def _surveys(api: Api) -> dict[str, int]:
+    """An open anonymous survey asked of staff1 and staff2, and a draft (its keepers' only)."""
+    survey = open_survey(api, api.rt, ["staff1", "staff2"])
+    draft = api.post("/surveys", "hr", json={"template": "competences"}).get_json()["id"]
+    return {"survey": survey, "survey_draft": int(draft)}
+
+
 def _operations(o: dict[str, int]) -> list[tuple[str, str, str]]:
     """(label, method, path) of each operation tried; the table shows the path with `{…}` for ids."""
     return [
         ("processes one may start", "GET", "/processes"),
         ("deploy a diagram", "POST", "/processes"),
+        ("move running instances to another version", "POST", "/processes/order_drafting/migrations"),
+        ("the school's settings", "GET", "/settings"),
         ("every open task (scope=all)", "GET", "/tasks?scope=all"),
         ("an order's instance", "GET", f"/instances/{o['order_instance']}"),
         ("an incident's instance", "GET", f"/instances/{o['incident_instance']}"),
@@ -110,6 +121,12 @@ def _operations(o: dict[str, int]) -> list[tuple[str, str, str]]:
         ("a working-group meeting (ict, staff1 invited)", "GET", f"/meetings/{o['meeting']}"),
         ("its minutes", "GET", f"/meetings/{o['meeting']}/minutes.pdf"),
         ("a council meeting on an incident", "GET", f"/meetings/{o['council_meeting']}"),
+        ("surveys", "GET", "/surveys"),
+        ("create a survey", "POST", "/surveys"),
+        ("an open survey (asked of staff1, staff2)", "GET", f"/surveys/{o['survey']}"),
+        ("answer it", "POST", f"/surveys/{o['survey']}/answers"),
+        ("its results", "GET", f"/surveys/{o['survey']}/results"),
+        ("a draft survey", "GET", f"/surveys/{o['survey_draft']}"),
     ]
 
 

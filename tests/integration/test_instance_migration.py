@@ -40,7 +40,13 @@ from service.platform.processes import migrations as moves
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, csrf_from, login, make_app
-from tests.integration.migration_steps import NEW_LABEL, OLD_LABEL, order_renaming, order_v2
+from tests.integration.migration_steps import (
+    NEW_LABEL,
+    OLD_LABEL,
+    order_renaming,
+    order_v2,
+    order_without_rework,
+)
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін", "basis": "Жоспар"}
 
@@ -448,3 +454,31 @@ def test_moves_and_completions_at_the_same_moment_each_happen_once(api: Api) -> 
     assert [t.status for t in _open(api, director)] == ["waiting"]  # the acknowledgement campaign
     _finish(api, review)
     _finish(api, director)
+
+
+def test_a_removed_step_stops_the_instances_waiting_on_it_or_past_it(api: Api) -> None:
+    """Version 2 drops the rework step: an instance waiting on it, or one that went through it (its
+    history would have no step to stand on), cannot move and says which step; the others move."""
+    rt = api.rt
+    admin = actor_named(rt, "admin")
+    drafting, rework, reworked = _at(api, "draft"), _at(api, "rework"), _at(api, "review2")
+    deploy.deploy_bpmn(rt, admin, order_without_rework(), "order_drafting.bpmn")
+    rows = {
+        r.instance_id: r for r in moves.migrate(rt, admin, moves.MigrationRequest("order_drafting", 1, 2))
+    }
+    assert rows[drafting].can_move
+    assert ("removed", "Бұйрық жобасын пысықтау") in [(c.kind, c.name) for c in rows[drafting].changes]
+    assert (rows[rework].reason, rows[rework].reason_step) == (
+        "waiting_step_removed",
+        "Бұйрық жобасын пысықтау",
+    )
+    assert (rows[reworked].reason, rows[reworked].reason_step) == (
+        "passed_step_removed",
+        "Бұйрық жобасын пысықтау",
+    )
+    moved = moves.migrate(rt, admin, moves.MigrationRequest("order_drafting", 1, 2, dry_run=False))
+    assert {r.instance_id: r.moved for r in moved} == {drafting: True, rework: False, reworked: False}
+    assert _version_of(api, rework) == 1 and _version_of(api, reworked) == 1
+    _finish(api, drafting)  # on version 2
+    _finish(api, rework)  # on version 1, as if nothing happened
+    _finish(api, reworked)

@@ -10,15 +10,15 @@ from docx import Document
 from pypdf import PdfReader
 
 from tests.conftest import Api, login
-from tests.integration.survey_steps import STAFF, answer_of, open_survey
+from tests.integration.survey_steps import STAFF, answer_of, open_survey, post_answer
 
 
 def _survey_with_answers(api: Api, count: int) -> int:
     survey_id = open_survey(api, api.rt, STAFF)
     for n, user in enumerate(STAFF[:count]):
-        assert (
-            api.post(f"/surveys/{survey_id}/answers", user, json={"answers": answer_of(n)}).status_code == 201
-        )
+        assert post_answer(api, survey_id, user, answer_of(n)).status_code == 201
+    # An anonymous survey's figures come once it is closed.
+    assert api.post(f"/surveys/{survey_id}/close", "responsible").status_code == 200
     return survey_id
 
 

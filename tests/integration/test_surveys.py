@@ -10,17 +10,22 @@ import io
 import json
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import inspect, select, text
 
+from service.features.surveys import usecases
 from service.features.surveys.models import SurveyAnswer
+from service.platform.campaigns import usecases as campaigns
+from service.platform.clock import utcnow
 from service.platform.persistence.models import AuditEvent, CampaignTask, User
 from service.platform.runtime import Runtime
-from tests.conftest import Api, csrf_from, login
-from tests.integration.survey_steps import STAFF, answer_of, open_survey, survey_body
+from tests.conftest import Api, actor_named, csrf_from, login
+from tests.integration.survey_steps import STAFF, answer_of, open_survey, post_answer, survey_body
 
 
 def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
@@ -85,6 +90,15 @@ def test_ten_staff_answer_at_once_each_counted_once_and_nothing_links_an_answer_
     assert len(answers) == 10
     assert {(a["respondent_id"], a["recorded_by"], a["recorded_at"]) for a in answers} == {("", "", "")}
     assert all(len(a["id"]) == 32 and int(a["id"], 16) >= 0 for a in answers)
+    # No hidden order either: SQLite keeps the rows without a rowid; in PostgreSQL every live row was
+    # written by the last answer's transaction (the rewrite), so `xmin` tells nothing of who came when.
+    with rt.db.read() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            xmins = session.execute(text("SELECT DISTINCT xmin::text FROM survey_answer")).scalars().all()
+            assert len(xmins) == 1
+        else:
+            with pytest.raises(Exception, match="rowid"):
+                session.execute(text("SELECT rowid FROM survey_answer")).all()
     # Participation rows keep nothing of the answers.
     tasks = rows["campaign_task"]
     assert len(tasks) == 10 and all(t["data_json"] == "" and t["status"] == "done" for t in tasks)
@@ -121,11 +135,10 @@ def test_ten_staff_answer_at_once_each_counted_once_and_nothing_links_an_answer_
 def test_a_group_of_two_shows_no_figures(api: Api) -> None:
     survey_id = open_survey(api, api.rt, STAFF[:5])
     for n, user in enumerate(STAFF[:2]):
-        assert (
-            api.post(f"/surveys/{survey_id}/answers", user, json={"answers": answer_of(n)}).status_code == 201
-        )
+        assert post_answer(api, survey_id, user, answer_of(n)).status_code == 201
+    assert api.post(f"/surveys/{survey_id}/close", "responsible").status_code == 200
     body = api.get(f"/surveys/{survey_id}/results", "responsible").get_json()
-    assert body["responded"] == 2 and body["shown"] is False
+    assert body["responded"] == 2 and body["shown"] is False and body["until_closed"] is False
     assert all(q["shown"] is False and q["counts"] == [] and q["texts"] == [] for q in body["questions"])
     client = api.client
     login(client, "responsible")
@@ -134,23 +147,38 @@ def test_a_group_of_two_shows_no_figures(api: Api) -> None:
     assert "<svg" not in page.get_data(as_text=True)
     exported = client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True)
     assert len(exported.strip().splitlines()) == 1  # the header only
-    # A third answer makes the group large enough.
+    note = PdfReader(io.BytesIO(client.get(f"/surveys/{survey_id}/note.pdf").data))
+    assert "3-тен аз" in "".join(p.extract_text() for p in note.pages)
+
+
+def test_an_anonymous_surveys_figures_wait_for_its_end(api: Api) -> None:
+    """Figures read before and after one person's answer would differ by that answer: none while open."""
+    survey_id = open_survey(api, api.rt, STAFF[:4])
+    for n, user in enumerate(STAFF[:3]):
+        assert post_answer(api, survey_id, user, answer_of(n)).status_code == 201
+    body = api.get(f"/surveys/{survey_id}/results", "responsible").get_json()
+    assert (body["responded"], body["shown"], body["until_closed"]) == (3, False, True)
+    assert all(q["counts"] == [] and q["texts"] == [] for q in body["questions"])
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{survey_id}/results").get_data(as_text=True)
+    assert 'data-testid="until-closed"' in page and "<svg" not in page
     assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff3", json={"answers": answer_of(2)}).status_code == 201
+        len(client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True).strip().splitlines()) == 1
     )
+    assert api.post(f"/surveys/{survey_id}/close", "responsible").status_code == 200
     assert api.get(f"/surveys/{survey_id}/results", "responsible").get_json()["shown"] is True
     assert "<svg" in client.get(f"/surveys/{survey_id}/results").get_data(as_text=True)
+    assert (
+        len(client.get(f"/surveys/{survey_id}/results.csv").get_data(as_text=True).strip().splitlines()) == 4
+    )
 
 
 def test_outsiders_get_403_and_a_second_answer_409_with_the_first_kept(api: Api) -> None:
     rt = api.rt
     survey_id = open_survey(api, rt, STAFF[:3])
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff9", json={"answers": answer_of(1)}).status_code == 403
-    )
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff1", json={"answers": answer_of(1)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff9", answer_of(1)).status_code == 403
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
     again = api.post(f"/surveys/{survey_id}/answers", "staff1", json={"answers": answer_of(2)})
     assert again.status_code == 409 and again.get_json()["error"] == "already_responded"
     with rt.db.read() as session:
@@ -164,9 +192,7 @@ def test_outsiders_get_403_and_a_second_answer_409_with_the_first_kept(api: Api)
     assert bad.status_code == 422 and set(bad.get_json()["fields"]) == {"q5"}
     missing = api.post(f"/surveys/{survey_id}/answers", "staff2", json={"answers": {"q7": "x"}})
     assert missing.status_code == 422 and {"q1", "q5"} <= set(missing.get_json()["fields"])
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff2", json={"answers": answer_of(3)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff2", answer_of(3)).status_code == 201
 
 
 def test_the_audience_gets_a_task_and_a_notice_and_closing_withdraws_the_open_ones(api: Api) -> None:
@@ -177,9 +203,7 @@ def test_the_audience_gets_a_task_and_a_notice_and_closing_withdraws_the_open_on
     client = api.client
     login(client, "staff2")
     assert f"surveys/{survey_id}" in client.get("/notifications").get_data(as_text=True)
-    assert (
-        api.post(f"/surveys/{survey_id}/answers", "staff1", json={"answers": answer_of(1)}).status_code == 201
-    )
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
     assert api.post(f"/surveys/{survey_id}/close", "staff1").status_code == 403
     assert api.post(f"/surveys/{survey_id}/close", "hr").status_code == 200
     assert api.get("/tasks?scope=mine", "staff2").get_json()["campaign_tasks"] == []
@@ -274,3 +298,156 @@ def test_the_template_is_a_draft_its_keeper_edits_with_a_form(api: Api) -> None:
         "Нет",
     ]
     assert api.get(f"/surveys/{survey_id}", "staff1").status_code == 404  # a draft is its keepers'
+
+
+def test_the_answer_page_keeps_what_was_typed_on_422_and_the_interview_form_shows(api: Api) -> None:
+    survey_id = open_survey(api, api.rt, STAFF[:3])
+    client = api.client
+    login(client, "staff1")
+    page = client.get(f"/surveys/{survey_id}")
+    html = page.get_data(as_text=True)
+    assert (
+        page.status_code == 200 and 'data-testid="answer-form"' in html and 'data-autosave="survey-' in html
+    )
+    token = csrf_from(html)
+    form = {"csrf_token": token, "q1": "o2", "q2": ["o1", "o4"], "q7": "менің ойым"}
+    refused = client.post(f"/surveys/{survey_id}/answer", data=form)
+    kept = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="a-q5-error"' in kept and "менің ойым" in kept and 'value="o2" checked' in kept
+    done = client.post(
+        f"/surveys/{survey_id}/answer", data={**form, "q3": "o1", "q4": "o1", "q5": "3", "q6": "o1"}
+    )
+    assert done.status_code == 302
+    assert 'data-testid="answered"' in client.get(f"/surveys/{survey_id}").get_data(as_text=True)
+    again = client.post(
+        f"/surveys/{survey_id}/answer", data={**form, "q3": "o1", "q4": "o1", "q5": "3", "q6": "o1"}
+    )
+    assert again.status_code == 409
+
+    named = api.post(
+        "/surveys", "hr", json=survey_body(api.rt, STAFF[:2], "named", "competences")
+    ).get_json()["id"]
+    assert api.post(f"/surveys/{named}/open", "hr").status_code == 200
+    hr = client.application.test_client()
+    login(hr, "hr")
+    interview_page = hr.get(f"/surveys/{named}").get_data(as_text=True)
+    assert 'data-testid="interview-form"' in interview_page and 'value="staff2"' in interview_page
+    token = csrf_from(interview_page)
+    answers = {"q1": "4", "q2": "3", "q3": "o1", "q4": "o1", "q6": "o1"}
+    missing = hr.post(f"/surveys/{named}/interview", data={"csrf_token": token, **answers})
+    assert missing.status_code == 422 and "field-error" in missing.get_data(as_text=True)
+    recorded = hr.post(
+        f"/surveys/{named}/interview", data={"csrf_token": token, "respondent": "staff2", **answers}
+    )
+    assert recorded.status_code == 302
+    results_page = hr.get(f"/surveys/{named}/results").get_data(as_text=True)
+    assert 'data-testid="interviews"' in results_page and "Әйгерім Нұрбекқызы" in results_page
+    assert "Жанар Сейітқызы" in results_page  # who recorded it, by name
+
+
+def _run_of_template(api: Api, people: list[str], pick: int) -> int:
+    """A run of the ai_knowledge template for `people`, each choosing option `pick` for question 1."""
+    created = api.post("/surveys", "responsible", json={"template": "ai_knowledge"}).get_json()["id"]
+    assert api.get(f"/surveys/{created}", "responsible").get_json()["template_key"] == "ai_knowledge"
+    # The loaded draft is edited for a small audience, keeping its template (runs compare by it).
+    usecases.update(api.rt, actor_named(api.rt, "responsible"), created, survey_body(api.rt, people))
+    assert api.post(f"/surveys/{created}/open", "responsible").status_code == 200
+    for n, user in enumerate(people):
+        answer = {**answer_of(n), "q1": f"o{pick}"}
+        assert api.post(f"/surveys/{created}/answers", user, json={"answers": answer}).status_code == 201
+    return int(created)
+
+
+def test_two_runs_of_a_template_compare(api: Api) -> None:
+    september = _run_of_template(api, STAFF[:3], 3)
+    may = _run_of_template(api, STAFF[3:7], 1)
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{may}/results?compare={september}").get_data(as_text=True)
+    assert page.count('data-testid="comparison"') == 6  # every choice and scale question
+    assert f'<option value="{september}" selected' in page
+    pdf = client.get(f"/surveys/{may}/note.pdf?compare={september}")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert text.count("Салыстыру") == 6 and "4 (100%)" in text and "3 (100%)" in text
+    # A survey that asks none of the same questions does not compare.
+    unrelated = {
+        **survey_body(api.rt, STAFF[:1]),
+        "questions": [{"type": "number", "text": {"kk": "Жасыңыз?", "ru": "Ваш возраст?"}}],
+    }
+    other = api.post("/surveys", "responsible", json=unrelated).get_json()["id"]
+    assert api.post(f"/surveys/{other}/open", "responsible").status_code == 200
+    assert client.get(f"/surveys/{may}/results?compare={other}").status_code == 404
+
+
+def test_the_closing_day_ends_the_survey_and_withdraws_its_tasks(api: Api) -> None:
+    survey_id = open_survey(api, api.rt, STAFF[:3])
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
+    assert campaigns.end_due_campaigns(api.rt, utcnow() + timedelta(days=3)) == 0
+    assert campaigns.end_due_campaigns(api.rt, utcnow() + timedelta(days=9)) == 1
+    assert api.get(f"/surveys/{survey_id}", "staff2").get_json()["status"] == "closed"
+    assert api.get("/tasks?scope=mine", "staff2").get_json()["campaign_tasks"] == []
+    assert post_answer(api, survey_id, "staff2", answer_of(2)).status_code == 409
+
+
+def test_a_keeper_reminds_only_those_who_have_not_answered(api: Api) -> None:
+    survey_id = open_survey(api, api.rt, STAFF[:3])
+    assert post_answer(api, survey_id, "staff1", answer_of(1)).status_code == 201
+    client = api.client
+    login(client, "wg_chair")
+    token = csrf_from(client.get(f"/surveys/{survey_id}").get_data(as_text=True))
+    assert client.post(f"/surveys/{survey_id}/remind", data={"csrf_token": token}).status_code == 302
+    with api.rt.db.read() as session:
+        reminded = sorted(
+            session.execute(
+                select(User.username)
+                .join(CampaignTask, CampaignTask.user_id == User.id)
+                .where(CampaignTask.reminded_at.is_not(None))
+            ).scalars()
+        )
+    assert reminded == ["staff2", "staff3"]
+    staff = client.application.test_client()
+    login(staff, "staff2")
+    token = csrf_from(staff.get(f"/surveys/{survey_id}").get_data(as_text=True))
+    assert staff.post(f"/surveys/{survey_id}/remind", data={"csrf_token": token}).status_code == 403
+
+
+def test_september_and_may_compare_on_the_questions_they_share(api: Api) -> None:
+    """Item 1's knowledge survey and item 26's usage survey are different templates, but both ask the
+    confidence scale, the forbidden uses and the training needs: those compare."""
+    september = open_survey(api, api.rt, STAFF[:3])
+    for n, user in enumerate(STAFF[:3]):
+        assert post_answer(api, september, user, answer_of(n)).status_code == 201
+    may = api.post("/surveys", "responsible", json=survey_body(api.rt, STAFF[3:6], template="ai_usage"))
+    may_id = may.get_json()["id"]
+    assert api.post(f"/surveys/{may_id}/open", "responsible").status_code == 200
+    usage = {"q1": "o2", "q2": ["o1"], "q3": ["o1"], "q4": ["o1"], "q5": 5, "q7": ["o2"]}
+    for user in STAFF[3:6]:
+        assert post_answer(api, may_id, user, usage).status_code == 201
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{may_id}/results?compare={september}").get_data(as_text=True)
+    assert page.count('data-testid="comparison"') == 3
+
+
+@pytest.mark.timeout(120)
+def test_two_interviewers_recording_the_same_person_at_once_keep_one_interview(api: Api) -> None:
+    named = api.post(
+        "/surveys", "hr", json=survey_body(api.rt, STAFF[:4], "named", "competences")
+    ).get_json()["id"]
+    assert api.post(f"/surveys/{named}/open", "hr").status_code == 200
+    interview = {"q1": 4, "q2": 3, "q3": ["o1"], "q4": ["o1"], "q6": ["o1"]}
+    jobs = [
+        (
+            lambda who=who: api.post(
+                f"/surveys/{named}/answers", who, json={"respondent": "staff3", "answers": interview}
+            )
+        )
+        for who in ("hr", "deputy_director", "hr", "deputy_director")
+    ]
+    codes = sorted(r.status_code for r in _together(jobs))
+    assert codes == [201, 409, 409, 409]
+    with api.rt.db.read() as session:
+        assert len(session.execute(select(SurveyAnswer.id)).all()) == 1
+        events = session.execute(select(AuditEvent.action)).scalars().all()
+    assert events.count("survey.interview") == 1

@@ -50,6 +50,13 @@ FIELD_MESSAGES.update(
         "recommendation_owner": lazy_gettext(
             "Line %(limit)s: name a person (username) or a role held by exactly one person."
         ),
+        "follow_up_row": lazy_gettext(
+            "Row %(limit)s: choose the person, a due date from today on, and write what to do."
+        ),
+        "follow_up_owner": lazy_gettext("Row %(limit)s: choose an active person."),
+        "decision_change_reason": lazy_gettext(
+            "The vote decided otherwise: write why you record another decision."
+        ),
     }
 )
 

@@ -126,6 +126,7 @@ def results_body(survey_id: int, r: rules.Results) -> schemas.SurveyResults:
         audience=r.audience,
         responded=r.responded,
         shown=r.shown,
+        until_closed=r.until_closed,
         by_role=[
             schemas.RoleParticipation(role=p.role, audience=p.audience, responded=p.responded)
             for p in r.by_role

@@ -4,7 +4,7 @@ PDF (charts drawn as fpdf2 vector shapes) and DOCX (each chart as SVG with a PNG
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from service.features.surveys import charts, rules
-from service.features.surveys.figures import chart_of, comparison_of
+from service.features.surveys.figures import NUMBER_LABELS, chart_of, comparison_of
 from service.platform.documents.files import stable_zip
 from service.platform.documents.fonts import FAMILY, font_path, printable
 from service.platform.documents.pdf import new_pdf
@@ -30,20 +30,14 @@ PRIVACY = {
     "anonymous": "Сауалнама анонимді: жауаптар ешкімнің атымен байланыстырылмайды.",
     "named": "Атаулы сауалнама (сұхбат): жауаптарды кадр қызметі немесе басшының орынбасары жазды.",
 }
+UNTIL_CLOSED = "Сауалнама анонимді және әлі жабылмаған: нәтижелер ол жабылғаннан кейін көрсетіледі."
 TOO_FEW = "Жауаптар саны 3-тен аз: адамдарды анықтамау үшін нәтижелер көрсетілмейді."
 PARTICIPATION = "Қатысу"
 BY_ROLE = ("Рөл", "Сұралғандар", "Жауап бергендер")
 COMPARED = "Салыстыру"
 TEXTS = "Еркін жауаптар (атаусыз)"
 SIGNATURE = "Дайындаған"
-NUMBER_WORDS = {
-    "min": "ең аз",
-    "q1": "Q1",
-    "median": "медиана",
-    "q3": "Q3",
-    "max": "ең көп",
-    "mean": "орташа",
-}
+NUMBER_WORDS = NUMBER_LABELS["kk"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,8 @@ class Note:
     period: str  # "01.09.2026 – 15.09.2026"
     privacy: str
     results: rules.Results
-    compared: rules.Results | None = None
+    # This run's question id → the compared run's result of the same question.
+    compared: Mapping[str, rules.QuestionResult] = field(default_factory=dict)
     compared_name: str = ""
     this_name: str = ""
     author: str = ""
@@ -84,6 +79,11 @@ def _numbers_line(numbers: dict[str, float]) -> str:
     )
 
 
+def _shown_questions(note: Note) -> Sequence[rules.QuestionResult]:
+    """No question at all while an anonymous survey is open; else every one (small groups say so)."""
+    return () if note.results.until_closed else note.results.questions
+
+
 def note_pdf(note: Note) -> bytes:
     pdf = new_pdf(f"{TITLE}: {note.title}", created=note.created, author=note.school_name)
     pdf.add_page()
@@ -110,17 +110,19 @@ def note_pdf(note: Note) -> bytes:
             for row in rows:
                 table.row([printable(c) for c in row])
     pdf.ln(2)
-    compared = {q.question.id: q for q in note.compared.questions} if note.compared else {}
+    if note.results.until_closed:
+        write_line(pdf, UNTIL_CLOSED, size=10, style="I")
+    compared = note.compared
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    for n, result in enumerate(note.results.questions, 1):
-        if pdf.get_y() > pdf.h - 70:
-            pdf.add_page()
+    for n, result in enumerate(_shown_questions(note), 1):
+        chart = chart_of(result, "kk") if result.shown else None
+        # The heading stays on the page of its chart.
+        _room_for(pdf, 16 + (_chart_height(chart, width * 0.9) if chart is not None else 10))
         write_line(pdf, f"{n}. {rules.localized(result.question.text, 'kk')}", size=11, style="B")
         if not result.shown:
             write_line(pdf, TOO_FEW, size=10, style="I")
             continue
         write_line(pdf, f"Жауап бергендер: {result.answered}", size=9)
-        chart = chart_of(result, "kk")
         if chart is not None:
             _pdf_chart(pdf, chart, width * 0.9)
         if result.numbers:
@@ -131,12 +133,27 @@ def note_pdf(note: Note) -> bytes:
         if other is not None:
             pair = comparison_of(result, other, "kk", (note.this_name, note.compared_name))
             if pair is not None:
+                _room_for(pdf, 8 + _chart_height(pair, width * 0.9))
                 write_line(pdf, f"{COMPARED}: {note.this_name} / {note.compared_name}", size=9, style="I")
                 _pdf_chart(pdf, pair, width * 0.9)
         pdf.ln(2)
     pdf.ln(6)
     write_line(pdf, f"{SIGNATURE}: ____________ {note.author}", size=11)
     return bytes(pdf.output())
+
+
+def _chart_height(chart: charts.Chart, width: float) -> float:
+    return chart.height * width / chart.width
+
+
+def _room_for(pdf: object, height: float) -> None:
+    """A new page unless `height` mm fit below (a block taller than a page just starts a page)."""
+    from fpdf import FPDF
+
+    assert isinstance(pdf, FPDF)
+    room = pdf.h - pdf.b_margin - pdf.get_y()
+    if height > room and room < pdf.h - pdf.b_margin - pdf.t_margin - 1:
+        pdf.add_page()
 
 
 def _pdf_chart(pdf: object, chart: charts.Chart, width: float) -> None:
@@ -207,9 +224,11 @@ def note_docx(note: Note) -> bytes:
         for row in rows:
             for cell, text in zip(grid.add_row().cells, row, strict=True):
                 cell.text = text
-    compared = {q.question.id: q for q in note.compared.questions} if note.compared else {}
+    if note.results.until_closed:
+        document.add_paragraph(UNTIL_CLOSED)
+    compared = note.compared
     count = 0
-    for n, result in enumerate(note.results.questions, 1):
+    for n, result in enumerate(_shown_questions(note), 1):
         document.add_paragraph().add_run(
             clean_text(f"{n}. {rules.localized(result.question.text, 'kk')}")
         ).bold = True

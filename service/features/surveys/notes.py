@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.features.surveys import documents, rules
+from service.features.surveys import documents, figures, rules
 from service.features.surveys.results import results_of
 from service.platform.runtime import Actor, Runtime
 
@@ -19,9 +19,14 @@ def note_of(rt: Runtime, actor: Actor, survey_id: int, compare_with: int | None 
         period=f"{survey.opens_on.strftime(fmt)} – {survey.closes_on.strftime(fmt)}",
         privacy=survey.privacy,
         results=view.run.results,
-        compared=compared.results if compared else None,
-        compared_name=compared.survey.opens_on.strftime(fmt) if compared else "",
-        this_name=survey.opens_on.strftime(fmt),
+        compared=figures.paired_results(
+            view.run.results, compared.results, (view.run.questions, compared.questions)
+        )
+        if compared
+        else {},
+        # Runs are named by number and opening day (two runs may open the same month, or the same day).
+        compared_name=f"№{compared.survey.id} ({compared.survey.opens_on.strftime(fmt)})" if compared else "",
+        this_name=f"№{survey.id} ({survey.opens_on.strftime(fmt)})",
         author=actor.full_name or actor.username,
         # The content's moment (the survey's closing, else its opening), so the same note is the same bytes.
         created=survey.closed_at or survey.opened_at,

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service.features.surveys import rules
 from service.features.surveys.models import Survey, SurveyAnswer
@@ -30,17 +30,21 @@ def surveys(session: Session) -> list[Survey]:
     return list(session.execute(select(Survey).order_by(Survey.opens_on.desc(), Survey.id.desc())).scalars())
 
 
-def runs_of(session: Session, template_key: str, but: int) -> list[Survey]:
-    """Other surveys made from the same template (earlier or later runs), newest first."""
-    if not template_key:
-        return []
-    return list(
-        session.execute(
-            select(Survey)
-            .where(Survey.template_key == template_key, Survey.id != but, Survey.status != "draft")
-            .order_by(Survey.opens_on.desc(), Survey.id.desc())
-        ).scalars()
-    )
+def comparable_runs(session: Session, survey: Survey) -> list[Survey]:
+    """Other opened surveys to compare with: runs of the same template, and any survey that asks at least
+    one of the same questions (same kind, same Kazakh wording), newest first."""
+    mine = {rules.signature(q) for q in questions_of(survey)}
+    others = session.execute(
+        select(Survey)
+        .where(Survey.id != survey.id, Survey.status != "draft")
+        .order_by(Survey.opens_on.desc(), Survey.id.desc())
+    ).scalars()
+    return [
+        s
+        for s in others
+        if (survey.template_key and s.template_key == survey.template_key)
+        or mine & {rules.signature(q) for q in questions_of(s)}
+    ]
 
 
 def answers(session: Session, survey_id: int) -> list[dict[str, Any]]:
@@ -52,14 +56,24 @@ def answers(session: Session, survey_id: int) -> list[dict[str, Any]]:
 
 
 def named_answers(session: Session, survey_id: int) -> list[tuple[str, str, dict[str, Any], str | None]]:
-    """A named survey's answers with the respondent (username, full name) and who recorded them."""
+    """A named survey's answers: the respondent (username, full name), the answer, and the full name of
+    who recorded it (the respondent themself for a questionnaire, HR or a deputy director for an
+    interview)."""
+    recorder = aliased(User)
     rows = session.execute(
-        select(User.username, User.full_name, SurveyAnswer.answers_json, SurveyAnswer.recorded_by)
+        select(
+            User.username,
+            User.full_name,
+            SurveyAnswer.answers_json,
+            recorder.full_name,
+            SurveyAnswer.recorded_by,
+        )
         .join(User, User.id == SurveyAnswer.respondent_id)
+        .outerjoin(recorder, recorder.username == SurveyAnswer.recorded_by)
         .where(SurveyAnswer.survey_id == survey_id)
         .order_by(User.full_name, User.username)
     ).all()
-    return [(str(u), str(n), json.loads(a), r) for u, n, a, r in rows]
+    return [(str(u), str(n), json.loads(a), rn or r) for u, n, a, rn, r in rows]
 
 
 def add_anonymous_answer(session: Session, survey_id: int, answer: Mapping[str, Any]) -> None:

@@ -29,9 +29,14 @@ class Run:
 class ResultsView:
     run: Run
     compared: Run | None
-    other_runs: list[tuple[int, dict[str, str], str]]  # (id, title, opens_on) of the same template
+    other_runs: list[tuple[int, dict[str, str], str]]  # (id, title, opens_on) of comparable surveys
     # A named survey's answers by person (username, name, answer, recorded by), for its interviewers.
     named: list[tuple[str, str, dict[str, Any], str | None]]
+
+
+def waits_for_close(survey: Survey) -> bool:
+    """An anonymous survey's figures, rows and note wait for its end (see `rules.Results`)."""
+    return survey.privacy == "anonymous" and survey.status != "closed"
 
 
 def run_of(session: Session, survey: Survey) -> Run:
@@ -48,7 +53,7 @@ def run_of(session: Session, survey: Survey) -> Run:
         survey,
         queries.texts(survey.title_json),
         questions,
-        rules.results(questions, answers, audience, responded, by_role),
+        rules.results(questions, answers, audience, responded, by_role, until_closed=waits_for_close(survey)),
     )
 
 
@@ -64,12 +69,12 @@ def _readable_results(session: Session, actor: Actor, survey_id: int) -> Survey:
 def results_of(rt: Runtime, actor: Actor, survey_id: int, compare_with: int | None = None) -> ResultsView:
     with rt.db.read() as session:
         survey = _readable_results(session, actor, survey_id)
-        others = queries.runs_of(session, survey.template_key, survey.id)
+        others = queries.comparable_runs(session, survey)
         compared = None
         if compare_with is not None:
             match = [s for s in others if s.id == compare_with]
             if not match:
-                raise NotFound("no such run of this survey's template")
+                raise NotFound("no comparable survey")
             compared = run_of(session, match[0])
         named = queries.named_answers(session, survey.id) if access.may_see_names(actor, survey) else []
         return ResultsView(
@@ -109,6 +114,6 @@ def export_rows(
             ]
             return [*person_header, *header], rows  # the names are the point of a named survey
         answers = queries.answers(session, survey.id)
-        if len(answers) < rules.MIN_GROUP:
+        if len(answers) < rules.MIN_GROUP or waits_for_close(survey):
             return header, []
         return header, [[_cell(q, a.get(q.id), lang) for q in questions] for a in answers]

@@ -86,6 +86,19 @@ class Question:
         return body
 
 
+def signature(q: Question) -> tuple[str, str]:
+    """What makes two surveys' questions the same question for a comparison: the kind of answer and the
+    Kazakh wording (September's knowledge survey and May's usage survey share their scale of confidence,
+    the forbidden uses and the training needs, though they are different templates)."""
+    return q.type, " ".join(q.text.get("kk", "").split()).casefold()
+
+
+def matching(mine: Sequence[Question], theirs: Sequence[Question]) -> dict[str, str]:
+    """Question id in `mine` → id of the same question in `theirs`."""
+    by_signature = {signature(q): q.id for q in theirs}
+    return {q.id: by_signature[signature(q)] for q in mine if signature(q) in by_signature}
+
+
 def localized(texts: Mapping[str, str], lang: str) -> str:
     """The text in `lang`, else Kazakh, else any language that has one."""
     return str(texts.get(lang) or texts.get("kk") or next((v for v in texts.values() if v), ""))
@@ -417,9 +430,12 @@ class RoleParticipation:
 class Results:
     audience: int
     responded: int
-    shown: bool  # fewer than MIN_GROUP answers in all: nothing but the participation count
+    shown: bool  # False: fewer than MIN_GROUP answers in all, or an anonymous survey still open
     by_role: tuple[RoleParticipation, ...]
     questions: tuple[QuestionResult, ...]
+    # An anonymous survey shows figures only once closed: figures read before and after one person's
+    # answer would differ by exactly that answer, and who has answered by then is known.
+    until_closed: bool = False
 
 
 def results(
@@ -428,25 +444,19 @@ def results(
     audience: int,
     responded: int,
     by_role: Mapping[str, tuple[int, int]],
+    *,
+    until_closed: bool = False,
 ) -> Results:
-    """The figures an owner may see: `by_role` is role → (audience, responded)."""
-    shown = len(answers) >= MIN_GROUP
+    """The figures an owner may see: `by_role` is role → (audience, responded); `until_closed` hides
+    every figure of an anonymous survey still open (participation counts stay)."""
+    shown = len(answers) >= MIN_GROUP and not until_closed
     roles = tuple(
         RoleParticipation(role, size, done if done >= MIN_GROUP else None)
         for role, (size, done) in sorted(by_role.items())
     )
     per_question = tuple(question_result(q, answers if shown else []) for q in questions)
-    return Results(audience, responded, shown, roles, per_question)
+    return Results(audience, responded, shown, roles, per_question, until_closed)
 
 
 def share(count: int, total: int) -> float:
     return round(100.0 * count / total, 1) if total else 0.0
-
-
-def status_of(status: str, opens_on: date, closes_on: date, today: date, campaign_open: bool) -> str:
-    """draft (being written), scheduled (opened, not yet begun), open, closed."""
-    if status == "draft":
-        return "draft"
-    if status == "closed" or not campaign_open:
-        return "closed"
-    return "scheduled" if today < opens_on else "open"

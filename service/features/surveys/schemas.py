@@ -89,7 +89,8 @@ class SurveyResults(ApiModel):
     survey_id: int
     audience: int
     responded: int
-    shown: bool = Field(description="false: fewer than 3 answers in all, no figures")
+    shown: bool = Field(description="false: fewer than 3 answers in all, or an anonymous survey still open")
+    until_closed: bool = Field(description="an anonymous survey still open: figures come once it is closed")
     by_role: list[RoleParticipation]
     questions: list[QuestionResult]
 

@@ -238,6 +238,17 @@ def close(rt: Runtime, actor: Actor, survey_id: int) -> None:
     campaigns.close(rt, actor, campaign_id)
 
 
+def remind(rt: Runtime, actor: Actor, survey_id: int) -> int:
+    """A keeper reminds only those who have not answered yet (a `reminder` each); how many."""
+    access.require_keeper(actor)
+    with rt.db.read() as session:
+        survey = access.readable(session, actor, survey_id)
+        if survey.status != "open" or survey.campaign_id is None:
+            raise SurveyClosed("the survey is not open")
+        campaign_id = survey.campaign_id
+    return campaigns.remind(rt, actor, campaign_id)
+
+
 def on_campaign_end(end: CampaignEnd) -> None:
     """The campaign ended (deadline, closed, everyone answered): the survey closes in that transaction.
     Pending tasks have just become `missed`, which takes them out of every inbox."""

@@ -99,7 +99,9 @@ def _show(survey_id: int, values: dict[str, list[str]], errors: dict[str, str], 
         s=view.survey,
         values=values,
         errors=errors,
-        interview=request.form.get("respondent", "") if request.method == "POST" else "",
+        # Which form the typed values and errors belong to: one's own answer or an interview.
+        interviewing=request.endpoint == "surveys.interview",
+        respondent=request.form.get("respondent", "") if request.method == "POST" else "",
     )
 
 
@@ -139,7 +141,7 @@ def interview(survey_id: int) -> ResponseReturnValue:
     return redirect(url_for("surveys.show", survey_id=survey_id))
 
 
-@bp.route("/surveys/<int:survey_id>/<any(open, close):step>", methods=["POST"])
+@bp.route("/surveys/<int:survey_id>/<any(open, close, remind):step>", methods=["POST"])
 @login_required
 def change(survey_id: int, step: str) -> ResponseReturnValue:
     if step == "open":
@@ -149,6 +151,9 @@ def change(survey_id: int, step: str) -> ResponseReturnValue:
             flash(" ".join(field_messages(err.fields).values()), "error")
             return redirect(url_for("surveys_editor.edit", survey_id=survey_id))
         flash(_("The survey is open: its audience has been sent the task."), "success")
+    elif step == "remind":
+        sent = cases.remind(runtime(), actor(), survey_id)
+        flash(_("Reminded: %(count)s people who have not answered yet.", count=sent), "success")
     else:
         cases.close(runtime(), actor(), survey_id)
         flash(_("The survey is closed: the open tasks have been withdrawn."), "success")
@@ -160,6 +165,11 @@ def _svg(chart: charts.Chart | None) -> Markup | None:
     return Markup(charts.to_svg(chart)) if chart is not None else None  # noqa: S704
 
 
+def _run_name(run: results.Run) -> str:
+    """A run by its number and opening day (two runs may open the same month, or the same day)."""
+    return f"№{run.survey.id} ({run.survey.opens_on.strftime('%d.%m.%Y')})"
+
+
 @bp.route("/surveys/<int:survey_id>/results")
 @login_required
 def show_results(survey_id: int) -> ResponseReturnValue:
@@ -169,8 +179,10 @@ def show_results(survey_id: int) -> ResponseReturnValue:
     drawn = [_svg(figures.chart_of(q, lang)) for q in view.run.results.questions]
     paired: list[Markup | None] = []
     if view.compared is not None:
-        theirs = {q.question.id: q for q in view.compared.results.questions}
-        names = (view.run.survey.opens_on.isoformat(), view.compared.survey.opens_on.isoformat())
+        theirs = figures.paired_results(
+            view.run.results, view.compared.results, (view.run.questions, view.compared.questions)
+        )
+        names = (_run_name(view.run), _run_name(view.compared))
         for q in view.run.results.questions:
             other = theirs.get(q.question.id)
             paired.append(_svg(figures.comparison_of(q, other, lang, names)) if other else None)
@@ -205,7 +217,9 @@ def export_csv(survey_id: int) -> ResponseReturnValue:
 def export_xlsx(survey_id: int) -> ResponseReturnValue:
     header, rows = _export(survey_id)
     return attachment(
-        tables.xlsx(f"survey {survey_id}", header, rows), tables.XLSX_MIMETYPE, f"survey-{survey_id}.xlsx"
+        tables.xlsx(f"{_('Survey')} {survey_id}", header, rows),
+        tables.XLSX_MIMETYPE,
+        f"survey-{survey_id}.xlsx",
     )
 
 

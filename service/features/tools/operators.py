@@ -16,6 +16,7 @@ from service.features.tools.models import Tool, ToolVote
 from service.features.tools.rules import CRITERIA, SignedVerdict, restriction_lines, tally_of
 from service.features.tools.rules import outcome as vote_outcome
 from service.features.tools.signed_votes import VOTE_STEP, tool_of_instance, vote_rule
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.durations import parse_duration
@@ -110,7 +111,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         row = tool()
         reason = str(call.params.get("reason", "votes"))
         votes = _round_votes(session, row)
-        rule = vote_rule(rt)
+        rule = vote_rule(rt, session)
         result = vote_outcome([v.decision for v in votes], row.vote_members, rule)
         row.outcome = result
         row.rule = rule.describe()
@@ -159,7 +160,8 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         row.restrictions_json = json.dumps(in_force, ensure_ascii=False)
         row.conclusion = str(call.data.get("conclusion") or "")
         row.personal_data_allowed = bool(call.data.get("personal_data_allowed")) and result != "rejected"
-        row.review_date = review_date_after(today, rt.deadlines.get("tool_review_period", "P1Y"))
+        period = school_settings.current(rt, session).get("tool_review_period", "P1Y")
+        row.review_date = review_date_after(today, period)
         row.updated_at = utcnow()
         review_at = datetime.combine(row.review_date, time(8, 0), tzinfo=rt.tz)
         session.flush()

@@ -38,15 +38,16 @@ def hold_epoch(session: Session, alone: bool) -> None:
 
 
 def _locked_tip(session: Session, stream: str) -> AuditStream:
-    """The stream's head row, created on its first event, locked for this transaction."""
+    """The stream's head row, locked for this transaction; created (race-free) on the stream's first
+    event. Read first: nearly every append finds its stream, and one statement is cheaper than two."""
+    locked = select(AuditStream).where(AuditStream.name == stream).with_for_update()
+    tip = session.execute(locked).scalar_one_or_none()
+    if tip is not None:
+        return tip
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(AuditStream).values(name=stream, last_hash=GENESIS_HASH).on_conflict_do_nothing()
-    )
-    return session.execute(
-        select(AuditStream).where(AuditStream.name == stream).with_for_update()
-    ).scalar_one()
+    session.execute(insert(AuditStream).values(name=stream, last_hash=GENESIS_HASH).on_conflict_do_nothing())
+    return session.execute(locked).scalar_one()
 
 
 def append(

@@ -245,6 +245,7 @@ def migrate_instance(
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
     script_builtins: Mapping[str, Callable[..., Any]] | None = None,
+    school_settings: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """The instance on the new version, with every completed task and its data kept.
 
@@ -254,7 +255,9 @@ def migrate_instance(
 
     def run() -> RunResult:
         workflow = load_state(old_spec_json, state_json)
-        workflow.script_engine = _script_engine(operators, script_time_limit, script_builtins or {})
+        workflow.script_engine = _script_engine(
+            operators, script_time_limit, script_builtins or {}, school_settings
+        )
         new_spec, new_subs = load_specs(new_spec_json)
         top, subs = _diffs(workflow, new_spec, new_subs, mapping or {})
         migrate_workflow(top, workflow, new_spec, reset_mask=TaskState.READY | TaskState.WAITING)

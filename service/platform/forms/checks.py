@@ -12,7 +12,9 @@ from jsonschema.exceptions import SchemaError
 from service.platform.forms.schema import (
     CHOICE_WIDGETS,
     LANGS,
+    OPTION_SOURCES,
     RESERVED_KEY,
+    ROWS_WIDGET,
     SUPPORTED_FORMATS,
     SUPPORTED_TYPES,
     WIDGETS_BY_TYPE,
@@ -124,9 +126,7 @@ def _non_empty(text: Any) -> bool:
     return isinstance(text, str) and bool(text.strip())
 
 
-def _property_problems(
-    name: str, prop: Any, suggestion_sources: Collection[str] | None
-) -> list[FormProblem]:
+def _property_problems(name: str, prop: Any, suggestion_sources: Collection[str] | None) -> list[FormProblem]:
     what = _field(name)
     if not isinstance(prop, Mapping):
         return [what.problem("field_not_object", f"{what.text} must be an object")]
@@ -274,11 +274,52 @@ def _format_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProble
 
 def _items_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProblem]:
     items = prop.get("items")
+    if prop.get("x-widget") == ROWS_WIDGET:
+        return _rows_problems(what, items)
     if not isinstance(items, Mapping) or items.get("type") != "string":
         return [what.problem("array_items", f'{what.text}: an array must have items of {{"type": "string"}}')]
     if "x-widget" in items or "format" in items:
         return [what.problem("array_items_plain", f"{what.text}: array items take no widget or format")]
     return []
+
+
+def _rows_problems(what: _Subject, items: Any) -> list[FormProblem]:
+    """A "rows" field: items are objects whose fields are titled strings (a date, a choice from a known
+    source, or text), so that one line of inputs can show each row."""
+    fields = items.get("properties") if isinstance(items, Mapping) else None
+    if (
+        not isinstance(items, Mapping)
+        or items.get("type") != "object"
+        or not isinstance(fields, Mapping)
+        or not fields
+    ):
+        return [
+            what.problem(
+                "rows_items", f'{what.text}: rows need items of {{"type": "object"}} with properties'
+            )
+        ]
+    problems: list[FormProblem] = []
+    for name, sub in fields.items():
+        part = _field(f"{what.params.get('field', '')}.{name}")
+        if not isinstance(sub, Mapping) or sub.get("type") != "string":
+            problems.append(
+                part.problem("rows_field_type", f'{part.text}: a row\'s field must be {{"type": "string"}}')
+            )
+            continue
+        problems += _translation_problems(sub, "title", part)
+        source = sub.get("x-options-from")
+        if source is not None and source not in OPTION_SOURCES:
+            choices = ", ".join(sorted(OPTION_SOURCES))
+            problems.append(
+                part.problem(
+                    "unknown_options_source",
+                    f"{part.text}: x-options-from {source!r} is not a known source (use {choices})",
+                    source=repr(source),
+                    choices=choices,
+                )
+            )
+        problems += _format_problems(part, sub)
+    return problems
 
 
 def _file_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProblem]:

@@ -42,6 +42,9 @@ class HistoryEntry:
     actor_name: str = ""  # the person's full name; the username when no account has it ("system")
     # Another actor of the same timeline has the same full name: pages show the username beside it.
     name_is_shared: bool = False
+    # A deputy acted: the absent person they stood in for (username and full name).
+    on_behalf_of: str | None = None
+    on_behalf_of_name: str | None = None
 
 
 @dataclass
@@ -99,7 +102,9 @@ def history_of(events: list[AuditEvent], session: Session | None = None) -> list
     """Timeline entries; with a session, each actor's full name is looked up in one query."""
     names: dict[str, str] = {}
     if session is not None and events:
-        usernames = {e.actor for e in events}
+        usernames = {e.actor for e in events} | {
+            str(json.loads(e.detail_json or "{}").get("on_behalf_of") or "") for e in events
+        }
         found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
         names = {username: full_name for username, full_name in found.all()}
     shared = _shared_names(names)
@@ -116,6 +121,12 @@ def history_of(events: list[AuditEvent], session: Session | None = None) -> list
                 comment=detail.get("comment"),
                 actor_name=names.get(event.actor, event.actor),
                 name_is_shared=names.get(event.actor) in shared,
+                on_behalf_of=detail.get("on_behalf_of"),
+                on_behalf_of_name=(
+                    names.get(detail["on_behalf_of"], detail["on_behalf_of"])
+                    if detail.get("on_behalf_of")
+                    else None
+                ),
             )
         )
     return entries

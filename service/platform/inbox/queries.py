@@ -48,16 +48,20 @@ def _claimable(user_id: int, roles: Collection[str]) -> Any:
     return claimable_clause(roles)
 
 
-def _scoped(user_id: int, roles: Collection[str], scope: str, sees_everything: bool) -> Select[Any]:
+def _scoped(
+    user_id: int, roles: Collection[str], scope: str, sees_everything: bool, also: Collection[int] = ()
+) -> Select[Any]:
     query: Select[Any] = select(HumanTask)
     if scope == "mine":
-        return query.where(HumanTask.assignee_id == user_id)
+        return query.where(
+            HumanTask.assignee_id.in_([user_id, *also]) if also else HumanTask.assignee_id == user_id
+        )
     if scope == "roles":
         return query.where(_claimable(user_id, roles))
     if sees_everything:
         return query
     role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
-    return query.where(or_(HumanTask.assignee_id == user_id, role_match))
+    return query.where(or_(HumanTask.assignee_id.in_([user_id, *also]), role_match))
 
 
 class TaskPage(NamedTuple):
@@ -78,13 +82,14 @@ def list_tasks(
     *,
     sees_everything: bool = False,
     private_processes: Collection[str] = (),
+    also_assignees: Collection[int] = (),  # people the reader stands in for as their deputy
 ) -> TaskPage:
     """One page of inbox rows, newest first, and the count for the same filter: exact up to
     `count_bound(flt)`, and `count_bound(flt) + 1` ("more than that") beyond it.
 
     Rows of `private_processes` appear in the "all" scope only when they are the reader's own.
     """
-    query = _scoped(user_id, roles, flt.scope, sees_everything)
+    query = _scoped(user_id, roles, flt.scope, sees_everything, also_assignees)
     if private_processes and flt.scope == "all":
         query = query.where(
             or_(

@@ -270,6 +270,37 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class Substitution(Base):
+    """Out of office: from `starts_on` to `ends_on` (school days, inclusive) `deputy` also works on the
+    tasks assigned to `absent` and on the tasks of `absent`'s roles; never on a personal vote."""
+
+    __tablename__ = "substitution"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    absent_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    absent: Mapped[User] = relationship(foreign_keys=[absent_id], lazy="joined")
+    deputy: Mapped[User] = relationship(foreign_keys=[deputy_id], lazy="joined")
+
+
+class SchoolSetting(Base):
+    """A value the admin set for one of the features' declared settings (`Feature.settings`); a setting
+    without a row has the environment's value or its default."""
+
+    __tablename__ = "school_setting"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Counter(Base):
     """Named sequences such as `order:2026`; incremented under a row lock."""
 

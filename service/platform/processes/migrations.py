@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.engine import migration
 from service.platform.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -163,7 +164,21 @@ def _move_one(
     new_id: int,
     instance_id: int,
 ) -> MoveRow:
-    """One instance, in its own transaction under its lock; a refused or failed one is left untouched."""
+    """One instance, in its own transaction under its lock; a refused or failed one is left untouched.
+
+    A dry run only reads (a snapshot, no lock), so checking a page of instances never waits on them.
+    """
+    if request.dry_run:
+        with rt.db.read() as session:
+            found = session.execute(
+                select(ProcessInstance)
+                .where(ProcessInstance.id == instance_id)
+                .options(undefer(ProcessInstance.state_json))
+            ).scalar_one_or_none()
+            if found is None or found.status != "running" or found.definition_id != old_id:
+                return MoveRow(instance_id, found.title if found else "", (), False, "not_on_version")
+            parts = definition_parts(rt, session, old_id), definition_parts(rt, session, new_id)
+            return _assess(*parts, found, request.mapping)[0]
     with rt.db.session() as session:
         instance = lock_instance(session, instance_id)
         if instance is None or instance.status != "running" or instance.definition_id != old_id:
@@ -172,7 +187,7 @@ def _move_one(
         old = definition_parts(rt, session, old_id)
         new = definition_parts(rt, session, new_id)
         row, check = _assess(old, new, instance, request.mapping)
-        if request.dry_run or not row.can_move or check is None:
+        if not row.can_move or check is None:
             return row
         result = migration.migrate_instance(
             old.spec_json,
@@ -182,6 +197,7 @@ def _move_one(
             request.mapping,
             script_time_limit=rt.script_time_limit,
             script_builtins=rt.features.script_builtins,
+            school_settings=school_settings.current(rt, session),
         )
         instance.definition_id = new_id
         save_run(rt, session, instance, result, new.forms)

@@ -17,6 +17,7 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         api,
         auth,
         campaigns,
+        deputies,
         editor,
         errors,
         files,
@@ -24,6 +25,7 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         inbox,
         instances,
         migrations,
+        school_settings,
         tasks,
         templating,
     )
@@ -39,11 +41,11 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     templating.init_templates(app)
     errors.init_errors(app)
     core = (auth.bp, inbox.bp, tasks.bp, instances.bp, files.bp, admin_bp, editor.bp, form_editor.bp)
-    for blueprint in (*core, campaigns.bp, migrations.bp):
+    for blueprint in (*core, campaigns.bp, migrations.bp, school_settings.bp, deputies.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
-    for api_blueprint in (campaigns.api_bp, migrations.api_bp):
+    for api_blueprint in (campaigns.api_bp, migrations.api_bp, school_settings.api_bp, deputies.api_bp):
         app.register_blueprint(api_blueprint)
         csrf.exempt(api_blueprint)
     for feature in features:

@@ -76,6 +76,8 @@ def instance_body(view: InstanceView) -> schemas.Instance:
                 at=h.at,
                 actor=h.actor,
                 actor_name=h.actor_name,
+                on_behalf_of=h.on_behalf_of,
+                on_behalf_of_name=h.on_behalf_of_name,
                 action=h.action,
                 task=h.task,
                 decision=h.decision,

@@ -102,7 +102,7 @@ def _core_document() -> dict[str, Any]:
     instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "School AI-governance workflows", "version": "1.4.0"},
+        "info": {"title": "School AI-governance workflows", "version": "1.5.0"},  # 1.5: surveys
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
@@ -219,6 +219,35 @@ def _core_document() -> dict[str, Any]:
             },
             **_campaign_paths(),
             **_migration_paths(),
+            **_deputy_paths(),
+            "/settings": {
+                "get": {
+                    "summary": "The school's deadlines and voting rules, with where each comes from (admin)",
+                    "responses": {**ok(schema_ref(schemas.SettingList)), **errors(401, 403)},
+                },
+                "put": {
+                    "summary": "Change school settings (admin; audited; an empty value: back to the default)",
+                    "description": "All or nothing: 422 with `fields` naming each invalid setting.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["values"],
+                                    "properties": {
+                                        "values": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "string", "maxLength": 40},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {**ok(schema_ref(schemas.SettingList)), **errors(400, 401, 403, 409, 422)},
+                },
+            },
             "/notifications": {
                 "get": {
                     "summary": "My notifications, newest first, with the unread count",
@@ -260,6 +289,52 @@ def _core_document() -> dict[str, Any]:
                     "parameters": [path_param("instance_id")],
                     "responses": {**ok(instance_ref), **errors(401, 403, 404, 409, 422)},
                 },
+            },
+        },
+    }
+
+
+def _deputy_paths() -> dict[str, Any]:
+    """Out of office: naming a deputy for a date range, listing and ending substitutions."""
+    listed = {**ok(schema_ref(schemas.SubstitutionList)), **errors(401)}
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["deputy", "starts_on", "ends_on"],
+                    "properties": {
+                        "absent": {"type": "string", "description": "username (admin only; default: me)"},
+                        "deputy": {"type": "string", "description": "username"},
+                        "starts_on": {"type": "string", "format": "date"},
+                        "ends_on": {"type": "string", "format": "date"},
+                    },
+                }
+            }
+        },
+    }
+    return {
+        "/deputies": {
+            "get": {
+                "summary": "Substitutions not yet over (mine; everyone's for admin)",
+                "responses": listed,
+            },
+            "post": {
+                "summary": "Name a deputy for a date range (for oneself, or anyone by admin; audited)",
+                "description": "422 per field; 409 when a deputy is already named for part of the days.",
+                "requestBody": body,
+                "responses": {
+                    **ok(schema_ref(schemas.Substitution), 201),
+                    **errors(400, 401, 403, 404, 409, 422),
+                },
+            },
+        },
+        "/deputies/{substitution_id}/cancel": {
+            "post": {
+                "summary": "End a substitution now (the absent person or admin; audited)",
+                "parameters": [path_param("substitution_id")],
+                "responses": {**listed, **errors(403, 404)},
             },
         },
     }

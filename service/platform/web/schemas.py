@@ -136,6 +136,10 @@ class InstanceHistoryEntry(ApiModel):
     at: Moment
     actor: str = Field(description="username")
     actor_name: str = Field(description=ACTOR_NAME)
+    on_behalf_of: Omittable[str] = Field(
+        default=None, description="the absent person a deputy acted for (username); omitted otherwise"
+    )
+    on_behalf_of_name: Omittable[str] = Field(default=None, description="the absent person's full name")
     action: str
     task: str | None
     decision: str | None
@@ -220,6 +224,45 @@ class MigrationResult(ApiModel):
     instances: list[MigrationRow]
 
 
+class SchoolSetting(ApiModel):
+    """One school setting: its value now and where it comes from (school, environment or default)."""
+
+    name: str
+    kind: str = Field(description="duration (ISO 8601), fraction (such as 2/3) or choice")
+    label: str = Field(description="the setting's name in the caller's language")
+    value: str
+    source: str = Field(description="school (the admin's value), environment or default")
+    default: str
+    choices: list[str] = Field(description="the values a choice may take")
+    updated_by: str | None = None
+    updated_at: Moment | None = None
+
+
+class SettingList(ApiModel):
+    """Every school setting the features declare."""
+
+    settings: list[SchoolSetting]
+
+
+class Substitution(ApiModel):
+    """Out of office: `deputy` also works on `absent`'s tasks (never their votes) from `starts_on` to
+    `ends_on`, both included."""
+
+    id: int
+    absent: str = Field(description="username")
+    absent_name: str
+    deputy: str = Field(description="username")
+    deputy_name: str
+    starts_on: str = Field(description="YYYY-MM-DD")
+    ends_on: str = Field(description="YYYY-MM-DD, included")
+    created_by: str
+    active: bool = Field(description="it runs today")
+
+
+class SubstitutionList(ApiModel):
+    substitutions: list[Substitution]
+
+
 # The platform's component schemas, in the order the document lists them.
 MODELS: tuple[type[ApiModel], ...] = (
     Error,
@@ -238,6 +281,10 @@ MODELS: tuple[type[ApiModel], ...] = (
     DeployProblem,
     MigrationRow,
     MigrationResult,
+    SchoolSetting,
+    SettingList,
+    Substitution,
+    SubstitutionList,
 )
 
 

@@ -62,3 +62,50 @@
     }
   });
 })();
+
+// A table of rows (e.g. follow-ups): "Add a row" copies the last row empty, "Remove" takes one away.
+// Without scripts the page offers spare empty rows instead, and the buttons stay hidden.
+(function () {
+  "use strict";
+  document.querySelectorAll("fieldset.rows[data-rows]").forEach(function (set) {
+    var name = set.getAttribute("data-rows");
+    var body = set.querySelector("tbody");
+    var add = set.querySelector(".rows-add");
+    if (!body || !add) { return; }
+    function number(row, index) {
+      row.querySelectorAll("[name]").forEach(function (el) {
+        var parts = el.name.split(".");
+        if (parts.length === 3 && parts[0] === name) { el.name = name + "." + index + "." + parts[2]; }
+        var label = el.getAttribute("aria-label");
+        if (label) { el.setAttribute("aria-label", label.replace(/\d+$/, String(index + 1))); }
+      });
+    }
+    function renumber() {
+      body.querySelectorAll("tr[data-row]").forEach(number);
+      var removes = body.querySelectorAll(".rows-remove");
+      removes.forEach(function (button) { button.hidden = false; });
+    }
+    function wire(row) {
+      var remove = row.querySelector(".rows-remove");
+      if (!remove) { return; }
+      remove.addEventListener("click", function () {
+        if (body.querySelectorAll("tr[data-row]").length > 1) { row.remove(); }
+        else { row.querySelectorAll("input, select").forEach(function (el) { el.value = ""; }); }
+        renumber();
+      });
+    }
+    body.querySelectorAll("tr[data-row]").forEach(wire);
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var rows = body.querySelectorAll("tr[data-row]");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll("input, select").forEach(function (el) { el.value = ""; });
+      body.appendChild(copy);
+      wire(copy);
+      renumber();
+      var first = copy.querySelector("input, select");
+      if (first) { first.focus(); }
+    });
+    renumber();
+  });
+})();
