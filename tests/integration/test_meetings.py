@@ -290,6 +290,8 @@ def test_the_register_filters_by_kind_year_and_words(api: Api) -> None:
     assert api.get("/meetings?q=қауіпсіз", "director").get_json()["total"] == 1
     assert api.get(f"/meetings?year={year - 3}", "director").get_json()["total"] == 0
     assert api.get("/meetings?kind=bogus", "director").status_code == 422
+    assert api.get("/meetings?year=abc", "director").status_code == 400
+    assert api.get("/meetings?year=1900", "director").status_code == 400
     mine = api.get("/meetings", "ict").get_json()
     assert mine["whole_register"] is False and mine["total"] == 1  # invited only to the working group's
 

@@ -19,7 +19,7 @@ from service.features.meetings import usecases as cases
 from service.features.meetings.queries import MeetingFilter
 from service.platform.clock import utcnow
 from service.platform.documents import tables
-from service.platform.errors import ServiceError, ValidationFailed
+from service.platform.errors import BadRequest, ServiceError, ValidationFailed
 from service.platform.registry import NavLink
 from service.platform.roles import ROLES
 from service.platform.web.context import actor, runtime
@@ -69,10 +69,13 @@ CHOICE_LABELS: dict[str, Any] = {
 def register_filter(limit: int = PAGE_SIZE) -> MeetingFilter:
     args = request.args
     kind = args.get("kind") or None
-    year = bounded_int(args.get("year") or "", 2100)
+    raw_year = (args.get("year") or "").strip()
+    year = bounded_int(raw_year, 2100)
+    if raw_year and (year is None or year < 2000):
+        raise BadRequest(_("Choose a year between 2000 and 2100."))  # a filter that is no year at all
     return MeetingFilter(
         kind=kind,
-        year=year if year and year >= 2000 else None,
+        year=year,
         search=(args.get("q") or "").strip()[:100] or None,
         limit=limit,
         offset=(page_number(args) - 1) * limit,
