@@ -161,6 +161,18 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class TimelineWords:
+    """How a feature's own codes read, lazily translated (made in its web module): the audit actions it
+    writes (timelines say "registered the order", never `order.register`), the labels of its diagrams'
+    flows ("not supported", "act changed"), its statuses and its processes' names, by code."""
+
+    actions: Mapping[str, Any] = field(default_factory=dict)
+    flows: Mapping[str, Any] = field(default_factory=dict)
+    statuses: Mapping[str, Any] = field(default_factory=dict)
+    processes: Mapping[str, Any] = field(default_factory=dict)  # its processes' names, by process id
+
+
+@dataclass(frozen=True)
 class NavLink:
     """A link in the page header: endpoint, a lazily translated label, who sees it."""
 
@@ -223,6 +235,8 @@ class Feature:
     campaign_kinds: Mapping[str, CampaignKind] = field(default_factory=dict)
     # Sections of the annual report, by key (stored with a finalized report's figures).
     report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
+    # The names of its audit actions, diagram flow labels and statuses in the reader's language.
+    timeline_words: TimelineWords = field(default_factory=TimelineWords)
 
 
 class Registry:
@@ -254,6 +268,10 @@ class Registry:
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )
+        self.action_words: dict[str, Any] = self._merged_words("actions")
+        self.flow_words: dict[str, Any] = self._merged_words("flows")
+        self.status_words: dict[str, Any] = self._merged_words("statuses")
+        self.process_words: dict[str, Any] = self._merged_words("processes")
 
     def __iter__(self) -> Iterator[Feature]:
         return iter(self.features)
@@ -266,6 +284,17 @@ class Registry:
                 if key in table:
                     raise ValueError(f"{attribute}: {key!r} is declared by two features")
                 table[key] = value
+        return table
+
+    def _merged_words(self, kind: str) -> dict[str, Any]:
+        """One table of a kind of timeline words. An action belongs to one feature (claimed twice: refused
+        at start); flow labels and statuses ("approve", "rejected") may be shared, the first wins."""
+        table: dict[str, Any] = {}
+        for feature in self.features:
+            for key, value in getattr(feature.timeline_words, kind).items():
+                if key in table and kind == "actions":
+                    raise ValueError(f"timeline_words.actions: {key!r} is declared by two features")
+                table.setdefault(key, value)
         return table
 
     def all(self, attribute: str) -> list[Any]:

@@ -104,7 +104,7 @@ def test_register_page_and_csv_export(api: Api) -> None:
     exported = client.get("/orders/export.csv?status=registered")
     assert exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:3] == ["number", "date", "title"] and rows[1][2] == "Әдеп туралы бұйрық"
+    assert rows[0][:3] == ["Нөмірі", "Күні", "Атауы"] and rows[1][2] == "Әдеп туралы бұйрық"
     # the export link carries the register's query, page included: an export is still every row
     paged = client.get("/orders/export.csv?status=registered&page=2").get_data(as_text=True)
     assert "Әдеп туралы бұйрық" in paged
@@ -224,7 +224,7 @@ def test_xlsx_export_and_acknowledgement_form(api: Api) -> None:
     sheet = load_workbook(io.BytesIO(client.get("/orders/export.xlsx").data)).active
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][:3] == ["number", "date", "title"] and values[1][2] == "Қазақша атау"
+    assert values[0][:3] == ["Нөмірі", "Күні", "Атауы"] and values[1][2] == "Қазақша атау"
     order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
     pdf = client.get(f"/orders/{order_id}/acknowledgements.pdf")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.data)).pages)

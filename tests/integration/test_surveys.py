@@ -451,3 +451,18 @@ def test_two_interviewers_recording_the_same_person_at_once_keep_one_interview(a
         assert len(session.execute(select(SurveyAnswer.id)).all()) == 1
         events = session.execute(select(AuditEvent.action)).scalars().all()
     assert events.count("survey.interview") == 1
+
+
+def test_refusals_say_why_in_the_readers_language(api: Api) -> None:
+    later = {**survey_body(api.rt, STAFF[:2])}
+    later["opens_on"] = (utcnow().astimezone(api.rt.tz).date() + timedelta(days=2)).isoformat()
+    draft = api.post("/surveys", "responsible", json=later).get_json()["id"]
+    early = api.post(f"/surveys/{draft}/open", "responsible")
+    assert early.status_code == 409 and early.get_json()["error"] == "survey_not_yet_open"
+    assert early.get_json()["message"] == "Сауалнаманың ашылу күні әлі келген жоқ."
+    opened = open_survey(api, api.rt, STAFF[:2])
+    client = api.client
+    login(client, "responsible")
+    page = client.get(f"/surveys/{opened}/edit")
+    assert page.status_code == 409 and "сұрақтарын енді өзгертуге болмайды" in page.get_data(as_text=True)
+    assert api.post(f"/surveys/{opened}/open", "responsible").status_code == 409

@@ -145,3 +145,24 @@ def test_the_tool_conclusion_and_the_journal_render_to_the_same_bytes() -> None:
     for created in (DECIDED, None):
         assert journal_pdf(_journal(created)) == journal_pdf(_journal(created))
     assert float(_read(journal_pdf(_journal(None))).pages[0].mediabox.width) == 841.89  # landscape
+
+
+def test_the_conclusion_table_wraps_headings_between_words_and_has_totals() -> None:
+    from dataclasses import replace
+
+    other = {"security": 3, "data_protection": 4, "functionality": 4, "limitations": 4}
+    members = (
+        *_conclusion().members,
+        MemberVerdict("Ұлан Өмірзақ", other, "Рұқсат", "", "20.11.2026 11:40", "құпиясөз"),
+        MemberVerdict("Дана Сейіт", other, "Тыйым", "", "20.11.2026 11:50", "құпиясөз"),
+    )
+    text = " ".join(
+        p.extract_text() for p in _read(render_conclusion_pdf(replace(_conclusion(), members=members))).pages
+    )
+    lines = [line.strip() for line in text.splitlines()]
+    for word in ("Қауіпсіздік", "Деректерді", "Функционалдылық", "Шектеулер"):
+        assert word in lines or any(word in line.split() for line in lines), word  # never cut inside
+    assert "Қауіпсіз" not in lines and "Функционалды" not in lines
+    assert "Барлығы: 3; орташа балл" in " ".join(text.split())
+    assert "3,3" in text and "4,3" in text  # mean scores with a decimal comma
+    assert "Рұқсат — 2, Тыйым — 1" in " ".join(text.split())

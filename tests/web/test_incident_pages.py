@@ -114,7 +114,7 @@ def test_journal_visibility_and_exports(app: Flask, api: Api) -> None:
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "number" and values[1][0] == number
+    assert values[0][0] == "Журналдағы нөмірі" and values[1][0] == number  # headed in the reader's language
 
 
 def test_vote_and_chair_pages(app: Flask, api: Api) -> None:
@@ -137,7 +137,7 @@ def test_vote_and_chair_pages(app: Flask, api: Api) -> None:
     chair = signed_in(app, "wg_chair")
     chair_task = api.open_task("wg_chair", iid, "Task_chair_decision", scope="roles")
     page = chair.get(f"/tasks/{chair_task['id']}").get_data(as_text=True)
-    assert "Шешім / Decision: training" in page  # the vote's result is shown read-only
+    assert "Шешім: Оқыту" in page and "training:" not in page  # the result, read-only, by its name
     form = csrf_from(page)
     done = chair.post(f"/tasks/{chair_task['id']}", data={"csrf_token": form, "decision": "warning"})
     assert done.status_code == 422  # not what the council decided

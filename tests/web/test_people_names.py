@@ -61,5 +61,5 @@ def test_the_register_and_its_export_name_the_drafter(api: Api) -> None:
     rows = list(
         csv.reader(io.StringIO(client.get("/orders/export.csv").get_data(as_text=True).lstrip("\ufeff")))
     )
-    drafter = rows[0].index("drafter")
+    drafter = rows[0].index("Әзірлеуші")
     assert rows[1][drafter] == "Мәдина Асқарқызы"

@@ -19,7 +19,8 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,
-    error_messages={"act_changed": web.act_changed_message},
+    timeline_words=web.WORDS,
+    error_messages={"act_changed": web.act_changed_message, "edition_numbers": web.edition_numbers_message},
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

@@ -14,6 +14,7 @@ from fpdf.enums import Align
 from fpdf.fonts import FontFace
 
 from service.features.acts.rules import ActText, ClauseComparison
+from service.platform.documents.emphasis import plain, runs
 from service.platform.documents.fonts import FAMILY, printable
 from service.platform.documents.pdf import OFFICE_MARGINS, new_pdf
 from service.platform.documents.pdf_text import write_line
@@ -87,7 +88,8 @@ def render_edition_pdf(doc: EditionDocument) -> bytes:
         pdf.ln(2)
         write_line(pdf, f"{section.number}. {section.title}", size=12, style="B", align=Align.C, h=6.5)
         for clause in section.clauses:
-            write_line(pdf, f"{clause.number}. {clean_text(clause.text)}", size=12, align=Align.J, h=6)
+            text = f"{clause.number}. {clean_text(clause.text)}"
+            write_line(pdf, text, size=12, align=Align.J, h=6, emphasis=True)
             pdf.ln(1)
     return bytes(pdf.output())
 
@@ -114,7 +116,11 @@ def render_edition_docx(doc: EditionDocument) -> bytes:
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         heading.add_run(clean_text(f"{part.number}. {part.title}")).bold = True
         for clause in part.clauses:
-            paragraph = document.add_paragraph(clean_text(f"{clause.number}. {clause.text}"))
+            paragraph = document.add_paragraph(f"{clause.number}. ")
+            for run in runs(clean_text(clause.text)):
+                styled = paragraph.add_run(run.text)
+                styled.bold = "B" in run.style or None
+                styled.italic = "I" in run.style or None
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     core = document.core_properties
     core.title = clean_text(doc.act_title)
@@ -150,5 +156,6 @@ def render_comparison_pdf(doc: ComparisonDocument) -> bytes:
         table.row(list(COMPARISON_HEADER))
         for row in doc.rows:
             if row.changed:
-                table.row([row.number, printable(row.old or ABSENT), printable(row.new or ABSENT)])
+                old, new = plain(row.old or ABSENT), plain(row.new or ABSENT)
+                table.row([row.number, printable(old), printable(new)])
     return bytes(pdf.output())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from service.platform.documents.emphasis import plain
 from service.platform.documents.textdiff import Piece, word_diff
 from service.platform.errors import Conflict
 
@@ -194,7 +195,8 @@ def compare(old: ActText, new: ActText) -> list[ClauseComparison]:
     rows: list[ClauseComparison] = []
     for number in sorted(set(old_map) | set(new_map), key=_clause_key):
         a, b = old_map.get(number), new_map.get(number)
-        rows.append(ClauseComparison(number, a, b, tuple(word_diff(a or "", b or ""))))
+        # Words are compared as read: emphasis marks are not words ("**Инцидент**" is "Инцидент").
+        rows.append(ClauseComparison(number, a, b, tuple(word_diff(plain(a or ""), plain(b or "")))))
     return rows
 
 # The campaign kind of staff acknowledging a new edition (per-person rows outside the engine); its

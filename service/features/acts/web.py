@@ -17,7 +17,7 @@ from service.features.acts.rules import ClauseComparison
 from service.features.incidents import council
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
 from service.platform.inbox import instances as instance_cases
-from service.platform.registry import NavLink
+from service.platform.registry import NavLink, TimelineWords
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import api_actor, authenticate, data_of, json_body
 from service.platform.web.context import actor, runtime
@@ -45,10 +45,16 @@ AMENDMENT_STATUSES: dict[str, Any] = {
 }
 
 
+class EditionNumbersMissing(BadRequest):
+    """A comparison asked without two edition numbers (a hand-edited address)."""
+
+    code = "edition_numbers"
+
+
 def _edition_numbers() -> tuple[int, int]:
     old, new = bounded_int(request.args.get("from")), bounded_int(request.args.get("to"))
     if old is None or new is None:
-        raise BadRequest("from and to must be edition numbers")
+        raise EditionNumbersMissing("from and to must be edition numbers")
     return old, new
 
 
@@ -306,6 +312,34 @@ def api_compare_pdf(code: str) -> ResponseReturnValue:
 NAV = (NavLink("acts.index", lazy_gettext("Local acts")),)
 
 
+# How this feature's codes read on timelines, diagrams and exports (Feature.timeline_words).
+WORDS = TimelineWords(
+    actions={
+        "act.amendment.record": lazy_gettext("recorded the amendment proposal"),
+        "act.publish": lazy_gettext("published the new edition"),
+        "act.load": lazy_gettext("loaded the act"),
+    },
+    flows={
+        "proceed": lazy_gettext("proceed"),
+        "rework": lazy_gettext("rework"),
+        "drop": lazy_gettext("drop"),
+        "supported": lazy_gettext("supported"),
+        "not supported": lazy_gettext("not supported"),
+        "current": lazy_gettext("the text is current"),
+        "act changed": lazy_gettext("the act changed"),
+        "registered": lazy_gettext("registered"),
+        "resubmit": lazy_gettext("resubmit"),
+        "withdraw": lazy_gettext("withdraw"),
+        "order": lazy_gettext("order"),
+        "amendment": lazy_gettext("amendment"),
+    },
+    statuses=AMENDMENT_STATUSES,
+    processes={
+        "regulation_amendment": lazy_gettext("Amendment of a local act"),
+    },
+)
+
+
 def act_changed_message(err: ServiceError) -> tuple[str, dict[str, Any]]:
     """The 409 of an amendment written against an edition that is no longer in force."""
     message = gettext(
@@ -316,3 +350,8 @@ def act_changed_message(err: ServiceError) -> tuple[str, dict[str, Any]]:
         current=err.params["current"],
     )
     return message, {"conflict": err.params}
+
+
+def edition_numbers_message(err: ServiceError) -> tuple[str, dict[str, Any]]:
+    """The 400 of a comparison address without two edition numbers, in the reader's language."""
+    return gettext("Choose two editions to compare: the address needs both edition numbers."), {}

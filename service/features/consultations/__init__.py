@@ -9,6 +9,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    timeline_words=web.WORDS,
     notification_kinds=notices.KINDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,

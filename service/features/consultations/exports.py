@@ -12,6 +12,7 @@ from service.features.consultations.queries import ConsultationFilter
 from service.features.consultations.usecases import check_filter
 from service.platform.runtime import Actor, Runtime
 
+# The columns' codes; the web layer heads them in the reader's language (EXPORT_TITLES in web.py).
 EXPORT_HEADER = [
     "id",
     "date",
@@ -53,7 +54,7 @@ def export_rows(rt: Runtime, actor: Actor, flt: ConsultationFilter) -> list[list
                 r.status,
                 r.advice or "",
                 tools.get(r.tool_id or 0, ""),
-                "yes" if r.walk_in else "no",
+                bool(r.walk_in),
                 r.preferred_on.isoformat() if r.preferred_on else "",
                 r.scheduled_on.isoformat() if r.scheduled_on else "",
                 r.cancel_reason or "",

@@ -17,7 +17,7 @@ from service.features.consultations.queries import ConsultationFilter
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.files import storage as files
-from service.platform.registry import NavLink
+from service.platform.registry import NavLink, TimelineWords
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import FIELD_MESSAGES, field_messages
@@ -180,19 +180,46 @@ def walk_in() -> ResponseReturnValue:
     return page, 422 if errors else 200
 
 
+EXPORT_TITLES: dict[str, Any] = {
+    "id": lazy_gettext("No."),
+    "date": lazy_gettext("Date"),
+    "staff_member": lazy_gettext("Login"),
+    "full_name": lazy_gettext("Staff member"),
+    "duty": lazy_gettext("Position"),
+    "topic": lazy_gettext("Topic"),
+    "status": lazy_gettext("Status"),
+    "advice": lazy_gettext("Advice given"),
+    "tool": lazy_gettext("Tool"),
+    "walk_in": lazy_gettext("Walk-in"),
+    "preferred_on": lazy_gettext("Preferred date"),
+    "scheduled_on": lazy_gettext("Scheduled date"),
+    "cancel_reason": lazy_gettext("Reason for cancelling"),
+}
+
+
+def _export() -> tuple[list[str], list[list[object]]]:
+    """The journal's rows with headers, statuses and yes/no in the reader's language."""
+    rows = documents.export_rows(runtime(), actor(), journal_filter(limit=10_000))
+    status, walk_in = documents.EXPORT_HEADER.index("status"), documents.EXPORT_HEADER.index("walk_in")
+    for row in rows:
+        row[status] = str(STATUS_LABELS.get(str(row[status]), row[status]))
+        row[walk_in] = _("yes") if row[walk_in] else _("no")
+    return [str(EXPORT_TITLES[c]) for c in documents.EXPORT_HEADER], rows
+
+
 @bp.route("/consultations/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    rows = documents.export_rows(runtime(), actor(), journal_filter(limit=10_000))
-    text = tables.csv_text(documents.EXPORT_HEADER, rows)
+    header, rows = _export()
+    text = tables.csv_text(header, rows)
     return attachment(text, "text/csv; charset=utf-8", "consultations.csv")
 
 
 @bp.route("/consultations/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    rows = documents.export_rows(runtime(), actor(), journal_filter(limit=10_000))
-    content = tables.xlsx("consultations", documents.EXPORT_HEADER, rows)
+    header, rows = _export()
+    content = tables.xlsx("consultations", header, rows)
     return attachment(content, tables.XLSX_MIMETYPE, "consultations.xlsx")
 
 
@@ -204,3 +231,15 @@ def journal_pdf() -> ResponseReturnValue:
 
 
 NAV = (NavLink("consultations.index", lazy_gettext("Consultations")),)
+
+
+# How this feature's codes read on timelines, diagrams and exports (Feature.timeline_words).
+WORDS = TimelineWords(
+    actions={
+        "consultation.requested": lazy_gettext("requested a consultation"),
+        "consultation.scheduled": lazy_gettext("scheduled the consultation"),
+        "consultation.cancelled": lazy_gettext("cancelled the consultation"),
+        "consultation.recorded": lazy_gettext("recorded the consultation"),
+    },
+    statuses=STATUS_LABELS,
+)

@@ -32,6 +32,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,
+    timeline_words=web.WORDS,
     task_redirects=(web.after_task,),
     openapi_paths=openapi.incident_paths,
     openapi_schemas=openapi.incident_schemas,

@@ -251,7 +251,10 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             instance_id=instance_id,
             detail={"incident": row.id, **result.as_dict()},
         )
-        return vote_summary(result, members_named=len(members))
+        instance = session.get(ProcessInstance, instance_id)
+        forms = definition_parts(rt, session, instance.definition_id).forms if instance else {}
+        choices = forms.get("incident_vote", {}).get("properties", {}).get("decision", {})
+        return vote_summary(result, members_named=len(members), labels=dict(enum_options(choices, "kk")))
 
     def record_council_decision(call: OperatorCall) -> dict[str, list[dict[str, str]]]:
         row = incident()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -104,18 +104,20 @@ def _bad_line(number: int) -> ValidationFailed:
     return ValidationFailed({"recommendations": FieldError("recommendation_line", {"limit": number})})
 
 
-def vote_summary(result: Tally, members_named: int) -> str:
-    """What the chair reads above the decision form (codes of decisions; the page shows their labels)."""
+def vote_summary(result: Tally, members_named: int, labels: Mapping[str, str] | None = None) -> str:
+    """What the chair reads above the decision form, in Kazakh (the language of the council's minutes):
+    decisions by the names the vote form gave them (`labels`), never by their codes."""
+    names = labels or {}
     lines = [
-        f"Қатысқандар / Present: {result.present} / {members_named} (кворум / quorum: {result.quorum})",
-        *(f"{decision}: {count}" for decision, count in result.counts.items()),
-        f"Қалыс қалғандар / Abstained: {result.abstained}",
+        f"Қатысқандар: {result.present} / {members_named} (кворум: {result.quorum})",
+        *(f"{names.get(decision, decision)}: {count}" for decision, count in result.counts.items()),
+        f"Қалыс қалғандар: {result.abstained}",
     ]
     if result.status == DECIDED:
-        suffix = " (төрағаның дауысы / chair's casting vote)" if result.by_chair else ""
-        lines.append(f"Шешім / Decision: {result.decision}{suffix}")
+        suffix = " (төрағаның дауысымен)" if result.by_chair else ""
+        lines.append(f"Шешім: {names.get(str(result.decision), str(result.decision))}{suffix}")
     elif result.status == NO_QUORUM:
-        lines.append("Кворум жоқ / No quorum")
+        lines.append("Кворум жоқ")
     else:
-        lines.append("Көпшілік дауыс жоқ / No majority")
+        lines.append("Көпшілік дауыс жоқ")
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.inbox import instances as instance_cases
 from service.platform.persistence.models import HumanTask
-from service.platform.registry import NavLink
+from service.platform.registry import NavLink, TimelineWords
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import (
     api_actor,
@@ -294,24 +294,69 @@ def reopen(incident_id: int) -> ResponseReturnValue:
     return redirect(url_for("incidents.show", incident_id=incident_id))
 
 
-EXPORT_HEADER = ["number", "reported_on", "type", "severity", "status", "tool", "outcome"]
+EXPORT_HEADER = [
+    lazy_gettext("Journal number"),
+    lazy_gettext("Reported on"),
+    lazy_gettext("Type"),
+    lazy_gettext("Severity"),
+    lazy_gettext("Status"),
+    lazy_gettext("Tool"),
+    lazy_gettext("Outcome"),
+]
+
+
+def _with_statuses(rows: list[list[object]]) -> list[list[object]]:
+    """The status column by its name in the reader's language (the use case gives codes)."""
+    at = 4
+    return [[*r[:at], str(STATUS_LABELS.get(str(r[at]), r[at])), *r[at + 1 :]] for r in rows]
 
 
 @bp.route("/incidents/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
+    rows = _with_statuses(
+        cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
+    )
     return attachment(tables.csv_text(EXPORT_HEADER, rows), "text/csv; charset=utf-8", "incidents.csv")
 
 
 @bp.route("/incidents/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    rows = cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
+    rows = _with_statuses(
+        cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
+    )
     return attachment(tables.xlsx("incidents", EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "incidents.xlsx")
 
 
 NAV = (NavLink("incidents.index", lazy_gettext("Incidents")),)
+
+
+# How this feature's codes read on timelines, diagrams and exports (Feature.timeline_words).
+WORDS = TimelineWords(
+    actions={
+        "incident.alert": lazy_gettext("alerted the director and the responsible person"),
+        "incident.triage_overdue": lazy_gettext("passed the overdue triage to the chair"),
+        "incident.triage": lazy_gettext("recorded the triage"),
+        "incident.vote_closed": lazy_gettext("the council's vote closed"),
+        "incident.decision": lazy_gettext("recorded the council's decision"),
+        "incident.close": lazy_gettext("closed the incident"),
+        "incident.reopen": lazy_gettext("reopened the incident"),
+        "incident.amendment.start": lazy_gettext("started an amendment from the incident"),
+    },
+    flows={
+        "resolve": lazy_gettext("resolve"),
+        "escalate": lazy_gettext("escalate to the council"),
+        "data_disclosure": lazy_gettext("personal data disclosed"),
+        "reopened": lazy_gettext("reopened"),
+        "done": lazy_gettext("done"),
+        "follow_up": lazy_gettext("follow-up"),
+    },
+    statuses=STATUS_LABELS,
+    processes={
+        "incident_escalation": lazy_gettext("Incident escalation to the council"),
+    },
+)
 
 
 def after_task(task: HumanTask) -> str | None:

@@ -10,7 +10,8 @@ from service.features.meetings.queries import MeetingFilter
 from service.features.meetings.reads import check_filter, with_year
 from service.platform.runtime import Actor, Runtime
 
-EXPORT_HEADER = [
+# Column codes; the web module names them in the reader's language.
+EXPORT_COLUMNS = [
     "id",
     "kind",
     "number",

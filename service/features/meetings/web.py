@@ -380,17 +380,37 @@ def remind(followup_id: int) -> ResponseReturnValue:
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
+# The export's columns in the reader's language (the rows' order: exports.EXPORT_COLUMNS).
+EXPORT_HEADER: dict[str, Any] = {
+    "id": lazy_gettext("No."),
+    "kind": lazy_gettext("Kind"),
+    "number": lazy_gettext("Number"),
+    "year": lazy_gettext("Year"),
+    "date": lazy_gettext("Date"),
+    "time": lazy_gettext("Time"),
+    "title": lazy_gettext("Title"),
+    "place": lazy_gettext("Place"),
+    "chair": lazy_gettext("Chair"),
+    "secretary": lazy_gettext("Secretary"),
+    "status": lazy_gettext("Status"),
+    "plan_item": lazy_gettext("Plan item"),
+    "approved_at": lazy_gettext("Minutes approved"),
+}
+
+
 @bp.route("/meetings/export.<any(csv, xlsx):fmt>")
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
     rows = exports.export_rows(runtime(), actor(), register_filter(limit=10_000))
+    columns = exports.EXPORT_COLUMNS
+    kind, status = columns.index("kind"), columns.index("status")
+    for row in rows:  # codes become the names the register page shows
+        row[kind] = str(KIND_LABELS.get(str(row[kind]), row[kind]))
+        row[status] = str(STATUS_LABELS.get(str(row[status]), row[status]))
+    header = [str(EXPORT_HEADER[c]) for c in columns]
     if fmt == "csv":
-        return attachment(
-            tables.csv_text(exports.EXPORT_HEADER, rows), "text/csv; charset=utf-8", "meetings.csv"
-        )
-    return attachment(
-        tables.xlsx("meetings", exports.EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "meetings.xlsx"
-    )
+        return attachment(tables.csv_text(header, rows), "text/csv; charset=utf-8", "meetings.csv")
+    return attachment(tables.xlsx(_("Meetings"), header, rows), tables.XLSX_MIMETYPE, "meetings.xlsx")
 
 
 NAV = (NavLink("meetings.index", lazy_gettext("Meetings")),)

@@ -14,6 +14,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    timeline_words=web.WORDS,
     notification_kinds=notices.KINDS,
     campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
     file_readers=(usecases.may_open_registered_attachment,),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +25,16 @@ from service.platform.audit import log as audit
 from service.platform.documents.files import DOCX_TYPE, ProducedFile
 from service.platform.documents.tables import pdf_table
 from service.platform.errors import Conflict, NotFound
-from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, User
+from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance, User
+from service.platform.processes.definitions import definition_parts
 from service.platform.runtime import Actor, Runtime
+
+
+def _option_title(form: Any, value: str) -> str:
+    """The Kazakh title the step's form gave a decision ("Қолдаймын" for a council member's support)."""
+    prop = form.get("properties", {}).get("decision", {}) if isinstance(form, dict) else {}
+    titles = prop.get("x-enum-titles", {}).get(str(value), {}) if isinstance(prop, dict) else {}
+    return str(titles.get("kk", "")) if isinstance(titles, dict) else ""
 
 
 def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDocument:
@@ -44,11 +53,15 @@ def _document(rt: Runtime, session: Session, order: Order, code: str) -> OrderDo
     )
     sheet = []
     director, approved_at = "", None
+    instance = session.get(ProcessInstance, order.instance_id)
+    forms = definition_parts(rt, session, instance.definition_id).forms if instance else {}
     for task in steps:
         data = json.loads(task.data_json or "{}")
         who = task.completed_by.full_name if task.completed_by else ""
         done_at = task.completed_at or task.created_at
-        sheet.append(ApprovalStep(task.name, who, data.get("decision"), data.get("comment"), done_at))
+        decision = data.get("decision")
+        label = _option_title(forms.get(task.form_key or "", {}), decision) if decision else ""
+        sheet.append(ApprovalStep(task.name, who, decision, data.get("comment"), done_at, label))
         if task.bpmn_id == "Task_director_approval" and data.get("decision") == "approve":
             director, approved_at = who, done_at
     if order.registered_on is None or order.number is None or approved_at is None:

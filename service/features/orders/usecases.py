@@ -25,7 +25,7 @@ from service.platform.errors import FieldError, Forbidden, NotFound, ValidationF
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance
-from service.platform.inbox.instances import HistoryEntry, history_of
+from service.platform.inbox.instances import HistoryEntry, instance_history
 from service.platform.notify.outbox import notify
 from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
 from service.platform.processes.definitions import definition_parts
@@ -164,7 +164,9 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
         editions = order_queries.editions_of(session, order.id)
         deliberation = sees_deliberation(rt, session, actor, order)
         if deliberation:
-            history = history_of(audit.instance_events(session, order.instance_id), session)
+            instance = session.get(ProcessInstance, order.instance_id)
+            assert instance is not None
+            history = instance_history(rt, session, instance)
             decisions = [h for h in history if h.action == "task.complete" and h.decision]
         else:
             editions, decisions = editions[-1:], []  # the registered text, nothing of how it was made

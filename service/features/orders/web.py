@@ -16,7 +16,7 @@ from service.features.orders import usecases as order_cases
 from service.features.orders.queries import OrderFilter
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
-from service.platform.registry import NavLink
+from service.platform.registry import NavLink, TimelineWords
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language
@@ -76,7 +76,15 @@ def index() -> ResponseReturnValue:
     )
 
 
-EXPORT_HEADER = ["number", "date", "title", "order_type", "status", "drafter", "instance_id"]
+EXPORT_HEADER = [
+    lazy_gettext("Number"),
+    lazy_gettext("Date"),
+    lazy_gettext("Title"),
+    lazy_gettext("Order type"),
+    lazy_gettext("Status"),
+    lazy_gettext("Drafter"),
+    lazy_gettext("Process no."),
+]
 
 
 def _export_rows() -> list[list[object]]:
@@ -200,3 +208,17 @@ def verify() -> ResponseReturnValue:
 
 
 NAV = (NavLink("orders.index", lazy_gettext("Orders")),)
+
+
+# How this feature's codes read on timelines, diagrams and exports (Feature.timeline_words).
+WORDS = TimelineWords(
+    actions={
+        "order.document": lazy_gettext("produced the order's document"),
+        "order.remind": lazy_gettext("reminded those who have not acknowledged"),
+        "order.extend": lazy_gettext("extended the acknowledgement deadline"),
+    },
+    statuses=STATUS_LABELS,
+    processes={
+        "order_drafting": lazy_gettext("Order drafting"),
+    },
+)

@@ -9,6 +9,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    timeline_words=web.WORDS,
     error_messages=web.ERROR_MESSAGES,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,

@@ -21,7 +21,7 @@ from service.features.plan.rules import STATUSES
 from service.features.plan.usecases import ItemView, PlanView
 from service.platform.documents import tables
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
-from service.platform.registry import Evidence, NavLink
+from service.platform.registry import Evidence, NavLink, TimelineWords
 from service.platform.roles import role_name
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -219,6 +219,16 @@ def export_xlsx() -> ResponseReturnValue:
 
 
 NAV = (NavLink("plan.index", lazy_gettext("Plan")),)
+
+
+# How this feature's codes read on timelines, diagrams and exports (Feature.timeline_words).
+WORDS = TimelineWords(
+    actions={
+        "plan.mark": lazy_gettext("marked a plan item done"),
+        "plan.unmark": lazy_gettext("undid a plan item's mark"),
+        "plan.load": lazy_gettext("loaded the plan"),
+    },
+)
 
 ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] = {
     "plan_item_marked": lambda err: (

@@ -30,6 +30,7 @@ FEATURE = Feature(
     blueprints=(web.bp, editor_web.bp),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    error_messages=web.ERROR_MESSAGES,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

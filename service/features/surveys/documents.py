@@ -79,6 +79,28 @@ def _numbers_line(numbers: dict[str, float]) -> str:
     )
 
 
+KEY_FIGURES = "Негізгі көрсеткіштер"
+
+
+def key_lines(results: rules.Results) -> list[str]:
+    """One line per shown question with figures: a choice's most chosen option, a scale's median and
+    middle half, a number's median: the summary a reader of the note looks for first."""
+    lines: list[str] = []
+    for n, r in enumerate(results.questions, 1):
+        if not r.shown:
+            continue
+        text = rules.localized(r.question.text, "kk")
+        if r.question.type in rules.CHOICE_TYPES and r.counts:
+            top = max(r.counts, key=lambda c: c.count)
+            share = _number(rules.share(top.count, r.answered))
+            lines.append(f"{n}. {text} — жиі таңдалғаны: «{rules.localized(top.label, 'kk')}» ({share}%)")
+        elif r.numbers:
+            f = r.numbers
+            middle = f"{_number(f['q1'])}–{_number(f['q3'])}"
+            lines.append(f"{n}. {text} — медиана {_number(f['median'])} (ортаңғы жартысы {middle})")
+    return lines
+
+
 def _shown_questions(note: Note) -> Sequence[rules.QuestionResult]:
     """No question at all while an anonymous survey is open; else every one (small groups say so)."""
     return () if note.results.until_closed else note.results.questions
@@ -112,6 +134,11 @@ def note_pdf(note: Note) -> bytes:
     pdf.ln(2)
     if note.results.until_closed:
         write_line(pdf, UNTIL_CLOSED, size=10, style="I")
+    elif key_lines(note.results):
+        write_line(pdf, KEY_FIGURES, size=11, style="B")
+        for line in key_lines(note.results):
+            write_line(pdf, f"• {line}", size=10)
+        pdf.ln(2)
     compared = note.compared
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for n, result in enumerate(_shown_questions(note), 1):
@@ -226,6 +253,10 @@ def note_docx(note: Note) -> bytes:
                 cell.text = text
     if note.results.until_closed:
         document.add_paragraph(UNTIL_CLOSED)
+    elif key_lines(note.results):
+        document.add_paragraph().add_run(KEY_FIGURES).bold = True
+        for line in key_lines(note.results):
+            document.add_paragraph(clean_text(f"• {line}"))
     compared = note.compared
     count = 0
     for n, result in enumerate(_shown_questions(note), 1):

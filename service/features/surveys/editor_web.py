@@ -47,9 +47,9 @@ def _lines(text: str) -> list[str]:
 def form_data(form: MultiDict[str, str]) -> dict[str, Any]:
     """The submitted editor as a survey's data (the shape the API takes)."""
     questions: list[dict[str, Any]] = []
-    count = min(
-        int(form.get("count", "0") or 0) if (form.get("count") or "0").isdigit() else 0, rules.MAX_QUESTIONS
-    )
+    raw_count = form.get("count", "")
+    # How many question blocks the page had (a hidden field): anything else counts as none.
+    count = min(int(raw_count), rules.MAX_QUESTIONS) if raw_count.isdigit() and len(raw_count) < 4 else 0
     for n in range(count):
         p = f"q-{n}"
         per_lang = {lang: _lines(form.get(f"{p}-options_{lang}", "")) for lang in rules.LANGS}

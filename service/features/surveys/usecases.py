@@ -345,6 +345,8 @@ def editable_data(rt: Runtime, actor: Actor, survey_id: int) -> dict[str, Any]:
     access.require_keeper(actor)
     with rt.db.read() as session:
         survey = access.readable(session, actor, survey_id)
+        if survey.status != "draft":
+            raise NotDraft("the survey is already open")
         return {
             "title": queries.texts(survey.title_json),
             "intro": queries.texts(survey.intro_json),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from service.features.surveys import answering, charts, figures, notes, results,
 from service.features.surveys import usecases as cases
 from service.features.surveys.plan_templates import TEMPLATES
 from service.platform.documents import tables
-from service.platform.errors import ValidationFailed
+from service.platform.errors import ServiceError, ValidationFailed
 from service.platform.registry import NavLink
 from service.platform.web.api_request import int_arg
 from service.platform.web.context import actor, runtime
@@ -239,3 +240,13 @@ def note_docx(survey_id: int) -> ResponseReturnValue:
 
 
 NAV = (NavLink("surveys.index", lazy_gettext("Surveys")),)
+
+# The survey's refusals in the reader's language (pages and the API's "message").
+ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] = {
+    "survey_not_draft": lambda err: (
+        _("The survey is already open: its questions can no longer change."),
+        {},
+    ),
+    "survey_not_yet_open": lambda err: (_("The survey's opening day has not come yet."), {}),
+    "survey_closed": lambda err: (_("The survey is closed."), {}),
+}

@@ -6,8 +6,12 @@ evaluation always gives the same bytes (its SHA-256 in the audit log then verifi
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from babel.numbers import format_decimal
 
 from service.platform.documents.fonts import FAMILY, printable
 from service.platform.documents.pdf import new_pdf
@@ -52,6 +56,41 @@ class ToolConclusion:
     created: datetime
 
 
+# Columns are sized to their longest word, so that a heading wraps between words ("Деректерді /
+# қорғау") and never inside one ("Қауіпсіз / дік").
+_CELL_PADDING = 2.5  # mm, both sides together, with a margin for the bold heading face
+
+
+def _widths(pdf: Any, header: list[str], rows: list[list[str]]) -> tuple[float, ...]:
+    """Every column at least as wide as its longest word (heading or cell), so that text wraps between
+    words only; the page's remaining width goes to the name, restrictions and signature columns."""
+    pdf.set_font(FAMILY, "B", 8.5)
+    widths = [max(pdf.get_string_width(w) for w in h.split()) + _CELL_PADDING for h in header]
+    pdf.set_font(FAMILY, "", 8.5)
+    for row in rows:
+        for i, cell in enumerate(row):
+            for word in cell.split():
+                widths[i] = max(widths[i], pdf.get_string_width(word) + _CELL_PADDING)
+    # A member's name stays on one line when it fits in 45 mm (a name read in two halves is misread).
+    names = [pdf.get_string_width(row[0]) + _CELL_PADDING for row in rows]
+    widths[0] = max(widths[0], min(45.0, max(names, default=0.0)))
+    spare = pdf.epw - sum(widths)
+    shares = {0: 0.2, 6: 0.5, 7: 0.3}
+    return tuple(w + max(0.0, spare) * shares.get(i, 0.0) for i, w in enumerate(widths))
+
+
+def _average(values: list[int | None]) -> str:
+    """A mean score with a decimal comma, as Kazakh writes it ("3,5")."""
+    scores = [v for v in values if isinstance(v, int)]
+    return format_decimal(sum(scores) / len(scores), "0.0", locale="kk") if scores else "—"
+
+
+def verdict_totals(members: tuple[MemberVerdict, ...]) -> str:
+    """How many chose each verdict, in the order first chosen: "мақұлдау — 3, қабылдамау — 1"."""
+    counts = Counter(m.verdict for m in members)
+    return ", ".join(f"{verdict} — {count}" for verdict, count in counts.items())
+
+
 def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
     pdf = new_pdf(f"{TITLE}: {doc.tool_name}", created=doc.created, author=doc.school_name)
     pdf.add_page()
@@ -73,18 +112,27 @@ def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
     write_line(pdf, "Комиссия мүшелерінің бағалары", size=12, style="B")
     pdf.set_font(FAMILY, "", 8.5)
     header = ["Мүше", *[label for _, label in CRITERIA], "Шешім", "Шектеулер", "Қол қойылды"]
-    with pdf.table(col_widths=(30, 15, 17, 19, 15, 24, 25, 25), first_row_as_headings=True) as table:
+    rows = [
+        [
+            printable(m.name),
+            *[str(m.ratings.get(key, "")) for key, _ in CRITERIA],
+            printable(m.verdict),
+            printable(m.restrictions or "—"),
+            printable(f"{m.signed_at} ({m.signature})"),
+        ]
+        for m in doc.members
+    ]
+    widths = _widths(pdf, header, rows)
+    with pdf.table(col_widths=widths, width=pdf.epw, first_row_as_headings=True, text_align="LEFT") as table:
         table.row([printable(h) for h in header])
-        for m in doc.members:
-            table.row(
-                [
-                    printable(m.name),
-                    *[str(m.ratings.get(key, "")) for key, _ in CRITERIA],
-                    printable(m.verdict),
-                    printable(m.restrictions or "—"),
-                    printable(f"{m.signed_at} ({m.signature})"),
-                ]
-            )
+        for row in rows:
+            table.row(row)
+        if doc.members:  # the totals: how many voted, the mean of each score, how many chose each verdict
+            totals = table.row()
+            totals.cell(printable(f"Барлығы: {len(doc.members)}; орташа балл"))
+            for key, _ in CRITERIA:
+                totals.cell(_average([m.ratings.get(key) for m in doc.members]))
+            totals.cell(printable(verdict_totals(doc.members)), colspan=3)
     pdf.ln(3)
     write_line(pdf, f"Нәтиже: {doc.outcome}", size=12, style="B")
     write_line(pdf, f"Қолданылған ереже: {doc.rule}", size=10)

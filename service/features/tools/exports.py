@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.features.tools.documents import MemberVerdict, ToolConclusion, render_conclusion_pdf
 from service.features.tools.models import Tool, ToolVote
-from service.features.tools.rules import CRITERIA
+from service.features.tools.rules import CRITERIA, VoteRule
 from service.features.tools.usecases import get_tool, restrictions_of, sees_evaluations, tool_labels
 from service.platform.audit import log as audit
 from service.platform.errors import NotFound
@@ -63,7 +63,7 @@ def conclusion_document(rt: Runtime, session: Session, tool: Tool) -> ToolConclu
         ),
         outcome=OUTCOMES_KK.get(tool.outcome or "", tool.outcome or "—")
         + (f" ({'; '.join(restrictions)})" if restrictions else ""),
-        rule=tool.rule,
+        rule=_rule_kk(tool.rule),
         conclusion=tool.conclusion,
         review_date=tool.review_date.strftime("%d.%m.%Y") if tool.review_date else "",
         created=created,
@@ -94,3 +94,9 @@ def conclusion_pdf(rt: Runtime, actor: Actor, tool_id: int) -> tuple[str, bytes]
         assert tool is not None
         pdf = render_conclusion_pdf(conclusion_document(rt, session, tool))
     return f"conclusion-{tool_id}.pdf", pdf
+
+
+def _rule_kk(stored: str | None) -> str:
+    """The stored decision rule in Kazakh words (an unrecognised text as it was stored)."""
+    rule = VoteRule.described(stored)
+    return rule.kazakh() if rule is not None else (stored or "—")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,28 @@ class VoteRule:
         return cls(_fraction(quorum, cls.quorum), _fraction(majority, cls.majority))
 
     def describe(self) -> str:
+        """The rule as stored with a decision (a stable, parseable record; pages and the conclusion
+        reword it in the reader's language through `described`)."""
         return f"quorum > {self.quorum} of members; majority > {self.majority} of votes cast"
+
+    @classmethod
+    def described(cls, text: str | None) -> VoteRule | None:
+        """The rule a stored `describe()` text records; None for text in any other shape."""
+        found = re.fullmatch(
+            r"quorum > (\d+/\d+|\d+) of members; majority > (\d+/\d+|\d+) of votes cast", text or ""
+        )
+        return cls(Fraction(found.group(1)), Fraction(found.group(2))) if found else None
+
+    def kazakh(self) -> str:
+        """The rule in the words of a Kazakh document."""
+        return (
+            f"кворум — комиссия мүшелерінің {_kk_part(self.quorum)} астамы; "
+            f"көпшілік — берілген дауыстардың {_kk_part(self.majority)} астамы"
+        )
+
+
+def _kk_part(value: Fraction) -> str:
+    return "жартысынан" if value == Fraction(1, 2) else f"{value} бөлігінен"
 
 
 def _fraction(text: str | None, default: Fraction) -> Fraction:

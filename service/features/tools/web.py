@@ -7,14 +7,15 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 
 from service.features.tools import exports as tool_documents
 from service.features.tools import schemas
 from service.features.tools import usecases as tool_cases
 from service.features.tools.models import Tool
-from service.platform.registry import NavLink
+from service.features.tools.rules import VoteRule
+from service.platform.registry import NavLink, TimelineWords
 from service.platform.runtime import Actor
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import api_actor, authenticate
@@ -132,6 +133,7 @@ def show(tool_id: int) -> ResponseReturnValue:
         restrictions=tool_cases.restrictions_in_force(view.tool),
         in_force=tool_cases.PERMITTED,
         uses=json.loads(view.tool.processes_json or "[]"),
+        rule_sentence=rule_sentence,
     )
 
 
@@ -158,4 +160,42 @@ def api_conclusion_pdf(tool_id: int) -> ResponseReturnValue:
     return _conclusion_response(api_actor(), tool_id)
 
 
+def rule_sentence(stored: str | None) -> str:
+    """The decision rule stored with a tool's outcome, in the reader's language."""
+    rule = VoteRule.described(stored)
+    if rule is None:
+        return stored or ""
+    return gettext(
+        "quorum: more than %(quorum)s of the members; majority: more than %(majority)s of the votes cast",
+        quorum=str(rule.quorum),
+        majority=str(rule.majority),
+    )
+
+
 NAV = (NavLink("tools.index", lazy_gettext("AI tools")),)
+
+
+# How this feature's codes read on timelines, diagrams and exports (Feature.timeline_words).
+WORDS = TimelineWords(
+    actions={
+        "tool.propose": lazy_gettext("proposed an AI tool"),
+        "tool.vote.open": lazy_gettext("opened the commission's vote"),
+        "tool.vote.sign": lazy_gettext("signed an evaluation"),
+        "tool.vote.close": lazy_gettext("the commission's vote closed"),
+        "tool.vote.withdrawn": lazy_gettext("withdrew the remaining evaluations"),
+        "tool.conclusion": lazy_gettext("wrote the commission's conclusion"),
+        "tool.register": lazy_gettext("entered the tool in the register"),
+        "tool.memo": lazy_gettext("attached the staff memo"),
+        "tool.status": lazy_gettext("changed the tool's status"),
+        "tool.review.reopen": lazy_gettext("reopened the evaluation for review"),
+    },
+    flows={
+        "revote": lazy_gettext("vote again"),
+        "permitted": lazy_gettext("permitted"),
+        "rejected": lazy_gettext("rejected"),
+    },
+    statuses=STATUS_LABELS,
+    processes={
+        "tool_evaluation": lazy_gettext("AI tool evaluation"),
+    },
+)

@@ -27,21 +27,21 @@ def _as_text(value: object) -> object:
     return value
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
     """The table as CSV, with a BOM so that Excel opens the Kazakh text as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([str(h) for h in header])  # lazily translated headers become text here
     writer.writerows([_as_text(v) for v in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 
-def xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+def xlsx(title: str, header: Sequence[object], rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title[:31]  # Excel's limit for a sheet name
-    sheet.append(list(header))
+    sheet.append([str(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

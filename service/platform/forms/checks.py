@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from service.platform.forms.schema import (
     enum_values,
     reserved_paths,
 )
+
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
 # --- checking a definition at deploy time ---------------------------------------------------------
 
@@ -91,6 +94,7 @@ def form_definition_problems(
     problems += _name_list_problems(schema, "required", props)
     problems += _name_list_problems(schema, "x-order", props)
     problems += _required_if_problems(schema, props)
+    problems += _condition_problems(schema, props)
     problems += [
         _FORM.problem(
             "reserved",
@@ -128,6 +132,9 @@ def _non_empty(text: Any) -> bool:
 
 def _property_problems(name: str, prop: Any, suggestion_sources: Collection[str] | None) -> list[FormProblem]:
     what = _field(name)
+    if not FIELD_NAME.fullmatch(name):
+        # Scripts and gateway conditions of the diagram read a field by its name.
+        return [what.problem("bad_field_name", f"{what.text}: a name uses Latin letters, digits and _")]
     if not isinstance(prop, Mapping):
         return [what.problem("field_not_object", f"{what.text} must be an object")]
     prop_type = prop.get("type")
@@ -394,4 +401,49 @@ def _required_if_problems(schema: Mapping[str, Any], props: Mapping[str, Any]) -
                         other=other,
                     )
                 )
+    return problems
+
+
+def _condition_problems(schema: Mapping[str, Any], props: Mapping[str, Any]) -> list[FormProblem]:
+    """Conditions (`if`/`then` at the top or in `allOf`, a field's `x-visible-if`) name fields of the form."""
+    problems = []
+    rules = [schema, *(r for r in schema.get("allOf") or [] if isinstance(r, Mapping))]
+    for rule in rules:
+        names: list[Any] = []
+        for key in ("if", "then", "else"):
+            part = rule.get(key)
+            if isinstance(part, Mapping):
+                names += list(part.get("properties") or {}) + list(part.get("required") or [])
+        problems += [
+            _FORM.problem("condition_unknown_field", f"a condition names unknown field '{n}'", name=n)
+            for n in dict.fromkeys(names)
+            if n not in props
+        ]
+    required = set(schema.get("required") or [])
+    for name, prop in props.items():
+        if not isinstance(prop, Mapping) or "x-visible-if" not in prop:
+            continue
+        what = _field(name)
+        conditions = prop["x-visible-if"]
+        if not (
+            isinstance(conditions, Mapping)
+            and conditions
+            and all(
+                other in props and other != name and isinstance(values, list) and values
+                for other, values in conditions.items()
+            )
+        ):
+            problems.append(
+                what.problem(
+                    "visible_if_bad",
+                    f"{what.text}: x-visible-if must map other fields to non-empty lists of values",
+                )
+            )
+        elif name in required:
+            # A hidden field can never be filled in: it may be required only when it is shown (if/then).
+            problems.append(
+                what.problem(
+                    "visible_if_required", f"{what.text} is shown only sometimes but always required"
+                )
+            )
     return problems

@@ -155,6 +155,23 @@ def field_kind(prop: Mapping[str, Any]) -> str:
     return "text"
 
 
+def signature_statements(schema: Mapping[str, Any]) -> dict[str, bool]:
+    """The ticked `x-signature` statements: what re-entering one's password stands for (a signed vote)."""
+    return {
+        n: True
+        for n, p in properties_of(schema).items()
+        if p.get("x-signature") is True and p.get("type") == "boolean"
+    }
+
+
+def visible_if(prop: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`x-visible-if`: the field is shown only while each named field has one of the listed values."""
+    rule = prop.get("x-visible-if")
+    if not isinstance(rule, Mapping):
+        return {}
+    return {str(k): list(v) for k, v in rule.items() if isinstance(v, list) and v}
+
+
 def file_fields(schema: Mapping[str, Any]) -> list[str]:
     """Fields that take an upload: the web layer stores these and puts their `sha256:` reference in."""
     return [n for n, p in properties_of(schema).items() if field_kind(p) == "file"]

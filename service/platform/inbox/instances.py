@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from service.platform.persistence.models import (
     ProcessInstance,
     User,
 )
+from service.platform.processes.definitions import definition_parts
 from service.platform.registry import Panel
 from service.platform.roles import parse_lane
 from service.platform.runtime import Actor, Runtime
@@ -45,6 +47,10 @@ class HistoryEntry:
     # A deputy acted: the absent person they stood in for (username and full name).
     on_behalf_of: str | None = None
     on_behalf_of_name: str | None = None
+    # The step's and the decision's names by language (kk, ru, en), from the task's form; empty when
+    # unknown (then pages fall back to `task`, and to a generic word for the decision).
+    task_titles: Mapping[str, str] = field(default_factory=dict)
+    decision_titles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,26 +104,42 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         return instance.id
 
 
-def history_of(events: list[AuditEvent], session: Session | None = None) -> list[HistoryEntry]:
-    """Timeline entries; with a session, each actor's full name is looked up in one query."""
+def history_of(
+    events: list[AuditEvent], session: Session | None = None, forms: Mapping[str, Any] | None = None
+) -> list[HistoryEntry]:
+    """Timeline entries; with a session, each actor's full name and each step's titles are looked up in
+    one query each; with the definition's `forms`, each decision gets its option's titles."""
     names: dict[str, str] = {}
+    steps: dict[int, tuple[str, str]] = {}  # task id -> (title_i18n, form_key)
     if session is not None and events:
         usernames = {e.actor for e in events} | {
             str(json.loads(e.detail_json or "{}").get("on_behalf_of") or "") for e in events
         }
         found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
         names = {username: full_name for username, full_name in found.all()}
+        task_ids = {e.task_id for e in events if e.task_id is not None}
+        if task_ids:
+            rows = session.execute(
+                select(HumanTask.id, HumanTask.title_i18n, HumanTask.form_key).where(
+                    HumanTask.id.in_(task_ids)
+                )
+            )
+            steps = {row.id: (row.title_i18n or "{}", row.form_key or "") for row in rows}
     shared = _shared_names(names)
+    any_form = _option_titles(forms or {})
     entries = []
     for event in events:
         detail = json.loads(event.detail_json or "{}")
+        title_i18n, form_key = steps.get(event.task_id or 0, ("{}", ""))
+        decision = detail.get("decision")
+        titles = _option_titles(forms or {}, form_key).get(str(decision)) or any_form.get(str(decision), {})
         entries.append(
             HistoryEntry(
                 at=event.at,
                 actor=event.actor,
                 action=event.action,
                 task=detail.get("task_name") or detail.get("task"),
-                decision=detail.get("decision"),
+                decision=decision,
                 comment=detail.get("comment"),
                 actor_name=names.get(event.actor, event.actor),
                 name_is_shared=names.get(event.actor) in shared,
@@ -127,9 +149,41 @@ def history_of(events: list[AuditEvent], session: Session | None = None) -> list
                     if detail.get("on_behalf_of")
                     else None
                 ),
+                task_titles=_titles(title_i18n),
+                decision_titles=titles,
             )
         )
     return entries
+
+
+def instance_history(rt: Runtime, session: Session, instance: ProcessInstance) -> list[HistoryEntry]:
+    """An instance's timeline with names, step titles and decision titles from its version's forms."""
+    forms = definition_parts(rt, session, instance.definition_id).forms
+    return history_of(audit.instance_events(session, instance.id), session, forms)
+
+
+def _titles(title_i18n: str) -> dict[str, str]:
+    try:
+        value = json.loads(title_i18n)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items() if v} if isinstance(value, dict) else {}
+
+
+def _option_titles(forms: Mapping[str, Any], form_key: str | None = None) -> dict[str, dict[str, str]]:
+    """{option value: {lang: title}} of the enum fields of one form (or of all, the first title winning):
+    a decision is named as the form offered it ("Бекітемін", "Пысықтауға қайтару")."""
+    chosen = [forms.get(form_key, {})] if form_key is not None else list(forms.values())
+    options: dict[str, dict[str, str]] = {}
+    for form in chosen:
+        properties = form.get("properties", {}) if isinstance(form, Mapping) else {}
+        for prop in properties.values():
+            titles = prop.get("x-enum-titles") if isinstance(prop, Mapping) else None
+            if isinstance(titles, Mapping):
+                for value, by_lang in titles.items():
+                    if isinstance(by_lang, Mapping):
+                        options.setdefault(str(value), {str(k): str(v) for k, v in by_lang.items()})
+    return options
 
 
 def _shared_names(names: dict[str, str]) -> set[str]:
@@ -150,7 +204,7 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
             instance=instance,
             definition_version=version.version if version else 0,
             open_tasks=queries.open_tasks_of(session, instance_id),
-            history=history_of(audit.instance_events(session, instance_id), session),
+            history=instance_history(rt, session, instance),
             panels=rt.features.panels("instance", session, actor, instance, None),
             comments=list(
                 session.execute(
@@ -158,6 +212,15 @@ def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
                 ).scalars()
             ),
         )
+
+
+def process_names(rt: Runtime) -> dict[str, str]:
+    """Each process's name as its latest deployed version gives it (an admin's diagram has no other)."""
+    with rt.db.session() as session:
+        rows = session.execute(
+            select(ProcessDefinition.process_id, ProcessDefinition.name).order_by(ProcessDefinition.version)
+        )
+        return {process_id: name for process_id, name in rows.all()}
 
 
 def list_instances(

@@ -26,7 +26,7 @@ from service.platform.errors import (
     ValidationFailed,
 )
 from service.platform.files import storage as files
-from service.platform.forms.schema import clean_submission
+from service.platform.forms.schema import clean_submission, signature_statements
 from service.platform.inbox import deputies, queries
 from service.platform.inbox.access import (
     can_reassign,
@@ -418,6 +418,8 @@ def complete(
             raise TaskNotOpen("the task has already been completed")
         forms = definition_parts(rt, session, instance.definition_id).forms
         schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
+        if password:
+            data = {**data, **signature_statements(schema)}  # the checked password signs the statement
         clean = clean_submission(schema, data)
         # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
         cleared = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -61,6 +62,7 @@ class StepView:
     completed: list[str]
     current: list[str]
     tasks: list[HumanTask]
+    forms: Mapping[str, Any] = field(default_factory=dict)  # the version's forms, to name steps and flows
 
 
 @functools.lru_cache(maxsize=64)
@@ -252,4 +254,5 @@ def instance_steps(rt: Runtime, actor: Actor, instance_id: int) -> StepView:
             completed=sorted((set(completed) | done) - current_set),
             current=sorted(current_set),
             tasks=tasks,
+            forms=parts.forms,
         )

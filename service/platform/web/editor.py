@@ -12,13 +12,14 @@ from flask_login import login_required
 from service.platform.errors import InvalidBpmn
 from service.platform.processes import editor, form_editor
 from service.platform.processes.operators import operator_names
-from service.platform.roles import ROLES
+from service.platform.roles import ROLES, parse_lane, role_name
 from service.platform.web.admin import admin_only
 from service.platform.web.context import actor, runtime
 from service.platform.web.deploy_messages import problem_rows
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, localized_title
 from service.platform.web.params import bounded_int
+from service.platform.web.timeline import localized_diagram
 
 bp = Blueprint("editor", __name__)
 
@@ -85,6 +86,7 @@ def _texts() -> dict[str, str]:
 def _modeler_page(process_id: str, version: int | None, xml_url: str) -> str:
     rt = runtime()
     lang = current_language()
+    forms = form_editor.list_forms(rt, actor())
     config: dict[str, Any] = {
         "processId": process_id,
         "version": version,
@@ -96,7 +98,8 @@ def _modeler_page(process_id: str, version: int | None, xml_url: str) -> str:
             "layout": url_for("editor.layout"),
         },
         "roles": [[r.code, r.name(lang)] for r in ROLES],
-        "forms": [row.key for row in form_editor.list_forms(rt, actor())],
+        "forms": [row.key for row in forms],
+        "formTitles": {row.key: row.title for row in forms},  # the properties panel names forms by title
         "operators": sorted(operator_names(rt)),
         "decisions": list(DECISIONS),
         "texts": _texts(),
@@ -240,7 +243,8 @@ def instance_diagram(instance_id: int) -> ResponseReturnValue:
     for task in view.tasks:
         title = localized_title(task.title_i18n, lang, task.name)
         if task.status == "open":
-            who = task.assignee.full_name if task.assignee else _("role: %(role)s", role=task.role or "—")
+            role = ", ".join(role_name(code, lang) for code in parse_lane(task.role)) or "—"
+            who = task.assignee.full_name if task.assignee else _("role: %(role)s", role=role)
             holders.setdefault(task.bpmn_id, []).append(who)
             history.setdefault(task.bpmn_id, []).append(
                 _(
@@ -270,7 +274,7 @@ def instance_diagram(instance_id: int) -> ResponseReturnValue:
             )
     return jsonify(
         {
-            "xml": view.xml,
+            "xml": localized_diagram(view.xml, view.forms, lang),
             "completed": view.completed,
             "current": [{"id": step, "holders": holders.get(step, [])} for step in view.current],
             "history": history,

@@ -59,6 +59,13 @@ _TEXTS: dict[str, LazyString] = {
     "required_if_bad_values": lazy_gettext(
         "x-required-if for «%(name)s»: the values of «%(other)s» must be a non-empty list."
     ),
+    "bad_field_name": lazy_gettext("A field name may use only Latin letters, digits and _."),
+    "condition_unknown_field": lazy_gettext("A condition (if/then) names the unknown field «%(name)s»."),
+    "visible_if_bad": lazy_gettext("«Shown only when» must name another field of the form and its values."),
+    "visible_if_required": lazy_gettext(
+        "A field shown only when another field has a value cannot be always required: "
+        "make it required under the same condition."
+    ),
     "reserved": lazy_gettext("«%(key)s» is reserved by the workflow engine: found at %(path)s."),
 }
 

@@ -8,11 +8,14 @@ from typing import Any
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from service.platform.clock import utcnow
+from service.platform.documents.emphasis import runs
 from service.platform.inbox import tasks as task_cases
 from service.platform.notify import news as inbox_news
 from service.platform.roles import role_name
+from service.platform.web import timeline
 from service.platform.web.context import LANGUAGES, actor, runtime
 from service.platform.web.i18n import current_language, localized_title
 
@@ -39,15 +42,34 @@ def _overdue(value: datetime | None) -> bool:
     return value is not None and value < utcnow()
 
 
+def _emphasis(text: str | None) -> Markup:
+    """Regulation text with its `**bold**` and `*italic*` as <strong> and <em>; the rest escaped."""
+    parts = []
+    for run in runs(text or ""):
+        piece = escape(run.text)
+        if "I" in run.style:
+            piece = Markup("<em>%s</em>") % piece
+        if "B" in run.style:
+            piece = Markup("<strong>%s</strong>") % piece
+        parts.append(piece)
+    return Markup("").join(parts)
+
+
 def init_templates(app: Flask) -> None:
     app.jinja_env.filters["dt"] = _dt
     app.jinja_env.filters["d"] = _date
     app.jinja_env.filters["age"] = _age
+    app.jinja_env.filters["emphasis"] = _emphasis
     app.jinja_env.globals["overdue"] = _overdue
     app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
     app.jinja_env.filters["role_label"] = lambda code: role_name(code, current_language())
     app.jinja_env.globals["task_title"] = lambda t: localized_title(t.title_i18n, current_language(), t.name)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["action_name"] = timeline.action_name
+    app.jinja_env.globals["decision_name"] = timeline.decision_name
+    app.jinja_env.globals["status_name"] = timeline.status_name
+    app.jinja_env.globals["process_name"] = timeline.process_name
+    app.jinja_env.globals["in_language"] = timeline.in_language
 
     @app.context_processor
     def _common() -> dict[str, Any]:

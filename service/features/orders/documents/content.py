@@ -40,6 +40,7 @@ class ApprovalStep:
     decision: str | None  # approve / return / reject; None for drafting
     comment: str | None
     at: datetime  # aware; a naive value is taken as UTC
+    decision_label: str = ""  # the option's Kazakh title in the step's form, for decisions beyond the three
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def sheet_time_note(doc: OrderDocument) -> str:
 
 
 def decision_word(step: ApprovalStep) -> str:
-    return DECISION_WORDS.get(step.decision, step.decision or "")
+    return DECISION_WORDS.get(step.decision) or step.decision_label or ("—" if step.decision else "")
 
 
 def sheet_rows(doc: OrderDocument) -> list[tuple[str, str, str, str, str, str]]:

@@ -109,3 +109,51 @@
     renumber();
   });
 })();
+
+// Fields shown only while another field has a value (x-visible-if): a hidden field is also disabled,
+// so it is not posted. The form builder's preview calls window.formVisibility on what it draws.
+(function () {
+  "use strict";
+  function valueOf(scope, name) {
+    var inputs = scope.querySelectorAll("[name='" + name.replace(/'/g, "") + "']");
+    var values = [];
+    var single = true;
+    inputs.forEach(function (el) {
+      if (el.type === "checkbox") {
+        if (el.closest(".field-checkbox")) { values.push(el.checked); return; }
+        single = false;
+        if (el.checked) { values.push(el.value); }
+      } else if (el.type === "radio") {
+        if (el.checked) { values.push(el.value); }
+      } else if (el.type !== "hidden" && el.value !== "") {
+        values.push(el.value);
+      }
+    });
+    return single ? values.slice(0, 1) : values;
+  }
+  function matches(current, wanted) {
+    return current.some(function (v) {
+      return wanted.some(function (w) { return typeof w === "boolean" ? v === w : String(v) === String(w); });
+    });
+  }
+  function apply(scope) {
+    scope.querySelectorAll("[data-visible-if]").forEach(function (box) {
+      var rule;
+      try { rule = JSON.parse(box.getAttribute("data-visible-if")); } catch (e) { return; }
+      var show = Object.keys(rule).every(function (other) {
+        return Array.isArray(rule[other]) && matches(valueOf(scope, other), rule[other]);
+      });
+      box.hidden = !show;
+      box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !show; });
+    });
+  }
+  window.formVisibility = function (scope) {
+    if (!scope.querySelector("[data-visible-if]")) { return; }
+    apply(scope);
+    if (scope.dataset.visibilityBound) { return; }
+    scope.dataset.visibilityBound = "1";
+    scope.addEventListener("input", function () { apply(scope); });
+    scope.addEventListener("change", function () { apply(scope); });
+  };
+  document.querySelectorAll("form").forEach(function (form) { window.formVisibility(form); });
+})();

@@ -1,0 +1,154 @@
+"""Names of codes for readers: timeline actions, decisions, statuses, and a diagram's lanes and flows.
+
+The platform names its own audit actions here; each feature names its own through
+`Feature.timeline_words`. A page never prints a code: an action nobody named reads "recorded a step"
+(the code stays in the row's title for the admin), a decision reads as its form offered it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import g
+from flask_babel import lazy_gettext
+from lxml import etree
+
+from service.platform.inbox import instances as instance_cases
+from service.platform.roles import parse_lane, role_name
+from service.platform.web.context import runtime
+from service.platform.web.i18n import current_language
+
+CORE_ACTIONS: dict[str, Any] = {
+    "instance.start": lazy_gettext("started the process"),
+    "task.complete": lazy_gettext("completed the step"),
+    "task.claim": lazy_gettext("claimed"),
+    "task.unclaim": lazy_gettext("released"),
+    "task.reassign": lazy_gettext("reassigned"),
+    "comment.add": lazy_gettext("commented"),
+    "timer.fire": lazy_gettext("a deadline or reminder fired"),
+    "instance.error": lazy_gettext("an error stopped the process"),
+    "instance.retry": lazy_gettext("ran the process again"),
+    "instance.cancel": lazy_gettext("cancelled the process"),
+    "campaign.open": lazy_gettext("asked people to acknowledge"),
+    "campaign.respond": lazy_gettext("acknowledged"),
+    "campaign.end": lazy_gettext("the acknowledgement ended"),
+    "campaign.remind": lazy_gettext("reminded those who have not acknowledged"),
+    "campaign.extend": lazy_gettext("extended the acknowledgement deadline"),
+}
+CORE_FLOWS: dict[str, Any] = {
+    "approve": lazy_gettext("approved"),
+    "return": lazy_gettext("returned for rework"),
+    "reject": lazy_gettext("rejected"),
+}
+CORE_STATUSES: dict[str, Any] = {
+    "running": lazy_gettext("running"),
+    "completed": lazy_gettext("completed"),
+    "cancelled": lazy_gettext("cancelled"),
+    "error": lazy_gettext("error"),
+    "open": lazy_gettext("open"),
+}
+
+
+def action_name(code: str) -> str:
+    words = runtime().features.action_words
+    word = CORE_ACTIONS.get(code) or words.get(code)
+    return str(word) if word is not None else str(lazy_gettext("recorded a step"))
+
+
+def status_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    word = CORE_STATUSES.get(code) or runtime().features.status_words.get(code)
+    return str(word) if word is not None else code
+
+
+def process_name(process_id: str) -> str:
+    """A process by its name in the reader's language (the feature's word, else the diagram's name)."""
+    word = runtime().features.process_words.get(process_id)
+    if word is not None:
+        return str(word)
+    if "process_names" not in g:
+        g.process_names = instance_cases.process_names(runtime())
+    return str(g.process_names.get(process_id, process_id))
+
+
+def in_language(titles: Mapping[str, str] | None, fallback: str | None = "") -> str:
+    """A title by language (kk, ru, en) in the reader's; Kazakh when the reader's is missing."""
+    titles = titles or {}
+    lang = current_language()
+    return titles.get(lang) or titles.get("kk") or (fallback or "")
+
+
+def decision_name(entry: Any) -> str:
+    """A timeline entry's decision: the three common ones in the past tense ("approved"), others as the
+    step's form offered them ("Қолдаймын"), else as a flow label, else a generic word."""
+    if not entry.decision:
+        return ""
+    word = CORE_FLOWS.get(entry.decision)
+    if word is not None:
+        return str(word)
+    titled = in_language(entry.decision_titles)
+    if titled:
+        return titled
+    word = runtime().features.flow_words.get(entry.decision)
+    return str(word) if word is not None else str(lazy_gettext("a decision was recorded"))
+
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def localized_diagram(xml: str, forms: Mapping[str, Any], lang: str) -> str:
+    """The diagram as a reader sees it: lanes named by their roles, flows by what they mean, user tasks
+    by their form's title — all in `lang`. The stored BPMN keeps its codes (they are its contract)."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return xml
+    flows = {**runtime().features.flow_words, **CORE_FLOWS}
+    options = _option_titles(forms, lang)
+    for lane in root.iter(f"{{{BPMN}}}lane"):
+        codes = parse_lane(lane.get("name"))
+        if codes:
+            lane.set("name", ", ".join(role_name(code, lang) for code in codes))
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        name = flow.get("name")
+        if name:
+            word = flows.get(name)
+            flow.set("name", str(word) if word is not None else options.get(name, name))
+    for task in root.iter(f"{{{BPMN}}}userTask"):
+        form_key = _form_key(task)
+        title = _form_title(forms.get(form_key or ""), lang)
+        if title:
+            task.set("name", title)
+    return etree.tostring(root, encoding="unicode")
+
+
+def _form_key(task: Any) -> str | None:
+    for prop in task.iter(f"{{{SPIFF}}}property"):
+        if prop.get("name") in ("formJsonSchemaFilename", "formKey"):
+            value = prop.get("value") or ""
+            return value[:-5] if value.endswith(".json") else value
+    return None
+
+
+def _form_title(form: Any, lang: str) -> str:
+    if not isinstance(form, Mapping):
+        return ""
+    titles = form.get("x-title")
+    if isinstance(titles, Mapping):
+        return str(titles.get(lang) or titles.get("kk") or "")
+    return ""
+
+
+def _option_titles(forms: Mapping[str, Any], lang: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for form in forms.values():
+        for prop in (form.get("properties", {}) if isinstance(form, Mapping) else {}).values():
+            titles = prop.get("x-enum-titles") if isinstance(prop, Mapping) else None
+            if isinstance(titles, Mapping):
+                for value, by_lang in titles.items():
+                    if isinstance(by_lang, Mapping) and (by_lang.get(lang) or by_lang.get("kk")):
+                        options.setdefault(str(value), str(by_lang.get(lang) or by_lang.get("kk")))
+    return options
