@@ -12,6 +12,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from service.platform.audit.verify import verify_audit
 from service.platform.campaigns.usecases import end_due_campaigns
 from service.platform.clock import utcnow
 from service.platform.persistence.models import AuditEvent, Notification, User
@@ -113,6 +114,8 @@ def test_a_quarterly_meeting_from_invitation_to_approved_minutes(api: Api) -> No
     assert "ауырып қалды" in text and "Тоқсандық есепті дайындау" in text
     docx = api.get(f"/meetings/{mid}/minutes.docx", "wg_chair")
     assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    checked, broken = verify_audit(api.rt)  # every step above is in the hash-chained log, unbroken
+    assert broken is None and checked >= len(audit(api))
 
 
 def test_approved_minutes_refuse_edits_and_take_numbered_addenda(api: Api) -> None:
