@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.test_browser import NewContext, Shot, page_widths
+from tests.e2e.test_browser import PHONE, NewContext, Shot, page_widths
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +100,19 @@ def test_secretary_records_on_a_tablet_chair_approves_minutes_read_back(
     ):
         assert heading in text, heading
     assert "Құралдар тізімін жаңарту" in text and "іссапарда" in text
+
+    chair.goto("/meetings/calendar")
+    assert chair.locator(".meeting-chip").filter(has_text="E2E: жұмыс тобының").count() == 1
+    shot(chair, "meeting-05-calendar")
+
+    phone = sign_in(
+        new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2), "staff1"
+    )
+    phone.goto(meeting_url)
+    assert phone.locator("[data-testid=meeting-status]").inner_text() == "хаттама бекітілген"
+    width, inner = page_widths(phone)
+    assert width <= inner + 1, f"the approved minutes' page scrolls sideways on a phone: {width} > {inner}"
+    shot(phone, "meeting-06-invitee-phone")
 
     ict = tablet(new_context, "ict")
     ict.goto("/inbox")

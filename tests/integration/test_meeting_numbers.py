@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from service.features.meetings import usecases as meetings
 from service.features.meetings.errors import MinutesApproved
-from service.features.meetings.models import Meeting
+from service.features.meetings.models import AgendaItem, Decision, Meeting
 from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
 from tests.integration.meeting_steps import WG_MEETING, soon
@@ -59,8 +59,38 @@ def _race(rt: Runtime) -> None:
     assert sorted(added) == [1, 2], added
 
 
+def _edit_races_approval(rt: Runtime) -> None:
+    """A decision recorded while the chair approves: it is either in the approved minutes or refused (409),
+    never saved after the approval's PDF digest was taken."""
+    chair, secretary = actor_named(rt, "wg_chair"), actor_named(rt, "wg_member")
+    for _ in range(3):
+        (mid,) = _ready(rt, 1)
+        with rt.db.session() as session:
+            query = select(AgendaItem.id).where(AgendaItem.meeting_id == mid)
+            item = session.execute(query).scalars().first()
+        decision = {"item_id": item, "text": "Жарыс"}
+        results = _run_together(
+            [
+                lambda m=mid: meetings.approve(rt, chair, m),
+                lambda m=mid, d=decision: meetings.record_decision(rt, secretary, m, d),
+            ]
+        )
+        approved, decided = results
+        assert isinstance(approved, int), results
+        with rt.db.session() as session:
+            stored = session.execute(select(Decision).where(Decision.meeting_id == mid)).scalars().all()
+            row = session.get(Meeting, mid)
+            assert row is not None and row.approved_at is not None
+        if isinstance(decided, MinutesApproved):
+            assert stored == []
+        else:
+            assert isinstance(decided, int), results
+            assert len(stored) == 1 and stored[0].created_at <= row.approved_at
+
+
 def test_minutes_numbered_at_once_get_different_numbers(api: Api) -> None:
     _race(api.rt)
+    _edit_races_approval(api.rt)
 
 
 @pytest.mark.postgres
@@ -71,5 +101,6 @@ def test_minutes_numbered_at_once_get_different_numbers_on_postgres(pg_url: str,
     rt: Runtime = app.extensions["runtime"]
     try:
         _race(rt)
+        _edit_races_approval(rt)
     finally:
         rt.db.dispose()

@@ -12,6 +12,7 @@ from typing import Any
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from service.platform.audit.verify import verify_audit
 from service.platform.campaigns.usecases import end_due_campaigns
 from service.platform.clock import utcnow
 from service.platform.persistence.models import AuditEvent, Notification, User
@@ -113,6 +114,8 @@ def test_a_quarterly_meeting_from_invitation_to_approved_minutes(api: Api) -> No
     assert "ауырып қалды" in text and "Тоқсандық есепті дайындау" in text
     docx = api.get(f"/meetings/{mid}/minutes.docx", "wg_chair")
     assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    checked, broken = verify_audit(api.rt)  # every step above is in the hash-chained log, unbroken
+    assert broken is None and checked >= len(audit(api))
 
 
 def test_approved_minutes_refuse_edits_and_take_numbered_addenda(api: Api) -> None:
@@ -290,6 +293,8 @@ def test_the_register_filters_by_kind_year_and_words(api: Api) -> None:
     assert api.get("/meetings?q=қауіпсіз", "director").get_json()["total"] == 1
     assert api.get(f"/meetings?year={year - 3}", "director").get_json()["total"] == 0
     assert api.get("/meetings?kind=bogus", "director").status_code == 422
+    assert api.get("/meetings?year=abc", "director").status_code == 400
+    assert api.get("/meetings?year=1900", "director").status_code == 400
     mine = api.get("/meetings", "ict").get_json()
     assert mine["whole_register"] is False and mine["total"] == 1  # invited only to the working group's
 

@@ -27,9 +27,9 @@ def resolve(session: Session, actor: Actor, ref: str) -> Evidence | None:
 SOURCE = EvidenceSource(
     names={"kk": "Отырыс хаттамасы", "ru": "Протокол заседания", "en": "Meeting minutes"},
     hints={
-        "kk": "Бекітілген хаттамасы бар отырыс (тізілімдегі нөмірі)",
-        "ru": "Заседание с утверждённым протоколом (номер в реестре)",
-        "en": "A meeting with approved minutes (its number in the register)",
+        "kk": "Бекітілген хаттамасы бар отырыс (тізілімдегі нөмірі, оның бетінде көрсетілген)",
+        "ru": "Заседание с утверждённым протоколом (номер в реестре, указан на его странице)",
+        "en": "A meeting with approved minutes (its register number, shown on its page)",
     },
     resolve=resolve,
 )

@@ -290,7 +290,8 @@ def record_decision(rt: Runtime, actor: Actor, meeting_id: int, data: Mapping[st
         if parsed.discussion is not None:
             item.discussion = parsed.discussion
         entitled = len(attendance)
-        if parsed.vote == "named":
+        if parsed.vote == "named" and meeting.kind == "council":
+            # The council's quorum counts its members, whoever of them came.
             entitled = len(inbox_queries.users_with_role(session, "council")) or len(attendance)
         outcome = (
             rules.settle(parsed.votes_for, parsed.votes_against, parsed.votes_abstain, entitled)

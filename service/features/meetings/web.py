@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from babel.dates import get_day_names
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, lazy_gettext
+from flask_babel import format_date, get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
@@ -18,7 +19,7 @@ from service.features.meetings import usecases as cases
 from service.features.meetings.queries import MeetingFilter
 from service.platform.clock import utcnow
 from service.platform.documents import tables
-from service.platform.errors import ServiceError, ValidationFailed
+from service.platform.errors import BadRequest, ServiceError, ValidationFailed
 from service.platform.registry import NavLink
 from service.platform.roles import ROLES
 from service.platform.web.context import actor, runtime
@@ -68,10 +69,13 @@ CHOICE_LABELS: dict[str, Any] = {
 def register_filter(limit: int = PAGE_SIZE) -> MeetingFilter:
     args = request.args
     kind = args.get("kind") or None
-    year = bounded_int(args.get("year") or "", 2100)
+    raw_year = (args.get("year") or "").strip()
+    year = bounded_int(raw_year, 2100)
+    if raw_year and (year is None or year < 2000):
+        raise BadRequest(_("Choose a year between 2000 and 2100."))  # a filter that is no year at all
     return MeetingFilter(
         kind=kind,
-        year=year if year and year >= 2000 else None,
+        year=year,
         search=(args.get("q") or "").strip()[:100] or None,
         limit=limit,
         offset=(page_number(args) - 1) * limit,
@@ -330,6 +334,8 @@ def quarter() -> ResponseReturnValue:
         "meetings/calendar.html",
         months=months,
         month_names=[format_date(m.first, "LLLL yyyy") for m in months],
+        # Monday first, as the weeks are laid out (Babel's table is keyed 0 = Monday, in the locale's order).
+        day_names=[str(get_day_names("abbreviated", locale=str(get_locale()))[d]) for d in range(7)],
         year=year,
         quarter=q,
         prev=prev,
