@@ -87,7 +87,10 @@ def test_admin_builds_a_form_uses_it_in_the_modeler_and_a_teacher_fills_it_in_ru
     admin.locator("[data-testid=add-field]").click()
     second = _card(admin, 1)
     second.locator("select[name=kind]").select_option("radio")
+    second.locator("input[name=field-name]").fill("topic")  # taken: said, and the first field is kept
+    second.locator("[data-testid=name-problem]").wait_for()
     second.locator("input[name=field-name]").fill("format")
+    assert second.locator("[data-testid=name-problem]").is_hidden()
     _labels(second, "Кездесу түрі", "Формат встречи", "Format")
     second.locator("input[name=required]").check()
     options = second.locator("[data-testid=option]")
@@ -211,6 +214,7 @@ def test_admin_builds_a_form_uses_it_in_the_modeler_and_a_teacher_fills_it_in_ru
     form.locator("[name=topic]").fill("Итоги четверти")
     form.locator("[name=format][value=online]").check()
     form.locator("[name=link]").wait_for(state="visible")
+    assert form.locator("[data-field=link] [data-conditional-star]").is_visible()  # required when online
     shot(teacher, "builder-02-task-in-russian")
     answer = submit_task(teacher)
     assert answer.status == 422  # the link is required when the meeting is online

@@ -172,7 +172,7 @@ def test_problems_are_said_next_to_their_field_in_the_admins_language_and_nothin
 
 
 def test_each_save_is_a_revision_a_running_task_keeps_its_own_and_the_server_enforces_if_then(
-    admin: FlaskClient, api: Api
+    app: Flask, admin: FlaskClient, api: Api
 ) -> None:
     assert _save(admin, BUILT).status_code == 302
     assert _revisions(api.rt) == [1]
@@ -201,6 +201,13 @@ def test_each_save_is_a_revision_a_running_task_keeps_its_own_and_the_server_enf
     assert schema["properties"]["topic"]["x-title"]["ru"] == "Тема встречи"
     assert schema["allOf"] == BUILT["allOf"]  # what the server requires is in the schema a client reads
 
+    # The task page marks the conditions for app.js: the link shown, and starred, only online.
+    teacher = app.test_client()
+    login(teacher, "staff1")
+    page = teacher.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert """data-visible-if='{"format": ["online"]}'""" in page
+    assert """data-required-if='{"format": {"const": "online"}}'""" in page
+    assert page.count("data-conditional-star") == 1
     online = {"topic": "Итоги четверти", "format": "online"}
     refused = api.post(f"/tasks/{task['id']}/complete", "staff1", json={"data": online})
     assert refused.status_code == 422 and list(refused.get_json()["fields"]) == ["link"]

@@ -297,7 +297,7 @@
     var box = el("fieldset", { "class": "fb-options", "data-testid": "options" }, [el("legend", { text: T.options })]);
     f.options.forEach(function (o, i) {
       var row = el("div", { "class": "fb-option", "data-testid": "option" }, [
-        labelled(T.option_value, textInput(o.value, function (v) { o.value = v.trim(); }, { name: "option-value", "class": "fb-code" })),
+        labelled(T.option_value, textInput(o.value, function (v) { o.value = v.trim(); }, { name: "option-value", "class": "fb-code", required: true })),
       ]);
       LANGS.forEach(function (l) {
         row.appendChild(labelled(l, textInput(o[l], function (v) { o[l] = v; }, { name: "option-" + l, lang: l })));
@@ -359,9 +359,18 @@
       }
       changed(true);
     });
+    var nameError = el("p", { "class": "field-error", role: "alert", "data-testid": "name-problem", hidden: true });
     var name = textInput(f.name, function (v) {
+      // Two fields under one name would be one key in the JSON, and one of them lost: a name already
+      // taken (or empty) stays in the box, marked, and the field keeps its last good name meanwhile.
+      var wanted = v.trim();
+      var taken = !wanted || model.fields.some(function (o) { return o !== f && o.name === wanted; });
+      name.setAttribute("aria-invalid", taken ? "true" : "false");
+      nameError.textContent = taken ? T.name_taken : "";
+      nameError.hidden = !taken;
+      if (taken) { return; }
       var old = f.name;
-      f.name = v.trim();
+      f.name = wanted;
       model.fields.forEach(function (o) { if (o.condition && o.condition.field === old) { o.condition.field = f.name; } });
       box.dataset.name = f.name;
     }, { name: "field-name", "class": "fb-code", pattern: "[A-Za-z_][A-Za-z0-9_]*", autocomplete: "off" });
@@ -385,6 +394,7 @@
     });
     tools.appendChild(drop);
     box.appendChild(el("div", { "class": "fb-row" }, [labelled(T.type, kind), labelled(T.name, name), tools]));
+    box.appendChild(nameError);
     box.appendChild(threeLangs(T.label, f.label, "label"));
     box.appendChild(threeLangs(T.help, f.help, "help"));
     var req = el("input", { type: "checkbox", name: "required" });
