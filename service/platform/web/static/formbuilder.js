@@ -93,6 +93,9 @@
         condition: null,
         hide: false,
         extra: {},
+        items: prop.items && typeof prop.items === "object" ? prop.items : {},
+        // A choice among numbers (a 1–5 rating) keeps numeric values.
+        numeric: (kind === "radio" || kind === "select") && (prop.type === "integer" || prop.type === "number") ? prop.type : "",
       };
       ["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"].forEach(function (k) {
         if (typeof prop[k] === "number") { field.limits[k] = prop[k]; }
@@ -158,14 +161,24 @@
       if (LANGS.some(function (l) { return (f.help[l] || "").trim(); })) { i18n(prop, "description", f.help); }
       var kind = f.kind;
       if (kind === "checkbox") { prop.type = "boolean"; prop["x-widget"] = "checkbox"; }
-      else if (kind === "checkboxes") { prop.type = "array"; prop.items = { type: "string" }; prop["x-widget"] = "checkbox"; }
-      else if (kind === "list") { prop.type = "array"; prop.items = { type: "string" }; }
+      else if (kind === "checkboxes" || kind === "list") {
+        // The items' own limits (an item's maxLength…) are kept; their type and options are the builder's.
+        prop.type = "array";
+        prop.items = {};
+        Object.keys(f.items || {}).forEach(function (k) { if (k !== "enum" && k !== "type") { prop.items[k] = f.items[k]; } });
+        prop.items.type = "string";
+        if (kind === "checkboxes") { prop["x-widget"] = "checkbox"; }
+      }
       else if (kind === "number") { prop.type = f.whole ? "integer" : "number"; }
+      else if ((kind === "radio" || kind === "select") && f.numeric) { prop.type = f.numeric; }
       else { prop.type = "string"; }
       if (kind === "textarea" || kind === "file" || kind === "radio") { prop["x-widget"] = kind; }
       if (kind === "date") { prop.format = "date"; }
       if (CHOICES[kind]) {
-        var values = f.options.map(function (o) { return o.value; });
+        var values = f.options.map(function (o) {
+          var n = Number(o.value);
+          return f.numeric && o.value !== "" && isFinite(n) ? n : o.value;
+        });
         if (kind === "checkboxes") { prop.items["enum"] = values; } else { prop["enum"] = values; }
         var titles = {};
         f.options.forEach(function (o) { titles[o.value] = { kk: o.kk.trim(), ru: o.ru.trim(), en: o.en.trim() }; });
@@ -420,7 +433,7 @@
       model.fields.push({
         name: uniqueName("field"), kind: "text", whole: false,
         label: { kk: "", ru: "", en: "" }, help: { kk: "", ru: "", en: "" },
-        required: false, options: [], limits: {}, condition: null, hide: false, extra: {},
+        required: false, options: [], limits: {}, condition: null, hide: false, extra: {}, items: {},
       });
       changed(true);
       var cards = builder.querySelectorAll("[data-testid=builder-field]");
