@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import PROJECT_ROOT, sign_in
 from tests.e2e.test_browser import NewContext, Shot, claim, instance_id_of, open_task_of, submit_task
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,10 @@ def test_admin_builds_a_form_uses_it_in_the_modeler_and_a_teacher_fills_it_in_ru
     admin.locator("[data-testid=add-field]").click()
     second = _card(admin, 1)
     second.locator("select[name=kind]").select_option("radio")
+    second.locator("input[name=field-name]").fill("topic")  # taken: said, and the first field is kept
+    second.locator("[data-testid=name-problem]").wait_for()
     second.locator("input[name=field-name]").fill("format")
+    assert second.locator("[data-testid=name-problem]").is_hidden()
     _labels(second, "Кездесу түрі", "Формат встречи", "Format")
     second.locator("input[name=required]").check()
     options = second.locator("[data-testid=option]")
@@ -211,6 +214,7 @@ def test_admin_builds_a_form_uses_it_in_the_modeler_and_a_teacher_fills_it_in_ru
     form.locator("[name=topic]").fill("Итоги четверти")
     form.locator("[name=format][value=online]").check()
     form.locator("[name=link]").wait_for(state="visible")
+    assert form.locator("[data-field=link] [data-conditional-star]").is_visible()  # required when online
     shot(teacher, "builder-02-task-in-russian")
     answer = submit_task(teacher)
     assert answer.status == 422  # the link is required when the meeting is online
@@ -224,3 +228,35 @@ def test_admin_builds_a_form_uses_it_in_the_modeler_and_a_teacher_fills_it_in_ru
     answers = teacher.locator("dl.form-values").inner_text()
     assert "Тема встречи" in answers and "Итоги четверти" in answers and "Онлайн" in answers
     assert "https://meet.example/abc" in answers
+
+
+def _meaning(schema: dict[str, Any]) -> dict[str, Any]:
+    """A form without what only restates something else (plain titles beside x-title, default widgets)."""
+    props = {}
+    for name, prop in schema["properties"].items():
+        kept = {k: v for k, v in prop.items() if k not in ("title", "description")}
+        if kept.get("x-widget") == "select" or (
+            kept.get("type") == "boolean" and kept.get("x-widget") == "checkbox"
+        ):
+            kept.pop("x-widget")
+        props[name] = kept
+    rest = {k: v for k, v in schema.items() if k not in ("properties", "title", "required", "$schema")}
+    return {"properties": props, "required": sorted(schema.get("required", [])), **rest}
+
+
+def test_the_builder_writes_every_shipped_form_back_meaning_the_same(new_context: NewContext) -> None:
+    """Opening a form in the builder and changing something back leaves the form as it was."""
+    admin = sign_in(new_context(viewport=LAPTOP), "admin")
+    differ = []
+    for path in sorted((PROJECT_ROOT / "forms").glob("*.json")):
+        shipped = json.loads(path.read_text(encoding="utf-8"))
+        admin.goto(f"/admin/forms/{path.stem}")
+        required = _card(admin, 0).locator("input[name=required]")
+        required.click()
+        required.click()
+        admin.locator("[data-testid=tab-json]").click()
+        text = admin.locator("[data-testid=form-schema]").input_value()
+        assert text != json.dumps(shipped, ensure_ascii=False, indent=2)  # the builder wrote it anew
+        if _meaning(json.loads(text)) != _meaning(shipped):
+            differ.append(path.stem)
+    assert differ == []

@@ -32,7 +32,13 @@ PAGES = {
     # The request form (open after a refused submit) and the responsible person's record forms.
     "responsible": ["/consultations", "/consultations/walk-in"],
     # Long process ids and form keys in monospace once pushed the admin's lists past the screen.
-    "admin": ["/admin/processes", "/admin/forms", "/admin/users", "/admin/editor/order_drafting/versions"],
+    "admin": [
+        "/admin/processes",
+        "/admin/forms",
+        "/admin/forms/tool_member_vote",  # the builder: fields and options stack on a phone
+        "/admin/users",
+        "/admin/editor/order_drafting/versions",
+    ],
 }
 
 

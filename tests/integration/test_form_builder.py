@@ -8,6 +8,7 @@ import copy
 import html
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -15,9 +16,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.platform.audit.verify import verify_audit
 from service.platform.persistence.models import FormRevision
+from service.platform.processes import form_editor
 from service.platform.runtime import Runtime
-from tests.conftest import Api, csrf_from, login
+from tests.conftest import Api, actor_named, csrf_from, login
 
 KEY = "parent_meeting"
 PROCESS = "parent_meeting_request"
@@ -169,7 +172,7 @@ def test_problems_are_said_next_to_their_field_in_the_admins_language_and_nothin
 
 
 def test_each_save_is_a_revision_a_running_task_keeps_its_own_and_the_server_enforces_if_then(
-    admin: FlaskClient, api: Api
+    app: Flask, admin: FlaskClient, api: Api
 ) -> None:
     assert _save(admin, BUILT).status_code == 302
     assert _revisions(api.rt) == [1]
@@ -198,9 +201,51 @@ def test_each_save_is_a_revision_a_running_task_keeps_its_own_and_the_server_enf
     assert schema["properties"]["topic"]["x-title"]["ru"] == "Тема встречи"
     assert schema["allOf"] == BUILT["allOf"]  # what the server requires is in the schema a client reads
 
+    # The task page marks the conditions for app.js: the link shown, and starred, only online.
+    teacher = app.test_client()
+    login(teacher, "staff1")
+    page = teacher.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert """data-visible-if='{"format": ["online"]}'""" in page
+    assert """data-required-if='{"format": {"const": "online"}}'""" in page
+    assert page.count("data-conditional-star") == 1
     online = {"topic": "Итоги четверти", "format": "online"}
     refused = api.post(f"/tasks/{task['id']}/complete", "staff1", json={"data": online})
     assert refused.status_code == 422 and list(refused.get_json()["fields"]) == ["link"]
     in_person = {"topic": "Итоги четверти", "format": "in_person"}
     done = api.post(f"/tasks/{task['id']}/complete", "staff1", json={"data": in_person})
     assert done.status_code == 200, done.get_json()
+
+
+@pytest.mark.timeout(300)
+def test_simultaneous_saves_of_one_form_are_all_kept_as_successive_revisions(seeded: Runtime) -> None:
+    """Two admins (here six saves) pressing Save together: none is lost, numbers never collide."""
+    admin = actor_named(seeded, "admin")
+    texts = []
+    for n in range(6):
+        edition = copy.deepcopy(BUILT)
+        edition["properties"]["topic"]["x-title"]["en"] = f"Topic {n}"
+        texts.append(json.dumps(edition, ensure_ascii=False))
+    barrier = threading.Barrier(len(texts))
+    results: list[Any] = [None] * len(texts)
+
+    def save(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = form_editor.save_form(seeded, admin, KEY, texts[i]).problems
+        except Exception as err:  # collected and asserted below
+            results[i] = err
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results == [[]] * len(texts)
+    assert _revisions(seeded) == [1, 2, 3, 4, 5, 6]
+    with seeded.db.session() as session:
+        saved = {
+            json.loads(r.schema_json)["properties"]["topic"]["x-title"]["en"]
+            for r in session.execute(select(FormRevision).where(FormRevision.form_key == KEY)).scalars()
+        }
+        assert saved == {f"Topic {n}" for n in range(6)}
+    assert verify_audit(seeded)[1] is None  # every save audited, the chain unbroken

@@ -19,6 +19,7 @@ from service.platform.audit import log as audit
 from service.platform.errors import NotFound
 from service.platform.forms.checks import FormProblem, form_definition_problems
 from service.platform.forms.schema import localized
+from service.platform.persistence.locks import next_value
 from service.platform.persistence.models import FormRevision
 from service.platform.processes import queries as editor_queries
 from service.platform.runtime import Actor, Runtime
@@ -137,6 +138,9 @@ def save_form(rt: Runtime, actor: Actor, key: str, text: str) -> ParsedForm:
     if parsed.schema is None or parsed.problems:
         return parsed
     with rt.db.session() as session:
+        # Saves of one form take turns on its counter row, so two admins pressing Save together both get
+        # a revision, numbered one after the other (a truncated long key only shares a turn with another).
+        next_value(session, f"form:{key}"[:100])
         revision = editor_queries.next_form_revision(session, key)
         session.add(
             FormRevision(

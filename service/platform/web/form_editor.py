@@ -39,6 +39,7 @@ def _builder_texts() -> dict[str, str]:
         "field": _("Field"),
         "type": _("Type"),
         "name": _("Name in the data"),
+        "name_taken": _("Another field already has this name, or it is empty; the field keeps its old name."),
         "label": _("Label"),
         "help": _("Help"),
         "required": _("Required"),

@@ -147,13 +147,31 @@
       box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !show; });
     });
   }
+  // A field required only under a condition (if/then) shows its star while the condition holds.
+  function holds(scope, test) {
+    return Object.keys(test).every(function (other) {
+      var t = test[other];
+      if (!t || typeof t !== "object") { return false; }
+      var wanted = "const" in t ? [t["const"]] : Array.isArray(t["enum"]) ? t["enum"] : null;
+      return wanted !== null && matches(valueOf(scope, other), wanted);
+    });
+  }
+  function stars(scope) {
+    scope.querySelectorAll("[data-required-if]").forEach(function (box) {
+      var test;
+      try { test = JSON.parse(box.getAttribute("data-required-if")); } catch (e) { return; }
+      var on = holds(scope, test);
+      box.querySelectorAll("[data-conditional-star]").forEach(function (star) { star.hidden = !on; });
+    });
+  }
   window.formVisibility = function (scope) {
-    if (!scope.querySelector("[data-visible-if]")) { return; }
+    if (!scope.querySelector("[data-visible-if], [data-required-if]")) { return; }
+    stars(scope);
     apply(scope);
     if (scope.dataset.visibilityBound) { return; }
     scope.dataset.visibilityBound = "1";
-    scope.addEventListener("input", function () { apply(scope); });
-    scope.addEventListener("change", function () { apply(scope); });
+    scope.addEventListener("input", function () { apply(scope); stars(scope); });
+    scope.addEventListener("change", function () { apply(scope); stars(scope); });
   };
   document.querySelectorAll("form").forEach(function (form) { window.formVisibility(form); });
 })();

@@ -93,6 +93,9 @@
         condition: null,
         hide: false,
         extra: {},
+        items: prop.items && typeof prop.items === "object" ? prop.items : {},
+        // A choice among numbers (a 1–5 rating) keeps numeric values.
+        numeric: (kind === "radio" || kind === "select") && (prop.type === "integer" || prop.type === "number") ? prop.type : "",
       };
       ["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"].forEach(function (k) {
         if (typeof prop[k] === "number") { field.limits[k] = prop[k]; }
@@ -158,14 +161,24 @@
       if (LANGS.some(function (l) { return (f.help[l] || "").trim(); })) { i18n(prop, "description", f.help); }
       var kind = f.kind;
       if (kind === "checkbox") { prop.type = "boolean"; prop["x-widget"] = "checkbox"; }
-      else if (kind === "checkboxes") { prop.type = "array"; prop.items = { type: "string" }; prop["x-widget"] = "checkbox"; }
-      else if (kind === "list") { prop.type = "array"; prop.items = { type: "string" }; }
+      else if (kind === "checkboxes" || kind === "list") {
+        // The items' own limits (an item's maxLength…) are kept; their type and options are the builder's.
+        prop.type = "array";
+        prop.items = {};
+        Object.keys(f.items || {}).forEach(function (k) { if (k !== "enum" && k !== "type") { prop.items[k] = f.items[k]; } });
+        prop.items.type = "string";
+        if (kind === "checkboxes") { prop["x-widget"] = "checkbox"; }
+      }
       else if (kind === "number") { prop.type = f.whole ? "integer" : "number"; }
+      else if ((kind === "radio" || kind === "select") && f.numeric) { prop.type = f.numeric; }
       else { prop.type = "string"; }
       if (kind === "textarea" || kind === "file" || kind === "radio") { prop["x-widget"] = kind; }
       if (kind === "date") { prop.format = "date"; }
       if (CHOICES[kind]) {
-        var values = f.options.map(function (o) { return o.value; });
+        var values = f.options.map(function (o) {
+          var n = Number(o.value);
+          return f.numeric && o.value !== "" && isFinite(n) ? n : o.value;
+        });
         if (kind === "checkboxes") { prop.items["enum"] = values; } else { prop["enum"] = values; }
         var titles = {};
         f.options.forEach(function (o) { titles[o.value] = { kk: o.kk.trim(), ru: o.ru.trim(), en: o.en.trim() }; });
@@ -297,7 +310,7 @@
     var box = el("fieldset", { "class": "fb-options", "data-testid": "options" }, [el("legend", { text: T.options })]);
     f.options.forEach(function (o, i) {
       var row = el("div", { "class": "fb-option", "data-testid": "option" }, [
-        labelled(T.option_value, textInput(o.value, function (v) { o.value = v.trim(); }, { name: "option-value", "class": "fb-code" })),
+        labelled(T.option_value, textInput(o.value, function (v) { o.value = v.trim(); }, { name: "option-value", "class": "fb-code", required: true })),
       ]);
       LANGS.forEach(function (l) {
         row.appendChild(labelled(l, textInput(o[l], function (v) { o[l] = v; }, { name: "option-" + l, lang: l })));
@@ -359,9 +372,18 @@
       }
       changed(true);
     });
+    var nameError = el("p", { "class": "field-error", role: "alert", "data-testid": "name-problem", hidden: true });
     var name = textInput(f.name, function (v) {
+      // Two fields under one name would be one key in the JSON, and one of them lost: a name already
+      // taken (or empty) stays in the box, marked, and the field keeps its last good name meanwhile.
+      var wanted = v.trim();
+      var taken = !wanted || model.fields.some(function (o) { return o !== f && o.name === wanted; });
+      name.setAttribute("aria-invalid", taken ? "true" : "false");
+      nameError.textContent = taken ? T.name_taken : "";
+      nameError.hidden = !taken;
+      if (taken) { return; }
       var old = f.name;
-      f.name = v.trim();
+      f.name = wanted;
       model.fields.forEach(function (o) { if (o.condition && o.condition.field === old) { o.condition.field = f.name; } });
       box.dataset.name = f.name;
     }, { name: "field-name", "class": "fb-code", pattern: "[A-Za-z_][A-Za-z0-9_]*", autocomplete: "off" });
@@ -385,6 +407,7 @@
     });
     tools.appendChild(drop);
     box.appendChild(el("div", { "class": "fb-row" }, [labelled(T.type, kind), labelled(T.name, name), tools]));
+    box.appendChild(nameError);
     box.appendChild(threeLangs(T.label, f.label, "label"));
     box.appendChild(threeLangs(T.help, f.help, "help"));
     var req = el("input", { type: "checkbox", name: "required" });
@@ -410,7 +433,7 @@
       model.fields.push({
         name: uniqueName("field"), kind: "text", whole: false,
         label: { kk: "", ru: "", en: "" }, help: { kk: "", ru: "", en: "" },
-        required: false, options: [], limits: {}, condition: null, hide: false, extra: {},
+        required: false, options: [], limits: {}, condition: null, hide: false, extra: {}, items: {},
       });
       changed(true);
       var cards = builder.querySelectorAll("[data-testid=builder-field]");
