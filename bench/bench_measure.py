@@ -142,7 +142,8 @@ class Bench:
     def inbox_query(self, scope: str) -> tuple[list[Any], int]:
         me = self.inbox_actor
         with self.rt.db.session() as session:
-            return queries.list_tasks(session, me.id or 0, me.roles, queries.TaskFilter(scope=scope))
+            page = queries.list_tasks(session, me.id or 0, me.roles, queries.TaskFilter(scope=scope))
+            return page.rows, page.total
 
     def start_draft(self, i: int) -> int:
         """Start an instance through the API as the drafter; returns its open draft task's id."""

@@ -56,13 +56,75 @@ function keepDataReferences(warnings) {
   }
 }
 
+// Below this scale a task's label is too small to read on a laptop: the diagram opens no smaller and
+// scrolls instead; "Fit" shows all of it whatever the scale.
+const READABLE = 0.8;
+const MARGIN = 16;
+
+// The palette floats over the canvas's top-left corner: the diagram is placed to the right of it.
+function paletteWidth() {
+  const palette = root.querySelector(".djs-palette");
+  return palette ? palette.getBoundingClientRect().width + MARGIN : 0;
+}
+
+function zoomTo(readable) {
+  const canvas = modeler.get("canvas");
+  canvas.resized();
+  const box = canvas.viewbox();
+  const inner = box.inner;
+  const outer = box.outer;
+  if (!inner.width || !inner.height) return;
+  const left = paletteWidth() + MARGIN;
+  const room = { width: Math.max(outer.width - left - MARGIN, 100), height: Math.max(outer.height - 2 * MARGIN, 100) };
+  let scale = Math.min(room.width / inner.width, room.height / inner.height, 1);
+  if (readable) scale = Math.max(scale, READABLE);
+  canvas.viewbox({
+    x: inner.x - left / scale,
+    y: inner.y - MARGIN / scale,
+    width: outer.width / scale,
+    height: outer.height / scale,
+  });
+  root.dataset.zoom = canvas.zoom().toFixed(2);
+}
+
+function zoomBy(step) {
+  const canvas = modeler.get("canvas");
+  canvas.zoom(Math.min(Math.max(canvas.zoom() * step, 0.2), 4));
+  root.dataset.zoom = canvas.zoom().toFixed(2);
+}
+
 async function importXml(xml) {
   clearProblems(modeler, problemList);
   const { warnings } = await modeler.importXML(xml);
   keepDataReferences(warnings);
-  modeler.get("canvas").zoom("fit-viewport");
+  zoomTo(true);
   root.dataset.ready = "1";
 }
+
+// The properties panel can be hidden to give the diagram the whole width; the choice is remembered.
+const PANEL_KEY = "modeler:properties-hidden";
+const panelButton = document.getElementById("btn-properties");
+function showPanel(visible) {
+  root.classList.toggle("props-hidden", !visible);
+  panelButton.setAttribute("aria-expanded", String(visible));
+  panelButton.classList.toggle("active", visible);
+  try {
+    window.localStorage.setItem(PANEL_KEY, visible ? "" : "1");
+  } catch (e) {
+    /* storage disabled: the choice lasts for this page only */
+  }
+  modeler.get("canvas").resized();
+}
+panelButton.addEventListener("click", () => showPanel(root.classList.contains("props-hidden")));
+try {
+  if (window.localStorage.getItem(PANEL_KEY)) showPanel(false);
+} catch (e) {
+  /* storage disabled */
+}
+document.getElementById("btn-zoom-fit").addEventListener("click", () => zoomTo(false));
+document.getElementById("btn-zoom-in").addEventListener("click", () => zoomBy(1.2));
+document.getElementById("btn-zoom-out").addEventListener("click", () => zoomBy(1 / 1.2));
+window.addEventListener("resize", () => modeler.get("canvas").resized());
 
 async function loadFrom(url) {
   const response = await fetch(url, { credentials: "same-origin" });

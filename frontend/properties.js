@@ -188,7 +188,8 @@ export function initProperties(modeler, config) {
     }
     if (is(bo, "bpmn:UserTask")) {
       const current = getProp(bo, "formJsonSchemaFilename").replace(/\.json$/, "");
-      const form = select(config.forms.map((f) => [f, f]), current, "form");
+      const titles = config.formTitles || {};
+      const form = select(config.forms.map((f) => [f, titles[f] ? titles[f] + " (" + f + ")" : f]), current, "form");
       form.addEventListener("change", () =>
         setProp(element, "formJsonSchemaFilename", form.value ? form.value + ".json" : ""),
       );

@@ -50,6 +50,9 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
     from service.platform.inbox.digest import digest_time
 
     digest_time(app.config["DIGEST_TIME"])  # a bad time stops the start, not the worker at night
+    from service.platform.settings import check_environment
+
+    check_environment(runtime)  # a bad DEADLINE_* or voting rule stops the start
     for check in runtime.features.all("startup_checks"):
         check(runtime)  # a bad setting stops the start, not the first request that needs it
     app.extensions["runtime"] = runtime

@@ -80,6 +80,9 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         },
         "TOOL_VOTE_QUORUM": env.get("TOOL_VOTE_QUORUM", ""),
         "TOOL_VOTE_MAJORITY": env.get("TOOL_VOTE_MAJORITY", ""),
+        # The council's voting rule (the diagram's parameters apply when neither these nor the admin set it).
+        "COUNCIL_VOTE_QUORUM": env.get("COUNCIL_VOTE_QUORUM", ""),
+        "COUNCIL_TIE_BREAK": env.get("COUNCIL_TIE_BREAK", ""),
         "SCRIPT_TIME_LIMIT": _positive_seconds(env.get("SCRIPT_TIME_LIMIT", "2"), "SCRIPT_TIME_LIMIT"),
         "RUN_WORKER": env.get("RUN_WORKER", "0") == "1",
         "WORKER_INTERVAL": float(env.get("WORKER_INTERVAL", "5")),

@@ -3,7 +3,7 @@
 `FEATURES` is the explicit tuple `create_app` composes (its order is the order of the header's links).
 """
 
-from service.features import acts, consultations, incidents, orders, plan, reports, tools
+from service.features import acts, consultations, incidents, meetings, orders, plan, reports, surveys, tools
 from service.platform.registry import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -12,6 +12,8 @@ FEATURES: tuple[Feature, ...] = (
     tools.FEATURE,
     consultations.FEATURE,
     acts.FEATURE,
+    meetings.FEATURE,
     plan.FEATURE,
+    surveys.FEATURE,
     reports.FEATURE,
 )

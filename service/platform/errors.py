@@ -28,6 +28,12 @@ class Forbidden(ServiceError):
     status = 403
 
 
+class NotDelegable(Forbidden):
+    """A deputy tried a personal step (a member's vote) of the person they stand in for."""
+
+    code = "not_delegable"
+
+
 class Unauthenticated(ServiceError):
     code = "unauthenticated"
     status = 401

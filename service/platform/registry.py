@@ -3,14 +3,16 @@
 A feature package builds one `Feature` in its `__init__.py`; `create_app` composes an explicit tuple of
 them into a `Registry`, kept on the runtime (`rt.features`). Every place where the generic platform
 needs feature knowledge — operators, private processes, completion hooks, page panels, suggestion
-lists, script builtins, file readers, evidence sources, campaign kinds, blueprints, OpenAPI parts,
-CLI commands, demo data — asks the registry, so a process an admin draws works with the platform alone.
+lists, script builtins, file readers, evidence sources, campaign kinds, report sections, blueprints,
+OpenAPI parts, CLI commands, demo data — asks the registry, so a process an admin draws works with the
+platform alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -101,6 +103,17 @@ class EvidenceSource:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A section of the annual report a feature feeds: rows of counts (code → number) for one school
+    year, or None for "no data". Row codes are named in every language, so no code reaches a page."""
+
+    titles: Mapping[str, str]  # the section's title by language (kk, ru, en); documents use kk
+    # The counts of the school year running from `first_day` to `last_day` (both local dates).
+    collect: Callable[[Runtime, Session, date, date], Mapping[str, int] | None]
+    row_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # code → language → name
+
+
+@dataclass(frozen=True)
 class CampaignEnd:
     """A campaign that has just ended, inside the transaction that ended it: `summary` holds the counts
     and who did not respond (`outcome`: all_responded, deadline or closed)."""
@@ -125,6 +138,26 @@ class CampaignKind:
     on_end: Callable[[CampaignEnd], None] | None = None
     # Cleans a response's data (raise ValidationFailed for 422); None: a response carries no data.
     check_response: Callable[[Session, Actor, Campaign, Mapping[str, Any]], Mapping[str, Any]] | None = None
+    # False: the deadline is a due date (shown, marked overdue in the inbox) and the campaign stays open
+    # until everyone responds or a manager closes it; a task tracked to done does not vanish when late.
+    ends_at_deadline: bool = True
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A school setting a feature's processes read (a deadline, a voting rule), changeable by the admin on
+    the settings page without code. Its value is text: an ISO 8601 duration (`kind` "duration": timers read
+    it from `settings[...]`), a fraction such as "2/3" ("fraction", at most 1 — `below_one` for "more
+    than" rules that must stay under 1) or one of `choices` ("choice"). The environment (`env`, or
+    `DEADLINE_<NAME>` for durations) overrides `default`; the admin's value overrides both."""
+
+    kind: str  # duration | fraction | choice
+    default: str
+    labels: Mapping[str, str]  # the setting's name by language (kk, ru, en)
+    hints: Mapping[str, str] = field(default_factory=dict)  # what it does, by language
+    choices: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # value -> language -> name
+    env: str | None = None  # the application setting that holds the environment's value
+    below_one: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,8 +192,16 @@ class Feature:
     before_complete: tuple[BeforeComplete, ...] = ()
     # Steps signed by re-entering the password (the page asks for it; the use case checks it).
     signing_steps: tuple[Callable[[ProcessInstance, HumanTask], bool], ...] = ()
+    # Steps only the person themselves may do, never a deputy (a council member's vote); signing steps
+    # are personal too.
+    personal_steps: tuple[Callable[[ProcessInstance, HumanTask], bool], ...] = ()
     task_panels: tuple[PagePanel, ...] = ()
     instance_panels: tuple[PagePanel, ...] = ()
+    # Values a fresh form of an open task starts with, over the process data and x-prefill (e.g. the
+    # option a vote decided, preselected for the chair); None or {} for tasks it does not concern.
+    task_prefills: tuple[
+        Callable[[Session, Actor, ProcessInstance, HumanTask], Mapping[str, Any] | None], ...
+    ] = ()
     # Sources of a form field's suggestion list (`x-suggestions-from`), by name.
     suggestion_sources: Mapping[str, Callable[[Session], list[str]]] = field(default_factory=dict)
     # Pure functions a BPMN script or expression may call, by name (added to the sandbox's builtins).
@@ -169,7 +210,10 @@ class Feature:
     file_readers: tuple[Callable[[Session, Actor, str], bool], ...] = ()
     notification_kinds: Mapping[str, NotificationKind] = field(default_factory=dict)
     # Deadlines its diagrams read from `settings` (name -> ISO 8601 duration), changeable per school.
+    # Prefer `settings`, which also names them for the admin's page; these are shown by their code.
     default_deadlines: Mapping[str, str] = field(default_factory=dict)
+    # School settings its processes read (deadlines, voting rules), by name: see `Setting`.
+    settings: Mapping[str, Setting] = field(default_factory=dict)
     # Checks of the feature's own settings (`rt.settings`), run at start; they raise on a bad one.
     startup_checks: tuple[Callable[[Runtime], object], ...] = ()
     # Demo data loaded by `flask demo` after the users; each returns a line to print, or None.
@@ -191,6 +235,8 @@ class Feature:
     campaign_kinds: Mapping[str, CampaignKind] = field(default_factory=dict)
     # The names of its audit actions, diagram flow labels and statuses in the reader's language.
     timeline_words: TimelineWords = field(default_factory=TimelineWords)
+    # Sections of the annual report, by key (stored with a finalized report's figures).
+    report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
 
 
 class Registry:
@@ -206,10 +252,19 @@ class Registry:
             "suggestion_sources"
         )
         self.script_builtins: dict[str, Callable[..., Any]] = self._merged("script_builtins")
-        self.default_deadlines: dict[str, str] = self._merged("default_deadlines")
+        self.settings: dict[str, Setting] = self._merged("settings")
+        legacy: dict[str, str] = self._merged("default_deadlines")
+        for name, value in legacy.items():
+            if name in self.settings:
+                raise ValueError(f"default_deadlines: {name!r} is also declared as a setting")
+            self.settings[name] = Setting("duration", value, {"kk": name, "ru": name, "en": name})
+        self.default_deadlines: dict[str, str] = {
+            name: setting.default for name, setting in self.settings.items() if setting.kind == "duration"
+        }
         self.notification_kinds: dict[str, NotificationKind] = self._merged("notification_kinds")
         self.evidence_sources: dict[str, EvidenceSource] = self._merged("evidence_sources")
         self.campaign_kinds: dict[str, CampaignKind] = self._merged("campaign_kinds")
+        self.report_sections: dict[str, ReportSection] = self._merged("report_sections")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )
@@ -256,6 +311,20 @@ class Registry:
 
     def is_signing_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
         return any(rule(instance, task) for rule in self.all("signing_steps"))
+
+    def prefill(
+        self, session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask
+    ) -> dict[str, Any]:
+        """The features' starting values for an open task's fresh form (later features win)."""
+        values: dict[str, Any] = {}
+        for read in self.all("task_prefills"):
+            values.update(read(session, actor, instance, task) or {})
+        return values
+
+    def is_personal_step(self, instance: ProcessInstance, task: HumanTask) -> bool:
+        return self.is_signing_step(instance, task) or any(
+            rule(instance, task) for rule in self.all("personal_steps")
+        )
 
     def panels(
         self, kind: str, session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None

@@ -22,7 +22,7 @@ from tests.e2e.test_browser import NewContext, Shot
 
 pytestmark = pytest.mark.browser
 
-BUNDLE = PROJECT_ROOT / "service" / "web" / "static" / "editor" / "modeler.js"
+BUNDLE = PROJECT_ROOT / "service" / "platform" / "web" / "static" / "editor" / "modeler.js"
 DRAFT = {"title": "ЖИ туралы бұйрық", "order_type": "ai_ethics", "body": "Ереже", "basis": "Жоспар"}
 
 
@@ -270,6 +270,7 @@ def test_form_editor_previews_as_typed_and_refuses_an_invalid_schema(
     admin.goto("/admin/forms")
     admin.locator("[data-testid='edit-form-order_rework']").click()
     admin.wait_for_url(re.compile(r"/admin/forms/order_rework$"))
+    admin.locator("[data-testid=tab-json]").click()  # the expert view (the builder: test_form_builder)
     schema = admin.locator("[data-testid=form-schema]")
     text = schema.input_value()
     assert admin.locator("[data-testid=form-preview] [name=title]").count() == 1
@@ -333,10 +334,12 @@ def test_leaving_the_modeler_asks_while_the_diagram_is_not_deployed(new_context:
 def test_leaving_the_form_editor_asks_while_the_text_is_not_saved(new_context: NewContext) -> None:
     admin = sign_in(new_context(), "admin")
     admin.goto("/admin/forms/order_rework")
+    admin.locator("[data-testid=tab-json]").click()  # the expert view (the builder: test_form_builder)
     schema = admin.locator("[data-testid=form-schema]")
     text = schema.input_value()
     assert _leaves_without_asking(admin)  # nothing typed
     admin.goto("/admin/forms/order_rework")
+    admin.locator("[data-testid=tab-json]").click()
 
     schema.press("End")
     schema.type(" ")  # whitespace only: the saved revision is the same form

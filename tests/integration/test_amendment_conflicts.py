@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from tests.integration.amendment_steps import (
     through_council,
     through_order,
 )
+from tests.threads import run_together
 
 OTHER_81 = "Педагогтер оқушылардың дербес деректерін ашық ЖИ сервистеріне енгізбейді."
 MERGED_81 = "Педагогтер ашық ЖИ сервистеріне оқушылардың және әріптестерінің дербес деректерін енгізбейді."
@@ -113,22 +113,9 @@ def _race_two_director_approvals(api: Api) -> list[Any]:
         assert api.post(f"/tasks/{task['id']}/claim", "director").status_code == 200
         ids.append(task["id"])
     director = actor_named(api.rt, "director")
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def approve(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = task_cases.complete(api.rt, director, ids[i], {"decision": "approve"}).id
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=approve, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
+    return run_together(
+        [(lambda t=t: task_cases.complete(api.rt, director, t, {"decision": "approve"}).id) for t in ids]
+    )
 
 
 def _assert_one_published(api: Api, results: list[Any]) -> None:

@@ -6,7 +6,6 @@ and PostgreSQL (TEST_DATABASE_URL) are each counted once."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from service.platform.registry import CampaignEnd, CampaignKind, Feature
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, csrf_from, login
+from tests.threads import run_together
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "campaign_wait.bpmn"
 ENDED: list[dict[str, Any]] = []
@@ -56,6 +56,10 @@ PROBE = Feature(
             may_manage=lambda session, actor, campaign: actor.has("wg_chair"),
         ),
         "probe_free": CampaignKind(titles=TITLES, act_at=lambda c: ("inbox.tasks", {}), on_end=_on_end),
+        # A task tracked to done: its deadline is a due date, never the campaign's end.
+        "probe_due": CampaignKind(
+            titles=TITLES, act_at=lambda c: ("inbox.tasks", {}), on_end=_on_end, ends_at_deadline=False
+        ),
     },
 )
 
@@ -253,6 +257,22 @@ def test_a_campaign_without_a_process_tells_its_feature_once(campaign_app: Flask
         campaigns.progress_of(rt, actor_named(rt, "staff1"), campaign_id)
 
 
+def test_a_kind_whose_deadline_is_a_due_date_stays_open_past_it(campaign_app: Flask) -> None:
+    rt = _rt(campaign_app)
+    due = utcnow() + timedelta(days=1)
+    with rt.db.session() as session:
+        ids = list(session.execute(select(User.id).where(User.username == "staff1")).scalars())
+        kept = store.open_campaign(session, rt.features, kind="probe_due", audience=ids, deadline_at=due).id
+        ended = store.open_campaign(session, rt.features, kind="probe_free", audience=ids, deadline_at=due).id
+    assert timers.run_due_timers(rt, due + timedelta(days=30)) == 1  # only the ordinary one ended
+    with rt.db.read() as session:
+        assert session.get(Campaign, kept).status == "open" and session.get(Campaign, ended).status == "done"
+        late = [t for t in store.pending_for(session, ids[0]) if t.campaign_id == kept]
+    assert len(late) == 1 and late[0].due_at == due  # still in the inbox, with its (passed) due date
+    assert campaigns.respond(rt, actor_named(rt, "staff1"), kept).ended
+    assert [(e["outcome"], e["responded"]) for e in ENDED] == [("deadline", 0), ("all_responded", 1)]
+
+
 def test_the_inbox_page_lists_the_campaign_task(campaign_app: Flask) -> None:
     rt = _rt(campaign_app)
     _start(rt)
@@ -274,25 +294,6 @@ def test_the_inbox_page_lists_the_campaign_task(campaign_app: Flask) -> None:
     assert other.get(f"/campaign-tasks/{mine}").status_code == 404
 
 
-def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
-
-
 @pytest.mark.timeout(300)
 def test_simultaneous_responses_count_once_and_the_step_completes_once(campaign_app: Flask) -> None:
     rt = _rt(campaign_app)
@@ -303,7 +304,7 @@ def test_simultaneous_responses_count_once_and_the_step_completes_once(campaign_
     jobs: list[Callable[[], Any]] = [
         (lambda a=a: campaigns.respond(rt, a, campaign.id)) for a in actors for _ in range(2)
     ]
-    results = _together(jobs)
+    results = run_together(jobs)
     unexpected = [
         r for r in results if isinstance(r, Exception) and not isinstance(r, campaigns.AlreadyResponded)
     ]

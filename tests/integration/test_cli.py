@@ -13,7 +13,7 @@ from service.cli import port_problem
 from service.platform.audit.chain import GENESIS_HASH, link_hash
 from service.platform.audit.checkpoint import checkpoint_dir, write_daily_checkpoint
 from service.platform.auth import accounts
-from service.platform.persistence.models import AuditEvent, AuditHead, Notification, User
+from service.platform.persistence.models import AuditEvent, AuditStream, Notification, User
 from service.platform.runtime import Runtime
 
 
@@ -101,17 +101,19 @@ def test_a_daily_checkpoint_outside_the_database_exposes_a_rewritten_chain(app: 
         mine = select(Notification.kind).where(Notification.user_id == director.id)
         assert "audit_checkpoint" in list(session.execute(mine).scalars())
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
-    # Rewrite the chain consistently from the first event: every link checks out on its own.
+    # Rewrite every stream consistently from the first event: every link checks out on its own.
     with rt.db.session() as session:
         links = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
-        previous = GENESIS_HASH
+        tips: dict[str, str] = {}
         for event in links:
+            previous = tips.get(event.stream, GENESIS_HASH)
             actor = "mallory" if event.id == links[0].id else event.actor
             new = link_hash(
                 previous, event.at, actor, event.action, event.instance_id, event.task_id, event.detail_json
             )
-            event.actor, event.prev_hash, event.hash, previous = actor, previous, new, new
-        session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=previous))
+            event.actor, event.prev_hash, event.hash, tips[event.stream] = actor, previous, new, new
+        for stream, tip in tips.items():
+            session.execute(update(AuditStream).where(AuditStream.name == stream).values(last_hash=tip))
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1 and "checkpoint" in broken.output and "rewritten" in broken.output
 

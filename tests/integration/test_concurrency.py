@@ -7,11 +7,8 @@ the ones marked `postgres` always use PostgreSQL.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -33,28 +30,10 @@ from service.platform.persistence.models import (
 from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, make_app
+from tests.threads import run_together
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
-
-
-def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Start every job at the same instant on its own thread; collect results or exceptions."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as err:  # collected and asserted by the test
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
+_run_together = run_together  # the name other test modules imported from here before tests/threads.py
 
 
 def _to_director(rt: Runtime, drafter: str = "wg_deputy") -> tuple[int, int]:
@@ -85,7 +64,7 @@ def test_ten_simultaneous_acknowledgements_all_count_and_complete_once(api: Api)
     for name in people[:20]:
         campaigns.respond(rt, actor_named(rt, name), campaign_id, {"acknowledged": True})
     actors = [actor_named(rt, name) for name in people[20:]]
-    results = _run_together(
+    results = run_together(
         [(lambda a=a: campaigns.respond(rt, a, campaign_id, {"acknowledged": True})) for a in actors]
     )
     assert [r for r in results if isinstance(r, Exception)] == []
@@ -135,7 +114,7 @@ def test_same_task_completed_twice_at_once_counts_once(api: Api) -> None:
     rt = api.rt
     _, director_task = _to_director(rt)
     director = actor_named(rt, "director")
-    results = _run_together(
+    results = run_together(
         [lambda: task_cases.complete(rt, director, director_task, {"decision": "approve"}) for _ in range(4)]
     )
     errors = [r for r in results if isinstance(r, Exception)]
@@ -149,7 +128,7 @@ def test_two_orders_registered_at_once_get_different_numbers(api: Api) -> None:
     _, task_a = _to_director(rt, "wg_deputy")
     _, task_b = _to_director(rt, "responsible")
     director = actor_named(rt, "director")
-    results = _run_together(
+    results = run_together(
         [
             lambda: task_cases.complete(rt, director, task_a, {"decision": "approve"}),
             lambda: task_cases.complete(rt, director, task_b, {"decision": "approve"}),
@@ -177,7 +156,7 @@ def test_timer_fires_once_with_several_workers_on_postgres(pg_url: str, tmp_path
     task_cases.complete(rt0, actor_named(rt0, "wg_deputy"), draft.id, DRAFT)
     time.sleep(1.2)
     workers = [a.extensions["runtime"] for a in apps]
-    fired = _run_together([(lambda w=w: timers.run_due_timers(w)) for w in workers])
+    fired = run_together([(lambda w=w: timers.run_due_timers(w)) for w in workers])
     assert sum(fired) == 1
     with rt0.db.session() as session:
         fires = session.execute(

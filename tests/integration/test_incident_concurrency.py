@@ -14,7 +14,7 @@ from service.platform.inbox.instances import start_process
 from service.platform.persistence.models import HumanTask
 from service.platform.runtime import Runtime
 from tests.conftest import actor_named, make_app
-from tests.integration.test_concurrency import _run_together
+from tests.threads import run_together
 
 REPORT = {"type": "academic_integrity", "occurred_on": "2026-11-02", "description": "Essay written by a bot."}
 
@@ -54,7 +54,7 @@ def test_five_simultaneous_votes_all_count(pg_url: str, tmp_path: Path) -> None:
         "council5": "abstain",
     }
     actors = {m: actor_named(rt, m) for m in choices}
-    results = _run_together(
+    results = run_together(
         [
             (lambda m=m: task_cases.complete(rt, actors[m], by_member[m], {"decision": choices[m]}))
             for m in choices

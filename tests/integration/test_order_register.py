@@ -78,13 +78,17 @@ def test_order_detail_has_editions_history_and_acknowledgements(api: Api) -> Non
     iid = _submit(api, "wg_deputy", "Бұйрық")
     _register(api, iid)
     order_id = api.get("/orders", "director").get_json()["orders"][0]["id"]
-    body = api.get(f"/orders/{order_id}", "staff3").get_json()
+    body = api.get(f"/orders/{order_id}", "director").get_json()
     assert [e["number"] for e in body["editions"]] == [1]
     assert [(h["actor"], h["decision"]) for h in body["approval_history"]] == [
         ("lawyer", "approve"),
         ("director", "approve"),
     ]
     assert body["acknowledgements"]["total"] == 30 and body["acknowledgements"]["done"] == 0
+    # A teacher reads the registered text, not its approval history (issue 15 item 5).
+    staff = api.get(f"/orders/{order_id}", "staff3").get_json()
+    assert [e["number"] for e in staff["editions"]] == [1] and staff["approval_history"] == []
+    assert staff["acknowledgements"]["total"] == 30
 
 
 def test_register_page_and_csv_export(api: Api) -> None:

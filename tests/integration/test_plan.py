@@ -18,8 +18,8 @@ from service.features.plan.rules import school_year_of
 from service.platform.persistence.models import AuditEvent
 from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
-from tests.integration.test_concurrency import _run_together
 from tests.integration.test_incident_api import incident_of, report, triage
+from tests.threads import run_together
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "plan_2025_2026.txt"
 
@@ -175,7 +175,7 @@ def test_incident_evidence_never_leaks(api: Api) -> None:
 
 def _race(rt: Runtime) -> None:
     people = [actor_named(rt, u) for u in ("responsible", "wg_chair", "director", "responsible")]
-    results = _run_together(
+    results = run_together(
         [(lambda a=a: plan_cases.mark_item(rt, a, 10, comment=f"{a.username} белгіледі")) for a in people]
     )
     errors = [r for r in results if isinstance(r, Exception)]

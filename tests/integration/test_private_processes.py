@@ -46,7 +46,7 @@ def _listed_task_ids(api: Api, user: str, iid: int) -> set[int]:
 
 
 def _listed_instance_ids(api: Api, user: str) -> set[int]:
-    rows, _total = instance_cases.list_instances(api.rt, actor_named(api.rt, user), limit=200)
+    rows = instance_cases.list_instances(api.rt, actor_named(api.rt, user), limit=200).rows
     return {i.id for i in rows}
 
 

@@ -80,8 +80,8 @@ def test_interrupting_deadline_escalates_and_withdraws_the_task(db_url: str, tmp
             for t in session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalars()
         }
     assert rows == {"Task_triage": "cancelled", "Task_escalated": "open"}
-    escalated, _ = task_cases.list_tasks(
+    escalated = task_cases.list_tasks(
         rt, actor_named(rt, "wg_chair"), TaskFilter(scope="roles", instance_id=iid)
-    )
+    ).rows
     assert [t.bpmn_id for t in escalated] == ["Task_escalated"]
     app.extensions["runtime"].db.dispose()

@@ -148,7 +148,7 @@ def test_permitted_tools_and_council_status_changes(api: Api) -> None:
         assert {t["id"] for t in listed} == {ok, other} and rejected not in {t["id"] for t in listed}
         assert all(set(t) == {"id", "name", "status"} for t in listed)
         tool_cases.change_tool_status(
-            session, ok, "permitted_with_restrictions", "council1", "No pupils' work"
+            session, ok, "permitted_with_restrictions", "council1", "No pupils' work", "No pupils' work"
         )
         tool_cases.change_tool_status(session, other, "withdrawn", "council1", "Data leak incident")
     with api.rt.db.session() as session:

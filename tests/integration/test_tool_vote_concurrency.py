@@ -17,8 +17,8 @@ from service.platform.inbox import tasks as task_cases
 from service.platform.persistence.models import HumanTask
 from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, make_app
-from tests.integration.test_concurrency import _run_together
 from tests.integration.test_tool_evaluation_api import start_to_vote, vote, vote_data
+from tests.threads import run_together
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_three_simultaneous_approvals_all_count(pg_api: Api) -> None:
         (lambda m=m: task_cases.complete(rt, actor_named(rt, m), tasks[m], vote_data("approve")))
         for m in tasks
     ]
-    results = _run_together(jobs)
+    results = run_together(jobs)
     assert all(not isinstance(r, Exception) for r in results), results
     with rt.db.session() as session:
         votes = list(session.execute(select(ToolVote)).scalars())
@@ -87,7 +87,7 @@ def test_five_simultaneous_votes_racing_the_early_close(pg_api: Api) -> None:
         )
         for m in decisions
     ]
-    results = dict(zip(decisions, _run_together(jobs), strict=True))
+    results = dict(zip(decisions, run_together(jobs), strict=True))
     counted = {m for m, r in results.items() if not isinstance(r, Exception)}
     refused = {m: r for m, r in results.items() if isinstance(r, Exception)}
     assert all(isinstance(r, TaskWithdrawn) for r in refused.values()), refused

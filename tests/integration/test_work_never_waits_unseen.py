@@ -4,8 +4,6 @@ what waits for my roles first; the daily digest goes once per person and day, ev
 from __future__ import annotations
 
 import socket
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -25,6 +23,7 @@ from service.platform.notify import news as inbox_news
 from service.platform.persistence.models import HumanTask, Notification, NotificationDigest, User
 from service.platform.runtime import Runtime
 from tests.conftest import actor_named, login, make_app
+from tests.threads import run_together
 
 DRAFT = {"title": "Оқу жоспары туралы бұйрық", "order_type": "other", "body": "Мәтін"}
 
@@ -201,25 +200,6 @@ def test_role_task_and_digest_mails_carry_links(db_url: str, tmp_path: Path) -> 
         controller.stop()
 
 
-def _run_together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as err:  # collected and asserted by the test
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
-
-
 def test_several_workers_send_each_digest_once_on_postgres(pg_url: str, tmp_path: Path) -> None:
     apps = [make_app(pg_url, tmp_path / f"w{i}") for i in range(4)]
     rt0: Runtime = apps[0].extensions["runtime"]
@@ -230,7 +210,7 @@ def test_several_workers_send_each_digest_once_on_postgres(pg_url: str, tmp_path
         start_process(rt0, actor_named(rt0, name), "order_drafting")
     at = datetime(2026, 12, 4, 5, 0, tzinfo=UTC)
     workers: list[Runtime] = [a.extensions["runtime"] for a in apps]
-    results = _run_together([(lambda w=w: send_daily_digests(w, at)) for w in workers])
+    results = run_together([(lambda w=w: send_daily_digests(w, at)) for w in workers])
     assert not [r for r in results if isinstance(r, Exception)], results
     with rt0.db.session() as session:
         per_user = dict(

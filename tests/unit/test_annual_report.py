@@ -103,6 +103,8 @@ def _document(final: bool) -> ReportDocument:
         final=final,
         finalized="01.06.2026, Жауапты тұлға" if final else "",
         created=datetime(2026, 6, 1, 5, 0, tzinfo=UTC),
+        # What the registry's report sections give the document (features/reports/exports.document_of).
+        extra_titles={"plan_completion": "Жоспардың орындалуы", "survey_results": "Сауалнама нәтижелері"},
     )
 
 

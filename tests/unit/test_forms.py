@@ -554,3 +554,47 @@ def test_suggestions_come_from_a_known_source_on_a_plain_text_field(schema: dict
     schema["properties"]["name"]["x-suggestions-from"] = "permitted_tools"
     schema["properties"]["name"]["enum"] = ["a"]
     assert any("plain text field only" in p for p in check_form_definition(schema))
+
+
+def test_rows_are_read_from_numbered_inputs_and_checked_at_deploy() -> None:
+    """A "rows" field (issue 15 item 13): inputs "<field>.<row>.<name>" become a list of objects in row
+    order, blank spare rows are dropped, a bad date is the field's error, and deploy checks the rows."""
+    from service.platform.forms.checks import form_definition_problems
+    from service.platform.forms.schema import coerce_submission, validate_submission
+
+    titled = {"x-title": {"kk": "Ж", "ru": "Ж", "en": "W"}, "title": "Ж"}
+    rows = {
+        **titled,
+        "type": "array",
+        "x-widget": "rows",
+        "items": {
+            "type": "object",
+            "properties": {
+                "who": {**titled, "type": "string", "x-options-from": "users"},
+                "due": {**titled, "type": "string", "format": "date"},
+            },
+        },
+    }
+    schema = {"type": "object", "title": "F", "x-title": titled["x-title"], "properties": {"plan": rows}}
+    raw = {
+        "plan.10.who": ["ict"],
+        "plan.10.due": ["2030-01-02"],
+        "plan.2.who": ["lawyer"],
+        "plan.2.due": ["2030-02-30"],
+        "plan.3.who": [""],
+        "plan.3.due": [""],
+        "plan.x.who": ["ignored"],
+    }
+    data = coerce_submission(schema, raw)
+    assert data == {"plan": [{"who": "lawyer", "due": "2030-02-30"}, {"who": "ict", "due": "2030-01-02"}]}
+    assert validate_submission(schema, data)["plan"].code == "date"
+    assert form_definition_problems(schema) == []
+    bad = {
+        **rows,
+        "items": {
+            "type": "object",
+            "properties": {"who": {**titled, "type": "string", "x-options-from": "nobody"}},
+        },
+    }
+    codes = [p.code for p in form_definition_problems({**schema, "properties": {"plan": bad}})]
+    assert codes == ["unknown_options_source"]

@@ -143,7 +143,12 @@ def incident_through_the_council(api: Api) -> int:
         task = api.open_task(member, iid, "Task_vote")
         amend.complete(api, member, task["id"], {"decision": decision, "comment": "Келісемін"})
     chair = api.open_task("wg_chair", iid, "Task_chair_decision", scope="roles")
-    amend.complete(api, "wg_chair", chair["id"], {"decision": "restrict_tool"})
+    amend.complete(
+        api,
+        "wg_chair",
+        chair["id"],
+        {"decision": "restrict_tool", "tool_restriction": "Оқушылардың деректерін енгізбеу"},
+    )
     return iid
 
 

@@ -8,6 +8,7 @@ from service.features.incidents import (
     notices,
     openapi,
     operators,
+    settings,
     web,
 )
 from service.platform.registry import Feature, PagePanel
@@ -15,13 +16,18 @@ from service.platform.registry import Feature, PagePanel
 FEATURE = Feature(
     evidence_sources={"incident": evidence.SOURCE},
     name="incidents",
-    default_deadlines={"triage_deadline": "PT24H", "vote_deadline": "P5D"},
+    settings=settings.SETTINGS,
+    # A council member's vote is theirs alone: a deputy standing in for them never casts it.
+    personal_steps=(
+        lambda instance, task: instance.process_id == "incident_escalation" and task.bpmn_id == "Task_vote",
+    ),
     operator_families=(operators.FAMILY,),
     private_views={access.PROCESS_ID: access.PRIVATE_VIEW},
     instance_panels=(PagePanel("incidents/panels/amendment_source.html", council.amendment_source_panel),),
     # The council vote's early-close condition in the diagram calls it.
     script_builtins={"vote_settled": council_vote.vote_settled},
     file_readers=(access.may_open_evidence,),
+    task_prefills=(access.chair_decision_prefill,),
     notification_kinds=notices.KINDS,
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from service.features.incidents.council_vote import DECIDED
 from service.features.incidents.models import Incident
 from service.platform.inbox.private_view import PrivateView, TaskRedaction
-from service.platform.persistence.models import ProcessInstance
+from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.runtime import Actor
 
 # The escalation process whose instances and tasks follow the rules below.
@@ -103,3 +105,20 @@ PRIVATE_VIEW = PrivateView(
     lists_all=lists_all_incident_work,
     redact_task=redact_incident_task,
 )
+
+
+CHAIR_DECISION_STEP = "Task_chair_decision"  # the BPMN id of the chair's decision in incident_escalation
+
+
+def chair_decision_prefill(
+    session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask
+) -> dict[str, object] | None:
+    """The chair's decision form starts with the option the vote decided (the chair may change it, with
+    a reason); nothing when the vote had no quorum or majority."""
+    if instance.process_id != PROCESS_ID or task.bpmn_id != CHAIR_DECISION_STEP:
+        return None
+    incident = incident_of_instance(session, instance.id)
+    counted = json.loads(incident.vote_json or "{}") if incident is not None else {}
+    if counted.get("status") != DECIDED or not counted.get("decision"):
+        return None
+    return {"decision": str(counted["decision"])}

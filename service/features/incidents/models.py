@@ -44,6 +44,11 @@ class Incident(Base):
     decided_by: Mapped[str | None] = mapped_column(String(80))
     # restrict_tool / withdraw_tool, to be applied to the register of permitted tools.
     tool_action: Mapped[str | None] = mapped_column(String(20))
+    # The restriction the chair wrote for the register (restrict_tool): the only text of the decision
+    # every teacher reads. The recommendations and follow-ups stay inside the incident.
+    tool_restriction: Mapped[str | None] = mapped_column(Text)
+    # Why the chair recorded another decision than the one the vote produced (required then).
+    decision_change_reason: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(40))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)

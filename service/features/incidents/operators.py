@@ -15,11 +15,16 @@ from service.features.incidents.council_vote import DECIDED, DECISIONS, VoteRule
 from service.features.incidents.models import Incident, IncidentFollowUp
 from service.features.incidents.rules import (
     INCIDENT_TYPES,
+    MAX_RECOMMENDATIONS,
     TOOL_ACTIONS,
+    parse_follow_up_rows,
     parse_recommendations,
+    recommendation_lines,
     vote_summary,
 )
+from service.features.incidents.settings import COUNCIL_QUORUM, COUNCIL_TIE_BREAK
 from service.features.tools import usecases as tools
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.engine import OperatorCall
@@ -212,7 +217,10 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
     def open_council_vote(call: OperatorCall) -> dict[str, Any]:
         row = incident()
         members = list(dict(call.data.get("council_members") or {}))
-        rule = VoteRule.parse(str(call.params.get("quorum") or ""), str(call.params.get("tie_break") or ""))
+        # The school's setting (the admin's or the environment's) wins; else the diagram's parameter.
+        quorum = school_settings.explicit(rt, session, COUNCIL_QUORUM) or call.params.get("quorum")
+        tie_break = school_settings.explicit(rt, session, COUNCIL_TIE_BREAK) or call.params.get("tie_break")
+        rule = VoteRule.parse(str(quorum or ""), str(tie_break or ""))
         chairs = [u.username for u in queries.users_with_role(session, "wg_chair") if u.username in members]
         row.status = "voting"
         row.vote_opened_at = utcnow()
@@ -254,19 +262,23 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         if decision not in DECISIONS:
             raise ValidationFailed({"decision": FieldError("enum")})
         counted = json.loads(row.vote_json or "{}")
-        if counted.get("status") == DECIDED and counted.get("decision") != decision:
-            # The council decided by its rule; the chair records that decision, not another one.
+        voted = counted.get("decision") if counted.get("status") == DECIDED else None
+        change_reason = str(call.data.get("decision_change_reason") or "").strip()
+        if voted is not None and voted != decision and not change_reason:
+            # The chair may record another decision than the vote's, but only saying why.
             raise ValidationFailed(
-                {"decision": FieldError("vote_outcome", {"decision": counted["decision"]})}
+                {"decision_change_reason": FieldError("decision_change_reason", {"decision": voted})}
             )
         today = utcnow().astimezone(rt.tz).date()
         text = str(call.data.get("recommendations") or "")
-        plan = parse_recommendations(
-            text,
-            today,
-            lambda role: queries.users_with_role(session, role),
-            lambda name: queries.user_by_username(session, name),
-        )
+        holders = lambda role: queries.users_with_role(session, role)  # noqa: E731
+        named = lambda name: queries.user_by_username(session, name)  # noqa: E731
+        # Both shapes are accepted: the documented text lines (API) and the rows the page sends.
+        plan = parse_recommendations(text, today, holders, named)
+        rows = call.data.get("follow_ups") or []
+        plan += parse_follow_up_rows(rows if isinstance(rows, list) else [], today, holders, named)
+        if len(plan) > MAX_RECOMMENDATIONS:
+            raise ValidationFailed({"follow_ups": FieldError("max_length", {"limit": MAX_RECOMMENDATIONS})})
         chair_task = (
             session.execute(
                 select(HumanTask).where(
@@ -280,11 +292,14 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
         )
         chair = chair_task.assignee if chair_task is not None else None
         row.decision = decision
-        row.recommendations = text or None
+        row.recommendations = recommendation_lines(plan) if rows else (text or None)
+        row.decision_change_reason = change_reason[:2000] if voted is not None and voted != decision else None
         row.decided_at = utcnow()
         row.decided_by = chair.username if chair is not None else None
         row.outcome = decision
         row.tool_action = decision if decision in TOOL_ACTIONS else None
+        restriction = str(call.data.get("tool_restriction") or "").strip()
+        row.tool_restriction = (restriction or None) if decision == "restrict_tool" else None
         row.status = "follow_up" if plan else "decided"
         for item in plan:
             session.add(
@@ -300,11 +315,14 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             PROCESS_ACTOR,
             "incident.decision",
             instance_id=instance_id,
+            anchored=True,  # the council's minutes print the log as it stands at this event
             detail={
                 "incident": row.id,
                 "decision": decision,
                 "tool_action": row.tool_action,
                 "follow_ups": len(plan),
+                "vote_decision": voted,
+                "change_reason": row.decision_change_reason,
             },
         )
         tell_reporter(row, "decided")
@@ -396,6 +414,14 @@ def apply_tool_decision(session: Session, incident: Incident, actor: Actor) -> b
         return False
     status = "withdrawn" if incident.tool_action == "withdraw_tool" else "permitted_with_restrictions"
     number = f"{incident.year}/{incident.number}" if incident.number else f"#{incident.id}"
-    reason = f"{incident.recommendations or ''}".strip() or f"incident {number}"
-    tools.change_tool_status(session, entry.id, status, actor.username, f"[{number}] {reason}")
+    # The register shows only what the chair wrote as a restriction; the recommendations (who does what
+    # by when) are internal follow-ups and stay in the incident, seen by those the incident names.
+    tools.change_tool_status(
+        session,
+        entry.id,
+        status,
+        actor.username,
+        f"incident {number}",
+        restriction=(incident.tool_restriction or "") if status == "permitted_with_restrictions" else "",
+    )
     return True

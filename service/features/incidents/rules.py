@@ -66,6 +66,40 @@ def parse_recommendations(
     return plan
 
 
+def parse_follow_up_rows(
+    rows: Sequence[object],
+    today: date,
+    holders_of: Callable[[str], Sequence[User]],
+    user_named: Callable[[str], User | None],
+) -> list[Recommendation]:
+    """Recommendations entered as rows (`{"assignee", "due", "action"}`: a person chosen from a list, a
+    date, a text); a row that is incomplete, dated in the past or names nobody is reported by its number
+    on `follow_ups`. The assignee is resolved like a line's `who` (a username, or a role of one person)."""
+    plan: list[Recommendation] = []
+    for number, row in enumerate(rows, start=1):
+        fields = row if isinstance(row, dict) else {}
+        who, due_text, action = (str(fields.get(k) or "").strip() for k in ("assignee", "due", "action"))
+        try:
+            due = date.fromisoformat(due_text)
+        except ValueError:
+            due = None
+        if not who or not action or due is None or due < today:
+            raise ValidationFailed({"follow_ups": FieldError("follow_up_row", {"limit": number})})
+        user = user_named(who)
+        if user is None or not user.is_active:
+            holders = [u for u in holders_of(who) if u.is_active]
+            if len(holders) != 1:
+                raise ValidationFailed({"follow_ups": FieldError("follow_up_owner", {"limit": number})})
+            user = holders[0]
+        plan.append(Recommendation(user.username, due, action[:2000]))
+    return plan
+
+
+def recommendation_lines(plan: Sequence[Recommendation]) -> str:
+    """The plan as the documented text shape (`who; YYYY-MM-DD; what`), one per line."""
+    return "\n".join(f"{r.assignee}; {r.due.isoformat()}; {r.action}" for r in plan)
+
+
 def _bad_line(number: int) -> ValidationFailed:
     return ValidationFailed({"recommendations": FieldError("recommendation_line", {"limit": number})})
 

@@ -69,6 +69,12 @@ class IncidentDetail(Incident):
     decision: str | None = None
     recommendations: str | None = None
     tool_action: Literal["restrict_tool", "withdraw_tool"] | None = None
+    tool_restriction: str | None = Field(
+        default=None, description="what the chair wrote as the restriction on the register (restrict_tool)"
+    )
+    decision_change_reason: str | None = Field(
+        default=None, description="why the chair recorded another decision than the vote's"
+    )
     follow_ups: Omittable[list[IncidentFollowUp]] = None
     closed_at: Moment | None = None
     reopen_count: Omittable[int] = None
@@ -92,4 +98,41 @@ class IncidentProcessStarted(ApiModel):
     instance_id: Omittable[int] = None
 
 
-MODELS: tuple[type[ApiModel], ...] = (Incident, IncidentDetail, IncidentList, IncidentProcessStarted)
+class ChairFollowUpRow(ApiModel):
+    """One recommendation entered as a row: who (a username, or a role one person holds), by when, what."""
+
+    assignee: str = Field(description="username (or a role code held by exactly one active person)")
+    due: Day = Field(description="due date, today or later (YYYY-MM-DD)")
+    action: str = Field(max_length=2000)
+
+
+class ChairDecisionData(ApiModel):
+    """`data` of `POST /tasks/{task_id}/complete` for the chair's decision (`Task_chair_decision`).
+
+    `decision` must be the vote's unless `decision_change_reason` says why. Recommendations come in either
+    shape, or both (30 at most): the documented text lines in `recommendations`, or the rows of
+    `follow_ups`. Neither reaches the register of AI tools: only `tool_restriction` does (restrict_tool).
+    """
+
+    decision: Literal[
+        "warning", "training", "restrict_tool", "withdraw_tool", "refer_to_administration", "no_violation"
+    ]
+    decision_change_reason: str | None = Field(
+        default=None, max_length=2000, description="required when the decision differs from the vote's"
+    )
+    tool_restriction: str | None = Field(
+        default=None, max_length=2000, description="required with restrict_tool: the restriction staff read"
+    )
+    recommendations: str | None = Field(
+        default=None, max_length=10000, description="one per line: who; YYYY-MM-DD; what to do"
+    )
+    follow_ups: list[ChairFollowUpRow] | None = Field(default=None, max_length=30)
+
+
+MODELS: tuple[type[ApiModel], ...] = (
+    Incident,
+    IncidentDetail,
+    IncidentList,
+    IncidentProcessStarted,
+    ChairDecisionData,
+)

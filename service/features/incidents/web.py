@@ -50,6 +50,13 @@ FIELD_MESSAGES.update(
         "recommendation_owner": lazy_gettext(
             "Line %(limit)s: name a person (username) or a role held by exactly one person."
         ),
+        "follow_up_row": lazy_gettext(
+            "Row %(limit)s: choose the person, a due date from today on, and write what to do."
+        ),
+        "follow_up_owner": lazy_gettext("Row %(limit)s: choose an active person."),
+        "decision_change_reason": lazy_gettext(
+            "The vote decided otherwise: write why you record another decision."
+        ),
     }
 )
 
@@ -136,6 +143,8 @@ def incident_body(view: IncidentView) -> schemas.Incident:
         decision=i.decision,
         recommendations=i.recommendations,
         tool_action=i.tool_action,  # type: ignore[arg-type]  # restrict_tool | withdraw_tool | None
+        tool_restriction=i.tool_restriction,
+        decision_change_reason=i.decision_change_reason,
         follow_ups=[
             schemas.IncidentFollowUp(
                 assignee=f.assignee, action=f.action, due=f.due_on, status="done" if done else "open"

@@ -1,13 +1,13 @@
 """Director's orders: drafting, the register, documents and acknowledgement."""
 
-from service.features.orders import api, evidence, notices, openapi, operators, usecases, web
+from service.features.orders import api, evidence, notices, openapi, operators, settings, usecases, web
 from service.features.orders.rules import ACK_KIND
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
     evidence_sources={"order": evidence.SOURCE},
     name="orders",
-    default_deadlines={"legal_review_reminder": "P2D", "acknowledgement_reminder": "P3D"},
+    settings=settings.SETTINGS,
     operator_families=(operators.FAMILY,),
     task_panels=(PagePanel("orders/panels/task.html", usecases.task_panel),),
     instance_panels=(PagePanel("orders/panels/instance.html", usecases.instance_panel),),
@@ -17,6 +17,7 @@ FEATURE = Feature(
     timeline_words=web.WORDS,
     notification_kinds=notices.KINDS,
     campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
+    file_readers=(usecases.may_open_registered_attachment,),
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
 )

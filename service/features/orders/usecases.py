@@ -24,6 +24,7 @@ from service.platform.documents.textdiff import Piece, word_diff
 from service.platform.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
+from service.platform.inbox.access import can_view_instance
 from service.platform.inbox.instances import HistoryEntry, instance_history
 from service.platform.notify.outbox import notify
 from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
@@ -89,6 +90,9 @@ class OrderView:
     decisions: list[HistoryEntry]
     acknowledgements: Acknowledgements | None
     names: dict[str, str] = field(default_factory=dict)  # username → full name (drafter, edition authors)
+    # Whether the reader sees the deliberation (every edition, the decisions and comments, the process);
+    # if not, `editions` holds only the registered text and `decisions` is empty.
+    deliberation: bool = True
 
 
 def list_orders(rt: Runtime, actor: Actor, flt: OrderFilter) -> tuple[list[Order], int]:
@@ -157,17 +161,33 @@ def get_order(rt: Runtime, actor: Actor, order_id: int) -> OrderView:
         )
         if order is None or not visible:
             raise NotFound("no such order")
-        instance = session.get(ProcessInstance, order.instance_id)
-        assert instance is not None
-        history = instance_history(rt, session, instance)
         editions = order_queries.editions_of(session, order.id)
+        deliberation = sees_deliberation(rt, session, actor, order)
+        if deliberation:
+            instance = session.get(ProcessInstance, order.instance_id)
+            assert instance is not None
+            history = instance_history(rt, session, instance)
+            decisions = [h for h in history if h.action == "task.complete" and h.decision]
+        else:
+            editions, decisions = editions[-1:], []  # the registered text, nothing of how it was made
         return OrderView(
             order=order,
             editions=editions,
-            decisions=[h for h in history if h.action == "task.complete" and h.decision],
+            decisions=decisions,
             acknowledgements=_acknowledgements(session, order.instance_id, actor),
             names=queries.full_names(session, [order.drafter, *(e.author for e in editions)]),
+            deliberation=deliberation,
         )
+
+
+def sees_deliberation(rt: Runtime, session: Session, actor: Actor, order: Order) -> bool:
+    """The drafts, reviews, returns and the lawyer's comments are for those who took part in the
+    drafting (the drafter, the reviewers, the director) and the overseers; everyone else reads the
+    registered result only (issue 15 item 5)."""
+    if actor.has(*DRAFT_READERS) or (order.drafter is not None and order.drafter == actor.username):
+        return True
+    instance = session.get(ProcessInstance, order.instance_id)
+    return instance is not None and can_view_instance(rt, session, actor, instance)
 
 
 def people_names(rt: Runtime, usernames: list[str | None]) -> dict[str, str]:
@@ -347,3 +367,21 @@ def instance_panel(
     """An order's instance page names its registration number once it has one."""
     number = order_number_of(session, instance.id)
     return {"number": number} if number else None
+
+
+def may_open_registered_attachment(session: Session, actor: Actor, ref: str) -> bool:
+    """The attachment of a registered order's final edition is part of the order everyone reads; an
+    earlier draft's attachment stays with the drafting history (its readers open it through the process)."""
+    for edition in session.execute(select(OrderEdition).where(OrderEdition.attachment == ref)).scalars():
+        order = session.get(Order, edition.order_id)
+        if order is None or order.status != "registered":
+            continue
+        latest = session.execute(
+            select(OrderEdition.number)
+            .where(OrderEdition.order_id == order.id)
+            .order_by(OrderEdition.number.desc())
+            .limit(1)
+        ).scalar_one()
+        if latest == edition.number:
+            return True
+    return False

@@ -1,6 +1,6 @@
 """The school's yearly plan tracker."""
 
-from service.features.plan import api, openapi, usecases, web
+from service.features.plan import api, openapi, report, usecases, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
@@ -14,4 +14,5 @@ FEATURE = Feature(
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
     cli_commands=(web.plan_cli,),
+    report_sections={"plan_completion": report.SECTION},
 )

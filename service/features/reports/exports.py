@@ -56,6 +56,11 @@ def document_of(rt: Runtime, session: Session, view: ReportView) -> ReportDocume
         finalized=finalized,
         anchor=anchored,
         created=_created(rt, view),
+        extra_titles={key: s.titles.get("kk", key) for key, s in rt.features.report_sections.items()},
+        extra_row_names={
+            key: {code: names.get("kk", code) for code, names in s.row_names.items()}
+            for key, s in rt.features.report_sections.items()
+        },
     )
 
 

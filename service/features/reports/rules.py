@@ -127,7 +127,7 @@ class AnnualFigures:
     amendments: AmendmentFigures
     order_acknowledgements: AckRate
     edition_acknowledgements: AckRate
-    # Sections fed by other modules (workflows/reports.EXTRA_SECTIONS): rows of key → value, or
+    # Sections fed by other modules (registry `report_sections`): rows of key → value, or
     # NO_DATA when the system holds nothing for it yet. Keys are stable codes; labels live in the views.
     extra: dict[str, dict[str, int] | None] = field(default_factory=dict)
 

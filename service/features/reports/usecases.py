@@ -7,7 +7,7 @@ is a draft; finalizing freezes them on the report row, so later incidents or ord
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,9 +16,6 @@ from sqlalchemy.orm import Session
 
 from service.features.acts.rules import ACK_KIND as EDITION_ACK_KIND
 from service.features.orders.rules import ACK_KIND as ORDER_ACK_KIND
-from service.features.plan import queries as plan_queries
-from service.features.plan.rules import STATUSES as PLAN_STATUSES
-from service.features.plan.rules import item_status
 from service.features.reports import queries as report_queries
 from service.features.reports.exports import DOCX_MIMETYPE, render_docx, render_pdf
 from service.features.reports.models import AnnualReport
@@ -40,40 +37,6 @@ from service.platform.runtime import Actor, Runtime
 READERS = frozenset({"responsible", "wg_chair", "director", "council"})
 EDITORS = frozenset({"responsible", "wg_chair"})
 FIRST_YEAR = 2020  # no school year before the service existed is worth a report
-
-
-@dataclass(frozen=True)
-class ExtraSection:
-    """A section of the report fed by another module: `collect` returns rows (code → number) or NO_DATA."""
-
-    key: str
-    collect: Callable[[Runtime, Session, SchoolYear], dict[str, int] | None]
-
-
-def _no_data(rt: Runtime, session: Session, year: SchoolYear) -> dict[str, int] | None:
-    return NO_DATA
-
-
-def _plan_completion(rt: Runtime, session: Session, year: SchoolYear) -> dict[str, int] | None:
-    """The plan items of the year by status (done, overdue, …) today, or on its last day once it is over."""
-    plan = plan_queries.plan_for_year(session, year.start)
-    if plan is None:
-        return NO_DATA
-    today = min(utcnow().astimezone(rt.tz).date(), year.last_day)
-    rows = dict.fromkeys(PLAN_STATUSES, 0)
-    for item in plan_queries.items_of(session, plan.id):
-        rows[item_status(item.due_on, item.done_at is not None, today)] += 1
-    return rows
-
-
-# THE EXTENSION POINT: sections other modules add to the report, in this order. Survey results have no
-# source in the system yet, so they say "no data" rather than invent figures. A new key also needs its
-# title in web/reports.SECTION_TITLES and documents/annual_report.EXTRA_TITLES, and names for its rows
-# in both (see docs/reports.md).
-EXTRA_SECTIONS: list[ExtraSection] = [
-    ExtraSection("plan_completion", _plan_completion),
-    ExtraSection("survey_results", _no_data),
-]
 
 
 @dataclass(frozen=True)
@@ -123,8 +86,16 @@ def compute_figures(rt: Runtime, session: Session, year: SchoolYear) -> AnnualFi
         edition_acknowledgements=report_queries.acknowledgements(
             session, year, tz, report_queries.EDITION_ACKNOWLEDGEMENT, EDITION_ACK_KIND
         ),
-        extra={section.key: section.collect(rt, session, year) for section in EXTRA_SECTIONS},
+        # Sections fed by the features (plan completion, surveys, ...), in the order they are composed.
+        extra={
+            key: _counts(section.collect(rt, session, year.first_day, year.last_day))
+            for key, section in rt.features.report_sections.items()
+        },
     )
+
+
+def _counts(rows: Mapping[str, int] | None) -> dict[str, int] | None:
+    return dict(rows) if rows is not None else NO_DATA
 
 
 def _full_name(session: Session, username: str | None) -> str:
@@ -221,11 +192,14 @@ def _write(
         row.figures_json = compute_figures(rt, session, school).dumps()
         row.status, row.finalized_by, row.finalized_at = "final", actor.username, utcnow()
         session.flush()
+        # Alone on the audit log from here to commit: the anchor printed now is the one every later
+        # download reads back (no other append can still slip in before the finalize event).
+        audit.hold_epoch(session, alone=True)
         # The PDF as every later download renders it: from the frozen figures, dated at finalization.
         pdf = render_pdf(rt, session, view_of(rt, session, school))
         row.pdf_sha256 = detail["pdf_sha256"] = hashlib.sha256(pdf).hexdigest()
     action = "report.finalize" if finalizing else "report.draft"
-    audit.append(session, actor.username, action, detail=detail)
+    audit.append(session, actor.username, action, detail=detail, anchored=finalizing)
     session.flush()
 
 

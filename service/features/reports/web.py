@@ -13,7 +13,6 @@ from flask_login import login_required
 
 from service.features.incidents import usecases as incident_cases
 from service.features.orders.usecases import order_labels
-from service.features.plan.web import STATUS_LABELS as PLAN_STATUSES
 from service.features.reports import schemas
 from service.features.reports import usecases as cases
 from service.features.reports.rules import NARRATIVE_FIELDS
@@ -31,11 +30,6 @@ bp = Blueprint("reports", __name__)
 api_bp = Blueprint("reports_api", __name__, url_prefix="/api/v1")
 api_bp.before_request(authenticate)
 
-# Titles of workflows/reports.EXTRA_SECTIONS on the page; a new section adds its key here.
-SECTION_TITLES: dict[str, Any] = {
-    "plan_completion": lazy_gettext("Plan completion"),
-    "survey_results": lazy_gettext("Survey results"),
-}
 NARRATIVE_LABELS: dict[str, Any] = {
     "achievements": lazy_gettext("Achievements"),
     "problems": lazy_gettext("Problems"),
@@ -61,8 +55,12 @@ def _labels(lang: str) -> dict[str, dict[str, Any]]:
         "decision": incident_labels["decision"],
         "outcome": {"resolved": _("resolved at triage"), **incident_labels["decision"]},
         "tool": TOOL_STATUSES,
-        "section": SECTION_TITLES,
-        "plan_completion": PLAN_STATUSES,
+        # The sections the features feed (registry `report_sections`): titles and row names.
+        "section": {key: s.titles.get(lang, key) for key, s in rt.features.report_sections.items()},
+        **{
+            key: {code: names.get(lang, code) for code, names in s.row_names.items()}
+            for key, s in rt.features.report_sections.items()
+        },
     }
 
 

@@ -1,12 +1,12 @@
 """AI tool evaluation by the commission and the register of permitted tools."""
 
-from service.features.tools import evidence, openapi, operators, signed_votes, usecases, web
-from service.platform.registry import Feature
+from service.features.tools import evidence, openapi, operators, settings, signed_votes, usecases, web
+from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
     evidence_sources={"tool": evidence.SOURCE},
     name="tools",
-    default_deadlines={"tool_vote_deadline": "P7D", "tool_review_period": "P1Y"},
+    settings=settings.SETTINGS,
     operator_families=(operators.FAMILY,),
     startup_checks=(signed_votes.vote_rule,),
     before_complete=(signed_votes.before_vote_completes,),
@@ -14,6 +14,7 @@ FEATURE = Feature(
     suggestion_sources={
         "permitted_tools": lambda session: [str(t["name"]) for t in usecases.permitted_tools(session)],
     },
+    task_panels=(PagePanel("tools/panels/tally.html", usecases.chair_tally_panel),),
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,

@@ -37,7 +37,11 @@ class Tool(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))  # of the last closed vote, incl. no_quorum
     rule: Mapped[str] = mapped_column(String(200), default="")  # the decision rule applied
     assessment_json: Mapped[str] = mapped_column(Text, default="{}")  # ict's ratings and findings
-    restrictions_json: Mapped[str] = mapped_column(Text, default="[]")  # every restriction written
+    # The restrictions in force: written when the chair confirms (their wording, else the members'
+    # restrictions they confirm) or by a council decision; read only while the tool is permitted.
+    restrictions_json: Mapped[str] = mapped_column(Text, default="[]")
+    # The tally of the last closed vote, as the chair confirms it: counts and signers per verdict, quorum.
+    tally_json: Mapped[str | None] = mapped_column(Text)
     conclusion: Mapped[str] = mapped_column(Text, default="")
     review_date: Mapped[date | None] = mapped_column(Date)
     memo: Mapped[str] = mapped_column(Text, default="")

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from service.features.tools.exports import record_conclusion
 from service.features.tools.models import Tool, ToolVote
-from service.features.tools.rules import CRITERIA
+from service.features.tools.rules import CRITERIA, SignedVerdict, restriction_lines, tally_of
 from service.features.tools.rules import outcome as vote_outcome
 from service.features.tools.signed_votes import VOTE_STEP, tool_of_instance, vote_rule
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.durations import parse_duration
@@ -109,20 +110,17 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
     def close_tool_vote(call: Any) -> str:
         row = tool()
         reason = str(call.params.get("reason", "votes"))
-        votes = list(
-            session.execute(
-                select(ToolVote).where(ToolVote.tool_id == row.id, ToolVote.vote_round == row.vote_round)
-            ).scalars()
-        )
-        rule = vote_rule(rt)
+        votes = _round_votes(session, row)
+        rule = vote_rule(rt, session)
         result = vote_outcome([v.decision for v in votes], row.vote_members, rule)
         row.outcome = result
         row.rule = rule.describe()
-        # Every restriction written is kept, whatever the outcome.
-        row.restrictions_json = json.dumps(
-            [{"text": v.restrictions, "by": v.member} for v in votes if v.restrictions.strip()],
-            ensure_ascii=False,
-        )
+        # The members' restrictions stay on their votes: they are proposals until the chair confirms
+        # (register_tool_outcome), so nothing reads as in force while the tool is under review.
+        signed = [
+            SignedVerdict(v.member, v.member_name or v.member, v.decision, v.restrictions) for v in votes
+        ]
+        row.tally_json = json.dumps(tally_of(signed, row.vote_members, rule, result), ensure_ascii=False)
         row.updated_at = utcnow()
         _withdraw_open_votes(rt, session, instance_id, row, {v.member for v in votes}, result, reason)
         audit.append(
@@ -149,9 +147,21 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
             raise BadRequest(f"the outcome {result!r} cannot be registered")
         today = utcnow().astimezone(rt.tz).date()
         row.status = result
+        # In force from now on: the chair's wording, else the members' restrictions the chair confirms.
+        written = restriction_lines(str(call.data.get("register_restrictions") or ""))
+        by = _confirming_chair(session, instance_id)
+        if result == "rejected":
+            in_force: list[dict[str, str]] = []
+        elif written:
+            in_force = [{"text": text, "by": by} for text in written]
+        else:
+            in_force = [{"text": v.restrictions.strip(), "by": v.member} for v in _round_votes(session, row)]
+            in_force = [r for r in in_force if r["text"]]
+        row.restrictions_json = json.dumps(in_force, ensure_ascii=False)
         row.conclusion = str(call.data.get("conclusion") or "")
         row.personal_data_allowed = bool(call.data.get("personal_data_allowed")) and result != "rejected"
-        row.review_date = review_date_after(today, rt.deadlines.get("tool_review_period", "P1Y"))
+        period = school_settings.current(rt, session).get("tool_review_period", "P1Y")
+        row.review_date = review_date_after(today, period)
         row.updated_at = utcnow()
         review_at = datetime.combine(row.review_date, time(8, 0), tzinfo=rt.tz)
         session.flush()
@@ -209,6 +219,36 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         "record_tool_memo": record_tool_memo,
         "reopen_tool_review": reopen_tool_review,
     }
+
+
+CHAIR_STEP = "Task_chair_confirmation"
+
+
+def _confirming_chair(session: Session, instance_id: int) -> str:
+    """Who confirms: the chair's task is still open while its completion runs the engine."""
+    task = (
+        session.execute(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance_id,
+                HumanTask.bpmn_id == CHAIR_STEP,
+                HumanTask.status == "open",
+            )
+        )
+        .scalars()
+        .first()
+    )
+    return task.assignee.username if task is not None and task.assignee is not None else "wg_chair"
+
+
+def _round_votes(session: Session, row: Tool) -> list[ToolVote]:
+    """The signed votes of the tool's current round, in the order they were signed."""
+    return list(
+        session.execute(
+            select(ToolVote)
+            .where(ToolVote.tool_id == row.id, ToolVote.vote_round == row.vote_round)
+            .order_by(ToolVote.signed_at, ToolVote.id)
+        ).scalars()
+    )
 
 
 def _withdraw_open_votes(

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 VERDICTS: tuple[str, ...] = ("approve", "approve_with_restrictions", "reject")
 # What each member rates (and the assessment scores): the vote, its stored row and the conclusion share them.
@@ -66,6 +67,16 @@ def quorum_met(cast: int, members: int, rule: VoteRule) -> bool:
     return members > 0 and Fraction(cast) > rule.quorum * members
 
 
+def quorum_needed(members: int, rule: VoteRule) -> int:
+    """The fewest votes that make a quorum: the smallest whole number above `quorum` × members."""
+    return int(rule.quorum * members) + 1 if members > 0 else 0
+
+
+def restriction_lines(text: str, limit: int = 30) -> list[str]:
+    """Restrictions written one per line (blank lines dropped, each at most 1,000 characters)."""
+    return [line.strip()[:1000] for line in text.splitlines() if line.strip()][:limit]
+
+
 def outcome(votes: Iterable[str], members: int, rule: VoteRule = VoteRule()) -> str:
     """The outcome of the votes cast so far, as if the vote closed now.
 
@@ -115,3 +126,33 @@ def decided_early(votes: Sequence[str], members: int, rule: VoteRule = VoteRule(
                 if outcome(future, members, rule) != now:
                     return None
     return now
+
+
+@dataclass(frozen=True)
+class SignedVerdict:
+    """One member's signed verdict as the tally needs it."""
+
+    member: str  # username
+    name: str  # full name
+    decision: str
+    restrictions: str = ""
+
+
+def tally_of(votes: Sequence[SignedVerdict], members: int, rule: VoteRule, result: str) -> dict[str, Any]:
+    """What the chair confirms: per verdict the count and who signed it, the quorum and whether it was met
+    (kept as JSON on the register entry when the vote closes)."""
+    return {
+        "members": members,
+        "cast": len(votes),
+        "quorum_needed": quorum_needed(members, rule),
+        "quorum_met": quorum_met(len(votes), members, rule),
+        "outcome": result,
+        "verdicts": {
+            verdict: [
+                {"member": v.member, "name": v.name, "restrictions": v.restrictions.strip()}
+                for v in votes
+                if v.decision == verdict
+            ]
+            for verdict in VERDICTS
+        },
+    }

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from service.features.tools.models import Tool, ToolVote
 from service.features.tools.rules import CRITERIA, VoteRule, decided_early
+from service.features.tools.settings import TOOL_VOTE_MAJORITY, TOOL_VOTE_QUORUM
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, ValidationFailed
@@ -23,11 +25,16 @@ MEMBER_ROLE = "commission"
 CLOSED_KEY = "vote_closed"
 
 
-def vote_rule(rt: Runtime) -> VoteRule:
-    """The commission's decision rule from TOOL_VOTE_QUORUM / TOOL_VOTE_MAJORITY ("1/2": more than half)."""
-    return VoteRule.parse(
-        str(rt.settings.get("TOOL_VOTE_QUORUM", "")), str(rt.settings.get("TOOL_VOTE_MAJORITY", ""))
-    )
+def vote_rule(rt: Runtime, session: Session | None = None) -> VoteRule:
+    """The commission's decision rule ("1/2": more than half): the school's settings when a session is
+    given (the admin's value, else TOOL_VOTE_QUORUM / TOOL_VOTE_MAJORITY), else the environment's
+    (the check at start)."""
+    if session is None:
+        return VoteRule.parse(
+            str(rt.settings.get("TOOL_VOTE_QUORUM", "")), str(rt.settings.get("TOOL_VOTE_MAJORITY", ""))
+        )
+    values = school_settings.current(rt, session)
+    return VoteRule.parse(values.get(TOOL_VOTE_QUORUM), values.get(TOOL_VOTE_MAJORITY))
 
 
 def tool_of_instance(session: Session, instance_id: int) -> Tool | None:
@@ -111,7 +118,8 @@ def record_signed_vote(
             "signed_at": signed_at.isoformat(),
         },
     )
-    decided = decided_early([v.decision for v in votes] + [vote.decision], tool.vote_members, vote_rule(rt))
+    cast = [v.decision for v in votes] + [vote.decision]
+    decided = decided_early(cast, tool.vote_members, vote_rule(rt, session))
     return {CLOSED_KEY: decided is not None}
 
 

@@ -10,12 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.features.tools.models import Tool, ToolVote
+from service.features.tools.rules import SignedVerdict, VoteRule, tally_of
+from service.features.tools.signed_votes import PROCESS_ID, tool_of_instance
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import FieldError, NotFound, ValidationFailed
 from service.platform.files.storage import read_stored
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
+from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.processes.definitions import definition_parts
 from service.platform.runtime import Actor, Runtime
 
@@ -74,7 +77,25 @@ def get_tool(rt: Runtime, actor: Actor, tool_id: int) -> ToolView:
 
 
 def restrictions_of(tool: Tool) -> list[str]:
+    """The restrictions written on the entry (confirmed by the chair or set by a council decision)."""
     return [str(r["text"]) for r in json.loads(tool.restrictions_json or "[]")]
+
+
+def restrictions_in_force(tool: Tool) -> list[str]:
+    """What the register shows as in force: nothing unless the tool is permitted now. Under review
+    (before the chair confirms, or reopened), rejected or withdrawn, no restriction applies to anyone."""
+    return restrictions_of(tool) if tool.status in PERMITTED else []
+
+
+def proposed_restrictions(tally_json: str | None) -> list[dict[str, str]]:
+    """The members' restrictions of the last closed vote (name, text): proposals until confirmed."""
+    verdicts = json.loads(tally_json or "{}").get("verdicts", {})
+    return [
+        {"name": str(v["name"]), "text": str(v["restrictions"])}
+        for signed in verdicts.values()
+        for v in signed
+        if v.get("restrictions")
+    ]
 
 
 def permitted_tools(session: Session) -> list[dict[str, Any]]:
@@ -100,11 +121,14 @@ def tool_named(session: Session, name: str) -> Tool | None:
     return next((t for t in rows if " ".join(t.name.split()).casefold() == wanted), None)
 
 
-def change_tool_status(session: Session, tool_id: int, status: str, actor_username: str, reason: str) -> Tool:
+def change_tool_status(
+    session: Session, tool_id: int, status: str, actor_username: str, reason: str, restriction: str = ""
+) -> Tool:
     """A council decision on the register, in the caller's transaction and audited.
 
-    restrict_tool → permitted_with_restrictions (the reason joins the restrictions);
-    withdraw_tool → withdrawn.
+    restrict_tool → permitted_with_restrictions (`restriction`, written by the chair as a restriction
+    for every teacher to read, joins the restrictions); withdraw_tool → withdrawn. `reason` (e.g. the
+    incident's journal number) goes to the audit log only, never onto the register.
     """
     if status not in COUNCIL_STATUSES:
         raise ValidationFailed({"status": FieldError("enum")})
@@ -114,16 +138,22 @@ def change_tool_status(session: Session, tool_id: int, status: str, actor_userna
     previous = tool.status
     tool.status = status
     tool.updated_at = utcnow()
-    if status == "permitted_with_restrictions" and reason.strip():
+    if status == "permitted_with_restrictions" and restriction.strip():
         kept = json.loads(tool.restrictions_json or "[]")
-        kept.append({"text": reason.strip(), "by": actor_username})
+        kept.append({"text": restriction.strip()[:2000], "by": actor_username, "source": "council"})
         tool.restrictions_json = json.dumps(kept, ensure_ascii=False)
     audit.append(
         session,
         actor_username,
         "tool.status",
         instance_id=tool.instance_id,
-        detail={"tool": tool.id, "from": previous, "to": status, "reason": reason},
+        detail={
+            "tool": tool.id,
+            "from": previous,
+            "to": status,
+            "reason": reason,
+            "restriction": restriction,
+        },
     )
     return tool
 
@@ -161,3 +191,37 @@ def tool_labels(rt: Runtime, lang: str, session: Session | None = None) -> dict[
         for name in fields:
             labels[name] = dict(enum_options(props.get(name, {}), lang))
     return labels
+
+
+CHAIR_STEP = "Task_chair_confirmation"  # the BPMN id of the chair's confirmation in tool_evaluation
+
+
+def chair_tally_panel(
+    session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask | None
+) -> dict[str, Any] | None:
+    """The chair's confirmation task shows the tally it confirms: per verdict the count and who signed,
+    the quorum needed and whether it was reached, the outcome, and the restrictions the members proposed."""
+    if instance.process_id != PROCESS_ID or task is None or task.bpmn_id != CHAIR_STEP:
+        return None
+    tool = tool_of_instance(session, instance.id)
+    if tool is None:
+        return None
+    if tool.tally_json:
+        tally = json.loads(tool.tally_json)
+    else:
+        # A vote closed before tallies were kept: counted again from the round's votes (default rule).
+        votes = session.execute(
+            select(ToolVote)
+            .where(ToolVote.tool_id == tool.id, ToolVote.vote_round == tool.vote_round)
+            .order_by(ToolVote.signed_at, ToolVote.id)
+        ).scalars()
+        signed = [
+            SignedVerdict(v.member, v.member_name or v.member, v.decision, v.restrictions) for v in votes
+        ]
+        tally = tally_of(signed, tool.vote_members, VoteRule(), tool.outcome or "")
+    return {
+        "tally": tally,
+        "round": tool.vote_round,
+        "proposed": proposed_restrictions(json.dumps(tally)),
+        "tool_id": tool.id,
+    }

@@ -36,7 +36,7 @@ def tool_row(tool: Tool) -> schemas.Tool:
         vendor=tool.vendor,
         status=tool.status,
         allowed_uses=json.loads(tool.processes_json or "[]"),
-        restrictions=tool_cases.restrictions_of(tool),
+        restrictions=tool_cases.restrictions_in_force(tool),
         personal_data_allowed=tool.personal_data_allowed,
         review_date=tool.review_date,
         instance_id=tool.instance_id,
@@ -113,7 +113,8 @@ def index() -> ResponseReturnValue:
         full=full,
         statuses={k: v for k, v in STATUS_LABELS.items() if full or k in tool_cases.PERMITTED},
         labels=tool_cases.tool_labels(runtime(), current_language()),
-        restrictions={t.id: tool_cases.restrictions_of(t) for t in rows},
+        restrictions={t.id: tool_cases.restrictions_in_force(t) for t in rows},
+        in_force=tool_cases.PERMITTED,
         uses={t.id: json.loads(t.processes_json or "[]") for t in rows},
     )
 
@@ -129,7 +130,8 @@ def show(tool_id: int) -> ResponseReturnValue:
         statuses=STATUS_LABELS,
         outcomes=OUTCOME_LABELS,
         labels=tool_cases.tool_labels(runtime(), current_language()),
-        restrictions=tool_cases.restrictions_of(view.tool),
+        restrictions=tool_cases.restrictions_in_force(view.tool),
+        in_force=tool_cases.PERMITTED,
         uses=json.loads(view.tool.processes_json or "[]"),
         rule_sentence=rule_sentence,
     )

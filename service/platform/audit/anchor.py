@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.platform.audit.chain import GENESIS_HASH
-from service.platform.persistence.models import AuditEvent, AuditHead
+from service.platform.audit.chain import root_of
+from service.platform.persistence.models import AuditEvent, AuditStream
 
 
 @dataclass(frozen=True)
 class Anchor:
-    """The number of events in the chain and the hash of the newest of them."""
+    """The number of events in the log and the root of its streams' newest hashes (the newest hash
+    itself while the log is one stream)."""
 
     events: int
     head: str
@@ -31,22 +32,37 @@ class Anchor:
 
 
 def current(session: Session) -> Anchor:
-    """The chain as it stands in this transaction."""
-    head = session.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one_or_none()
+    """The log as it stands in this transaction: its length and the root of its streams' tips."""
+    tips = dict(session.execute(select(AuditStream.name, AuditStream.last_hash)).all())
     count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
-    return Anchor(int(count), head or GENESIS_HASH)
+    return Anchor(int(count), root_of(tips))
+
+
+def _upto(session: Session, last_id: int) -> Anchor:
+    """The log made of the events with ids up to `last_id`: settled once an anchored event is written
+    (it waited for every append in flight, see log.append), so it reads back the same ever after."""
+    newest = (
+        select(func.max(AuditEvent.id).label("id"))
+        .where(AuditEvent.id <= last_id)
+        .group_by(AuditEvent.stream)
+        .subquery()
+    )
+    tips = dict(
+        session.execute(select(AuditEvent.stream, AuditEvent.hash).join(newest, AuditEvent.id == newest.c.id))
+        .all()
+    )
+    count = session.execute(select(func.count()).where(AuditEvent.id <= last_id)).scalar_one()
+    return Anchor(int(count), root_of(tips))
 
 
 def at(session: Session, event: AuditEvent) -> Anchor:
-    """The chain up to and including `event`."""
-    count = session.execute(select(func.count()).where(AuditEvent.id <= event.id)).scalar_one()
-    return Anchor(int(count), event.hash)
+    """The log up to and including `event`."""
+    return _upto(session, event.id)
 
 
 def before(session: Session, event: AuditEvent) -> Anchor:
-    """The chain just before `event` (a document rendered in the transaction that then recorded it)."""
-    count = session.execute(select(func.count()).where(AuditEvent.id < event.id)).scalar_one()
-    return Anchor(int(count), event.prev_hash)
+    """The log just before `event` (a document rendered in the transaction that then recorded it)."""
+    return _upto(session, event.id - 1)
 
 
 def latest(

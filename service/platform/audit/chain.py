@@ -32,6 +32,7 @@ class ChainLink:
     detail_json: str
     prev_hash: str
     hash: str
+    stream: str = "main"
 
 
 def link_hash(
@@ -59,16 +60,27 @@ def detail_of(detail: Mapping[str, Any]) -> str:
     return canonical_json(dict(detail))
 
 
-def first_broken(links: Iterable[ChainLink]) -> tuple[int, str] | None:
-    """(row id, reason) of the first row whose hash or link to its predecessor is wrong, else None."""
-    expected_prev = GENESIS_HASH
+def first_broken(links: Iterable[ChainLink], tips: dict[str, str] | None = None) -> tuple[int, str] | None:
+    """(row id, reason) of the first row, in id order, whose hash or link to the previous row of its
+    stream is wrong, else None. `tips` (stream → newest hash), when given, is filled as the walk goes."""
+    tips = {} if tips is None else tips
     for link in links:
-        if link.prev_hash != expected_prev:
+        if link.prev_hash != tips.get(link.stream, GENESIS_HASH):
             return link.id, "prev_hash does not match the previous row"
         recomputed = link_hash(
             link.prev_hash, link.at, link.actor, link.action, link.instance_id, link.task_id, link.detail_json
         )
         if recomputed != link.hash:
             return link.id, "content does not match its hash"
-        expected_prev = link.hash
+        tips[link.stream] = link.hash
     return None
+
+
+def root_of(tips: Mapping[str, str]) -> str:
+    """One hash for the tips of every stream (what checkpoints and documents print). A log that is one
+    stream is its tip, so what was printed before streams existed still reads back the same."""
+    if not tips:
+        return GENESIS_HASH
+    if len(tips) == 1:
+        return next(iter(tips.values()))
+    return hashlib.sha256("".join(f"{name}\t{tips[name]}\n" for name in sorted(tips)).encode()).hexdigest()

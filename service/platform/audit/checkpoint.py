@@ -1,4 +1,4 @@
-"""A daily checkpoint of the audit chain kept outside the database: its head hash and length.
+"""A daily checkpoint of the audit log kept outside the database: its root hash and length.
 
 The chain proves that no row was edited, reordered or cut off, but someone who can write the database
 could rebuild the whole chain. Once a day the head hash and count go to a file in the file storage and
@@ -13,14 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from service.platform.audit import anchor
 from service.platform.audit import log as audit
-from service.platform.audit.chain import GENESIS_HASH
 from service.platform.clock import utcnow
 from service.platform.notify.outbox import notify
 from service.platform.persistence.locks import next_value
-from service.platform.persistence.models import AuditEvent, AuditHead, User, UserRole
+from service.platform.persistence.models import User, UserRole
 from service.platform.runtime import Runtime
 
 RECIPIENT_ROLE = "director"
@@ -38,9 +38,11 @@ def write_daily_checkpoint(rt: Runtime, now: datetime | None = None) -> dict[str
         # The counter's row lock makes exactly one worker of any number the one that writes it.
         if next_value(session, f"audit_checkpoint:{day}") != 1:
             return None
-        head = session.execute(select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one_or_none()
-        events = int(session.execute(select(func.count(AuditEvent.id))).scalar_one())
-        checkpoint = {"date": day, "at": now.isoformat(), "head": head or GENESIS_HASH, "events": events}
+        # Alone on the log for a moment: no append is in flight, so the first `events` rows by id are
+        # exactly the ones counted, which is what `audit verify` recomputes the root over.
+        audit.hold_epoch(session, alone=True)
+        state = anchor.current(session)
+        checkpoint = {"date": day, "at": now.isoformat(), "head": state.head, "events": state.events}
         folder = checkpoint_dir(rt)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{day}.json").write_text(json.dumps(checkpoint, indent=2), encoding="utf-8")

@@ -5,12 +5,49 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.platform.audit.chain import GENESIS_HASH, ChainLink, detail_of, link_hash
 from service.platform.clock import utcnow
-from service.platform.persistence.models import AuditEvent, AuditHead
+from service.platform.persistence.models import AuditEvent, AuditStream
+
+# The epoch lock's key (PostgreSQL advisory locks are numbers): "AUDIT" in ASCII.
+EPOCH_LOCK = 0x4155444954
+
+
+def stream_of(actor: str, instance_id: int | None) -> str:
+    """Which stream an event joins. An instance's events are written under its lock anyway, so its
+    stream adds no waiting; anything else follows the person who did it, who rarely acts twice at once.
+    Writers to different streams never wait for each other."""
+    return f"instance:{instance_id}" if instance_id is not None else f"actor:{actor}"[:120]
+
+
+def hold_epoch(session: Session, alone: bool) -> None:
+    """Shared by every append, taken alone by an anchored one (PostgreSQL; SQLite writes one at a time).
+
+    An anchored event waits for the appends in flight to commit and holds new ones back until it
+    commits, so "the events up to this one" is the same set whenever it is read back afterwards.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+    session.execute(text(f"SELECT {function}(:key)"), {"key": EPOCH_LOCK})
+
+
+def _locked_tip(session: Session, stream: str) -> AuditStream:
+    """The stream's head row, locked for this transaction; created (race-free) on the stream's first
+    event. Read first: nearly every append finds its stream, and one statement is cheaper than two."""
+    locked = select(AuditStream).where(AuditStream.name == stream).with_for_update()
+    tip = session.execute(locked).scalar_one_or_none()
+    if tip is not None:
+        return tip
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(AuditStream).values(name=stream, last_hash=GENESIS_HASH).on_conflict_do_nothing())
+    return session.execute(locked).scalar_one()
 
 
 def append(
@@ -21,21 +58,21 @@ def append(
     instance_id: int | None = None,
     task_id: int | None = None,
     detail: Mapping[str, Any] | None = None,
+    anchored: bool = False,
 ) -> AuditEvent:
-    """Add one event to the chain inside the caller's transaction.
+    """Add one event to its stream's chain inside the caller's transaction.
 
-    The head row is locked (FOR UPDATE; SQLite already holds the write lock) so that two
-    transactions can never chain onto the same predecessor. Callers append last, after their
-    other locks, so lock order is always instance → counters → audit head.
+    The stream's head row is locked (FOR UPDATE; SQLite already holds the write lock) so that two
+    transactions can never chain onto the same predecessor; other streams are not touched. Callers
+    append last, after their other locks, so lock order is always instance → counters → audit.
+    `anchored`: a document will print the log's state at this event (see anchor.py).
     """
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
+    hold_epoch(session, alone=anchored)
+    stream = stream_of(actor, instance_id)
+    tip = _locked_tip(session, stream)
     at = utcnow()
     detail_json = detail_of(detail or {})
-    new_hash = link_hash(head.last_hash, at, actor, action, instance_id, task_id, detail_json)
+    new_hash = link_hash(tip.last_hash, at, actor, action, instance_id, task_id, detail_json)
     event = AuditEvent(
         at=at,
         actor=actor,
@@ -43,11 +80,12 @@ def append(
         instance_id=instance_id,
         task_id=task_id,
         detail_json=detail_json,
-        prev_hash=head.last_hash,
+        prev_hash=tip.last_hash,
         hash=new_hash,
+        stream=stream,
     )
     session.add(event)
-    head.last_hash = new_hash
+    tip.last_hash = new_hash
     session.flush()
     return event
 
@@ -76,6 +114,7 @@ def iter_links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:
                 row.detail_json,
                 row.prev_hash,
                 row.hash,
+                row.stream,
             )
         last_id = rows[-1].id
 

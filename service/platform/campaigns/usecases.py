@@ -317,11 +317,14 @@ def extend(rt: Runtime, actor: Actor, campaign_id: int, deadline_at: datetime) -
 def due_campaigns(rt: Runtime, now: datetime | None = None, limit: int = 100) -> list[tuple[int, str]]:
     """Open campaigns whose deadline passed or that nobody is pending in, with the outcome to end them."""
     now = now or utcnow()
+    kept_open = [name for name, kind in rt.features.campaign_kinds.items() if not kind.ends_at_deadline]
     with rt.db.read() as session:
         expired = (
             session.execute(
                 select(Campaign.id)
-                .where(Campaign.status == "open", Campaign.deadline_at <= now)
+                .where(
+                    Campaign.status == "open", Campaign.deadline_at <= now, Campaign.kind.not_in(kept_open)
+                )
                 .order_by(Campaign.deadline_at)
                 .limit(limit)
             )

@@ -13,7 +13,7 @@ from service.platform.engine.runner import (
     start_instance,
     wake_timers,
 )
-from service.platform.engine.xmlsafe import as_utf8, process_references, step_ids
+from service.platform.engine.xmlsafe import as_utf8, form_uses, process_references, step_ids
 
 __all__ = [
     "DEFAULT_SCRIPT_TIME_LIMIT",
@@ -26,6 +26,7 @@ __all__ = [
     "as_utf8",
     "compile_definition",
     "complete_task",
+    "form_uses",
     "instance_data",
     "process_references",
     "start_instance",

@@ -69,9 +69,13 @@ class RunResult:
 
 
 def _script_engine(
-    operators: Operators, time_limit: float | None, builtins: Mapping[str, Callable[..., Any]]
+    operators: Operators,
+    time_limit: float | None,
+    builtins: Mapping[str, Callable[..., Any]],
+    school_settings: Mapping[str, Any] | None = None,
 ) -> SandboxedScriptEngine:
     engine = SandboxedScriptEngine(time_limit, builtins)
+    engine.restricted.current_settings = dict(school_settings or {})
 
     def handle(name: str, params: dict[str, Any], data: Mapping[str, Any]) -> str:
         operator = operators.get(name)
@@ -255,10 +259,11 @@ def start_instance(
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
     script_builtins: Mapping[str, Callable[..., Any]] | None = None,
+    school_settings: Mapping[str, Any] | None = None,
 ) -> RunResult:
     def run() -> RunResult:
         spec, subprocess_specs = load_specs(spec_json)
-        engine = _script_engine(operators, script_time_limit, script_builtins or {})
+        engine = _script_engine(operators, script_time_limit, script_builtins or {}, school_settings)
         workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=engine)
         start = workflow.get_tasks(state=TaskState.READY)
         for task in start:
@@ -275,10 +280,11 @@ def _load(
     operators: Operators,
     time_limit: float | None,
     builtins: Mapping[str, Callable[..., Any]],
+    school_settings: Mapping[str, Any] | None = None,
 ) -> BpmnWorkflow:
     workflow = load_state(spec_json, state_json)
     # The script engine is never serialized: it is set after every load.
-    workflow.script_engine = _script_engine(operators, time_limit, builtins)
+    workflow.script_engine = _script_engine(operators, time_limit, builtins, school_settings)
     return workflow
 
 
@@ -301,9 +307,12 @@ def complete_task(
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
     script_builtins: Mapping[str, Callable[..., Any]] | None = None,
+    school_settings: Mapping[str, Any] | None = None,
 ) -> RunResult:
     def run() -> RunResult:
-        workflow = _load(spec_json, state_json, operators, script_time_limit, script_builtins or {})
+        workflow = _load(
+            spec_json, state_json, operators, script_time_limit, script_builtins or {}, school_settings
+        )
         task = _find_ready(workflow, engine_task_id)
         task.data.update(dict(data))
         task.run()
@@ -320,9 +329,12 @@ def wake_timers(
     *,
     script_time_limit: float | None = DEFAULT_SCRIPT_TIME_LIMIT,
     script_builtins: Mapping[str, Callable[..., Any]] | None = None,
+    school_settings: Mapping[str, Any] | None = None,
 ) -> RunResult:
     def run() -> RunResult:
-        workflow = _load(spec_json, state_json, operators, script_time_limit, script_builtins or {})
+        workflow = _load(
+            spec_json, state_json, operators, script_time_limit, script_builtins or {}, school_settings
+        )
         _advance(workflow)
         return _result(workflow)
 

@@ -185,6 +185,9 @@ class RestrictedEnvironment(TaskDataEnvironment):
         super().__init__(globals_)
         self.service_handler: Callable[[str, dict[str, Any], Mapping[str, Any]], Any] | None = None
         self.time_limit = time_limit
+        # The school's settings now: an expression (a timer's duration, a condition) that reads
+        # `settings[...]` sees today's value even if the instance loaded its settings long ago.
+        self.current_settings: Mapping[str, Any] = {}
 
     def evaluate(
         self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
@@ -193,6 +196,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         namespace = copy.copy(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
+        if self.current_settings and isinstance(namespace.get("settings"), dict):
+            namespace["settings"] = {**namespace["settings"], **self.current_settings}
         if not compiled.repeats:
             return eval(compiled.code, namespace)  # noqa: S307 - compiled by RestrictedPython
         return run_within(self.time_limit, lambda: eval(compiled.code, namespace))  # noqa: S307

@@ -134,3 +134,30 @@ def step_ids(xml: bytes) -> frozenset[str]:
         for node in process.iter("{*}*")
         if node is not process and node.get("id") and etree.QName(node).localname not in _NOT_STEPS
     )
+
+
+_FORM_PROPERTY = "formJsonSchemaFilename"
+
+
+def form_uses(xml: bytes) -> list[tuple[str, str, str]]:
+    """(element id, element name, form key) of each step of a file naming a form; empty when unreadable."""
+    try:
+        tree = parse_untrusted(xml)
+    except Exception:
+        return []
+    uses = []
+    for node in tree.iter("{*}userTask", "{*}manualTask", "{*}task", "{*}startEvent"):
+        key = next(
+            (
+                str(prop.get("value") or "")
+                for prop in node.iter("{*}property")
+                if prop.get("name") == _FORM_PROPERTY
+            ),
+            "",
+        )
+        camunda = next((v for k, v in node.attrib.items() if etree.QName(k).localname == "formKey"), "")
+        # "review.json", Camunda's "review" or "embedded:app:forms/review.html": the last segment's stem.
+        key = re.split(r"[/:]", key or str(camunda))[-1].rsplit(".", 1)[0]
+        if key:
+            uses.append((str(node.get("id") or ""), str(node.get("name") or ""), key))
+    return uses

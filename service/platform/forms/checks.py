@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,13 +13,17 @@ from jsonschema.exceptions import SchemaError
 from service.platform.forms.schema import (
     CHOICE_WIDGETS,
     LANGS,
+    OPTION_SOURCES,
     RESERVED_KEY,
+    ROWS_WIDGET,
     SUPPORTED_FORMATS,
     SUPPORTED_TYPES,
     WIDGETS_BY_TYPE,
     enum_values,
     reserved_paths,
 )
+
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
 # --- checking a definition at deploy time ---------------------------------------------------------
 
@@ -89,6 +94,7 @@ def form_definition_problems(
     problems += _name_list_problems(schema, "required", props)
     problems += _name_list_problems(schema, "x-order", props)
     problems += _required_if_problems(schema, props)
+    problems += _condition_problems(schema, props)
     problems += [
         _FORM.problem(
             "reserved",
@@ -124,10 +130,11 @@ def _non_empty(text: Any) -> bool:
     return isinstance(text, str) and bool(text.strip())
 
 
-def _property_problems(
-    name: str, prop: Any, suggestion_sources: Collection[str] | None
-) -> list[FormProblem]:
+def _property_problems(name: str, prop: Any, suggestion_sources: Collection[str] | None) -> list[FormProblem]:
     what = _field(name)
+    if not FIELD_NAME.fullmatch(name):
+        # Scripts and gateway conditions of the diagram read a field by its name.
+        return [what.problem("bad_field_name", f"{what.text}: a name uses Latin letters, digits and _")]
     if not isinstance(prop, Mapping):
         return [what.problem("field_not_object", f"{what.text} must be an object")]
     prop_type = prop.get("type")
@@ -274,11 +281,52 @@ def _format_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProble
 
 def _items_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProblem]:
     items = prop.get("items")
+    if prop.get("x-widget") == ROWS_WIDGET:
+        return _rows_problems(what, items)
     if not isinstance(items, Mapping) or items.get("type") != "string":
         return [what.problem("array_items", f'{what.text}: an array must have items of {{"type": "string"}}')]
     if "x-widget" in items or "format" in items:
         return [what.problem("array_items_plain", f"{what.text}: array items take no widget or format")]
     return []
+
+
+def _rows_problems(what: _Subject, items: Any) -> list[FormProblem]:
+    """A "rows" field: items are objects whose fields are titled strings (a date, a choice from a known
+    source, or text), so that one line of inputs can show each row."""
+    fields = items.get("properties") if isinstance(items, Mapping) else None
+    if (
+        not isinstance(items, Mapping)
+        or items.get("type") != "object"
+        or not isinstance(fields, Mapping)
+        or not fields
+    ):
+        return [
+            what.problem(
+                "rows_items", f'{what.text}: rows need items of {{"type": "object"}} with properties'
+            )
+        ]
+    problems: list[FormProblem] = []
+    for name, sub in fields.items():
+        part = _field(f"{what.params.get('field', '')}.{name}")
+        if not isinstance(sub, Mapping) or sub.get("type") != "string":
+            problems.append(
+                part.problem("rows_field_type", f'{part.text}: a row\'s field must be {{"type": "string"}}')
+            )
+            continue
+        problems += _translation_problems(sub, "title", part)
+        source = sub.get("x-options-from")
+        if source is not None and source not in OPTION_SOURCES:
+            choices = ", ".join(sorted(OPTION_SOURCES))
+            problems.append(
+                part.problem(
+                    "unknown_options_source",
+                    f"{part.text}: x-options-from {source!r} is not a known source (use {choices})",
+                    source=repr(source),
+                    choices=choices,
+                )
+            )
+        problems += _format_problems(part, sub)
+    return problems
 
 
 def _file_problems(what: _Subject, prop: Mapping[str, Any]) -> list[FormProblem]:
@@ -353,4 +401,49 @@ def _required_if_problems(schema: Mapping[str, Any], props: Mapping[str, Any]) -
                         other=other,
                     )
                 )
+    return problems
+
+
+def _condition_problems(schema: Mapping[str, Any], props: Mapping[str, Any]) -> list[FormProblem]:
+    """Conditions (`if`/`then` at the top or in `allOf`, a field's `x-visible-if`) name fields of the form."""
+    problems = []
+    rules = [schema, *(r for r in schema.get("allOf") or [] if isinstance(r, Mapping))]
+    for rule in rules:
+        names: list[Any] = []
+        for key in ("if", "then", "else"):
+            part = rule.get(key)
+            if isinstance(part, Mapping):
+                names += list(part.get("properties") or {}) + list(part.get("required") or [])
+        problems += [
+            _FORM.problem("condition_unknown_field", f"a condition names unknown field '{n}'", name=n)
+            for n in dict.fromkeys(names)
+            if n not in props
+        ]
+    required = set(schema.get("required") or [])
+    for name, prop in props.items():
+        if not isinstance(prop, Mapping) or "x-visible-if" not in prop:
+            continue
+        what = _field(name)
+        conditions = prop["x-visible-if"]
+        if not (
+            isinstance(conditions, Mapping)
+            and conditions
+            and all(
+                other in props and other != name and isinstance(values, list) and values
+                for other, values in conditions.items()
+            )
+        ):
+            problems.append(
+                what.problem(
+                    "visible_if_bad",
+                    f"{what.text}: x-visible-if must map other fields to non-empty lists of values",
+                )
+            )
+        elif name in required:
+            # A hidden field can never be filled in: it may be required only when it is shown (if/then).
+            problems.append(
+                what.problem(
+                    "visible_if_required", f"{what.text} is shown only sometimes but always required"
+                )
+            )
     return problems

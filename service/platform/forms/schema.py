@@ -31,8 +31,13 @@ WIDGETS_BY_TYPE: dict[str, frozenset[str]] = {
     "integer": frozenset({"radio", "select"}),
     "number": frozenset({"radio", "select"}),
     "boolean": frozenset({"checkbox"}),
-    "array": frozenset({"textarea", "checkbox"}),
+    "array": frozenset({"textarea", "checkbox", "rows"}),
 }
+# A "rows" field is a list of objects (e.g. follow-ups: person, due date, text); each row's fields are
+# strings, shown as one line of inputs named "<field>.<row>.<name>" (forms/rows.py has the details).
+ROWS_WIDGET = "rows"
+# Where a row's field may take its choices from at request time (filled like x-suggestions).
+OPTION_SOURCES: frozenset[str] = frozenset({"users"})
 CHOICE_WIDGETS: frozenset[str] = frozenset({"radio", "select"})
 SUPPORTED_FORMATS: frozenset[str] = frozenset({"date"})
 
@@ -136,6 +141,8 @@ def field_kind(prop: Mapping[str, Any]) -> str:
     if kind_type == "boolean":
         return "checkbox"
     if kind_type == "array":
+        if widget == ROWS_WIDGET:
+            return "rows"
         return "checkboxes" if enum_values(prop) else "list"
     if widget in ("file", "textarea"):
         return str(widget)
@@ -146,6 +153,23 @@ def field_kind(prop: Mapping[str, Any]) -> str:
     if kind_type in ("integer", "number"):
         return "number"
     return "text"
+
+
+def signature_statements(schema: Mapping[str, Any]) -> dict[str, bool]:
+    """The ticked `x-signature` statements: what re-entering one's password stands for (a signed vote)."""
+    return {
+        n: True
+        for n, p in properties_of(schema).items()
+        if p.get("x-signature") is True and p.get("type") == "boolean"
+    }
+
+
+def visible_if(prop: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`x-visible-if`: the field is shown only while each named field has one of the listed values."""
+    rule = prop.get("x-visible-if")
+    if not isinstance(rule, Mapping):
+        return {}
+    return {str(k): list(v) for k, v in rule.items() if isinstance(v, list) and v}
 
 
 def file_fields(schema: Mapping[str, Any]) -> list[str]:
@@ -189,12 +213,38 @@ def coerce_submission(
             if current is not None and name in current:
                 data[name] = copy.deepcopy(current[name])
             continue
+        if field_kind(prop) == "rows":
+            data[name] = posted_rows(prop, raw, name)
+            continue
         posted = raw.get(name, [])
         strings = [posted] if isinstance(posted, str) else [s for s in posted if isinstance(s, str)]
         value = _coerce_field(prop, strings, name in required)
         if not isinstance(value, _Absent):
             data[name] = value
     return data
+
+
+def row_fields(prop: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The fields of one row of a "rows" field, in their order."""
+    items = prop.get("items")
+    fields = items.get("properties") if isinstance(items, Mapping) else None
+    return {k: v for k, v in fields.items() if isinstance(v, Mapping)} if isinstance(fields, Mapping) else {}
+
+
+def posted_rows(prop: Mapping[str, Any], raw: Mapping[str, Any], name: str) -> list[dict[str, str]]:
+    """The rows of a "rows" field from inputs named "<name>.<row>.<field>", in row order; a row left
+    entirely blank (the spare rows a page offers without scripts) is dropped."""
+    fields = row_fields(prop)
+    found: dict[int, dict[str, str]] = {}
+    for key, posted in raw.items():
+        head, _, rest = str(key).partition(".")
+        index, _, field = rest.partition(".")
+        if head != name or field not in fields or not index.isdigit() or len(index) > 4:
+            continue
+        strings = [posted] if isinstance(posted, str) else [s for s in posted if isinstance(s, str)]
+        found.setdefault(int(index), {})[field] = _unix_newlines(strings[0]).strip() if strings else ""
+    rows = [found[i] for i in sorted(found)]
+    return [{f: row.get(f, "") for f in fields} for row in rows if any(row.values())]
 
 
 def _coerce_field(prop: Mapping[str, Any], strings: list[str], required: bool) -> Any:
@@ -365,9 +415,19 @@ def _coded(error: ValidationError) -> FieldError:
 def _format_errors(props: Mapping[str, Any], present: Mapping[str, Any]) -> Iterator[tuple[str, FieldError]]:
     # jsonschema only annotates "format"; dates and file references are checked here.
     for name, value in present.items():
+        prop = props[name]
+        if field_kind(prop) == "rows" and isinstance(value, list):
+            dates = [f for f, p in row_fields(prop).items() if p.get("format") == "date"]
+            bad = any(
+                isinstance(row, Mapping) and isinstance(row.get(f), str) and not is_calendar_date(row[f])
+                for row in value
+                for f in dates
+            )
+            if bad:
+                yield name, FieldError("date")
+            continue
         if not isinstance(value, str):
             continue  # the type check reports it
-        prop = props[name]
         if prop.get("format") == "date" and not is_calendar_date(value):
             yield name, FieldError("date")
         if prop.get("x-widget") == "file" and not FILE_REF.fullmatch(value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from service.platform.inbox.private_view import PrivateView, TaskRedaction
@@ -29,12 +29,21 @@ def can_view_instance(rt: Runtime, session: Session, actor: Actor, instance: Pro
         return private.instance_visible(session, actor, instance)
     if actor.has(*OVERSEERS) or instance.started_by_id == actor.id:
         return True
+    # Those who took part read the deliberation; holding a lane's role is taking part only where the
+    # task was sent to the role. A task the process gave one person (a proposal's initiator, one
+    # member's vote, an old acknowledgement row) does not open the history to everyone of its lane:
+    # otherwise every `staff` holder would read every drafting history with a `staff` lane.
     involved = exists().where(
         HumanTask.instance_id == instance.id,
         or_(
             HumanTask.assignee_id == actor.id,
             HumanTask.completed_by_id == actor.id,
-            exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(actor.roles))),
+            and_(
+                HumanTask.assigned_directly.is_(False),
+                exists().where(
+                    HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(actor.roles))
+                ),
+            ),
         ),
     )
     return bool(session.execute(select(involved)).scalar())

@@ -14,6 +14,7 @@ from service.platform.audit import log as audit
 from service.platform.errors import BadRequest, Forbidden, NotFound
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance, unlisted_processes
+from service.platform.inbox.cursor import Cursor
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.persistence.models import (
     AuditEvent,
@@ -47,6 +48,9 @@ class HistoryEntry:
     # unknown (then pages fall back to `task`, and to a generic word for the decision).
     task_titles: Mapping[str, str] = field(default_factory=dict)
     decision_titles: Mapping[str, str] = field(default_factory=dict)
+    # A deputy acted: the absent person they stood in for (username and full name).
+    on_behalf_of: str | None = None
+    on_behalf_of_name: str | None = None
 
 
 @dataclass
@@ -108,7 +112,9 @@ def history_of(
     names: dict[str, str] = {}
     steps: dict[int, tuple[str, str]] = {}  # task id -> (title_i18n, form_key)
     if session is not None and events:
-        usernames = {e.actor for e in events}
+        usernames = {e.actor for e in events} | {
+            str(json.loads(e.detail_json or "{}").get("on_behalf_of") or "") for e in events
+        }
         found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
         names = {username: full_name for username, full_name in found.all()}
         task_ids = {e.task_id for e in events if e.task_id is not None}
@@ -139,6 +145,12 @@ def history_of(
                 name_is_shared=names.get(event.actor) in shared,
                 task_titles=_titles(title_i18n),
                 decision_titles=titles,
+                on_behalf_of=detail.get("on_behalf_of"),
+                on_behalf_of_name=(
+                    names.get(detail["on_behalf_of"], detail["on_behalf_of"])
+                    if detail.get("on_behalf_of")
+                    else None
+                ),
             )
         )
     return entries
@@ -212,8 +224,8 @@ def process_names(rt: Runtime) -> dict[str, str]:
 
 
 def list_instances(
-    rt: Runtime, actor: Actor, *, limit: int = 50, offset: int = 0
-) -> tuple[list[ProcessInstance], int]:
+    rt: Runtime, actor: Actor, *, limit: int = 50, offset: int = 0, cursor: Cursor | None = None
+) -> queries.InstancePage:
     from service.platform.inbox.access import sees_all_tasks
 
     with rt.db.session() as session:
@@ -223,6 +235,7 @@ def list_instances(
             started_by=started_by,
             limit=limit,
             offset=offset,
+            cursor=cursor,
             # A private process's instances name people; they are followed on its own pages instead.
             hidden_processes=unlisted_processes(rt, actor),
         )

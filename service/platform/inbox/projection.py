@@ -161,3 +161,30 @@ def _insert(
     )
     session.add(row)
     return row
+
+
+def refresh_moved_rows(
+    rt: Runtime, session: Session, instance: ProcessInstance, result: RunResult, forms: dict[str, Any]
+) -> int:
+    """After a move to another version: the open rows of tasks that kept their engine ids take the new
+    version's label, BPMN id, form and roles (who holds a claimed task keeps it). Returns how many."""
+    ready = {t.engine_task_id: t for t in result.ready_tasks}
+    rows = session.execute(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance.id,
+            HumanTask.status.in_(("open", "waiting")),
+            HumanTask.engine_task_id.in_(list(ready)),
+        )
+    ).scalars()
+    refreshed = 0
+    for row in rows:
+        task = ready[row.engine_task_id]
+        row.name = task.name
+        row.bpmn_id = task.bpmn_id
+        row.form_key = task.form_key
+        row.title_i18n = _titles(forms, task.form_key, task.name)
+        if row.role != task.lane and row.status == "open":
+            row.role = task.lane
+            row.candidate_roles = [HumanTaskRole(role=r) for r in task.roles]
+        refreshed += 1
+    return refreshed

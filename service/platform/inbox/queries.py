@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
+from service.platform.inbox.cursor import Cursor
 from service.platform.persistence.models import (
     HumanTask,
     HumanTaskRole,
@@ -33,6 +34,8 @@ class TaskFilter:
     limit: int = 50
     offset: int = 0
     oldest_first: bool = False  # the landing page lists what has waited longest first
+    # Keyset paging: the page right after (or, backwards, right before) this row; offset is then unused.
+    cursor: Cursor | None = None
 
 
 def claimable_clause(roles: Collection[str]) -> Any:
@@ -45,16 +48,30 @@ def _claimable(user_id: int, roles: Collection[str]) -> Any:
     return claimable_clause(roles)
 
 
-def _scoped(user_id: int, roles: Collection[str], scope: str, sees_everything: bool) -> Select[Any]:
+def _scoped(
+    user_id: int, roles: Collection[str], scope: str, sees_everything: bool, also: Collection[int] = ()
+) -> Select[Any]:
     query: Select[Any] = select(HumanTask)
     if scope == "mine":
-        return query.where(HumanTask.assignee_id == user_id)
+        return query.where(
+            HumanTask.assignee_id.in_([user_id, *also]) if also else HumanTask.assignee_id == user_id
+        )
     if scope == "roles":
         return query.where(_claimable(user_id, roles))
     if sees_everything:
         return query
     role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
-    return query.where(or_(HumanTask.assignee_id == user_id, role_match))
+    return query.where(or_(HumanTask.assignee_id.in_([user_id, *also]), role_match))
+
+
+class TaskPage(NamedTuple):
+    """One page of inbox rows, the bounded count of the whole filter, and cursors of the pages beside it
+    (None where there is none)."""
+
+    rows: list[HumanTask]
+    total: int
+    before: Cursor | None
+    after: Cursor | None
 
 
 def list_tasks(
@@ -65,13 +82,14 @@ def list_tasks(
     *,
     sees_everything: bool = False,
     private_processes: Collection[str] = (),
-) -> tuple[list[HumanTask], int]:
+    also_assignees: Collection[int] = (),  # people the reader stands in for as their deputy
+) -> TaskPage:
     """One page of inbox rows, newest first, and the count for the same filter: exact up to
     `count_bound(flt)`, and `count_bound(flt) + 1` ("more than that") beyond it.
 
     Rows of `private_processes` appear in the "all" scope only when they are the reader's own.
     """
-    query = _scoped(user_id, roles, flt.scope, sees_everything)
+    query = _scoped(user_id, roles, flt.scope, sees_everything, also_assignees)
     if private_processes and flt.scope == "all":
         query = query.where(
             or_(
@@ -90,23 +108,41 @@ def list_tasks(
         query = query.where(HumanTask.process_id == flt.process_id)
     counted = query.with_only_columns(HumanTask.id).limit(count_bound(flt) + 1).subquery()
     total = session.execute(select(func.count()).select_from(counted)).scalar_one()
-    rows = (
+    ascending = flt.oldest_first
+    offset = flt.offset
+    if flt.cursor is not None:
+        # Rows past the cursor in the listing's order; a backwards page reads the other way, then flips.
+        key, mark = tuple_(HumanTask.created_at, HumanTask.id), tuple_(flt.cursor.at, flt.cursor.id)
+        forward = ascending != flt.cursor.backwards
+        query = query.where(key > mark if forward else key < mark)
+        ascending, offset = forward, 0
+    order = (
+        (HumanTask.created_at, HumanTask.id)
+        if ascending
+        else (HumanTask.created_at.desc(), HumanTask.id.desc())
+    )
+    rows = list(
         session.execute(
             query.options(joinedload(HumanTask.instance).load_only(ProcessInstance.id, ProcessInstance.title))
-            .order_by(
-                *(
-                    (HumanTask.created_at, HumanTask.id)
-                    if flt.oldest_first
-                    else (HumanTask.created_at.desc(), HumanTask.id.desc())
-                )
-            )
-            .limit(flt.limit)
-            .offset(flt.offset)
+            .order_by(*order)
+            .limit(flt.limit + 1)  # one more than the page: whether the listing goes on that way
+            .offset(offset)
         )
         .scalars()
         .all()
     )
-    return list(rows), int(total)
+    more, rows = len(rows) > flt.limit, rows[: flt.limit]
+    backwards = flt.cursor is not None and flt.cursor.backwards
+    if backwards:
+        rows.reverse()
+    before = after = None
+    if rows:
+        first, last = rows[0], rows[-1]
+        if more if backwards else (flt.cursor is not None or flt.offset > 0):
+            before = Cursor(first.created_at, first.id, backwards=True)
+        if backwards or more:
+            after = Cursor(last.created_at, last.id)
+    return TaskPage(rows, int(total), before, after)
 
 
 def count_bound(flt: TaskFilter) -> int:
@@ -259,6 +295,16 @@ def user_by_username(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
+class InstancePage(NamedTuple):
+    """One page of instances, the bounded total (`exact` false past the bound) and the pages beside."""
+
+    rows: list[ProcessInstance]
+    total: int
+    exact: bool
+    before: Cursor | None
+    after: Cursor | None
+
+
 def list_instances(
     session: Session,
     *,
@@ -266,14 +312,31 @@ def list_instances(
     limit: int = 50,
     offset: int = 0,
     hidden_processes: Collection[str] = (),
-) -> tuple[list[ProcessInstance], int]:
+    cursor: Cursor | None = None,
+) -> InstancePage:
+    """Newest first; the total is bounded like the inbox's (`TOTAL_BOUND` past the page); a cursor
+    (by id, see `cursor.py`) starts the page beside the row it names, whatever the depth."""
     query = select(ProcessInstance)
     if hidden_processes:
         query = query.where(ProcessInstance.process_id.not_in(list(hidden_processes)))
     if started_by is not None:
         query = query.where(ProcessInstance.started_by_id == started_by)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = (
-        session.execute(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).scalars().all()
-    )
-    return list(rows), int(total)
+    bound = max(TOTAL_BOUND, offset + limit)
+    counted = query.with_only_columns(ProcessInstance.id).limit(bound + 1).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
+    backwards = cursor is not None and cursor.backwards
+    if cursor is not None:
+        query = query.where(ProcessInstance.id > cursor.id if backwards else ProcessInstance.id < cursor.id)
+        offset = 0
+    order = ProcessInstance.id.asc() if backwards else ProcessInstance.id.desc()
+    rows = list(session.execute(query.order_by(order).limit(limit + 1).offset(offset)).scalars().all())
+    more, rows = len(rows) > limit, rows[:limit]
+    if backwards:
+        rows.reverse()
+    before = after = None
+    if rows:
+        if more if backwards else (cursor is not None or offset > 0):
+            before = Cursor(None, rows[0].id, backwards=True)
+        if backwards or more:
+            after = Cursor(None, rows[-1].id)
+    return InstancePage(rows, int(total), total <= bound, before, after)

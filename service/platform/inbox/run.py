@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from service.platform import engine
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.inbox.projection import save_run
 from service.platform.persistence.models import ProcessInstance
@@ -50,6 +51,8 @@ def run_engine(
     limits: dict[str, Any] = {
         "script_time_limit": rt.script_time_limit,
         "script_builtins": rt.features.script_builtins,
+        # Read at every run: a timer set now uses the value the admin set, not the one loaded at start.
+        "school_settings": school_settings.current(rt, session),
     }
     if step.kind == "start":
         result = engine.start_instance(definition.spec_json, step.data, operators, **limits)

@@ -19,14 +19,15 @@ from service.platform.errors import (
     Conflict,
     FieldError,
     Forbidden,
+    NotDelegable,
     NotFound,
     TaskNotOpen,
     TaskWithdrawn,
     ValidationFailed,
 )
 from service.platform.files import storage as files
-from service.platform.forms.schema import clean_submission
-from service.platform.inbox import queries
+from service.platform.forms.schema import clean_submission, signature_statements
+from service.platform.inbox import deputies, queries
 from service.platform.inbox.access import (
     can_reassign,
     can_view_instance,
@@ -70,6 +71,8 @@ class TaskDetail:
     may_work: bool
     # The features' blocks on this page (an order's number and latest changes, a vote's tally…).
     panels: list[Panel] = field(default_factory=list)
+    # What a fresh form of this open task starts with beyond the process data (`Feature.task_prefills`).
+    prefill: dict[str, Any] = field(default_factory=dict)
 
 
 def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str, Any]]) -> list[EarlierStep]:
@@ -110,21 +113,29 @@ def _earlier_steps(session: Session, task: HumanTask, forms: dict[str, dict[str,
     return steps
 
 
-def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> tuple[list[HumanTask], int]:
+def list_tasks(rt: Runtime, actor: Actor, flt: queries.TaskFilter) -> queries.TaskPage:
     if flt.scope not in queries.SCOPES:
         raise BadRequest("scope must be mine, roles or all")
     if actor.id is None:
         raise Forbidden("no user")
     with rt.db.session() as session:
-        return queries.list_tasks(
+        # A deputy's lists hold the absent people's tasks too, except their personal steps (votes).
+        away = deputies.absences_covered_by(rt, session, actor)
+        page = queries.list_tasks(
             session,
             actor.id,
-            actor.roles,
+            actor.roles.union(*(a.roles for a in away)),
             flt,
+            also_assignees=tuple(a.user_id for a in away),
             sees_everything=sees_all_tasks(actor),
             # A private process's tasks name people: the actor sees only their own unless it lets them.
             private_processes=unlisted_processes(rt, actor),
         )
+        if not away:
+            return page
+        absent = {a.user_id for a in away}
+        shown = [t for t in page.rows if t.assignee_id not in absent or not _personal(rt, session, t)]
+        return page._replace(rows=shown, total=page.total - (len(page.rows) - len(shown)))
 
 
 @dataclass(frozen=True)
@@ -143,16 +154,16 @@ def landing(rt: Runtime, actor: Actor, limit: int = 10) -> Landing:
         raise Forbidden("no user")
     with rt.db.session() as session:
         roles = queries.waiting_by_role(session, actor.roles)
-        waiting, waiting_total = queries.list_tasks(
+        waiting = queries.list_tasks(
             session,
             actor.id,
             actor.roles,
             queries.TaskFilter(scope="roles", limit=limit, oldest_first=True),
         )
-        mine, mine_total = queries.list_tasks(
+        mine = queries.list_tasks(
             session, actor.id, actor.roles, queries.TaskFilter(scope="mine", limit=limit, oldest_first=True)
         )
-        return Landing(roles, waiting, waiting_total, mine, mine_total)
+        return Landing(roles, waiting.rows, waiting.total, mine.rows, mine.total)
 
 
 def inbox_counts(rt: Runtime, actor: Actor) -> tuple[int, int]:
@@ -167,8 +178,17 @@ def _visible_task(rt: Runtime, session: Session, actor: Actor, task_id: int) -> 
     if task is None or task.status == "waiting":  # a campaign's step: the campaign shows its progress
         raise NotFound("no such task")
     instance = session.get(ProcessInstance, task.instance_id)
-    if instance is None or not (can_work_on(actor, task) or can_view_instance(rt, session, actor, instance)):
+    if instance is None:
         raise NotFound("no such task")
+    # Working on a task is for an open one; a closed step is read by those who may read its instance.
+    workable = task.status == "open" and can_work_on(actor, task)
+    if not (workable or can_view_instance(rt, session, actor, instance)):
+        try:
+            stands_in = deputies.covering_absence(rt, session, actor, instance, task)
+        except NotDelegable:
+            stands_in = None
+        if stands_in is None:
+            raise NotFound("no such task")
     return task
 
 
@@ -214,9 +234,27 @@ def get_task(rt: Runtime, actor: Actor, task_id: int) -> TaskDetail:
             data=data,
             earlier=earlier,
             comments=comments,
-            may_work=task.status == "open" and can_work_on(actor, task),
+            may_work=task.status == "open" and _may_work(rt, session, actor, instance, task),
             panels=rt.features.panels("task", session, actor, instance, task),
+            prefill=rt.features.prefill(session, actor, instance, task) if task.status == "open" else {},
         )
+
+
+def _personal(rt: Runtime, session: Session, task: HumanTask) -> bool:
+    instance = session.get(ProcessInstance, task.instance_id)
+    return instance is not None and rt.features.is_personal_step(instance, task)
+
+
+def _may_work(
+    rt: Runtime, session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask
+) -> bool:
+    """The actor's own task, or one they do as a deputy (a personal vote: no, its page says so on submit)."""
+    if can_work_on(actor, task):
+        return True
+    try:
+        return deputies.covering_absence(rt, session, actor, instance, task) is not None
+    except NotDelegable:
+        return False
 
 
 def _state(session: Session, instance: ProcessInstance) -> str:
@@ -231,8 +269,13 @@ def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
         task = _visible_task(rt, session, actor, task_id)
         if task.status != "open":
             raise TaskNotOpen("the task is no longer open")
+        on_behalf_of: str | None = None
         if not actor.roles.intersection(r.role for r in task.candidate_roles):
-            raise Forbidden("the task belongs to another role")
+            instance = session.get(ProcessInstance, task.instance_id)
+            absence = deputies.covering_absence(rt, session, actor, instance, task) if instance else None
+            if absence is None:
+                raise Forbidden("the task belongs to another role")
+            on_behalf_of = absence.username
         # Conditional update: of two people claiming at once exactly one succeeds.
         changed = session.execute(
             update(HumanTask)
@@ -247,7 +290,8 @@ def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
             "task.claim",
             instance_id=task.instance_id,
             task_id=task_id,
-            detail={"task": task.bpmn_id, "task_name": task.name},
+            detail={"task": task.bpmn_id, "task_name": task.name}
+            | ({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
         )
         task.assignee = session.get(User, actor.id) if actor.id is not None else None
         return task
@@ -358,14 +402,24 @@ def complete(
             .unique()
             .scalar_one()
         )
+        on_behalf_of: str | None = None
         if not can_work_on(actor, task):
-            raise Forbidden("this task is assigned to someone else or to another role")
+            # A deputy of the absent assignee or role holder (never for a personal vote: 403 why).
+            absence = deputies.covering_absence(rt, session, actor, instance, task)
+            if absence is None:
+                raise Forbidden("this task is assigned to someone else or to another role")
+            on_behalf_of = absence.username
+        else:
+            claimed = deputies.claimed_for(rt, session, actor, instance, task)
+            on_behalf_of = claimed.username if claimed else None
         if task.status == "cancelled":
             raise TaskWithdrawn("this task was withdrawn: the step closed before your answer")
         if task.status != "open" or instance.status != "running":
             raise TaskNotOpen("the task has already been completed")
         forms = definition_parts(rt, session, instance.definition_id).forms
         schema = forms.get(task.form_key or "", {"type": "object", "properties": {}})
+        if password:
+            data = {**data, **signature_statements(schema)}  # the checked password signs the statement
         clean = clean_submission(schema, data)
         # A field the person emptied must not keep its earlier value (e.g. `basis` cleared in rework).
         cleared = {
@@ -399,7 +453,8 @@ def complete(
                 "decision": clean.get("decision"),
                 "comment": clean.get("comment"),
                 "data_digest": digest(clean),
-            },
+            }
+            | ({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
             task_id=task.id,
         )
         try:

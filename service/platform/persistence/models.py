@@ -234,6 +234,7 @@ class AuditEvent(Base):
     """Append-only and hash-chained: each row's hash covers its content and the previous row's hash."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_stream_id", "stream", "id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -244,15 +245,60 @@ class AuditEvent(Base):
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The chain this row links into: "instance:<id>", "actor:<name>", or "main" for rows written before
+    # streams existed. `prev_hash` is the previous row *of the same stream*.
+    stream: Mapped[str] = mapped_column(String(120), default="main", server_default="main")
+
+
+class AuditStream(Base):
+    """The tip of one stream of the audit log; locking it serialises appends to that stream only."""
+
+    __tablename__ = "audit_stream"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class AuditHead(Base):
-    """One row holding the chain's tip; locking it serialises appends so the chain never forks."""
+    """The epoch row (id 1): appends share it and anchored events take it alone, so what precedes an
+    anchored event is settled when it is written. Its hash is the single chain's tip before streams
+    (frozen since; "main" in audit_stream carries it on)."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Substitution(Base):
+    """Out of office: from `starts_on` to `ends_on` (school days, inclusive) `deputy` also works on the
+    tasks assigned to `absent` and on the tasks of `absent`'s roles; never on a personal vote."""
+
+    __tablename__ = "substitution"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    absent_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    absent: Mapped[User] = relationship(foreign_keys=[absent_id], lazy="joined")
+    deputy: Mapped[User] = relationship(foreign_keys=[deputy_id], lazy="joined")
+
+
+class SchoolSetting(Base):
+    """A value the admin set for one of the features' declared settings (`Feature.settings`); a setting
+    without a row has the environment's value or its default."""
+
+    __tablename__ = "school_setting"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Counter(Base):

@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.platform import engine
 from service.platform.audit import log as audit
 from service.platform.errors import NotFound
 from service.platform.forms.checks import FormProblem, form_definition_problems
+from service.platform.forms.schema import localized
 from service.platform.persistence.models import FormRevision
 from service.platform.processes import queries as editor_queries
 from service.platform.runtime import Actor, Runtime
@@ -40,9 +42,22 @@ BLANK_FORM: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class FormUse:
+    """A step of an active process version that shows the form."""
+
+    process_id: str
+    process_name: str
+    version: int
+    element_id: str
+    task_name: str
+
+
+@dataclass(frozen=True)
 class FormRow:
     key: str
     revision: int  # 0: only the shipped file in forms/
+    title: str  # in Kazakh, the school's language; the key when the form has no title
+    uses: tuple[FormUse, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,11 +75,33 @@ def current_forms(rt: Runtime, session: Session) -> dict[str, dict[str, Any]]:
 
 
 def list_forms(rt: Runtime, actor: Actor) -> list[FormRow]:
+    """Every form by its Kazakh title, with the steps of the active process versions that show it."""
     actor.require_admin()
     with rt.db.session() as session:
         edited = editor_queries.latest_forms(session)
-    keys = sorted(set(rt.load_forms()) | set(edited))
-    return [FormRow(key, edited[key][0] if key in edited else 0) for key in keys]
+        forms = current_forms(rt, session)
+        uses = form_uses(session)
+    rows = [
+        FormRow(
+            key,
+            edited[key][0] if key in edited else 0,
+            localized(forms[key], "title", "kk") or key,
+            tuple(uses.get(key, ())),
+        )
+        for key in forms
+    ]
+    return sorted(rows, key=lambda r: (r.title.casefold(), r.key))
+
+
+def form_uses(session: Session) -> dict[str, list[FormUse]]:
+    """{form key: the steps of active process versions that show it}."""
+    found: dict[str, list[FormUse]] = {}
+    for row in editor_queries.active_diagrams(session):
+        for element_id, task_name, key in engine.form_uses(row.bpmn_xml.encode("utf-8")):
+            found.setdefault(key, []).append(
+                FormUse(row.process_id, row.name, row.version, element_id, task_name or element_id)
+            )
+    return found
 
 
 def get_form(rt: Runtime, actor: Actor, key: str) -> dict[str, Any]:

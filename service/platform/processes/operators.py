@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.platform import settings
 from service.platform.campaigns import store
 from service.platform.clock import utcnow
 from service.platform.durations import add_duration
@@ -41,7 +42,7 @@ def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
 def _core_operators(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
 
     def school_settings(call: OperatorCall) -> dict[str, Any]:
-        return {**rt.deadlines, "timezone": rt.timezone, "school_name": rt.school_name}
+        return {**settings.current(rt, session), "timezone": rt.timezone, "school_name": rt.school_name}
 
     def role_members(call: OperatorCall) -> dict[str, str]:
         role = str(call.params.get("role", ""))

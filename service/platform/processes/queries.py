@@ -70,3 +70,15 @@ def next_form_revision(session: Session, form_key: str) -> int:
         select(func.max(FormRevision.revision)).where(FormRevision.form_key == form_key)
     ).scalar_one()
     return int(current or 0) + 1
+
+
+def active_diagrams(session: Session) -> list[ProcessDefinition]:
+    """The active version of every process with its XML, by process id."""
+    return list(
+        session.execute(
+            select(ProcessDefinition)
+            .options(undefer(ProcessDefinition.bpmn_xml))
+            .where(ProcessDefinition.is_active.is_(True))
+            .order_by(ProcessDefinition.process_id)
+        ).scalars()
+    )

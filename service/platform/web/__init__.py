@@ -17,12 +17,15 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         api,
         auth,
         campaigns,
+        deputies,
         editor,
         errors,
         files,
         form_editor,
         inbox,
         instances,
+        migrations,
+        school_settings,
         tasks,
         templating,
     )
@@ -38,12 +41,13 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     templating.init_templates(app)
     errors.init_errors(app)
     core = (auth.bp, inbox.bp, tasks.bp, instances.bp, files.bp, admin_bp, editor.bp, form_editor.bp)
-    for blueprint in (*core, campaigns.bp):
+    for blueprint in (*core, campaigns.bp, migrations.bp, school_settings.bp, deputies.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
-    app.register_blueprint(campaigns.api_bp)
-    csrf.exempt(campaigns.api_bp)
+    for api_blueprint in (campaigns.api_bp, migrations.api_bp, school_settings.api_bp, deputies.api_bp):
+        app.register_blueprint(api_blueprint)
+        csrf.exempt(api_blueprint)
     for feature in features:
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)

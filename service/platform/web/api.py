@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from service.platform.errors import BadRequest
 from service.platform.inbox import cancel as cancel_cases
+from service.platform.inbox import cursor
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.instances import InstanceView
@@ -75,6 +76,8 @@ def instance_body(view: InstanceView) -> schemas.Instance:
                 at=h.at,
                 actor=h.actor,
                 actor_name=h.actor_name,
+                on_behalf_of=h.on_behalf_of,
+                on_behalf_of_name=h.on_behalf_of_name,
                 action=h.action,
                 task=h.task,
                 decision=h.decision,
@@ -136,9 +139,11 @@ def tasks() -> ResponseReturnValue:
         process_id=request.args.get("process_id") or None,
         limit=int_arg("limit", 50, 1, 200) or 50,
         offset=int_arg("offset", 0, 0) or 0,
+        cursor=cursor.parse(request.args.get("cursor"), "cursor"),
     )
     me = api_actor()
-    rows, total = task_cases.list_tasks(runtime(), me, flt)
+    page = task_cases.list_tasks(runtime(), me, flt)
+    rows, total = page.rows, page.total
     exact = total_is_exact(flt, total)
     # A person's acknowledgements and surveys live outside the engine: listed beside their tasks.
     campaign_rows = (
@@ -148,7 +153,12 @@ def tasks() -> ResponseReturnValue:
     )
     return answer(
         schemas.TaskList(
-            tasks=[task_row(t) for t in rows], total=total, total_exact=exact, campaign_tasks=campaign_rows
+            tasks=[task_row(t) for t in rows],
+            total=total,
+            total_exact=exact,
+            campaign_tasks=campaign_rows,
+            next=page.after.token() if page.after else None,
+            previous=page.before.token() if page.before else None,
         )
     )
 

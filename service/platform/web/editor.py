@@ -86,6 +86,7 @@ def _texts() -> dict[str, str]:
 def _modeler_page(process_id: str, version: int | None, xml_url: str) -> str:
     rt = runtime()
     lang = current_language()
+    forms = form_editor.list_forms(rt, actor())
     config: dict[str, Any] = {
         "processId": process_id,
         "version": version,
@@ -97,7 +98,8 @@ def _modeler_page(process_id: str, version: int | None, xml_url: str) -> str:
             "layout": url_for("editor.layout"),
         },
         "roles": [[r.code, r.name(lang)] for r in ROLES],
-        "forms": [row.key for row in form_editor.list_forms(rt, actor())],
+        "forms": [row.key for row in forms],
+        "formTitles": {row.key: row.title for row in forms},  # the properties panel names forms by title
         "operators": sorted(operator_names(rt)),
         "decisions": list(DECISIONS),
         "texts": _texts(),

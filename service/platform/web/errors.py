@@ -84,8 +84,11 @@ def _service_error(err: ServiceError) -> ResponseReturnValue:
         extra["problems"] = [DeployProblem(**row) for row in problem_rows(err.problems)]
     if err.status >= 500 or isinstance(err, StepFailed):
         log.error("service error: %s", err.message)
-    # 403/404 carry the generic text only, so that nothing about the resource leaks.
-    if err.status in (401, 403, 404):
+    # 403/404 carry the generic text only, so that nothing about the resource leaks; a deputy refused a
+    # personal vote already sees the task, so they are told why.
+    if err.code == "not_delegable":
+        message = _("A vote is personal: a deputy cannot cast it for someone who is away.")
+    elif err.status in (401, 403, 404):
         message = _messages()[err.status]
     elif err.code == "task_withdrawn":
         message = _("This task was withdrawn: the step closed before your answer (e.g. the vote ended).")

@@ -39,6 +39,9 @@ _TEXTS: dict[str, LazyString] = {
     "date_no_widget": lazy_gettext("A date field takes no widget and no options."),
     "array_items": lazy_gettext('A list field must have items of {"type": "string"}.'),
     "array_items_plain": lazy_gettext("The items of a list field take no widget or format."),
+    "rows_items": lazy_gettext('A table of rows needs items of {"type": "object"} with fields (properties).'),
+    "rows_field_type": lazy_gettext('A field of a row must be {"type": "string"}.'),
+    "unknown_options_source": lazy_gettext("The list of options «%(source)s» is unknown (use %(choices)s)."),
     "bad_max_bytes": lazy_gettext("x-max-bytes must be a positive integer."),
     "bad_accept": lazy_gettext("x-accept must be a list of media types."),
     "bad_default": lazy_gettext("The default value %(value)s does not satisfy the field's own rules."),
@@ -55,6 +58,13 @@ _TEXTS: dict[str, LazyString] = {
     ),
     "required_if_bad_values": lazy_gettext(
         "x-required-if for «%(name)s»: the values of «%(other)s» must be a non-empty list."
+    ),
+    "bad_field_name": lazy_gettext("A field name may use only Latin letters, digits and _."),
+    "condition_unknown_field": lazy_gettext("A condition (if/then) names the unknown field «%(name)s»."),
+    "visible_if_bad": lazy_gettext("«Shown only when» must name another field of the form and its values."),
+    "visible_if_required": lazy_gettext(
+        "A field shown only when another field has a value cannot be always required: "
+        "make it required under the same condition."
     ),
     "reserved": lazy_gettext("«%(key)s» is reserved by the workflow engine: found at %(path)s."),
 }

@@ -31,6 +31,15 @@ FIELD_MESSAGES: dict[str, Any] = {
     "throttled": lazy_gettext("Too many attempts. Please wait."),
     "invalid": lazy_gettext("This value is not valid."),
     "evidence_not_found": lazy_gettext("Nothing with this reference was found among what you may see."),
+    "same_version": lazy_gettext("Choose a version other than the one the instances are on."),
+    "too_many": lazy_gettext("Too many: at most %(limit)s."),
+    "unknown_step": lazy_gettext("A step in the mapping is not in the version."),
+    "duration": lazy_gettext("Enter a duration such as P3D (three days) or PT12H (twelve hours)."),
+    "fraction": lazy_gettext("Enter a share such as 1/2 or 2/3."),
+    "same_person": lazy_gettext("Choose someone other than the person who is away."),
+    "before_start": lazy_gettext("The last day cannot come before the first."),
+    "in_the_past": lazy_gettext("The last day has already passed."),
+    "too_long": lazy_gettext("At most %(limit)s days."),
 }
 
 

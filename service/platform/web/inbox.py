@@ -6,6 +6,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
+from service.platform.errors import ValidationFailed
+from service.platform.inbox import cursor
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.access import sees_all_tasks
 from service.platform.inbox.queries import TaskFilter, total_is_exact
@@ -42,9 +44,20 @@ def tasks() -> ResponseReturnValue:
     status = request.args.get("status", "open")
     if status not in ("open", "completed", "cancelled"):
         status = "open"
-    page = page_number(request.args)
-    flt = TaskFilter(scope=scope, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    rows, total = task_cases.list_tasks(runtime(), me, flt)
+    page = page_number(request.args)  # shown as "2 / 7"; the rows come from the cursor when there is one
+    try:
+        where = cursor.parse(request.args.get("cursor"))
+    except ValidationFailed:
+        where, page = None, 1  # a mangled link starts over rather than failing
+    flt = TaskFilter(
+        scope=scope,
+        status=status,
+        limit=PAGE_SIZE,
+        offset=0 if where else (page - 1) * PAGE_SIZE,
+        cursor=where,
+    )
+    listing = task_cases.list_tasks(runtime(), me, flt)
+    rows, total = listing.rows, listing.total
     # Acknowledgements and surveys (campaigns) are kept outside the engine: shown above my tasks.
     show_campaigns = scope == "mine" and status == "open" and page == 1
     return render_template(
@@ -57,6 +70,8 @@ def tasks() -> ResponseReturnValue:
         page=page,
         pages=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
         more_pages=not total_is_exact(flt, total),  # counting stopped: the last page is further on
+        next_cursor=listing.after.token() if listing.after else None,
+        previous_cursor=listing.before.token() if listing.before else None,
         sees_all=sees_all_tasks(me),
     )
 

@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from service.platform.errors import ValidationFailed
 from service.platform.inbox import cancel as cancel_cases
+from service.platform.inbox import cursor
 from service.platform.inbox import instances as instance_cases
 from service.platform.inbox import tasks as task_cases
 from service.platform.timers import wake as timers
@@ -39,10 +40,23 @@ def start(process_id: str) -> ResponseReturnValue:
 @bp.route("/instances")
 @login_required
 def index() -> ResponseReturnValue:
-    page = page_number(request.args)
-    rows, total = instance_cases.list_instances(runtime(), actor(), limit=50, offset=(page - 1) * 50)
+    page = page_number(request.args)  # shown as "2 / 7"; the rows come from the cursor when there is one
+    try:
+        where = cursor.parse(request.args.get("cursor"), timed=False)
+    except ValidationFailed:
+        where, page = None, 1  # a mangled link starts over rather than failing
+    listing = instance_cases.list_instances(
+        runtime(), actor(), limit=50, offset=0 if where else (page - 1) * 50, cursor=where
+    )
     return render_template(
-        "instances/list.html", rows=rows, total=total, page=page, pages=max(1, (total + 49) // 50)
+        "instances/list.html",
+        rows=listing.rows,
+        total=listing.total,
+        page=page,
+        pages=max(page, (listing.total + 49) // 50),
+        more_pages=not listing.exact,
+        next_cursor=listing.after.token() if listing.after else None,
+        previous_cursor=listing.before.token() if listing.before else None,
     )
 
 

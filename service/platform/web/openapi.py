@@ -102,7 +102,7 @@ def _core_document() -> dict[str, Any]:
     instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "School AI-governance workflows", "version": "1.2.0"},
+        "info": {"title": "School AI-governance workflows", "version": "1.5.0"},  # 1.5: surveys
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
@@ -170,6 +170,14 @@ def _core_document() -> dict[str, Any]:
                             "schema": {"type": "integer", "minimum": 1, "maximum": 200},
                         },
                         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "description": "keyset paging: an answer's `next` or `previous`; the page "
+                            "then starts right beside that row at the same cost anywhere in the list, and "
+                            "`offset` is ignored. A token not made by this service answers 422.",
+                            "schema": {"type": "string", "maxLength": 64},
+                        },
                     ],
                     "responses": {
                         **ok(schema_ref(schemas.TaskList)),
@@ -210,6 +218,36 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             **_campaign_paths(),
+            **_migration_paths(),
+            **_deputy_paths(),
+            "/settings": {
+                "get": {
+                    "summary": "The school's deadlines and voting rules, with where each comes from (admin)",
+                    "responses": {**ok(schema_ref(schemas.SettingList)), **errors(401, 403)},
+                },
+                "put": {
+                    "summary": "Change school settings (admin; audited; an empty value: back to the default)",
+                    "description": "All or nothing: 422 with `fields` naming each invalid setting.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["values"],
+                                    "properties": {
+                                        "values": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "string", "maxLength": 40},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {**ok(schema_ref(schemas.SettingList)), **errors(400, 401, 403, 409, 422)},
+                },
+            },
             "/notifications": {
                 "get": {
                     "summary": "My notifications, newest first, with the unread count",
@@ -251,6 +289,93 @@ def _core_document() -> dict[str, Any]:
                     "parameters": [path_param("instance_id")],
                     "responses": {**ok(instance_ref), **errors(401, 403, 404, 409, 422)},
                 },
+            },
+        },
+    }
+
+
+def _deputy_paths() -> dict[str, Any]:
+    """Out of office: naming a deputy for a date range, listing and ending substitutions."""
+    listed = {**ok(schema_ref(schemas.SubstitutionList)), **errors(401)}
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["deputy", "starts_on", "ends_on"],
+                    "properties": {
+                        "absent": {"type": "string", "description": "username (admin only; default: me)"},
+                        "deputy": {"type": "string", "description": "username"},
+                        "starts_on": {"type": "string", "format": "date"},
+                        "ends_on": {"type": "string", "format": "date"},
+                    },
+                }
+            }
+        },
+    }
+    return {
+        "/deputies": {
+            "get": {
+                "summary": "Substitutions not yet over (mine; everyone's for admin)",
+                "responses": listed,
+            },
+            "post": {
+                "summary": "Name a deputy for a date range (for oneself, or anyone by admin; audited)",
+                "description": "422 per field; 409 when a deputy is already named for part of the days.",
+                "requestBody": body,
+                "responses": {
+                    **ok(schema_ref(schemas.Substitution), 201),
+                    **errors(400, 401, 403, 404, 409, 422),
+                },
+            },
+        },
+        "/deputies/{substitution_id}/cancel": {
+            "post": {
+                "summary": "End a substitution now (the absent person or admin; audited)",
+                "parameters": [path_param("substitution_id")],
+                "responses": {**listed, **errors(403, 404)},
+            },
+        },
+    }
+
+
+def _migration_paths() -> dict[str, Any]:
+    """Moving running instances of an older version to another one (admin)."""
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["from_version", "to_version"],
+                    "properties": {
+                        "from_version": {"type": "integer", "minimum": 1},
+                        "to_version": {"type": "integer", "minimum": 1},
+                        "instance_ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 500},
+                        "dry_run": {"type": "boolean", "default": True},
+                        "mapping": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                            "description": "BPMN id of a from_version step -> BPMN id of a to_version step",
+                        },
+                    },
+                }
+            }
+        },
+    }
+    return {
+        "/processes/{process_id}/migrations": {
+            "post": {
+                "summary": "Dry run or move running instances of one version to another (admin)",
+                "description": (
+                    "Without `instance_ids`, every running instance of `from_version`. Each moves in its "
+                    "own transaction; one that cannot move stays as it is, with `reason` in the caller's "
+                    "language. `dry_run` (default true) changes nothing."
+                ),
+                "parameters": [path_param("process_id", "string")],
+                "requestBody": body,
+                "responses": {**ok(schema_ref(schemas.MigrationResult)), **errors(400, 401, 403, 404, 422)},
             },
         },
     }

@@ -78,6 +78,14 @@ class TaskList(ApiModel):
         description="with scope=mine and status=open: my pending campaign tasks (acknowledgements, "
         "surveys), newest first, at most `limit` (added in 1.3)",
     )
+    next: str | None = Field(
+        None,
+        description="pass as `cursor` for the page after this one; null when this is the last (added in 1.4)",
+    )
+    previous: str | None = Field(
+        None,
+        description="pass as `cursor` for the page before this one; null on the first (added in 1.4)",
+    )
 
 
 class CampaignTask(ApiModel):
@@ -128,6 +136,10 @@ class InstanceHistoryEntry(ApiModel):
     at: Moment
     actor: str = Field(description="username")
     actor_name: str = Field(description=ACTOR_NAME)
+    on_behalf_of: Omittable[str] = Field(
+        default=None, description="the absent person a deputy acted for (username); omitted otherwise"
+    )
+    on_behalf_of_name: Omittable[str] = Field(default=None, description="the absent person's full name")
     action: str
     task: str | None
     decision: str | None
@@ -190,6 +202,67 @@ class NotificationList(ApiModel):
     notifications: list[Notification]
 
 
+class MigrationRow(ApiModel):
+    """One running instance of the older version: whether it can move, why not, and whether it moved."""
+
+    id: int
+    can_move: bool
+    reason: str | None = Field(description="why it cannot move, in the caller's language")
+    reason_code: str | None = Field(
+        description="waiting_step_removed, passed_step_removed, form_changed, called_process_missing, "
+        "not_on_version, move_failed or cannot_read"
+    )
+    moved: bool
+    waiting: list[str] = Field(description="labels of the steps it waits on")
+    changes: list[str] = Field(description="what changes for it, in the caller's language")
+
+
+class MigrationResult(ApiModel):
+    """The dry run or the move of running instances to another version."""
+
+    dry_run: bool
+    instances: list[MigrationRow]
+
+
+class SchoolSetting(ApiModel):
+    """One school setting: its value now and where it comes from (school, environment or default)."""
+
+    name: str
+    kind: str = Field(description="duration (ISO 8601), fraction (such as 2/3) or choice")
+    label: str = Field(description="the setting's name in the caller's language")
+    value: str
+    source: str = Field(description="school (the admin's value), environment or default")
+    default: str
+    choices: list[str] = Field(description="the values a choice may take")
+    updated_by: str | None = None
+    updated_at: Moment | None = None
+
+
+class SettingList(ApiModel):
+    """Every school setting the features declare."""
+
+    settings: list[SchoolSetting]
+
+
+class Substitution(ApiModel):
+    """Out of office: `deputy` also works on `absent`'s tasks (never their votes) from `starts_on` to
+    `ends_on`, both included."""
+
+    id: int
+    absent: str = Field(description="username")
+    absent_name: str
+    deputy: str = Field(description="username")
+    deputy_name: str
+    starts_on: str = Field(description="YYYY-MM-DD")
+    ends_on: str = Field(description="YYYY-MM-DD, included")
+    created_by: str
+    active: bool = Field(description="it runs today")
+
+
+class SubstitutionList(ApiModel):
+    substitutions: list[Substitution]
+
+
 # The platform's component schemas, in the order the document lists them.
 MODELS: tuple[type[ApiModel], ...] = (
     Error,
@@ -206,6 +279,12 @@ MODELS: tuple[type[ApiModel], ...] = (
     Notification,
     NotificationList,
     DeployProblem,
+    MigrationRow,
+    MigrationResult,
+    SchoolSetting,
+    SettingList,
+    Substitution,
+    SubstitutionList,
 )
 
 

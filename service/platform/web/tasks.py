@@ -40,7 +40,7 @@ def _render(
     # After a failed submit the form shows exactly what was typed (and the read-only fields as they
     # stand); a fresh form starts from the schema's defaults and the process data its fields may take.
     if values is None:
-        shown = prefill_values(detail.form_schema, detail.data)
+        shown = {**prefill_values(detail.form_schema, detail.data), **detail.prefill}
     else:
         fixed = {
             name: detail.data[name]

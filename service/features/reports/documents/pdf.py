@@ -31,23 +31,6 @@ NARRATIVE_HEADINGS = {
     "problems": "Мәселелер",
     "recommendations": "Ұсынымдар",
 }
-# Titles of the sections fed through workflows/reports.EXTRA_SECTIONS, in the document's language.
-EXTRA_TITLES = {
-    "plan_completion": "Жоспардың орындалуы",
-    "survey_results": "Сауалнама нәтижелері",
-}
-# Names of the rows of an extra section, where its keys are codes.
-EXTRA_ROW_NAMES: dict[str, dict[str, str]] = {
-    "plan_completion": {
-        "done": "орындалды",
-        "overdue": "мерзімі өтті",
-        "due_soon": "мерзімі жақын",
-        "open": "орындалуда",
-        "no_date": "нақты мерзімі жоқ",
-    },
-}
-
-
 @dataclass(frozen=True)
 class Table:
     caption: str
@@ -67,7 +50,9 @@ class ReportDocument:
     final: bool
     finalized: str  # "dd.mm.yyyy, full name" once finalized, else ""
     created: datetime
-    extra_titles: dict[str, str] = field(default_factory=lambda: dict(EXTRA_TITLES))
+    # Titles and row names (code → name) of the sections the features feed, in Kazakh.
+    extra_titles: dict[str, str] = field(default_factory=dict)
+    extra_row_names: dict[str, dict[str, str]] = field(default_factory=dict)
     anchor: str = ""  # the audit chain's length and head hash at finalization, once finalized
 
 
@@ -167,7 +152,7 @@ def report_tables(doc: ReportDocument) -> list[Table]:
         ),
     ]
     for number, (key, rows) in enumerate(sorted(f.extra.items()), start=6):
-        names = EXTRA_ROW_NAMES.get(key, {})
+        names = doc.extra_row_names.get(key, {})
         body = tuple((names.get(k, k), str(v)) for k, v in rows.items()) if rows else ((NO_DATA_TEXT, "—"),)
         tables.append(
             Table(f"{number}. {doc.extra_titles.get(key, key)}", ("Көрсеткіш", "Мәні"), body, (130, 40))

@@ -62,3 +62,98 @@
     }
   });
 })();
+
+// A table of rows (e.g. follow-ups): "Add a row" copies the last row empty, "Remove" takes one away.
+// Without scripts the page offers spare empty rows instead, and the buttons stay hidden.
+(function () {
+  "use strict";
+  document.querySelectorAll("fieldset.rows[data-rows]").forEach(function (set) {
+    var name = set.getAttribute("data-rows");
+    var body = set.querySelector("tbody");
+    var add = set.querySelector(".rows-add");
+    if (!body || !add) { return; }
+    function number(row, index) {
+      row.querySelectorAll("[name]").forEach(function (el) {
+        var parts = el.name.split(".");
+        if (parts.length === 3 && parts[0] === name) { el.name = name + "." + index + "." + parts[2]; }
+        var label = el.getAttribute("aria-label");
+        if (label) { el.setAttribute("aria-label", label.replace(/\d+$/, String(index + 1))); }
+      });
+    }
+    function renumber() {
+      body.querySelectorAll("tr[data-row]").forEach(number);
+      var removes = body.querySelectorAll(".rows-remove");
+      removes.forEach(function (button) { button.hidden = false; });
+    }
+    function wire(row) {
+      var remove = row.querySelector(".rows-remove");
+      if (!remove) { return; }
+      remove.addEventListener("click", function () {
+        if (body.querySelectorAll("tr[data-row]").length > 1) { row.remove(); }
+        else { row.querySelectorAll("input, select").forEach(function (el) { el.value = ""; }); }
+        renumber();
+      });
+    }
+    body.querySelectorAll("tr[data-row]").forEach(wire);
+    add.hidden = false;
+    add.addEventListener("click", function () {
+      var rows = body.querySelectorAll("tr[data-row]");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll("input, select").forEach(function (el) { el.value = ""; });
+      body.appendChild(copy);
+      wire(copy);
+      renumber();
+      var first = copy.querySelector("input, select");
+      if (first) { first.focus(); }
+    });
+    renumber();
+  });
+})();
+
+// Fields shown only while another field has a value (x-visible-if): a hidden field is also disabled,
+// so it is not posted. The form builder's preview calls window.formVisibility on what it draws.
+(function () {
+  "use strict";
+  function valueOf(scope, name) {
+    var inputs = scope.querySelectorAll("[name='" + name.replace(/'/g, "") + "']");
+    var values = [];
+    var single = true;
+    inputs.forEach(function (el) {
+      if (el.type === "checkbox") {
+        if (el.closest(".field-checkbox")) { values.push(el.checked); return; }
+        single = false;
+        if (el.checked) { values.push(el.value); }
+      } else if (el.type === "radio") {
+        if (el.checked) { values.push(el.value); }
+      } else if (el.type !== "hidden" && el.value !== "") {
+        values.push(el.value);
+      }
+    });
+    return single ? values.slice(0, 1) : values;
+  }
+  function matches(current, wanted) {
+    return current.some(function (v) {
+      return wanted.some(function (w) { return typeof w === "boolean" ? v === w : String(v) === String(w); });
+    });
+  }
+  function apply(scope) {
+    scope.querySelectorAll("[data-visible-if]").forEach(function (box) {
+      var rule;
+      try { rule = JSON.parse(box.getAttribute("data-visible-if")); } catch (e) { return; }
+      var show = Object.keys(rule).every(function (other) {
+        return Array.isArray(rule[other]) && matches(valueOf(scope, other), rule[other]);
+      });
+      box.hidden = !show;
+      box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !show; });
+    });
+  }
+  window.formVisibility = function (scope) {
+    if (!scope.querySelector("[data-visible-if]")) { return; }
+    apply(scope);
+    if (scope.dataset.visibilityBound) { return; }
+    scope.dataset.visibilityBound = "1";
+    scope.addEventListener("input", function () { apply(scope); });
+    scope.addEventListener("change", function () { apply(scope); });
+  };
+  document.querySelectorAll("form").forEach(function (form) { window.formVisibility(form); });
+})();

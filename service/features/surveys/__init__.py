@@ -1,0 +1,35 @@
+"""Surveys of staff AI competence and AI use (plan items 1, 9, 26): anonymous where promised, with charts."""
+
+from service.features.surveys import (
+    answering,
+    api,
+    editor_web,
+    evidence,
+    notices,
+    openapi,
+    report,
+    usecases,
+    web,
+)
+from service.platform.registry import CampaignKind, Feature
+
+SURVEY_KIND = CampaignKind(
+    titles={"kk": "Сауалнама: {title}", "ru": "Опрос: {title}", "en": "Survey: {title}"},
+    act_at=lambda campaign: ("surveys.show", {"survey_id": int(campaign.subject_ref)}),
+    may_manage=usecases.may_manage_campaign,
+    on_end=usecases.on_campaign_end,
+    check_response=answering.check_response,
+)
+
+FEATURE = Feature(
+    name="surveys",
+    campaign_kinds={usecases.KIND: SURVEY_KIND},
+    evidence_sources={"survey": evidence.SOURCE},
+    report_sections={"survey_results": report.SECTION},
+    notification_kinds=notices.KINDS,
+    blueprints=(web.bp, editor_web.bp),
+    api_blueprints=(api.api_bp,),
+    nav_links=web.NAV,
+    openapi_paths=lambda: openapi.PATHS,
+    openapi_schemas=lambda: openapi.SCHEMAS,
+)
