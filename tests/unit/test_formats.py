@@ -36,3 +36,23 @@ def test_page_filters_use_the_short_form(app: Flask) -> None:
         assert app.jinja_env.filters["d"](DAY) == "04.12.2026"
         assert app.jinja_env.filters["num"](0.0) == "0,0"
         assert app.jinja_env.filters["long_date"](DAY) == "4 декабря 2026 г."
+
+
+def test_tables_write_dates_in_the_short_form_and_xlsx_as_real_dates() -> None:
+    import csv as csv_module
+    import io
+
+    from openpyxl import load_workbook
+
+    from service.platform.documents.tables import csv_text, xlsx
+
+    moment = datetime(2026, 12, 4, 9, 5, tzinfo=ZoneInfo("Asia/Almaty"))
+    rows = list(
+        csv_module.reader(io.StringIO(csv_text(["Күні", "Уақыты"], [[DAY, moment]]).lstrip("\ufeff")))
+    )
+    assert rows[1] == ["04.12.2026", "04.12.2026 09:05"]
+    sheet = load_workbook(io.BytesIO(xlsx("t", ["Күні", "Уақыты"], [[DAY, moment]]))).active
+    assert sheet is not None
+    day, at = sheet["A2"], sheet["B2"]
+    assert day.value.date() == DAY and day.number_format == "DD.MM.YYYY"
+    assert at.value == datetime(2026, 12, 4, 9, 5) and at.number_format == "DD.MM.YYYY HH:MM"

@@ -189,7 +189,7 @@ def export_rows(rt: Runtime, actor: Actor, flt: IncidentFilter, lang: str) -> li
     return [
         [
             journal_number(i) or "",
-            i.reported_at.astimezone(rt.tz).date().isoformat(),
+            i.reported_at.astimezone(rt.tz).date(),
             names["type"].get(i.incident_type, i.incident_type),
             names["severity"].get(i.severity or "", i.severity or "") if full else "",
             i.status,
