@@ -53,7 +53,7 @@ def start_order(page: Any) -> int:
     open_menu(page)
     page.locator("nav.mainnav a[href='/processes']").click()
     page.wait_for_url(re.compile(r"/processes$"))
-    card = page.locator(".card.row").filter(has_text="order_drafting")
+    card = page.locator(".card.row[data-process='order_drafting']")
     with page.expect_navigation():
         card.get_by_role("button").click()
     match = re.search(r"/tasks/(\d+)$", page.url)

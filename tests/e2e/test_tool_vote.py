@@ -34,7 +34,7 @@ def test_member_evaluates_and_signs_with_the_password(new_context: NewContext, s
     staff.locator("nav.mainnav a[href='/processes']").click()
     staff.wait_for_url(re.compile(r"/processes$"))
     with staff.expect_navigation():
-        staff.locator(".card.row").filter(has_text="tool_evaluation").get_by_role("button").click()
+        staff.locator(".card.row[data-process='tool_evaluation']").get_by_role("button").click()
     field(staff, "name").fill("Аудармашы ЖИ")
     field(staff, "purpose").fill("Ата-аналарға хаттарды аудару")
     choice(staff, "processes", "translation").check()

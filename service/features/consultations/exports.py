@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from service.features.consultations import access
 from service.features.consultations import queries as consultation_queries
@@ -30,9 +31,8 @@ EXPORT_HEADER = [
 ]
 
 
-def _day(row: Consultation) -> str:
-    day = row.held_on or row.scheduled_on or row.preferred_on
-    return day.isoformat() if day else ""
+def _day(row: Consultation) -> date | str:
+    return row.held_on or row.scheduled_on or row.preferred_on or ""
 
 
 def export_rows(rt: Runtime, actor: Actor, flt: ConsultationFilter) -> list[list[object]]:
@@ -55,8 +55,8 @@ def export_rows(rt: Runtime, actor: Actor, flt: ConsultationFilter) -> list[list
                 r.advice or "",
                 tools.get(r.tool_id or 0, ""),
                 bool(r.walk_in),
-                r.preferred_on.isoformat() if r.preferred_on else "",
-                r.scheduled_on.isoformat() if r.scheduled_on else "",
+                r.preferred_on or "",
+                r.scheduled_on or "",
                 r.cancel_reason or "",
             ]
             for r in rows

@@ -17,6 +17,7 @@ from service.features.incidents.queries import CastVote, IncidentFilter
 from service.features.incidents.rules import INCIDENT_TYPES, SEVERITIES, STATUSES
 from service.platform.audit import anchor
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from service.platform.formats import long_date, short_date
 from service.platform.forms.schema import enum_options
 from service.platform.inbox import queries
 from service.platform.inbox.instances import start_process
@@ -143,7 +144,7 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
     doc = Minutes(
         school_name=rt.school_name,
         number=journal_number(incident) or str(incident.id),
-        date=(incident.decided_at.astimezone(rt.tz).date().isoformat() if incident.decided_at else ""),
+        date=(long_date(incident.decided_at.astimezone(rt.tz).date(), "kk") if incident.decided_at else ""),
         incident_type=kk["type"].get(incident.incident_type, incident.incident_type),
         tool=incident.tool,
         summary=incident.description,
@@ -155,7 +156,7 @@ def minutes(rt: Runtime, actor: Actor, incident_id: int) -> tuple[bytes, str]:
         ],
         decision=decision_label + (" (төрағаның шешуші дауысы)" if tally.get("by_chair") else ""),
         recommendations=[
-            f"{f.action} — {view.names.get(f.assignee, f.assignee)}, {f.due_on.isoformat()}"
+            f"{f.action} — {view.names.get(f.assignee, f.assignee)}, {short_date(f.due_on, 'kk')}"
             for f, _done in view.follow_ups
         ],
         chair=chair.full_name if chair else "",
@@ -189,7 +190,7 @@ def export_rows(rt: Runtime, actor: Actor, flt: IncidentFilter, lang: str) -> li
     return [
         [
             journal_number(i) or "",
-            i.reported_at.astimezone(rt.tz).date().isoformat(),
+            i.reported_at.astimezone(rt.tz).date(),
             names["type"].get(i.incident_type, i.incident_type),
             names["severity"].get(i.severity or "", i.severity or "") if full else "",
             i.status,

@@ -44,7 +44,7 @@ def export_rows(rt: Runtime, actor: Actor, flt: MeetingFilter) -> list[list[obje
                     m.kind,
                     m.number or "",
                     m.number_year or "",
-                    local.date().isoformat(),
+                    local.date(),
                     local.strftime("%H:%M"),
                     m.title,
                     m.place or m.online_link,
@@ -52,7 +52,7 @@ def export_rows(rt: Runtime, actor: Actor, flt: MeetingFilter) -> list[list[obje
                     names.get(m.secretary, m.secretary),
                     m.status,
                     m.plan_item or "",
-                    m.approved_at.astimezone(rt.tz).isoformat(timespec="minutes") if m.approved_at else "",
+                    m.approved_at.astimezone(rt.tz) if m.approved_at else "",
                 ]
             )
         return out

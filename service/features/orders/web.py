@@ -95,7 +95,7 @@ def _export_rows() -> list[list[object]]:
     return [
         [
             o.number or "",
-            o.registered_on.isoformat() if o.registered_on else "",
+            o.registered_on or "",
             o.title,
             types.get(o.order_type, o.order_type),
             str(STATUS_LABELS.get(o.status, o.status)),

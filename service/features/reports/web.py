@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, lazy_gettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import login_required
 
 from service.features.incidents import usecases as incident_cases
@@ -17,6 +17,7 @@ from service.features.reports import schemas
 from service.features.reports import usecases as cases
 from service.features.reports.rules import NARRATIVE_FIELDS
 from service.features.tools.web import STATUS_LABELS as TOOL_STATUSES
+from service.platform import formats
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.registry import NavLink
 from service.platform.web.api_model import answer
@@ -76,9 +77,10 @@ def _render(view: cases.ReportView, errors: dict[str, str] | None = None, typed:
         years=list(range(start, cases.FIRST_YEAR - 1, -1)),
         labels=_labels(current_language()),
         narrative_labels=NARRATIVE_LABELS,
-        first_day=format_date(view.year.first_day, "long"),
-        last_day=format_date(view.year.last_day, "long"),
-        day=lambda iso: format_date(date.fromisoformat(iso), "medium") if iso else "—",
+        # Short dates in the sentence: a long Russian date ends in "г.", and the sentence in a period.
+        first_day=formats.short_date(view.year.first_day, current_language()),
+        last_day=formats.short_date(view.year.last_day, current_language()),
+        day=lambda iso: formats.short_date(date.fromisoformat(iso), current_language()) if iso else "—",
     )
 
 

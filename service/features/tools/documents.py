@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.numbers import format_decimal
+from fpdf.fonts import FontFace
 
 from service.platform.documents.fonts import FAMILY, printable
 from service.platform.documents.pdf import new_pdf
@@ -58,22 +59,25 @@ class ToolConclusion:
 
 # Columns are sized to their longest word, so that a heading wraps between words ("Деректерді /
 # қорғау") and never inside one ("Қауіпсіз / дік").
-_CELL_PADDING = 2.5  # mm, both sides together, with a margin for the bold heading face
+_CELL_PADDING = 3.2  # mm: the cell's padding on both sides and its margin, with room to spare
+_BODY_PT, _HEADING_PT = 8.0, 7.5  # a smaller bold heading lets "Функционалдылық" fit whole
 
 
 def _widths(pdf: Any, header: list[str], rows: list[list[str]]) -> tuple[float, ...]:
     """Every column at least as wide as its longest word (heading or cell), so that text wraps between
     words only; the page's remaining width goes to the name, restrictions and signature columns."""
-    pdf.set_font(FAMILY, "B", 8.5)
+    pdf.set_font(FAMILY, "B", _HEADING_PT)
     widths = [max(pdf.get_string_width(w) for w in h.split()) + _CELL_PADDING for h in header]
-    pdf.set_font(FAMILY, "", 8.5)
+    pdf.set_font(FAMILY, "", _BODY_PT)
     for row in rows:
         for i, cell in enumerate(row):
             for word in cell.split():
                 widths[i] = max(widths[i], pdf.get_string_width(word) + _CELL_PADDING)
     # A member's name stays on one line when it fits in 45 mm (a name read in two halves is misread).
+    # Only as far as the page allows: an overfull table is scaled down, which would cut words again.
     names = [pdf.get_string_width(row[0]) + _CELL_PADDING for row in rows]
-    widths[0] = max(widths[0], min(45.0, max(names, default=0.0)))
+    room = pdf.epw - sum(widths[1:])
+    widths[0] = max(widths[0], min(45.0, max(names, default=0.0), room))
     spare = pdf.epw - sum(widths)
     shares = {0: 0.2, 6: 0.5, 7: 0.3}
     return tuple(w + max(0.0, spare) * shares.get(i, 0.0) for i, w in enumerate(widths))
@@ -110,7 +114,7 @@ def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
         write_line(pdf, f"Тұжырымдар: {doc.findings}", size=11)
     pdf.ln(2)
     write_line(pdf, "Комиссия мүшелерінің бағалары", size=12, style="B")
-    pdf.set_font(FAMILY, "", 8.5)
+    pdf.set_font(FAMILY, "", _BODY_PT)
     header = ["Мүше", *[label for _, label in CRITERIA], "Шешім", "Шектеулер", "Қол қойылды"]
     rows = [
         [
@@ -123,7 +127,13 @@ def render_conclusion_pdf(doc: ToolConclusion) -> bytes:
         for m in doc.members
     ]
     widths = _widths(pdf, header, rows)
-    with pdf.table(col_widths=widths, width=pdf.epw, first_row_as_headings=True, text_align="LEFT") as table:
+    with pdf.table(
+        col_widths=widths,
+        width=pdf.epw,
+        first_row_as_headings=True,
+        headings_style=FontFace(emphasis="BOLD", size_pt=_HEADING_PT),
+        text_align="LEFT",
+    ) as table:
         table.row([printable(h) for h in header])
         for row in rows:
             table.row(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -20,8 +20,18 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Dates in a table have one short form (issue 15 item 9): 04.12.2026, 04.12.2026 09:05.
+CSV_DATE, CSV_MOMENT = "%d.%m.%Y", "%d.%m.%Y %H:%M"
+XLSX_DATE, XLSX_MOMENT = "DD.MM.YYYY", "DD.MM.YYYY HH:MM"
+
+
 def _as_text(value: object) -> object:
-    """User text that a spreadsheet would run as a formula, made inert by a leading apostrophe."""
+    """User text that a spreadsheet would run as a formula, made inert by a leading apostrophe; a date
+    (already in the school's zone) in the tables' short form."""
+    if isinstance(value, datetime):
+        return value.strftime(CSV_MOMENT)
+    if isinstance(value, date):
+        return value.strftime(CSV_DATE)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -47,6 +57,11 @@ def xlsx(title: str, header: Sequence[object], rows: Sequence[Sequence[object]])
     for row in rows:
         sheet.append(["" if v is None else v for v in row])
         for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime):  # a real date cell, shown in the short form
+                cell.value = cell.value.replace(tzinfo=None)
+                cell.number_format = XLSX_MOMENT
+            elif isinstance(cell.value, date):
+                cell.number_format = XLSX_DATE
             if isinstance(cell.value, str):
                 # openpyxl stores a string starting with "=" as a formula; a string cell stays text.
                 cell.data_type = "s"

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_timedelta
+from flask_babel import format_timedelta, get_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from service.platform import formats
 from service.platform.clock import utcnow
 from service.platform.documents.emphasis import runs
 from service.platform.inbox import tasks as task_cases
@@ -20,8 +21,10 @@ from service.platform.web.context import LANGUAGES, actor, runtime
 from service.platform.web.i18n import current_language, localized_title
 
 
-def _dt(value: datetime | None, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else "—"
+def _dt(value: datetime | None, fmt: str = "short") -> str:
+    """A moment in the school's zone, in the one short form of pages ("04.12.2026 09:05"); `fmt` is
+    kept for old templates and no longer changes the form."""
+    return formats.short_datetime(value, current_language(), get_timezone()) if value else "—"
 
 
 def _date(value: Any) -> str:
@@ -30,7 +33,18 @@ def _date(value: Any) -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return format_date(value, "medium") if value else "—"
+    return formats.short_date(value, current_language()) if value else "—"
+
+
+def _long_date(value: Any) -> str:
+    """A date in words, for headings and documents ("2026 жылғы 4 желтоқсан")."""
+    if isinstance(value, datetime):
+        value = value.astimezone(get_timezone()).date()
+    return formats.long_date(value, current_language()) if value else "—"
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return formats.decimal(value, current_language(), digits)
 
 
 def _age(value: datetime | None) -> str:
@@ -60,6 +74,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.filters["d"] = _date
     app.jinja_env.filters["age"] = _age
     app.jinja_env.filters["emphasis"] = _emphasis
+    app.jinja_env.filters["long_date"] = _long_date
+    app.jinja_env.filters["num"] = _number
     app.jinja_env.globals["overdue"] = _overdue
     app.jinja_env.globals["role_name"] = lambda code: role_name(code, current_language())
     app.jinja_env.filters["role_label"] = lambda code: role_name(code, current_language())

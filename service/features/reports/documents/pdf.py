@@ -14,6 +14,7 @@ from service.features.reports.rules import AckRate, AnnualFigures
 from service.platform.documents.fonts import FAMILY, printable
 from service.platform.documents.pdf import new_pdf
 from service.platform.documents.pdf_text import write_line
+from service.platform.formats import decimal
 
 TITLE = "Жасанды интеллектті енгізу бойынша жылдық есеп"
 NO_DATA_TEXT = "Деректер жоқ"
@@ -109,7 +110,7 @@ def report_tables(doc: ReportDocument) -> list[Table]:
             (
                 ("Барлығы тіркелді", str(f.incidents.total)),
                 ("Ашық (жабылмаған)", str(f.incidents.open)),
-                ("Шешімге дейінгі медиана, күн", NO_DATA_TEXT if median is None else f"{median:.1f}"),
+                ("Шешімге дейінгі медиана, күн", NO_DATA_TEXT if median is None else decimal(median, "kk")),
             ),
             (130, 40),
         ),
