@@ -73,6 +73,7 @@ def _builder_texts() -> dict[str, str]:
         "kind_date": _("Date"),
         "kind_number": _("Number"),
         "kind_list": _("List of texts"),
+        "kind_rows": _("Table of rows (columns in the JSON view)"),
         "kind_file": _("File"),
     }
 

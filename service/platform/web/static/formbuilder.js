@@ -27,7 +27,12 @@
   function kindOf(prop) {
     var w = prop["x-widget"];
     if (prop.type === "boolean") { return "checkbox"; }
-    if (prop.type === "array") { return prop.items && prop.items.enum ? "checkboxes" : "list"; }
+    if (prop.type === "array") {
+      // A table of rows (each row an object: person, date, text) is written in the JSON view; the builder
+      // keeps its columns as they are and edits only its label, help, required and row limits.
+      if (prop.items && prop.items.type === "object") { return "rows"; }
+      return prop.items && prop.items.enum ? "checkboxes" : "list";
+    }
     if (w === "file" || w === "textarea") { return w; }
     if (prop.enum) { return w === "radio" ? "radio" : "select"; }
     if (prop.format === "date") { return "date"; }
@@ -169,6 +174,7 @@
         prop.items.type = "string";
         if (kind === "checkboxes") { prop["x-widget"] = "checkbox"; }
       }
+      else if (kind === "rows") { prop.type = "array"; prop.items = f.items; prop["x-widget"] = "rows"; }
       else if (kind === "number") { prop.type = f.whole ? "integer" : "number"; }
       else if ((kind === "radio" || kind === "select") && f.numeric) { prop.type = f.numeric; }
       else { prop.type = "string"; }
@@ -186,7 +192,7 @@
       }
       var allowed = kind === "text" || kind === "textarea" ? ["minLength", "maxLength"]
         : kind === "number" ? ["minimum", "maximum"]
-          : kind === "list" || kind === "checkboxes" ? ["minItems", "maxItems"] : [];
+          : kind === "list" || kind === "checkboxes" || kind === "rows" ? ["minItems", "maxItems"] : [];
       allowed.forEach(function (k) { if (typeof f.limits[k] === "number") { prop[k] = f.limits[k]; } });
       Object.keys(f.extra).forEach(function (k) { if (!(k in prop)) { prop[k] = f.extra[k]; } });
       if (f.condition && f.condition.values.length) {
@@ -335,7 +341,7 @@
   function limitsBlock(f) {
     var keys = f.kind === "text" || f.kind === "textarea" ? ["min_length", "max_length"]
       : f.kind === "number" ? ["minimum", "maximum"]
-        : f.kind === "list" || f.kind === "checkboxes" ? ["min_items", "max_items"] : [];
+        : f.kind === "list" || f.kind === "checkboxes" || f.kind === "rows" ? ["min_items", "max_items"] : [];
     var names = { min_length: "minLength", max_length: "maxLength", minimum: "minimum", maximum: "maximum", min_items: "minItems", max_items: "maxItems" };
     var row = el("div", { "class": "fb-limits" });
     keys.forEach(function (k) {
@@ -360,7 +366,7 @@
     var box = el("fieldset", { "class": "fb-field card", "data-testid": "builder-field", "data-name": f.name });
     box.appendChild(el("legend", { text: T.field + " " + (index + 1) + (f.label.kk ? " · " + f.label.kk : "") }));
     var kind = el("select", { name: "kind" });
-    KINDS.forEach(function (k) {
+    (f.kind === "rows" ? KINDS.concat(["rows"]) : KINDS).forEach(function (k) {
       var opt = el("option", { value: k, text: T["kind_" + k] });
       if (k === f.kind) { opt.selected = true; }
       kind.appendChild(opt);
