@@ -55,11 +55,22 @@ browser-deps:
 		|| echo "WARNING: could not install chromium; browser tests will be skipped"; \
 	fi
 
+# Both database passes run on pytest-xdist workers (`make test PYTEST_WORKERS=0` for one process); each
+# worker has its own SQLite files and its own PostgreSQL databases named after PG_TEST_URL's
+# (tests/conftest.py). The SQLite pass runs everything but the PostgreSQL-only tests; the PostgreSQL pass
+# runs only the tests whose outcome depends on the database (marked `db` or `postgres` from the fixtures
+# they use), so a test without a database runs once. The browser tests share one server, one Chromium and
+# one artifacts folder, so they run in one process of their own (xdist 3.8's --dist loadgroup, which could
+# keep them on one worker, does not group under pytest 9.2).
+PYTEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -q -p no:cacheprovider
+
 pytest-sqlite: venv translations assets
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(PYTEST) -n $(PYTEST_WORKERS) -m "not postgres and not browser"
+	$(PYTEST) -m browser
 
 pytest-postgres: venv translations
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -m "not browser"
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n $(PYTEST_WORKERS) -m "(db or postgres) and not browser"
 
 test: venv translations assets browser-deps lint typecheck pytest-sqlite pytest-postgres
 
