@@ -8,27 +8,39 @@ functions), as Markdown for bench/RESULTS.md. Usage:
 
 from __future__ import annotations
 
+import json
 import os
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]  # the project (for `service`) and the sibling bench modules
 
+from bench_measure import OPERATORS  # noqa: E402
 from bench_profile import Profile, profile, sql_trace  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from service import create_app  # noqa: E402
 from service.platform.auth import accounts  # noqa: E402
+from service.platform.engine import runner  # noqa: E402
+from service.platform.forms.schema import clean_submission  # noqa: E402
 from service.platform.persistence.migrate import upgrade  # noqa: E402
-from service.platform.persistence.models import HumanTask, User  # noqa: E402
+from service.platform.persistence.models import (  # noqa: E402
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
 from service.platform.runtime import Actor  # noqa: E402
 
 BODY = {"data": {"title": "Бенчмарк", "order_type": "other", "body": "Мәтін"}}
-REPS = 60
+REPS = int(os.environ.get("HOT_REPS", "60"))
+LATENCY: list[tuple[str, dict[str, float], float]] = []
 
 
 def _fresh_pg(url: str) -> None:
@@ -100,26 +112,44 @@ def run(label: str, url: str, tmp: str) -> list[tuple[str, Profile, int]]:
             sum(int(n) for n, _ in trace.statements.values()),
         )
     )
-    # Without the profiler: plain wall clock, median of REPS.
-    for name, step in (("start", start),):
-        times = []
-        for i in range(REPS):
-            t0 = time.perf_counter()
-            step(i)
-            times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        print(f"<!-- {label} {name} median {times[len(times) // 2]:.2f} ms -->")
+    # Without the profiler, (d): API start, API completion and the bare engine cycle (load the draft
+    # state, complete the draft task, save) on the same diagram, one call of each per round so the
+    # machine's drifting speed hits all three alike.
     tasks.clear()
     tasks.extend(draft_task(start()) for _ in range(REPS))
-    times = []
+    spec_json, state_json, engine_id, data = _engine_inputs(rt, tasks[0])
+    samples: dict[str, list[float]] = {"start": [], "complete": [], "engine": []}
+    steps: dict[str, Callable[[int], Any]] = {
+        "start": start,
+        "complete": complete,
+        "engine": lambda _: runner.complete_task(spec_json, state_json, engine_id, data, OPERATORS),
+    }
     for i in range(REPS):
-        t0 = time.perf_counter()
-        complete(i)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    print(f"<!-- {label} complete median {times[len(times) // 2]:.2f} ms -->")
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            step(i)
+            samples[name].append((time.perf_counter() - t0) * 1000)
+    medians = {name: statistics.median(v) for name, v in samples.items()}
+    LATENCY.append((label, medians, os.getloadavg()[0]))
     rt.db.engine.dispose()
     return out
+
+
+def _engine_inputs(rt: Any, task_id: int) -> tuple[str, str, str, dict[str, Any]]:
+    """Spec, the instance's state with its draft task ready, that task's engine id and the clean data."""
+    with rt.db.session() as session:
+        task = session.get(HumanTask, task_id)
+        instance = session.get(ProcessInstance, task.instance_id)
+        definition = session.get(ProcessDefinition, instance.definition_id)
+        forms = json.loads(definition.forms_json)
+        schema = forms[task.form_key]
+        clean = clean_submission(schema, BODY["data"])
+        cleared = {
+            k: None
+            for k, p in schema.get("properties", {}).items()
+            if k not in clean and not p.get("readOnly")
+        }
+        return definition.spec_json, instance.state_json, task.engine_task_id, {**cleared, **clean}
 
 
 def _markdown(what: str, p: Profile, statements: int) -> str:
@@ -145,7 +175,15 @@ def main() -> None:
         _fresh_pg(sys.argv[1])
         with tempfile.TemporaryDirectory() as tmp:
             results += run("postgres", sys.argv[1], tmp)
-    print(f"<!-- load average {os.getloadavg()} -->")
+    print(f"<!-- load average at the end {os.getloadavg()} -->")
+    print("| median ms (load) | API start | API complete | engine cycle | complete ÷ engine |")
+    print("|---|---:|---:|---:|---:|")
+    for label, m, load in LATENCY:
+        print(
+            f"| {label} ({load:.1f}) | {m['start']:.2f} | {m['complete']:.2f} | {m['engine']:.2f} | "
+            f"{m['complete'] / m['engine']:.1f}× |"
+        )
+    print()
     for what, p, n in results:
         print(_markdown(what, p, n))
 
