@@ -287,7 +287,7 @@ def _extract(ref: str) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     subprocess.run(
-        [str(Path(sys.executable).parent / "pybabel"), "compile", "-q", "-d", str(target / "translations")],
+        [str(Path(sys.executable).parent / "pybabel"), "compile", "-d", str(target / "translations")],
         check=False,
         capture_output=True,
     )

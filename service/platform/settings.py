@@ -89,9 +89,23 @@ def check_environment(rt: Runtime) -> None:
             raise ValueError(f"setting {name}: the environment's value {value!r} is not valid")
 
 
+_STORED_KEY = "school_settings.stored"  # session.info: the stored values read in this transaction
+
+
 def current(rt: Runtime, session: Session) -> dict[str, str]:
-    """Every declared setting's value now (the admin's, else the environment's, else the default)."""
-    stored = {name: value for name, value in session.execute(select(SchoolSetting.name, SchoolSetting.value))}
+    """Every declared setting's value now (the admin's, else the environment's, else the default).
+
+    Read once per transaction: a start reads them for the engine's limits and again for the diagram's
+    `school_settings` call; the second read would return what the transaction already has."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_STORED_KEY)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        stored: dict[str, str] = cached[1]
+    else:
+        rows = session.execute(select(SchoolSetting.name, SchoolSetting.value)).all()
+        stored = {name: value for name, value in rows}
+        # Keyed by the transaction: a session that commits and goes on reads them afresh.
+        session.info[_STORED_KEY] = (session.get_transaction(), stored)
     values: dict[str, str] = {}
     for name, setting in rt.features.settings.items():
         values[name] = stored.get(name) or environment_value(rt, name, setting) or setting.default
@@ -153,6 +167,7 @@ def _save(rt: Runtime, actor: Actor, values: Mapping[str, str]) -> list[str]:
     declared = rt.features.settings
     changed: list[str] = []
     with rt.db.session() as session:
+        session.info.pop(_STORED_KEY, None)  # this transaction changes them: no earlier read stands
         for name, value in values.items():
             setting = declared[name]
             row = session.execute(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -37,17 +37,18 @@ def hold_epoch(session: Session, alone: bool) -> None:
     session.execute(text(f"SELECT {function}(:key)"), {"key": EPOCH_LOCK})
 
 
-def _locked_tip(session: Session, stream: str) -> AuditStream:
-    """The stream's head row, locked for this transaction; created (race-free) on the stream's first
-    event. Read first: nearly every append finds its stream, and one statement is cheaper than two."""
-    locked = select(AuditStream).where(AuditStream.name == stream).with_for_update()
-    tip = session.execute(locked).scalar_one_or_none()
-    if tip is not None:
-        return tip
+def _locked_tip(session: Session, stream: str) -> str:
+    """The stream's last hash, its head row locked for this transaction; the row is created (race-free)
+    on the stream's first event. Read first: nearly every append finds its stream, and one statement
+    is cheaper than two. Core statements: the ORM's unit of work cost more than the SQL here."""
+    locked = select(AuditStream.last_hash).where(AuditStream.name == stream).with_for_update()
+    last_hash = session.execute(locked).scalar_one_or_none()
+    if last_hash is not None:
+        return str(last_hash)
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(insert(AuditStream).values(name=stream, last_hash=GENESIS_HASH).on_conflict_do_nothing())
-    return session.execute(locked).scalar_one()
+    return str(session.execute(locked).scalar_one())
 
 
 def append(
@@ -66,28 +67,29 @@ def append(
     transactions can never chain onto the same predecessor; other streams are not touched. Callers
     append last, after their other locks, so lock order is always instance → counters → audit.
     `anchored`: a document will print the log's state at this event (see anchor.py).
+    Returns the written event as a plain (unattached) object carrying its id.
     """
     hold_epoch(session, alone=anchored)
     stream = stream_of(actor, instance_id)
-    tip = _locked_tip(session, stream)
+    prev_hash = _locked_tip(session, stream)  # its autoflush writes the caller's pending rows first
     at = utcnow()
     detail_json = detail_of(detail or {})
-    new_hash = link_hash(tip.last_hash, at, actor, action, instance_id, task_id, detail_json)
-    event = AuditEvent(
-        at=at,
-        actor=actor,
-        action=action,
-        instance_id=instance_id,
-        task_id=task_id,
-        detail_json=detail_json,
-        prev_hash=tip.last_hash,
-        hash=new_hash,
-        stream=stream,
-    )
-    session.add(event)
-    tip.last_hash = new_hash
-    session.flush()
-    return event
+    values = {
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "instance_id": instance_id,
+        "task_id": task_id,
+        "detail_json": detail_json,
+        "prev_hash": prev_hash,
+        "hash": link_hash(prev_hash, at, actor, action, instance_id, task_id, detail_json),
+        "stream": stream,
+    }
+    events = cast(Table, AuditEvent.__table__)
+    event_id = session.execute(events.insert().values(**values).returning(events.c.id)).scalar_one()
+    streams = cast(Table, AuditStream.__table__)
+    session.execute(streams.update().where(streams.c.name == stream).values(last_hash=values["hash"]))
+    return AuditEvent(id=event_id, **values)
 
 
 def iter_links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:

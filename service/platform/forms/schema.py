@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -356,8 +357,29 @@ def _is_missing(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def _schema_errors(schema: Mapping[str, Any], present: Mapping[str, Any]) -> Iterator[tuple[str, FieldError]]:
+# Validators by the id of the schema they were built for. A form's schema is one object for the
+# life of its cached definition, so each form's validator is built once; the entry keeps the schema
+# itself so an id can never be reused by another object while the entry stands.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft202012Validator]] = {}
+_MAX_VALIDATORS = 512
+_validators_lock = threading.Lock()
+
+
+def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """The compiled validator of `schema`, built at its first use."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
     validator = Draft202012Validator(schema)
+    with _validators_lock:
+        if len(_VALIDATORS) >= _MAX_VALIDATORS:
+            _VALIDATORS.clear()  # forms are few; a rare full rebuild is simpler than LRU bookkeeping
+        _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+def _schema_errors(schema: Mapping[str, Any], present: Mapping[str, Any]) -> Iterator[tuple[str, FieldError]]:
+    validator = _validator(schema)
     for error in validator.iter_errors(present):
         yield from _field_errors(error)
 

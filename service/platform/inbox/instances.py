@@ -194,23 +194,31 @@ def _shared_names(names: dict[str, str]) -> set[str]:
     return {name for name, count in seen.items() if count > 1}
 
 
-def get_instance(rt: Runtime, actor: Actor, instance_id: int) -> InstanceView:
+def get_instance(rt: Runtime, actor: Actor, instance_id: int, *, page: bool = True) -> InstanceView:
+    """The instance with its open tasks and history; `page=False` (the API's reply) leaves out the
+    page's comments and the features' panels, which the API never shows and which cost statements."""
     with rt.db.session() as session:
         instance = session.get(ProcessInstance, instance_id)
         if instance is None or not can_view_instance(rt, session, actor, instance):
             raise NotFound("no such instance")  # 404 either way: existence is not disclosed
-        version = session.get(ProcessDefinition, instance.definition_id)
+        try:
+            # The cached parts carry the version: no reading of the (large) spec row per request.
+            version = definition_parts(rt, session, instance.definition_id).version
+        except NotFound:
+            version = 0
         return InstanceView(
             instance=instance,
-            definition_version=version.version if version else 0,
+            definition_version=version,
             open_tasks=queries.open_tasks_of(session, instance_id),
             history=instance_history(rt, session, instance),
-            panels=rt.features.panels("instance", session, actor, instance, None),
+            panels=rt.features.panels("instance", session, actor, instance, None) if page else [],
             comments=list(
                 session.execute(
                     select(Comment).where(Comment.instance_id == instance_id).order_by(Comment.id)
                 ).scalars()
-            ),
+            )
+            if page
+            else [],
         )
 
 

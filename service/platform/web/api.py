@@ -124,7 +124,8 @@ def deploy_process() -> ResponseReturnValue:
 def start(process_id: str) -> ResponseReturnValue:
     data = data_of(json_body())
     instance_id = instance_cases.start_process(runtime(), api_actor(), process_id, data)
-    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)), 201)
+    view = instance_cases.get_instance(runtime(), api_actor(), instance_id, page=False)
+    return answer(instance_body(view), 201)
 
 
 @bp.get("/tasks")
@@ -206,7 +207,7 @@ def complete(task_id: int) -> ResponseReturnValue:
 
 @bp.get("/instances/<int:instance_id>")
 def instance(instance_id: int) -> ResponseReturnValue:
-    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
+    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id, page=False)))
 
 
 @bp.post("/instances/<int:instance_id>/cancel")
@@ -216,7 +217,7 @@ def cancel_instance(instance_id: int) -> ResponseReturnValue:
     if not isinstance(reason, str):
         raise BadRequest("reason must be a string")
     cancel_cases.cancel_instance(runtime(), api_actor(), instance_id, reason)
-    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id)))
+    return answer(instance_body(instance_cases.get_instance(runtime(), api_actor(), instance_id, page=False)))
 
 
 @bp.post("/instances/<int:instance_id>/retry")
@@ -224,7 +225,7 @@ def retry_instance(instance_id: int) -> ResponseReturnValue:
     """An admin runs an instance stopped by an error again from its last saved state."""
     me = api_actor()
     timers.retry_instance(runtime(), me.username, me.is_admin, instance_id)
-    return answer(instance_body(instance_cases.get_instance(runtime(), me, instance_id)))
+    return answer(instance_body(instance_cases.get_instance(runtime(), me, instance_id, page=False)))
 
 
 @bp.get("/notifications")
