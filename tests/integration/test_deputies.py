@@ -4,7 +4,6 @@ range, the history names both, and a vote is never delegated (403 with the reaso
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from service.platform.inbox import tasks as task_cases
 from service.platform.persistence.models import AuditEvent
 from tests.conftest import Api, actor_named, csrf_from, login
 from tests.integration.test_incident_api import escalate
+from tests.threads import run_together
 
 DRAFT = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
 
@@ -176,21 +176,13 @@ def test_two_deputies_named_at_the_same_moment_one_wins(api: Api) -> None:
     once never both stand; the other is told 409."""
     rt = api.rt
     start, end = _days(api, 0, 3)
-    barrier = threading.Barrier(3)
-    results: list[object] = [None] * 3
-
-    def name(i: int, deputy: str) -> None:
-        barrier.wait()
-        try:
-            results[i] = deputies.name_deputy(rt, actor_named(rt, "lawyer"), "lawyer", deputy, start, end)
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=name, args=(i, d)) for i, d in enumerate(("hr", "wg_member", "ict"))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    lawyer = actor_named(rt, "lawyer")
+    results = run_together(
+        [
+            lambda d=d: deputies.name_deputy(rt, lawyer, "lawyer", d, start, end)  # type: ignore[misc]
+            for d in ("hr", "wg_member", "ict")
+        ]
+    )
     won = [r for r in results if isinstance(r, deputies.SubstitutionView)]
     assert len(won) == 1 and all(isinstance(r, Conflict) for r in results if r not in won), results
     assert [v.deputy for v in deputies.listing(rt, actor_named(rt, "lawyer"))] == [won[0].deputy]

@@ -8,7 +8,6 @@ import copy
 import html
 import json
 import re
-import threading
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from service.platform.persistence.models import FormRevision
 from service.platform.processes import form_editor
 from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, csrf_from, login
+from tests.threads import run_together
 
 KEY = "parent_meeting"
 PROCESS = "parent_meeting_request"
@@ -225,21 +225,9 @@ def test_simultaneous_saves_of_one_form_are_all_kept_as_successive_revisions(see
         edition = copy.deepcopy(BUILT)
         edition["properties"]["topic"]["x-title"]["en"] = f"Topic {n}"
         texts.append(json.dumps(edition, ensure_ascii=False))
-    barrier = threading.Barrier(len(texts))
-    results: list[Any] = [None] * len(texts)
-
-    def save(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = form_editor.save_form(seeded, admin, KEY, texts[i]).problems
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(texts))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    results = run_together(
+        [lambda t=t: form_editor.save_form(seeded, admin, KEY, t).problems for t in texts]  # type: ignore[misc]
+    )
     assert results == [[]] * len(texts)
     assert _revisions(seeded) == [1, 2, 3, 4, 5, 6]
     with seeded.db.session() as session:

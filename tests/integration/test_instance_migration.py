@@ -11,9 +11,7 @@ says why, until the admin maps the step.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +48,7 @@ from tests.integration.migration_steps import (
     order_without_rework,
 )
 from tests.integration.test_incident_api import escalate, vote
+from tests.threads import run_together
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER_FILE = ROOT / "bpmn" / "order_drafting.bpmn"
@@ -401,23 +400,6 @@ def test_the_versions_page_moves_the_ticked_instances(app: Flask, api: Api) -> N
     assert _version_of(api, first) == 2 and _version_of(api, second) == 2 and _version_of(api, director) == 1
 
 
-def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
 
 
 @pytest.mark.timeout(300)
@@ -431,7 +413,7 @@ def test_moves_and_completions_at_the_same_moment_each_happen_once(api: Api) -> 
     review_task = _open(api, review, "Task_legal_review")[0].id
     director_task = _open(api, director, "Task_director_approval")[0].id
     request = moves.MigrationRequest("order_drafting", 1, 2, dry_run=False)
-    results = _together(
+    results = run_together(
         [
             lambda: moves.migrate(rt, admin, request),
             lambda: moves.migrate(rt, admin, request),

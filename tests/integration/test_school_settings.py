@@ -7,7 +7,6 @@ field by field in the admin's language, and a running instance reads a deadline 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import timedelta
 from fractions import Fraction
@@ -35,6 +34,7 @@ from service.platform.runtime import Runtime
 from service.platform.timers import wake as timers
 from tests.conftest import Api, actor_named, csrf_from, login, make_app
 from tests.integration.test_incident_api import escalate
+from tests.threads import run_together
 
 
 def _seeded(db_url: str, tmp_path: Path, **config: object) -> tuple[Flask, Runtime]:
@@ -222,21 +222,9 @@ def test_admins_saving_at_the_same_moment_never_lose_an_audited_change(api: Api)
     rt = api.rt
     admin = actor_named(rt, "admin")
     values = ["1/5", "1/4", "1/3", "2/5"]
-    barrier = threading.Barrier(len(values))
-    results: list[object] = [None] * len(values)
-
-    def save(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = settings.change(rt, admin, {"tool_vote_quorum": values[i]})
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(values))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    results = run_together(
+        [lambda v=v: settings.change(rt, admin, {"tool_vote_quorum": v}) for v in values]  # type: ignore[misc]
+    )
     refused = [r for r in results if isinstance(r, Exception)]
     assert all(isinstance(r, ConcurrentChange) for r in refused), results
     assert len(refused) < len(values)

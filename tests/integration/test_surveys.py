@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -26,25 +24,7 @@ from service.platform.persistence.models import AuditEvent, CampaignTask, User
 from service.platform.runtime import Runtime
 from tests.conftest import Api, actor_named, csrf_from, login
 from tests.integration.survey_steps import STAFF, answer_of, open_survey, post_answer, survey_body
-
-
-def _together(jobs: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = jobs[i]()
-        except Exception as err:  # collected and asserted below
-            results[i] = err
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
+from tests.threads import run_together
 
 
 def _all_rows(rt: Runtime) -> dict[str, list[dict[str, Any]]]:
@@ -74,7 +54,7 @@ def test_ten_staff_answer_at_once_each_counted_once_and_nothing_links_an_answer_
         for n, user in enumerate(STAFF)
         for _ in range(2)
     ]
-    codes = sorted(r.status_code for r in _together(jobs))
+    codes = sorted(r.status_code for r in run_together(jobs))
     assert codes == [201] * 10 + [409] * 10
 
     results = api.get(f"/surveys/{survey_id}/results", "responsible").get_json()
@@ -445,7 +425,7 @@ def test_two_interviewers_recording_the_same_person_at_once_keep_one_interview(a
         )
         for who in ("hr", "deputy_director", "hr", "deputy_director")
     ]
-    codes = sorted(r.status_code for r in _together(jobs))
+    codes = sorted(r.status_code for r in run_together(jobs))
     assert codes == [201, 409, 409, 409]
     with api.rt.db.read() as session:
         assert len(session.execute(select(SurveyAnswer.id)).all()) == 1
