@@ -3,9 +3,9 @@
 A feature package builds one `Feature` in its `__init__.py`; `create_app` composes an explicit tuple of
 them into a `Registry`, kept on the runtime (`rt.features`). Every place where the generic platform
 needs feature knowledge — operators, private processes, completion hooks, page panels, suggestion
-lists, script builtins, file readers, evidence sources, campaign kinds, report sections, blueprints,
-OpenAPI parts, CLI commands, demo data — asks the registry, so a process an admin draws works with the
-platform alone.
+lists, script builtins, file readers, evidence sources, campaign kinds, report sections, export tables,
+blueprints, OpenAPI parts, CLI commands, demo data — asks the registry, so a process an admin draws
+works with the platform alone.
 """
 
 from __future__ import annotations
@@ -172,6 +172,46 @@ class TimelineWords:
     processes: Mapping[str, Any] = field(default_factory=dict)  # its processes' names, by process id
 
 
+EXPORT_KINDS = ("text", "date", "moment", "time")
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column of a register's CSV/XLSX export: its key, its header (a lazy_gettext string made in the
+    feature's web module, so it reads in the downloader's language) and how a row gives its cell.
+
+    `value` takes one of the rows the feature's export route fetched (None: `row[key]`, for rows that are
+    mappings). `kind` "date", "moment" or "time" turns an aware datetime into the school's time zone (a
+    local day, a local date and time, "HH:MM"); other values pass as they are. `width` fixes the XLSX
+    column's width (None: fitted to the longest cell)."""
+
+    key: str
+    header: Any
+    value: Callable[[Any], object] | None = None
+    kind: str = "text"  # text | date | moment | time
+    width: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in EXPORT_KINDS:
+            raise ValueError(f"export column {self.key!r}: unknown kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """A register a feature exports as CSV and XLSX (`platform/web/exports.py` writes both): its columns
+    in order, the downloaded file's name without the extension and the XLSX sheet's name (a lazy string
+    or plain text; empty: the file's name)."""
+
+    columns: tuple[ExportColumn, ...]
+    filename: str
+    sheet: Any = ""
+
+    def __post_init__(self) -> None:
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"export {self.filename!r}: a column key is declared twice: {keys}")
+
+
 @dataclass(frozen=True)
 class NavLink:
     """A link in the page header: endpoint, a lazily translated label, who sees it."""
@@ -237,6 +277,8 @@ class Feature:
     report_sections: Mapping[str, ReportSection] = field(default_factory=dict)
     # The names of its audit actions, diagram flow labels and statuses in the reader's language.
     timeline_words: TimelineWords = field(default_factory=TimelineWords)
+    # The registers it exports as CSV/XLSX, by name: their columns (made in its web module).
+    export_tables: Mapping[str, ExportTable] = field(default_factory=dict)
 
 
 class Registry:
@@ -265,6 +307,7 @@ class Registry:
         self.evidence_sources: dict[str, EvidenceSource] = self._merged("evidence_sources")
         self.campaign_kinds: dict[str, CampaignKind] = self._merged("campaign_kinds")
         self.report_sections: dict[str, ReportSection] = self._merged("report_sections")
+        self.export_tables: dict[str, ExportTable] = self._merged("export_tables")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )

@@ -46,7 +46,14 @@ def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def xlsx(title: str, header: Sequence[object], rows: Sequence[Sequence[object]]) -> bytes:
+def xlsx(
+    title: str,
+    header: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[int | None] = (),
+) -> bytes:
+    """The table as one sheet: a bold header, real date cells; a column's width from `widths` (None or
+    missing: fitted to its longest cell, between 10 and 60)."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -65,9 +72,10 @@ def xlsx(title: str, header: Sequence[object], rows: Sequence[Sequence[object]])
             if isinstance(cell.value, str):
                 # openpyxl stores a string starting with "=" as a formula; a string cell stays text.
                 cell.data_type = "s"
-    for column in sheet.columns:
+    for index, column in enumerate(sheet.columns):
+        fixed = widths[index] if index < len(widths) else None
         width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+        sheet.column_dimensions[column[0].column_letter].width = fixed or min(60, max(10, width + 2))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
