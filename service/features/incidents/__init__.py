@@ -33,6 +33,7 @@ FEATURE = Feature(
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,
     timeline_words=web.WORDS,
+    export_tables={"incidents": web.EXPORT},
     task_redirects=(web.after_task,),
     openapi_paths=openapi.incident_paths,
     openapi_schemas=openapi.incident_schemas,

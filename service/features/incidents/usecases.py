@@ -183,19 +183,21 @@ def reopen(rt: Runtime, actor: Actor, incident_id: int, reason: str) -> int:
     return start_process(rt, actor, PROCESS_ID, {"reopen_of": incident_id, "reopen_reason": text})
 
 
-def export_rows(rt: Runtime, actor: Actor, flt: IncidentFilter, lang: str) -> list[list[object]]:
+def export_rows(rt: Runtime, actor: Actor, flt: IncidentFilter, lang: str) -> list[dict[str, object]]:
+    """The filtered journal's rows by export column (web.EXPORT): coded fields named in `lang` from the
+    deployed forms, the status as its code, the severity only for those who see the full journal."""
     found = list_incidents(rt, actor, flt)
     rows, full = found.rows, found.full
     names = labels(rt, lang)
     return [
-        [
-            journal_number(i) or "",
-            i.reported_at.astimezone(rt.tz).date(),
-            names["type"].get(i.incident_type, i.incident_type),
-            names["severity"].get(i.severity or "", i.severity or "") if full else "",
-            i.status,
-            i.tool,
-            names["decision"].get(i.outcome or "", i.outcome or ""),
-        ]
+        {
+            "number": journal_number(i) or "",
+            "reported_on": i.reported_at,
+            "type": names["type"].get(i.incident_type, i.incident_type),
+            "severity": names["severity"].get(i.severity or "", i.severity or "") if full else "",
+            "status": i.status,
+            "tool": i.tool,
+            "outcome": names["decision"].get(i.outcome or "", i.outcome or ""),
+        }
         for i in rows
     ]

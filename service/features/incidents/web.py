@@ -16,11 +16,11 @@ from service.features.incidents.access import PROCESS_ID
 from service.features.incidents.models import Incident
 from service.features.incidents.queries import IncidentFilter
 from service.features.incidents.usecases import IncidentView, journal_number
-from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.inbox import instances as instance_cases
 from service.platform.persistence.models import HumanTask
-from service.platform.registry import NavLink, TimelineWords
+from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.web import exports
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import (
     api_actor,
@@ -294,39 +294,38 @@ def reopen(incident_id: int) -> ResponseReturnValue:
     return redirect(url_for("incidents.show", incident_id=incident_id))
 
 
-EXPORT_HEADER = [
-    lazy_gettext("Journal number"),
-    lazy_gettext("Reported on"),
-    lazy_gettext("Type"),
-    lazy_gettext("Severity"),
-    lazy_gettext("Status"),
-    lazy_gettext("Tool"),
-    lazy_gettext("Outcome"),
-]
+EXPORT = ExportTable(
+    filename="incidents",
+    columns=(
+        ExportColumn("number", lazy_gettext("Journal number")),
+        ExportColumn("reported_on", lazy_gettext("Reported on"), kind="date"),
+        ExportColumn("type", lazy_gettext("Type")),
+        ExportColumn("severity", lazy_gettext("Severity")),
+        # the status by its name in the reader's language (the use case gives codes)
+        ExportColumn(
+            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r["status"], r["status"]))
+        ),
+        ExportColumn("tool", lazy_gettext("Tool")),
+        ExportColumn("outcome", lazy_gettext("Outcome")),
+    ),
+)
 
 
-def _with_statuses(rows: list[list[object]]) -> list[list[object]]:
-    """The status column by its name in the reader's language (the use case gives codes)."""
-    at = 4
-    return [[*r[:at], str(STATUS_LABELS.get(str(r[at]), r[at])), *r[at + 1 :]] for r in rows]
+def _export(fmt: str) -> ResponseReturnValue:
+    flt = incident_filter(limit=10_000, offset=0)
+    return exports.export("incidents", cases.export_rows(runtime(), actor(), flt, current_language()), fmt)
 
 
 @bp.route("/incidents/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    rows = _with_statuses(
-        cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
-    )
-    return attachment(tables.csv_text(EXPORT_HEADER, rows), "text/csv; charset=utf-8", "incidents.csv")
+    return _export("csv")
 
 
 @bp.route("/incidents/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    rows = _with_statuses(
-        cases.export_rows(runtime(), actor(), incident_filter(limit=10_000, offset=0), current_language())
-    )
-    return attachment(tables.xlsx("incidents", EXPORT_HEADER, rows), tables.XLSX_MIMETYPE, "incidents.xlsx")
+    return _export("xlsx")
 
 
 NAV = (NavLink("incidents.index", lazy_gettext("Incidents")),)

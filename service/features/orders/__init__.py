@@ -15,6 +15,7 @@ FEATURE = Feature(
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
     timeline_words=web.WORDS,
+    export_tables={"orders": web.EXPORT},
     notification_kinds=notices.KINDS,
     campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},
     file_readers=(usecases.may_open_registered_attachment,),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,9 +15,9 @@ from flask_login import login_required
 from service.features.orders import exports as order_documents
 from service.features.orders import usecases as order_cases
 from service.features.orders.queries import OrderFilter
-from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
-from service.platform.registry import NavLink, TimelineWords
+from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.web import exports
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language
@@ -76,47 +77,53 @@ def index() -> ResponseReturnValue:
     )
 
 
-EXPORT_HEADER = [
-    lazy_gettext("Number"),
-    lazy_gettext("Date"),
-    lazy_gettext("Title"),
-    lazy_gettext("Order type"),
-    lazy_gettext("Status"),
-    lazy_gettext("Drafter"),
-    lazy_gettext("Process no."),
-]
+@dataclass(frozen=True)
+class _Line:
+    """An order as its export reads it: the register's row with its type and drafter named."""
+
+    order: Any
+    type: str
+    drafter: str
 
 
-def _export_rows() -> list[list[object]]:
+EXPORT = ExportTable(
+    filename="orders",
+    columns=(
+        ExportColumn("number", lazy_gettext("Number"), lambda r: r.order.number or ""),
+        ExportColumn("date", lazy_gettext("Date"), lambda r: r.order.registered_on or ""),
+        ExportColumn("title", lazy_gettext("Title"), lambda r: r.order.title),
+        ExportColumn("type", lazy_gettext("Order type"), lambda r: r.type),
+        ExportColumn(
+            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r.order.status, r.order.status))
+        ),
+        ExportColumn("drafter", lazy_gettext("Drafter"), lambda r: r.drafter),  # a name, not a login
+        ExportColumn("process", lazy_gettext("Process no."), lambda r: r.order.instance_id),
+    ),
+)
+
+
+def _export(fmt: str) -> ResponseReturnValue:
     # an export is every matching row, whatever page the register showed
     rows, _ = order_cases.list_orders(runtime(), actor(), order_filter(limit=10_000, offset=0))
     types = type_labels(current_language())
     names = order_cases.people_names(runtime(), [o.drafter for o in rows])
-    return [
-        [
-            o.number or "",
-            o.registered_on or "",
-            o.title,
-            types.get(o.order_type, o.order_type),
-            str(STATUS_LABELS.get(o.status, o.status)),
-            names.get(o.drafter or "", o.drafter or ""),  # a person's name, not their login
-            o.instance_id,
-        ]
+    lines = [
+        _Line(o, types.get(o.order_type, o.order_type), names.get(o.drafter or "", o.drafter or ""))
         for o in rows
     ]
+    return exports.export("orders", lines, fmt)
 
 
 @bp.route("/orders/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    return attachment(tables.csv_text(EXPORT_HEADER, _export_rows()), "text/csv; charset=utf-8", "orders.csv")
+    return _export("csv")
 
 
 @bp.route("/orders/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    content = tables.xlsx("orders", EXPORT_HEADER, _export_rows())
-    return attachment(content, tables.XLSX_MIMETYPE, "orders.xlsx")
+    return _export("xlsx")
 
 
 @bp.route("/orders/<int:order_id>/acknowledgements.pdf")
