@@ -10,6 +10,7 @@ FEATURE = Feature(
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
     timeline_words=web.WORDS,
+    export_tables={"consultations": web.EXPORT},
     notification_kinds=notices.KINDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,

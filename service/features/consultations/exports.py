@@ -13,30 +13,13 @@ from service.features.consultations.queries import ConsultationFilter
 from service.features.consultations.usecases import check_filter
 from service.platform.runtime import Actor, Runtime
 
-# The columns' codes; the web layer heads them in the reader's language (EXPORT_TITLES in web.py).
-EXPORT_HEADER = [
-    "id",
-    "date",
-    "staff_member",
-    "full_name",
-    "duty",
-    "topic",
-    "status",
-    "advice",
-    "tool",
-    "walk_in",
-    "preferred_on",
-    "scheduled_on",
-    "cancel_reason",
-]
-
 
 def _day(row: Consultation) -> date | str:
     return row.held_on or row.scheduled_on or row.preferred_on or ""
 
 
-def export_rows(rt: Runtime, actor: Actor, flt: ConsultationFilter) -> list[list[object]]:
-    """Every row of the filtered journal, for the journal's readers only."""
+def export_rows(rt: Runtime, actor: Actor, flt: ConsultationFilter) -> list[dict[str, object]]:
+    """Every row of the filtered journal by export column (web.EXPORT), for the journal's readers only."""
     access.require_reader(actor)
     check_filter(flt)
     with rt.db.session() as session:
@@ -44,21 +27,21 @@ def export_rows(rt: Runtime, actor: Actor, flt: ConsultationFilter) -> list[list
         names = consultation_queries.full_names(session, [r.staff_member for r in rows])
         tools = consultation_queries.tool_names(session, [r.tool_id for r in rows])
         return [
-            [
-                r.id,
-                _day(r),
-                r.staff_member,
-                names.get(r.staff_member, r.staff_member),
-                r.duty,
-                r.topic,
-                r.status,
-                r.advice or "",
-                tools.get(r.tool_id or 0, ""),
-                bool(r.walk_in),
-                r.preferred_on or "",
-                r.scheduled_on or "",
-                r.cancel_reason or "",
-            ]
+            {
+                "id": r.id,
+                "date": _day(r),
+                "staff_member": r.staff_member,
+                "full_name": names.get(r.staff_member, r.staff_member),
+                "duty": r.duty,
+                "topic": r.topic,
+                "status": r.status,
+                "advice": r.advice or "",
+                "tool": tools.get(r.tool_id or 0, ""),
+                "walk_in": bool(r.walk_in),
+                "preferred_on": r.preferred_on or "",
+                "scheduled_on": r.scheduled_on or "",
+                "cancel_reason": r.cancel_reason or "",
+            }
             for r in rows
         ]
 

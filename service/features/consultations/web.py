@@ -14,10 +14,10 @@ from flask_login import login_required
 from service.features.consultations import exports as documents
 from service.features.consultations import usecases as cases
 from service.features.consultations.queries import ConsultationFilter
-from service.platform.documents import tables
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.files import storage as files
-from service.platform.registry import NavLink, TimelineWords
+from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.web import exports
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import FIELD_MESSAGES, field_messages
@@ -180,47 +180,44 @@ def walk_in() -> ResponseReturnValue:
     return page, 422 if errors else 200
 
 
-EXPORT_TITLES: dict[str, Any] = {
-    "id": lazy_gettext("No."),
-    "date": lazy_gettext("Date"),
-    "staff_member": lazy_gettext("Login"),
-    "full_name": lazy_gettext("Staff member"),
-    "duty": lazy_gettext("Position"),
-    "topic": lazy_gettext("Topic"),
-    "status": lazy_gettext("Status"),
-    "advice": lazy_gettext("Advice given"),
-    "tool": lazy_gettext("Tool"),
-    "walk_in": lazy_gettext("Walk-in"),
-    "preferred_on": lazy_gettext("Preferred date"),
-    "scheduled_on": lazy_gettext("Scheduled date"),
-    "cancel_reason": lazy_gettext("Reason for cancelling"),
-}
+# The journal's export: statuses and yes/no in the reader's language.
+EXPORT = ExportTable(
+    filename="consultations",
+    columns=(
+        ExportColumn("id", lazy_gettext("No.")),
+        ExportColumn("date", lazy_gettext("Date")),
+        ExportColumn("staff_member", lazy_gettext("Login")),
+        ExportColumn("full_name", lazy_gettext("Staff member")),
+        ExportColumn("duty", lazy_gettext("Position")),
+        ExportColumn("topic", lazy_gettext("Topic")),
+        ExportColumn(
+            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r["status"], r["status"]))
+        ),
+        ExportColumn("advice", lazy_gettext("Advice given")),
+        ExportColumn("tool", lazy_gettext("Tool")),
+        ExportColumn("walk_in", lazy_gettext("Walk-in"), lambda r: _("yes") if r["walk_in"] else _("no")),
+        ExportColumn("preferred_on", lazy_gettext("Preferred date")),
+        ExportColumn("scheduled_on", lazy_gettext("Scheduled date")),
+        ExportColumn("cancel_reason", lazy_gettext("Reason for cancelling")),
+    ),
+)
 
 
-def _export() -> tuple[list[str], list[list[object]]]:
-    """The journal's rows with headers, statuses and yes/no in the reader's language."""
+def _export(fmt: str) -> ResponseReturnValue:
     rows = documents.export_rows(runtime(), actor(), journal_filter(limit=10_000))
-    status, walk_in = documents.EXPORT_HEADER.index("status"), documents.EXPORT_HEADER.index("walk_in")
-    for row in rows:
-        row[status] = str(STATUS_LABELS.get(str(row[status]), row[status]))
-        row[walk_in] = _("yes") if row[walk_in] else _("no")
-    return [str(EXPORT_TITLES[c]) for c in documents.EXPORT_HEADER], rows
+    return exports.export("consultations", rows, fmt)
 
 
 @bp.route("/consultations/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    header, rows = _export()
-    text = tables.csv_text(header, rows)
-    return attachment(text, "text/csv; charset=utf-8", "consultations.csv")
+    return _export("csv")
 
 
 @bp.route("/consultations/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    header, rows = _export()
-    content = tables.xlsx("consultations", header, rows)
-    return attachment(content, tables.XLSX_MIMETYPE, "consultations.xlsx")
+    return _export("xlsx")
 
 
 @bp.route("/consultations/journal.pdf")
