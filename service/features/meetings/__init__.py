@@ -9,6 +9,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
+    export_tables={"meetings": web.EXPORT},
     notification_kinds=notices.KINDS,
     error_messages=web.ERROR_MESSAGES,
     openapi_paths=lambda: openapi.PATHS,

@@ -14,14 +14,15 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
-from service.features.meetings import exports, followups, links, reads, rules, schedule
+from service.features.meetings import exports as meeting_exports
+from service.features.meetings import followups, links, reads, rules, schedule
 from service.features.meetings import usecases as cases
 from service.features.meetings.queries import MeetingFilter
 from service.platform.clock import utcnow
-from service.platform.documents import tables
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
-from service.platform.registry import NavLink
+from service.platform.registry import ExportColumn, ExportTable, NavLink
 from service.platform.roles import ROLES
+from service.platform.web import exports
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import FIELD_MESSAGES, field_messages
@@ -380,37 +381,35 @@ def remind(followup_id: int) -> ResponseReturnValue:
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
-# The export's columns in the reader's language (the rows' order: exports.EXPORT_COLUMNS).
-EXPORT_HEADER: dict[str, Any] = {
-    "id": lazy_gettext("No."),
-    "kind": lazy_gettext("Kind"),
-    "number": lazy_gettext("Number"),
-    "year": lazy_gettext("Year"),
-    "date": lazy_gettext("Date"),
-    "time": lazy_gettext("Time"),
-    "title": lazy_gettext("Title"),
-    "place": lazy_gettext("Place"),
-    "chair": lazy_gettext("Chair"),
-    "secretary": lazy_gettext("Secretary"),
-    "status": lazy_gettext("Status"),
-    "plan_item": lazy_gettext("Plan item"),
-    "approved_at": lazy_gettext("Minutes approved"),
-}
+# The register's export: kinds and statuses by the names the register page shows.
+EXPORT = ExportTable(
+    filename="meetings",
+    sheet=lazy_gettext("Meetings"),
+    columns=(
+        ExportColumn("id", lazy_gettext("No.")),
+        ExportColumn("kind", lazy_gettext("Kind"), lambda r: str(KIND_LABELS.get(r["kind"], r["kind"]))),
+        ExportColumn("number", lazy_gettext("Number")),
+        ExportColumn("year", lazy_gettext("Year")),
+        ExportColumn("date", lazy_gettext("Date"), kind="date"),
+        ExportColumn("time", lazy_gettext("Time"), kind="time"),
+        ExportColumn("title", lazy_gettext("Title")),
+        ExportColumn("place", lazy_gettext("Place")),
+        ExportColumn("chair", lazy_gettext("Chair")),
+        ExportColumn("secretary", lazy_gettext("Secretary")),
+        ExportColumn(
+            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r["status"], r["status"]))
+        ),
+        ExportColumn("plan_item", lazy_gettext("Plan item")),
+        ExportColumn("approved_at", lazy_gettext("Minutes approved"), kind="moment"),
+    ),
+)
 
 
 @bp.route("/meetings/export.<any(csv, xlsx):fmt>")
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
-    rows = exports.export_rows(runtime(), actor(), register_filter(limit=10_000))
-    columns = exports.EXPORT_COLUMNS
-    kind, status = columns.index("kind"), columns.index("status")
-    for row in rows:  # codes become the names the register page shows
-        row[kind] = str(KIND_LABELS.get(str(row[kind]), row[kind]))
-        row[status] = str(STATUS_LABELS.get(str(row[status]), row[status]))
-    header = [str(EXPORT_HEADER[c]) for c in columns]
-    if fmt == "csv":
-        return attachment(tables.csv_text(header, rows), "text/csv; charset=utf-8", "meetings.csv")
-    return attachment(tables.xlsx(_("Meetings"), header, rows), tables.XLSX_MIMETYPE, "meetings.xlsx")
+    rows = meeting_exports.export_rows(runtime(), actor(), register_filter(limit=10_000))
+    return exports.export("meetings", rows, fmt)
 
 
 NAV = (NavLink("meetings.index", lazy_gettext("Meetings")),)
