@@ -10,6 +10,7 @@ FEATURE = Feature(
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
     timeline_words=web.WORDS,
+    export_tables={"plan": web.EXPORT},
     error_messages=web.ERROR_MESSAGES,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,

@@ -19,12 +19,11 @@ from flask_login import login_required
 from service.features.plan import usecases as plan_cases
 from service.features.plan.rules import STATUSES
 from service.features.plan.usecases import ItemView, PlanView
-from service.platform.documents import tables
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
-from service.platform.registry import Evidence, NavLink, TimelineWords
+from service.platform.registry import Evidence, ExportColumn, ExportTable, NavLink, TimelineWords
 from service.platform.roles import role_name
+from service.platform.web import exports
 from service.platform.web.context import actor, runtime
-from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, field_messages
 from service.platform.web.params import bounded_int
 
@@ -163,59 +162,44 @@ def unmark(number: int) -> ResponseReturnValue:
     return redirect(url_for("plan.item", number=number, year=year_arg()))
 
 
-def _export_rows() -> tuple[list[str], list[list[object]]]:
-    view = plan_cases.get_plan(runtime(), actor(), year_arg())
-    items, _stage, _status = _filtered(view)
-    header = [
-        _("No."),
-        _("Stage"),
-        _("Activity"),
-        _("Responsible"),
-        _("Participants"),
-        _("Deadline"),
-        _("Due date"),
-        _("Result document"),
-        _("Status"),
-        _("Marked on"),
-        _("Marked by"),
-        _("Comment"),
-        _("Evidence"),
-    ]
-    rows: list[list[object]] = []
-    for v in items:
-        i = v.item
-        rows.append(
-            [
-                i.number,
-                i.stage,
-                i.activity,
-                i.responsible,
-                i.participants,
-                i.deadline,
-                i.due_on or "",
-                i.result,
-                str(STATUS_LABELS[v.status]),
-                i.done_at.astimezone(runtime().tz).date() if i.done_at else "",
-                i.done_by.full_name if i.done_by else "",
-                i.done_comment,
-                evidence_text(v.evidence),
-            ]
-        )
-    return header, rows
+# The plan's export: one row per item the page's filters show (an `ItemView`).
+EXPORT = ExportTable(
+    filename="plan",
+    columns=(
+        ExportColumn("number", lazy_gettext("No."), lambda v: v.item.number),
+        ExportColumn("stage", lazy_gettext("Stage"), lambda v: v.item.stage),
+        ExportColumn("activity", lazy_gettext("Activity"), lambda v: v.item.activity),
+        ExportColumn("responsible", lazy_gettext("Responsible"), lambda v: v.item.responsible),
+        ExportColumn("participants", lazy_gettext("Participants"), lambda v: v.item.participants),
+        ExportColumn("deadline", lazy_gettext("Deadline"), lambda v: v.item.deadline),
+        ExportColumn("due_on", lazy_gettext("Due date"), lambda v: v.item.due_on or ""),
+        ExportColumn("result", lazy_gettext("Result document"), lambda v: v.item.result),
+        ExportColumn("status", lazy_gettext("Status"), lambda v: str(STATUS_LABELS[v.status])),
+        ExportColumn("done_at", lazy_gettext("Marked on"), lambda v: v.item.done_at or "", kind="date"),
+        ExportColumn(
+            "done_by", lazy_gettext("Marked by"), lambda v: v.item.done_by.full_name if v.item.done_by else ""
+        ),
+        ExportColumn("comment", lazy_gettext("Comment"), lambda v: v.item.done_comment),
+        ExportColumn("evidence", lazy_gettext("Evidence"), lambda v: evidence_text(v.evidence)),
+    ),
+)
+
+
+def _export(fmt: str) -> ResponseReturnValue:
+    items, _stage, _status = _filtered(plan_cases.get_plan(runtime(), actor(), year_arg()))
+    return exports.export("plan", items, fmt)
 
 
 @bp.route("/plan/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    header, rows = _export_rows()
-    return attachment(tables.csv_text(header, rows), "text/csv; charset=utf-8", "plan.csv")
+    return _export("csv")
 
 
 @bp.route("/plan/export.xlsx")
 @login_required
 def export_xlsx() -> ResponseReturnValue:
-    header, rows = _export_rows()
-    return attachment(tables.xlsx("plan", header, rows), tables.XLSX_MIMETYPE, "plan.xlsx")
+    return _export("xlsx")
 
 
 NAV = (NavLink("plan.index", lazy_gettext("Plan")),)
