@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -15,9 +16,9 @@ from markupsafe import Markup
 from service.features.surveys import answering, charts, figures, notes, results, rules
 from service.features.surveys import usecases as cases
 from service.features.surveys.plan_templates import TEMPLATES
-from service.platform.documents import tables
 from service.platform.errors import ServiceError, ValidationFailed
-from service.platform.registry import NavLink
+from service.platform.registry import ExportColumn, ExportTable, NavLink
+from service.platform.web import exports
 from service.platform.web.api_request import int_arg
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -200,28 +201,29 @@ def show_results(survey_id: int) -> ResponseReturnValue:
     )
 
 
-def _export(survey_id: int) -> tuple[list[str], list[list[object]]]:
-    return results.export_rows(
+def _export(survey_id: int, fmt: str) -> ResponseReturnValue:
+    """The answers as a table whose columns are this survey's questions (so declared per request)."""
+    header, rows = results.export_rows(
         runtime(), actor(), survey_id, current_language(), (_("Staff member"), _("Recorded by"))
     )
+    table = ExportTable(
+        columns=tuple(ExportColumn(str(i), text, itemgetter(i)) for i, text in enumerate(header)),
+        filename=f"survey-{survey_id}",
+        sheet=f"{_('Survey')} {survey_id}",
+    )
+    return exports.download(table, rows, fmt)
 
 
 @bp.route("/surveys/<int:survey_id>/results.csv")
 @login_required
 def export_csv(survey_id: int) -> ResponseReturnValue:
-    header, rows = _export(survey_id)
-    return attachment(tables.csv_text(header, rows), "text/csv; charset=utf-8", f"survey-{survey_id}.csv")
+    return _export(survey_id, "csv")
 
 
 @bp.route("/surveys/<int:survey_id>/results.xlsx")
 @login_required
 def export_xlsx(survey_id: int) -> ResponseReturnValue:
-    header, rows = _export(survey_id)
-    return attachment(
-        tables.xlsx(f"{_('Survey')} {survey_id}", header, rows),
-        tables.XLSX_MIMETYPE,
-        f"survey-{survey_id}.xlsx",
-    )
+    return _export(survey_id, "xlsx")
 
 
 @bp.route("/surveys/<int:survey_id>/note.pdf")
