@@ -181,15 +181,17 @@ class ExportColumn:
     feature's web module, so it reads in the downloader's language) and how a row gives its cell.
 
     `value` takes one of the rows the feature's export route fetched (None: `row[key]`, for rows that are
-    mappings). `kind` "date", "moment" or "time" turns an aware datetime into the school's time zone (a
-    local day, a local date and time, "HH:MM"); other values pass as they are. `width` fixes the XLSX
-    column's width (None: fitted to the longest cell)."""
+    mappings). `labels` names a code in the reader's language (code → lazy string, e.g. the feature's
+    statuses; an unknown code stays as it is). `kind` "date", "moment" or "time" turns an aware
+    datetime into the school's time zone (a local day, a local date and time, "HH:MM"); other values
+    pass as they are. `width` fixes the XLSX column's width (None: fitted to the longest cell)."""
 
     key: str
     header: Any
     value: Callable[[Any], object] | None = None
     kind: str = "text"  # text | date | moment | time
     width: int | None = None
+    labels: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in EXPORT_KINDS:

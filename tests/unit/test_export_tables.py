@@ -95,6 +95,20 @@ def test_the_sheet_is_named_after_the_table_unless_told() -> None:
     assert sheet is not None and sheet.title == "orders"
 
 
+@pytest.mark.usefixtures("babel_app")
+def test_a_labelled_column_names_codes_in_the_language_asked() -> None:
+    statuses = {"registered": lazy_gettext("registered")}
+    table = ExportTable(
+        columns=(ExportColumn("status", lazy_gettext("Status"), labels=statuses),), filename="s"
+    )
+    rows = [{"status": "registered"}, {"status": "unknown"}]
+    text = table_file(table, rows, "csv", ALMATY, language="ru").content.decode("utf-8")
+    with force_locale("ru"):
+        assert text.splitlines()[1:] == [str(statuses["registered"]), "unknown"]
+    with force_locale("ru"):
+        assert str(statuses["registered"]) != "registered"  # the code became a Russian word
+
+
 def test_a_column_declared_twice_or_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="twice"):
         ExportTable(columns=(ExportColumn("a", "A"), ExportColumn("a", "B")), filename="x")

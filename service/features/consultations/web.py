@@ -190,9 +190,7 @@ EXPORT = ExportTable(
         ExportColumn("full_name", lazy_gettext("Staff member")),
         ExportColumn("duty", lazy_gettext("Position")),
         ExportColumn("topic", lazy_gettext("Topic")),
-        ExportColumn(
-            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r["status"], r["status"]))
-        ),
+        ExportColumn("status", lazy_gettext("Status"), labels=STATUS_LABELS),
         ExportColumn("advice", lazy_gettext("Advice given")),
         ExportColumn("tool", lazy_gettext("Tool")),
         ExportColumn("walk_in", lazy_gettext("Walk-in"), lambda r: _("yes") if r["walk_in"] else _("no")),

@@ -302,9 +302,7 @@ EXPORT = ExportTable(
         ExportColumn("type", lazy_gettext("Type")),
         ExportColumn("severity", lazy_gettext("Severity")),
         # the status by its name in the reader's language (the use case gives codes)
-        ExportColumn(
-            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r["status"], r["status"]))
-        ),
+        ExportColumn("status", lazy_gettext("Status"), labels=STATUS_LABELS),
         ExportColumn("tool", lazy_gettext("Tool")),
         ExportColumn("outcome", lazy_gettext("Outcome")),
     ),

@@ -387,7 +387,7 @@ EXPORT = ExportTable(
     sheet=lazy_gettext("Meetings"),
     columns=(
         ExportColumn("id", lazy_gettext("No.")),
-        ExportColumn("kind", lazy_gettext("Kind"), lambda r: str(KIND_LABELS.get(r["kind"], r["kind"]))),
+        ExportColumn("kind", lazy_gettext("Kind"), labels=KIND_LABELS),
         ExportColumn("number", lazy_gettext("Number")),
         ExportColumn("year", lazy_gettext("Year")),
         ExportColumn("date", lazy_gettext("Date"), kind="date"),
@@ -396,9 +396,7 @@ EXPORT = ExportTable(
         ExportColumn("place", lazy_gettext("Place")),
         ExportColumn("chair", lazy_gettext("Chair")),
         ExportColumn("secretary", lazy_gettext("Secretary")),
-        ExportColumn(
-            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r["status"], r["status"]))
-        ),
+        ExportColumn("status", lazy_gettext("Status"), labels=STATUS_LABELS),
         ExportColumn("plan_item", lazy_gettext("Plan item")),
         ExportColumn("approved_at", lazy_gettext("Minutes approved"), kind="moment"),
     ),

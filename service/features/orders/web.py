@@ -93,9 +93,7 @@ EXPORT = ExportTable(
         ExportColumn("date", lazy_gettext("Date"), lambda r: r.order.registered_on or ""),
         ExportColumn("title", lazy_gettext("Title"), lambda r: r.order.title),
         ExportColumn("type", lazy_gettext("Order type"), lambda r: r.type),
-        ExportColumn(
-            "status", lazy_gettext("Status"), lambda r: str(STATUS_LABELS.get(r.order.status, r.order.status))
-        ),
+        ExportColumn("status", lazy_gettext("Status"), lambda r: r.order.status, labels=STATUS_LABELS),
         ExportColumn("drafter", lazy_gettext("Drafter"), lambda r: r.drafter),  # a name, not a login
         ExportColumn("process", lazy_gettext("Process no."), lambda r: r.order.instance_id),
     ),

@@ -174,7 +174,7 @@ EXPORT = ExportTable(
         ExportColumn("deadline", lazy_gettext("Deadline"), lambda v: v.item.deadline),
         ExportColumn("due_on", lazy_gettext("Due date"), lambda v: v.item.due_on or ""),
         ExportColumn("result", lazy_gettext("Result document"), lambda v: v.item.result),
-        ExportColumn("status", lazy_gettext("Status"), lambda v: str(STATUS_LABELS[v.status])),
+        ExportColumn("status", lazy_gettext("Status"), lambda v: v.status, labels=STATUS_LABELS),
         ExportColumn("done_at", lazy_gettext("Marked on"), lambda v: v.item.done_at or "", kind="date"),
         ExportColumn(
             "done_by", lazy_gettext("Marked by"), lambda v: v.item.done_by.full_name if v.item.done_by else ""

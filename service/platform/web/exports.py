@@ -27,8 +27,10 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": tables.XLSX_MIMETYPE}
 
 
 def cell(column: ExportColumn, row: Any, tz: tzinfo) -> object:
-    """One cell: the column's value of the row, a datetime shown in the school's zone as its kind says."""
+    """One cell: the column's value of the row, a code by its name, a datetime in the school's zone."""
     value = column.value(row) if column.value is not None else row[column.key]
+    if column.labels is not None:
+        return str(column.labels.get(str(value), value))
     if isinstance(value, datetime) and column.kind != "text":
         local = value.astimezone(tz)
         if column.kind == "date":
@@ -81,4 +83,3 @@ def download(table: ExportTable, rows: Iterable[Any], fmt: str, **names: Any) ->
     """The download of a table, registered or built for this request (a survey's questions)."""
     produced = table_file(table, rows, fmt, runtime().tz, **names)
     return attachment(produced.content, produced.mimetype, produced.filename)
-
