@@ -29,15 +29,16 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
         static_folder=str(PROJECT_ROOT / "service" / "platform" / "web" / "static"),
     )
     app.config.update(load_settings(Path(app.instance_path), config))
-    database = Database(app.config["DATABASE_URL"])
+    # A single school acts by default; in region mode every request and job names its school.
+    database = Database(app.config["DATABASE_URL"], default_school=None if app.config["REGION_MODE"] else 1)
     registry = Registry(FEATURES if features is None else features)
     runtime = Runtime(
         db=database,
         forms_dir=Path(app.config["FORMS_DIR"]),
         bpmn_dir=Path(app.config["BPMN_DIR"]),
         storage_dir=Path(app.config["STORAGE_DIR"]),
-        timezone=app.config["TIMEZONE"],
-        school_name=app.config["SCHOOL_NAME"],
+        default_timezone=app.config["TIMEZONE"],
+        default_school_name=app.config["SCHOOL_NAME"],
         deadlines={**registry.default_deadlines, **app.config["DEADLINES"]},
         smtp_host=app.config["SMTP_HOST"],
         smtp_port=app.config["SMTP_PORT"],

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import errno
+import functools
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from service.platform.audit.checkpoint import write_daily_checkpoint
+from service.platform import schools
 from service.platform.audit.verify import verify_audit
 from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD, load_demo_users
 from service.platform.errors import InvalidBpmn, ServiceError
+from service.platform.persistence import tenancy
 from service.platform.processes import deploy
 from service.platform.runtime import Actor, Runtime
-from service.platform.timers import wake as timers
 
 
 def port_problem(host: str, port: int) -> str | None:
@@ -46,6 +49,28 @@ def port_problem(host: str, port: int) -> str | None:
 def _rt() -> Runtime:
     runtime: Runtime = current_app.extensions["runtime"]
     return runtime
+
+
+def school_option(command: Callable[..., None]) -> Callable[..., None]:
+    """`--school CODE`: the command acts for that school (needed in region mode, where no school is the
+    default; a single-school deployment has only the one)."""
+
+    @click.option("--school", "school_code", default=None, help="The school's code (region mode).")
+    @functools.wraps(command)
+    def run(*args: Any, school_code: str | None = None, **kwargs: Any) -> None:
+        if school_code is None:
+            if _rt().db.default_school is None:
+                click.echo("error: region mode: name the school with --school CODE", err=True)
+                sys.exit(2)
+            return command(*args, **kwargs)
+        info = schools.school_by_code(_rt(), school_code)
+        if info is None:
+            click.echo(f"error: no school with the code {school_code!r}", err=True)
+            sys.exit(2)
+        with tenancy.acting_as(info.id):
+            return command(*args, **kwargs)
+
+    return run
 
 
 def _fail(err: ServiceError) -> None:
@@ -80,6 +105,7 @@ users_cli = AppGroup("users", help="Users and their roles.")
 @click.option("--role", "roles", multiple=True)
 @click.option("--email", default=None)
 @click.option("--language", default="kk", type=click.Choice(["kk", "ru", "en"]))
+@school_option
 def users_create(
     username: str, full_name: str, password: str, roles: tuple[str, ...], email: str | None, language: str
 ) -> None:
@@ -103,6 +129,7 @@ def users_create(
 @users_cli.command("add-role")
 @click.argument("username")
 @click.argument("role")
+@school_option
 def users_add_role(username: str, role: str) -> None:
     """Give USERNAME the role ROLE."""
     try:
@@ -118,6 +145,7 @@ tokens_cli = AppGroup("tokens", help="API tokens.")
 @tokens_cli.command("create")
 @click.argument("username")
 @click.option("--label", default="cli")
+@school_option
 def tokens_create(username: str, label: str) -> None:
     """Print a new API token for USERNAME (only its hash is stored)."""
     try:
@@ -131,6 +159,7 @@ audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 
 
 @audit_cli.command("verify")
+@school_option
 def audit_verify() -> None:
     """Check every row's hash and link; report the first tampered row."""
     count, broken = verify_audit(_rt())
@@ -149,6 +178,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
 
     @app.cli.command("demo")
+    @school_option
     def demo() -> None:
         """Create the demo users (one per role, commission1-5, council1-5, staff1-10)."""
         created = load_demo_users(_rt())
@@ -160,6 +190,7 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("deploy")
     @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+    @school_option
     def deploy_cmd(directory: str | None) -> None:
         """Deploy every .bpmn file of bpmn/ (or DIRECTORY) whose content changed."""
         failed = False
@@ -176,21 +207,65 @@ def register_cli(app: Flask) -> None:
         if failed:
             sys.exit(1)
 
+    region_cli = AppGroup("region", help="A region's schools on one deployment (REGION_MODE=1).")
+    app.cli.add_command(region_cli)
+
+    @region_cli.command("demo")
+    def region_demo_cmd() -> None:
+        """The demo region: school1–3 with prefixed demo users, region_admin, region_commission1–3."""
+        if _rt().db.default_school is not None:
+            click.echo("error: the demo region needs REGION_MODE=1 (and PostgreSQL)", err=True)
+            sys.exit(2)
+
+        def school_data(rt: Runtime) -> list[str]:
+            return [line for load in rt.features.all("demo_data") if (line := load(rt))]
+
+        for line in schools.region_demo(_rt(), school_data):
+            click.echo(line)
+        click.echo(f"password for all of them: {DEMO_PASSWORD}")
+
+    @region_cli.command("create-school")
+    @click.argument("code")
+    @click.option("--name-kk", required=True)
+    @click.option("--name-ru", default="")
+    @click.option("--timezone", default="")
+    @click.option("--admin", "admin_username", required=True)
+    @click.option("--admin-name", required=True)
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_school_cmd(
+        code: str,
+        name_kk: str,
+        name_ru: str,
+        timezone: str,
+        admin_username: str,
+        admin_name: str,
+        password: str,
+    ) -> None:
+        """A school with its first admin and the shipped processes."""
+        try:
+            info = schools.create_school(
+                _rt(),
+                Actor.system(),
+                schools.NewSchool(code, name_kk, name_ru, timezone),
+                admin_username=admin_username,
+                admin_full_name=admin_name,
+                admin_password=password,
+            )
+        except ServiceError as err:
+            _fail(err)
+        click.echo(f"school {info.code} created (id {info.id}); its admin: {admin_username}")
+
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="One pass, then exit.")
     @click.option("--interval", default=5.0, show_default=True)
     def worker(once: bool, interval: float) -> None:
         """Fire due timers, write the daily digests and send queued e-mail; run as many as you like."""
-        from service.platform.inbox.digest import send_daily_digests
-        from service.platform.notify.mailer import send_pending
+        from service.platform.timers.worker import worker_pass
 
         while True:
-            fired = timers.run_due_timers(_rt())
-            write_daily_checkpoint(_rt())  # once a day, whichever worker comes first
-            digests = send_daily_digests(_rt())  # before sending, so today's digests go out in this pass
-            sent = send_pending(_rt())
-            if fired or sent or digests:
-                click.echo(f"timers fired: {fired}, digests: {digests}, mails sent: {sent}")
+            done = worker_pass(_rt())
+            if done.fired or done.sent or done.digests:
+                click.echo(f"timers fired: {done.fired}, digests: {done.digests}, mails sent: {done.sent}")
             if once:
                 return
             time.sleep(interval)

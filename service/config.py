@@ -85,9 +85,13 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         "COUNCIL_TIE_BREAK": env.get("COUNCIL_TIE_BREAK", ""),
         "SCRIPT_TIME_LIMIT": _positive_seconds(env.get("SCRIPT_TIME_LIMIT", "2"), "SCRIPT_TIME_LIMIT"),
         "RUN_WORKER": env.get("RUN_WORKER", "0") == "1",
+        # One deployment for a region's schools (docs/scaling.md): every user and job names its school.
+        "REGION_MODE": env.get("REGION_MODE", "0") == "1",
         "WORKER_INTERVAL": float(env.get("WORKER_INTERVAL", "5")),
     }
     settings.update(overrides)
+    if settings["REGION_MODE"] and not str(settings["DATABASE_URL"]).startswith("postgresql"):
+        raise ValueError("REGION_MODE=1 needs PostgreSQL: set DATABASE_URL=postgresql+psycopg://…")
     if "SECRET_KEY" not in settings:
         settings["SECRET_KEY"] = _secret_key(instance_path)
     return settings

@@ -40,7 +40,16 @@ ROLES: tuple[Role, ...] = (
     ),
     Role("staff", "Педагогтер / қызметкерлер", "Педагоги / сотрудники", "Teachers and staff"),
     Role("admin", "Жүйе әкімшісі", "Системный администратор", "System administrator"),
+    Role(
+        "region_admin",
+        "Білім басқармасының әкімшісі",
+        "Администратор управления образования",
+        "Education department administrator",
+    ),
 )
+
+# Roles held above the schools, by the region's people only.
+REGION_ROLES: frozenset[str] = frozenset({"region_admin"})
 
 ROLE_CODES: frozenset[str] = frozenset(r.code for r in ROLES)
 BY_CODE: dict[str, Role] = {r.code: r for r in ROLES}

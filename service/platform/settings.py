@@ -118,7 +118,7 @@ def explicit(rt: Runtime, session: Session, name: str) -> str | None:
     setting = rt.features.settings.get(name)
     if setting is None:
         return None
-    row = session.get(SchoolSetting, name)
+    row = session.execute(select(SchoolSetting).where(SchoolSetting.name == name)).scalar_one_or_none()
     return row.value if row is not None else environment_value(rt, name, setting)
 
 

@@ -15,9 +15,10 @@ class LocalAct(Base):
     """One of the school's acts; its row is locked while an edition is published, so two never race."""
 
     __tablename__ = "local_act"
+    __table_args__ = (UniqueConstraint("school_id", "code", name="uq_local_act_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))  # unique per school
     title: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -15,7 +15,7 @@ class Incident(Base):
     """An incident as the journal keeps it; the process instance that handles it may change on reopen."""
 
     __tablename__ = "incident"
-    __table_args__ = (UniqueConstraint("year", "number"),)
+    __table_args__ = (UniqueConstraint("school_id", "year", "number", name="uq_incident_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)

@@ -16,7 +16,9 @@ class Meeting(Base):
 
     __tablename__ = "meeting"
     # The minutes' number is unique per kind and year; the counter hands it out, this refuses a repeat.
-    __table_args__ = (UniqueConstraint("kind", "number_year", "number", name="uq_meeting_number"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "kind", "number_year", "number", name="uq_meeting_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)  # rules.KINDS

@@ -15,10 +15,11 @@ class Order(Base):
     """The order register: written by the order-drafting process's service tasks."""
 
     __tablename__ = "school_order"
+    __table_args__ = (UniqueConstraint("school_id", "number", name="uq_school_order_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
-    number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    number: Mapped[str | None] = mapped_column(String(30))  # unique per school
     registered_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
     title_folded: Mapped[str] = mapped_column(String(300), default="")

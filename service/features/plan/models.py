@@ -15,9 +15,10 @@ class SchoolPlan(Base):
     """One plan per school year (`school_year` is the year it starts in: 2025 for 2025-2026)."""
 
     __tablename__ = "school_plan"
+    __table_args__ = (UniqueConstraint("school_id", "school_year", name="uq_school_plan_year"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    school_year: Mapped[int] = mapped_column(Integer, unique=True)
+    school_year: Mapped[int] = mapped_column(Integer)  # one plan per school and year
     title: Mapped[str] = mapped_column(Text)
     approval: Mapped[str] = mapped_column(Text, default="")  # the "Бекітемін" lines as written
     topic: Mapped[str] = mapped_column(Text, default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.platform.clock import utcnow
@@ -19,9 +19,10 @@ class AnnualReport(Base):
     """
 
     __tablename__ = "annual_report"
+    __table_args__ = (UniqueConstraint("school_id", "year", name="uq_annual_report_year"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, unique=True)
+    year: Mapped[int] = mapped_column(Integer)  # one report per school and year
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | final
     achievements: Mapped[str] = mapped_column(Text, default="")
     problems: Mapped[str] = mapped_column(Text, default="")

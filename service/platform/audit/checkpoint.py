@@ -19,6 +19,7 @@ from service.platform.audit import anchor
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.notify.outbox import notify
+from service.platform.persistence import tenancy
 from service.platform.persistence.locks import next_value
 from service.platform.persistence.models import User, UserRole
 from service.platform.runtime import Runtime
@@ -27,7 +28,10 @@ RECIPIENT_ROLE = "director"
 
 
 def checkpoint_dir(rt: Runtime) -> Path:
-    return rt.storage_dir / "audit-checkpoints"
+    """Where the acting school's checkpoints go: each school's chains are checked on their own."""
+    info = rt.school()
+    folder = rt.storage_dir / "audit-checkpoints"
+    return folder if info is None or info.id == tenancy.DEFAULT_SCHOOL else folder / info.code
 
 
 def write_daily_checkpoint(rt: Runtime, now: datetime | None = None) -> dict[str, Any] | None:

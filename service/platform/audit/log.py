@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from service.platform.audit.chain import GENESIS_HASH, ChainLink, detail_of, link_hash
 from service.platform.clock import utcnow
+from service.platform.persistence import tenancy
 from service.platform.persistence.models import AuditEvent, AuditStream
 
-# The epoch lock's key (PostgreSQL advisory locks are numbers): "AUDIT" in ASCII.
-EPOCH_LOCK = 0x4155444954
+# The epoch lock's key (PostgreSQL advisory locks are a pair of numbers): "AUDI" in ASCII, and the school,
+# so each school's chains have their own epoch and schools never wait for each other.
+EPOCH_LOCK = 0x41554449
 
 
 def stream_of(actor: str, instance_id: int | None) -> str:
@@ -34,20 +36,33 @@ def hold_epoch(session: Session, alone: bool) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-    session.execute(text(f"SELECT {function}(:key)"), {"key": EPOCH_LOCK})
+    session.execute(text(f"SELECT {function}(:key, :school)"), {"key": EPOCH_LOCK, "school": _school()})
+
+
+def _school() -> int:
+    """The acting school, whose chains an append joins (audit chains are per school)."""
+    return tenancy.school_for_new_rows()
 
 
 def _locked_tip(session: Session, stream: str) -> str:
     """The stream's last hash, its head row locked for this transaction; the row is created (race-free)
     on the stream's first event. Read first: nearly every append finds its stream, and one statement
     is cheaper than two. Core statements: the ORM's unit of work cost more than the SQL here."""
-    locked = select(AuditStream.last_hash).where(AuditStream.name == stream).with_for_update()
+    locked = (
+        select(AuditStream.last_hash)
+        .where(AuditStream.school_id == _school(), AuditStream.name == stream)
+        .with_for_update()
+    )
     last_hash = session.execute(locked).scalar_one_or_none()
     if last_hash is not None:
         return str(last_hash)
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(AuditStream).values(name=stream, last_hash=GENESIS_HASH).on_conflict_do_nothing())
+    session.execute(
+        insert(AuditStream)
+        .values(school_id=_school(), name=stream, last_hash=GENESIS_HASH)
+        .on_conflict_do_nothing()
+    )
     return str(session.execute(locked).scalar_one())
 
 
@@ -84,11 +99,16 @@ def append(
         "prev_hash": prev_hash,
         "hash": link_hash(prev_hash, at, actor, action, instance_id, task_id, detail_json),
         "stream": stream,
+        "school_id": _school(),
     }
     events = cast(Table, AuditEvent.__table__)
     event_id = session.execute(events.insert().values(**values).returning(events.c.id)).scalar_one()
     streams = cast(Table, AuditStream.__table__)
-    session.execute(streams.update().where(streams.c.name == stream).values(last_hash=values["hash"]))
+    session.execute(
+        streams.update()
+        .where(streams.c.school_id == values["school_id"], streams.c.name == stream)
+        .values(last_hash=values["hash"])
+    )
     return AuditEvent(id=event_id, **values)
 
 

@@ -13,7 +13,8 @@ from service.platform.auth.secrets import check_password, hash_password, new_tok
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.inbox import queries
-from service.platform.persistence.models import ApiToken, LoginThrottle, User, UserRole
+from service.platform.persistence import tenancy
+from service.platform.persistence.models import ApiToken, LoginThrottle, School, User, UserRole
 from service.platform.roles import ROLE_CODES
 from service.platform.runtime import Actor, Runtime
 
@@ -59,24 +60,38 @@ def _record_failure(row: LoginThrottle, limit: int = MAX_FAILURES) -> None:
 
 def authenticate(rt: Runtime, username: str, password: str, address: str) -> SignIn:
     """Check a password; after repeated failures for a user or an address, refuse for a while."""
-    with rt.db.session() as session:
-        account = _throttle_row(session, f"user:{username.lower()}")
-        source = _throttle_row(session, f"addr:{address}")
-        locked = [r.locked_until for r in (account, source) if _is_locked(r) and r.locked_until is not None]
-        if locked:
-            audit.append(session, username[:80] or "?", "auth.throttled", detail={"address": address})
-            return SignIn(None, throttled=True, retry_at=max(locked))
+    # User names are unique in the whole deployment, so signing in looks across schools; the events go
+    # to the person's school's audit log (an unknown name's to the deployment's own: see below).
+    with tenancy.all_schools(), rt.db.session() as session:
         user = queries.user_by_username(session, username)
-        valid = check_password(user.password_hash if user else _DUMMY_HASH, password)
-        if user is None or not valid or not user.is_active:
-            _record_failure(account)
-            _record_failure(source, MAX_ADDRESS_FAILURES)
-            audit.append(session, username[:80] or "?", "auth.failed", detail={"address": address})
-            return SignIn(None)
-        # A good sign-in clears the account's count; the address keeps its own (others may be failing).
-        account.failures, account.locked_until = 0, None
-        audit.append(session, user.username, "auth.login", detail={"address": address})
-        return SignIn(user.with_roles())
+        school = user.school_id if user is not None else _unattributed_school(rt, session)
+        with tenancy.acting_as(school):
+            account = _throttle_row(session, f"user:{username.lower()}")
+            source = _throttle_row(session, f"addr:{address}")
+            locked = [
+                r.locked_until for r in (account, source) if _is_locked(r) and r.locked_until is not None
+            ]
+            if locked:
+                audit.append(session, username[:80] or "?", "auth.throttled", detail={"address": address})
+                return SignIn(None, throttled=True, retry_at=max(locked))
+            valid = check_password(user.password_hash if user else _DUMMY_HASH, password)
+            if user is None or not valid or not user.is_active:
+                _record_failure(account)
+                _record_failure(source, MAX_ADDRESS_FAILURES)
+                audit.append(session, username[:80] or "?", "auth.failed", detail={"address": address})
+                return SignIn(None)
+            # A good sign-in clears the account's count; the address keeps its own (others may be failing).
+            account.failures, account.locked_until = 0, None
+            audit.append(session, user.username, "auth.login", detail={"address": address})
+            return SignIn(user.with_roles())
+
+
+def _unattributed_school(rt: Runtime, session: Session) -> int:
+    """Whose log records a failed sign-in under a name nobody has: the single school's, or the region's."""
+    if rt.db.default_school is not None:
+        return rt.db.default_school
+    region = session.execute(select(School.id).where(School.kind == "region").order_by(School.id)).scalar()
+    return int(region) if region is not None else tenancy.DEFAULT_SCHOOL
 
 
 def verify_signature_password(rt: Runtime, actor: Actor, password: str) -> None:
@@ -98,7 +113,8 @@ def verify_signature_password(rt: Runtime, actor: Actor, password: str) -> None:
 
 
 def load_user(rt: Runtime, user_id: int) -> User | None:
-    with rt.db.read() as session:
+    """The signed-in person, whichever school they belong to (the request then acts as that school)."""
+    with tenancy.all_schools(), rt.db.read() as session:
         user = session.get(User, user_id)
         return user.with_roles() if user is not None and user.is_active else None
 
@@ -134,7 +150,7 @@ def create_user(
     if unknown:
         raise ValidationFailed({"roles": FieldError("enum", {"values": sorted(unknown)})})
     with rt.db.session() as session:
-        if queries.user_by_username(session, username) is not None:
+        if username_taken(session, username):
             raise Conflict("a user with this name exists")
         user = User(
             username=username,
@@ -150,6 +166,12 @@ def create_user(
             session, actor.username, "user.create", detail={"user": username, "roles": sorted(roles or [])}
         )
         return user.id
+
+
+def username_taken(session: Session, username: str) -> bool:
+    """User names are unique in the whole deployment (people sign in by name alone)."""
+    query = select(User.id).where(User.username == username).execution_options(**{tenancy.CROSSING: True})
+    return session.execute(query).first() is not None
 
 
 def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
@@ -246,7 +268,7 @@ def create_token(rt: Runtime, actor: Actor, username: str, label: str = "") -> s
 
 
 def user_for_token(rt: Runtime, token: str) -> User | None:
-    with rt.db.read() as session:
+    with tenancy.all_schools(), rt.db.read() as session:
         # Token, user and roles in one statement: every API call starts here.
         found = (
             session.execute(
@@ -267,7 +289,7 @@ def user_for_token(rt: Runtime, token: str) -> User | None:
     now = utcnow()
     # Record use at most once a minute, in its own short write, so API calls mostly only read.
     if last_used_at is None or now - last_used_at > timedelta(minutes=1):
-        with rt.db.session() as session:
+        with tenancy.acting_as(user.school_id), rt.db.session() as session:
             session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
     return user
 

@@ -79,15 +79,17 @@ def demo_accounts() -> list[tuple[str, str, list[str]]]:
     return accounts
 
 
-def load_demo_users(rt: Runtime, password: str = DEMO_PASSWORD) -> int:
-    """Create the accounts that do not exist yet; returns how many were created (idempotent)."""
+def load_demo_users(rt: Runtime, password: str = DEMO_PASSWORD, prefix: str = "") -> int:
+    """Create the accounts that do not exist yet in the acting school; returns how many were created
+    (idempotent). `prefix` ("school1.") keeps user names unique when a region has many schools."""
     created = 0
     password_hash = hash_password(password)
     with rt.db.session() as session:
-        for username, full_name, roles in demo_accounts():
+        for bare, full_name, roles in demo_accounts():
+            username = f"{prefix}{bare}"
             existing = queries.user_by_username(session, username)
             if existing is not None:
-                if existing.full_name == _OLD_NAMES.get(username):
+                if existing.full_name == _OLD_NAMES.get(bare):
                     existing.full_name = full_name  # a demo name with a role tag, never edited since
                 continue
             session.add(
@@ -96,7 +98,7 @@ def load_demo_users(rt: Runtime, password: str = DEMO_PASSWORD) -> int:
                     full_name=full_name,
                     password_hash=password_hash,
                     language="kk",
-                    email=f"{username}@school.local",
+                    email=f"{bare}@{prefix.rstrip('.') or 'school'}.local",
                     roles=[UserRole(role=r) for r in roles],
                 )
             )

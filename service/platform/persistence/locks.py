@@ -40,8 +40,11 @@ def next_value(session: Session, name: str) -> int:
     """Increment a named counter atomically and return the new value."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # Counters are per school (the acting one: the column's default and the session's criteria).
     session.execute(
-        insert(Counter).values(name=name, value=0).on_conflict_do_nothing(index_elements=["name"])
+        insert(Counter)
+        .values(name=name, value=0)
+        .on_conflict_do_nothing(index_elements=["school_id", "name"])
     )
     # UPDATE … RETURNING takes the row lock, so concurrent callers get distinct values.
     value = session.execute(

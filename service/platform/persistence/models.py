@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from service.platform.clock import utcnow
+from service.platform.persistence import tenancy
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -46,8 +47,41 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class Base(DeclarativeBase):
+class _Declarative(DeclarativeBase):
     pass
+
+
+class SharedTable(_Declarative):
+    """A table whose rows no school owns (the schools themselves, sign-in throttling, file bytes)."""
+
+    __abstract__ = True
+
+
+class Base(_Declarative):
+    """A table whose every row belongs to one school: the session scopes every query to the acting
+    school and stamps new rows with it (`tenancy`). Features map their tables on this."""
+
+    __abstract__ = True
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("school.id"), index=True, default=tenancy.school_for_new_rows
+    )
+
+
+class School(SharedTable):
+    """A tenant: one school, or the region (`kind` "region") whose officers and commission work above
+    the schools. A deployment that runs one school has only row 1."""
+
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="school")  # school | region
+    name_kk: Mapped[str] = mapped_column(String(300), default="")
+    name_ru: Mapped[str] = mapped_column(String(300), default="")
+    # Empty: the deployment's TIMEZONE / SCHOOL_NAME (a single school keeps configuring it so).
+    timezone: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class User(Base):
@@ -99,7 +133,7 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class LoginThrottle(Base):
+class LoginThrottle(SharedTable):
     """Failed sign-ins per key (username or address); kept in the database so every worker agrees."""
 
     __tablename__ = "login_throttle"
@@ -112,7 +146,7 @@ class LoginThrottle(Base):
 
 class ProcessDefinition(Base):
     __tablename__ = "process_definition"
-    __table_args__ = (UniqueConstraint("process_id", "version"),)
+    __table_args__ = (UniqueConstraint("school_id", "process_id", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     process_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -255,6 +289,9 @@ class AuditStream(Base):
 
     __tablename__ = "audit_stream"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("school.id"), primary_key=True, default=tenancy.school_for_new_rows
+    )
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
 
@@ -295,6 +332,9 @@ class SchoolSetting(Base):
 
     __tablename__ = "school_setting"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("school.id"), primary_key=True, default=tenancy.school_for_new_rows
+    )
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     updated_by: Mapped[str] = mapped_column(String(80))
@@ -302,10 +342,13 @@ class SchoolSetting(Base):
 
 
 class Counter(Base):
-    """Named sequences such as `order:2026`; incremented under a row lock."""
+    """Named sequences such as `order:2026`, per school; incremented under a row lock."""
 
     __tablename__ = "counter"
 
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("school.id"), primary_key=True, default=tenancy.school_for_new_rows
+    )
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -343,7 +386,7 @@ class NotificationDigest(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class StoredFile(Base):
+class StoredFile(SharedTable):
     """Metadata of an uploaded file; the bytes live in the storage folder under their SHA-256."""
 
     __tablename__ = "stored_file"
@@ -376,7 +419,7 @@ class FormRevision(Base):
     """One saved edition of a form's JSON Schema; the newest one overrides forms/<key>.json at deploy."""
 
     __tablename__ = "form_revision"
-    __table_args__ = (UniqueConstraint("form_key", "revision"),)
+    __table_args__ = (UniqueConstraint("school_id", "form_key", "revision"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_key: Mapped[str] = mapped_column(String(100), index=True)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.platform.errors import ConcurrentChange
+from service.platform.persistence import tenancy
+from service.platform.persistence.models import Base
 
 READ_ONLY = "school_read_only"
 
@@ -57,12 +59,29 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 class Database:
     """Holds the engine and hands out sessions; one per application, safe to share across threads."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, default_school: int | None = tenancy.DEFAULT_SCHOOL
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
+        # The school a unit of work acts for when nobody chose one: the only school of a single-school
+        # deployment; None in region mode, where every request and job names its school.
+        self.default_school = default_school
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         reader = self.engine.execution_options(**{READ_ONLY: True})
         self._read_factory = sessionmaker(reader, expire_on_commit=False)
+        for factory in (self._factory, self._read_factory):
+            tenancy.install(Base, factory)
+
+    @contextmanager
+    def _acting(self, session: Session) -> Iterator[None]:
+        """Pin the session to the acting school (or the default one) for the length of the block."""
+        school = tenancy.acting_school()
+        if school is None:
+            school = self.default_school
+        tenancy.bind(session, school)
+        with tenancy.acting_as(school):
+            yield
 
     @property
     def is_postgres(self) -> bool:
@@ -77,8 +96,9 @@ class Database:
         """
         session = self._factory()
         try:
-            yield session
-            session.commit()
+            with self._acting(session):
+                yield session
+                session.commit()
         except StaleDataError as err:
             session.rollback()
             raise ConcurrentChange("changed by another request at the same time; nothing was saved") from err
@@ -96,7 +116,8 @@ class Database:
         """
         session = self._read_factory()
         try:
-            yield session
+            with self._acting(session):
+                yield session
         finally:
             # close() returns the connection, whose reset rolls the transaction back; unlike
             # rollback() it leaves the loaded objects readable after the block.

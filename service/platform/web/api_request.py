@@ -14,6 +14,7 @@ from flask import g, request
 
 from service.platform.auth import accounts
 from service.platform.errors import BadRequest, FieldError, Unauthenticated, ValidationFailed
+from service.platform.persistence import tenancy
 from service.platform.runtime import Actor
 from service.platform.web.context import runtime
 from service.platform.web.params import MAX_ID
@@ -28,6 +29,7 @@ def authenticate() -> None:
     if user is None:
         raise Unauthenticated("invalid token")
     g.api_actor = Actor.of(user)
+    tenancy.enter(user.school_id)  # left with the request (the app's teardown resets the scope)
 
 
 def api_actor() -> Actor:

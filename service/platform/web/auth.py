@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_time
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from service.platform.auth import accounts
 from service.platform.errors import ValidationFailed
+from service.platform.persistence import tenancy
 from service.platform.persistence.models import User
 from service.platform.web.context import LANGUAGES, actor, runtime
 from service.platform.web.extensions import login_manager
@@ -42,6 +43,20 @@ def init_login(app: Flask) -> None:
             return None
         user = accounts.load_user(runtime(), int(user_id))
         return LoginUser(user) if user else None
+
+    @app.before_request
+    def _enter_school() -> None:
+        # Everything this request reads or writes is the signed-in person's school's (or, for an API
+        # call, the token's: `api_request.authenticate` enters it). Nobody signed in: no school acts.
+        g.school_scope = tenancy.enter(None)
+        if current_user.is_authenticated:
+            tenancy.enter(current_user.user.school_id)
+
+    @app.teardown_request
+    def _leave_school(_error: BaseException | None) -> None:
+        token = g.pop("school_scope", None)
+        if token is not None:
+            tenancy.leave(token)
 
 
 def _safe_next(target: str | None) -> str:

@@ -8,11 +8,8 @@ import time
 
 from flask import Flask
 
-from service.platform.audit.checkpoint import write_daily_checkpoint
-from service.platform.inbox.digest import send_daily_digests
-from service.platform.notify.mailer import send_pending
 from service.platform.runtime import Runtime
-from service.platform.timers import wake as timers
+from service.platform.timers.worker import worker_pass
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +21,7 @@ def start_worker_thread(app: Flask) -> threading.Thread:
     def loop() -> None:
         while True:
             try:
-                timers.run_due_timers(runtime)
-                write_daily_checkpoint(runtime)
-                send_daily_digests(runtime)
-                send_pending(runtime)
+                worker_pass(runtime)
             except Exception:  # a failing pass must not stop the worker
                 log.exception("worker pass failed")
             time.sleep(interval)

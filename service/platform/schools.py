@@ -1,0 +1,179 @@
+"""The region's use cases on its schools: create a school with its first admin, list the schools,
+and the demo region (`flask region demo`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from service.platform.audit import log as audit
+from service.platform.auth import accounts
+from service.platform.auth.demo import DEMO_PASSWORD, load_demo_users
+from service.platform.auth.secrets import hash_password
+from service.platform.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from service.platform.persistence import tenancy
+from service.platform.persistence.models import School, User, UserRole
+from service.platform.processes import deploy
+from service.platform.runtime import Actor, Runtime, SchoolInfo
+
+_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+REGION_CODE = "region"
+
+
+@dataclass(frozen=True)
+class NewSchool:
+    code: str
+    name_kk: str
+    name_ru: str = ""
+    timezone: str = ""
+
+
+def _require_region_admin(actor: Actor) -> None:
+    if actor.id is not None and not actor.has("region_admin"):
+        raise Forbidden("only the region's administrator manages schools")
+
+
+def list_schools(rt: Runtime, actor: Actor) -> list[SchoolInfo]:
+    """Every school of the deployment (the region row first), for the region's administrator."""
+    _require_region_admin(actor)
+    with tenancy.all_schools(), rt.db.read() as session:
+        rows = session.execute(select(School).order_by(School.kind.desc(), School.code)).scalars()
+        return [SchoolInfo.of(row) for row in rows]
+
+
+def _check(new: NewSchool) -> None:
+    problems: dict[str, FieldError] = {}
+    if not _CODE.match(new.code):
+        problems["code"] = FieldError("pattern")
+    if not new.name_kk.strip():
+        problems["name_kk"] = FieldError("required")
+    if new.timezone:
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(new.timezone)
+        except (ValueError, KeyError, OSError):
+            problems["timezone"] = FieldError("enum")
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def create_school(
+    rt: Runtime,
+    actor: Actor,
+    new: NewSchool,
+    *,
+    admin_username: str,
+    admin_full_name: str,
+    admin_password: str,
+    kind: str = "school",
+) -> SchoolInfo:
+    """A new school with its first admin and the shipped processes deployed; one transaction for the
+    school and its admin (the deployment follows, version by version, as `flask deploy` does)."""
+    _require_region_admin(actor)
+    _check(new)
+    with tenancy.all_schools(), rt.db.session() as session:
+        if session.execute(select(School.id).where(School.code == new.code)).first() is not None:
+            raise Conflict("a school with this code exists")
+        if accounts.username_taken(session, admin_username):
+            raise Conflict("a user with this name exists")
+        school = School(
+            code=new.code,
+            kind=kind,
+            name_kk=new.name_kk.strip(),
+            name_ru=new.name_ru.strip(),
+            timezone=new.timezone,
+        )
+        session.add(school)
+        session.flush()
+        info = SchoolInfo.of(school)
+        with tenancy.acting_as(school.id):
+            session.add(
+                User(
+                    username=admin_username,
+                    full_name=admin_full_name.strip(),
+                    password_hash=hash_password(admin_password),
+                    language="kk",
+                    roles=[UserRole(role="admin"), UserRole(role="staff")],
+                )
+            )
+            audit.append(
+                session,
+                actor.username,
+                "school.create",
+                detail={"school": new.code, "admin": admin_username, "by": actor.username},
+            )
+    with tenancy.acting_as(info.id):
+        deploy.deploy_directory(rt, Actor.system())
+    return info
+
+
+def ensure_school(rt: Runtime, new: NewSchool, kind: str = "school") -> tuple[SchoolInfo, bool]:
+    """The school with this code, created (with nothing in it) when missing: for commands and demos."""
+    with tenancy.all_schools(), rt.db.session() as session:
+        row = session.execute(select(School).where(School.code == new.code)).scalar_one_or_none()
+        if row is not None:
+            return SchoolInfo.of(row), False
+        row = School(
+            code=new.code, kind=kind, name_kk=new.name_kk, name_ru=new.name_ru, timezone=new.timezone
+        )
+        session.add(row)
+        session.flush()
+        return SchoolInfo.of(row), True
+
+
+def school_by_code(rt: Runtime, code: str) -> SchoolInfo | None:
+    with tenancy.all_schools(), rt.db.read() as session:
+        row = session.execute(select(School).where(School.code == code)).scalar_one_or_none()
+        return SchoolInfo.of(row) if row is not None else None
+
+
+DEMO_SCHOOLS = (
+    NewSchool("school1", "№1 жалпы білім беретін мектеп", "Общеобразовательная школа №1"),
+    NewSchool("school2", "№2 жалпы білім беретін мектеп", "Общеобразовательная школа №2"),
+    NewSchool("school3", "№3 жалпы білім беретін мектеп", "Общеобразовательная школа №3"),
+)
+REGION = NewSchool(REGION_CODE, "Облыстық білім басқармасы", "Областное управление образования")
+
+
+def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> list[str]:
+    """The demo region: schools school1–3 with today's demo users prefixed by the school's code
+    (`school1.director`), the region with `region_admin` and `region_commission1`–`3`, the shipped
+    processes deployed everywhere and each school's demo data. Idempotent."""
+    lines: list[str] = []
+    region, _ = ensure_school(rt, REGION, kind="region")
+    with tenancy.acting_as(region.id), rt.db.session() as session:
+        people = [("region_admin", "Әсел Нұрланқызы", ["region_admin", "admin", "staff"])] + [
+            (f"region_commission{i}", name, ["commission", "staff"])
+            for i, name in enumerate(("Ғалия Бекқызы", "Марат Сәкенұлы", "Сымбат Еркінқызы"), 1)
+        ]
+        created = 0
+        for username, full_name, roles in people:
+            if accounts.username_taken(session, username):
+                continue
+            session.add(
+                User(
+                    username=username,
+                    full_name=full_name,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    language="kk",
+                    roles=[UserRole(role=r) for r in roles],
+                )
+            )
+            created += 1
+        if created:
+            audit.append(session, "system", "demo.load", detail={"users": created})
+    with tenancy.acting_as(region.id):
+        deploy.deploy_directory(rt, Actor.system())
+    lines.append(f"{region.code}: region_admin, region_commission1-3")
+    for new in DEMO_SCHOOLS:
+        school, _ = ensure_school(rt, new)
+        with tenancy.acting_as(school.id):
+            created = load_demo_users(rt, prefix=f"{school.code}.")
+            deploy.deploy_directory(rt, Actor.system())
+            lines.append(f"{school.code}: {created} demo users ({school.code}.director, …)")
+            lines.extend(f"{school.code}: {line}" for line in school_data(rt))
+    return lines
