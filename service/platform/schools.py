@@ -177,3 +177,46 @@ def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> lis
             lines.append(f"{school.code}: {created} demo users ({school.code}.director, …)")
             lines.extend(f"{school.code}: {line}" for line in school_data(rt))
     return lines
+
+
+def current_identity(rt: Runtime, actor: Actor) -> SchoolInfo | None:
+    """The acting school's names and time zone as its row holds them (empty: the deployment's)."""
+    actor.require_admin("only an admin changes the school's settings")
+    with rt.db.read() as session:
+        school = tenancy.acting_school()
+        row = session.get(School, school) if school is not None and school != tenancy.ALL else None
+        return SchoolInfo.of(row) if row is not None else None
+
+
+def change_identity(rt: Runtime, actor: Actor, name_kk: str, name_ru: str, timezone: str) -> SchoolInfo:
+    """The school's admin names the school (kk, ru: documents print the Kazakh one) and its time zone;
+    empty values fall back to the deployment's SCHOOL_NAME and TIMEZONE. Audited."""
+    actor.require_admin("only an admin changes the school's settings")
+    problems: dict[str, FieldError] = {}
+    if len(name_kk.strip()) > 300:
+        problems["name_kk"] = FieldError("max_length", {"limit": 300})
+    if len(name_ru.strip()) > 300:
+        problems["name_ru"] = FieldError("max_length", {"limit": 300})
+    if timezone.strip():
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(timezone.strip())
+        except (ValueError, KeyError, OSError):
+            problems["timezone"] = FieldError("enum")
+    if problems:
+        raise ValidationFailed(problems)
+    school = tenancy.acting_school()
+    if school is None or school == tenancy.ALL:
+        school = rt.db.default_school
+    with rt.db.session() as session:
+        row = session.get(School, school, with_for_update=True)
+        if row is None:
+            raise Conflict("no school acts")
+        before = {"name_kk": row.name_kk, "name_ru": row.name_ru, "timezone": row.timezone}
+        row.name_kk, row.name_ru, row.timezone = name_kk.strip(), name_ru.strip(), timezone.strip()
+        after = {"name_kk": row.name_kk, "name_ru": row.name_ru, "timezone": row.timezone}
+        audit.append(session, actor.username, "school.change", detail={"before": before, "after": after})
+        info = SchoolInfo.of(row)
+    rt.forget_school(info.id)
+    return info
