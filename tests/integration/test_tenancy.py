@@ -140,3 +140,16 @@ def test_a_school_names_itself_and_sets_its_time_zone(app: Any, seeded: Runtime)
     login(teacher, "staff1")
     own_token = csrf_from(teacher.get("/profile").get_data(as_text=True))
     assert teacher.post("/admin/settings/school", data={**good, "csrf_token": own_token}).status_code == 403
+
+
+def test_a_schools_admin_cannot_make_anyone_a_region_officer(seeded: Runtime) -> None:
+    from service.platform.auth import accounts
+    from service.platform.errors import ValidationFailed
+    from tests.conftest import actor_named
+
+    admin = actor_named(seeded, "admin")
+    with pytest.raises(ValidationFailed):
+        accounts.set_roles(seeded, admin, "admin", ["admin", "region_admin"])
+    with pytest.raises(ValidationFailed):
+        accounts.create_user(seeded, admin, "boss", "Бас", "a-long-password-1", roles=["region_admin"])
+    assert "region_admin" not in {role.code for role in accounts.assignable_roles(seeded)}
