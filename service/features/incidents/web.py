@@ -133,7 +133,7 @@ def incident_body(view: IncidentView) -> schemas.Incident:
         reporter=i.reporter if view.reporter_name is not None else None,
         reporter_name=view.reporter_name,
         corrective_action=i.corrective_action,
-        vote=view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
+        vote=view.tally and {k: v for k, v in view.tally.items() if k not in ("votes", "labels")},
         votes=[
             schemas.IncidentVote(
                 member=v.member, name=v.name, decision=v.decision, comment=v.comment, at=v.at
