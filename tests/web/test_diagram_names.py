@@ -102,3 +102,19 @@ def test_the_instance_diagram_of_an_incident_speaks_russian(app: Flask, api: Api
     assert names["Gateway_disclosure"] == "Раскрыты ли персональные данные?"
     assert names["Participant_school"] == "Школа"
     assert {key: name for key, name in names.items() if KAZAKH.search(name)} == {}
+
+
+def test_an_instance_is_titled_by_its_process_in_the_readers_language_until_it_has_its_own(
+    app: Flask, api: Api
+) -> None:
+    iid = int(api.post("/processes/order_drafting/instances", "wg_deputy").get_json()["id"])
+    speak(api.rt, "ru")
+    deputy = signed_in(app, "wg_deputy")
+    page = deputy.get(f"/instances/{iid}").get_data(as_text=True)
+    assert f"<h1>#{iid} Подготовка приказа</h1>" in page and "Бұйрық әзірлеу" not in page
+    assert f"#{iid} Подготовка приказа</a>" in deputy.get("/inbox?scope=mine").get_data(as_text=True)
+    draft = api.open_task("wg_deputy", iid, "Task_draft")
+    data = {"title": "Бұйрық о чат-ботах", "order_type": "other", "body": "Мәтін"}
+    assert api.post(f"/tasks/{draft['id']}/complete", "wg_deputy", json={"data": data}).status_code == 200
+    page = deputy.get(f"/instances/{iid}").get_data(as_text=True)
+    assert f"<h1>#{iid} Бұйрық о чат-ботах</h1>" in page  # the title its drafter gave it

@@ -73,6 +73,17 @@ def process_name(process_id: str) -> str:
     return str(g.process_names.get(process_id, process_id))
 
 
+def instance_title(instance: Any) -> str:
+    """An instance's title for the reader: the one its steps gave it (an order's title), else — the
+    diagram's process name, stored when it started — the process's name in the reader's language."""
+    title = str(instance.title or "")
+    if "process_names" not in g:
+        g.process_names = instance_cases.process_names(runtime())
+    if not title or title == g.process_names.get(instance.process_id):
+        return process_name(instance.process_id)
+    return title
+
+
 def in_language(titles: Mapping[str, str] | None, fallback: str | None = "") -> str:
     """A title by language (kk, ru, en) in the reader's; Kazakh when the reader's is missing."""
     titles = titles or {}
