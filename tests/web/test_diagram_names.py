@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask import Flask
 from flask_babel import force_locale
 from lxml import etree
 
+from service.platform.inbox.digest import send_daily_digests
 from service.platform.web.timeline import localized_diagram
 from tests.conftest import Api
 from tests.integration.test_incident_api import escalate
@@ -118,3 +120,14 @@ def test_an_instance_is_titled_by_its_process_in_the_readers_language_until_it_h
     assert api.post(f"/tasks/{draft['id']}/complete", "wg_deputy", json={"data": data}).status_code == 200
     page = deputy.get(f"/instances/{iid}").get_data(as_text=True)
     assert f"<h1>#{iid} Бұйрық о чат-ботах</h1>" in page  # the title its drafter gave it
+
+
+def test_notifications_name_the_step_and_an_untitled_instance_in_russian(app: Flask, api: Api) -> None:
+    assert api.post("/processes/order_drafting/instances", "wg_deputy").status_code == 201
+    assert send_daily_digests(api.rt, datetime(2026, 12, 4, 4, 0, tzinfo=UTC)) >= 1
+    speak(api.rt, "ru")
+    page = signed_in(app, "wg_deputy").get("/notifications").get_data(as_text=True)
+    assert '<span class="meta">(Подготовка приказа)</span>' in page
+    main = page[page.index("<main") :]
+    assert "Бұйрық әзірлеу" not in main and "Бұйрық жобасын дайындау" not in main, main
+    assert "Проект приказа</a>" in main  # the step, by its form's title (the task_assigned note)

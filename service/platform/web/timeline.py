@@ -74,13 +74,20 @@ def process_name(process_id: str) -> str:
 
 
 def instance_title(instance: Any) -> str:
+    """An instance's title for the reader (see `matter_title`)."""
+    return matter_title(instance.title, instance.process_id)
+
+
+def matter_title(title: str | None, process_id: str | None) -> str:
     """An instance's title for the reader: the one its steps gave it (an order's title), else — the
     diagram's process name, stored when it started — the process's name in the reader's language."""
-    title = str(instance.title or "")
+    title = str(title or "")
+    if not process_id:
+        return title
     if "process_names" not in g:
         g.process_names = instance_cases.process_names(runtime())
-    if not title or title == g.process_names.get(instance.process_id):
-        return process_name(instance.process_id)
+    if not title or title == g.process_names.get(process_id):
+        return process_name(process_id)
     return title
 
 
