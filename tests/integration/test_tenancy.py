@@ -123,7 +123,12 @@ def test_a_school_names_itself_and_sets_its_time_zone(app: Any, seeded: Runtime)
     client = app.test_client()
     login(client, "admin")
     page = client.get("/admin/settings").get_data(as_text=True)
-    bad = {"name_kk": "№7 мектеп", "name_ru": "Школа №7", "timezone": "Asia/Nowhere", "csrf_token": csrf_from(page)}
+    bad = {
+        "name_kk": "№7 мектеп",
+        "name_ru": "Школа №7",
+        "timezone": "Asia/Nowhere",
+        "csrf_token": csrf_from(page),
+    }
     refused = client.post("/admin/settings/school", data=bad)
     assert refused.status_code == 422
     body = refused.get_data(as_text=True)
