@@ -164,12 +164,18 @@ class Setting:
 class TimelineWords:
     """How a feature's own codes read, lazily translated (made in its web module): the audit actions it
     writes (timelines say "registered the order", never `order.register`), the labels of its diagrams'
-    flows ("not supported", "act changed"), its statuses and its processes' names, by code."""
+    flows ("not supported", "act changed"), its statuses and its processes' names, by code, and the
+    names of its diagrams' other elements (events, gateways, service and script tasks, call activities,
+    pools, the process itself) by process id, then element id: a diagram shows each in the reader's
+    language while its name in the diagram is still the one the word reads in Kazakh (a name an admin
+    changed is theirs and stays)."""
 
     actions: Mapping[str, Any] = field(default_factory=dict)
     flows: Mapping[str, Any] = field(default_factory=dict)
     statuses: Mapping[str, Any] = field(default_factory=dict)
     processes: Mapping[str, Any] = field(default_factory=dict)  # its processes' names, by process id
+    # the names of its diagrams' other elements: process id -> element id -> name
+    elements: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 EXPORT_KINDS = ("text", "date", "moment", "time")
@@ -317,6 +323,12 @@ class Registry:
         self.flow_words: dict[str, Any] = self._merged_words("flows")
         self.status_words: dict[str, Any] = self._merged_words("statuses")
         self.process_words: dict[str, Any] = self._merged_words("processes")
+        self.element_words: dict[str, Mapping[str, Any]] = {}
+        for feature in self.features:
+            for process_id, words in feature.timeline_words.elements.items():
+                if process_id in self.element_words:
+                    raise ValueError(f"timeline_words.elements: {process_id!r} is declared by two features")
+                self.element_words[process_id] = words
 
     def __iter__(self) -> Iterator[Feature]:
         return iter(self.features)

@@ -85,6 +85,8 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["decision_name"] = timeline.decision_name
     app.jinja_env.globals["status_name"] = timeline.status_name
     app.jinja_env.globals["process_name"] = timeline.process_name
+    app.jinja_env.globals["instance_title"] = timeline.instance_title
+    app.jinja_env.globals["matter_title"] = timeline.matter_title
     app.jinja_env.globals["in_language"] = timeline.in_language
 
     @app.context_processor
