@@ -34,7 +34,7 @@ def _page(
         "name_ru": info.name_ru if info else "",
         "timezone": info.timezone if info else "",
     }
-    defaults = {"name": runtime().default_school_name, "timezone": runtime().default_timezone}
+    defaults = {"name": runtime().default_school_name or "Мектеп", "timezone": runtime().default_timezone}
     return render_template(
         "admin/settings.html",
         rows=rows,
