@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -44,19 +45,23 @@ def list_schools(rt: Runtime, actor: Actor) -> list[SchoolInfo]:
         return [SchoolInfo.of(row) for row in rows]
 
 
+def _is_zone(name: str) -> bool:
+    """A time zone this machine knows (IANA name such as Asia/Almaty)."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
 def _check(new: NewSchool) -> None:
     problems: dict[str, FieldError] = {}
     if not _CODE.match(new.code):
         problems["code"] = FieldError("pattern")
     if not new.name_kk.strip():
         problems["name_kk"] = FieldError("required")
-    if new.timezone:
-        try:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(new.timezone)
-        except (ValueError, KeyError, OSError):
-            problems["timezone"] = FieldError("enum")
+    if new.timezone and not _is_zone(new.timezone):
+        problems["timezone"] = FieldError("enum")
     if problems:
         raise ValidationFailed(problems)
 
@@ -197,13 +202,8 @@ def change_identity(rt: Runtime, actor: Actor, name_kk: str, name_ru: str, timez
         problems["name_kk"] = FieldError("max_length", {"limit": 300})
     if len(name_ru.strip()) > 300:
         problems["name_ru"] = FieldError("max_length", {"limit": 300})
-    if timezone.strip():
-        try:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(timezone.strip())
-        except (ValueError, KeyError, OSError):
-            problems["timezone"] = FieldError("enum")
+    if timezone.strip() and not _is_zone(timezone.strip()):
+        problems["timezone"] = FieldError("enum")
     if problems:
         raise ValidationFailed(problems)
     school = tenancy.acting_school()
