@@ -234,3 +234,23 @@ def test_register_pages_in_kk_and_ru_and_adoption_through_the_page(
     assert 'data-testid="adopt"' not in page and "Тек 10-11 сыныптарда" in page
     refused = teacher.post(f"/tools/{tid}/unadopt", data={"csrf_token": csrf_from(page)})
     assert refused.status_code == 403
+
+
+def test_the_region_admin_adopts_a_school_evaluation_by_the_page(
+    region_api: Api, client: FlaskClient
+) -> None:
+    api = region_api
+    own = tool_id_of(api, registered(api, ["approve", "approve", "approve"]))
+    login(client, "region_admin")
+    page = _page(client, "/tools/school-evaluations", "ru")
+    assert "Оценки школ" in page and "ChatHelper" in page and 'data-testid="adopt-for-region"' in page
+    reply = client.post(f"/tools/{own}/adopt-for-region", data={"csrf_token": csrf_from(page)})
+    assert reply.status_code == 302
+    assert 'data-testid="in-region"' in client.get("/tools/school-evaluations").get_data(as_text=True)
+    register = _page(client, "/tools", "kk")
+    assert "ChatHelper" in register and 'data-testid="school-evaluations"' in register
+
+    other = api.client.application.test_client()
+    login(other, "school2.director")
+    assert other.get("/tools/school-evaluations").status_code == 403
+    assert "ChatHelper" in _page(other, "/tools", "kk")
