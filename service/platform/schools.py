@@ -141,6 +141,13 @@ DEMO_SCHOOLS = (
     NewSchool("school2", "№2 жалпы білім беретін мектеп", "Общеобразовательная школа №2"),
     NewSchool("school3", "№3 жалпы білім беретін мектеп", "Общеобразовательная школа №3"),
 )
+# The other lanes of the AI tool evaluation, so the region's commission evaluates tools for the region
+# register as a school's does: the technical assessment, the chair's confirmation, the staff memo.
+REGION_TOOL_PEOPLE = [
+    ("region_ict", "Ерболат Жандосұлы", ["ict", "staff"]),
+    ("region_chair", "Гүлжан Тимурқызы", ["wg_chair", "staff"]),
+    ("region_responsible", "Нұргүл Асанқызы", ["responsible", "staff"]),
+]
 REGION = NewSchool(REGION_CODE, "Облыстық білім басқармасы", "Областное управление образования")
 
 
@@ -151,10 +158,14 @@ def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> lis
     lines: list[str] = []
     region, _ = ensure_school(rt, REGION, kind="region")
     with tenancy.acting_as(region.id), rt.db.session() as session:
-        people = [("region_admin", "Әсел Нұрланқызы", ["region_admin", "admin", "staff"])] + [
-            (f"region_commission{i}", name, ["commission", "staff"])
-            for i, name in enumerate(("Ғалия Бекқызы", "Марат Сәкенұлы", "Сымбат Еркінқызы"), 1)
-        ]
+        people = (
+            [("region_admin", "Әсел Нұрланқызы", ["region_admin", "admin", "staff"])]
+            + [
+                (f"region_commission{i}", name, ["commission", "staff"])
+                for i, name in enumerate(("Ғалия Бекқызы", "Марат Сәкенұлы", "Сымбат Еркінқызы"), 1)
+            ]
+            + REGION_TOOL_PEOPLE
+        )
         created = 0
         for username, full_name, roles in people:
             if accounts.username_taken(session, username):
@@ -173,7 +184,9 @@ def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> lis
             audit.append(session, "system", "demo.load", detail={"users": created})
     with tenancy.acting_as(region.id):
         deploy.deploy_directory(rt, Actor.system())
-    lines.append(f"{region.code}: region_admin, region_commission1-3")
+    lines.append(
+        f"{region.code}: region_admin, region_commission1-3, region_ict, region_chair, region_responsible"
+    )
     for new in DEMO_SCHOOLS:
         school, _ = ensure_school(rt, new)
         with tenancy.acting_as(school.id):

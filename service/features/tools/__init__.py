@@ -18,6 +18,7 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,
+    export_tables={"tools": web.EXPORT},
     timeline_words=web.WORDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
