@@ -151,11 +151,27 @@ REGION_TOOL_PEOPLE = [
 REGION = NewSchool(REGION_CODE, "Облыстық білім басқармасы", "Областное управление образования")
 
 
+def _adopt_unused_default(rt: Runtime, new: NewSchool) -> None:
+    """The migration's school 1 is the single school's; a region database that never used it makes it
+    the first demo school instead of leaving an empty, unnamed school on every list."""
+    with tenancy.all_schools(), rt.db.session() as session:
+        row = session.get(School, tenancy.DEFAULT_SCHOOL)
+        if row is None or row.code != "school" or row.name_kk:
+            return
+        if session.execute(select(User.id).where(User.school_id == row.id)).first() is not None:
+            return
+        if session.execute(select(School.id).where(School.code == new.code)).first() is not None:
+            return
+        row.code, row.name_kk, row.name_ru = new.code, new.name_kk, new.name_ru
+    rt.forget_school(tenancy.DEFAULT_SCHOOL)
+
+
 def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> list[str]:
     """The demo region: schools school1–3 with today's demo users prefixed by the school's code
     (`school1.director`), the region with `region_admin` and `region_commission1`–`3`, the shipped
     processes deployed everywhere and each school's demo data. Idempotent."""
     lines: list[str] = []
+    _adopt_unused_default(rt, DEMO_SCHOOLS[0])
     region, _ = ensure_school(rt, REGION, kind="region")
     with tenancy.acting_as(region.id), rt.db.session() as session:
         people = (

@@ -218,7 +218,7 @@ def index() -> ResponseReturnValue:
         uses={t.id: json.loads(t.processes_json or "[]") for t in rows},
         may_adopt=region_cases.may_adopt(runtime(), actor()),
         region_admin=region_cases.may_adopt_for_region(runtime(), actor()),
-        school_name=_school_name,
+        school_label=_school_name,
     )
 
 
@@ -258,7 +258,7 @@ def _region_show(tool_id: int) -> ResponseReturnValue:
         statuses=STATUS_LABELS,
         labels=tool_cases.tool_labels(runtime(), current_language()),
         may_adopt=region_cases.may_adopt(runtime(), actor()),
-        school_name=_school_name,
+        school_label=_school_name,
         max_length=tool_rules.SCHOOL_RESTRICTIONS_MAX,
     )
 
@@ -301,7 +301,7 @@ def restrict(tool_id: int) -> ResponseReturnValue:
 def school_evaluations() -> ResponseReturnValue:
     rows = region_cases.school_candidates(runtime(), actor())
     return render_template(
-        "tools/school_evaluations.html", rows=rows, statuses=STATUS_LABELS, school_name=_school_name
+        "tools/school_evaluations.html", rows=rows, statuses=STATUS_LABELS, school_label=_school_name
     )
 
 
