@@ -7,13 +7,16 @@ import csv
 import io
 from typing import Any
 
+import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from service.platform import region as region_cases
 from service.platform.auth import accounts
+from service.platform.errors import ValidationFailed
 from service.platform.persistence import tenancy
+from service.platform.persistence.models import User, UserRole
 from service.platform.runtime import Actor
 from tests.conftest import Api, actor_named, csrf_from, login
 from tests.integration.region_steps import REPORTER, SECRET, a_year_in_two_schools, add_region, region_token
@@ -127,8 +130,13 @@ def test_everyone_but_the_region_admin_gets_403(api: Api) -> None:
         assert api.post("/region/schools", user, json=NEW_SCHOOL).status_code == 403
     headers = {"Authorization": f"Bearer {token_in(api, second, 'school2.admin')}"}
     assert api.client.get("/api/v1/region/dashboard", headers=headers).status_code == 403
-    # A school's admin who hands someone the role makes no region officer.
-    accounts.add_role(api.rt, Actor.system(), "director", "region_admin")
+    # A school's admin cannot hand anyone the role; and a school's person holding it anyway (written
+    # past the use case) is still no region officer.
+    with pytest.raises(ValidationFailed):
+        accounts.add_role(api.rt, Actor.system(), "director", "region_admin")
+    with api.rt.db.session() as session:
+        director = session.execute(select(User).where(User.username == "director")).scalar_one()
+        session.add(UserRole(user_id=director.id, role="region_admin"))
     api._tokens.pop("director", None)
     assert api.get("/region/dashboard", "director").status_code == 403
     client = api.client

@@ -63,7 +63,7 @@ def _name(school: SchoolInfo) -> str:
     deployment began with) goes by the deployment's name, never by its code."""
     lang = current_language()
     own = (school.name_ru if lang == "ru" else "") or school.name_kk
-    return own or runtime().default_school_name or school.code
+    return own or runtime().default_school_name or _("School")
 
 
 # --- schools ---------------------------------------------------------------------------------------
