@@ -31,6 +31,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from service.platform.files import storage
+from service.platform.processes import form_editor
 from service.platform.web.openapi import openapi_document
 from tests.conftest import Api, actor_named, csrf_from, login
 from tests.integration import amendment_steps as amend
@@ -115,6 +116,11 @@ def _school_b_year(api: Api) -> SchoolB:
     b.add("process_id", "test_escalation")
     b.add("version", 1)
     b.add("username", "staff1", "admin")
+    saved = form_editor.save_form(
+        api.rt, actor_named(api.rt, "admin"), "b_only_form", json.dumps(form_editor.BLANK_FORM)
+    )
+    assert not saved.problems, saved.problems
+    b.add("key", "b_only_form")
     sha = storage.store_upload(api.rt, actor_named(api.rt, "staff1"), "file", "b.pdf", "application/pdf", PDF)
     b.add("sha", sha.removeprefix("sha256:"))
     return b
@@ -216,8 +222,9 @@ def test_every_api_operation_answers_404_for_another_schools_objects(
 
 
 def _page_rules(app: Flask) -> list[Rule]:
-    """Every page that names an object: an int in its path, or a school's code, process, user or file."""
-    named = {"code", "process_id", "username", "sha"}
+    """Every page that names an object: an int in its path, or an act's code, a process, a user, a file
+    or a form."""
+    named = {"code", "process_id", "username", "sha", "key"}
 
     def takes_an_id(rule: Rule) -> bool:
         ints = any(type(c).__name__.endswith("IntConverter") for c in rule._converters.values())
