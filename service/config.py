@@ -50,7 +50,8 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
     settings: dict[str, Any] = {
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance_path / 'service.db'}"),
         "TIMEZONE": env.get("TIMEZONE", "Asia/Almaty"),
-        "SCHOOL_NAME": env.get("SCHOOL_NAME", "Мектеп"),
+        # Empty: pages say "School" in the reader's language and documents «Мектеп».
+        "SCHOOL_NAME": env.get("SCHOOL_NAME", ""),
         "STORAGE_DIR": env.get("STORAGE_DIR", str(instance_path / "storage")),
         "FORMS_DIR": env.get("FORMS_DIR", str(PROJECT_ROOT / "forms")),
         "BPMN_DIR": env.get("BPMN_DIR", str(PROJECT_ROOT / "bpmn")),

@@ -120,6 +120,24 @@ def upgrade() -> None:
         _rekey(table, columns)
     for table, (old, name) in PER_SCHOOL_UNIQUE.items():
         _unique_per_school(table, old, name, bind)
+    # The inbox's indexes lead with the school (a region's school is a small slice of the open tasks).
+    op.drop_index("ix_human_task_status_created", table_name="human_task")
+    op.create_index("ix_human_task_status_created", "human_task", ["school_id", "status", "created_at"])
+    op.drop_index("ix_human_task_unclaimed_created", table_name="human_task")
+    _unclaimed_index(["school_id"])
+    op.create_index("ix_user_role_school_role", "user_role", ["school_id", "role"])
+    op.create_index("ix_human_task_role_school_role", "human_task_role", ["school_id", "role"])
+
+
+def _unclaimed_index(leading: list[str]) -> None:
+    unclaimed = sa.text("status = 'open' AND assignee_id IS NULL")
+    op.create_index(
+        "ix_human_task_unclaimed_created",
+        "human_task",
+        [*leading, sa.text("created_at DESC"), sa.text("id DESC")],
+        postgresql_where=unclaimed,
+        sqlite_where=unclaimed,
+    )
 
 
 def _unkey(table: str, columns: list[sa.Column]) -> None:
@@ -136,6 +154,12 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.execute(sa.text("SELECT COUNT(*) FROM school")).scalar_one() > 1:
         raise RuntimeError("this database holds several schools; they cannot be merged into one")
+    op.drop_index("ix_human_task_role_school_role", table_name="human_task_role")
+    op.drop_index("ix_user_role_school_role", table_name="user_role")
+    op.drop_index("ix_human_task_unclaimed_created", table_name="human_task")
+    _unclaimed_index([])
+    op.drop_index("ix_human_task_status_created", table_name="human_task")
+    op.create_index("ix_human_task_status_created", "human_task", ["status", "created_at"])
     for table, (old, name) in PER_SCHOOL_UNIQUE.items():
         with op.batch_alter_table(table) as batch:
             batch.drop_constraint(name, type_="unique")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -164,12 +164,18 @@ class Setting:
 class TimelineWords:
     """How a feature's own codes read, lazily translated (made in its web module): the audit actions it
     writes (timelines say "registered the order", never `order.register`), the labels of its diagrams'
-    flows ("not supported", "act changed"), its statuses and its processes' names, by code."""
+    flows ("not supported", "act changed"), its statuses and its processes' names, by code, and the
+    names of its diagrams' other elements (events, gateways, service and script tasks, call activities,
+    pools, the process itself) by process id, then element id: a diagram shows each in the reader's
+    language while its name in the diagram is still the one the word reads in Kazakh (a name an admin
+    changed is theirs and stays)."""
 
     actions: Mapping[str, Any] = field(default_factory=dict)
     flows: Mapping[str, Any] = field(default_factory=dict)
     statuses: Mapping[str, Any] = field(default_factory=dict)
     processes: Mapping[str, Any] = field(default_factory=dict)  # its processes' names, by process id
+    # the names of its diagrams' other elements: process id -> element id -> name
+    elements: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 EXPORT_KINDS = ("text", "date", "moment", "time")
@@ -212,6 +218,39 @@ class ExportTable:
         keys = [c.key for c in self.columns]
         if len(set(keys)) != len(keys):
             raise ValueError(f"export {self.filename!r}: a column key is declared twice: {keys}")
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    """What the region's figures count: these schools, in the school year running from `first_day` to
+    `last_day` (local dates; `starts_at`/`ends_at` the same year as aware moments, the end excluded)."""
+
+    school_ids: tuple[int, ...]
+    first_day: date
+    last_day: date
+    starts_at: datetime
+    ends_at: datetime
+    today: date
+
+
+# A figure's values by school id: one count, or counts by category code (a school with none is left out).
+RegionValues = Mapping[int, "int | Mapping[str, int]"]
+
+
+@dataclass(frozen=True)
+class RegionFigure:
+    """A figure of the region's dashboard a feature feeds: per school a count or counts by category —
+    never a record's content or people. `collect` runs once for all the schools (inside
+    `tenancy.all_schools()`, so it filters `school_id IN scope.school_ids` and groups by `school_id` in
+    SQL: one query, whatever the number of schools). Titles and category names are lazy strings made in
+    the feature's `region` module; `unit` "percent" marks values that are shares (0–100)."""
+
+    title: Any
+    collect: Callable[[Runtime, Session, RegionScope], RegionValues]
+    categories: Mapping[str, Any] = field(default_factory=dict)  # code → name, in the order shown
+    # Names a category code that `categories` does not list (a plan's stage number); None: the code.
+    category_name: Callable[[str], Any] | None = None
+    unit: str = "count"  # count | percent
 
 
 @dataclass(frozen=True)
@@ -281,6 +320,8 @@ class Feature:
     timeline_words: TimelineWords = field(default_factory=TimelineWords)
     # The registers it exports as CSV/XLSX, by name: their columns (made in its web module).
     export_tables: Mapping[str, ExportTable] = field(default_factory=dict)
+    # Its figures on the region's dashboard, by key: per-school counts, one grouped query each.
+    region_figures: Mapping[str, RegionFigure] = field(default_factory=dict)
 
 
 class Registry:
@@ -310,6 +351,7 @@ class Registry:
         self.campaign_kinds: dict[str, CampaignKind] = self._merged("campaign_kinds")
         self.report_sections: dict[str, ReportSection] = self._merged("report_sections")
         self.export_tables: dict[str, ExportTable] = self._merged("export_tables")
+        self.region_figures: dict[str, RegionFigure] = self._merged("region_figures")
         self.error_messages: dict[str, Callable[[Any], tuple[str, Mapping[str, Any]]]] = self._merged(
             "error_messages"
         )
@@ -317,6 +359,12 @@ class Registry:
         self.flow_words: dict[str, Any] = self._merged_words("flows")
         self.status_words: dict[str, Any] = self._merged_words("statuses")
         self.process_words: dict[str, Any] = self._merged_words("processes")
+        self.element_words: dict[str, Mapping[str, Any]] = {}
+        for feature in self.features:
+            for process_id, words in feature.timeline_words.elements.items():
+                if process_id in self.element_words:
+                    raise ValueError(f"timeline_words.elements: {process_id!r} is declared by two features")
+                self.element_words[process_id] = words
 
     def __iter__(self) -> Iterator[Feature]:
         return iter(self.features)

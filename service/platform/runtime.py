@@ -142,7 +142,14 @@ class Runtime:
     def school_name(self) -> str:
         """The acting school's name in Kazakh, as documents print it."""
         info = self.school()
-        return (info.name_kk if info else "") or self.default_school_name
+        return (info.name_kk if info else "") or self.default_school_name or "Мектеп"
+
+    def school_name_in(self, language: str) -> str:
+        """The acting school's name for a reader (Russian where the school has one, else Kazakh)."""
+        info = self.school()
+        if info is not None and (info.name_kk or info.name_ru):
+            return info.name(language)
+        return self.default_school_name
 
     @property
     def tz(self) -> ZoneInfo:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -44,19 +45,23 @@ def list_schools(rt: Runtime, actor: Actor) -> list[SchoolInfo]:
         return [SchoolInfo.of(row) for row in rows]
 
 
+def _is_zone(name: str) -> bool:
+    """A time zone this machine knows (IANA name such as Asia/Almaty)."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
+
+
 def _check(new: NewSchool) -> None:
     problems: dict[str, FieldError] = {}
     if not _CODE.match(new.code):
         problems["code"] = FieldError("pattern")
     if not new.name_kk.strip():
         problems["name_kk"] = FieldError("required")
-    if new.timezone:
-        try:
-            from zoneinfo import ZoneInfo
-
-            ZoneInfo(new.timezone)
-        except (ValueError, KeyError, OSError):
-            problems["timezone"] = FieldError("enum")
+    if new.timezone and not _is_zone(new.timezone):
+        problems["timezone"] = FieldError("enum")
     if problems:
         raise ValidationFailed(problems)
 
@@ -136,7 +141,29 @@ DEMO_SCHOOLS = (
     NewSchool("school2", "№2 жалпы білім беретін мектеп", "Общеобразовательная школа №2"),
     NewSchool("school3", "№3 жалпы білім беретін мектеп", "Общеобразовательная школа №3"),
 )
+# The other lanes of the AI tool evaluation, so the region's commission evaluates tools for the region
+# register as a school's does: the technical assessment, the chair's confirmation, the staff memo.
+REGION_TOOL_PEOPLE = [
+    ("region_ict", "Ерболат Жандосұлы", ["ict", "staff"]),
+    ("region_chair", "Гүлжан Тимурқызы", ["wg_chair", "staff"]),
+    ("region_responsible", "Нұргүл Асанқызы", ["responsible", "staff"]),
+]
 REGION = NewSchool(REGION_CODE, "Облыстық білім басқармасы", "Областное управление образования")
+
+
+def _adopt_unused_default(rt: Runtime, new: NewSchool) -> None:
+    """The migration's school 1 is the single school's; a region database that never used it makes it
+    the first demo school instead of leaving an empty, unnamed school on every list."""
+    with tenancy.all_schools(), rt.db.session() as session:
+        row = session.get(School, tenancy.DEFAULT_SCHOOL)
+        if row is None or row.code != "school" or row.name_kk:
+            return
+        if session.execute(select(User.id).where(User.school_id == row.id)).first() is not None:
+            return
+        if session.execute(select(School.id).where(School.code == new.code)).first() is not None:
+            return
+        row.code, row.name_kk, row.name_ru = new.code, new.name_kk, new.name_ru
+    rt.forget_school(tenancy.DEFAULT_SCHOOL)
 
 
 def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> list[str]:
@@ -144,12 +171,17 @@ def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> lis
     (`school1.director`), the region with `region_admin` and `region_commission1`–`3`, the shipped
     processes deployed everywhere and each school's demo data. Idempotent."""
     lines: list[str] = []
+    _adopt_unused_default(rt, DEMO_SCHOOLS[0])
     region, _ = ensure_school(rt, REGION, kind="region")
     with tenancy.acting_as(region.id), rt.db.session() as session:
-        people = [("region_admin", "Әсел Нұрланқызы", ["region_admin", "admin", "staff"])] + [
-            (f"region_commission{i}", name, ["commission", "staff"])
-            for i, name in enumerate(("Ғалия Бекқызы", "Марат Сәкенұлы", "Сымбат Еркінқызы"), 1)
-        ]
+        people = (
+            [("region_admin", "Әсел Нұрланқызы", ["region_admin", "admin", "staff"])]
+            + [
+                (f"region_commission{i}", name, ["commission", "staff"])
+                for i, name in enumerate(("Ғалия Бекқызы", "Марат Сәкенұлы", "Сымбат Еркінқызы"), 1)
+            ]
+            + REGION_TOOL_PEOPLE
+        )
         created = 0
         for username, full_name, roles in people:
             if accounts.username_taken(session, username):
@@ -168,7 +200,9 @@ def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> lis
             audit.append(session, "system", "demo.load", detail={"users": created})
     with tenancy.acting_as(region.id):
         deploy.deploy_directory(rt, Actor.system())
-    lines.append(f"{region.code}: region_admin, region_commission1-3")
+    lines.append(
+        f"{region.code}: region_admin, region_commission1-3, region_ict, region_chair, region_responsible"
+    )
     for new in DEMO_SCHOOLS:
         school, _ = ensure_school(rt, new)
         with tenancy.acting_as(school.id):
@@ -177,3 +211,41 @@ def region_demo(rt: Runtime, school_data: Callable[[Runtime], list[str]]) -> lis
             lines.append(f"{school.code}: {created} demo users ({school.code}.director, …)")
             lines.extend(f"{school.code}: {line}" for line in school_data(rt))
     return lines
+
+
+def current_identity(rt: Runtime, actor: Actor) -> SchoolInfo | None:
+    """The acting school's names and time zone as its row holds them (empty: the deployment's)."""
+    actor.require_admin("only an admin changes the school's settings")
+    with rt.db.read() as session:
+        school = tenancy.acting_school()
+        row = session.get(School, school) if school is not None and school != tenancy.ALL else None
+        return SchoolInfo.of(row) if row is not None else None
+
+
+def change_identity(rt: Runtime, actor: Actor, name_kk: str, name_ru: str, timezone: str) -> SchoolInfo:
+    """The school's admin names the school (kk, ru: documents print the Kazakh one) and its time zone;
+    empty values fall back to the deployment's SCHOOL_NAME and TIMEZONE. Audited."""
+    actor.require_admin("only an admin changes the school's settings")
+    problems: dict[str, FieldError] = {}
+    if len(name_kk.strip()) > 300:
+        problems["name_kk"] = FieldError("max_length", {"limit": 300})
+    if len(name_ru.strip()) > 300:
+        problems["name_ru"] = FieldError("max_length", {"limit": 300})
+    if timezone.strip() and not _is_zone(timezone.strip()):
+        problems["timezone"] = FieldError("enum")
+    if problems:
+        raise ValidationFailed(problems)
+    school = tenancy.acting_school()
+    if school is None or school == tenancy.ALL:
+        school = rt.db.default_school
+    with rt.db.session() as session:
+        row = session.get(School, school, with_for_update=True)
+        if row is None:
+            raise Conflict("no school acts")
+        before = {"name_kk": row.name_kk, "name_ru": row.name_ru, "timezone": row.timezone}
+        row.name_kk, row.name_ru, row.timezone = name_kk.strip(), name_ru.strip(), timezone.strip()
+        after = {"name_kk": row.name_kk, "name_ru": row.name_ru, "timezone": row.timezone}
+        audit.append(session, actor.username, "school.change", detail={"before": before, "after": after})
+        info = SchoolInfo.of(row)
+    rt.forget_school(info.id)
+    return info

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
+from sqlalchemy import update
 
 from service.platform.inbox.instances import start_process
 from service.platform.notify import mailer
+from service.platform.persistence.models import User
 from tests.conftest import actor_named, make_app
 
 
@@ -48,6 +50,31 @@ def test_assignment_mail_is_sent_once(db_url: str, tmp_path: Path) -> None:
         assert mail["To"] == "wg_deputy@school.local"  # type: ignore[index]
         subject = str(make_header(decode_header(mail["Subject"])))  # type: ignore[index]
         assert subject.startswith("Жаңа тапсырма")
+        rt.db.dispose()
+    finally:
+        controller.stop()
+
+
+def test_a_russian_readers_assignment_mail_names_the_step_in_russian(db_url: str, tmp_path: Path) -> None:
+    handler = Inbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = make_app(db_url, tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["demo"]).exit_code == 0
+        assert runner.invoke(args=["deploy"]).exit_code == 0
+        rt = app.extensions["runtime"]
+        with rt.db.session() as session:
+            session.execute(update(User).where(User.username == "wg_deputy").values(language="ru"))
+        start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
+        assert mailer.send_pending(rt) == 1
+        mail = handler.messages[0]
+        subject = str(make_header(decode_header(mail["Subject"])))  # type: ignore[index]
+        assert subject.endswith(": Проект приказа"), subject
+        body = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[attr-defined]
+        assert "Проект приказа" in body and "Бұйрық жобасын дайындау" not in body
         rt.db.dispose()
     finally:
         controller.stop()

@@ -115,3 +115,46 @@ def test_audit_chains_are_per_school_and_each_verifies(api: Api) -> None:
         assert broken is None
         counts[school] = count
     assert counts[tenancy.DEFAULT_SCHOOL] > 0 and counts[second] > 0
+
+
+def test_a_school_names_itself_and_sets_its_time_zone(app: Any, seeded: Runtime) -> None:
+    from tests.conftest import csrf_from, login
+
+    client = app.test_client()
+    login(client, "admin")
+    page = client.get("/admin/settings").get_data(as_text=True)
+    bad = {
+        "name_kk": "№7 мектеп",
+        "name_ru": "Школа №7",
+        "timezone": "Asia/Nowhere",
+        "csrf_token": csrf_from(page),
+    }
+    refused = client.post("/admin/settings/school", data=bad)
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert 'value="№7 мектеп"' in body and 'value="Asia/Nowhere"' in body  # nothing typed is lost
+    assert seeded.school_name == (seeded.default_school_name or "Мектеп")
+    good = {**bad, "timezone": "Asia/Aqtobe"}
+    assert client.post("/admin/settings/school", data=good).status_code == 302
+    assert seeded.school_name == "№7 мектеп" and seeded.timezone == "Asia/Aqtobe"
+    # The other school keeps the deployment's.
+    second = add_school(seeded)
+    with tenancy.acting_as(second):
+        assert seeded.school_name == "№2 мектеп" and seeded.timezone == seeded.default_timezone
+    teacher = app.test_client()
+    login(teacher, "staff1")
+    own_token = csrf_from(teacher.get("/profile").get_data(as_text=True))
+    assert teacher.post("/admin/settings/school", data={**good, "csrf_token": own_token}).status_code == 403
+
+
+def test_a_schools_admin_cannot_make_anyone_a_region_officer(seeded: Runtime) -> None:
+    from service.platform.auth import accounts
+    from service.platform.errors import ValidationFailed
+    from tests.conftest import actor_named
+
+    admin = actor_named(seeded, "admin")
+    with pytest.raises(ValidationFailed):
+        accounts.set_roles(seeded, admin, "admin", ["admin", "region_admin"])
+    with pytest.raises(ValidationFailed):
+        accounts.create_user(seeded, admin, "boss", "Бас", "a-long-password-1", roles=["region_admin"])
+    assert "region_admin" not in {role.code for role in accounts.assignable_roles(seeded)}

@@ -50,7 +50,7 @@ def test_staff_see_permitted_tools_and_memos_only(api: Api) -> None:
     assert staff[0]["status"] == "permitted_with_restrictions"
     assert set(staff[0]) == {
         "id", "name", "vendor", "status", "allowed_uses", "restrictions",
-        "personal_data_allowed", "review_date", "instance_id",
+        "personal_data_allowed", "review_date", "instance_id", "source",
     }  # fmt: skip
     one = api.get(f"/tools/{ok}", "staff4").get_json()
     assert one["memo"] == "Drafts." and "votes" not in one and "assessment" not in one
@@ -146,7 +146,7 @@ def test_permitted_tools_and_council_status_changes(api: Api) -> None:
     with api.rt.db.session() as session:
         listed = tool_cases.permitted_tools(session)
         assert {t["id"] for t in listed} == {ok, other} and rejected not in {t["id"] for t in listed}
-        assert all(set(t) == {"id", "name", "status"} for t in listed)
+        assert all(set(t) == {"id", "name", "status", "source"} and t["source"] == "school" for t in listed)
         tool_cases.change_tool_status(
             session, ok, "permitted_with_restrictions", "council1", "No pupils' work", "No pupils' work"
         )

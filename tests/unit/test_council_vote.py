@@ -18,6 +18,7 @@ from service.features.incidents.council_vote import (
     tally,
     vote_settled,
 )
+from service.features.incidents.rules import tally_of, vote_summary
 
 
 def members(n: int) -> list[str]:
@@ -222,3 +223,21 @@ def test_the_chairs_own_outstanding_vote_can_join_a_tie_and_break_it() -> None:
     # The chair voting for a fourth option makes a four-way tie that includes the chair's choice.
     assert tally({**votes, "m4": "no_violation"}, four, "m4").decision == "no_violation"
     assert not settled(votes, four, "m4")
+
+
+def test_the_vote_summary_reads_in_each_language_from_the_stored_tally() -> None:
+    result = tally({"a": "warning", "b": "warning", "c": "training", "d": "abstain"}, "abcdef", None)
+    stored = tally_of(result.as_dict())  # what `vote_json` keeps, read back
+    assert stored == result
+    labels = {"kk": {"warning": "Ескерту", "training": "Оқыту"}, "ru": {"warning": "Предупреждение"}}
+    assert vote_summary(result, 6, labels["kk"]).splitlines() == [  # the minutes' text, as before
+        "Қатысқандар: 4 / 6 (кворум: 4)",
+        "Ескерту: 2",
+        "Оқыту: 1",
+        "Қалыс қалғандар: 1",
+        "Шешім: Ескерту",
+    ]
+    assert vote_summary(result, 6, labels["ru"], "ru").splitlines()[0] == "Присутствовали: 4 / 6 (кворум: 4)"
+    assert vote_summary(result, 6, labels["ru"], "ru").splitlines()[-1] == "Решение: Предупреждение"
+    assert vote_summary(result, 6, {}, "en").splitlines()[-2:] == ["Abstained: 1", "Decision: warning"]
+    assert tally_of({"present": "x"}) is None

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from service.features.surveys import charts, figures, rules
+from service.features.surveys import figures, rules
 from service.features.surveys.plan_templates import TEMPLATES
+from service.platform.documents import charts
 from service.platform.errors import ValidationFailed
 
 

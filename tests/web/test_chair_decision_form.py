@@ -5,12 +5,17 @@ shape and accepts the rows as well."""
 
 from __future__ import annotations
 
+import html as html_text
+import json
 import re
 from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select, update
 
+from service.features.incidents.models import Incident
+from service.platform.persistence.models import HumanTask, User
 from tests.conftest import Api, csrf_from
 from tests.integration.test_incident_api import escalate, incident_of, vote
 from tests.web.test_incident_pages import signed_in
@@ -136,3 +141,62 @@ def test_the_api_takes_the_text_lines_and_the_rows(api: Api) -> None:
     doc = api.client.get("/api/v1/openapi.json").get_json()
     shape = doc["components"]["schemas"]["ChairDecisionData"]["properties"]
     assert {"recommendations", "follow_ups", "decision_change_reason", "tool_restriction"} <= set(shape)
+
+
+def _speaks(api: Api, username: str, lang: str) -> None:
+    with api.rt.db.session() as session:
+        session.execute(update(User).where(User.username == username).values(language=lang))
+
+
+def _summary(html: str) -> str:
+    found = re.search(r'<textarea[^>]*name="vote_summary"[^>]*>([^<]*)</textarea>', html)
+    assert found, html[:2000]
+    return html_text.unescape(found.group(1)).strip()
+
+
+def test_a_russian_chair_reads_the_vote_summary_in_russian(app: Flask, api: Api) -> None:
+    _iid, task_id = _decided_by_vote(api)
+    _speaks(api, "wg_chair", "ru")
+    chair = signed_in(app, "wg_chair")
+    summary = _summary(chair.get(f"/tasks/{task_id}").get_data(as_text=True))
+    assert summary.splitlines() == [
+        "Присутствовали: 4 / 6 (кворум: 4)",
+        "Обучение: 4",
+        "Воздержались: 0",
+        "Решение: Обучение",
+    ]
+    # A refused submit shows the read-only summary as it stands for this reader, still in Russian.
+    refused = chair.post(
+        f"/tasks/{task_id}",
+        data={
+            "csrf_token": csrf_from(chair.get(f"/tasks/{task_id}").get_data(as_text=True)),
+            "decision": "warning",
+        },
+    )
+    assert refused.status_code == 422
+    assert _summary(refused.get_data(as_text=True)).startswith("Присутствовали: 4 / 6")
+    # The API answers in the token holder's language too.
+    body = api.get(f"/tasks/{task_id}", "wg_chair").get_json()
+    assert body["data"]["vote_summary"].startswith("Присутствовали: 4 / 6")
+    # A Kazakh reader sees the text as the process keeps it (the language of the council's minutes).
+    _speaks(api, "wg_chair", "kk")
+    kazakh = _summary(signed_in(app, "wg_chair").get(f"/tasks/{task_id}").get_data(as_text=True))
+    assert kazakh.splitlines()[0] == "Қатысқандар: 4 / 6 (кворум: 4)" and "Шешім: Оқыту" in kazakh
+    _speaks(api, "wg_chair", "ru")
+    done = api.post(f"/tasks/{task_id}/complete", "wg_chair", json={"data": {"decision": "training"}})
+    assert done.status_code == 200, done.get_json()
+    with api.rt.db.session() as session:  # the shown translation never becomes the step's answer
+        answered = session.execute(select(HumanTask.data_json).where(HumanTask.id == task_id)).scalar_one()
+    assert "Присутствовали" not in (answered or "")
+
+
+def test_a_summary_stored_before_the_names_were_kept_still_shows(app: Flask, api: Api) -> None:
+    iid, task_id = _decided_by_vote(api)
+    with api.rt.db.session() as session:  # a running instance tallied by the previous release
+        incident = session.execute(select(Incident).where(Incident.instance_id == iid)).scalar_one()
+        counted = json.loads(incident.vote_json or "{}")
+        counted.pop("labels")
+        incident.vote_json = json.dumps(counted, ensure_ascii=False)
+    _speaks(api, "wg_chair", "ru")
+    summary = _summary(signed_in(app, "wg_chair").get(f"/tasks/{task_id}").get_data(as_text=True))
+    assert summary.splitlines()[0] == "Қатысқандар: 4 / 6 (кворум: 4)" and "Шешім: Оқыту" in summary

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.consultations.models import Consultation
-from service.features.tools.models import Tool
+from service.features.tools import usecases as tools
 from service.platform.persistence.models import User
 
 
@@ -62,11 +62,8 @@ def full_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
 
 
 def tool_names(session: Session, tool_ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in tool_ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(Tool.id, Tool.name).where(Tool.id.in_(wanted))).all()
-    return {r.id: r.name for r in rows}
+    """The linked tools' names: the school's own entries and the region's (the tools feature reads both)."""
+    return tools.tool_names(session, tool_ids)
 
 
 def active_staff(session: Session) -> list[tuple[str, str]]:

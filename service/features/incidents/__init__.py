@@ -8,6 +8,7 @@ from service.features.incidents import (
     notices,
     openapi,
     operators,
+    region,
     settings,
     web,
 )
@@ -37,4 +38,5 @@ FEATURE = Feature(
     task_redirects=(web.after_task,),
     openapi_paths=openapi.incident_paths,
     openapi_schemas=openapi.incident_schemas,
+    region_figures={"incidents_by_type": region.FIGURE},
 )

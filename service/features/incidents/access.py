@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.features.incidents.council_vote import DECIDED
 from service.features.incidents.models import Incident
+from service.features.incidents.rules import tally_of, vote_summary
 from service.platform.inbox.private_view import PrivateView, TaskRedaction
 from service.platform.persistence.models import HumanTask, ProcessInstance
 from service.platform.runtime import Actor
@@ -61,6 +62,25 @@ def redact_task_data(actor: Actor, incident: Incident | None, data: dict[str, ob
     return {k: v for k, v in data.items() if k not in hidden}
 
 
+def summary_for(actor: Actor, incident: Incident | None, data: dict[str, Any]) -> dict[str, Any]:
+    """The council's vote summary (`vote_summary`, stored in Kazakh) in the reader's language, rebuilt from
+    the counts and decision names kept with the incident. Only while the stored text is this tally's: a
+    text from an earlier round (the incident was reopened and voted again) or from before the names were
+    kept is shown as it was stored."""
+    stored = data.get("vote_summary")
+    if not isinstance(stored, str) or incident is None or not incident.vote_json or actor.language == "kk":
+        return data
+    counted = json.loads(incident.vote_json)
+    result = tally_of(counted) if isinstance(counted, dict) else None
+    labels = counted.get("labels") if isinstance(counted, dict) else None
+    if result is None or not isinstance(labels, dict):
+        return data
+    if vote_summary(result, result.members, labels.get("kk"), "kk") != stored:
+        return data
+    names = labels.get(actor.language) or labels.get("kk")
+    return {**data, "vote_summary": vote_summary(result, result.members, names, actor.language)}
+
+
 def incident_of_instance(session: Session, instance_id: int) -> Incident | None:
     return session.execute(select(Incident).where(Incident.instance_id == instance_id)).scalar_one_or_none()
 
@@ -93,7 +113,7 @@ def redact_incident_task(
 ) -> TaskRedaction:
     """An anonymous reporter is named to `responsible` only; votes stay private until counted."""
     incident = incident_of_instance(session, instance.id)
-    shown = redact_task_data(actor, incident, data)
+    shown = summary_for(actor, incident, redact_task_data(actor, incident, data))
     if incident is not None and not sees_reporter_name(actor, incident):
         return TaskRedaction(shown, hides_author=is_report_form)
     return TaskRedaction(shown)

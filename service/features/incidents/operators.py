@@ -16,6 +16,7 @@ from service.features.incidents.models import Incident, IncidentFollowUp
 from service.features.incidents.rules import (
     INCIDENT_TYPES,
     MAX_RECOMMENDATIONS,
+    SUMMARY_PHRASES,
     TOOL_ACTIONS,
     parse_follow_up_rows,
     parse_recommendations,
@@ -242,7 +243,13 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             if isinstance(choice, str):
                 votes[str(who)] = choice
         result = tally(votes, members, rule_data.get("chair"), rule)
-        row.vote_json = json.dumps({**result.as_dict(), "votes": votes}, ensure_ascii=False)
+        instance = session.get(ProcessInstance, instance_id)
+        forms = definition_parts(rt, session, instance.definition_id).forms if instance else {}
+        choices = forms.get("incident_vote", {}).get("properties", {}).get("decision", {})
+        # The decisions' names in every language, kept with the counts: the summary below is stored in
+        # Kazakh, and each reader sees it in theirs (`access.summary_for`).
+        labels = {lang: dict(enum_options(choices, lang)) for lang in SUMMARY_PHRASES}
+        row.vote_json = json.dumps({**result.as_dict(), "votes": votes, "labels": labels}, ensure_ascii=False)
         row.status = "decision"
         audit.append(
             session,
@@ -251,10 +258,7 @@ def build(rt: Runtime, session: Session, instance_id: int) -> dict[str, Callable
             instance_id=instance_id,
             detail={"incident": row.id, **result.as_dict()},
         )
-        instance = session.get(ProcessInstance, instance_id)
-        forms = definition_parts(rt, session, instance.definition_id).forms if instance else {}
-        choices = forms.get("incident_vote", {}).get("properties", {}).get("decision", {})
-        return vote_summary(result, members_named=len(members), labels=dict(enum_options(choices, "kk")))
+        return vote_summary(result, members_named=len(members), labels=labels["kk"])
 
     def record_council_decision(call: OperatorCall) -> dict[str, list[dict[str, str]]]:
         row = incident()

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from service.features.incidents.council_vote import DECIDED, NO_QUORUM, Tally
 from service.platform.errors import FieldError, ValidationFailed
@@ -104,20 +105,72 @@ def _bad_line(number: int) -> ValidationFailed:
     return ValidationFailed({"recommendations": FieldError("recommendation_line", {"limit": number})})
 
 
-def vote_summary(result: Tally, members_named: int, labels: Mapping[str, str] | None = None) -> str:
-    """What the chair reads above the decision form, in Kazakh (the language of the council's minutes):
-    decisions by the names the vote form gave them (`labels`), never by their codes."""
+# The summary's sentences by language: stored in Kazakh (the language of the council's minutes), shown to
+# each reader in theirs (`access.summary_for`).
+SUMMARY_PHRASES: dict[str, dict[str, str]] = {
+    "kk": {
+        "present": "Қатысқандар: {present} / {members} (кворум: {quorum})",
+        "abstained": "Қалыс қалғандар: {count}",
+        "decision": "Шешім: {name}",
+        "by_chair": " (төрағаның дауысымен)",
+        "no_quorum": "Кворум жоқ",
+        "no_majority": "Көпшілік дауыс жоқ",
+    },
+    "ru": {
+        "present": "Присутствовали: {present} / {members} (кворум: {quorum})",
+        "abstained": "Воздержались: {count}",
+        "decision": "Решение: {name}",
+        "by_chair": " (голосом председателя)",
+        "no_quorum": "Кворума нет",
+        "no_majority": "Большинства голосов нет",
+    },
+    "en": {
+        "present": "Present: {present} / {members} (quorum: {quorum})",
+        "abstained": "Abstained: {count}",
+        "decision": "Decision: {name}",
+        "by_chair": " (by the chair's casting vote)",
+        "no_quorum": "No quorum",
+        "no_majority": "No majority",
+    },
+}
+
+
+def vote_summary(
+    result: Tally, members_named: int, labels: Mapping[str, str] | None = None, lang: str = "kk"
+) -> str:
+    """What the chair reads above the decision form, in `lang` (Kazakh, the language of the council's
+    minutes, unless told): decisions by the names the vote form gave them (`labels`), never by their codes."""
     names = labels or {}
+    say = SUMMARY_PHRASES.get(lang) or SUMMARY_PHRASES["kk"]
     lines = [
-        f"Қатысқандар: {result.present} / {members_named} (кворум: {result.quorum})",
+        say["present"].format(present=result.present, members=members_named, quorum=result.quorum),
         *(f"{names.get(decision, decision)}: {count}" for decision, count in result.counts.items()),
-        f"Қалыс қалғандар: {result.abstained}",
+        say["abstained"].format(count=result.abstained),
     ]
     if result.status == DECIDED:
-        suffix = " (төрағаның дауысымен)" if result.by_chair else ""
-        lines.append(f"Шешім: {names.get(str(result.decision), str(result.decision))}{suffix}")
+        suffix = say["by_chair"] if result.by_chair else ""
+        name = names.get(str(result.decision), str(result.decision))
+        lines.append(say["decision"].format(name=name) + suffix)
     elif result.status == NO_QUORUM:
-        lines.append("Кворум жоқ")
+        lines.append(say["no_quorum"])
     else:
-        lines.append("Көпшілік дауыс жоқ")
+        lines.append(say["no_majority"])
     return "\n".join(lines)
+
+
+def tally_of(counted: Mapping[str, Any]) -> Tally | None:
+    """The tally stored with an incident (`vote_json`), or None when it is not one."""
+    try:
+        counts = counted.get("counts") or {}
+        return Tally(
+            members=int(counted["members"]),
+            present=int(counted["present"]),
+            quorum=int(counted["quorum"]),
+            counts={str(k): int(v) for k, v in dict(counts).items()},
+            abstained=int(counted.get("abstained") or 0),
+            status=str(counted.get("status") or NO_QUORUM),
+            decision=str(counted["decision"]) if counted.get("decision") else None,
+            by_chair=bool(counted.get("by_chair")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -133,7 +133,7 @@ def incident_body(view: IncidentView) -> schemas.Incident:
         reporter=i.reporter if view.reporter_name is not None else None,
         reporter_name=view.reporter_name,
         corrective_action=i.corrective_action,
-        vote=view.tally and {k: v for k, v in view.tally.items() if k != "votes"},
+        vote=view.tally and {k: v for k, v in view.tally.items() if k not in ("votes", "labels")},
         votes=[
             schemas.IncidentVote(
                 member=v.member, name=v.name, decision=v.decision, comment=v.comment, at=v.at
@@ -352,6 +352,37 @@ WORDS = TimelineWords(
     statuses=STATUS_LABELS,
     processes={
         "incident_escalation": lazy_gettext("Incident escalation to the council"),
+    },
+    elements={  # the names its diagram shows besides lanes, flows and form steps, by element id
+        "incident_escalation": {
+            "Participant_school": lazy_gettext("School"),
+            "incident_escalation": lazy_gettext("Incident escalation to the council"),
+            "StartEvent_incident": lazy_gettext("An incident was noticed"),
+            "Settings_load": lazy_gettext("Load the deadlines"),
+            "Service_reopen": lazy_gettext("Reopening?"),
+            "Gateway_reopened": lazy_gettext("A reopened incident?"),
+            "Service_record_report": lazy_gettext("Record the report"),
+            "Gateway_disclosure": lazy_gettext("Were personal data disclosed?"),
+            "Service_alert": lazy_gettext("Alert the director and the responsible person at once"),
+            "Gateway_to_triage": lazy_gettext("To triage"),
+            "Timer_triage_deadline": lazy_gettext("The triage deadline passed"),
+            "Service_triage_overdue": lazy_gettext("Notify the chair"),
+            "Gateway_triaged": lazy_gettext("Triaged"),
+            "Service_record_triage": lazy_gettext("Record in the incident log"),
+            "Gateway_triage_decision": lazy_gettext("The responsible person's decision"),
+            "Service_close_resolved": lazy_gettext("Close with a corrective measure"),
+            "End_resolved": lazy_gettext("The incident is closed"),
+            "Service_council_members": lazy_gettext("Council members"),
+            "Service_open_vote": lazy_gettext("Open the vote"),
+            "Timer_vote_deadline": lazy_gettext("Voting deadline"),
+            "Gateway_vote_closed": lazy_gettext("Voting closed"),
+            "Service_tally": lazy_gettext("Count the votes"),
+            "Service_record_decision": lazy_gettext("Record the decision and recommendations"),
+            "Gateway_follow_ups": lazy_gettext("Any recommendations?"),
+            "Gateway_follow_ups_done": lazy_gettext("Recommendations carried out"),
+            "Service_close_decided": lazy_gettext("Close the incident"),
+            "End_closed": lazy_gettext("The incident is closed"),
+        },
     },
 )
 

@@ -1,6 +1,16 @@
 """Director's orders: drafting, the register, documents and acknowledgement."""
 
-from service.features.orders import api, evidence, notices, openapi, operators, settings, usecases, web
+from service.features.orders import (
+    api,
+    evidence,
+    notices,
+    openapi,
+    operators,
+    region,
+    settings,
+    usecases,
+    web,
+)
 from service.features.orders.rules import ACK_KIND
 from service.platform.registry import Feature, PagePanel
 
@@ -22,4 +32,5 @@ FEATURE = Feature(
     private_views={usecases.PROCESS_ID: usecases.PRIVATE_VIEW},
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
+    region_figures={"orders_issued": region.FIGURE},
 )

@@ -16,8 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from service.features.surveys import charts, rules
+from service.features.surveys import rules
 from service.features.surveys.figures import NUMBER_LABELS, chart_of, comparison_of
+from service.platform.documents import charts
 from service.platform.documents.files import stable_zip
 from service.platform.documents.fonts import FAMILY, font_path, printable
 from service.platform.documents.pdf import new_pdf

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from service.features.surveys import charts, rules
+from service.features.surveys import rules
+from service.platform.documents import charts
 
 # The labels of a number question's figures, by language.
 NUMBER_LABELS = {

@@ -13,9 +13,10 @@ from flask_babel import lazy_gettext
 from flask_login import login_required
 from markupsafe import Markup
 
-from service.features.surveys import answering, charts, figures, notes, results, rules
+from service.features.surveys import answering, figures, notes, results, rules
 from service.features.surveys import usecases as cases
 from service.features.surveys.plan_templates import TEMPLATES
+from service.platform.documents import charts
 from service.platform.errors import ServiceError, ValidationFailed
 from service.platform.registry import ExportColumn, ExportTable, NavLink
 from service.platform.web import exports

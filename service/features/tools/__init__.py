@@ -1,6 +1,6 @@
 """AI tool evaluation by the commission and the register of permitted tools."""
 
-from service.features.tools import evidence, openapi, operators, settings, signed_votes, usecases, web
+from service.features.tools import evidence, openapi, operators, region, settings, signed_votes, usecases, web
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
@@ -18,7 +18,9 @@ FEATURE = Feature(
     blueprints=(web.bp,),
     api_blueprints=(web.api_bp,),
     nav_links=web.NAV,
+    export_tables={"tools": web.EXPORT},
     timeline_words=web.WORDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
+    region_figures={"tools_permitted": region.FIGURE},
 )

@@ -72,3 +72,44 @@ class ToolVote(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     signature_method: Mapped[str] = mapped_column(String(20))  # password | statement
     signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RegionTool(Base):
+    """A school's evaluation the region adopted into its register (a row of the region): the entry as the
+    school's register held it then, so every school reads the region's decision, never the school's rows."""
+
+    __tablename__ = "region_tool"
+    __table_args__ = (UniqueConstraint("school_id", "source_tool_id", name="uq_region_tool_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    source_tool_id: Mapped[int] = mapped_column(ForeignKey("ai_tool.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    vendor: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(30))  # permitted | permitted_with_restrictions
+    processes_json: Mapped[str] = mapped_column(String(500), default="[]")
+    restrictions_json: Mapped[str] = mapped_column(Text, default="[]")
+    personal_data_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    adopted_by: Mapped[str] = mapped_column(String(80))
+    adopted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ToolAdoption(Base):
+    """A school's adoption of a region tool (without its own evaluation) and the restrictions it adds.
+
+    `tool_id` is the entry's id in the region register (the region's own `ai_tool` row, or the school's
+    row the region adopted): ids are unique in the deployment, so one number names a register entry.
+    """
+
+    __tablename__ = "tool_adoption"
+    __table_args__ = (UniqueConstraint("school_id", "tool_id", name="uq_tool_adoption_tool"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("ai_tool.id"), index=True)
+    adopted_by: Mapped[str] = mapped_column(String(80))
+    adopted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    restrictions: Mapped[str] = mapped_column(Text, default="")  # the school's own, one per line
+    restricted_by: Mapped[str | None] = mapped_column(String(80))
+    restricted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

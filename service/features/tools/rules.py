@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -156,3 +157,15 @@ def tally_of(votes: Sequence[SignedVerdict], members: int, rule: VoteRule, resul
             for verdict in VERDICTS
         },
     }
+
+
+# What staff may use (and see, with the memo); everything else is the evaluators' business.
+PERMITTED: tuple[str, ...] = ("permitted", "permitted_with_restrictions")
+# Who adopts a region tool for the school and restricts it further (the register's keepers).
+ADOPTERS = frozenset({"responsible", "wg_chair", "director"})
+SCHOOL_RESTRICTIONS_MAX = 2000  # characters of a school's further restrictions
+
+
+def restriction_texts(restrictions_json: str | None) -> list[str]:
+    """The restrictions a register entry stores (as JSON rows with their text), as text."""
+    return [str(r["text"]) for r in json.loads(restrictions_json or "[]")]

@@ -9,6 +9,8 @@ from pydantic import Field
 from service.features.tools.usecases import TOOL_STATUSES
 from service.platform.web.api_model import ApiModel, Day, Moment, Omittable, OneOf
 
+SOURCES = ("school", "region")
+
 
 class ToolVoteRow(ApiModel):
     """A commission member's signed vote (every field is sent; 1.1 documented none as required)."""
@@ -24,6 +26,16 @@ class ToolVoteRow(ApiModel):
     comment: Omittable[str] = None
     signature_method: Omittable[Literal["password", "statement"]] = None
     signed_at: Omittable[Moment] = None
+
+
+class ToolAdoption(ApiModel):
+    """A school's adoption of a region tool: who adopted it and when, and the restrictions it added."""
+
+    adopted_by: str
+    adopted_at: Moment
+    restrictions: list[str]
+    restricted_by: str | None = None
+    restricted_at: Moment | None = None
 
 
 class Tool(ApiModel):
@@ -54,12 +66,56 @@ class Tool(ApiModel):
     votes: Omittable[list[ToolVoteRow]] = Field(
         default=None, description="Only for the commission, ict, responsible, wg_chair and director"
     )
+    source: Annotated[str, OneOf(SOURCES)] = Field(
+        default="school",
+        description="school: the school's own evaluation; region: permitted by the region for every school "
+        "(instance_id is then 0: the evaluation is the region's)",
+    )
+    source_school: Omittable[str] = Field(
+        default=None, description="A region tool the region adopted from a school's evaluation: that school"
+    )
+    adoption: Omittable[ToolAdoption] = Field(
+        default=None, description="A region tool: whether (who, when) the reader's school adopted it"
+    )
+    school_restrictions: Omittable[list[str]] = Field(
+        default=None, description="A region tool: the restrictions the reader's school added to the region's"
+    )
 
 
 class ToolList(ApiModel):
-    """The register (staff: permitted tools only)."""
+    """The register (staff: permitted tools only), then the tools the region permits."""
 
     tools: list[Tool] = []
 
 
-MODELS: tuple[type[ApiModel], ...] = (Tool, ToolList)
+class SchoolEvaluation(ApiModel):
+    """A school's permitted register entry, as the region's administrator may adopt it."""
+
+    id: int
+    school: str
+    name: str
+    vendor: str
+    status: Annotated[str, OneOf(TOOL_STATUSES)]
+    in_region_register: bool
+
+
+class SchoolEvaluationList(ApiModel):
+    """Schools' permitted evaluations (for the region's administrator)."""
+
+    evaluations: list[SchoolEvaluation] = []
+
+
+class RestrictionsIn(ApiModel):
+    """A school's further restrictions of an adopted region tool, one per line (empty: none)."""
+
+    restrictions: str = ""
+
+
+MODELS: tuple[type[ApiModel], ...] = (
+    Tool,
+    ToolList,
+    ToolAdoption,
+    SchoolEvaluation,
+    SchoolEvaluationList,
+    RestrictionsIn,
+)

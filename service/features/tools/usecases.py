@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.features.tools.models import Tool, ToolVote
-from service.features.tools.rules import SignedVerdict, VoteRule, tally_of
+from service.features.tools.regional import region_entries
+from service.features.tools.rules import PERMITTED, SignedVerdict, VoteRule, restriction_texts, tally_of
 from service.features.tools.signed_votes import PROCESS_ID, tool_of_instance
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
@@ -23,8 +25,6 @@ from service.platform.processes.definitions import definition_parts
 from service.platform.runtime import Actor, Runtime
 
 TOOL_STATUSES = ("permitted", "permitted_with_restrictions", "rejected", "under_review", "withdrawn")
-# What staff may use (and see, with the memo); everything else is the evaluators' business.
-PERMITTED = ("permitted", "permitted_with_restrictions")
 # Who reads every entry with the full evaluation: each member's signed verdict and ratings.
 EVALUATION_READERS = frozenset({"commission", "ict", "responsible", "wg_chair", "director"})
 
@@ -78,7 +78,7 @@ def get_tool(rt: Runtime, actor: Actor, tool_id: int) -> ToolView:
 
 def restrictions_of(tool: Tool) -> list[str]:
     """The restrictions written on the entry (confirmed by the chair or set by a council decision)."""
-    return [str(r["text"]) for r in json.loads(tool.restrictions_json or "[]")]
+    return restriction_texts(tool.restrictions_json)
 
 
 def restrictions_in_force(tool: Tool) -> list[str]:
@@ -99,11 +99,30 @@ def proposed_restrictions(tally_json: str | None) -> list[dict[str, str]]:
 
 
 def permitted_tools(session: Session) -> list[dict[str, Any]]:
-    """Tools staff may use (id, name, status), e.g. for the incident form's choice of tool."""
+    """Tools staff may use (id, name, status, source: "school" or "region"), e.g. for the incident form's
+    choice of tool: the school's own, then those the region permits (which the school did not evaluate)."""
     rows = session.execute(
         select(Tool.id, Tool.name, Tool.status).where(Tool.status.in_(PERMITTED)).order_by(Tool.name, Tool.id)
     ).all()
-    return [{"id": r.id, "name": r.name, "status": r.status} for r in rows]
+    own = [{"id": r.id, "name": r.name, "status": r.status, "source": "school"} for r in rows]
+    held = set(session.execute(select(Tool.id)).scalars())
+    region = [
+        {"id": e.id, "name": e.name, "status": e.status, "source": "region"}
+        for e in region_entries(session, skip=held)
+    ]
+    return own + region
+
+
+def tool_names(session: Session, tool_ids: Iterable[int | None]) -> dict[int, str]:
+    """Names of register entries by id: the tenant's own and the region's (a consultation's linked tool)."""
+    wanted = {i for i in tool_ids if i is not None}
+    if not wanted:
+        return {}
+    names = {r.id: r.name for r in session.execute(select(Tool.id, Tool.name).where(Tool.id.in_(wanted)))}
+    missing = wanted - set(names)
+    if missing:
+        names.update({e.id: e.name for e in region_entries(session) if e.id in missing})
+    return names
 
 
 COUNCIL_STATUSES = ("permitted_with_restrictions", "withdrawn")

@@ -5,20 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from flask_login import login_required
 
+from service.features.tools import adoption as region_cases
 from service.features.tools import exports as tool_documents
+from service.features.tools import rules as tool_rules
 from service.features.tools import schemas
 from service.features.tools import usecases as tool_cases
 from service.features.tools.models import Tool
+from service.features.tools.regional import RegionEntry
 from service.features.tools.rules import VoteRule
-from service.platform.registry import NavLink, TimelineWords
+from service.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
 from service.platform.runtime import Actor
+from service.platform.web import exports
 from service.platform.web.api_model import answer
-from service.platform.web.api_request import api_actor, authenticate
+from service.platform.web.api_request import api_actor, authenticate, json_body
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language
@@ -40,6 +45,7 @@ def tool_row(tool: Tool) -> schemas.Tool:
         personal_data_allowed=tool.personal_data_allowed,
         review_date=tool.review_date,
         instance_id=tool.instance_id,
+        source="school",
     )
 
 
@@ -79,15 +85,107 @@ def _view_body(view: tool_cases.ToolView) -> schemas.Tool:
     return body
 
 
+def region_row(entry: RegionEntry, detail: bool = False) -> schemas.Tool:
+    """A tool the region permits, as the reader's school holds it (adopted or not, its own restrictions)."""
+    adoption = entry.adoption
+    return schemas.Tool(
+        id=entry.id,
+        name=entry.name,
+        vendor=entry.vendor,
+        status=entry.status,
+        allowed_uses=entry.allowed_uses,
+        restrictions=entry.restrictions,
+        personal_data_allowed=entry.personal_data_allowed,
+        review_date=entry.review_date,
+        instance_id=0,
+        source="region",
+        source_school=entry.source_school[0] if entry.source_school else None,
+        adoption=schemas.ToolAdoption(
+            adopted_by=adoption.adopted_by,
+            adopted_at=adoption.adopted_at,
+            restrictions=adoption.restrictions,
+            restricted_by=adoption.restricted_by,
+            restricted_at=adoption.restricted_at,
+        )
+        if adoption is not None
+        else None,
+        school_restrictions=entry.school_restrictions,
+        memo=entry.memo if detail else None,
+    )
+
+
 @api_bp.get("/tools")
 def api_list() -> ResponseReturnValue:
-    rows = tool_cases.list_tools(runtime(), api_actor(), request.args.get("status") or None)
-    return answer(schemas.ToolList(tools=[tool_row(t) for t in rows]))
+    status = request.args.get("status") or None
+    rows = tool_cases.list_tools(runtime(), api_actor(), status)
+    region = region_cases.region_register(runtime(), api_actor(), status)
+    return answer(schemas.ToolList(tools=[tool_row(t) for t in rows] + [region_row(e) for e in region]))
+
+
+def _entry_body(tool_id: int) -> schemas.Tool:
+    """The reader's own entry, else the region's of that id (404 when neither is readable)."""
+    try:
+        return _view_body(tool_cases.get_tool(runtime(), api_actor(), tool_id))
+    except NotFound:
+        return region_row(region_cases.get_region_tool(runtime(), api_actor(), tool_id), detail=True)
 
 
 @api_bp.get("/tools/<int:tool_id>")
 def api_show(tool_id: int) -> ResponseReturnValue:
-    return answer(_view_body(tool_cases.get_tool(runtime(), api_actor(), tool_id)))
+    return answer(_entry_body(tool_id))
+
+
+@api_bp.post("/tools/<int:tool_id>/adopt")
+def api_adopt(tool_id: int) -> ResponseReturnValue:
+    region_cases.adopt(runtime(), api_actor(), tool_id)
+    return answer(_entry_body(tool_id))
+
+
+@api_bp.post("/tools/<int:tool_id>/unadopt")
+def api_unadopt(tool_id: int) -> ResponseReturnValue:
+    region_cases.unadopt(runtime(), api_actor(), tool_id)
+    return answer(_entry_body(tool_id))
+
+
+@api_bp.post("/tools/<int:tool_id>/restrict")
+def api_restrict(tool_id: int) -> ResponseReturnValue:
+    text = json_body().get("restrictions", "")
+    if not isinstance(text, str):
+        raise ValidationFailed({"restrictions": FieldError("type")})
+    region_cases.restrict(runtime(), api_actor(), tool_id, text)
+    return answer(_entry_body(tool_id))
+
+
+@api_bp.get("/tools/school-evaluations")
+def api_school_evaluations() -> ResponseReturnValue:
+    rows = region_cases.school_candidates(runtime(), api_actor())
+    return answer(
+        schemas.SchoolEvaluationList(
+            evaluations=[
+                schemas.SchoolEvaluation(
+                    id=c.id,
+                    school=c.school[0],
+                    name=c.name,
+                    vendor=c.vendor,
+                    status=c.status,
+                    in_region_register=c.adopted,
+                )
+                for c in rows
+            ]
+        )
+    )
+
+
+@api_bp.post("/tools/<int:tool_id>/adopt-for-region")
+def api_adopt_for_region(tool_id: int) -> ResponseReturnValue:
+    region_cases.adopt_for_region(runtime(), api_actor(), tool_id)
+    return api_school_evaluations()
+
+
+@api_bp.post("/tools/<int:tool_id>/remove-from-region")
+def api_remove_from_region(tool_id: int) -> ResponseReturnValue:
+    region_cases.remove_from_region(runtime(), api_actor(), tool_id)
+    return api_school_evaluations()
 
 
 STATUS_LABELS: dict[str, Any] = {
@@ -106,9 +204,11 @@ def index() -> ResponseReturnValue:
     status = request.args.get("status") or None
     rows = tool_cases.list_tools(runtime(), actor(), status)
     full = tool_cases.sees_evaluations(actor())
+    region = region_cases.region_register(runtime(), actor(), status)
     return render_template(
         "tools/list.html",
         rows=rows,
+        region=region,
         status=status,
         full=full,
         statuses={k: v for k, v in STATUS_LABELS.items() if full or k in tool_cases.PERMITTED},
@@ -116,13 +216,26 @@ def index() -> ResponseReturnValue:
         restrictions={t.id: tool_cases.restrictions_in_force(t) for t in rows},
         in_force=tool_cases.PERMITTED,
         uses={t.id: json.loads(t.processes_json or "[]") for t in rows},
+        may_adopt=region_cases.may_adopt(runtime(), actor()),
+        region_admin=region_cases.may_adopt_for_region(runtime(), actor()),
+        school_label=_school_name,
     )
+
+
+def _school_name(names: tuple[str, str] | None) -> str:
+    """A school's name (kk, ru) in the reader's language."""
+    if names is None:
+        return ""
+    return (names[1] if current_language() == "ru" else "") or names[0]
 
 
 @bp.route("/tools/<int:tool_id>")
 @login_required
 def show(tool_id: int) -> ResponseReturnValue:
-    view = tool_cases.get_tool(runtime(), actor(), tool_id)
+    try:
+        view = tool_cases.get_tool(runtime(), actor(), tool_id)
+    except NotFound:
+        return _region_show(tool_id)
     return render_template(
         "tools/show.html",
         v=view,
@@ -135,6 +248,77 @@ def show(tool_id: int) -> ResponseReturnValue:
         uses=json.loads(view.tool.processes_json or "[]"),
         rule_sentence=rule_sentence,
     )
+
+
+def _region_show(tool_id: int) -> ResponseReturnValue:
+    entry = region_cases.get_region_tool(runtime(), actor(), tool_id)
+    return render_template(
+        "tools/region_show.html",
+        e=entry,
+        statuses=STATUS_LABELS,
+        labels=tool_cases.tool_labels(runtime(), current_language()),
+        may_adopt=region_cases.may_adopt(runtime(), actor()),
+        school_label=_school_name,
+        max_length=tool_rules.SCHOOL_RESTRICTIONS_MAX,
+    )
+
+
+@bp.route("/tools/<int:tool_id>/adopt", methods=["POST"])
+@login_required
+def adopt(tool_id: int) -> ResponseReturnValue:
+    if region_cases.adopt(runtime(), actor(), tool_id):
+        flash(gettext("The school adopted the region's tool."), "success")
+    return redirect(url_for("tools.show", tool_id=tool_id))
+
+
+@bp.route("/tools/<int:tool_id>/unadopt", methods=["POST"])
+@login_required
+def unadopt(tool_id: int) -> ResponseReturnValue:
+    if region_cases.unadopt(runtime(), actor(), tool_id):
+        flash(gettext("The school no longer adopts the region's tool."), "success")
+    return redirect(url_for("tools.show", tool_id=tool_id))
+
+
+@bp.route("/tools/<int:tool_id>/restrict", methods=["POST"])
+@login_required
+def restrict(tool_id: int) -> ResponseReturnValue:
+    try:
+        region_cases.restrict(runtime(), actor(), tool_id, request.form.get("restrictions", ""))
+    except ValidationFailed:
+        flash(
+            gettext("At most %(limit)s characters.", limit=tool_rules.SCHOOL_RESTRICTIONS_MAX),
+            "error",
+        )
+    except Conflict:
+        flash(gettext("Adopt the tool before restricting it."), "error")
+    else:
+        flash(gettext("The school's restrictions are saved."), "success")
+    return redirect(url_for("tools.show", tool_id=tool_id))
+
+
+@bp.route("/tools/school-evaluations")
+@login_required
+def school_evaluations() -> ResponseReturnValue:
+    rows = region_cases.school_candidates(runtime(), actor())
+    return render_template(
+        "tools/school_evaluations.html", rows=rows, statuses=STATUS_LABELS, school_label=_school_name
+    )
+
+
+@bp.route("/tools/<int:tool_id>/adopt-for-region", methods=["POST"])
+@login_required
+def adopt_for_region(tool_id: int) -> ResponseReturnValue:
+    if region_cases.adopt_for_region(runtime(), actor(), tool_id):
+        flash(gettext("The evaluation is now in the region register."), "success")
+    return redirect(url_for("tools.school_evaluations"))
+
+
+@bp.route("/tools/<int:tool_id>/remove-from-region", methods=["POST"])
+@login_required
+def remove_from_region(tool_id: int) -> ResponseReturnValue:
+    if region_cases.remove_from_region(runtime(), actor(), tool_id):
+        flash(gettext("The evaluation is no longer in the region register."), "success")
+    return redirect(url_for("tools.school_evaluations"))
 
 
 @bp.route("/tools/<int:tool_id>/memo-attachment")
@@ -172,6 +356,88 @@ def rule_sentence(stored: str | None) -> str:
     )
 
 
+SOURCE_LABELS: dict[str, Any] = {
+    "school": lazy_gettext("the school's evaluation"),
+    "region": lazy_gettext("permitted by the region"),
+}
+
+
+def export_rows(own: list[Tool], region: list[RegionEntry], uses: dict[str, str]) -> list[dict[str, Any]]:
+    """The register's rows as exported: the school's entries, then the region's with the school's
+    adoption and further restrictions."""
+
+    def named(codes: list[str]) -> str:
+        return ", ".join(uses.get(c, c) for c in codes)
+
+    rows: list[dict[str, Any]] = [
+        {
+            "id": t.id,
+            "source": "school",
+            "name": t.name,
+            "vendor": t.vendor,
+            "status": t.status,
+            "uses": named(json.loads(t.processes_json or "[]")),
+            "restrictions": "\n".join(tool_cases.restrictions_in_force(t)),
+            "school_restrictions": "",
+            "personal_data": (gettext("allowed") if t.personal_data_allowed else gettext("not allowed"))
+            if t.status in tool_cases.PERMITTED
+            else "",
+            "review_date": t.review_date,
+            "adopted_by": "",
+            "adopted_at": None,
+        }
+        for t in own
+    ]
+    rows += [
+        {
+            "id": e.id,
+            "source": "region",
+            "name": e.name,
+            "vendor": e.vendor,
+            "status": e.status,
+            "uses": named(e.allowed_uses),
+            "restrictions": "\n".join(e.restrictions),
+            "school_restrictions": "\n".join(e.school_restrictions),
+            "personal_data": gettext("allowed") if e.personal_data_allowed else gettext("not allowed"),
+            "review_date": e.review_date,
+            "adopted_by": e.adoption.adopted_by if e.adoption else "",
+            "adopted_at": e.adoption.adopted_at if e.adoption else None,
+        }
+        for e in region
+    ]
+    return rows
+
+
+EXPORT = ExportTable(
+    filename="ai-tools",
+    sheet=lazy_gettext("AI tools"),
+    columns=(
+        ExportColumn("id", lazy_gettext("No.")),
+        ExportColumn("source", lazy_gettext("Source"), labels=SOURCE_LABELS),
+        ExportColumn("name", lazy_gettext("Tool")),
+        ExportColumn("vendor", lazy_gettext("Vendor")),
+        ExportColumn("status", lazy_gettext("Status"), labels=STATUS_LABELS),
+        ExportColumn("uses", lazy_gettext("Allowed uses")),
+        ExportColumn("restrictions", lazy_gettext("Restrictions")),
+        ExportColumn("school_restrictions", lazy_gettext("The school's further restrictions")),
+        ExportColumn("personal_data", lazy_gettext("Personal data")),
+        ExportColumn("review_date", lazy_gettext("Review date")),
+        ExportColumn("adopted_by", lazy_gettext("Adopted by")),
+        ExportColumn("adopted_at", lazy_gettext("Adopted"), kind="moment"),
+    ),
+)
+
+
+@bp.route("/tools/export.<any(csv, xlsx):fmt>")
+@login_required
+def export(fmt: str) -> ResponseReturnValue:
+    status = request.args.get("status") or None
+    own = tool_cases.list_tools(runtime(), actor(), status)
+    region = region_cases.region_register(runtime(), actor(), status)
+    uses = tool_cases.tool_labels(runtime(), current_language())["processes"]
+    return exports.export("tools", export_rows(own, region, uses), fmt)
+
+
 NAV = (NavLink("tools.index", lazy_gettext("AI tools")),)
 
 
@@ -188,6 +454,11 @@ WORDS = TimelineWords(
         "tool.memo": lazy_gettext("attached the staff memo"),
         "tool.status": lazy_gettext("changed the tool's status"),
         "tool.review.reopen": lazy_gettext("reopened the evaluation for review"),
+        "tool.adopt": lazy_gettext("adopted the region's tool"),
+        "tool.unadopt": lazy_gettext("gave up the region's tool"),
+        "tool.restrict": lazy_gettext("restricted the region's tool further"),
+        "tool.region.adopt": lazy_gettext("adopted a school's evaluation into the region register"),
+        "tool.region.remove": lazy_gettext("removed a school's evaluation from the region register"),
     },
     flows={
         "revote": lazy_gettext("vote again"),
@@ -197,5 +468,33 @@ WORDS = TimelineWords(
     statuses=STATUS_LABELS,
     processes={
         "tool_evaluation": lazy_gettext("AI tool evaluation"),
+    },
+    elements={  # the names its diagram shows besides lanes, flows and form steps, by element id
+        "tool_evaluation": {
+            "Participant_school": lazy_gettext("School"),
+            "tool_evaluation": lazy_gettext("AI tool evaluation"),
+            "StartEvent_tool": lazy_gettext("A new AI tool"),
+            "Settings_load": lazy_gettext("Load the settings"),
+            "Gateway_to_record": lazy_gettext("Save the proposal"),
+            "Service_record_proposal": lazy_gettext("Proposal to the register"),
+            "Gateway_to_ict": lazy_gettext("To technical assessment"),
+            "Gateway_ict_decision": lazy_gettext("The ICT decision"),
+            "Service_record_assessment": lazy_gettext("Save the technical assessment"),
+            "Gateway_to_vote": lazy_gettext("To the commission's vote"),
+            "Service_open_round": lazy_gettext("Open a voting round"),
+            "Service_members": lazy_gettext("Commission members"),
+            "Script_clear_decision": lazy_gettext("Clear the previous decision"),
+            "Timer_vote_deadline": lazy_gettext("Voting deadline"),
+            "Service_close_deadline": lazy_gettext("Close at the deadline"),
+            "Service_close_vote": lazy_gettext("Close the vote"),
+            "Gateway_closed": lazy_gettext("The result"),
+            "Gateway_chair_decision": lazy_gettext("The chair's decision"),
+            "Service_register": lazy_gettext("Enter in the register"),
+            "Gateway_permitted": lazy_gettext("Was it permitted"),
+            "End_rejected": lazy_gettext("Not accepted"),
+            "Service_memo": lazy_gettext("Publish the memo"),
+            "Timer_review": lazy_gettext("Review date"),
+            "Service_reopen": lazy_gettext("Reopen the evaluation"),
+        },
     },
 )

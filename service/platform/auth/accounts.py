@@ -15,7 +15,7 @@ from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, V
 from service.platform.inbox import queries
 from service.platform.persistence import tenancy
 from service.platform.persistence.models import ApiToken, LoginThrottle, School, User, UserRole
-from service.platform.roles import ROLE_CODES
+from service.platform.roles import REGION_ROLES, ROLE_CODES, ROLES, Role
 from service.platform.runtime import Actor, Runtime
 
 MAX_FAILURES = 5  # per account: a guessed password is the risk
@@ -146,9 +146,7 @@ def create_user(
 ) -> int:
     actor.require_admin("only an admin can manage users")
     _validate_new_user(username, full_name, password, language)
-    unknown = set(roles or []) - ROLE_CODES
-    if unknown:
-        raise ValidationFailed({"roles": FieldError("enum", {"values": sorted(unknown)})})
+    _check_roles(rt, roles or [])
     with rt.db.session() as session:
         if username_taken(session, username):
             raise Conflict("a user with this name exists")
@@ -174,11 +172,29 @@ def username_taken(session: Session, username: str) -> bool:
     return session.execute(query).first() is not None
 
 
-def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
-    actor.require_admin("only an admin can manage users")
-    unknown = set(roles) - ROLE_CODES
+def _check_roles(rt: Runtime, roles: list[str]) -> None:
+    """Known roles only, and the region's roles only to people of the region: a school's admin must
+    not make anyone (themselves included) an officer above the schools."""
+    allowed = ROLE_CODES if _acting_kind(rt) == "region" else ROLE_CODES - REGION_ROLES
+    unknown = set(roles) - allowed
     if unknown:
         raise ValidationFailed({"roles": FieldError("enum", {"values": sorted(unknown)})})
+
+
+def assignable_roles(rt: Runtime) -> list[Role]:
+    """The roles an admin of the acting school (or of the region) may give."""
+    region = _acting_kind(rt) == "region"
+    return [role for role in ROLES if region or role.code not in REGION_ROLES]
+
+
+def _acting_kind(rt: Runtime) -> str:
+    info = rt.school()
+    return info.kind if info is not None else "school"
+
+
+def set_roles(rt: Runtime, actor: Actor, username: str, roles: list[str]) -> None:
+    actor.require_admin("only an admin can manage users")
+    _check_roles(rt, roles)
     with rt.db.session() as session:
         user = queries.user_by_username(session, username)
         if user is None:

@@ -42,7 +42,7 @@ class Work:
 def work_of(session: Session, user_id: int, roles: list[str], now: datetime) -> Work:
     """What waits for one person: assigned to them or claimable by one of their roles."""
     rows = session.execute(
-        select(HumanTask, ProcessInstance.title)
+        select(HumanTask, ProcessInstance.title, ProcessInstance.process_id)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .where(
             HumanTask.status == "open",
@@ -54,11 +54,11 @@ def work_of(session: Session, user_id: int, roles: list[str], now: datetime) -> 
     def late(task: HumanTask) -> bool:
         return task.due_at is not None and task.due_at < now
 
-    overdue = [t for t, _ in rows if late(t)]
+    overdue = [t for t, *_ in rows if late(t)]
     listed = sorted(rows, key=lambda r: (not late(r[0]), r[0].created_at))
     return Work(
-        mine=sum(1 for t, _ in rows if t.assignee_id == user_id),
-        waiting=sum(1 for t, _ in rows if t.assignee_id is None),
+        mine=sum(1 for t, *_ in rows if t.assignee_id == user_id),
+        waiting=sum(1 for t, *_ in rows if t.assignee_id is None),
         overdue=len(overdue),
         tasks=[
             {
@@ -66,12 +66,13 @@ def work_of(session: Session, user_id: int, roles: list[str], now: datetime) -> 
                 "task": t.name,
                 "titles": json.loads(t.title_i18n or "{}"),
                 "instance": title,
+                "process": process_id,  # the title reads in the reader's language when it is the process's
                 "mine": t.assignee_id == user_id,
                 "due": t.due_at.isoformat() if t.due_at else None,
                 "overdue": late(t),
                 "since": t.created_at.isoformat(),
             }
-            for t, title in listed[:LISTED]
+            for t, title, process_id in listed[:LISTED]
         ],
     )
 

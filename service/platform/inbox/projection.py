@@ -80,7 +80,14 @@ def save_run(
     for row in created:
         if row.status == "waiting":
             continue  # a campaign completes it; nobody is told of it or sees it in an inbox
-        params = {"task": row.name, "subject": row.name, "instance": instance.title}
+        # The step's and the process's names as the reader's language gives them (notification_line.html).
+        params = {
+            "task": row.name,
+            "titles": json.loads(row.title_i18n or "{}"),
+            "subject": row.name,
+            "instance": instance.title,
+            "process": instance.process_id,
+        }
         if row.assignee is not None:
             notify(
                 session,

@@ -123,7 +123,11 @@ def list_tasks(
     )
     rows = list(
         session.execute(
-            query.options(joinedload(HumanTask.instance).load_only(ProcessInstance.id, ProcessInstance.title))
+            query.options(
+                joinedload(HumanTask.instance).load_only(
+                    ProcessInstance.id, ProcessInstance.title, ProcessInstance.process_id
+                )
+            )
             .order_by(*order)
             .limit(flt.limit + 1)  # one more than the page: whether the listing goes on that way
             .offset(offset)

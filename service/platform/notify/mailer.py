@@ -84,8 +84,10 @@ def _message(rt: Runtime, note: Notification, user: User) -> EmailMessage:
         lines = (title, "", str(params.get("date", "")), f"events: {params.get('events', '')}")
         body = "\n".join((*lines, f"head: {params.get('head', '')}", ""))
     else:
-        subject = f"{title}: {params.get('task') or note.subject}"
-        body = f"{title}\n\n{params.get('task', '')}\n{params.get('instance', '')}\n"
+        titles = params.get("titles") or {}  # the step's title by language, when the note kept it
+        task = titles.get(lang) or titles.get("kk") or params.get("task") or ""
+        subject = f"{title}: {task or note.subject}"
+        body = f"{title}\n\n{task}\n{params.get('instance', '')}\n"
         if params.get("roles"):
             body += ", ".join(role_name(r, lang) for r in params["roles"]) + "\n"
     if note.task_id is not None:

@@ -114,6 +114,7 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_role"
+    __table_args__ = (Index("ix_user_role_school_role", "school_id", "role"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
@@ -197,7 +198,8 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         UniqueConstraint("instance_id", "engine_task_id"),
-        Index("ix_human_task_status_created", "status", "created_at"),
+        # The inbox's lists lead with the school: in a region, one school's open tasks are a small slice.
+        Index("ix_human_task_status_created", "school_id", "status", "created_at"),
         Index(
             "ix_human_task_assignee_status_created",
             "assignee_id",
@@ -207,6 +209,7 @@ class HumanTask(Base):
         ),
         Index(
             "ix_human_task_unclaimed_created",
+            "school_id",
             text("created_at DESC"),
             text("id DESC"),
             postgresql_where=text("status = 'open' AND assignee_id IS NULL"),
@@ -244,6 +247,7 @@ class HumanTaskRole(Base):
     """A role whose holders may claim the task (a lane may name several)."""
 
     __tablename__ = "human_task_role"
+    __table_args__ = (Index("ix_human_task_role_school_role", "school_id", "role"),)
 
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)

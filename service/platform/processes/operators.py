@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ CORE_OPERATOR_NAMES: tuple[str, ...] = (
     "open_campaign",
     "remind_campaign",
 )
+
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
     """Operators bound to this transaction and instance, so their writes commit or roll back with it."""
@@ -71,7 +73,7 @@ def _core_operators(rt: Runtime, session: Session, instance_id: int) -> Operator
                 session,
                 people,
                 "reminder",
-                {"task": task.name, "subject": task.name},
+                {"task": task.name, "titles": json.loads(task.title_i18n or "{}"), "subject": task.name},
                 instance_id=instance_id,
                 task_id=task.id,
                 mail_enabled=rt.smtp_host is not None,

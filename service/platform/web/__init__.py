@@ -26,6 +26,7 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         instances,
         migrations,
         publish,
+        region,
         school_settings,
         tasks,
         templating,
@@ -52,6 +53,9 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     app.register_blueprint(publish.bp)  # the region's versions published to its schools
     app.register_blueprint(publish.api_bp)
     csrf.exempt(publish.api_bp)
+    app.register_blueprint(region.bp)  # the region's administrator's pages and API
+    app.register_blueprint(region.api_bp)
+    csrf.exempt(region.api_bp)
     for feature in features:
         for blueprint in feature.blueprints:
             app.register_blueprint(blueprint)

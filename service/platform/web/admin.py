@@ -15,7 +15,6 @@ from service.platform.auth import accounts
 from service.platform.errors import Conflict, Forbidden, InvalidBpmn, ValidationFailed
 from service.platform.processes import catalog as processes
 from service.platform.processes import deploy
-from service.platform.roles import ROLES
 from service.platform.web.context import actor, runtime
 from service.platform.web.i18n import field_messages
 
@@ -40,7 +39,7 @@ def users() -> ResponseReturnValue:
         "admin/users.html",
         users=accounts.list_users(runtime(), actor()),
         locked=accounts.locked_usernames(runtime(), actor()),
-        roles=ROLES,
+        roles=accounts.assignable_roles(runtime()),
         form={},
         errors={},
     )
@@ -67,7 +66,7 @@ def create_user() -> ResponseReturnValue:
         return render_template(
             "admin/users.html",
             users=accounts.list_users(runtime(), actor()),
-            roles=ROLES,
+            roles=accounts.assignable_roles(runtime()),
             form={**form, "roles": roles},
             errors=field_messages(err.fields),
         ), 422
@@ -75,7 +74,7 @@ def create_user() -> ResponseReturnValue:
         return render_template(
             "admin/users.html",
             users=accounts.list_users(runtime(), actor()),
-            roles=ROLES,
+            roles=accounts.assignable_roles(runtime()),
             form={**form, "roles": roles},
             errors={"username": _("A user with this name exists.")},
         ), 409

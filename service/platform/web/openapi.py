@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from service.platform.registry import Feature
-from service.platform.web import schemas
+from service.platform.web import region_schemas, schemas
 from service.platform.web.api_model import component_schemas, merge_schemas, schema_ref
 from service.platform.web.openapi_parts import errors, ok, path_param, query_param
 
@@ -107,7 +107,7 @@ def _core_document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": component_schemas(*schemas.MODELS),
+            "schemas": {**component_schemas(*schemas.MODELS), **region_schemas.schemas()},
         },
         "paths": {
             "/processes": {
@@ -221,6 +221,7 @@ def _core_document() -> dict[str, Any]:
             **_migration_paths(),
             **_publish_paths(),
             **_deputy_paths(),
+            **region_schemas.paths(),
             "/settings": {
                 "get": {
                     "summary": "The school's deadlines and voting rules, with where each comes from (admin)",

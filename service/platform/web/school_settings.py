@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from service.platform import settings
+from service.platform import schools, settings
 from service.platform.errors import FieldError, ValidationFailed
 from service.platform.web import schemas
 from service.platform.web.admin import admin_only
@@ -23,10 +23,41 @@ api_bp = Blueprint("school_settings_api", __name__, url_prefix="/api/v1")
 api_bp.before_request(authenticate)
 
 
-def _page(typed: dict[str, str], errors: dict[str, str], status: int = 200) -> ResponseReturnValue:
+def _page(
+    typed: dict[str, str], errors: dict[str, str], status: int = 200, school: dict[str, str] | None = None
+) -> ResponseReturnValue:
     rows = settings.listing(runtime(), actor())
     lang = current_language()
-    return render_template("admin/settings.html", rows=rows, typed=typed, errors=errors, lang=lang), status
+    info = schools.current_identity(runtime(), actor())
+    shown = school or {
+        "name_kk": info.name_kk if info else "",
+        "name_ru": info.name_ru if info else "",
+        "timezone": info.timezone if info else "",
+    }
+    defaults = {"name": runtime().default_school_name or "Мектеп", "timezone": runtime().default_timezone}
+    return render_template(
+        "admin/settings.html",
+        rows=rows,
+        typed=typed,
+        errors=errors,
+        lang=lang,
+        school=shown,
+        defaults=defaults,
+    ), status
+
+
+@bp.route("/admin/settings/school", methods=["POST"])
+@login_required
+@admin_only
+def save_school() -> ResponseReturnValue:
+    typed = {name: request.form.get(name, "") for name in ("name_kk", "name_ru", "timezone")}
+    try:
+        schools.change_identity(runtime(), actor(), typed["name_kk"], typed["name_ru"], typed["timezone"])
+    except ValidationFailed as err:
+        flash(_("Nothing was saved: correct the marked settings."), "error")
+        return _page({}, field_messages(err.fields), 422, school=typed)
+    flash(_("Saved."), "success")
+    return redirect(url_for("school_settings.page"))
 
 
 @bp.route("/admin/settings")

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import format_timedelta, get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -85,11 +86,15 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.globals["decision_name"] = timeline.decision_name
     app.jinja_env.globals["status_name"] = timeline.status_name
     app.jinja_env.globals["process_name"] = timeline.process_name
+    app.jinja_env.globals["instance_title"] = timeline.instance_title
+    app.jinja_env.globals["matter_title"] = timeline.matter_title
     app.jinja_env.globals["in_language"] = timeline.in_language
 
     @app.context_processor
     def _common() -> dict[str, Any]:
-        context: dict[str, Any] = {"lang": current_language(), "school_name": runtime().school_name}
+        lang = current_language()
+        school_name = runtime().school_name_in(lang) or _("School")
+        context: dict[str, Any] = {"lang": lang, "school_name": school_name}
         if current_user.is_authenticated:
             me = actor()
             mine, claimable = task_cases.inbox_counts(runtime(), me)

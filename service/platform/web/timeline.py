@@ -1,4 +1,4 @@
-"""Names of codes for readers: timeline actions, decisions, statuses, and a diagram's lanes and flows.
+"""Names of codes for readers: timeline actions, decisions, statuses, and a diagram's names.
 
 The platform names its own audit actions here; each feature names its own through
 `Feature.timeline_words`. A page never prints a code: an action nobody named reads "recorded a step"
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import g
-from flask_babel import lazy_gettext
+from flask_babel import force_locale, lazy_gettext
 from lxml import etree
 
 from service.platform.inbox import instances as instance_cases
@@ -73,6 +73,24 @@ def process_name(process_id: str) -> str:
     return str(g.process_names.get(process_id, process_id))
 
 
+def instance_title(instance: Any) -> str:
+    """An instance's title for the reader (see `matter_title`)."""
+    return matter_title(instance.title, instance.process_id)
+
+
+def matter_title(title: str | None, process_id: str | None) -> str:
+    """An instance's title for the reader: the one its steps gave it (an order's title), else — the
+    diagram's process name, stored when it started — the process's name in the reader's language."""
+    title = str(title or "")
+    if not process_id:
+        return title
+    if "process_names" not in g:
+        g.process_names = instance_cases.process_names(runtime())
+    if not title or title == g.process_names.get(process_id):
+        return process_name(process_id)
+    return title
+
+
 def in_language(titles: Mapping[str, str] | None, fallback: str | None = "") -> str:
     """A title by language (kk, ru, en) in the reader's; Kazakh when the reader's is missing."""
     titles = titles or {}
@@ -101,11 +119,14 @@ SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 def localized_diagram(xml: str, forms: Mapping[str, Any], lang: str) -> str:
     """The diagram as a reader sees it: lanes named by their roles, flows by what they mean, user tasks
-    by their form's title — all in `lang`. The stored BPMN keeps its codes (they are its contract)."""
+    by their form's title, every other element its feature names (events, gateways, service and script
+    tasks, call activities, the pool) by the feature's word — all in `lang`. The stored BPMN keeps its
+    codes (they are its contract); a diagram no feature names (an admin's) keeps its own names."""
     try:
         root = etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError:
         return xml
+    _name_elements(root, lang)
     flows = {**runtime().features.flow_words, **CORE_FLOWS}
     options = _option_titles(forms, lang)
     for lane in root.iter(f"{{{BPMN}}}lane"):
@@ -123,6 +144,37 @@ def localized_diagram(xml: str, forms: Mapping[str, Any], lang: str) -> str:
         if title:
             task.set("name", title)
     return etree.tostring(root, encoding="unicode")
+
+
+def _name_elements(root: Any, lang: str) -> None:
+    """Rename the elements of the processes a feature names (`TimelineWords.elements`), each only while
+    its name in the diagram is the word's Kazakh: a name an admin changed in a new version stays theirs."""
+    tables = runtime().features.element_words
+    if not tables:
+        return
+    pools = {pool.get("processRef"): pool for pool in root.iter(f"{{{BPMN}}}participant")}
+    for process in root.iter(f"{{{BPMN}}}process"):
+        process_id = process.get("id") or ""
+        words = tables.get(process_id)
+        if not words:
+            continue
+        with force_locale("kk"):
+            shipped = {key: _plain(str(word)) for key, word in words.items()}
+        elements = list(process.iter())
+        if pools.get(process_id) is not None:
+            elements.append(pools[process_id])
+        renamed: list[tuple[Any, Any]] = []
+        for element in elements:
+            key, name = element.get("id"), element.get("name")
+            if key in words and name and _plain(name) == shipped[key]:
+                renamed.append((element, words[key]))
+        with force_locale(lang):
+            for element, word in renamed:
+                element.set("name", str(word))
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.split())
 
 
 def _form_key(task: Any) -> str | None:

@@ -1,5 +1,6 @@
-"""Survey charts as a small list of shapes, drawn three ways from the same figures: SVG for the pages,
-fpdf2's own vector drawing for the PDF, and Pillow (a PNG fallback) beside the SVG in the DOCX.
+"""Charts as a small list of shapes, drawn three ways from the same figures: SVG for the pages, fpdf2's
+own vector drawing for the PDF, and Pillow (a PNG fallback) beside the SVG in the DOCX. Surveys draw
+their questions with it, the region's dashboard its per-school figures (`grouped_bars`).
 
 Why not matplotlib: the charts are three simple kinds (bars, a 1–5 distribution, a box of quartiles),
 matplotlib is a large dependency the service does not have, and its PDF output would bring its own fonts
@@ -19,6 +20,8 @@ WIDTH = 560.0
 BAR_AREA = 400.0  # the longest bar; the figure follows it
 ROW = 34.0
 COLOURS = ("#2f6f9f", "#d08c2b")  # this run, the compared run
+# Series of a grouped chart, told apart by colour (and by the legend above the bars).
+PALETTE = ("#2f6f9f", "#d08c2b", "#4f9a5a", "#8e5ba6", "#c2534b", "#6b7b8c", "#b8a03a", "#3a9ea5")
 AXIS = "#666666"
 TEXT = "#222222"
 LABEL_CHARS = 90
@@ -115,6 +118,44 @@ def paired_bars(
     return chart
 
 
+def grouped_bars(
+    title: str,
+    groups: Sequence[tuple[str, Sequence[int]]],
+    series: Sequence[str],
+    *,
+    suffix: str = "",
+    top: int | None = None,
+) -> Chart:
+    """One group per row (a school): its label above, one bar per series (a category) with its value
+    and `suffix` ("%") after it; a legend of the series above the groups when there are several.
+    `top` is the value of the longest bar (None: the largest value)."""
+    chart = Chart(title)
+    longest = top or max((v for _label, values in groups for v in values), default=0) or 1
+    y = 4.0
+    if len(series) > 1:
+        x = 0.0
+        for n, name in enumerate(series):
+            label = _short(name)[:40]
+            if x and x + 14 + 6.5 * len(label) > WIDTH:
+                x, y = 0.0, y + 16
+            chart.shapes.append(Rect(x, y, 10, 10, PALETTE[n % len(PALETTE)]))
+            chart.shapes.append(Text(x + 14, y + 9, label, size=10))
+            x += 14 + 6.5 * len(label) + 16
+        y += 20
+    bar = 13.0 if len(series) == 1 else 10.0
+    for label, values in groups:
+        chart.shapes.append(Text(0, y + 12, _short(label)))
+        y += 16
+        for n, value in enumerate(values):
+            w = BAR_AREA * value / longest
+            chart.shapes.append(Rect(0, y, max(w, 1.0), bar, PALETTE[n % len(PALETTE)]))
+            chart.shapes.append(Text(w + 6, y + bar - 2, f"{value}{suffix}", size=9))
+            y += bar + 1
+        y += 8
+    chart.height = y + 4
+    return chart
+
+
 def distribution(title: str, counts: Sequence[tuple[str, int]], low: str, high: str, total: int) -> Chart:
     """Columns for the scale's points (1–5, then "I don't know"), the labelled ends under 1 and 5."""
     chart = Chart(title, height=190)
@@ -166,11 +207,11 @@ def _num(v: float) -> str:
 # --- drawing ---------------------------------------------------------------------------------------
 
 
-def to_svg(chart: Chart) -> str:
+def to_svg(chart: Chart, css_class: str = "survey-chart") -> str:
     """An inline SVG element (role img, titled), scaling to its container's width."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {chart.width:.0f} {chart.height:.0f}" '
-        f'width="100%" role="img" aria-label={quoteattr(chart.title)} class="survey-chart" '
+        f'width="100%" role="img" aria-label={quoteattr(chart.title)} class={quoteattr(css_class)} '
         'font-family="PT Serif, DejaVu Serif, serif">',
         f"<title>{escape(chart.title)}</title>",
     ]
