@@ -158,17 +158,41 @@ def tokens_create(username: str, label: str) -> None:
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 
 
-@audit_cli.command("verify")
-@school_option
-def audit_verify() -> None:
-    """Check every row's hash and link; report the first tampered row."""
+def _verified(prefix: str = "") -> bool:
+    """Verify the acting school's chains and say so; False when they are broken."""
     count, broken = verify_audit(_rt())
     if broken is None:
-        click.echo(f"audit chain intact: {count} events")
-        return
+        click.echo(f"{prefix}audit chain intact: {count} events")
+        return True
     row_id, reason = broken
-    click.echo(f"audit chain broken at event {row_id}: {reason}", err=True)
-    sys.exit(1)
+    click.echo(f"{prefix}audit chain broken at event {row_id}: {reason}", err=True)
+    return False
+
+
+@school_option
+def _verify_one() -> None:
+    if not _verified():
+        sys.exit(1)
+
+
+@audit_cli.command("verify")
+@click.option("--school", "school_code", default=None, help="The school's code (region mode).")
+@click.option("--all", "every_school", is_flag=True, help="Every school's chains, one after another.")
+def audit_verify(school_code: str | None, every_school: bool) -> None:
+    """Check every row's hash and link; report the first tampered row (of one school, or of each)."""
+    if not every_school:
+        _verify_one(school_code=school_code)
+        return
+    if school_code is not None:
+        click.echo("error: --all and --school exclude each other", err=True)
+        sys.exit(2)
+    # Each school's chains stand alone: one broken school is reported and the others still checked.
+    intact = True
+    for info in schools.list_schools(_rt(), Actor.system()):
+        with tenancy.acting_as(info.id):
+            intact = _verified(f"{info.code}: ") and intact
+    if not intact:
+        sys.exit(1)
 
 
 def register_cli(app: Flask) -> None:

@@ -105,7 +105,7 @@ class Runtime:
     # The features composed into this application; the platform asks them instead of naming one.
     features: Registry = field(default_factory=Registry)
     # Deployed definitions never change, so their parsed parts are kept here by definition id.
-    definition_cache: dict[int, Any] = field(default_factory=dict)
+    definition_cache: dict[tuple[int | None, int], Any] = field(default_factory=dict)
 
     # School rows by id, read at most every SCHOOL_INFO_SECONDS: every page and document asks.
     _schools: dict[int, tuple[float, SchoolInfo]] = field(default_factory=dict)

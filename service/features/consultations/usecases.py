@@ -22,9 +22,9 @@ from service.features.tools import usecases as tools
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, ValidationFailed
+from service.platform.files import storage
 from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
-from service.platform.persistence.models import StoredFile
 from service.platform.runtime import Actor, Runtime
 
 
@@ -181,10 +181,10 @@ def _record_problems(
         int(t["id"]) for t in tools.permitted_tools(session)
     }:
         errors["tool_id"] = FieldError("enum")
-    if material is not None:
-        stored = session.get(StoredFile, material.removeprefix("sha256:"))
-        if not material.startswith("sha256:") or stored is None or stored.uploaded_by_id != actor.id:
-            errors["material"] = FieldError("file")
+    # The uploader's own reference row: the bytes' first uploader may be someone else, here or in
+    # another school, and must neither block this person nor be revealed by the answer.
+    if material is not None and not storage.uploaded_by(session, material, actor.id):
+        errors["material"] = FieldError("file")
     return errors
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from service.platform.errors import FieldError, NotFound, ValidationFailed
 from service.platform.forms.schema import file_fields
 from service.platform.inbox.access import can_view_instance
-from service.platform.persistence.models import FileReference, ProcessInstance, StoredFile
+from service.platform.persistence.models import FileReference, ProcessInstance, StoredFile, User
 from service.platform.runtime import Actor, Runtime
 
 ALLOWED_TYPES = {
@@ -24,6 +25,35 @@ ALLOWED_TYPES = {
     "image/jpeg": b"\xff\xd8",
     "text/plain": b"",
 }
+
+
+# A download's name when the bytes were first uploaded in another school: the bytes are stored once for
+# the deployment (`stored_file` is shared), but the name a person gave them stays in their school.
+NEUTRAL_NAMES = {
+    "application/pdf": "file.pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "file.docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "file.xlsx",
+    "image/png": "file.png",
+    "image/jpeg": "file.jpg",
+    "text/plain": "file.txt",
+}
+
+
+@dataclass(frozen=True)
+class FileMeta:
+    """What a reader learns of a stored file besides its bytes, as their school may see it."""
+
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
+
+
+def _meta(session: Session, row: StoredFile) -> FileMeta:
+    """The row's name only when its first uploader is of the acting school (the scoped read finds them)."""
+    own = row.uploaded_by_id is not None and session.get(User, row.uploaded_by_id) is not None
+    name = row.filename if own else NEUTRAL_NAMES.get(row.content_type, "file")
+    return FileMeta(row.sha256, name, row.content_type, row.size)
 
 
 def _path(rt: Runtime, sha: str) -> Path:
@@ -65,6 +95,14 @@ def store_upload(
         if actor.id is not None and not _uploaded_by(session, sha, actor.id):
             session.add(FileReference(sha256=sha, user_id=actor.id))
     return f"sha256:{sha}"
+
+
+def uploaded_by(session: Session, ref: str, user_id: int | None) -> bool:
+    """Whether the person uploaded the file of this "sha256:<hex>" reference themselves (their own
+    reference row, so the same bytes uploaded by someone else, in this school or another, never count)."""
+    if user_id is None or not ref.startswith("sha256:"):
+        return False
+    return _uploaded_by(session, ref.removeprefix("sha256:"), user_id)
 
 
 def _uploaded_by(session: Session, sha: str, user_id: int) -> bool:
@@ -120,13 +158,13 @@ def claim_references(
         )
 
 
-def read_stored(rt: Runtime, session: Session, ref: str) -> tuple[StoredFile, bytes] | None:
+def read_stored(rt: Runtime, session: Session, ref: str) -> tuple[FileMeta, bytes] | None:
     """A stored file by its "sha256:<hex>" reference, for use cases that checked access themselves."""
     sha = ref.removeprefix("sha256:")
     meta = session.get(StoredFile, sha)
     if meta is None or len(sha) != 64:
         return None
-    return meta, _path(rt, sha).read_bytes()
+    return _meta(session, meta), _path(rt, sha).read_bytes()
 
 
 def _readable(rt: Runtime, session: Session, actor: Actor, sha: str) -> bool:
@@ -142,7 +180,7 @@ def _readable(rt: Runtime, session: Session, actor: Actor, sha: str) -> bool:
     return any(reader(session, actor, ref) for reader in rt.features.all("file_readers"))
 
 
-def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:
+def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[FileMeta, bytes]:
     """The file, if the reader may read it (see `_readable`); 404 otherwise, existence not disclosed."""
     if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
         raise NotFound("no such file")
@@ -150,4 +188,4 @@ def open_file(rt: Runtime, actor: Actor, sha: str) -> tuple[StoredFile, bytes]:
         meta = session.get(StoredFile, sha)
         if meta is None or not _readable(rt, session, actor, sha):
             raise NotFound("no such file")
-        return meta, _path(rt, sha).read_bytes()
+        return _meta(session, meta), _path(rt, sha).read_bytes()

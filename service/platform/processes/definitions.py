@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.platform.errors import NotFound
+from service.platform.persistence import tenancy
 from service.platform.persistence.models import ProcessDefinition
 from service.platform.runtime import Runtime
 
@@ -33,10 +34,13 @@ def definition_parts(rt: Runtime, session: Session, definition_id: int) -> Defin
     """The spec and forms of a deployed version, read from the database once per application.
 
     The cache lives on the Runtime (one per application and database), never in a module global,
-    so two applications on different databases can never see each other's definitions.
+    so two applications on different databases can never see each other's definitions; it is keyed by
+    the session's school too, so a hit serves only the school whose scoped read filled it (an id of
+    another school's version misses and is looked up, and not found, like any of its rows).
     """
-    _cache: dict[int, DefinitionParts] = rt.definition_cache
-    cached = _cache.get(definition_id)
+    _cache: dict[tuple[int | None, int], DefinitionParts] = rt.definition_cache
+    key = (session.info.get("school", tenancy.acting_school()), definition_id)
+    cached = _cache.get(key)
     if cached is not None:
         return cached
     row = session.execute(
@@ -54,5 +58,5 @@ def definition_parts(rt: Runtime, session: Session, definition_id: int) -> Defin
     with _lock:
         if len(_cache) >= _MAX_ENTRIES:
             _cache.clear()  # versions are few; a rare full refill is simpler than LRU bookkeeping
-        _cache[definition_id] = parts
+        _cache[key] = parts
     return parts

@@ -22,6 +22,7 @@ from service.platform.persistence.models import HumanTask, ProcessDefinition, Pr
 from service.platform.processes import deploy
 from service.platform.processes import queries as editor_queries
 from service.platform.processes.definitions import definition_parts
+from service.platform.processes.publish import versions_from_region
 from service.platform.runtime import Actor, Runtime
 
 BLANK_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -52,6 +53,7 @@ class VersionRow:
     deployed_by: str
     running: int
     total: int
+    from_region: bool = False  # published by the region (`publish.py`), not deployed by the school
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,13 @@ def versions(rt: Runtime, actor: Actor, process_id: str) -> list[VersionRow]:
         rows = queries.definitions_with_counts(session, process_id)
         if not rows:
             raise NotFound("no such process")
-        return [VersionRow(r.definition, r.deployed_by or "", r.running, r.total) for r in rows]
+        published = versions_from_region(session, process_id)
+        return [
+            VersionRow(
+                r.definition, r.deployed_by or "", r.running, r.total, r.definition.version in published
+            )
+            for r in rows
+        ]
 
 
 def rollback(

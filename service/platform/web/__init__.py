@@ -25,6 +25,7 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         inbox,
         instances,
         migrations,
+        publish,
         region,
         school_settings,
         tasks,
@@ -49,6 +50,9 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     for api_blueprint in (campaigns.api_bp, migrations.api_bp, school_settings.api_bp, deputies.api_bp):
         app.register_blueprint(api_blueprint)
         csrf.exempt(api_blueprint)
+    app.register_blueprint(publish.bp)  # the region's versions published to its schools
+    app.register_blueprint(publish.api_bp)
+    csrf.exempt(publish.api_bp)
     app.register_blueprint(region.bp)  # the region's administrator's pages and API
     app.register_blueprint(region.api_bp)
     csrf.exempt(region.api_bp)

@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from service.platform.errors import InvalidBpmn
 from service.platform.processes import editor, form_editor
+from service.platform.processes import publish as publishing
 from service.platform.processes.operators import operator_names
 from service.platform.roles import ROLES, parse_lane, role_name
 from service.platform.web.admin import admin_only
@@ -180,7 +181,8 @@ def deploy() -> ResponseReturnValue:
 @admin_only
 def versions_page(process_id: str) -> ResponseReturnValue:
     rows = editor.versions(runtime(), actor(), process_id)
-    return render_template("editor/versions.html", process_id=process_id, rows=rows)
+    may_publish = publishing.may_publish(runtime(), actor())
+    return render_template("editor/versions.html", process_id=process_id, rows=rows, may_publish=may_publish)
 
 
 @bp.route("/admin/editor/<process_id>/v<int:version>/rollback", methods=["POST"])

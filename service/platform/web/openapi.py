@@ -219,6 +219,7 @@ def _core_document() -> dict[str, Any]:
             },
             **_campaign_paths(),
             **_migration_paths(),
+            **_publish_paths(),
             **_deputy_paths(),
             **region_schemas.paths(),
             "/settings": {
@@ -377,6 +378,43 @@ def _migration_paths() -> dict[str, Any]:
                 "parameters": [path_param("process_id", "string")],
                 "requestBody": body,
                 "responses": {**ok(schema_ref(schemas.MigrationResult)), **errors(400, 401, 403, 404, 422)},
+            },
+        },
+    }
+
+
+def _publish_paths() -> dict[str, Any]:
+    """The region's administrator publishes a version of a region process to every school."""
+    body = {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "version": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": "the region's version to publish (default: its active one)",
+                        }
+                    },
+                }
+            }
+        },
+    }
+    return {
+        "/processes/{process_id}/publish": {
+            "post": {
+                "summary": "Publish the region's version to every school as their new version (region_admin)",
+                "description": (
+                    "Each school gets it as its next version, made active (running instances stay on "
+                    "theirs); a school whose active version was its own adaptation keeps it as an older "
+                    "version (`replaced_own`) and its admins are notified; a school where it cannot deploy "
+                    "keeps what it had (`problems`). Audited in the region and in each school."
+                ),
+                "parameters": [path_param("process_id", "string")],
+                "requestBody": body,
+                "responses": {**ok(schema_ref(schemas.Publication)), **errors(400, 401, 403, 404, 422)},
             },
         },
     }

@@ -264,6 +264,26 @@ class SubstitutionList(ApiModel):
     substitutions: list[Substitution]
 
 
+class PublishedSchool(ApiModel):
+    """What one school got of a version the region published."""
+
+    school: str = Field(description="the school's code")
+    version: int | None = Field(description="the school's version of the process now; null when refused")
+    changed: bool = Field(description="a new version was deployed there (false: it already had this one)")
+    replaced_own: int | None = Field(
+        description="the school's own version that was active until now; it stays as an older version"
+    )
+    problems: list[DeployProblem] = Field(description="why it could not deploy there")
+
+
+class Publication(ApiModel):
+    """A region's process version published to every school."""
+
+    process_id: str
+    version: int = Field(description="the region's version that was published")
+    schools: list[PublishedSchool]
+
+
 # The platform's component schemas, in the order the document lists them.
 MODELS: tuple[type[ApiModel], ...] = (
     Error,
@@ -286,6 +306,8 @@ MODELS: tuple[type[ApiModel], ...] = (
     SettingList,
     Substitution,
     SubstitutionList,
+    PublishedSchool,
+    Publication,
 )
 
 
