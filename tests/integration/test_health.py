@@ -1,4 +1,4 @@
-"""`GET /healthz`: 200 with no sign-in while the database answers, 503 when it does not, never any data."""
+"""Behind the proxy: `GET /healthz` (200 or 503, no sign-in, no data) and whose address a request has."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import socket
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from tests.conftest import PostgresDatabases, make_app
+from service.platform.persistence.models import LoginThrottle
+from service.platform.runtime import Runtime
+from tests.conftest import PostgresDatabases, csrf_from, make_app
 
 
 def _closed_port() -> int:
@@ -56,3 +59,26 @@ def test_unavailable_once_the_database_goes_away(
         _check(app, 503, {"status": "unavailable"})
     finally:
         app.extensions["runtime"].db.dispose()
+
+
+def _failed_sign_in_addresses(app: Flask) -> set[str]:
+    """Fail one sign-in as it arrives through nginx (at 10.0.0.2, for the person at 203.0.113.7); the
+    addresses the sign-in throttle counted."""
+    client = app.test_client()
+    proxy = {"environ_base": {"REMOTE_ADDR": "10.0.0.2"}, "headers": {"X-Forwarded-For": "203.0.113.7"}}
+    token = csrf_from(client.get("/login", **proxy).get_data(as_text=True))
+    form = {"username": "nobody", "password": "wrong", "csrf_token": token}
+    assert client.post("/login", data=form, **proxy).status_code == 401
+    rt: Runtime = app.extensions["runtime"]
+    with rt.db.read() as session:
+        keys = session.execute(select(LoginThrottle.key)).scalars()
+        return {key.removeprefix("addr:") for key in keys if key.startswith("addr:")}
+
+
+def test_behind_the_proxy_the_throttle_counts_the_persons_address(db_url: str, tmp_path: Path) -> None:
+    app = make_app(db_url, tmp_path, PROXY_HOPS=1)
+    assert _failed_sign_in_addresses(app) == {"203.0.113.7"}
+
+
+def test_without_a_proxy_a_forwarded_header_is_not_believed(app: Flask) -> None:
+    assert _failed_sign_in_addresses(app) == {"10.0.0.2"}

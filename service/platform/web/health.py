@@ -1,13 +1,14 @@
-"""`GET /healthz` for the reverse proxy and the orchestrator: 200 once the database answers, else 503."""
+"""Behind a reverse proxy: `GET /healthz` (200 once the database answers, else 503), forwarded headers."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.platform.web.context import runtime
 
@@ -33,3 +34,11 @@ def healthz() -> ResponseReturnValue:
         reply = jsonify(status="ok")
     reply.headers["Cache-Control"] = "no-store"
     return reply
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` reverse proxies, read the client's address, scheme and host from the headers they
+    add; without it every request of a region seems to come from the proxy (one address for the
+    sign-in throttle, which then locks out everyone after a hundred failures anywhere)."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
