@@ -28,6 +28,7 @@ COPY translations ./translations
 COPY migrations ./migrations
 COPY seeds ./seeds
 COPY babel.cfg ./
+COPY deploy/start-web.sh ./deploy/
 COPY --from=editor-assets /build/service/platform/web/static/editor ./service/platform/web/static/editor
 RUN pybabel compile -d translations \
     && useradd --create-home --uid 10001 app \
@@ -38,5 +39,6 @@ USER app
 ENV STORAGE_DIR=/data/storage \
     TIMEZONE=Asia/Almaty
 EXPOSE 8000
-# DATABASE_URL and SECRET_KEY come from the environment (never baked into the image).
-CMD ["sh", "-c", "flask --app service db upgrade && flask --app service deploy && exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-4} --access-logfile - 'service:create_app()'"]
+# DATABASE_URL and SECRET_KEY come from the environment (never baked into the image). Migrates, deploys
+# bpmn/ (single school; a region's schools get it when created) and serves; MIGRATE=0 serves only.
+CMD ["sh", "deploy/start-web.sh"]

@@ -89,6 +89,9 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
         # One deployment for a region's schools (docs/scaling.md): every user and job names its school.
         "REGION_MODE": env.get("REGION_MODE", "0") == "1",
         "WORKER_INTERVAL": float(env.get("WORKER_INTERVAL", "5")),
+        # Reverse proxies in front of gunicorn (docker-compose.yml: nginx, 1) whose X-Forwarded-For and
+        # -Proto are believed: the sign-in throttle then counts the person's address, not the proxy's.
+        "PROXY_HOPS": int(env.get("PROXY_HOPS", "0")),
     }
     settings.update(overrides)
     if settings["REGION_MODE"] and not str(settings["DATABASE_URL"]).startswith("postgresql"):

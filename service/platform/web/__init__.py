@@ -32,6 +32,8 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
         templating,
     )
     from service.platform.web.admin import bp as admin_bp
+    from service.platform.web.health import bp as health_bp
+    from service.platform.web.health import trust_proxies
     from service.platform.web.i18n import select_locale, select_timezone
 
     # Before any route is added: every `<int:…>` id is bounded to what a row can hold (else 404).
@@ -45,6 +47,8 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     core = (auth.bp, inbox.bp, tasks.bp, instances.bp, files.bp, admin_bp, editor.bp, form_editor.bp)
     for blueprint in (*core, campaigns.bp, migrations.bp, school_settings.bp, deputies.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(health_bp)  # GET /healthz for the proxy: no sign-in, no data
+    trust_proxies(app, app.config.get("PROXY_HOPS", 0))
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates by Bearer token only, never by cookie
     for api_blueprint in (campaigns.api_bp, migrations.api_bp, school_settings.api_bp, deputies.api_bp):
