@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.header import decode_header, make_header
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from sqlalchemy import update
 from service.platform.inbox.instances import start_process
 from service.platform.notify import mailer
 from service.platform.persistence.models import User
+from service.platform.runtime import Runtime
 from tests.conftest import actor_named, make_app
 
 
@@ -31,7 +34,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_assignment_mail_is_sent_once(db_url: str, tmp_path: Path) -> None:
+@contextmanager
+def mailing_app(
+    db_url: str, tmp_path: Path, commands: tuple[str, ...] = ("demo", "deploy")
+) -> Iterator[tuple[Runtime, Inbox]]:
+    """An application whose mail goes to a real SMTP server started here; `commands` seed it."""
     handler = Inbox()
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -39,9 +46,19 @@ def test_assignment_mail_is_sent_once(db_url: str, tmp_path: Path) -> None:
     try:
         app = make_app(db_url, tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
         runner = app.test_cli_runner()
-        assert runner.invoke(args=["demo"]).exit_code == 0
-        assert runner.invoke(args=["deploy"]).exit_code == 0
-        rt = app.extensions["runtime"]
+        for command in commands:
+            assert runner.invoke(args=[command]).exit_code == 0
+        rt: Runtime = app.extensions["runtime"]
+        try:
+            yield rt, handler
+        finally:
+            rt.db.dispose()
+    finally:
+        controller.stop()
+
+
+def test_assignment_mail_is_sent_once(db_url: str, tmp_path: Path) -> None:
+    with mailing_app(db_url, tmp_path) as (rt, handler):
         start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
         assert mailer.send_pending(rt) == 1
         assert mailer.send_pending(rt) == 0  # marked sent, never twice
@@ -50,22 +67,10 @@ def test_assignment_mail_is_sent_once(db_url: str, tmp_path: Path) -> None:
         assert mail["To"] == "wg_deputy@school.local"  # type: ignore[index]
         subject = str(make_header(decode_header(mail["Subject"])))  # type: ignore[index]
         assert subject.startswith("Жаңа тапсырма")
-        rt.db.dispose()
-    finally:
-        controller.stop()
 
 
 def test_a_russian_readers_assignment_mail_names_the_step_in_russian(db_url: str, tmp_path: Path) -> None:
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        app = make_app(db_url, tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-        runner = app.test_cli_runner()
-        assert runner.invoke(args=["demo"]).exit_code == 0
-        assert runner.invoke(args=["deploy"]).exit_code == 0
-        rt = app.extensions["runtime"]
+    with mailing_app(db_url, tmp_path) as (rt, handler):
         with rt.db.session() as session:
             session.execute(update(User).where(User.username == "wg_deputy").values(language="ru"))
         start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
@@ -75,6 +80,3 @@ def test_a_russian_readers_assignment_mail_names_the_step_in_russian(db_url: str
         assert subject.endswith(": Проект приказа"), subject
         body = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[attr-defined]
         assert "Проект приказа" in body and "Бұйрық жобасын дайындау" not in body
-        rt.db.dispose()
-    finally:
-        controller.stop()

@@ -6,32 +6,19 @@ from __future__ import annotations
 from email.header import decode_header, make_header
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
-
 from service.features.meetings import usecases as meetings
 from service.platform.notify import mailer
-from service.platform.runtime import Runtime
-from tests.conftest import actor_named, make_app
+from tests.conftest import actor_named
 from tests.integration.meeting_steps import WG_MEETING, soon
-from tests.integration.test_mail import Inbox, _free_port
+from tests.integration.test_mail import mailing_app
 
 
 def test_invitations_go_out_by_mail_with_the_agenda(db_url: str, tmp_path: Path) -> None:
-    handler = Inbox()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        app = make_app(db_url, tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
-        rt: Runtime = app.extensions["runtime"]
+    with mailing_app(db_url, tmp_path, ("demo",)) as (rt, handler):
         data = {**WG_MEETING, "invited_roles": [], "invitees": ["ict", "staff1"], "starts_at": soon()}
         meetings.create_meeting(rt, actor_named(rt, "wg_chair"), data)
         assert mailer.send_pending(rt) == 3  # ict, staff1 and the secretary; not the chair who called it
         assert mailer.send_pending(rt) == 0
-        rt.db.dispose()
-    finally:
-        controller.stop()
     received = {str(m["To"]): m for m in handler.messages}  # type: ignore[index]
     assert set(received) == {"ict@school.local", "staff1@school.local", "wg_member@school.local"}
     mail = received["staff1@school.local"]
