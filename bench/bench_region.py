@@ -752,6 +752,10 @@ def report(path: Path, results_md: Path) -> None:
             f"{s['schools']} schools: " + ", ".join(f"{k} {v:,}" for k, v in s["rows_after"].items())
             for s in sizes
         ),
+        "",
+        "What the figures come from (profiles, the workers' pass over every school, an A/B with and "
+        "without workers, what one machine serves, how each tier scales out): "
+        "[docs/scaling.md](../docs/scaling.md).",
     ]
     text = results_md.read_text(encoding="utf-8")
     start = text.find(SECTION)
