@@ -3,12 +3,14 @@
 #
 # MIGRATE=0 serves only: docker-compose.yml migrates once, in its `migrate` service, before any web
 # replica starts, so that replicas never race each other through the migrations. In region mode
-# (REGION_MODE=1) no school is the default: each school gets the shipped processes when it is created
-# (`flask region create-school`, `flask region demo`), and `flask deploy --school CODE` redeploys one.
+# (REGION_MODE=1) no school is the default: `flask region deploy` brings every school and the region the
+# shipped versions they do not have yet (each school also gets them when it is created).
 set -eu
 if [ "${MIGRATE:-1}" = 1 ]; then
     flask --app service db upgrade
-    if [ "${REGION_MODE:-0}" != 1 ]; then
+    if [ "${REGION_MODE:-0}" = 1 ]; then
+        flask --app service region deploy
+    else
         flask --app service deploy
     fi
 fi

@@ -195,6 +195,22 @@ def audit_verify(school_code: str | None, every_school: bool) -> None:
         sys.exit(1)
 
 
+def _deploy_and_report(directory: Path | None) -> bool:
+    """Deploy the directory in the acting school, one line per process; False when a file was refused."""
+    ok = True
+    for outcome in deploy.deploy_directory(_rt(), Actor.system(), directory):
+        if isinstance(outcome, InvalidBpmn):
+            ok = False
+            where = outcome.filename or "-"
+            for p in outcome.problems:
+                line = p.line or "-"
+                click.echo(f"refused: {where}: {p.element or '-'} line {line}: {p.message}", err=True)
+        else:
+            state = "deployed" if outcome.changed else "unchanged"
+            click.echo(f"{outcome.process_id} v{outcome.version} {state}")
+    return ok
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
@@ -217,22 +233,24 @@ def register_cli(app: Flask) -> None:
     @school_option
     def deploy_cmd(directory: str | None) -> None:
         """Deploy every .bpmn file of bpmn/ (or DIRECTORY) whose content changed."""
-        failed = False
-        for outcome in deploy.deploy_directory(_rt(), Actor.system(), Path(directory) if directory else None):
-            if isinstance(outcome, InvalidBpmn):
-                failed = True
-                where = outcome.filename or "-"
-                for p in outcome.problems:
-                    line = p.line or "-"
-                    click.echo(f"refused: {where}: {p.element or '-'} line {line}: {p.message}", err=True)
-            else:
-                state = "deployed" if outcome.changed else "unchanged"
-                click.echo(f"{outcome.process_id} v{outcome.version} {state}")
-        if failed:
+        if not _deploy_and_report(Path(directory) if directory else None):
             sys.exit(1)
 
     region_cli = AppGroup("region", help="A region's schools on one deployment (REGION_MODE=1).")
     app.cli.add_command(region_cli)
+
+    @region_cli.command("deploy")
+    @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+    def region_deploy_cmd(directory: str | None) -> None:
+        """Deploy the shipped processes (or DIRECTORY's) in every school and the region, as after an
+        upgrade; a version a school already had is skipped, so a school's newer adaptation stays."""
+        failed = False
+        for school in schools.list_schools(_rt(), Actor.system()):
+            click.echo(f"[{school.code}]")
+            with tenancy.acting_as(school.id):
+                failed = not _deploy_and_report(Path(directory) if directory else None) or failed
+        if failed:
+            sys.exit(1)
 
     @region_cli.command("demo")
     def region_demo_cmd() -> None:

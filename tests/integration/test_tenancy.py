@@ -158,3 +158,20 @@ def test_a_schools_admin_cannot_make_anyone_a_region_officer(seeded: Runtime) ->
     with pytest.raises(ValidationFailed):
         accounts.create_user(seeded, admin, "boss", "Бас", "a-long-password-1", roles=["region_admin"])
     assert "region_admin" not in {role.code for role in accounts.assignable_roles(seeded)}
+
+
+def test_region_deploy_brings_every_school_the_shipped_processes(app: Any, seeded: Runtime) -> None:
+    from service.platform import schools
+
+    info, _ = schools.ensure_school(seeded, schools.NewSchool("school3", "№3 мектеп"))  # nothing deployed yet
+    result = app.test_cli_runner().invoke(args=["region", "deploy"])
+    assert result.exit_code == 0, result.output
+    blocks = result.output.split("[")
+    school3 = next(block for block in blocks if block.startswith("school3]"))
+    assert "order_drafting v1 deployed" in school3
+    default = next(block for block in blocks if block.startswith("school]"))
+    assert "deployed" not in default.replace("unchanged", "")  # what a school had stays as it was
+    with tenancy.acting_as(info.id), seeded.db.read() as session:
+        from service.platform.persistence.models import ProcessDefinition
+
+        assert session.execute(select(ProcessDefinition.process_id)).scalars().all()
