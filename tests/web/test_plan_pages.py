@@ -4,12 +4,17 @@ undoing a mark, and the CSV/XLSX export."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from service.features.plan import usecases as plan_cases
+from service.features.plan.models import SchoolPlan
+from service.platform.persistence.models import AuditEvent
 from service.platform.runtime import Runtime
 from tests.conftest import actor_named, csrf_from, login
 
@@ -112,3 +117,39 @@ def test_export_csv_and_xlsx(client: FlaskClient, seeded: Runtime) -> None:
     assert xlsx.status_code == 200 and "plan.xlsx" in xlsx.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet is not None and sheet.max_row == 31
+
+
+def test_the_next_school_year_starts_from_this_plan(app: Flask, seeded: Runtime) -> None:
+    director, teacher = app.test_client(), app.test_client()
+    login(director, "director")
+    login(teacher, "staff1")
+    year = plan_cases.get_plan(seeded, actor_named(seeded, "director")).plan.school_year
+    plan_cases.mark_item(seeded, actor_named(seeded, "director"), 1, comment="Топ құрылды")
+    page = director.get("/plan").get_data(as_text=True)
+    assert 'data-testid="open-next-year"' in page and f"{year + 1}–{year + 2} жоспарын осыдан бастау" in page
+    # A teacher sees no such button and is refused by the use case all the same.
+    teacher_page = teacher.get("/plan").get_data(as_text=True)
+    assert 'data-testid="open-next-year"' not in teacher_page
+    refused = teacher.post("/plan/next-year", data={"from_year": year, "csrf_token": csrf_from(teacher_page)})
+    assert refused.status_code == 403
+    token = csrf_from(page)
+    opened = director.post("/plan/next-year", data={"from_year": year, "csrf_token": token})
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/plan?year={year + 1}")
+    new_year = director.get(f"/plan?year={year + 1}").get_data(as_text=True)
+    assert f"Жоспар {year + 1}–{year + 2}" in new_year and "арналған жоспар ашылды" in new_year
+    assert "30 тармақтың 0 орындалды" in new_year and len(_rows(new_year)) == 30  # item 1's mark stays behind
+    view = plan_cases.get_plan(seeded, actor_named(seeded, "director"), year + 1)
+    assert f"{year + 1}-{year + 2}" in view.plan.title and view.plan.approval == ""
+    seven = next(v.item for v in view.items if v.item.number == 7)
+    assert seven.due_on is not None and (seven.due_on.year, seven.due_on.month) == (year + 2, 2)
+    assert [(s.number, s.total) for s in view.stages] == [(1, 6), (2, 4), (3, 6), (4, 9), (5, 5)]
+    old = plan_cases.get_plan(seeded, actor_named(seeded, "director"), year)
+    assert old.done == 1 and not old.may_open_next_year  # the old year keeps its mark; no second button
+    # Opening it again (a second tab, someone else just now) is a conflict, and nothing is duplicated.
+    again = director.post("/plan/next-year", data={"from_year": year, "csrf_token": token})
+    assert again.status_code == 409 and "жоспары бар" in again.get_data(as_text=True)
+    with seeded.db.session() as session:
+        plans = session.execute(select(SchoolPlan.school_year).order_by(SchoolPlan.school_year)).scalars()
+        assert list(plans) == [year, year + 1]
+        event = session.execute(select(AuditEvent).where(AuditEvent.action == "plan.next_year")).scalar_one()
+        assert event.actor == "director" and json.loads(event.detail_json)["items"] == 30

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from service.features.plan.models import PlanItem, PlanMark, PlanStage, SchoolPlan
-from service.features.plan.rules import PlanText
+from service.features.plan.rules import PlanText, parse_deadline
 
 
 def plan_for_year(session: Session, school_year: int) -> SchoolPlan | None:
@@ -83,3 +83,37 @@ def store_plan(session: Session, text: PlanText, school_year: int, source: str) 
         )
     session.flush()
     return plan
+
+
+def copy_plan(session: Session, source: SchoolPlan, school_year: int, title: str) -> int:
+    """A new plan for `school_year` with `source`'s stages and items, every item open and due in that
+    year (the deadline's text read again for it); returns the number of items copied. Two people opening
+    the same year at once: the plan's unique (school, year) lets one of them through."""
+    plan = SchoolPlan(
+        school_year=school_year, title=title, approval="", topic=source.topic, source=source.source
+    )
+    session.add(plan)
+    session.flush()
+    for stage in stages_of(session, source.id):
+        session.add(PlanStage(plan_id=plan.id, number=stage.number, title=stage.title))
+    rows = items_of(session, source.id)
+    for row in rows:
+        session.add(
+            PlanItem(
+                plan_id=plan.id,
+                stage=row.stage,
+                position=row.position,
+                number=row.number,
+                activity=row.activity,
+                responsible=row.responsible,
+                roles=row.roles,
+                participants=row.participants,
+                deadline=row.deadline,
+                deadline_kind=row.deadline_kind,
+                due_on=parse_deadline(row.deadline).due_on(school_year),
+                result=row.result,
+                done_comment="",
+            )
+        )
+    session.flush()
+    return len(rows)

@@ -31,6 +31,14 @@ class NotMarked(Conflict):
     code = "plan_item_not_marked"
 
 
+class YearHasPlan(Conflict):
+    code = "plan_year_exists"
+
+
+# Who opens the next school year's plan from this one (an administrative act of the school).
+YEAR_OPENERS = frozenset({"director", "wg_chair", "admin"})
+
+
 @dataclass(frozen=True)
 class ItemView:
     item: PlanItem
@@ -57,6 +65,7 @@ class PlanView:
     may_unmark: bool
     done: int = 0
     total: int = 0
+    may_open_next_year: bool = False  # the next school year has no plan yet and the reader may open it
 
 
 @dataclass
@@ -95,6 +104,10 @@ def may_mark(actor: Actor, item: PlanItem) -> bool:
 
 def may_unmark(actor: Actor) -> bool:
     return actor.has(*COORDINATORS)
+
+
+def may_open_next_year(actor: Actor) -> bool:
+    return actor.has(*YEAR_OPENERS)
 
 
 def _today(rt: Runtime) -> date:
@@ -139,7 +152,9 @@ def get_plan(rt: Runtime, actor: Actor, year: int | None = None, today: date | N
             )
             for s in plan_queries.stages_of(session, plan.id)
         ]
-        view = PlanView(plan, stages, items, plan_queries.school_years(session), day, may_unmark(actor))
+        years = plan_queries.school_years(session)
+        view = PlanView(plan, stages, items, years, day, may_unmark(actor))
+        view.may_open_next_year = may_open_next_year(actor) and plan.school_year + 1 not in years
         view.done = sum(s.done for s in stages)
         view.total = len(items)
         return view
@@ -259,6 +274,29 @@ def unmark_item(rt: Runtime, actor: Actor, number: int, *, reason: str, year: in
         audit.append(
             session, actor.username, "plan.unmark", detail={"school_year": plan.school_year, "item": number}
         )
+
+
+def open_next_year(rt: Runtime, actor: Actor, from_year: int) -> int:
+    """Start the next school year's plan from the plan of `from_year`: the same stages and activities,
+    every item open, each deadline's month in the new year; the approval lines stay empty until the new
+    plan is approved. 409 when the next year has a plan already (someone opened it just now)."""
+    if not may_open_next_year(actor):
+        raise Forbidden("not allowed")
+    year = from_year + 1
+    with rt.db.session() as session:
+        source = plan_queries.plan_for_year(session, from_year)
+        if source is None:
+            raise NotFound("no plan")
+        if plan_queries.plan_for_year(session, year) is not None:
+            raise YearHasPlan("that school year has a plan")
+        items = plan_queries.copy_plan(session, source, year, retitled(source.title, year))
+        audit.append(
+            session,
+            actor.username,
+            "plan.next_year",
+            detail={"from_year": from_year, "school_year": year, "items": items},
+        )
+    return year
 
 
 # The school's plan for 2025-2026 (a copy of the seed text): 30 activities in 5 stages.

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -150,6 +150,23 @@ def mark(number: int) -> ResponseReturnValue:
     return redirect(url_for("plan.index", year=year_arg()) + f"#item-{number}")
 
 
+@bp.route("/plan/next-year", methods=["POST"])
+@login_required
+def open_next_year() -> ResponseReturnValue:
+    """The admin action "start the next school year from this plan"; the new year's page follows."""
+    from_year = request.form.get("from_year", type=int)
+    if from_year is None:
+        abort(400)
+    year = plan_cases.open_next_year(runtime(), actor(), from_year)
+    message = _(
+        "The plan for %(years)s is open: every activity of %(previous)s, all items open.",
+        years=f"{year}–{year + 1}",
+        previous=f"{from_year}–{from_year + 1}",
+    )
+    flash(message, "success")
+    return redirect(url_for("plan.index", year=year))
+
+
 @bp.route("/plan/items/<int:number>/unmark", methods=["POST"])
 @login_required
 def unmark(number: int) -> ResponseReturnValue:
@@ -211,6 +228,7 @@ WORDS = TimelineWords(
         "plan.mark": lazy_gettext("marked a plan item done"),
         "plan.unmark": lazy_gettext("undid a plan item's mark"),
         "plan.load": lazy_gettext("loaded the plan"),
+        "plan.next_year": lazy_gettext("opened the next school year's plan"),
     },
 )
 
@@ -220,6 +238,10 @@ ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] 
         {},
     ),
     "plan_item_not_marked": lambda err: (_("This item is not marked done."), {}),
+    "plan_year_exists": lambda err: (
+        _("The next school year already has a plan (perhaps someone opened it just now)."),
+        {},
+    ),
 }
 
 
