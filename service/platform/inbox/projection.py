@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, case, inspect, literal, select
+from sqlalchemy import Connection, Table, and_, bindparam, case, inspect, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -203,32 +203,54 @@ def _notification(
     }
 
 
-def _notify_holders(
-    conn: Connection, school: int, roles: list[str], columns: dict[str, Any], mail: bool
-) -> None:
-    """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT."""
+_NOTICE_COLUMNS = (
+    "school_id",
+    "kind",
+    "subject",
+    "body",
+    "instance_id",
+    "task_id",
+    "created_at",
+    "email_attempts",
+)
+
+
+def _holders_insert(mail: bool) -> Any:
+    """INSERT … SELECT of one notification per active holder of any of the `roles`, built once (with
+    bound parameters) for each mail setting: composing it per call cost more than running it."""
     holders = select(_USER_ROLES.c.user_id).where(
-        _USER_ROLES.c.school_id == school, _USER_ROLES.c.role.in_(roles)
+        _USER_ROLES.c.school_id == bindparam("school"),
+        _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
     )
     email_state = (
         case((and_(_USERS.c.email.is_not(None), _USERS.c.email != ""), "pending"), else_="none")
         if mail
         else literal("none")
     )
-    names = list(columns)
-    conn.execute(
-        _NOTIFICATIONS.insert().from_select(
-            [*names, "user_id", "email_state"],
-            select(
-                *(literal(columns[n], _NOTIFICATIONS.c[n].type) for n in names),
-                _USERS.c.id,
-                email_state,
-            )
-            .where(_USERS.c.school_id == school, _USERS.c.is_active.is_(True), _USERS.c.id.in_(holders))
-            .order_by(_USERS.c.id),
-            include_defaults=False,
+    return _NOTIFICATIONS.insert().from_select(
+        [*_NOTICE_COLUMNS, "user_id", "email_state"],
+        select(
+            *(bindparam(f"n_{n}", type_=_NOTIFICATIONS.c[n].type) for n in _NOTICE_COLUMNS),
+            _USERS.c.id,
+            email_state,
         )
+        .where(
+            _USERS.c.school_id == bindparam("school"), _USERS.c.is_active.is_(True), _USERS.c.id.in_(holders)
+        )
+        .order_by(_USERS.c.id),
+        include_defaults=False,
     )
+
+
+_HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
+
+
+def _notify_holders(
+    conn: Connection, school: int, roles: list[str], columns: dict[str, Any], mail: bool
+) -> None:
+    """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT."""
+    params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
+    conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles})
 
 
 def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:
