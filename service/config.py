@@ -9,6 +9,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else one generated once into instance/ (never hard-coded)."""
     from_env = os.environ.get("SECRET_KEY")

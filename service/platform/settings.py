@@ -12,14 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import ConcurrentChange, FieldError, ValidationFailed
+from service.platform.persistence import tenancy
 from service.platform.persistence.models import SchoolSetting
 from service.platform.registry import Setting
 from service.platform.runtime import Actor, Runtime
@@ -92,6 +94,14 @@ def check_environment(rt: Runtime) -> None:
 _STORED_KEY = "school_settings.stored"  # session.info: the stored values read in this transaction
 
 
+def _school_of(session: Session) -> int:
+    """The school the session is pinned to (or the acting one)."""
+    school = session.info.get("school", tenancy.acting_school())
+    if school is None or school == tenancy.ALL:
+        raise tenancy.NoSchool("school settings read with no school acting")
+    return int(school)
+
+
 def current(rt: Runtime, session: Session) -> dict[str, str]:
     """Every declared setting's value now (the admin's, else the environment's, else the default).
 
@@ -102,7 +112,14 @@ def current(rt: Runtime, session: Session) -> dict[str, str]:
     if cached is not None and transaction is not None and cached[0] is transaction:
         stored: dict[str, str] = cached[1]
     else:
-        rows = session.execute(select(SchoolSetting.name, SchoolSetting.value)).all()
+        # Core on the session's connection (every engine run reads them); it names the school itself.
+        table = cast(Table, SchoolSetting.__table__)
+        session.flush()  # a value written in this transaction is read back, as a query's autoflush did
+        rows = (
+            session.connection()
+            .execute(select(table.c.name, table.c.value).where(table.c.school_id == _school_of(session)))
+            .all()
+        )
         stored = {name: value for name, value in rows}
         # Keyed by the transaction: a session that commits and goes on reads them afresh.
         session.info[_STORED_KEY] = (session.get_transaction(), stored)

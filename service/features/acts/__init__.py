@@ -10,8 +10,9 @@ FEATURE = Feature(
     settings=settings.SETTINGS,
     # A council member's opinion on an amendment is theirs alone: never given by a deputy.
     personal_steps=(
-        lambda instance, task: instance.process_id == "regulation_amendment"
-        and task.bpmn_id == "Task_council_opinion",
+        lambda instance, task: (
+            instance.process_id == "regulation_amendment" and task.bpmn_id == "Task_council_opinion"
+        ),
     ),
     operator_families=(operators.FAMILY,),
     campaign_kinds={ACK_KIND: usecases.ACK_CAMPAIGN},

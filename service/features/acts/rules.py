@@ -199,6 +199,7 @@ def compare(old: ActText, new: ActText) -> list[ClauseComparison]:
         rows.append(ClauseComparison(number, a, b, tuple(word_diff(plain(a or ""), plain(b or "")))))
     return rows
 
+
 # The campaign kind of staff acknowledging a new edition (per-person rows outside the engine); its
 # campaigns' subject is "<act code>/<edition number>".
 ACK_KIND = "act_edition_acknowledgement"

@@ -11,5 +11,6 @@ def order_number(year: int, sequence: int) -> str:
         raise ValueError("sequence starts at 1")
     return f"{year}/{sequence}"
 
+
 # The campaign kind of staff acknowledging a registered order (per-person rows outside the engine).
 ACK_KIND = "order_acknowledgement"

@@ -48,8 +48,9 @@ def _upto(session: Session, last_id: int) -> Anchor:
         .subquery()
     )
     tips = dict(
-        session.execute(select(AuditEvent.stream, AuditEvent.hash).join(newest, AuditEvent.id == newest.c.id))
-        .all()
+        session.execute(
+            select(AuditEvent.stream, AuditEvent.hash).join(newest, AuditEvent.id == newest.c.id)
+        ).all()
     )
     count = session.execute(select(func.count()).where(AuditEvent.id <= last_id)).scalar_one()
     return Anchor(int(count), root_of(tips))

@@ -36,7 +36,9 @@ def hold_epoch(session: Session, alone: bool) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-    session.execute(text(f"SELECT {function}(:key, :school)"), {"key": EPOCH_LOCK, "school": _school()})
+    session.connection().execute(
+        text(f"SELECT {function}(:key, :school)"), {"key": EPOCH_LOCK, "school": _school()}
+    )
 
 
 def _school() -> int:
@@ -53,17 +55,18 @@ def _locked_tip(session: Session, stream: str) -> str:
         .where(AuditStream.school_id == _school(), AuditStream.name == stream)
         .with_for_update()
     )
-    last_hash = session.execute(locked).scalar_one_or_none()
+    conn = session.connection()
+    last_hash = conn.execute(locked).scalar_one_or_none()
     if last_hash is not None:
         return str(last_hash)
-    dialect = session.get_bind().dialect.name
+    dialect = conn.dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
+    conn.execute(
         insert(AuditStream)
         .values(school_id=_school(), name=stream, last_hash=GENESIS_HASH)
         .on_conflict_do_nothing()
     )
-    return str(session.execute(locked).scalar_one())
+    return str(conn.execute(locked).scalar_one())
 
 
 def append(
@@ -84,9 +87,12 @@ def append(
     `anchored`: a document will print the log's state at this event (see anchor.py).
     Returns the written event as a plain (unattached) object carrying its id.
     """
+    # The caller's pending ORM rows are written first (lock order: instance → counters → audit); the
+    # append itself is Core on the session's connection, past the ORM's per-statement work.
+    session.flush()
     hold_epoch(session, alone=anchored)
     stream = stream_of(actor, instance_id)
-    prev_hash = _locked_tip(session, stream)  # its autoflush writes the caller's pending rows first
+    prev_hash = _locked_tip(session, stream)
     at = utcnow()
     detail_json = detail_of(detail or {})
     values = {
@@ -102,9 +108,10 @@ def append(
         "school_id": _school(),
     }
     events = cast(Table, AuditEvent.__table__)
-    event_id = session.execute(events.insert().values(**values).returning(events.c.id)).scalar_one()
+    conn = session.connection()
+    event_id = conn.execute(events.insert().values(**values).returning(events.c.id)).scalar_one()
     streams = cast(Table, AuditStream.__table__)
-    session.execute(
+    conn.execute(
         streams.update()
         .where(streams.c.school_id == values["school_id"], streams.c.name == stream)
         .values(last_hash=values["hash"])

@@ -210,9 +210,7 @@ def read(tree: etree._ElementTree) -> CamundaReading:
         name = _local(node)
         element = str(node.get("id") or "")
         camunda_attributes = any(str(k).startswith(f"{{{CAMUNDA}}}") for k in node.attrib)
-        if name in _BPMN_TASKS and (
-            camunda_attributes or node.find(f".//{{{CAMUNDA}}}formData") is not None
-        ):
+        if name in _BPMN_TASKS and (camunda_attributes or node.find(f".//{{{CAMUNDA}}}formData") is not None):
             reading.tasks[element] = _user_task(node)
         elif name in _SERVICE_LIKE:
             for attribute in JAVA_ATTRIBUTES:

@@ -15,6 +15,7 @@ from service.platform.errors import BadRequest, Forbidden, NotFound
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance, unlisted_processes
 from service.platform.inbox.cursor import Cursor
+from service.platform.inbox.projection import CreatedTask
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.persistence.models import (
     AuditEvent,
@@ -74,8 +75,26 @@ def may_start(actor: Actor, definition: ProcessDefinition) -> bool:
     return not roles or actor.has(*roles) or actor.is_admin
 
 
+@dataclass
+class StartedInstance:
+    """A new instance as its start left it: what the API answers, read in the start's own transaction."""
+
+    instance: ProcessInstance
+    definition_version: int
+    open_tasks: list[CreatedTask]
+    history: list[HistoryEntry]
+
+
 def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, Any] | None = None) -> int:
     """Start the active version of a process; returns the new instance id."""
+    return start(rt, actor, process_id, data, view=False).instance.id
+
+
+def start(
+    rt: Runtime, actor: Actor, process_id: str, data: dict[str, Any] | None = None, *, view: bool = True
+) -> StartedInstance:
+    """Start the active version of a process. With `view`, the instance's timeline is read in the same
+    transaction, so a reply needs no second one (its open tasks are the rows the run created)."""
     data = dict(data or {})
     bad = RESERVED_START_KEYS.intersection(data)
     if bad:
@@ -100,8 +119,13 @@ def start_process(rt: Runtime, actor: Actor, process_id: str, data: dict[str, An
         note = AuditNote(
             actor.username, "instance.start", {"process": process_id, "version": definition.version}
         )
-        run_engine(rt, session, instance, EngineStep("start", start_data), note)
-        return instance.id
+        created = run_engine(rt, session, instance, EngineStep("start", start_data), note)
+        return StartedInstance(
+            instance=instance,
+            definition_version=definition.version,
+            open_tasks=[t for t in created if t.status == "open"],
+            history=instance_history(rt, session, instance) if view else [],
+        )
 
 
 def history_of(

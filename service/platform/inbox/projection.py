@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Table, and_, bindparam, case, inspect, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
-from service.platform.notify.outbox import notify
-from service.platform.persistence.models import HumanTask, HumanTaskRole, ProcessInstance, User, UserRole
+from service.platform.persistence.models import (
+    HumanTask,
+    HumanTaskRole,
+    Notification,
+    ProcessInstance,
+    User,
+    UserRole,
+)
 from service.platform.runtime import Runtime
 
 
@@ -24,6 +33,56 @@ def _titles(forms: dict[str, Any], form_key: str | None, fallback: str) -> str:
     return json.dumps(titles, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class CreatedTask:
+    """An inbox row a run created, as written (the API's reply to a start is built from these)."""
+
+    id: int
+    instance_id: int
+    process_id: str
+    engine_task_id: str
+    bpmn_id: str
+    name: str
+    role: str | None
+    assignee_id: int | None
+    assignee: str | None  # the username
+    status: str
+    title_i18n: str
+    created_at: datetime
+    due_at: datetime | None
+    candidate_roles: tuple[str, ...]
+
+
+_TASKS = cast(Table, HumanTask.__table__)
+_TASK_ROLES = cast(Table, HumanTaskRole.__table__)
+_INSTANCES = cast(Table, ProcessInstance.__table__)
+_USERS = cast(Table, User.__table__)
+_USER_ROLES = cast(Table, UserRole.__table__)
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+
+
+def write_instance(session: Session, instance: ProcessInstance, values: dict[str, Any]) -> None:
+    """Write `values` and whatever else of the ORM object changed onto the instance row in one Core
+    UPDATE (its version bumped as the ORM would), then mark the object clean so no flush writes it again.
+
+    The caller holds the instance's lock. The ORM's flush of the same changes cost several times the SQL."""
+    state = inspect(instance)
+    changed = {key: getattr(instance, key) for key in state.committed_state if key in _INSTANCES.c}
+    changed.update(values)
+    version = (
+        session.connection()
+        .execute(
+            _INSTANCES.update()
+            .where(_INSTANCES.c.id == instance.id, _INSTANCES.c.school_id == instance.school_id)
+            .values(**changed, version=_INSTANCES.c.version + 1)
+            .returning(_INSTANCES.c.version)
+        )
+        .scalar_one()
+    )
+    for key, value in {**changed, "version": version}.items():
+        set_committed_value(instance, key, value)
+
+
 def save_run(
     rt: Runtime,
     session: Session,
@@ -32,25 +91,35 @@ def save_run(
     forms: dict[str, Any],
     *,
     completed_engine_id: str | None = None,
-) -> list[HumanTask]:
+    instance_values: Mapping[str, Any] | None = None,
+) -> list[CreatedTask]:
     """Write the engine's result onto the instance row and refresh its inbox rows.
 
-    Returns the inbox rows created by this run (for notifications and audit).
+    Core statements throughout, each naming the school (they bypass the session's tenancy hook): the
+    instance row is written once, each new inbox row is one INSERT, and the role holders are told of a
+    role task by one INSERT … SELECT. Returns the inbox rows created by this run.
     """
+    session.flush()  # the operators' pending ORM rows first, as the autoflush of a query would
+    conn = session.connection()
+    school = instance.school_id
     now = utcnow()
-    instance.state_json = result.state_json
-    instance.next_timer_at = result.next_timer_at
-    instance.error = None
+    values: dict[str, Any] = {
+        **(instance_values or {}),
+        "state_json": result.state_json,
+        "next_timer_at": None if result.completed else result.next_timer_at,
+        "error": None,
+    }
     if result.completed:
-        instance.status = "completed"
-        instance.ended_at = now
-        instance.next_timer_at = None
+        values.update(status="completed", ended_at=now)
+    write_instance(session, instance, values)
     # Only ids are needed here; loading whole rows with their people and roles costs more than the SQL.
     existing: dict[str, int] = {
         engine_id: row_id
-        for engine_id, row_id in session.execute(
-            select(HumanTask.engine_task_id, HumanTask.id).where(
-                HumanTask.instance_id == instance.id, HumanTask.status.in_(("open", "waiting"))
+        for engine_id, row_id in conn.execute(
+            select(_TASKS.c.engine_task_id, _TASKS.c.id).where(
+                _TASKS.c.school_id == school,
+                _TASKS.c.instance_id == instance.id,
+                _TASKS.c.status.in_(("open", "waiting")),
             )
         ).all()
     }
@@ -62,21 +131,27 @@ def save_run(
     ]
     if withdrawn:
         # Withdrawn by the engine: an interrupting timer, an early-closed vote, a cancelled branch.
-        session.execute(
-            update(HumanTask)
-            .where(HumanTask.id.in_(withdrawn))
+        conn.execute(
+            _TASKS.update()
+            .where(_TASKS.c.school_id == school, _TASKS.c.id.in_(withdrawn))
             .values(status="cancelled", completed_at=now)
-            .execution_options(synchronize_session=False)
         )
     new_tasks = [t for t in result.ready_tasks if t.engine_task_id not in existing]
     names = {t.assignee for t in new_tasks if t.assignee}
-    people = (
-        {u.username: u for u in session.execute(select(User).where(User.username.in_(names))).scalars()}
+    people: dict[str, tuple[int, str | None]] = (
+        {
+            username: (user_id, email)
+            for user_id, username, email in conn.execute(
+                select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
+                    _USERS.c.school_id == school, _USERS.c.username.in_(names)
+                )
+            ).all()
+        }
         if names
         else {}
     )
-    created = [_insert(rt, session, instance, task, forms, now, people) for task in new_tasks]
-    session.flush()
+    created = [_insert(rt, conn, instance, task, forms, now, people) for task in new_tasks]
+    mail = rt.smtp_host is not None
     for row in created:
         if row.status == "waiting":
             continue  # a campaign completes it; nobody is told of it or sees it in an inbox
@@ -89,44 +164,93 @@ def save_run(
             "process": instance.process_id,
         }
         if row.assignee is not None:
-            notify(
-                session,
-                [row.assignee],
-                "task_assigned",
-                params,
-                instance_id=instance.id,
-                task_id=row.id,
-                mail_enabled=rt.smtp_host is not None,
+            _, email = people[row.assignee]
+            conn.execute(
+                _NOTIFICATIONS.insert().values(
+                    **_notification(school, "task_assigned", params, row, now),
+                    user_id=row.assignee_id,
+                    email_state="pending" if (mail and email) else "none",
+                )
             )
             continue
-        roles = sorted({r.role for r in row.candidate_roles})
+        roles = sorted(set(row.candidate_roles))
         if not roles:
             continue
         # A task sent to a role waits unseen unless every holder hears of it: the first to claim takes it.
-        notify(
-            session,
-            _holders(session, roles),
-            "task_waiting",
-            {**params, "roles": roles},
-            instance_id=instance.id,
-            task_id=row.id,
-            mail_enabled=rt.smtp_host is not None,
+        _notify_holders(
+            conn,
+            school,
+            roles,
+            _notification(school, "task_waiting", {**params, "roles": roles}, row, now),
+            mail,
         )
     return created
 
 
-def _holders(session: Session, roles: list[str]) -> list[User]:
-    """Active people holding any of `roles`, each once."""
-    return list(
-        session.execute(
-            select(User)
-            .where(
-                User.is_active.is_(True),
-                User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))),
-            )
-            .order_by(User.id)
-        ).scalars()
+def _notification(
+    school: int, kind: str, params: dict[str, Any], row: CreatedTask, now: datetime
+) -> dict[str, Any]:
+    """The columns every notification of a new inbox row has (as `notify.outbox.notify` writes them)."""
+    return {
+        "school_id": school,
+        "kind": kind,
+        "subject": str(params.get("subject", kind)),
+        "body": json.dumps(params, ensure_ascii=False, default=str),
+        "instance_id": row.instance_id,
+        "task_id": row.id,
+        "created_at": now,
+        "email_attempts": 0,
+    }
+
+
+_NOTICE_COLUMNS = (
+    "school_id",
+    "kind",
+    "subject",
+    "body",
+    "instance_id",
+    "task_id",
+    "created_at",
+    "email_attempts",
+)
+
+
+def _holders_insert(mail: bool) -> Any:
+    """INSERT … SELECT of one notification per active holder of any of the `roles`, built once (with
+    bound parameters) for each mail setting: composing it per call cost more than running it."""
+    holders = select(_USER_ROLES.c.user_id).where(
+        _USER_ROLES.c.school_id == bindparam("school"),
+        _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
     )
+    email_state = (
+        case((and_(_USERS.c.email.is_not(None), _USERS.c.email != ""), "pending"), else_="none")
+        if mail
+        else literal("none")
+    )
+    return _NOTIFICATIONS.insert().from_select(
+        [*_NOTICE_COLUMNS, "user_id", "email_state"],
+        select(
+            *(bindparam(f"n_{n}", type_=_NOTIFICATIONS.c[n].type) for n in _NOTICE_COLUMNS),
+            _USERS.c.id,
+            email_state,
+        )
+        .where(
+            _USERS.c.school_id == bindparam("school"), _USERS.c.is_active.is_(True), _USERS.c.id.in_(holders)
+        )
+        .order_by(_USERS.c.id),
+        include_defaults=False,
+    )
+
+
+_HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
+
+
+def _notify_holders(
+    conn: Connection, school: int, roles: list[str], columns: dict[str, Any], mail: bool
+) -> None:
+    """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT."""
+    params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
+    conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles})
 
 
 def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:
@@ -141,33 +265,61 @@ def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:
 
 def _insert(
     rt: Runtime,
-    session: Session,
+    conn: Connection,
     instance: ProcessInstance,
     task: EngineTask,
     forms: dict[str, Any],
     now: datetime,
-    people: dict[str, User],
-) -> HumanTask:
-    assignee = people.get(task.assignee) if task.assignee else None
-    row = HumanTask(
+    people: dict[str, tuple[int, str | None]],
+) -> CreatedTask:
+    waits = task.waits_for_campaign
+    # A step waiting on a campaign: kept out of every inbox and every hand (only the campaign ends it).
+    assignee = None if waits or not task.assignee else task.assignee
+    assignee_id = people[assignee][0] if assignee in people else None
+    if assignee_id is None:
+        assignee = None
+    status = "waiting" if waits else "open"
+    title_i18n = _titles(forms, task.form_key, task.name)
+    due_at = _due_at(rt, task, now)
+    row: dict[str, Any] = {
+        "school_id": instance.school_id,
+        "instance_id": instance.id,
+        "process_id": instance.process_id,
+        "engine_task_id": task.engine_task_id,
+        "bpmn_id": task.bpmn_id,
+        "name": task.name,
+        "role": task.lane,
+        "form_key": task.form_key,
+        "assignee_id": assignee_id,
+        "assigned_directly": assignee_id is not None,
+        "status": status,
+        "title_i18n": title_i18n,
+        "created_at": now,
+        "due_at": due_at,
+    }
+    row_id = int(conn.execute(_TASKS.insert().values(row).returning(_TASKS.c.id)).scalar_one())
+    roles = () if waits else tuple(task.roles)
+    if roles:
+        conn.execute(
+            _TASK_ROLES.insert(),
+            [{"school_id": instance.school_id, "task_id": row_id, "role": r} for r in roles],
+        )
+    return CreatedTask(
+        id=row_id,
         instance_id=instance.id,
         process_id=instance.process_id,
         engine_task_id=task.engine_task_id,
         bpmn_id=task.bpmn_id,
         name=task.name,
         role=task.lane,
-        form_key=task.form_key,
-        assignee=None if task.waits_for_campaign else assignee,
-        assigned_directly=assignee is not None and not task.waits_for_campaign,
-        # A step waiting on a campaign: kept out of every inbox and every hand (only the campaign ends it).
-        status="waiting" if task.waits_for_campaign else "open",
-        title_i18n=_titles(forms, task.form_key, task.name),
+        assignee_id=assignee_id,
+        assignee=assignee,
+        status=status,
+        title_i18n=title_i18n,
         created_at=now,
-        due_at=_due_at(rt, task, now),
-        candidate_roles=[] if task.waits_for_campaign else [HumanTaskRole(role=r) for r in task.roles],
+        due_at=due_at,
+        candidate_roles=roles,
     )
-    session.add(row)
-    return row
 
 
 def refresh_moved_rows(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from service.platform import engine
 from service.platform import settings as school_settings
 from service.platform.audit import log as audit
-from service.platform.inbox.projection import save_run
+from service.platform.inbox.projection import CreatedTask, save_run
 from service.platform.persistence.models import ProcessInstance
 from service.platform.processes.definitions import definition_parts
 from service.platform.processes.operators import build_operators
@@ -43,9 +43,19 @@ class AuditNote:
 
 
 def run_engine(
-    rt: Runtime, session: Session, instance: ProcessInstance, step: EngineStep, note: AuditNote
-) -> engine.RunResult:
-    """Run `step` on the locked `instance`, save its state and inbox rows, and audit it."""
+    rt: Runtime,
+    session: Session,
+    instance: ProcessInstance,
+    step: EngineStep,
+    note: AuditNote,
+    *,
+    instance_values: Mapping[str, Any] | None = None,
+) -> list[CreatedTask]:
+    """Run `step` on the locked `instance`, save its state and inbox rows, and audit it; returns the
+    inbox rows the run created (a start's reply is built from them, without reading them again).
+
+    `instance_values`: other columns of the instance row the step changes (a new title), written in the
+    same UPDATE as the state."""
     definition = definition_parts(rt, session, instance.definition_id)
     operators = build_operators(rt, session, instance.id)
     limits: dict[str, Any] = {
@@ -63,7 +73,15 @@ def run_engine(
         )
     else:
         result = engine.wake_timers(definition.spec_json, instance.state_json, operators, **limits)
-    save_run(rt, session, instance, result, definition.forms, completed_engine_id=step.engine_task_id)
+    created = save_run(
+        rt,
+        session,
+        instance,
+        result,
+        definition.forms,
+        completed_engine_id=step.engine_task_id,
+        instance_values=instance_values,
+    )
     audit.append(
         session,
         note.actor,
@@ -72,4 +90,4 @@ def run_engine(
         task_id=note.task_id,
         detail=dict(note.detail) if note.detail is not None else None,
     )
-    return result
+    return created

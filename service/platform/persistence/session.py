@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -69,6 +69,7 @@ class Database:
         self.default_school = default_school
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         reader = self.engine.execution_options(**{READ_ONLY: True})
+        self._reader = reader
         self._read_factory = sessionmaker(reader, expire_on_commit=False)
         for factory in (self._factory, self._read_factory):
             tenancy.install(Base, factory)
@@ -122,6 +123,13 @@ class Database:
             # close() returns the connection, whose reset rolls the transaction back; unlike
             # rollback() it leaves the loaded objects readable after the block.
             session.close()
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A Core connection for a few plain reads (no ORM, no session, no tenancy hook: every
+        statement names its school itself, or crosses schools on purpose); rolled back at the end."""
+        with self._reader.connect() as conn:
+            yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -25,11 +25,11 @@ def authenticate() -> None:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         raise Unauthenticated("missing bearer token")
-    user = accounts.user_for_token(runtime(), header.removeprefix("Bearer ").strip())
-    if user is None:
+    actor = accounts.actor_for_token(runtime(), header.removeprefix("Bearer ").strip())
+    if actor is None or actor.school_id is None:
         raise Unauthenticated("invalid token")
-    g.api_actor = Actor.of(user)
-    tenancy.enter(user.school_id)  # left with the request (the app's teardown resets the scope)
+    g.api_actor = actor
+    tenancy.enter(actor.school_id)  # left with the request (the app's teardown resets the scope)
 
 
 def api_actor() -> Actor:

@@ -73,7 +73,7 @@ _TEXTS: dict[str, LazyString] = {
         "store association (a data object inside the process works)."
     ),
     "not_executable": lazy_gettext(
-        "The process is marked as not executable. Set isExecutable=\"true\" on the process (the "
+        'The process is marked as not executable. Set isExecutable="true" on the process (the '
         "«Executable» checkbox in Camunda Modeler and bpmn.io) and deploy again."
     ),
     "java_service": lazy_gettext(
@@ -116,8 +116,7 @@ _TEXTS: dict[str, LazyString] = {
         "standard does not allow there (an id starts with a letter and has no spaces)."
     ),
     "xsd_text_value": lazy_gettext(
-        "The text «%(value)s» inside «%(name)s» («%(tag)s») is not a value the standard allows "
-        "there."
+        "The text «%(value)s» inside «%(name)s» («%(tag)s») is not a value the standard allows there."
     ),
     "xsd_unexpected": lazy_gettext(
         "Line %(line)s: the element «%(tag)s» may not stand at this place of «%(name)s» (wrong "
@@ -128,8 +127,7 @@ _TEXTS: dict[str, LazyString] = {
         "in the editor and complete it."
     ),
     "xsd_text_not_allowed": lazy_gettext(
-        "The element «%(name)s» («%(tag)s») contains text where the standard allows none. Remove "
-        "the text."
+        "The element «%(name)s» («%(tag)s») contains text where the standard allows none. Remove the text."
     ),
     "xsd_duplicate_id": lazy_gettext(
         "The id «%(value)s» is used by two elements; every id must be unique. Rename one of them."
@@ -138,8 +136,7 @@ _TEXTS: dict[str, LazyString] = {
         "«%(name)s» refers to «%(value)s», which is not in the file. Reconnect it in the editor."
     ),
     "no_start": lazy_gettext(
-        "The process «%(name)s» has no start event. Draw one (a thin circle) where the work "
-        "begins."
+        "The process «%(name)s» has no start event. Draw one (a thin circle) where the work begins."
     ),
     "flow_without_condition": lazy_gettext(
         "The flow «%(name)s» leaves an exclusive gateway without a condition and is not its "
@@ -148,9 +145,7 @@ _TEXTS: dict[str, LazyString] = {
     "empty_script": lazy_gettext(
         "The script task «%(name)s» has no script. Write one, or make it a plain task."
     ),
-    "subprocess_no_end": lazy_gettext(
-        "The subprocess «%(name)s» has no end event. Draw one inside it."
-    ),
+    "subprocess_no_end": lazy_gettext("The subprocess «%(name)s» has no end event. Draw one inside it."),
     "adhoc_events": lazy_gettext(
         "The free-order subprocess «%(name)s» may not contain start or end events. Remove them."
     ),
@@ -166,9 +161,7 @@ _TEXTS: dict[str, LazyString] = {
         "The timer of «%(name)s» cannot be read. Write a duration such as P3D (3 days), a date "
         "such as 2026-05-01T09:00:00+05:00, or a cycle such as R3/P1D."
     ),
-    "conditional_no_condition": lazy_gettext(
-        "The conditional event «%(name)s» has no condition. Write one."
-    ),
+    "conditional_no_condition": lazy_gettext("The conditional event «%(name)s» has no condition. Write one."),
     "missing_reference": lazy_gettext(
         "«%(name)s» refers to a message, signal, error or escalation that the file does not "
         "define. Choose or create it in the editor."
@@ -180,9 +173,7 @@ _TEXTS: dict[str, LazyString] = {
         "A call activity calls the process «%(value)s», which is not deployed here. Deploy that "
         "process first, or correct the called element."
     ),
-    "missing_data_object": lazy_gettext(
-        "«%(name)s» refers to a data object that the file does not define."
-    ),
+    "missing_data_object": lazy_gettext("«%(name)s» refers to a data object that the file does not define."),
     "invalid": lazy_gettext(
         "The engine cannot read the element «%(name)s». Open it in the editor and redraw it; the "
         "technical detail (in English) is in the problem's message."
@@ -199,8 +190,7 @@ _TEXTS: dict[str, LazyString] = {
         "again from the modeler."
     ),
     "xml_extra_content": lazy_gettext(
-        "Line %(line)s: there is content after the end of the diagram. Remove it or save the file "
-        "again."
+        "Line %(line)s: there is content after the end of the diagram. Remove it or save the file again."
     ),
     "xml_not_xml": lazy_gettext(
         "The file is not an XML diagram (perhaps a picture or a PDF). Upload the .bpmn file that "
@@ -212,15 +202,12 @@ _TEXTS: dict[str, LazyString] = {
     "xml_attribute_syntax": lazy_gettext(
         "Line %(line)s: an attribute is written wrongly (its value must stand in quotes)."
     ),
-    "xml_ampersand": lazy_gettext(
-        "Line %(line)s: a lone «&» stands in a text; write it as «&amp;»."
-    ),
+    "xml_ampersand": lazy_gettext("Line %(line)s: a lone «&» stands in a text; write it as «&amp;»."),
     "xml_unknown_prefix": lazy_gettext(
         "Line %(line)s: the prefix «%(prefix)s» is used without declaring its namespace."
     ),
     "xml_characters": lazy_gettext(
-        "Line %(line)s: the file contains characters that are not valid in its encoding. Save it "
-        "as UTF-8."
+        "Line %(line)s: the file contains characters that are not valid in its encoding. Save it as UTF-8."
     ),
     "xml_duplicate_id": lazy_gettext(
         "Line %(line)s: the id «%(value)s» is used twice; every id must be unique."
@@ -237,8 +224,7 @@ _TEXTS: dict[str, LazyString] = {
         "The loop task «%(name)s» needs a loop condition or a maximum number of rounds."
     ),
     "service_without_operator": lazy_gettext(
-        "The service task «%(name)s» names no operator. Choose one of the operators in the "
-        "editor's panel."
+        "The service task «%(name)s» names no operator. Choose one of the operators in the editor's panel."
     ),
 }
 

@@ -100,9 +100,7 @@ def init_templates(app: Flask) -> None:
             mine, claimable = task_cases.inbox_counts(runtime(), me)
             context.update(
                 me=me,
-                feature_links=[
-                    link for link in runtime().features.all("nav_links") if link.visible(me)
-                ],
+                feature_links=[link for link in runtime().features.all("nav_links") if link.visible(me)],
                 count_mine=mine,
                 count_claimable=claimable,
                 count_unread=inbox_news.unread_count(runtime(), me),

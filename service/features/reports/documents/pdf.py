@@ -31,6 +31,8 @@ NARRATIVE_HEADINGS = {
     "problems": "Мәселелер",
     "recommendations": "Ұсынымдар",
 }
+
+
 @dataclass(frozen=True)
 class Table:
     caption: str
