@@ -104,7 +104,8 @@ class Region:
         from service.platform.persistence.migrate import upgrade
 
         admin, name = url.rsplit("/", 1)
-        assert name.startswith("bench_region"), "only bench_region* databases"
+        # It drops the database: only one named for benchmarks (a helper's own `<worktree>_bench` too).
+        assert name.startswith("bench_region") or name.endswith("_bench"), "only bench_region* or *_bench"
         engine = create_engine(admin + "/postgres", isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
 from service.platform import schools
 from service.platform.auth import accounts
@@ -17,7 +19,7 @@ from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from service.platform.persistence import tenancy
 from service.platform.persistence.models import School
-from service.platform.registry import RegionFigure, RegionScope
+from service.platform.registry import RegionFigure, RegionScope, RegionTotal
 from service.platform.runtime import Actor, Runtime, SchoolInfo
 
 REGION_ADMIN = "region_admin"
@@ -121,19 +123,31 @@ def create_school(rt: Runtime, actor: Actor, form: SchoolForm) -> SchoolInfo:
 
 # --- the dashboard ---------------------------------------------------------------------------------
 
+PAGE = 30  # schools per dashboard page: a page's queries name at most this many schools
+MAX_PAGE = 100  # the most an API caller may ask for at once
+MAX_SEARCH = 100
+
 
 @dataclass(frozen=True)
 class FigureView:
-    """One figure's values for every school: a count (`categories` empty) or counts by category."""
+    """One figure's values for the page's schools (a count, `categories` empty, or counts by category)
+    and for the whole region (`totals`, by category; "" for a single count)."""
 
     key: str
     figure: RegionFigure
     categories: tuple[str, ...]
     values: Mapping[int, Mapping[str, int]]  # school id → category ("" for a single count) → value
+    totals: Mapping[str, int] = field(default_factory=dict)
 
     def value(self, school_id: int, category: str = "") -> int | None:
         """A school's value; a count it has none of is 0, a share it has no base for is None."""
-        found = self.values.get(school_id, {}).get(category)
+        return self._or_zero(self.values.get(school_id, {}).get(category))
+
+    def total(self, category: str = "") -> int | None:
+        """The region's value (every school, not only the page's); a share with no base is None."""
+        return self._or_zero(self.totals.get(category))
+
+    def _or_zero(self, found: int | None) -> int | None:
         if found is None and self.figure.unit == "count":
             return 0
         return found
@@ -148,10 +162,16 @@ class FigureView:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """One page of the dashboard: its schools' rows, and the region's totals over every school."""
+
     school_year: int  # the year of its 1 September
     scope: RegionScope
-    schools: tuple[SchoolInfo, ...]
+    schools: tuple[SchoolInfo, ...]  # this page's, by code
     figures: tuple[FigureView, ...]
+    school_count: int = 0  # every school of the region (the totals' base), whatever the search
+    search: str = ""
+    after: str = ""  # the page starts after this school code ("" for the first page)
+    next_after: str | None = None  # the next page's `after`; None on the last page
 
 
 def school_year_scope(rt: Runtime, school_ids: tuple[int, ...], today: date | None = None) -> RegionScope:
@@ -173,32 +193,102 @@ def _category_order(code: str) -> tuple[int, str]:
     return (len(code), code) if code.isdigit() else (10**6, code)
 
 
-def _view(key: str, figure: RegionFigure, raw: Mapping[int, int | Mapping[str, int]]) -> FigureView:
-    values: dict[int, dict[str, int]] = {}
-    found: set[str] = set()
-    for school_id, value in raw.items():
-        if isinstance(value, Mapping):
-            values[school_id] = {str(k): int(v) for k, v in value.items()}
-            found.update(values[school_id])
-        else:
-            values[school_id] = {"": int(value)}
+def _as_categories(value: int | Mapping[str, int]) -> dict[str, int]:
+    if isinstance(value, Mapping):
+        return {str(k): int(v) for k, v in value.items()}
+    return {"": int(value)}
+
+
+def _view(
+    key: str, figure: RegionFigure, raw: Mapping[int, int | Mapping[str, int]], total: RegionTotal | None
+) -> FigureView:
+    values = {school_id: _as_categories(value) for school_id, value in raw.items()}
+    totals = _as_categories(total) if total is not None else {}
+    found = set(totals).union(*values.values())
     if not figure.categories and found <= {""}:
-        return FigureView(key, figure, (), values)
+        return FigureView(key, figure, (), values, totals)
     declared = tuple(figure.categories)
     extra = tuple(sorted(found - set(declared) - {""}, key=_category_order))
-    return FigureView(key, figure, declared + extra, values)
+    return FigureView(key, figure, declared + extra, values, totals)
 
 
-def dashboard(rt: Runtime, actor: Actor, today: date | None = None) -> Dashboard:
-    """Every school's counts, one grouped query per figure inside `all_schools()`: never a record's
-    details, never a workflow loaded; the cost does not grow with the number of schools per figure."""
+def _every_school() -> Select[Any]:
+    """Every school of the region (not the region's own tenant), as a subquery for `scope.among`."""
+    return select(School.id).where(School.kind == "school")
+
+
+def _like(search: str) -> str:
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _page(session: Session, after: str, search: str, limit: int) -> tuple[list[SchoolInfo], str | None]:
+    """Up to `limit` schools after the code `after` (keyset: the unique index on the code, so a page
+    costs the same anywhere in the list), matching the search by code or name; and the next page's
+    `after`, if any school follows."""
+    query = select(School).where(School.kind == "school")
+    if after:
+        query = query.where(School.code > after)
+    if search:
+        pattern = _like(search)
+        query = query.where(
+            or_(
+                School.code.ilike(pattern, escape="\\"),
+                School.name_kk.ilike(pattern, escape="\\"),
+                School.name_ru.ilike(pattern, escape="\\"),
+            )
+        )
+    rows = [
+        SchoolInfo.of(row) for row in session.execute(query.order_by(School.code).limit(limit + 1)).scalars()
+    ]
+    more = len(rows) > limit
+    return rows[:limit], (rows[limit - 1].code if more else None)
+
+
+def dashboard(
+    rt: Runtime,
+    actor: Actor,
+    today: date | None = None,
+    *,
+    after: str = "",
+    search: str = "",
+    limit: int = PAGE,
+) -> Dashboard:
+    """One page of schools (by code, after `after`, matching `search`) with each figure's values for
+    them — one grouped query per figure naming only the page's schools — and each figure's region-wide
+    total — one query per figure grouped by category only. Never a record's details, never a workflow
+    loaded: a page costs the same with 30 schools or 300."""
+    require_region_admin(rt, actor)
+    search = search.strip()[:MAX_SEARCH]
+    limit = max(1, min(limit, MAX_PAGE))
+    with tenancy.all_schools(), rt.db.read() as session:
+        listed, next_after = _page(session, after, search, limit)
+        count = int(
+            session.execute(select(func.count()).select_from(_every_school().subquery())).scalar_one()
+        )
+        scope = school_year_scope(rt, tuple(s.id for s in listed), today)
+        everywhere = replace(scope, school_ids=(), every_school=_every_school())
+        views = []
+        for key, figure in rt.features.region_figures.items():
+            raw = figure.collect(rt, session, scope) if listed else {}
+            total = figure.total(rt, session, everywhere) if figure.total is not None and count else None
+            wanted = {k: v for k, v in raw.items() if k in scope.school_ids}
+            views.append(_view(key, figure, wanted, total))
+    return Dashboard(
+        scope.first_day.year, scope, tuple(listed), tuple(views), count, search, after, next_after
+    )
+
+
+def dashboard_of_every_school(rt: Runtime, actor: Actor, today: date | None = None) -> Dashboard:
+    """Every school's row (the download: a file, not a page), one grouped query per figure over every
+    school; no totals (a spreadsheet sums its own columns)."""
     require_region_admin(rt, actor)
     listed = tuple(_schools(rt))
-    scope = school_year_scope(rt, tuple(s.id for s in listed), today)
+    scope = replace(school_year_scope(rt, tuple(s.id for s in listed), today), every_school=_every_school())
     views: list[FigureView] = []
     with tenancy.all_schools(), rt.db.read() as session:
         for key, figure in rt.features.region_figures.items():
             raw = figure.collect(rt, session, scope) if listed else {}
             wanted = {k: v for k, v in raw.items() if k in scope.school_ids}
-            views.append(_view(key, figure, wanted))
-    return Dashboard(scope.first_day.year, scope, listed, tuple(views))
+            views.append(_view(key, figure, wanted, None))
+    return Dashboard(scope.first_day.year, scope, listed, tuple(views), len(listed))

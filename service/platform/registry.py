@@ -223,7 +223,11 @@ class ExportTable:
 @dataclass(frozen=True)
 class RegionScope:
     """What the region's figures count: these schools, in the school year running from `first_day` to
-    `last_day` (local dates; `starts_at`/`ends_at` the same year as aware moments, the end excluded)."""
+    `last_day` (local dates; `starts_at`/`ends_at` the same year as aware moments, the end excluded).
+
+    `school_ids` are the schools of one dashboard page (30 at most), so a page's queries cost the same
+    whatever the number of schools; for the region-wide totals and the download `every_school` is a
+    SELECT of every school's id instead. A figure filters with `scope.among(Model.school_id)`."""
 
     school_ids: tuple[int, ...]
     first_day: date
@@ -231,22 +235,32 @@ class RegionScope:
     starts_at: datetime
     ends_at: datetime
     today: date
+    every_school: Any = None  # a SELECT of every school's id (not the region's own), or None
+
+    def among(self, column: Any) -> Any:
+        """`column IN` the scope's schools: the page's ids, or every school of the region."""
+        return column.in_(self.every_school if self.every_school is not None else self.school_ids)
 
 
 # A figure's values by school id: one count, or counts by category code (a school with none is left out).
 RegionValues = Mapping[int, "int | Mapping[str, int]"]
+# A figure's region-wide value: one count (or share), or by category code (a category with none left out).
+RegionTotal = int | Mapping[str, int]
 
 
 @dataclass(frozen=True)
 class RegionFigure:
     """A figure of the region's dashboard a feature feeds: per school a count or counts by category —
-    never a record's content or people. `collect` runs once for all the schools (inside
-    `tenancy.all_schools()`, so it filters `school_id IN scope.school_ids` and groups by `school_id` in
-    SQL: one query, whatever the number of schools). Titles and category names are lazy strings made in
-    the feature's `region` module; `unit` "percent" marks values that are shares (0–100)."""
+    never a record's content or people. `collect` runs once for a page of schools (inside
+    `tenancy.all_schools()`, so it filters `scope.among(Model.school_id)` and groups by `school_id` in
+    SQL: one query, whatever the number of schools); `total` once for the whole region (the same filter,
+    grouped by category only: a share is the region's done over the region's total, never an average of
+    the schools' shares). Titles and category names are lazy strings made in the feature's `region`
+    module; `unit` "percent" marks values that are shares (0–100)."""
 
     title: Any
     collect: Callable[[Runtime, Session, RegionScope], RegionValues]
+    total: Callable[[Runtime, Session, RegionScope], RegionTotal] | None = None
     categories: Mapping[str, Any] = field(default_factory=dict)  # code → name, in the order shown
     # Names a category code that `categories` does not list (a plan's stage number); None: the code.
     category_name: Callable[[str], Any] | None = None

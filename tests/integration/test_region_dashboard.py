@@ -1,5 +1,6 @@
 """The region level: its administrator lists and opens schools and reads per-school counts (never an
-incident's content or people); everyone else gets 403; the dashboard's cost does not grow with schools."""
+incident's content or people) a page of schools at a time with the region's totals; everyone else gets
+403; a dashboard page's cost does not grow with schools."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
+from service.features.plan.models import PlanItem, SchoolPlan
 from service.platform import region as region_cases
 from service.platform.auth import accounts
+from service.platform.clock import utcnow
 from service.platform.errors import ValidationFailed
 from service.platform.persistence import tenancy
 from service.platform.persistence.models import User, UserRole
@@ -62,6 +65,15 @@ def test_the_region_admin_reads_counts_of_both_schools_and_no_incident_detail(ap
     surveys = _by_school(_figure(body, "survey_participation"))
     assert surveys[first] == {"asked": 3, "answered": 1}
     assert surveys[second] == {"asked": 0, "answered": 0}
+    # The region's totals: every school's counts added up (a share over every school's items).
+    totals = {f["key"]: f["total"].get("values") or f["total"].get("value") for f in body["figures"]}
+    assert totals["incidents_by_type"]["data_disclosure"] == 2
+    assert totals["incidents_by_type"]["academic_integrity"] == 1
+    assert totals["orders_issued"] == 1
+    assert totals["tools_permitted"] == {"permitted": 1, "permitted_with_restrictions": 1}
+    assert totals["survey_participation"] == {"asked": 3, "answered": 1}
+    assert 0 < totals["plan_completion"]["all"] < plan[first]["all"]  # school 2's untouched plan counts
+    assert body["school_count"] == 2 and body["next"] is None
 
     # Counts only: no incident's description, reporter or the people it concerned, in any form.
     client = api.client
@@ -113,7 +125,8 @@ def test_the_dashboard_costs_one_query_per_figure_whatever_the_number_of_schools
     five = measured()
     assert len(five) == len(two)
     figures = len(api.rt.features.region_figures)
-    assert len(two) <= figures + 2  # the schools, the figures (and the actor's own region, at most)
+    # The page of schools, their count, a page query and a total per figure (and the actor's region).
+    assert len(two) <= 2 * figures + 3
     assert not any("state_json" in s for s in five)  # no workflow is loaded
 
 
@@ -216,3 +229,100 @@ def test_bad_input_is_422_per_field_and_the_page_keeps_what_was_typed(api: Api) 
     assert "№7 мектеп" in listed and 'data-testid="nav-region"' in listed
     again = client.post("/region/schools", data={**good, "csrf_token": csrf_from(listed)})
     assert again.status_code == 409 and 'data-testid="error-code"' in again.get_data(as_text=True)
+
+
+def _plan_in(rt: Any, school: int, year: int, done: bool) -> None:
+    """A plan of two items (stages 1 and 2) in `school`, the first marked done when `done`."""
+    with tenancy.acting_as(school), rt.db.session() as session:
+        plan = SchoolPlan(school_year=year, title="Жоспар")
+        session.add(plan)
+        session.flush()
+        for stage in (1, 2):
+            session.add(
+                PlanItem(
+                    plan_id=plan.id,
+                    stage=stage,
+                    position=stage,
+                    number=stage,
+                    activity="Іс-шара",
+                    responsible="Директор",
+                    roles="director",
+                    deadline="Қыркүйек",
+                    deadline_kind="month",
+                    done_at=utcnow() if done and stage == 1 else None,
+                )
+            )
+
+
+def _plan_counts(rt: Any, school: int, year: int) -> tuple[int, int, int, int]:
+    """(items, done, stage-1 items, stage-1 done) of a school's plan of the year, counted in Python."""
+    with tenancy.acting_as(school), rt.db.read() as session:
+        items = (
+            session.execute(select(PlanItem).join(SchoolPlan).where(SchoolPlan.school_year == year))
+            .scalars()
+            .all()
+        )
+        first = [i for i in items if i.stage == 1]
+        return (
+            len(items),
+            sum(i.done_at is not None for i in items),
+            len(first),
+            sum(i.done_at is not None for i in first),
+        )
+
+
+def test_35_schools_come_30_to_a_page_with_totals_over_all_35(api: Api) -> None:
+    """Pages of 30 by code (`after` the last code), the next page holds the other 5; every page's totals
+    cover all 35 schools; the search narrows the rows, never the totals; the download has every school."""
+    from service.platform.schools import NewSchool, ensure_school
+
+    rt = api.rt
+    region = add_region(rt)
+    with tenancy.acting_as(region):
+        year = region_cases.school_year_scope(rt, ()).first_day.year
+    codes = [f"p{n:02d}" for n in range(1, 35)]  # with the deployment's first school ("school"): 35
+    for n, code in enumerate(codes, start=1):
+        info, _ = ensure_school(rt, NewSchool(code, f"№{n} мектеп", f"Школа №{n}"))
+        _plan_in(rt, info.id, year, done=n <= 7)
+    headers = region_token(api, region)
+
+    first = api.client.get("/api/v1/region/dashboard", headers=headers).get_json()
+    assert [s["code"] for s in first["schools"]] == codes[:30]
+    assert first["school_count"] == 35 and first["next"] == "p30"
+    plan = _figure(first, "plan_completion")
+    assert len(plan["rows"]) == 30 and plan["rows"][0]["values"]["all"] == 50
+    assert plan["rows"][29]["values"]["all"] == 0
+    nxt = api.client.get("/api/v1/region/dashboard?after=p30", headers=headers).get_json()
+    assert [s["code"] for s in nxt["schools"]] == [*codes[30:], "school"]
+    assert nxt["next"] is None and len(_figure(nxt, "plan_completion")["rows"]) == 5
+    assert len(_figure(nxt, "orders_issued")["rows"]) == 5
+
+    items, done, first_items, first_done = _plan_counts(rt, tenancy.DEFAULT_SCHOOL, year)
+    expected = {
+        "all": round(100 * (7 + done) / (68 + items)),
+        "1": round(100 * (7 + first_done) / (34 + first_items)),
+    }
+    for page in (first, nxt):
+        total = _figure(page, "plan_completion")["total"]["values"]
+        assert {k: total[k] for k in expected} == expected, page["schools"][0]["code"]
+    assert expected["1"] != round(100 * 7 / 30)  # not the first page's share alone
+
+    small = api.client.get("/api/v1/region/dashboard?limit=7&after=p03", headers=headers).get_json()
+    assert [s["code"] for s in small["schools"]] == codes[3:10] and small["next"] == "p10"
+    assert api.client.get("/api/v1/region/dashboard?limit=0", headers=headers).status_code == 422
+    found = api.client.get("/api/v1/region/dashboard?q=P1", headers=headers).get_json()
+    assert [s["code"] for s in found["schools"]] == codes[9:19] and found["next"] is None
+    assert _figure(found, "plan_completion")["total"] == _figure(first, "plan_completion")["total"]
+
+    client = api.client
+    assert login(client, "region_admin").status_code == 302
+    page = client.get("/region").get_data(as_text=True)
+    assert page.count('<tr data-school="') == 30 * len(rt.features.region_figures)
+    assert "after=p30" in page and 'data-testid="total-plan_completion"' in page
+    rest = client.get("/region?after=p30").get_data(as_text=True)
+    assert rest.count('<tr data-school="') == 5 * len(rt.features.region_figures)
+    assert 'rel="next"' not in rest and 'data-testid="pager-first"' in rest
+    named = client.get("/region?q=%E2%84%9633").get_data(as_text=True)  # "№33"
+    assert named.count('<tr data-school="') == len(rt.features.region_figures)
+    csv_rows = list(csv.reader(io.StringIO(client.get("/region/dashboard.csv").data.decode("utf-8-sig"))))
+    assert len(csv_rows) == 36  # a header and every school, not a page

@@ -16,6 +16,15 @@ EXPECTED = {
     "kk": ("Жоспардың орындалуы", "Дербес деректердің жария болуы", "жауап бергендер", "2-кезең"),
     "ru": ("Выполнение плана", "Раскрытие персональных данных", "ответили", "Этап 2"),
 }
+# The page's own words: the totals' row under every figure, the page's line, the search box.
+PAGE_WORDS = {
+    "kk": (
+        "Өңір бойынша барлығы (мектептер: 2)",
+        "Осы беттегі мектептер: 2 ішінен 2",
+        "Мектептің коды немесе атауы",
+    ),
+    "ru": ("Итого по региону (школ: 2)", "Школ на этой странице: 2 из 2", "Код или название школы"),
+}
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -29,8 +38,12 @@ def test_the_dashboard_speaks_the_readers_language(app: Flask, api: Api, lang: s
     assert page.status_code == 200
     text = visible_text(page.get_data(as_text=True))
     sweep.check(lang, "region_admin", "/region", text)
-    for expected in EXPECTED[lang]:
+    for expected in EXPECTED[lang] + PAGE_WORDS[lang]:
         assert expected in text, expected
+    assert text.count(PAGE_WORDS[lang][0]) == len(api.rt.features.region_figures)  # a total per figure
+    found = client.get("/region?q=zzz")  # no school matches: said so, in the reader's language
+    assert found.status_code == 200 and 'data-testid="region-none-found"' in found.get_data(as_text=True)
+    sweep.check(lang, "region_admin", "/region?q=zzz", visible_text(found.get_data(as_text=True)))
     assert text.count("<svg") == 0 and page.get_data(as_text=True).count("<svg") == 5  # a chart per figure
     for url in ("/region/schools", "/region/dashboard.csv", "/region/dashboard.xlsx"):
         answer = client.get(url)

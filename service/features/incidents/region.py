@@ -3,37 +3,54 @@ counts only, never an incident's content or people."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.incidents.models import Incident
 from service.features.incidents.rules import INCIDENT_TYPES
-from service.platform.registry import RegionFigure, RegionScope, RegionValues
+from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 
-def _by_type(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
-    rows = session.execute(
-        select(Incident.school_id, Incident.incident_type, func.count())
+def _reported(scope: RegionScope, *by: Any) -> Select[Any]:
+    """The year's incidents of the scope's schools, counted per `by` and type."""
+    return (
+        select(*by, Incident.incident_type, func.count())
         .where(
-            Incident.school_id.in_(scope.school_ids),
+            scope.among(Incident.school_id),
             Incident.reported_at >= scope.starts_at,
             Incident.reported_at < scope.ends_at,
         )
-        .group_by(Incident.school_id, Incident.incident_type)
-    ).all()
+        .group_by(*by, Incident.incident_type)
+    )
+
+
+def _add(per: dict[str, int], kind: str, count: int) -> None:
+    code = kind if kind in INCIDENT_TYPES else "other"  # a type a form added later counts as other
+    per[code] = per.get(code, 0) + int(count)
+
+
+def _by_type(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     values: dict[int, dict[str, int]] = {}
-    for school_id, kind, count in rows:
-        code = kind if kind in INCIDENT_TYPES else "other"  # a type a form added later counts as other
-        per = values.setdefault(int(school_id), {})
-        per[code] = per.get(code, 0) + int(count)
+    for school_id, kind, count in session.execute(_reported(scope, Incident.school_id)).all():
+        _add(values.setdefault(int(school_id), {}), kind, count)
     return values
+
+
+def _by_type_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+    total: dict[str, int] = {}
+    for kind, count in session.execute(_reported(scope)).all():
+        _add(total, kind, count)
+    return total
 
 
 FIGURE = RegionFigure(
     title=lazy_gettext("Incidents this school year, by type"),
     collect=_by_type,
+    total=_by_type_total,
     categories={
         "data_disclosure": lazy_gettext("Personal data disclosure"),
         "inappropriate_content": lazy_gettext("Inappropriate or wrong content"),

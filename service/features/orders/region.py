@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.orders.models import Order
-from service.platform.registry import RegionFigure, RegionScope, RegionValues
+from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 
-def _issued(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
-    rows = session.execute(
-        select(Order.school_id, func.count())
+def _registered(scope: RegionScope, *by: Any) -> Select[Any]:
+    """The year's registered orders of the scope's schools, counted per `by`."""
+    return (
+        select(*by, func.count())
         .where(
-            Order.school_id.in_(scope.school_ids),
+            scope.among(Order.school_id),
             Order.status == "registered",
             Order.registered_on >= scope.first_day,
             Order.registered_on <= scope.last_day,
         )
-        .group_by(Order.school_id)
-    ).all()
+        .group_by(*by)
+    )
+
+
+def _issued(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+    rows = session.execute(_registered(scope, Order.school_id)).all()
     return {int(school_id): int(count) for school_id, count in rows}
 
 
-FIGURE = RegionFigure(title=lazy_gettext("Orders issued this school year"), collect=_issued)
+def _issued_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+    return int(session.execute(_registered(scope)).scalar_one())
+
+
+FIGURE = RegionFigure(
+    title=lazy_gettext("Orders issued this school year"), collect=_issued, total=_issued_total
+)

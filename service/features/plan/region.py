@@ -2,43 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.plan.models import PlanItem, SchoolPlan
-from service.platform.registry import RegionFigure, RegionScope, RegionValues
+from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 WHOLE = "all"
 
 
+def _counted(scope: RegionScope, *by: Any) -> Select[Any]:
+    """The year's plan items of the scope's schools per `by` and stage: how many, how many done. The
+    schools are chosen on the plans (one row per school and year), and the items are read from the index
+    `ix_plan_item_region` alone (migration 0023)."""
+    return (
+        select(*by, PlanItem.stage, func.count(), func.count(PlanItem.done_at))
+        .join(SchoolPlan, SchoolPlan.id == PlanItem.plan_id)
+        .where(SchoolPlan.school_year == scope.first_day.year, scope.among(SchoolPlan.school_id))
+        .group_by(*by, PlanItem.stage)
+    )
+
+
+def _shares(rows: Iterable[tuple[Any, int, int]]) -> Mapping[str, int]:
+    """Percentages done per stage and for the whole plan, from (stage, items, done) rows."""
+    counted: dict[str, tuple[int, int]] = {}
+    for stage, total, done in rows:
+        counted[str(stage)] = (int(done), int(total))
+        whole = counted.get(WHOLE, (0, 0))
+        counted[WHOLE] = (whole[0] + int(done), whole[1] + int(total))
+    return {code: round(100 * done / total) for code, (done, total) in counted.items() if total}
+
+
 def _completion(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     """Per school, the percentage of this school year's plan items marked done, per stage and overall."""
-    rows = session.execute(
-        select(PlanItem.school_id, PlanItem.stage, func.count(), func.count(PlanItem.done_at))
-        .join(SchoolPlan, SchoolPlan.id == PlanItem.plan_id)
-        .where(
-            SchoolPlan.school_year == scope.first_day.year,
-            PlanItem.school_id.in_(scope.school_ids),
-        )
-        .group_by(PlanItem.school_id, PlanItem.stage)
-    ).all()
-    totals: dict[int, dict[str, tuple[int, int]]] = {}
-    for school_id, stage, total, done in rows:
-        per = totals.setdefault(int(school_id), {})
-        per[str(stage)] = (int(done), int(total))
-        whole = per.get(WHOLE, (0, 0))
-        per[WHOLE] = (whole[0] + int(done), whole[1] + int(total))
-    return {
-        school_id: {code: round(100 * done / total) for code, (done, total) in per.items() if total}
-        for school_id, per in totals.items()
-    }
+    per: dict[int, list[tuple[Any, int, int]]] = {}
+    for school_id, stage, total, done in session.execute(_counted(scope, SchoolPlan.school_id)).all():
+        per.setdefault(int(school_id), []).append((stage, total, done))
+    return {school_id: _shares(rows) for school_id, rows in per.items()}
+
+
+def _completion_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+    """The region's share: every school's done items over every school's items (not a mean of shares)."""
+    return _shares((stage, total, done) for stage, total, done in session.execute(_counted(scope)).all())
 
 
 FIGURE = RegionFigure(
     title=lazy_gettext("Plan completion by stage"),
     collect=_completion,
+    total=_completion_total,
     categories={WHOLE: lazy_gettext("whole plan")},
     category_name=lambda code: lazy_gettext("Stage %(number)s", number=code),
     unit="percent",

@@ -3,45 +3,60 @@ how many answered (participation only: answers are never counted per school here
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.surveys.models import Survey
 from service.platform.persistence.models import Campaign, CampaignTask
-from service.platform.registry import RegionFigure, RegionScope, RegionValues
+from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 
-def _participation(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
-    """One statement: each survey's campaign (its audience) with its count of responses, summed per school."""
-    responded = (
-        select(CampaignTask.campaign_id, func.count().label("done"))
-        .where(CampaignTask.status == "done", CampaignTask.school_id.in_(scope.school_ids))
-        .group_by(CampaignTask.campaign_id)
-        .subquery()
+def _participation_of(scope: RegionScope, by_school: bool) -> Select[Any]:
+    """One statement: each of the year's surveys with its campaign's audience and its responses (counted
+    per survey in the campaign's index, so a school's other campaigns — every order's acknowledgements —
+    are never read), summed per school or for the whole region."""
+    answered = (
+        select(func.count())
+        .where(CampaignTask.campaign_id == Campaign.id, CampaignTask.status == "done")
+        .correlate(Campaign)
+        .scalar_subquery()
     )
-    rows = session.execute(
-        select(
-            Survey.school_id,
-            func.coalesce(func.sum(Campaign.audience), 0),
-            func.coalesce(func.sum(responded.c.done), 0),
-        )
+    surveys = (
+        select(Survey.school_id, Campaign.audience.label("asked"), answered.label("answered"))
         .join(Campaign, Campaign.id == Survey.campaign_id)
-        .outerjoin(responded, responded.c.campaign_id == Campaign.id)
         .where(
-            Survey.school_id.in_(scope.school_ids),
+            scope.among(Survey.school_id),
             Survey.status != "draft",
             Survey.opens_on >= scope.first_day,
             Survey.opens_on <= scope.last_day,
         )
-        .group_by(Survey.school_id)
-    ).all()
+        .subquery()
+    )
+    by = (surveys.c.school_id,) if by_school else ()
+    return select(
+        *by,
+        func.coalesce(func.sum(surveys.c.asked), 0),
+        func.coalesce(func.sum(surveys.c.answered), 0),
+    ).group_by(*by)
+
+
+def _participation(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+    rows = session.execute(_participation_of(scope, by_school=True)).all()
     return {int(school_id): {"asked": int(asked), "answered": int(done)} for school_id, asked, done in rows}
+
+
+def _participation_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+    asked, done = session.execute(_participation_of(scope, by_school=False)).one()
+    return {"asked": int(asked), "answered": int(done)}
 
 
 FIGURE = RegionFigure(
     title=lazy_gettext("Participation in this school year's surveys"),
     collect=_participation,
+    total=_participation_total,
     categories={"asked": lazy_gettext("asked"), "answered": lazy_gettext("answered")},
 )

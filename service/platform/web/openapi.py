@@ -102,7 +102,8 @@ def _core_document() -> dict[str, Any]:
     instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "School AI-governance workflows", "version": "1.5.0"},  # 1.5: surveys
+        # 1.5: surveys; 1.6: the region dashboard a page of schools at a time, with the region's totals
+        "info": {"title": "School AI-governance workflows", "version": "1.6.0"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {

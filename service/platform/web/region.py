@@ -3,6 +3,8 @@ and the dashboard of per-school counts (charts as SVG, CSV and XLSX through the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -20,7 +22,7 @@ from service.platform.runtime import Actor, SchoolInfo
 from service.platform.web import exports
 from service.platform.web import region_schemas as schemas
 from service.platform.web.api_model import answer
-from service.platform.web.api_request import api_actor, authenticate, json_body
+from service.platform.web.api_request import api_actor, authenticate, int_arg, json_body
 from service.platform.web.context import actor, runtime
 from service.platform.web.errors import error_response
 from service.platform.web.i18n import current_language, field_messages
@@ -123,10 +125,20 @@ def _chart(board: region.Dashboard, view: region.FigureView) -> Markup:
     return Markup(charts.to_svg(chart, "region-chart"))  # noqa: S704
 
 
+MAX_AFTER = 64  # a school code is at most 40 characters; anything longer is no cursor we made
+
+
+def _paging(args: Mapping[str, str]) -> tuple[str, str]:
+    """`after` (the keyset cursor: the last school code of the page before) and `q` (the search) from
+    the query string, cut to sizes no school code or name exceeds."""
+    return str(args.get("after", "") or "")[:MAX_AFTER], str(args.get("q", "") or "")[: region.MAX_SEARCH]
+
+
 @bp.get("/region")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    board = region.dashboard(runtime(), actor())
+    after, search = _paging(request.args)
+    board = region.dashboard(runtime(), actor(), after=after, search=search)
     charted = [(view, _chart(board, view)) for view in board.figures]
     return render_template("region/dashboard.html", board=board, charted=charted, name=_name)
 
@@ -151,9 +163,11 @@ def _table(board: region.Dashboard) -> tuple[ExportTable, list[dict[str, object]
 @bp.get("/region/dashboard.<fmt>")
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
+    """Every school's row, not a page's: a download a region officer works on in a spreadsheet (a few
+    hundred rows, built in memory)."""
     if fmt not in exports.FORMATS:
         raise NotFound("no such export format")
-    table, rows = _table(region.dashboard(runtime(), actor()))
+    table, rows = _table(region.dashboard_of_every_school(runtime(), actor()))
     return exports.download(table, rows, fmt)
 
 
@@ -200,20 +214,25 @@ def create_school_api() -> ResponseReturnValue:
     return answer(_school_row(created), 201)
 
 
+def _counts(view: region.FigureView, value: Callable[[str], int | None]) -> dict[str, Any]:
+    """`value` for a figure without categories, `values` by category otherwise."""
+    if view.categories:
+        return {"values": {c: value(c) for c in view.categories}}
+    return {"value": value("")}
+
+
 def _figure_answer(board: region.Dashboard, view: region.FigureView) -> schemas.RegionFigure:
-    rows = []
-    for school in board.schools:
-        if view.categories:
-            values = {c: view.value(school.id, c) for c in view.categories}
-            rows.append(schemas.RegionFigureRow(school_id=school.id, values=values))
-        else:
-            rows.append(schemas.RegionFigureRow(school_id=school.id, value=view.value(school.id)))
+    rows = [
+        schemas.RegionFigureRow(school_id=school.id, **_counts(view, partial(view.value, school.id)))
+        for school in board.schools
+    ]
     return schemas.RegionFigure(
         key=view.key,
         title=str(view.figure.title),
         unit="percent" if view.figure.unit == "percent" else "count",
         categories=[schemas.RegionCategory(code=c, name=str(view.category_name(c))) for c in view.categories],
         rows=rows,
+        total=schemas.RegionFigureTotal(**_counts(view, view.total)),
     )
 
 
@@ -226,10 +245,15 @@ def dashboard_answer(board: region.Dashboard, me: Actor) -> schemas.RegionDashbo
         last_day=board.scope.last_day,
         schools=[_school_row(s) for s in board.schools],
         figures=figures,
+        school_count=board.school_count,
+        next=board.next_after,
     )
 
 
 @api_bp.get("/region/dashboard")
 def dashboard_api() -> ResponseReturnValue:
     me = api_actor()
-    return answer(dashboard_answer(region.dashboard(runtime(), me), me))
+    limit = int_arg("limit", region.PAGE, 1, region.MAX_PAGE) or region.PAGE
+    after, search = _paging(request.args)
+    board = region.dashboard(runtime(), me, after=after, search=search, limit=limit)
+    return answer(dashboard_answer(board, me))

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from service.platform.web.api_model import ApiModel, Day, component_schemas, schema_ref
-from service.platform.web.openapi_parts import errors, ok
+from service.platform.web.openapi_parts import errors, ok, query_param
 
 
 class RegionSchool(ApiModel):
@@ -38,25 +38,53 @@ class RegionFigureRow(ApiModel):
     values: dict[str, int | None] = {}
 
 
+class RegionFigureTotal(ApiModel):
+    """The figure over every school of the region (not only the page's): `value` for a figure without
+    categories, `values` by category otherwise; a share is the region's done over the region's total
+    (null: nothing to count)."""
+
+    value: int | None = None
+    values: dict[str, int | None] = {}
+
+
 class RegionFigure(ApiModel):
-    """One figure of the dashboard: counts per school, never a record's content or people."""
+    """One figure of the dashboard: counts per school of the page, never a record's content or people."""
 
     key: str
     title: str = Field(description="in the caller's language")
     unit: Literal["count", "percent"]
     categories: list[RegionCategory]
-    rows: list[RegionFigureRow]
+    rows: list[RegionFigureRow] = Field(description="one per school of this page, in the order of `schools`")
+    total: RegionFigureTotal = Field(
+        RegionFigureTotal(), description="over every school of the region, whatever the page (added in 1.6)"
+    )
 
 
 class RegionDashboard(ApiModel):
+    """A page of the dashboard: up to `limit` schools by code, and each figure's region-wide total."""
+
     school_year: int = Field(description="the year of the school year's 1 September")
     first_day: Day
     last_day: Day
-    schools: list[RegionSchool]
+    schools: list[RegionSchool] = Field(description="this page's schools, by code (at most `limit`)")
     figures: list[RegionFigure]
+    school_count: int = Field(0, description="every school of the region, whatever the search (added in 1.6)")
+    next: str | None = Field(
+        None,
+        description="pass as `after` for the next page (the same `q` and `limit`); null on the last page "
+        "(added in 1.6)",
+    )
 
 
-MODELS = (RegionSchool, RegionSchoolList, RegionCategory, RegionFigureRow, RegionFigure, RegionDashboard)
+MODELS = (
+    RegionSchool,
+    RegionSchoolList,
+    RegionCategory,
+    RegionFigureRow,
+    RegionFigureTotal,
+    RegionFigure,
+    RegionDashboard,
+)
 
 _NEW_SCHOOL = {
     "required": True,
@@ -111,8 +139,31 @@ def paths() -> dict[str, Any]:
         },
         "/region/dashboard": {
             "get": {
-                "summary": "Per-school counts of this school year (region administrator; counts only)",
-                "responses": {**ok(schema_ref(RegionDashboard)), **errors(401, 403)},
+                "summary": "Per-school counts of this school year, a page of schools at a time, with the "
+                "region's totals (region administrator; counts only)",
+                "description": (
+                    "Schools by code, `limit` at a time (keyset paging: pass the answer's `next` as "
+                    "`after` for the next page; the last page's `next` is null). Each figure's `rows` "
+                    "are the page's schools; its `total` covers every school of the region. The whole "
+                    "table of every school is the page's CSV/XLSX download."
+                ),
+                "parameters": [
+                    query_param(
+                        "after",
+                        "string",
+                        "the `next` of the page before: schools whose code "
+                        "sorts after it (absent: the first page)",
+                    ),
+                    query_param("q", "string", "only schools whose code or name contains this (any case)"),
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 30},
+                        "description": "schools per page",
+                    },
+                ],
+                "responses": {**ok(schema_ref(RegionDashboard)), **errors(401, 403, 422)},
             },
         },
     }
