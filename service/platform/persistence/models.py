@@ -200,10 +200,12 @@ class HumanTask(Base):
         UniqueConstraint("instance_id", "engine_task_id"),
         # The inbox's lists lead with the school: in a region, one school's open tasks are a small slice.
         Index("ix_human_task_status_created", "school_id", "status", "created_at"),
+        # "My tasks": the school after the equalities, so counting mine reads the index alone (0024).
         Index(
-            "ix_human_task_assignee_status_created",
+            "ix_human_task_assignee_status_school_created",
             "assignee_id",
             "status",
+            "school_id",
             text("created_at DESC"),
             text("id DESC"),
         ),
