@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, exists, func, or_, select, tuple_
+from sqlalchemy import Select, case, exists, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from service.platform.inbox.cursor import Cursor
@@ -180,30 +180,43 @@ def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tupl
 
 @dataclass(frozen=True)
 class RoleWaiting:
-    """Open tasks of one role nobody has claimed yet: how many, and since when the oldest waits."""
+    """Open tasks of one role nobody has claimed yet: how many (exact up to `TOTAL_BOUND`, then
+    `TOTAL_BOUND + 1` with `exact` false), and since when the oldest waits (always exact)."""
 
     role: str
     count: int
     oldest: datetime
 
+    @property
+    def exact(self) -> bool:
+        return self.count <= TOTAL_BOUND
+
 
 def waiting_by_role(session: Session, roles: Collection[str]) -> list[RoleWaiting]:
-    """Unclaimed open tasks per role of `roles`, the longest-waiting role first."""
+    """Unclaimed open tasks per role of `roles`, the longest-waiting role first.
+
+    Each role reads its unclaimed tasks oldest first and stops past `TOTAL_BOUND` (one statement for
+    all roles): counting them all grew with the backlog, and the first row is the oldest anyway.
+    """
     if not roles:
         return []
-    oldest = func.min(HumanTask.created_at)
-    rows = session.execute(
-        select(HumanTaskRole.role, func.count(), oldest)
-        .join(HumanTask, HumanTask.id == HumanTaskRole.task_id)
-        .where(
-            HumanTask.status == "open",
-            HumanTask.assignee_id.is_(None),
-            HumanTaskRole.role.in_(list(roles)),
+    parts = []
+    for role in sorted(set(roles)):
+        oldest_first = (
+            select(HumanTask.created_at)
+            .where(HumanTask.status == "open", claimable_clause([role]))
+            .order_by(HumanTask.created_at, HumanTask.id)
+            .limit(TOTAL_BOUND + 1)
+            .subquery()
         )
-        .group_by(HumanTaskRole.role)
-        .order_by(oldest, HumanTaskRole.role)
-    ).all()
-    return [RoleWaiting(role, int(count), first) for role, count, first in rows]
+        parts.append(
+            select(
+                literal(role).label("role"), func.count().label("n"), func.min(oldest_first.c.created_at)
+            ).select_from(oldest_first)
+        )
+    found = session.execute(union_all(*parts)).all()
+    waiting = [RoleWaiting(role, int(n), first) for role, n, first in found if n]
+    return sorted(waiting, key=lambda w: (w.oldest, w.role))
 
 
 def active_definitions(session: Session) -> list[ProcessDefinition]:
