@@ -106,9 +106,16 @@ def list_tasks(
         query = query.where(HumanTask.instance_id == flt.instance_id)
     if flt.process_id:
         query = query.where(HumanTask.process_id == flt.process_id)
-    counted = query.with_only_columns(HumanTask.id).limit(count_bound(flt) + 1).subquery()
-    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     ascending = flt.oldest_first
+    # Counted in the listing's order: the planner then walks the index the page reads and stops at the
+    # bound, where unordered it hashed every candidate-role row of the table (80 ms at 1,000,000).
+    counted = (
+        query.with_only_columns(HumanTask.id)
+        .order_by(*_order(ascending))
+        .limit(count_bound(flt) + 1)
+        .subquery()
+    )
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     offset = flt.offset
     if flt.cursor is not None:
         # Rows past the cursor in the listing's order; a backwards page reads the other way, then flips.
@@ -116,11 +123,7 @@ def list_tasks(
         forward = ascending != flt.cursor.backwards
         query = query.where(key > mark if forward else key < mark)
         ascending, offset = forward, 0
-    order = (
-        (HumanTask.created_at, HumanTask.id)
-        if ascending
-        else (HumanTask.created_at.desc(), HumanTask.id.desc())
-    )
+    order = _order(ascending)
     rows = list(
         session.execute(
             query.options(
@@ -147,6 +150,12 @@ def list_tasks(
         if backwards or more:
             after = Cursor(last.created_at, last.id)
     return TaskPage(rows, int(total), before, after)
+
+
+def _order(ascending: bool) -> tuple[Any, Any]:
+    if ascending:
+        return HumanTask.created_at, HumanTask.id
+    return HumanTask.created_at.desc(), HumanTask.id.desc()
 
 
 def count_bound(flt: TaskFilter) -> int:
