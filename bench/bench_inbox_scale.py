@@ -298,7 +298,7 @@ def _app(url: str, workdir: Path) -> Seeded:
     )
     rt: Runtime = app.extensions["runtime"]
     with rt.db.engine.connect() as conn:
-        users = dict(conn.execute(text("SELECT username, id FROM app_user")).tuples().all())
+        users = {name: uid for name, uid in conn.execute(text("SELECT username, id FROM app_user"))}
     with rt.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))  # a new index needs its statistics
     return Seeded(app=app, rt=rt, users=users)
