@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.schema import CreateIndex
 
 from service.platform.persistence.migrate import alembic_config, upgrade
 from service.platform.persistence.models import Base
 
-# Alembic cannot compare indexes on expressions (DESC order); these are checked by name only.
-EXPRESSION_INDEXES = {"ix_human_task_assignee_status_created", "ix_human_task_unclaimed_created"}
+# Alembic cannot compare indexes on expressions (DESC order); `_expression_index_columns` checks these.
+EXPRESSION_INDEXES = {"ix_human_task_assignee_status_school_created", "ix_human_task_unclaimed_created"}
 
 
 def _differences(url: str) -> list[object]:
@@ -24,8 +27,37 @@ def _differences(url: str) -> list[object]:
     ]
 
 
+def _columns_of(create_sql: str) -> str:
+    """The column list of a CREATE INDEX statement, as written: "assignee_id, status, id DESC"."""
+    match = re.search(r"\bON\s+\S+\s+(?:USING\s+\w+\s+)?\(([^()]*)\)", create_sql, re.IGNORECASE)
+    assert match, create_sql
+    return ", ".join(part.strip().lower() for part in match.group(1).split(","))
+
+
+def _expression_index_columns(engine: Engine) -> dict[str, str]:
+    """Each expression index's columns as the migrated database holds them."""
+    query = (
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        if engine.dialect.name == "postgresql"
+        else "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(text(query)).all()
+    return {name: _columns_of(sql) for name, sql in rows if name in EXPRESSION_INDEXES}
+
+
 def test_migrated_schema_matches_the_models(db_url: str) -> None:
     assert _differences(db_url) == []
+    engine = create_engine(db_url)
+    modelled = {
+        index.name: _columns_of(str(CreateIndex(index).compile(dialect=engine.dialect)))
+        for table in Base.metadata.tables.values()
+        for index in table.indexes
+        if index.name in EXPRESSION_INDEXES
+    }
+    assert set(modelled) == EXPRESSION_INDEXES
+    assert _expression_index_columns(engine) == modelled  # same columns, same order, same direction
+    engine.dispose()
 
 
 def test_downgrade_and_upgrade_again(tmp_path: object) -> None:

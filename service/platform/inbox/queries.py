@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, exists, func, or_, select, tuple_
+from sqlalchemy import Select, case, exists, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from service.platform.inbox.cursor import Cursor
@@ -106,9 +106,16 @@ def list_tasks(
         query = query.where(HumanTask.instance_id == flt.instance_id)
     if flt.process_id:
         query = query.where(HumanTask.process_id == flt.process_id)
-    counted = query.with_only_columns(HumanTask.id).limit(count_bound(flt) + 1).subquery()
-    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     ascending = flt.oldest_first
+    # Counted in the listing's order: the planner then walks the index the page reads and stops at the
+    # bound, where unordered it hashed every candidate-role row of the table (80 ms at 1,000,000).
+    counted = (
+        query.with_only_columns(HumanTask.id)
+        .order_by(*_order(ascending))
+        .limit(count_bound(flt) + 1)
+        .subquery()
+    )
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     offset = flt.offset
     if flt.cursor is not None:
         # Rows past the cursor in the listing's order; a backwards page reads the other way, then flips.
@@ -116,11 +123,7 @@ def list_tasks(
         forward = ascending != flt.cursor.backwards
         query = query.where(key > mark if forward else key < mark)
         ascending, offset = forward, 0
-    order = (
-        (HumanTask.created_at, HumanTask.id)
-        if ascending
-        else (HumanTask.created_at.desc(), HumanTask.id.desc())
-    )
+    order = _order(ascending)
     rows = list(
         session.execute(
             query.options(
@@ -147,6 +150,12 @@ def list_tasks(
         if backwards or more:
             after = Cursor(last.created_at, last.id)
     return TaskPage(rows, int(total), before, after)
+
+
+def _order(ascending: bool) -> tuple[Any, Any]:
+    if ascending:
+        return HumanTask.created_at, HumanTask.id
+    return HumanTask.created_at.desc(), HumanTask.id.desc()
 
 
 def count_bound(flt: TaskFilter) -> int:
@@ -180,30 +189,43 @@ def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tupl
 
 @dataclass(frozen=True)
 class RoleWaiting:
-    """Open tasks of one role nobody has claimed yet: how many, and since when the oldest waits."""
+    """Open tasks of one role nobody has claimed yet: how many (exact up to `TOTAL_BOUND`, then
+    `TOTAL_BOUND + 1` with `exact` false), and since when the oldest waits (always exact)."""
 
     role: str
     count: int
     oldest: datetime
 
+    @property
+    def exact(self) -> bool:
+        return self.count <= TOTAL_BOUND
+
 
 def waiting_by_role(session: Session, roles: Collection[str]) -> list[RoleWaiting]:
-    """Unclaimed open tasks per role of `roles`, the longest-waiting role first."""
+    """Unclaimed open tasks per role of `roles`, the longest-waiting role first.
+
+    Each role reads its unclaimed tasks oldest first and stops past `TOTAL_BOUND` (one statement for
+    all roles): counting them all grew with the backlog, and the first row is the oldest anyway.
+    """
     if not roles:
         return []
-    oldest = func.min(HumanTask.created_at)
-    rows = session.execute(
-        select(HumanTaskRole.role, func.count(), oldest)
-        .join(HumanTask, HumanTask.id == HumanTaskRole.task_id)
-        .where(
-            HumanTask.status == "open",
-            HumanTask.assignee_id.is_(None),
-            HumanTaskRole.role.in_(list(roles)),
+    parts = []
+    for role in sorted(set(roles)):
+        oldest_first = (
+            select(HumanTask.created_at)
+            .where(HumanTask.status == "open", claimable_clause([role]))
+            .order_by(HumanTask.created_at, HumanTask.id)
+            .limit(TOTAL_BOUND + 1)
+            .subquery()
         )
-        .group_by(HumanTaskRole.role)
-        .order_by(oldest, HumanTaskRole.role)
-    ).all()
-    return [RoleWaiting(role, int(count), first) for role, count, first in rows]
+        parts.append(
+            select(
+                literal(role).label("role"), func.count().label("n"), func.min(oldest_first.c.created_at)
+            ).select_from(oldest_first)
+        )
+    found = session.execute(union_all(*parts)).all()
+    waiting = [RoleWaiting(role, int(n), first) for role, n, first in found if n]
+    return sorted(waiting, key=lambda w: (w.oldest, w.role))
 
 
 def active_definitions(session: Session) -> list[ProcessDefinition]:

@@ -40,11 +40,12 @@ def my_notifications(rt: Runtime, actor: Actor, limit: int = 50) -> list[Notific
         ]
 
 
-def unread_count(rt: Runtime, actor: Actor) -> int:
+def unread_count(rt: Runtime, actor: Actor, cap: int | None = None) -> int:
+    """Exact, or up to `cap` for a badge: a person who never reads them may have thousands."""
     if actor.id is None:
         return 0
     with rt.db.session() as session:
-        return notify.unread_count(session, actor.id)
+        return notify.unread_count(session, actor.id, cap)
 
 
 def mark_all_read(rt: Runtime, actor: Actor) -> None:

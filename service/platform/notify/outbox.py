@@ -51,16 +51,14 @@ def recent(session: Session, user_id: int, limit: int = 50) -> list[Notification
     )
 
 
-def unread_count(session: Session, user_id: int) -> int:
+def unread_count(session: Session, user_id: int, cap: int | None = None) -> int:
+    """My unread notifications; with `cap`, counting stops there (a badge shows "99+")."""
     from sqlalchemy import func
 
-    return int(
-        session.execute(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        ).scalar_one()
-    )
+    unread = select(Notification.id).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if cap is not None:
+        unread = unread.limit(cap)
+    return int(session.execute(select(func.count()).select_from(unread.subquery())).scalar_one())
 
 
 def mark_all_read(session: Session, user_id: int) -> None:

@@ -15,6 +15,7 @@ from service.platform import formats
 from service.platform.clock import utcnow
 from service.platform.documents.emphasis import runs
 from service.platform.inbox import tasks as task_cases
+from service.platform.inbox.queries import BADGE_CAP
 from service.platform.notify import news as inbox_news
 from service.platform.roles import role_name
 from service.platform.web import timeline
@@ -103,6 +104,6 @@ def init_templates(app: Flask) -> None:
                 feature_links=[link for link in runtime().features.all("nav_links") if link.visible(me)],
                 count_mine=mine,
                 count_claimable=claimable,
-                count_unread=inbox_news.unread_count(runtime(), me),
+                count_unread=inbox_news.unread_count(runtime(), me, cap=BADGE_CAP),
             )
         return context
