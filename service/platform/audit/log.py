@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,7 +24,13 @@ def stream_of(actor: str, instance_id: int | None) -> str:
     """Which stream an event joins. An instance's events are written under its lock anyway, so its
     stream adds no waiting; anything else follows the person who did it, who rarely acts twice at once.
     Writers to different streams never wait for each other."""
-    return f"instance:{instance_id}" if instance_id is not None else f"actor:{actor}"[:120]
+    return f"instance:{instance_id}" if instance_id is not None else actor_stream(actor)
+
+
+def actor_stream(actor: str) -> str:
+    """The person's own stream: for events written without the instance's lock that many people write
+    at once about one instance (a campaign's responses), which would otherwise all queue on its head."""
+    return f"actor:{actor}"[:120]
 
 
 def hold_epoch(session: Session, alone: bool) -> None:
@@ -35,8 +41,12 @@ def hold_epoch(session: Session, alone: bool) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-    session.execute(text(f"SELECT {function}(:key, :school)"), {"key": EPOCH_LOCK, "school": _school()})
+    session.execute(_epoch_lock(alone))
+
+
+def _epoch_lock(alone: bool) -> Any:
+    function = func.pg_advisory_xact_lock if alone else func.pg_advisory_xact_lock_shared
+    return select(function(EPOCH_LOCK, _school()).label("epoch"))
 
 
 def _school() -> int:
@@ -44,26 +54,23 @@ def _school() -> int:
     return tenancy.school_for_new_rows()
 
 
-def _locked_tip(session: Session, stream: str) -> str:
-    """The stream's last hash, its head row locked for this transaction; the row is created (race-free)
-    on the stream's first event. Read first: nearly every append finds its stream, and one statement
-    is cheaper than two. Core statements: the ORM's unit of work cost more than the SQL here."""
-    locked = (
-        select(AuditStream.last_hash)
-        .where(AuditStream.school_id == _school(), AuditStream.name == stream)
-        .with_for_update()
-    )
-    last_hash = session.execute(locked).scalar_one_or_none()
-    if last_hash is not None:
-        return str(last_hash)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(AuditStream)
-        .values(school_id=_school(), name=stream, last_hash=GENESIS_HASH)
-        .on_conflict_do_nothing()
-    )
-    return str(session.execute(locked).scalar_one())
+def _locked_tip(session: Session, stream: str, anchored: bool) -> str:
+    """Take the epoch (PostgreSQL), then lock the stream's head row and read its last hash, creating the
+    row (race-free) on the stream's first event: one statement. An upsert whose conflict branch
+    rewrites the row unchanged locks it like FOR UPDATE and returns the newest committed hash; on
+    PostgreSQL its one source row is the epoch lock's SELECT, so the epoch is always taken first."""
+    streams = cast(Table, AuditStream.__table__)
+    school = _school()
+    if session.get_bind().dialect.name == "postgresql":
+        epoch = _epoch_lock(anchored).subquery("epoch")
+        source = select(literal(school), literal(stream), literal(GENESIS_HASH)).select_from(epoch)
+        upsert: Any = postgresql_insert(streams).from_select(["school_id", "name", "last_hash"], source)
+    else:  # SQLite: the transaction already holds the database's one write lock
+        upsert = sqlite_insert(streams).values(school_id=school, name=stream, last_hash=GENESIS_HASH)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[streams.c.school_id, streams.c.name], set_={"last_hash": streams.c.last_hash}
+    ).returning(streams.c.last_hash)
+    return str(session.execute(upsert).scalar_one())
 
 
 def append(
@@ -75,18 +82,21 @@ def append(
     task_id: int | None = None,
     detail: Mapping[str, Any] | None = None,
     anchored: bool = False,
+    stream: str | None = None,
 ) -> AuditEvent:
     """Add one event to its stream's chain inside the caller's transaction.
 
-    The stream's head row is locked (FOR UPDATE; SQLite already holds the write lock) so that two
-    transactions can never chain onto the same predecessor; other streams are not touched. Callers
-    append last, after their other locks, so lock order is always instance → counters → audit.
-    `anchored`: a document will print the log's state at this event (see anchor.py).
-    Returns the written event as a plain (unattached) object carrying its id.
+    The stream's head row is locked (SQLite already holds the write lock) so that two transactions can
+    never chain onto the same predecessor; other streams are not touched. Callers append last, after
+    their other locks, so lock order is always instance → counters → audit. `stream` overrides the
+    stream `stream_of` picks (see `actor_stream`). `anchored`: a document will print the log's state at
+    this event (see anchor.py). Returns the written event as a plain (unattached) object carrying its id.
+    Two statements on PostgreSQL (lock and read the tip; write the event and move the tip), core SQL:
+    the ORM's unit of work cost more than the SQL here.
     """
-    hold_epoch(session, alone=anchored)
-    stream = stream_of(actor, instance_id)
-    prev_hash = _locked_tip(session, stream)  # its autoflush writes the caller's pending rows first
+    session.flush()  # the caller's pending rows go first (what the ORM's autoflush did before)
+    stream = stream or stream_of(actor, instance_id)
+    prev_hash = _locked_tip(session, stream, anchored)
     at = utcnow()
     detail_json = detail_of(detail or {})
     values = {
@@ -102,13 +112,20 @@ def append(
         "school_id": _school(),
     }
     events = cast(Table, AuditEvent.__table__)
-    event_id = session.execute(events.insert().values(**values).returning(events.c.id)).scalar_one()
     streams = cast(Table, AuditStream.__table__)
-    session.execute(
+    write = events.insert().values(**values).returning(events.c.id)
+    move_tip = (
         streams.update()
         .where(streams.c.school_id == values["school_id"], streams.c.name == stream)
         .values(last_hash=values["hash"])
     )
+    if session.get_bind().dialect.name == "postgresql":
+        written = write.cte("written")
+        statement = move_tip.add_cte(written).returning(select(written.c.id).scalar_subquery())
+        event_id = session.execute(statement).scalar_one()
+    else:
+        event_id = session.execute(write).scalar_one()
+        session.execute(move_tip)
     return AuditEvent(id=event_id, **values)
 
 
