@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, func, literal, select
+from sqlalchemy import Integer, String, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -41,12 +42,14 @@ def hold_epoch(session: Session, alone: bool) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(_epoch_lock(alone))
+    session.connection().execute(_epoch_lock(alone), {"key": EPOCH_LOCK, "school": _school()})
 
 
 def _epoch_lock(alone: bool) -> Any:
     function = func.pg_advisory_xact_lock if alone else func.pg_advisory_xact_lock_shared
-    return select(function(EPOCH_LOCK, _school()).label("epoch"))
+    return select(
+        function(bindparam("key", type_=Integer), bindparam("school", type_=Integer)).label("epoch")
+    )
 
 
 def _school() -> int:
@@ -54,23 +57,45 @@ def _school() -> int:
     return tenancy.school_for_new_rows()
 
 
-def _locked_tip(session: Session, stream: str, anchored: bool) -> str:
-    """Take the epoch (PostgreSQL), then lock the stream's head row and read its last hash, creating the
-    row (race-free) on the stream's first event: one statement. An upsert whose conflict branch
-    rewrites the row unchanged locks it like FOR UPDATE and returns the newest committed hash; on
-    PostgreSQL its one source row is the epoch lock's SELECT, so the epoch is always taken first."""
-    streams = cast(Table, AuditStream.__table__)
-    school = _school()
-    if session.get_bind().dialect.name == "postgresql":
-        epoch = _epoch_lock(anchored).subquery("epoch")
-        source = select(literal(school), literal(stream), literal(GENESIS_HASH)).select_from(epoch)
-        upsert: Any = postgresql_insert(streams).from_select(["school_id", "name", "last_hash"], source)
+_EVENTS = cast(Table, AuditEvent.__table__)
+_STREAMS = cast(Table, AuditStream.__table__)
+_COLUMNS = ("at", "actor", "action", "instance_id", "task_id", "detail_json", "prev_hash", "hash", "stream")
+
+
+@cache
+def _statements(dialect: str, anchored: bool) -> tuple[Any, ...]:
+    """An append's statements, built once with bound parameters (building and keying a statement per
+    call cost more than running it), run on the session's connection: they name their school.
+
+    First: take the epoch (PostgreSQL), then lock the stream's head row and read its last hash, creating
+    the row (race-free) on the stream's first event. An upsert whose conflict branch rewrites the row
+    unchanged locks it like FOR UPDATE and returns the newest committed hash; on PostgreSQL its one
+    source row is the epoch lock's SELECT, so the epoch is always taken first. Then: write the event and
+    move the tip, one statement on PostgreSQL (a data-modifying CTE), two on SQLite.
+    """
+    school = bindparam("school", type_=Integer)
+    stream = bindparam("stream", type_=String)
+    genesis = bindparam("genesis", type_=String)
+    upsert: Any
+    if dialect == "postgresql":
+        source = select(school, stream, genesis).select_from(_epoch_lock(anchored).subquery("epoch"))
+        upsert = postgresql_insert(_STREAMS).from_select(["school_id", "name", "last_hash"], source)
     else:  # SQLite: the transaction already holds the database's one write lock
-        upsert = sqlite_insert(streams).values(school_id=school, name=stream, last_hash=GENESIS_HASH)
+        upsert = sqlite_insert(_STREAMS).values(school_id=school, name=stream, last_hash=genesis)
     upsert = upsert.on_conflict_do_update(
-        index_elements=[streams.c.school_id, streams.c.name], set_={"last_hash": streams.c.last_hash}
-    ).returning(streams.c.last_hash)
-    return str(session.execute(upsert).scalar_one())
+        index_elements=[_STREAMS.c.school_id, _STREAMS.c.name], set_={"last_hash": _STREAMS.c.last_hash}
+    ).returning(_STREAMS.c.last_hash)
+    values = {name: bindparam(f"e_{name}", type_=_EVENTS.c[name].type) for name in _COLUMNS}
+    write = _EVENTS.insert().values(school_id=school, **values).returning(_EVENTS.c.id)
+    move_tip = (
+        _STREAMS.update()
+        .where(_STREAMS.c.school_id == school, _STREAMS.c.name == values["stream"])
+        .values(last_hash=values["hash"])
+    )
+    if dialect == "postgresql":
+        written = write.cte("written")
+        return upsert, move_tip.add_cte(written).returning(select(written.c.id).scalar_subquery())
+    return upsert, write, move_tip
 
 
 def append(
@@ -91,12 +116,15 @@ def append(
     their other locks, so lock order is always instance → counters → audit. `stream` overrides the
     stream `stream_of` picks (see `actor_stream`). `anchored`: a document will print the log's state at
     this event (see anchor.py). Returns the written event as a plain (unattached) object carrying its id.
-    Two statements on PostgreSQL (lock and read the tip; write the event and move the tip), core SQL:
-    the ORM's unit of work cost more than the SQL here.
+    Two statements on PostgreSQL (lock and read the tip; write the event and move the tip).
     """
     session.flush()  # the caller's pending rows go first (what the ORM's autoflush did before)
+    connection = session.connection()
     stream = stream or stream_of(actor, instance_id)
-    prev_hash = _locked_tip(session, stream, anchored)
+    school = _school()
+    upsert, *writes = _statements(connection.dialect.name, anchored)
+    params = {"key": EPOCH_LOCK, "school": school, "stream": stream, "genesis": GENESIS_HASH}
+    prev_hash = str(connection.execute(upsert, params).scalar_one())
     at = utcnow()
     detail_json = detail_of(detail or {})
     values = {
@@ -109,24 +137,12 @@ def append(
         "prev_hash": prev_hash,
         "hash": link_hash(prev_hash, at, actor, action, instance_id, task_id, detail_json),
         "stream": stream,
-        "school_id": _school(),
     }
-    events = cast(Table, AuditEvent.__table__)
-    streams = cast(Table, AuditStream.__table__)
-    write = events.insert().values(**values).returning(events.c.id)
-    move_tip = (
-        streams.update()
-        .where(streams.c.school_id == values["school_id"], streams.c.name == stream)
-        .values(last_hash=values["hash"])
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        written = write.cte("written")
-        statement = move_tip.add_cte(written).returning(select(written.c.id).scalar_subquery())
-        event_id = session.execute(statement).scalar_one()
-    else:
-        event_id = session.execute(write).scalar_one()
-        session.execute(move_tip)
-    return AuditEvent(id=event_id, **values)
+    params = {"school": school, **{f"e_{name}": value for name, value in values.items()}}
+    event_id = connection.execute(writes[0], params).scalar_one()
+    for statement in writes[1:]:
+        connection.execute(statement, params)
+    return AuditEvent(id=event_id, school_id=school, **values)
 
 
 def iter_links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, NoReturn, cast
 
-from sqlalchemy import Table, exists, func, select, text, update
+from sqlalchemy import Connection, Integer, String, Table, Text, bindparam, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
@@ -94,41 +95,36 @@ def _respond(
     campaign_id: int | None = None,
     task_id: int | None = None,
 ) -> Response:
-    """One transaction of four statements on PostgreSQL: read the campaign, mark the person's row done,
-    ask whether anyone else is still to come, append the audit event to the person's own stream."""
+    """One transaction of five statements on PostgreSQL: read the campaign, mark the person's row done,
+    ask whether anyone else is still to come, append the audit event to the person's own stream (two)."""
     with rt.db.session() as session:
         school = tenancy.school_for_new_rows()
-        campaign = _campaign_for(session, school, actor, campaign_id, task_id)
+        connection = session.connection()
+        campaign = _campaign_for(connection, school, actor, campaign_id, task_id)
         kind = rt.features.campaign_kinds.get(campaign.kind)
         cleaned: Mapping[str, Any] = {}
         if kind is not None and kind.check_response is not None:
             cleaned = kind.check_response(session, actor, campaign, dict(data or {}))
         now = utcnow()
         version = seen_version if seen_version is not None else campaign.doc_version
-        still_open = exists().where(
-            _CAMPAIGNS.c.school_id == school, _CAMPAIGNS.c.id == campaign.id, _CAMPAIGNS.c.status == "open"
-        )
-        row_id = session.execute(
-            update(_TASKS)
-            .where(
-                _TASKS.c.school_id == school,
-                _TASKS.c.campaign_id == campaign.id,
-                _TASKS.c.user_id == actor.id,
-                _TASKS.c.status == "pending",
-                still_open,
-            )
-            .values(
-                status="done",
-                responded_at=now,
-                seen_version=version,
-                data_json=json.dumps(dict(cleaned), ensure_ascii=False, default=str) if cleaned else None,
-            )
-            .returning(_TASKS.c.id)
+        row_id = connection.execute(
+            _statements(connection.dialect.name).mark_done,
+            {
+                "school": school,
+                "campaign": campaign.id,
+                "user": actor.id,
+                "now": now,
+                "version": version,
+                "data": json.dumps(dict(cleaned), ensure_ascii=False, default=str) if cleaned else None,
+            },
         ).scalar_one_or_none()
         if row_id is None:
             assert actor.id is not None
             _why_not(session, campaign, actor.id)
-        maybe_last = _nobody_else_to_come(session, school, campaign.id, row_id)
+        others = connection.execute(
+            _statements(connection.dialect.name).someone_else_to_come,
+            {"school": school, "campaign": campaign.id, "mine": row_id},
+        ).first()
         # The person's own stream, not the instance's: thousands responding at once would otherwise all
         # queue on that stream's head row from their append to their commit.
         audit.append(
@@ -144,49 +140,87 @@ def _respond(
             },
             stream=audit.actor_stream(actor.username),
         )
-    ended = maybe_last and _end_if_nobody_pending(rt, campaign.id, actor.username)
+    ended = others is None and _end_if_nobody_pending(rt, campaign.id, actor.username)
     return Response(campaign.id, int(row_id), now, ended)
 
 
 def _campaign_for(
-    session: Session, school: int, actor: Actor, campaign_id: int | None, task_id: int | None
+    connection: Connection, school: int, actor: Actor, campaign_id: int | None, task_id: int | None
 ) -> Campaign:
     """The campaign (by its id, or by the actor's own task's id: 404 for anyone else's), read in one
     statement as a plain object for the kind's hooks."""
+    statements = _statements(connection.dialect.name)
     if task_id is not None:
-        query = (
-            select(*_CAMPAIGNS.c, _TASKS.c.user_id.label("task_user"))
-            .join_from(_TASKS, _CAMPAIGNS, _CAMPAIGNS.c.id == _TASKS.c.campaign_id)
-            .where(_TASKS.c.school_id == school, _TASKS.c.id == task_id, _CAMPAIGNS.c.school_id == school)
-        )
+        row = connection.execute(statements.by_task, {"school": school, "task": task_id}).one_or_none()
     else:
-        query = select(*_CAMPAIGNS.c).where(_CAMPAIGNS.c.school_id == school, _CAMPAIGNS.c.id == campaign_id)
-    row = session.execute(query).one_or_none()
+        row = connection.execute(statements.by_id, {"school": school, "campaign": campaign_id}).one_or_none()
     if row is None or (task_id is not None and row.task_user != actor.id):
         raise NotFound("no such task" if task_id is not None else "no such campaign")
     return Campaign(**{column.key: row._mapping[column] for column in _CAMPAIGNS.c})
 
 
-def _nobody_else_to_come(session: Session, school: int, campaign_id: int, mine: int) -> bool:
-    """False when another person's row is pending and untouched, so a response still to come (theirs)
-    will ask again; True when this response may be the last, and the campaign is checked after commit.
+@dataclass(frozen=True)
+class _Statements:
+    by_id: Any
+    by_task: Any
+    mark_done: Any
+    someone_else_to_come: Any
 
-    Asked inside the response's transaction so that most responses need no second one. On PostgreSQL a
-    row counts only if no transaction has updated or locked it (`xmax` 0): a row another responder has
-    updated but not yet committed looks pending here, and counting it would let both of the last two
-    responders leave it to the other. Whoever asks last has seen every other response's UPDATE, so it
-    finds nothing and checks after its commit (waiting for those still in flight). SQLite writes one
-    transaction at a time, so there the plain read is exact.
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    """A response's statements, built once with bound parameters and run on the session's connection
+    (building, keying and scoping a statement per call cost more than running it); each names its school.
+
+    `someone_else_to_come`: another person's pending row that no transaction has touched, so their
+    response is still to come and will ask in turn (then this one need not check after commit). On
+    PostgreSQL a row counts only if no transaction has updated or locked it (`xmax` 0): a row another
+    responder has updated but not yet committed looks pending here, and counting it would let both of
+    the last two responders leave the end to the other. Whoever asks last has seen every other
+    response's UPDATE, so it finds nothing and checks after its commit (waiting for those in flight).
+    SQLite writes one transaction at a time, so there the plain read is exact.
     """
-    query = select(_TASKS.c.id).where(
-        _TASKS.c.school_id == school,
-        _TASKS.c.campaign_id == campaign_id,
-        _TASKS.c.status == "pending",
-        _TASKS.c.id != mine,
+    school = bindparam("school", type_=Integer)
+    campaign = bindparam("campaign", type_=Integer)
+    by_id = select(*_CAMPAIGNS.c).where(_CAMPAIGNS.c.school_id == school, _CAMPAIGNS.c.id == campaign)
+    by_task = (
+        select(*_CAMPAIGNS.c, _TASKS.c.user_id.label("task_user"))
+        .join_from(_TASKS, _CAMPAIGNS, _CAMPAIGNS.c.id == _TASKS.c.campaign_id)
+        .where(
+            _TASKS.c.school_id == school,
+            _TASKS.c.id == bindparam("task", type_=Integer),
+            _CAMPAIGNS.c.school_id == school,
+        )
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.where(text("campaign_task.xmax = '0'::xid"))
-    return session.execute(query.limit(1)).first() is None
+    still_open = exists().where(
+        _CAMPAIGNS.c.school_id == school, _CAMPAIGNS.c.id == campaign, _CAMPAIGNS.c.status == "open"
+    )
+    mark_done = (
+        update(_TASKS)
+        .where(
+            _TASKS.c.school_id == school,
+            _TASKS.c.campaign_id == campaign,
+            _TASKS.c.user_id == bindparam("user", type_=Integer),
+            _TASKS.c.status == "pending",
+            still_open,
+        )
+        .values(
+            status="done",
+            responded_at=bindparam("now", type_=_TASKS.c.responded_at.type),
+            seen_version=bindparam("version", type_=String),
+            data_json=bindparam("data", type_=Text),
+        )
+        .returning(_TASKS.c.id)
+    )
+    others = select(_TASKS.c.id).where(
+        _TASKS.c.school_id == school,
+        _TASKS.c.campaign_id == campaign,
+        _TASKS.c.status == "pending",
+        _TASKS.c.id != bindparam("mine", type_=Integer),
+    )
+    if dialect == "postgresql":
+        others = others.where(text("campaign_task.xmax = '0'::xid"))
+    return _Statements(by_id, by_task, mark_done, others.limit(1))
 
 
 def _why_not(session: Session, campaign: Campaign, user_id: int) -> NoReturn:
