@@ -227,6 +227,49 @@ def _gunicorn(code: Path, url: str, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not start")
 
 
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _session_pids(sid: int) -> list[int]:
+    """The gunicorn master and its workers (started in their own session)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid:
+                found.append(int(entry.name))
+    return found
+
+
+def _backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends connected to the bench database (gunicorn's pooled connections)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("select pid from pg_stat_activity where datname = :d and pid <> pg_backend_pid()"),
+            {"d": make_url(url).database},
+        ).scalars()
+        found = [int(p) for p in pids]
+    engine.dispose()
+    return found
+
+
 def _storm(port: int, targets: list[tuple[str, str]], budget: float) -> dict[str, Any]:
     queue = list(targets)
     lock = threading.Lock()
@@ -305,11 +348,13 @@ def main() -> None:
     st.add_argument("--iid", type=int, required=True)
     rp = sub.add_parser("report")
     rp.add_argument("--json", default=str(ROOT / "bench" / "ack_storm.json"))
+    rp.add_argument("--section", default=None, help="a new section's title (default: replace SECTION)")
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--sizes", default="100,1000,3000")
     parser.add_argument("--old", default="main", help="git ref of the code before campaigns ('' to skip)")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds a storm may issue requests")
     parser.add_argument("--out", default=str(ROOT / "bench" / "ack_storm.json"))
+    parser.add_argument("--label", default="campaigns", help="the working tree's name in the results")
     args = parser.parse_args()
     if args.step == "setup":
         print(json.dumps(_setup(args.url, args.n)))
@@ -318,14 +363,14 @@ def main() -> None:
         print(json.dumps(_state(args.url, args.iid)))
         return
     if args.step == "report":
-        report(Path(args.json), ROOT / "bench" / "RESULTS.md")
+        report(Path(args.json), ROOT / "bench" / "RESULTS.md", args.section)
         return
     if not args.url:
         parser.error("--url (PostgreSQL) is required")
     versions: list[tuple[str, Path]] = []
     if args.old:
         versions.append((f"{args.old} ({_rev(args.old)})", _extract(args.old)))
-    versions.append((f"campaigns ({_rev('HEAD')})", ROOT))
+    versions.append((f"{args.label} ({_rev('HEAD')})", ROOT))
     results: list[dict[str, Any]] = []
     for label, code in versions:
         for n in [int(x) for x in args.sizes.split(",")]:
@@ -333,7 +378,21 @@ def main() -> None:
             port = _free_port()
             server = _gunicorn(code, args.url, port)
             try:
+                load_before = os.getloadavg()[0]
+                workers = _session_pids(server.pid)
+                server_cpu, client_cpu = _cpu_s(workers), time.process_time()
                 storm = _storm(port, [tuple(t) for t in setup["targets"]], args.budget)
+                # Backends read at the end: the pool keeps them open, and their CPU counts from their start.
+                db_cpu = _cpu_s(_backend_pids(args.url))
+                server_cpu = _cpu_s(workers) - server_cpu
+                client_cpu = time.process_time() - client_cpu
+                done = max(storm["done"], 1)
+                storm.update(
+                    load=[load_before, os.getloadavg()[0]],
+                    server_cpu_ms=server_cpu * 1000 / done,
+                    db_cpu_ms=db_cpu * 1000 / done,
+                    client_cpu_ms=client_cpu * 1000 / done,
+                )
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(30)
@@ -361,12 +420,14 @@ def main() -> None:
     Path(args.out).write_text(json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8")
 
 
-def report(path: Path, results_md: Path) -> None:
-    """Write the run's figures as the "Acknowledgement storm" section of bench/RESULTS.md."""
+def report(path: Path, results_md: Path, section: str | None = None) -> None:
+    """Write the run's figures as the "Acknowledgement storm" section of bench/RESULTS.md (or, with
+    `section`, as a new section of that title at the end, or in place of one of that title)."""
     run = json.loads(path.read_text(encoding="utf-8"))
     meta, rows = run["meta"], run["results"]
+    title = section or SECTION
     lines = [
-        SECTION,
+        title,
         "",
         f"Written by `bench/bench_ack_storm.py` on {meta['date']}; machine: {meta['machine']}, Python "
         f"{meta['python']}; PostgreSQL; {meta['clients']} client threads on the same machine posting "
@@ -378,7 +439,16 @@ def report(path: Path, results_md: Path) -> None:
         " | state before → after (bytes) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
+    cpu_rows = []
     for r in rows:
+        if "server_cpu_ms" in r:
+            total = r["server_cpu_ms"] + r["db_cpu_ms"] + r["client_cpu_ms"]
+            server = r["server_cpu_ms"] + r["db_cpu_ms"]
+            cpu_rows.append(
+                f"| {r['code']} | {r['n']:,} | {r['load'][0]:.1f} → {r['load'][1]:.1f} | "
+                f"{r['server_cpu_ms']:.1f} | {r['db_cpu_ms']:.1f} | {r['client_cpu_ms']:.1f} | "
+                f"{2000 / server:.0f} | {2000 / total:.0f} |"
+            )
         done = f"{r['done']:,}" + ("" if r["done"] == r["asked"] else f" of {r['asked']:,} (*partial*)")
         lines.append(
             f"| {r['code']} | {r['model']} | {r['n']:,} | {done} | {r['per_s']:.1f} | {r['p50_ms']:.0f} | "
@@ -397,10 +467,22 @@ def report(path: Path, results_md: Path) -> None:
             lines.append(
                 f"- {code}: {ratio:.2f}× ({mine[-1]['n']:,} vs {mine[0]['n']:,} staff); p50 {p50:.2f}×"
             )
+    if cpu_rows:
+        lines += [
+            "",
+            "CPU per acknowledgement (ms) during the storm, and the ceiling it sets on 2 cores "
+            "(2,000 ms ÷ CPU per acknowledgement): gunicorn's workers, the PostgreSQL backends they used, "
+            "the 50 client threads (this process).",
+            "",
+            "| code | staff | load average before → after | gunicorn | PostgreSQL | clients "
+            "| ceiling, server only (/s) | ceiling, everything on 2 cores (/s) |",
+            "|---|---:|---|---:|---:|---:|---:|---:|",
+            *cpu_rows,
+        ]
     text = results_md.read_text(encoding="utf-8")
-    start = text.find(SECTION)
+    start = text.find(title)
     if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
+        end = text.find("\n## ", start + len(title))
         text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
     results_md.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 

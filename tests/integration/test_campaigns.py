@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from service import create_app
 from service.features import FEATURES
@@ -319,3 +319,114 @@ def test_simultaneous_responses_count_once_and_the_step_completes_once(campaign_
     summary = json.loads(_step(rt, iid, "Wait_ack").data_json or "{}")["campaign"]
     assert summary["responded"] == len(people) and summary["non_responders"] == []
     assert _step(rt, iid, "Task_after").status == "open"
+
+
+def test_everyone_at_once_through_their_task_ids_on_three_campaigns_counts_once_and_ends_each_once(
+    campaign_app: Flask,
+) -> None:
+    """The API's path (a task id, checked to be the caller's): every person of three campaigns clicks
+    twice at the same moment. A response asks whether anyone else is still to come inside its own
+    transaction; whoever asks last must still end the campaign, once, with every response counted."""
+    rt = _rt(campaign_app)
+    started = [_start(rt) for _ in range(3)]
+    jobs: list[Callable[[], Any]] = []
+    for _iid, campaign in started:
+        with rt.db.read() as session:
+            tasks = session.execute(
+                select(CampaignTask.id, User.username)
+                .join(User, User.id == CampaignTask.user_id)
+                .where(CampaignTask.campaign_id == campaign.id)
+            ).all()
+        for task_id, name in tasks:
+            who = actor_named(rt, name)
+            jobs += [(lambda t=task_id, a=who: campaigns.respond_task(rt, a, t)) for _ in range(2)]
+    results = run_together(jobs)
+    unexpected = [
+        r for r in results if isinstance(r, Exception) and not isinstance(r, campaigns.AlreadyResponded)
+    ]
+    assert unexpected == []
+    done = [r for r in results if isinstance(r, campaigns.Response)]
+    for iid, campaign in started:
+        people = _audience(rt, campaign.id)
+        mine = [r for r in done if r.campaign_id == campaign.id]
+        assert len(mine) == len(people) and sum(1 for r in mine if r.ended) == 1
+        summary = json.loads(_step(rt, iid, "Wait_ack").data_json or "{}")["campaign"]
+        assert summary["responded"] == len(people) and summary["non_responders"] == []
+        assert _step(rt, iid, "Task_after").status == "open"
+    assert _count(rt, AuditEvent, AuditEvent.action == "campaign.step_complete") == 3
+    assert _count(rt, CampaignTask, CampaignTask.status == "done") == len(done)
+
+
+def test_someone_elses_task_id_is_not_found(campaign_app: Flask) -> None:
+    rt = _rt(campaign_app)
+    _iid, campaign = _start(rt)
+    with rt.db.read() as session:
+        task_id = session.execute(
+            select(CampaignTask.id)
+            .join(User, User.id == CampaignTask.user_id)
+            .where(CampaignTask.campaign_id == campaign.id, User.username == "staff1")
+        ).scalar_one()
+    with pytest.raises(NotFound):
+        campaigns.respond_task(rt, actor_named(rt, "staff2"), task_id)
+    with pytest.raises(NotFound):
+        campaigns.respond_task(rt, actor_named(rt, "staff1"), task_id + 10_000)
+    assert campaigns.respond_task(rt, actor_named(rt, "staff1"), task_id).campaign_id == campaign.id
+
+
+def _responses(rt: Runtime) -> list[AuditEvent]:
+    with rt.db.read() as session:
+        return list(
+            session.execute(
+                select(AuditEvent).where(AuditEvent.action == "campaign.respond").order_by(AuditEvent.id)
+            ).scalars()
+        )
+
+
+@pytest.mark.parametrize("tamper", ["edited", "newest_deleted", "reordered", "moved_to_the_instance"])
+def test_responses_go_to_each_persons_stream_and_tampering_with_them_is_reported(
+    campaign_app: Flask, tamper: str
+) -> None:
+    """A response is audited on its person's own stream (so responders never queue on the instance's
+    stream head); `flask audit verify` checks those streams like any other: an edited response, the
+    newest one of a person cut off, two of a person's responses swapped, or one moved onto the
+    instance's stream are each reported."""
+    rt = _rt(campaign_app)
+    runner = campaign_app.test_cli_runner()
+    (iid, first), (_, second) = _start(rt), _start(rt)
+    for campaign in (first, second):
+        campaigns.respond(rt, actor_named(rt, "staff1"), campaign.id)
+    campaigns.respond(rt, actor_named(rt, "staff2"), first.id)  # the log's newest is not staff1's
+    events = _responses(rt)
+    assert [(e.actor, e.stream) for e in events] == [
+        ("staff1", "actor:staff1"),
+        ("staff1", "actor:staff1"),
+        ("staff2", "actor:staff2"),
+    ]
+    assert events[0].instance_id == iid  # still on the instance's timeline
+    with rt.db.read() as session:
+        opened = session.execute(select(AuditEvent).where(AuditEvent.action == "campaign.open")).scalars()
+        assert {e.stream for e in opened} == {f"instance:{iid}", f"instance:{iid + 1}"}
+    intact = runner.invoke(args=["audit", "verify"])
+    assert intact.exit_code == 0 and "intact" in intact.output, intact.output
+
+    one, two = events[0], events[1]
+    with rt.db.session() as session:
+        if tamper == "edited":
+            session.execute(
+                update(AuditEvent).where(AuditEvent.id == one.id).values(detail_json='{"campaign":999}')
+            )
+        elif tamper == "newest_deleted":
+            session.execute(delete(AuditEvent).where(AuditEvent.id == two.id))
+        elif tamper == "reordered":
+            swapped = ("at", "detail_json", "instance_id", "prev_hash", "hash")
+            for row, other in ((one, two), (two, one)):
+                session.execute(
+                    update(AuditEvent)
+                    .where(AuditEvent.id == row.id)
+                    .values(**{name: getattr(other, name) for name in swapped})
+                )
+        else:
+            moved = update(AuditEvent).where(AuditEvent.id == one.id).values(stream=f"instance:{iid}")
+            session.execute(moved)
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1, broken.output

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Integer, String, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,7 +25,13 @@ def stream_of(actor: str, instance_id: int | None) -> str:
     """Which stream an event joins. An instance's events are written under its lock anyway, so its
     stream adds no waiting; anything else follows the person who did it, who rarely acts twice at once.
     Writers to different streams never wait for each other."""
-    return f"instance:{instance_id}" if instance_id is not None else f"actor:{actor}"[:120]
+    return f"instance:{instance_id}" if instance_id is not None else actor_stream(actor)
+
+
+def actor_stream(actor: str) -> str:
+    """The person's own stream: for events written without the instance's lock that many people write
+    at once about one instance (a campaign's responses), which would otherwise all queue on its head."""
+    return f"actor:{actor}"[:120]
 
 
 def hold_epoch(session: Session, alone: bool) -> None:
@@ -35,9 +42,13 @@ def hold_epoch(session: Session, alone: bool) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-    session.connection().execute(
-        text(f"SELECT {function}(:key, :school)"), {"key": EPOCH_LOCK, "school": _school()}
+    session.connection().execute(_epoch_lock(alone), {"key": EPOCH_LOCK, "school": _school()})
+
+
+def _epoch_lock(alone: bool) -> Any:
+    function = func.pg_advisory_xact_lock if alone else func.pg_advisory_xact_lock_shared
+    return select(
+        function(bindparam("key", type_=Integer), bindparam("school", type_=Integer)).label("epoch")
     )
 
 
@@ -46,27 +57,45 @@ def _school() -> int:
     return tenancy.school_for_new_rows()
 
 
-def _locked_tip(session: Session, stream: str) -> str:
-    """The stream's last hash, its head row locked for this transaction; the row is created (race-free)
-    on the stream's first event. Read first: nearly every append finds its stream, and one statement
-    is cheaper than two. Core statements: the ORM's unit of work cost more than the SQL here."""
-    locked = (
-        select(AuditStream.last_hash)
-        .where(AuditStream.school_id == _school(), AuditStream.name == stream)
-        .with_for_update()
+_EVENTS = cast(Table, AuditEvent.__table__)
+_STREAMS = cast(Table, AuditStream.__table__)
+_COLUMNS = ("at", "actor", "action", "instance_id", "task_id", "detail_json", "prev_hash", "hash", "stream")
+
+
+@cache
+def _statements(dialect: str, anchored: bool) -> tuple[Any, ...]:
+    """An append's statements, built once with bound parameters (building and keying a statement per
+    call cost more than running it), run on the session's connection: they name their school.
+
+    First: take the epoch (PostgreSQL), then lock the stream's head row and read its last hash, creating
+    the row (race-free) on the stream's first event. An upsert whose conflict branch rewrites the row
+    unchanged locks it like FOR UPDATE and returns the newest committed hash; on PostgreSQL its one
+    source row is the epoch lock's SELECT, so the epoch is always taken first. Then: write the event and
+    move the tip, one statement on PostgreSQL (a data-modifying CTE), two on SQLite.
+    """
+    school = bindparam("school", type_=Integer)
+    stream = bindparam("stream", type_=String)
+    genesis = bindparam("genesis", type_=String)
+    upsert: Any
+    if dialect == "postgresql":
+        source = select(school, stream, genesis).select_from(_epoch_lock(anchored).subquery("epoch"))
+        upsert = postgresql_insert(_STREAMS).from_select(["school_id", "name", "last_hash"], source)
+    else:  # SQLite: the transaction already holds the database's one write lock
+        upsert = sqlite_insert(_STREAMS).values(school_id=school, name=stream, last_hash=genesis)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[_STREAMS.c.school_id, _STREAMS.c.name], set_={"last_hash": _STREAMS.c.last_hash}
+    ).returning(_STREAMS.c.last_hash)
+    values = {name: bindparam(f"e_{name}", type_=_EVENTS.c[name].type) for name in _COLUMNS}
+    write = _EVENTS.insert().values(school_id=school, **values).returning(_EVENTS.c.id)
+    move_tip = (
+        _STREAMS.update()
+        .where(_STREAMS.c.school_id == school, _STREAMS.c.name == values["stream"])
+        .values(last_hash=values["hash"])
     )
-    conn = session.connection()
-    last_hash = conn.execute(locked).scalar_one_or_none()
-    if last_hash is not None:
-        return str(last_hash)
-    dialect = conn.dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    conn.execute(
-        insert(AuditStream)
-        .values(school_id=_school(), name=stream, last_hash=GENESIS_HASH)
-        .on_conflict_do_nothing()
-    )
-    return str(conn.execute(locked).scalar_one())
+    if dialect == "postgresql":
+        written = write.cte("written")
+        return upsert, move_tip.add_cte(written).returning(select(written.c.id).scalar_subquery())
+    return upsert, write, move_tip
 
 
 def append(
@@ -78,21 +107,24 @@ def append(
     task_id: int | None = None,
     detail: Mapping[str, Any] | None = None,
     anchored: bool = False,
+    stream: str | None = None,
 ) -> AuditEvent:
     """Add one event to its stream's chain inside the caller's transaction.
 
-    The stream's head row is locked (FOR UPDATE; SQLite already holds the write lock) so that two
-    transactions can never chain onto the same predecessor; other streams are not touched. Callers
-    append last, after their other locks, so lock order is always instance → counters → audit.
-    `anchored`: a document will print the log's state at this event (see anchor.py).
-    Returns the written event as a plain (unattached) object carrying its id.
+    The stream's head row is locked (SQLite already holds the write lock) so that two transactions can
+    never chain onto the same predecessor; other streams are not touched. Callers append last, after
+    their other locks, so lock order is always instance → counters → audit. `stream` overrides the
+    stream `stream_of` picks (see `actor_stream`). `anchored`: a document will print the log's state at
+    this event (see anchor.py). Returns the written event as a plain (unattached) object carrying its id.
+    Two statements on PostgreSQL (lock and read the tip; write the event and move the tip).
     """
-    # The caller's pending ORM rows are written first (lock order: instance → counters → audit); the
-    # append itself is Core on the session's connection, past the ORM's per-statement work.
-    session.flush()
-    hold_epoch(session, alone=anchored)
-    stream = stream_of(actor, instance_id)
-    prev_hash = _locked_tip(session, stream)
+    session.flush()  # the caller's pending rows go first (what the ORM's autoflush did before)
+    connection = session.connection()
+    stream = stream or stream_of(actor, instance_id)
+    school = _school()
+    upsert, *writes = _statements(connection.dialect.name, anchored)
+    params = {"key": EPOCH_LOCK, "school": school, "stream": stream, "genesis": GENESIS_HASH}
+    prev_hash = str(connection.execute(upsert, params).scalar_one())
     at = utcnow()
     detail_json = detail_of(detail or {})
     values = {
@@ -105,18 +137,12 @@ def append(
         "prev_hash": prev_hash,
         "hash": link_hash(prev_hash, at, actor, action, instance_id, task_id, detail_json),
         "stream": stream,
-        "school_id": _school(),
     }
-    events = cast(Table, AuditEvent.__table__)
-    conn = session.connection()
-    event_id = conn.execute(events.insert().values(**values).returning(events.c.id)).scalar_one()
-    streams = cast(Table, AuditStream.__table__)
-    conn.execute(
-        streams.update()
-        .where(streams.c.school_id == values["school_id"], streams.c.name == stream)
-        .values(last_hash=values["hash"])
-    )
-    return AuditEvent(id=event_id, **values)
+    params = {"school": school, **{f"e_{name}": value for name, value in values.items()}}
+    event_id = connection.execute(writes[0], params).scalar_one()
+    for statement in writes[1:]:
+        connection.execute(statement, params)
+    return AuditEvent(id=event_id, school_id=school, **values)
 
 
 def iter_links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:

@@ -13,9 +13,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NoReturn
+from functools import cache
+from typing import Any, NoReturn, cast
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Connection, Integer, String, Table, Text, bindparam, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
@@ -23,6 +24,7 @@ from service.platform.campaigns.store import Progress, notify_pending, progress
 from service.platform.clock import utcnow
 from service.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
+from service.platform.persistence import tenancy
 from service.platform.persistence.locks import lock_instance
 from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, User
 from service.platform.registry import CampaignEnd
@@ -57,6 +59,12 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     return campaign
 
 
+# Core statements on the two tables, each naming its school: a response is the hottest write a region
+# has (thousands of people at once), and the ORM's per-statement work cost more than their SQL.
+_TASKS = cast(Table, CampaignTask.__table__)
+_CAMPAIGNS = cast(Table, Campaign.__table__)
+
+
 def respond(
     rt: Runtime,
     actor: Actor,
@@ -68,48 +76,151 @@ def respond(
     """The actor's response to a campaign they are in: 403 if not in it, 409 if done or ended."""
     if actor.id is None:
         raise Forbidden("not in this campaign")
+    return _respond(rt, actor, data, seen_version, campaign_id=campaign_id)
+
+
+def respond_task(rt: Runtime, actor: Actor, task_id: int, data: Mapping[str, Any] | None = None) -> Response:
+    """Respond through a campaign task's id (the inbox's handle); only its own person may."""
+    if actor.id is None:
+        raise NotFound("no such task")
+    return _respond(rt, actor, data, None, task_id=task_id)
+
+
+def _respond(
+    rt: Runtime,
+    actor: Actor,
+    data: Mapping[str, Any] | None,
+    seen_version: str | None,
+    *,
+    campaign_id: int | None = None,
+    task_id: int | None = None,
+) -> Response:
+    """One transaction of five statements on PostgreSQL: read the campaign, mark the person's row done,
+    ask whether anyone else is still to come, append the audit event to the person's own stream (two)."""
     with rt.db.session() as session:
-        campaign = _campaign(session, campaign_id)
+        school = tenancy.school_for_new_rows()
+        connection = session.connection()
+        campaign = _campaign_for(connection, school, actor, campaign_id, task_id)
         kind = rt.features.campaign_kinds.get(campaign.kind)
         cleaned: Mapping[str, Any] = {}
         if kind is not None and kind.check_response is not None:
             cleaned = kind.check_response(session, actor, campaign, dict(data or {}))
         now = utcnow()
         version = seen_version if seen_version is not None else campaign.doc_version
-        still_open = exists().where(Campaign.id == campaign_id, Campaign.status == "open")
-        row_id = session.execute(
-            update(CampaignTask)
-            .where(
-                CampaignTask.campaign_id == campaign_id,
-                CampaignTask.user_id == actor.id,
-                CampaignTask.status == "pending",
-                still_open,
-            )
-            .values(
-                status="done",
-                responded_at=now,
-                seen_version=version,
-                data_json=json.dumps(dict(cleaned), ensure_ascii=False, default=str) if cleaned else None,
-            )
-            .returning(CampaignTask.id)
+        row_id = connection.execute(
+            _statements(connection.dialect.name).mark_done,
+            {
+                "school": school,
+                "campaign": campaign.id,
+                "user": actor.id,
+                "now": now,
+                "version": version,
+                "data": json.dumps(dict(cleaned), ensure_ascii=False, default=str) if cleaned else None,
+            },
         ).scalar_one_or_none()
         if row_id is None:
+            assert actor.id is not None
             _why_not(session, campaign, actor.id)
+        others = connection.execute(
+            _statements(connection.dialect.name).someone_else_to_come,
+            {"school": school, "campaign": campaign.id, "mine": row_id},
+        ).first()
+        # The person's own stream, not the instance's: thousands responding at once would otherwise all
+        # queue on that stream's head row from their append to their commit.
         audit.append(
             session,
             actor.username,
             "campaign.respond",
             instance_id=campaign.instance_id,
             detail={
-                "campaign": campaign_id,
+                "campaign": campaign.id,
                 "kind": campaign.kind,
                 "subject": campaign.subject_ref,
                 "version": version,
             },
+            stream=audit.actor_stream(actor.username),
         )
-    # After commit: the last of several simultaneous responders always sees every other's commit.
-    ended = _end_if_nobody_pending(rt, campaign_id, actor.username)
-    return Response(campaign_id, int(row_id), now, ended)
+    ended = others is None and _end_if_nobody_pending(rt, campaign.id, actor.username)
+    return Response(campaign.id, int(row_id), now, ended)
+
+
+def _campaign_for(
+    connection: Connection, school: int, actor: Actor, campaign_id: int | None, task_id: int | None
+) -> Campaign:
+    """The campaign (by its id, or by the actor's own task's id: 404 for anyone else's), read in one
+    statement as a plain object for the kind's hooks."""
+    statements = _statements(connection.dialect.name)
+    if task_id is not None:
+        row = connection.execute(statements.by_task, {"school": school, "task": task_id}).one_or_none()
+    else:
+        row = connection.execute(statements.by_id, {"school": school, "campaign": campaign_id}).one_or_none()
+    if row is None or (task_id is not None and row.task_user != actor.id):
+        raise NotFound("no such task" if task_id is not None else "no such campaign")
+    return Campaign(**{column.key: row._mapping[column] for column in _CAMPAIGNS.c})
+
+
+@dataclass(frozen=True)
+class _Statements:
+    by_id: Any
+    by_task: Any
+    mark_done: Any
+    someone_else_to_come: Any
+
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    """A response's statements, built once with bound parameters and run on the session's connection
+    (building, keying and scoping a statement per call cost more than running it); each names its school.
+
+    `someone_else_to_come`: another person's pending row that no transaction has touched, so their
+    response is still to come and will ask in turn (then this one need not check after commit). On
+    PostgreSQL a row counts only if no transaction has updated or locked it (`xmax` 0): a row another
+    responder has updated but not yet committed looks pending here, and counting it would let both of
+    the last two responders leave the end to the other. Whoever asks last has seen every other
+    response's UPDATE, so it finds nothing and checks after its commit (waiting for those in flight).
+    SQLite writes one transaction at a time, so there the plain read is exact.
+    """
+    school = bindparam("school", type_=Integer)
+    campaign = bindparam("campaign", type_=Integer)
+    by_id = select(*_CAMPAIGNS.c).where(_CAMPAIGNS.c.school_id == school, _CAMPAIGNS.c.id == campaign)
+    by_task = (
+        select(*_CAMPAIGNS.c, _TASKS.c.user_id.label("task_user"))
+        .join_from(_TASKS, _CAMPAIGNS, _CAMPAIGNS.c.id == _TASKS.c.campaign_id)
+        .where(
+            _TASKS.c.school_id == school,
+            _TASKS.c.id == bindparam("task", type_=Integer),
+            _CAMPAIGNS.c.school_id == school,
+        )
+    )
+    still_open = exists().where(
+        _CAMPAIGNS.c.school_id == school, _CAMPAIGNS.c.id == campaign, _CAMPAIGNS.c.status == "open"
+    )
+    mark_done = (
+        update(_TASKS)
+        .where(
+            _TASKS.c.school_id == school,
+            _TASKS.c.campaign_id == campaign,
+            _TASKS.c.user_id == bindparam("user", type_=Integer),
+            _TASKS.c.status == "pending",
+            still_open,
+        )
+        .values(
+            status="done",
+            responded_at=bindparam("now", type_=_TASKS.c.responded_at.type),
+            seen_version=bindparam("version", type_=String),
+            data_json=bindparam("data", type_=Text),
+        )
+        .returning(_TASKS.c.id)
+    )
+    others = select(_TASKS.c.id).where(
+        _TASKS.c.school_id == school,
+        _TASKS.c.campaign_id == campaign,
+        _TASKS.c.status == "pending",
+        _TASKS.c.id != bindparam("mine", type_=Integer),
+    )
+    if dialect == "postgresql":
+        others = others.where(text("campaign_task.xmax = '0'::xid"))
+    return _Statements(by_id, by_task, mark_done, others.limit(1))
 
 
 def _why_not(session: Session, campaign: Campaign, user_id: int) -> NoReturn:
@@ -125,23 +236,15 @@ def _why_not(session: Session, campaign: Campaign, user_id: int) -> NoReturn:
     raise CampaignEnded("the campaign has ended")
 
 
-def respond_task(rt: Runtime, actor: Actor, task_id: int, data: Mapping[str, Any] | None = None) -> Response:
-    """Respond through a campaign task's id (the inbox's handle); only its own person may."""
-    with rt.db.read() as session:
-        row = session.execute(
-            select(CampaignTask.campaign_id, CampaignTask.user_id).where(CampaignTask.id == task_id)
-        ).one_or_none()
-    if row is None or row.user_id != actor.id:
-        raise NotFound("no such task")
-    return respond(rt, actor, int(row.campaign_id), data)
-
-
 def _end_if_nobody_pending(rt: Runtime, campaign_id: int, by: str) -> bool:
-    with rt.db.read() as session:
+    """After a response that may have been the last: end the campaign if nobody is pending. FOR SHARE
+    waits for responses still in flight (PostgreSQL), so the answer counts them as committed."""
+    with rt.db.session() as session:
         pending = session.execute(
             select(CampaignTask.id)
             .where(CampaignTask.campaign_id == campaign_id, CampaignTask.status == "pending")
             .limit(1)
+            .with_for_update(read=True)
         ).first()
     if pending is not None:
         return False
