@@ -42,7 +42,8 @@ def _authenticate() -> None:
     authenticate()
 
 
-def task_row(task: HumanTask) -> schemas.Task:
+def _task(task: HumanTask | CreatedTask, **rest: Any) -> schemas.Task:
+    """A task's API row: the fields a loaded and a just-created row share, plus `rest`."""
     return schemas.Task(
         id=task.id,
         instance_id=task.instance_id,
@@ -50,10 +51,17 @@ def task_row(task: HumanTask) -> schemas.Task:
         bpmn_id=task.bpmn_id,
         name=task.name,
         role=task.role,
-        assignee=task.assignee.username if task.assignee else None,
         status=task.status,  # type: ignore[arg-type]  # the column holds one of the three
         due_at=task.due_at,
         created_at=task.created_at,
+        **rest,
+    )
+
+
+def task_row(task: HumanTask) -> schemas.Task:
+    return _task(
+        task,
+        assignee=task.assignee.username if task.assignee else None,
         completed_at=task.completed_at,
         completed_by=task.completed_by.username if task.completed_by else None,
         candidate_roles=sorted(r.role for r in task.candidate_roles),
@@ -62,17 +70,9 @@ def task_row(task: HumanTask) -> schemas.Task:
 
 def created_task_row(task: CreatedTask) -> schemas.Task:
     """A row a start just created, in the same shape as `task_row` gives a loaded one."""
-    return schemas.Task(
-        id=task.id,
-        instance_id=task.instance_id,
-        process_id=task.process_id,
-        bpmn_id=task.bpmn_id,
-        name=task.name,
-        role=task.role,
+    return _task(
+        task,
         assignee=task.assignee,
-        status=task.status,  # type: ignore[arg-type]  # a created row is open
-        due_at=task.due_at,
-        created_at=task.created_at,
         completed_at=None,
         completed_by=None,
         candidate_roles=sorted(task.candidate_roles),
