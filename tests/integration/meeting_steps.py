@@ -21,7 +21,8 @@ def soon(days: int = 2) -> str:
 
 
 def due(days: int = 10) -> str:
-    return (utcnow() + timedelta(days=days)).date().isoformat()
+    """A date `days` from the school's today (the server checks dates against Almaty's calendar, not UTC's)."""
+    return (utcnow() + ALMATY_OFFSET + timedelta(days=days)).date().isoformat()
 
 
 WG_MEETING: dict[str, Any] = {
