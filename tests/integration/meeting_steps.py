@@ -21,7 +21,10 @@ def soon(days: int = 2) -> str:
 
 
 def due(days: int = 10) -> str:
-    """A date `days` from the school's today (the server checks dates against Almaty's calendar, not UTC's)."""
+    """A date `days` from the school's today.
+
+    The server checks dates against Almaty's calendar, not UTC's.
+    """
     return (utcnow() + ALMATY_OFFSET + timedelta(days=days)).date().isoformat()
 
 
