@@ -3,8 +3,10 @@ API, and what cannot run is refused at deploy naming the element, in Kazakh, Rus
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 
 from service.platform.runtime import Runtime
 from tests.conftest import Api
+from tests.integration.instance_probe import snapshot
 from tests.integration.modeler_helpers import (
     assert_said_in_every_language,
     check,
@@ -169,3 +172,110 @@ def test_a_camunda_assignee_is_a_person_with_an_account(api: Api, admin: FlaskCl
     assert deploy(api, named).status_code == 201
     instance_id = api.post("/processes/leave_request/instances", "staff1").get_json()["id"]
     assert api.open_task("staff3", instance_id, "Task_submit")["assignee"] == "staff3"
+
+
+CAMUNDA8 = (FIXTURES / "camunda8_ai_tool_request.bpmn").read_bytes()
+REQUEST = {"tool": "ChatGPT Edu", "lessons": 4, "grade": "senior", "personal_data": False, "purpose": "эссе"}
+
+
+def test_a_camunda8_diagram_runs_to_its_end(api: Api, admin: FlaskClient) -> None:
+    """Camunda Modeler 5's default (Camunda 8): Zeebe assignments, form-js forms, FEEL, a job type."""
+    assert check(admin, CAMUNDA8) == []
+    response = deploy(api, CAMUNDA8)
+    assert response.status_code == 201, response.get_json()
+    instance_id = api.post("/processes/ai_tool_request/instances", "staff1").get_json()["id"]
+    request = api.open_task("staff1", instance_id, "Task_request")  # assignee="=initiator"
+    schema = api.get(f"/tasks/{request['id']}", "staff1").get_json()["form"]["schema"]
+    # the embedded form-js form: text, button and group are layout; the group's fields stay in order
+    assert schema["x-order"] == ["tool", "lessons", "grade", "personal_data", "purpose", "start_on"]
+    assert schema["required"] == ["tool", "grade"]
+    fields = schema["properties"]
+    assert fields["tool"]["maxLength"] == 200 and fields["tool"]["x-title"]["kk"] == "Құралдың атауы"
+    assert (fields["lessons"]["type"], fields["lessons"]["minimum"], fields["lessons"]["maximum"]) == (
+        "integer",
+        1,
+        40,
+    )
+    assert fields["grade"]["enum"] == ["middle", "senior"] and fields["grade"]["x-widget"] == "select"
+    assert fields["grade"]["x-enum-titles"]["senior"]["ru"] == "10–11 сынып"
+    assert fields["personal_data"]["type"] == "boolean" and fields["purpose"]["x-widget"] == "textarea"
+    assert fields["start_on"]["format"] == "date"
+    refused = api.post(f"/tasks/{request['id']}/complete", "staff1", json={"data": {"lessons": 99}})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["fields"]) >= {"tool", "grade", "lessons"}
+    complete_as(api, "staff1", instance_id, "Task_request", REQUEST, scope="mine")
+    ict = complete_as(api, "ict", instance_id, "Task_ict", {"risk": "low"})
+    assert ict["candidate_roles"] == ["ict"]
+    assert ict["due_at"] is not None  # dueDate="=now() + duration("P3D")"
+    director = complete_as(api, "director", instance_id, "Task_director", {"decision": "approve"})
+    assert director["candidate_roles"] == ["director"]  # candidateGroups="=["director"]"
+    # FEEL `=decision = "approve" and risk != "high" and not(personal_data)` led to the job type
+    # `set_outcome`, one of our operators, with its headers as parameters
+    inform = api.open_task("staff1", instance_id, "Task_inform")
+    assert api.get(f"/tasks/{inform['id']}", "staff1").get_json()["form"]["key"] == "done"  # formId="done"
+    complete_as(api, "staff1", instance_id, "Task_inform", {"done": True}, scope="mine")
+    assert api.get(f"/instances/{instance_id}", "admin").get_json()["status"] == "completed"
+    assert _data(api, instance_id)["outcome"] == "approved"
+
+
+def test_the_camunda8_rejection_path(api: Api) -> None:
+    assert deploy(api, CAMUNDA8).status_code == 201
+    instance_id = api.post("/processes/ai_tool_request/instances", "staff2").get_json()["id"]
+    complete_as(api, "staff2", instance_id, "Task_request", {**REQUEST, "personal_data": True}, scope="mine")
+    complete_as(api, "ict", instance_id, "Task_ict", {"risk": "low"})
+    complete_as(api, "director", instance_id, "Task_director", {"decision": "approve"})
+    assert api.get(f"/instances/{instance_id}", "admin").get_json()["status"] == "completed"
+    assert "outcome" not in _data(api, instance_id)  # `or personal_data = true` ended it unpermitted
+
+
+def _data(api: Api, instance_id: int) -> dict[str, Any]:
+    """The finished instance's variables, as stored."""
+    state = json.loads(snapshot(api.rt, instance_id)[0])
+    return dict(state["data"])
+
+
+# the job type replaced by a Zeebe FEEL script, as Camunda Modeler writes a script task
+SCRIPT_TASK = re.sub(
+    rb'<bpmn:serviceTask id="Task_outcome"(.*?)<bpmn:extensionElements>.*?</bpmn:extensionElements>(.*?)'
+    rb"</bpmn:serviceTask>",
+    rb'<bpmn:scriptTask id="Task_outcome"\1<bpmn:extensionElements><zeebe:script expression="=if risk = '
+    rb'&#34;low&#34; then 1 else 2" resultVariable="level" /></bpmn:extensionElements>\2</bpmn:scriptTask>',
+    CAMUNDA8,
+    flags=re.S,
+)
+FIRST_ASSIGNEE = b'<zeebe:assignmentDefinition assignee="=initiator" />'
+ICT_FORM = b'<zeebe:userTaskForm id="UserTaskForm_ict">{\n  "components"'
+
+
+@pytest.mark.parametrize(
+    ("xml", "code", "element"),
+    [
+        (CAMUNDA8.replace(b'or risk = "high"', b'or contains(note, "no")'), "feel_refused", "Flow_no"),
+        (CAMUNDA8.replace(b'type="set_outcome"', b'type="send-email"'), "job_worker", "Task_outcome"),
+        (CAMUNDA8.replace(b'candidateGroups="ict"', b'candidateGroups="dean"'), "unknown_role", "Task_ict"),
+        (
+            CAMUNDA8.replace(
+                FIRST_ASSIGNEE,
+                FIRST_ASSIGNEE + b'<zeebe:ioMapping><zeebe:output source="=tool" '
+                b'target="t" /></zeebe:ioMapping>',
+                1,
+            ),
+            "zeebe_refused",
+            "Task_request",
+        ),
+        (SCRIPT_TASK, "feel_script", "Task_outcome"),
+        (
+            CAMUNDA8.replace(
+                FIRST_ASSIGNEE, b'<zeebe:assignmentDefinition assignee="=if a then b else c" />', 1
+            ),
+            "bad_feel_assignee",
+            "Task_request",
+        ),
+        (CAMUNDA8.replace(ICT_FORM, ICT_FORM.replace(b"components", b"parts")), "bad_form_js", "Task_ict"),
+    ],
+)
+def test_what_camunda8_means_and_we_cannot_do_is_refused(
+    admin: FlaskClient, xml: bytes, code: str, element: str
+) -> None:
+    assert xml != CAMUNDA8
+    assert_said_in_every_language(admin, xml, code, element)

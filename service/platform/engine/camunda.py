@@ -30,7 +30,8 @@ class CamundaTask:
     assignee: str | None = None  # a username
     assignee_variable: str | None = None  # `${name}`: a process variable holding a username
     form_key: str | None = None
-    form: dict[str, Any] | None = None  # generated from camunda:formData
+    form: dict[str, Any] | None = None  # generated from camunda:formData or a Camunda 8 form-js form
+    properties: dict[str, str] = field(default_factory=dict)  # our task properties (dueOn, dueIn)
     problems: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
 

@@ -27,9 +27,15 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from service.platform.engine import camunda
+from service.platform.engine import camunda, zeebe
 from service.platform.engine.lanes import read_lane
-from service.platform.engine.problems import STRANDED, camunda_problems, schema_problems, validation_problem
+from service.platform.engine.problems import (
+    STRANDED,
+    TASK_MESSAGES,
+    camunda_problems,
+    schema_problems,
+    validation_problem,
+)
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
 from service.platform.engine.stranding import strandings
@@ -212,9 +218,11 @@ class _Checker:
             self.assigned_users.append((bpmn_id, info.assignee))
         if info.assignee_variable:
             props.setdefault("assignTo", info.assignee_variable)
+        for name, value in info.properties.items():
+            props.setdefault(name, value)
         for code, params in info.problems:
-            message = f"assignee '{params.get('value')}' is neither a username nor ${{variable}}"
-            self.add(bpmn_id, message, code=code, value=params.get("value", ""))
+            message = TASK_MESSAGES[code].format(**params)
+            self.problems.append(DeployProblem(message, bpmn_id, line_of(self.tree, bpmn_id), code, params))
         if form_key_of(spec) is not None:
             return
         if info.form is not None:
@@ -349,6 +357,7 @@ def _parse(
     tree = parse_untrusted(xml)
     # Before the engine's parser: JUEL conditions become expressions in the tree it reads.
     reading = camunda.read(tree)
+    zeebe.read_into(tree, reading, operators)
     parser = SpiffBpmnParser(validator=_validator() if validate else None)
     try:
         parser.add_bpmn_xml(tree, filename)

@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from service.platform.engine import camunda, phrases
+from service.platform.engine import camunda, phrases, zeebe
 from service.platform.engine.xmlsafe import line_of
 from service.platform.errors import DeployProblem
 
@@ -19,6 +19,19 @@ CAMUNDA_MESSAGES = {
     "operators: {operators}",
     "juel_refused": "the condition {value} uses '{construct}', which cannot be translated; supported: "
     + camunda.SUPPORTED_JUEL.replace("{", "{{").replace("}", "}}"),
+    "feel_refused": "the expression {value} uses '{construct}', which cannot be translated; supported: "
+    + zeebe.SUPPORTED_FEEL.replace("{", "{{").replace("}", "}}"),
+    "job_worker": "the service task waits for a Camunda 8 job worker of type '{value}', which does not run "
+    "here; set its type to one of our operators: {operators}",
+    "feel_script": "the script task computes the FEEL expression {value}, which is not run here; write the "
+    "script in Python instead",
+    "zeebe_refused": "the element uses Camunda 8's {construct}, which is not run here; remove it",
+}
+# Problems of one task read from Camunda's attributes, worded for programs and English readers.
+TASK_MESSAGES = {
+    "bad_assignee": "assignee '{value}' is neither a username nor ${{variable}}",
+    "bad_feel_assignee": "'{value}' is neither a username, a list of roles nor =variable",
+    "bad_form_js": "the embedded form '{form}' is not a Camunda Forms (form-js) document",
 }
 
 STRANDED = {
@@ -34,7 +47,7 @@ def camunda_problems(
 ) -> list[DeployProblem]:
     problems = []
     for where, code, params in reading.problems:
-        if code == "java_service":
+        if code in ("java_service", "job_worker"):
             params = {**params, "operators": ", ".join(sorted(operators))}
         message = CAMUNDA_MESSAGES[code].format(**params)
         problems.append(DeployProblem(message, where, line_of(tree, where), code, params))

@@ -87,6 +87,30 @@ _TEXTS: dict[str, LazyString] = {
     "bad_assignee": lazy_gettext(
         "The assignee «%(value)s» is neither a username nor ${variable} naming one."
     ),
+    "feel_refused": lazy_gettext(
+        "The expression %(value)s uses «%(construct)s», which cannot be translated. Write it with "
+        "variables, quoted texts, numbers, =, !=, <, >, <=, >=, and, or and not(…), "
+        'e.g. =decision = "approve".'
+    ),
+    "job_worker": lazy_gettext(
+        "The service task waits for a Camunda 8 job worker of type «%(value)s», which does not run here. "
+        "Set its type to one of our operators: %(operators)s."
+    ),
+    "feel_script": lazy_gettext(
+        "The script task computes the FEEL expression «%(value)s», which is not run here. Write the script "
+        "in Python in the script task's text instead."
+    ),
+    "zeebe_refused": lazy_gettext(
+        "The element uses the Camunda 8 extension «%(construct)s», which this service does not run. Remove "
+        "it in Camunda Modeler's properties panel and deploy again."
+    ),
+    "bad_feel_assignee": lazy_gettext(
+        "«%(value)s» names neither a username, a list of roles nor a variable (=name) holding a username."
+    ),
+    "bad_form_js": lazy_gettext(
+        "The embedded form «%(form)s» is not a Camunda Forms document; open it in Camunda Modeler and save "
+        "it again, or link a form of this service by its key."
+    ),
     "xsd": lazy_gettext(
         "Line %(line)s («%(name)s»): the file does not follow the BPMN 2.0 standard here. Open the "
         "diagram in the editor and draw or correct this element; the technical detail is in English "
