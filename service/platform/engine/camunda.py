@@ -15,6 +15,8 @@ from typing import Any
 
 from lxml import etree
 
+from service.platform.engine.rewrite import Dialect, Untranslatable, rewrite
+
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 _BPMN_TASKS = ("userTask", "task", "manualTask")
 _SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask", "scriptTask")
@@ -42,12 +44,7 @@ class CamundaReading:
     problems: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
 
-class JuelRefused(ValueError):
-    """A JUEL construct with no safe translation; `construct` is the part quoted to the admin."""
-
-    def __init__(self, construct: str) -> None:
-        super().__init__(construct)
-        self.construct = construct
+JuelRefused = Untranslatable  # a JUEL construct with no safe translation
 
 
 _JUEL = re.compile(r"^\s*\$\{(.*)\}\s*$", re.DOTALL)
@@ -76,6 +73,7 @@ _WORDS = {
     "null": "None",
 }
 _OPS = {"&&": "and", "||": "or", "!": "not"}
+_DIALECT = Dialect(_TOKEN, _WORDS, _OPS)
 SUPPORTED_JUEL = "${x}, ${x == 'v'}, ${x != 'v'}, ${n > 3}, &&, ||, !, numbers, true/false"
 
 
@@ -85,42 +83,9 @@ def translate_juel(text: str) -> str | None:
     match = _JUEL.match(text)
     if match is None:
         return None
-    body = match.group(1)
-    out: list[str] = []
-    position = 0
-    previous = ""
-    while position < len(body):
-        token = _TOKEN.match(body, position)
-        if token is None or token.end() == position:
-            break
-        position = token.end()
-        kind = token.lastgroup
-        value = token.group(kind or "other")
-        called = kind == "op" and value == "(" and previous == "name"
-        juxtaposed = (  # `empty list`, `a b`: JUEL operators we do not translate
-            kind in ("name", "number", "string") and previous == "name" and value not in _WORDS
-        )
-        if kind == "other" or called or juxtaposed:
-            # a method or function call, a property path, arithmetic, empty/ternary…
-            raise JuelRefused(_around(body, token.start(kind or "other")))
-        previous = ("word" if value in _WORDS else "name") if kind == "name" else str(kind)
-        if kind == "name":
-            if body[position : position + 1] in (".", "["):
-                raise JuelRefused(_around(body, token.start("name")))
-            out.append(_WORDS.get(value, value))
-        elif kind == "op":
-            out.append(_OPS.get(value, value))
-        else:
-            out.append(value)
-    if not out:
-        raise JuelRefused(text.strip())
-    return " ".join(out).replace("( ", "(").replace(" )", ")")
-
-
-def _around(body: str, start: int) -> str:
-    """The construct that stops the translation, as written: `execution.getVariable('d')`, `+`."""
-    run = re.compile(r"\S+").match(body, start)
-    return (run.group(0) if run else body[start:])[:60]
+    if not match.group(1).strip():
+        raise Untranslatable(text.strip())  # quoted whole: `${}`
+    return rewrite(match.group(1), _DIALECT)
 
 
 def _local(node: etree._Element) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from lxml import etree
 
 from service.platform.engine.camunda import CamundaReading, CamundaTask
+from service.platform.engine.rewrite import Dialect, Untranslatable, rewrite
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -31,12 +32,7 @@ REFUSED = ("ioMapping", "executionListeners", "taskListeners", "calledDecision")
 SUPPORTED_FEEL = '=x, =x = "v", =x != "v", =n > 3, and, or, not(…), numbers, true/false/null'
 
 
-class FeelRefused(ValueError):
-    """A FEEL construct with no safe translation; `construct` is the part quoted to the admin."""
-
-    def __init__(self, construct: str) -> None:
-        super().__init__(construct)
-        self.construct = construct
+FeelRefused = Untranslatable  # a FEEL construct with no safe translation
 
 
 _TOKEN = re.compile(
@@ -51,6 +47,7 @@ _TOKEN = re.compile(
 )
 _WORDS = {"and": "and", "or": "or", "true": "True", "false": "False", "null": "None"}
 _OPS = {"=": "==", "==": "=="}
+_DIALECT = Dialect(_TOKEN, _WORDS, _OPS, not_call=True)
 
 
 def is_feel(text: str | None) -> bool:
@@ -64,48 +61,9 @@ def translate_feel(text: str) -> str:
     functions, paths, arithmetic, lists and ranges have no safe equivalent in the engine's expressions.
     """
     body = text.lstrip()[1:]
-    out: list[str] = []
-    position = name_start = 0
-    previous = ""
-    while position < len(body):
-        token = _TOKEN.match(body, position)
-        if token is None or token.end() == position:
-            break
-        position = token.end()
-        kind = str(token.lastgroup)
-        value = token.group(kind)
-        if kind == "name" and value == "not":
-            if not body[position:].lstrip().startswith("("):
-                raise FeelRefused(_around(body, token.start(kind)))
-            out.append("not")
-            previous = "word"
-            continue
-        called = kind == "op" and value == "(" and previous == "name"
-        juxtaposed = kind in ("name", "number", "string") and previous == "name" and value not in _WORDS
-        path = kind == "name" and body[position : position + 1] in (".", "[")
-        if kind == "other" or called or juxtaposed or path:
-            # a call or two words in a row are quoted from the first name: `contains(x, "a")`, `if a`
-            if juxtaposed:
-                raise FeelRefused(body[name_start : token.end(kind)])
-            raise FeelRefused(_around(body, name_start if called else token.start(kind)))
-        previous = ("word" if value in _WORDS else "name") if kind == "name" else kind
-        name_start = token.start(kind)
-        if kind == "name":
-            out.append(_WORDS.get(value, value))
-        elif kind == "op":
-            out.append(_OPS.get(value, value))
-        else:
-            out.append(value)
-    if not out:
-        raise FeelRefused(text.strip())
-    return " ".join(out).replace("( ", "(").replace(" )", ")")
-
-
-def _around(body: str, start: int) -> str:
-    """The construct that stops the translation, as written: `contains(x, "a")`, `+`."""
-    call = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]*\([^()]*\)").match(body, start)
-    run = call or re.compile(r"\S+").match(body, start)
-    return (run.group(0) if run else body[start:])[:60]
+    if not body.strip():
+        raise Untranslatable(text.strip())  # quoted whole: `=` alone
+    return rewrite(body, _DIALECT)
 
 
 def _local(node: etree._Element) -> str:
