@@ -156,6 +156,15 @@ JAVA_TASK = re.sub(
             "unknown_role",
             "Task_review",
         ),
+        (
+            CAMUNDA.replace(
+                b"<camunda:formData>",
+                b'<camunda:taskListener class="kz.school.Notify" event="create" /><camunda:formData>',
+                1,
+            ),
+            "extension_refused",
+            "Task_submit",
+        ),
     ],
 )
 def test_what_camunda_means_and_we_cannot_do_is_refused(
@@ -260,7 +269,7 @@ ICT_FORM = b'<zeebe:userTaskForm id="UserTaskForm_ict">{\n  "components"'
                 b'target="t" /></zeebe:ioMapping>',
                 1,
             ),
-            "zeebe_refused",
+            "extension_refused",
             "Task_request",
         ),
         (SCRIPT_TASK, "feel_script", "Task_outcome"),

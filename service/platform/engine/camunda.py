@@ -22,6 +22,9 @@ _BPMN_TASKS = ("userTask", "task", "manualTask")
 _SERVICE_LIKE = ("serviceTask", "sendTask", "businessRuleTask", "scriptTask")
 # Attributes on service-like tasks that run Java or call out: nothing here can execute them.
 JAVA_ATTRIBUTES = ("class", "delegateExpression", "expression", "type", "topic")
+# Extensions that run code or remap variables around an element: ignoring them would run the diagram
+# differently from what its author drew, so they are refused on the element that holds them.
+REFUSED = ("executionListener", "taskListener", "inputOutput")
 
 
 @dataclass
@@ -186,6 +189,10 @@ def read(tree: etree._ElementTree) -> CamundaReading:
             if node.find(f".//{{{CAMUNDA}}}connector") is not None:
                 connector = {"kind": "connector", "value": "camunda:connector"}
                 reading.problems.append((element, "java_service", connector))
+        elif etree.QName(node).namespace == CAMUNDA and name in REFUSED:
+            owner = next((a for a in node.iterancestors() if a.get("id")), None)
+            where = str(owner.get("id")) if owner is not None else element
+            reading.problems.append((where, "extension_refused", {"construct": f"camunda:{name}"}))
         elif name == "conditionExpression" and node.text and "${" in node.text:
             owner = node.getparent()
             flow = str(owner.get("id")) if owner is not None else element

@@ -25,7 +25,7 @@ CAMUNDA_MESSAGES = {
     "here; set its type to one of our operators: {operators}",
     "feel_script": "the script task computes the FEEL expression {value}, which is not run here; write the "
     "script in Python instead",
-    "zeebe_refused": "the element uses Camunda 8's {construct}, which is not run here; remove it",
+    "extension_refused": "the element uses Camunda's {construct}, which is not run here; remove it",
 }
 # Problems of one task read from Camunda's attributes, worded for programs and English readers.
 TASK_MESSAGES = {

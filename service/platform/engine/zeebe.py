@@ -176,7 +176,7 @@ def _refused(node: etree._Element, element: str, reading: CamundaReading) -> Non
     extensions = node.find(f"{{{BPMN}}}extensionElements")
     for child in extensions if extensions is not None else []:
         if isinstance(child.tag, str) and etree.QName(child).namespace == ZEEBE and _local(child) in REFUSED:
-            reading.problems.append((element, "zeebe_refused", {"construct": f"zeebe:{_local(child)}"}))
+            reading.problems.append((element, "extension_refused", {"construct": f"zeebe:{_local(child)}"}))
     if _local(node) == "scriptTask" and _zeebe(node, "script") is not None:
         script = _zeebe(node, "script")
         expression = script.get("expression", "") if script is not None else ""
@@ -211,7 +211,7 @@ def read_into(tree: etree._ElementTree, reading: CamundaReading, operators: Coll
             # Zeebe's FEEL input collection: our multi-instance reads the BPMN loop data references
             owner = node.getparent()
             where = str(owner.get("id")) if owner is not None else element
-            reading.problems.append((where, "zeebe_refused", {"construct": "zeebe:loopCharacteristics"}))
+            reading.problems.append((where, "extension_refused", {"construct": "zeebe:loopCharacteristics"}))
         elif element and name not in ("definitions", "extensionElements"):
             _refused(node, element, reading)
 

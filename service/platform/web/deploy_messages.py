@@ -100,8 +100,8 @@ _TEXTS: dict[str, LazyString] = {
         "The script task computes the FEEL expression «%(value)s», which is not run here. Write the script "
         "in Python in the script task's text instead."
     ),
-    "zeebe_refused": lazy_gettext(
-        "The element uses the Camunda 8 extension «%(construct)s», which this service does not run. Remove "
+    "extension_refused": lazy_gettext(
+        "The element uses the Camunda extension «%(construct)s», which this service does not run. Remove "
         "it in Camunda Modeler's properties panel and deploy again."
     ),
     "bad_feel_assignee": lazy_gettext(
