@@ -22,7 +22,7 @@ from service.platform.notify import mailer
 from service.platform.notify import news as inbox_news
 from service.platform.persistence.models import HumanTask, Notification, NotificationDigest, User
 from service.platform.runtime import Runtime
-from tests.conftest import actor_named, login, make_app
+from tests.conftest import actor_named, csrf_from, login, make_app
 from tests.threads import run_together
 
 DRAFT = {"title": "Оқу жоспары туралы бұйрық", "order_type": "other", "body": "Мәтін"}
@@ -226,3 +226,28 @@ def test_several_workers_send_each_digest_once_on_postgres(pg_url: str, tmp_path
     assert {"director", "wg_deputy", "responsible", "wg_chair"} <= {names[u] for u in per_user}
     for a in apps:
         a.extensions["runtime"].db.dispose()
+
+
+def test_a_task_for_a_role_nobody_holds_reaches_the_admins(app: Flask, seeded: Runtime) -> None:
+    """The only lawyer left the school: the legal review would wait unseen, so the admin is told."""
+    rt = seeded
+    with rt.db.session() as session:
+        session.execute(update(User).where(User.username == "lawyer").values(is_active=False))
+    iid = start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
+    task_cases.complete(rt, actor_named(rt, "wg_deputy"), _open_task(rt, iid, "Task_draft").id, DRAFT)
+    review = _open_task(rt, iid, "Task_legal_review")
+    unheld = [n for n in inbox_news.my_notifications(rt, actor_named(rt, "admin")) if n.kind == "task_unheld"]
+    assert len(unheld) == 1 and unheld[0].task_id == review.id and unheld[0].params["roles"] == ["lawyer"]
+    # A role that has holders troubles nobody else: the admin hears only of the unheld one.
+    assert not [
+        n for n in inbox_news.my_notifications(rt, actor_named(rt, "admin")) if n.kind == "task_waiting"
+    ]
+    client = app.test_client()
+    login(client, "admin")
+    for lang, words in (("kk", "Заңгер"), ("ru", "Юрист")):
+        client.post(
+            "/language", data={"lang": lang, "csrf_token": csrf_from(client.get("/").get_data(as_text=True))}
+        )
+        page = client.get("/notifications").get_data(as_text=True)
+        assert words in page and "/admin/users" in page and f"/tasks/{review.id}" in page
+        assert "task_unheld" not in page and "lawyer" not in page.split("<main", 1)[-1]

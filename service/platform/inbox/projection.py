@@ -25,6 +25,9 @@ from service.platform.persistence.models import (
 )
 from service.platform.runtime import Runtime
 
+# Who hears of a task sent to a role that nobody active holds in the school.
+ADMIN_ROLE = "admin"
+
 
 def _titles(forms: dict[str, Any], form_key: str | None, fallback: str) -> str:
     form = forms.get(form_key or "", {})
@@ -177,13 +180,18 @@ def save_run(
         if not roles:
             continue
         # A task sent to a role waits unseen unless every holder hears of it: the first to claim takes it.
-        _notify_holders(
+        told = _notify_holders(
             conn,
             school,
             roles,
             _notification(school, "task_waiting", {**params, "roles": roles}, row, now),
             mail,
         )
+        if not told:
+            # Nobody active holds the role here: the school's admins must give it to someone, or it waits
+            # forever (a diagram drawn for a role this school has not filled, the only holder deactivated).
+            unheld = _notification(school, "task_unheld", {**params, "roles": roles}, row, now)
+            _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
     return created
 
 
@@ -247,10 +255,12 @@ _HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
 
 def _notify_holders(
     conn: Connection, school: int, roles: list[str], columns: dict[str, Any], mail: bool
-) -> None:
-    """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT."""
+) -> int:
+    """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT;
+    how many were told."""
     params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
-    conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles})
+    told = conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles})
+    return int(told.rowcount or 0)
 
 
 def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:

@@ -28,6 +28,11 @@ SUBJECTS = {
         "ru": "Задача ждёт вашу роль",
         "en": "A task is waiting for your role",
     },
+    "task_unheld": {
+        "kk": "Тапсырма ешкімде жоқ рөлді күтуде",
+        "ru": "Задача ждёт роль, которой ни у кого нет",
+        "en": "A task is waiting for a role nobody holds",
+    },
     "audit_checkpoint": {
         "kk": "Аудит журналының тәуліктік бақылау нүктесі",
         "ru": "Суточная контрольная точка журнала аудита",
