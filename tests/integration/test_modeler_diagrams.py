@@ -288,3 +288,21 @@ def test_what_camunda8_means_and_we_cannot_do_is_refused(
 ) -> None:
     assert xml != CAMUNDA8
     assert_said_in_every_language(admin, xml, code, element)
+
+
+def test_a_task_for_a_person_who_left_reaches_the_admins(api: Api, admin: FlaskClient) -> None:
+    """`assignee="=initiator"`, and the initiator's account was closed meanwhile: the admin is told."""
+    from sqlalchemy import update
+
+    from service.platform.persistence.models import User
+
+    assert deploy(api, CAMUNDA8).status_code == 201
+    instance_id = api.post("/processes/ai_tool_request/instances", "staff1").get_json()["id"]
+    complete_as(api, "staff1", instance_id, "Task_request", REQUEST, scope="mine")
+    complete_as(api, "ict", instance_id, "Task_ict", {"risk": "low"})
+    with api.rt.db.session() as session:
+        session.execute(update(User).where(User.username == "staff1").values(is_active=False))
+    complete_as(api, "director", instance_id, "Task_director", {"decision": "approve"})
+    page = admin.get("/notifications").get_data(as_text=True)
+    assert "мұнда белсенді тіркелгісі жоқ" in page and "«staff1»" not in page
+    assert "Арман Болатұлы" in page  # staff1, named as pages name people

@@ -146,7 +146,7 @@ def save_run(
             username: (user_id, email)
             for user_id, username, email in conn.execute(
                 select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
-                    _USERS.c.school_id == school, _USERS.c.username.in_(names)
+                    _USERS.c.school_id == school, _USERS.c.username.in_(names), _USERS.c.is_active.is_(True)
                 )
             ).all()
         }
@@ -155,7 +155,7 @@ def save_run(
     )
     created = [_insert(rt, conn, instance, task, forms, now, people) for task in new_tasks]
     mail = rt.smtp_host is not None
-    for row in created:
+    for task, row in zip(new_tasks, created, strict=True):
         if row.status == "waiting":
             continue  # a campaign completes it; nobody is told of it or sees it in an inbox
         # The step's and the process's names as the reader's language gives them (notification_line.html).
@@ -178,6 +178,10 @@ def save_run(
             continue
         roles = sorted(set(row.candidate_roles))
         if not roles:
+            # Sent to a person with no active account here and to no role: only an admin can hand it on.
+            person = _full_name(conn, school, task.assignee)
+            unheld = _notification(school, "task_unheld", {**params, "roles": [], "person": person}, row, now)
+            _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
             continue
         # A task sent to a role waits unseen unless every holder hears of it: the first to claim takes it.
         told = _notify_holders(
@@ -193,6 +197,14 @@ def save_run(
             unheld = _notification(school, "task_unheld", {**params, "roles": roles}, row, now)
             _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
     return created
+
+
+def _full_name(conn: Connection, school: int, username: str | None) -> str:
+    """How pages name a person (full name), also for a closed account; the login when there is none."""
+    found = conn.execute(
+        select(_USERS.c.full_name).where(_USERS.c.school_id == school, _USERS.c.username == (username or ""))
+    ).scalar()
+    return str(found or username or "")
 
 
 def _notification(
