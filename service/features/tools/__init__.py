@@ -1,6 +1,16 @@
 """AI tool evaluation by the commission and the register of permitted tools."""
 
-from service.features.tools import evidence, openapi, operators, region, settings, signed_votes, usecases, web
+from service.features.tools import (
+    api,
+    evidence,
+    openapi,
+    operators,
+    region,
+    settings,
+    signed_votes,
+    usecases,
+    web,
+)
 from service.platform.registry import Feature, PagePanel
 
 FEATURE = Feature(
@@ -16,7 +26,7 @@ FEATURE = Feature(
     },
     task_panels=(PagePanel("tools/panels/tally.html", usecases.chair_tally_panel),),
     blueprints=(web.bp,),
-    api_blueprints=(web.api_bp,),
+    api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
     export_tables={"tools": web.EXPORT},
     timeline_words=web.WORDS,
