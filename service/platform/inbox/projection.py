@@ -263,6 +263,16 @@ def _holders_insert(mail: bool) -> Any:
 
 
 _HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
+_HOLDERS_EXIST = select(literal(1)).where(
+    _USERS.c.school_id == bindparam("school"),
+    _USERS.c.is_active.is_(True),
+    _USERS.c.id.in_(
+        select(_USER_ROLES.c.user_id).where(
+            _USER_ROLES.c.school_id == bindparam("school"),
+            _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
+        )
+    ),
+).limit(1)
 
 
 def _notify_holders(
@@ -271,8 +281,11 @@ def _notify_holders(
     """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT;
     how many were told."""
     params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
-    told = conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles})
-    return int(told.rowcount or 0)
+    told = conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles}).rowcount
+    if told is not None and told >= 0:
+        return int(told)
+    # psycopg reports -1 for this INSERT … SELECT: whether anyone holds the roles is asked instead.
+    return int(conn.execute(_HOLDERS_EXIST, {"school": school, "roles": roles}).scalar() or 0)
 
 
 def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:
