@@ -270,8 +270,9 @@ class HumanTaskRole(Base):
     role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
     # The task's `created_at` while it is open and nobody holds it, NULL otherwise: a copy of
     # `human_task` written in the same transaction as every change of its status or assignee
-    # (`inbox/unclaimed.py`), because no index spans the two tables.
-    unclaimed_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # (`inbox/unclaimed.py`), because no index spans the two tables. Deferred: loading a task's roles
+    # never needs it, and without it that load reads `ix_human_task_role_task_role_school` alone.
+    unclaimed_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime, deferred=True)
 
 
 class Comment(Base):
