@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -207,6 +207,10 @@ def _copy(
     return instance, rows
 
 
+def _unclaimed_since(task: dict[str, Any]) -> datetime | None:
+    return task["created_at"] if task["status"] == "open" and task["assignee_id"] is None else None
+
+
 def fill(seeded: Seeded, target: int, batch: int = 1000, seed: int = 7) -> None:
     """Bulk-insert copies of the snapshots until the database holds `target` instances."""
     rng = random.Random(seed + target)
@@ -241,9 +245,12 @@ def fill(seeded: Seeded, target: int, batch: int = 1000, seed: int = 7) -> None:
                 .scalars()
                 .all()
             )
-            roles = [r for _, rows in copies for _, r in rows]
+            roles = [(row, r) for _, rows in copies for row, r in rows]
+            # Each role row carries its task's open-and-unclaimed state, as the projection writes it.
             role_rows = [
-                {"task_id": tid, "role": role} for tid, rs in zip(task_ids, roles, strict=True) for role in rs
+                {"task_id": tid, "role": role, "unclaimed_created_at": _unclaimed_since(row)}
+                for tid, (row, rs) in zip(task_ids, roles, strict=True)
+                for role in rs
             ]
             session.execute(insert(_table(HumanTaskRole)), role_rows)
         have += n

@@ -30,11 +30,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from service import create_app
 from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD
+from service.platform.inbox import unclaimed
 from service.platform.persistence.migrate import upgrade
 from service.platform.runtime import Actor, Runtime
 
@@ -45,6 +47,8 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # The URL a test's seeded copy was made at, so `seeded` knows there is nothing left to do.
 _SEEDED_AT = pytest.StashKey[str]()
+# The URL of a test's database, for the checks made after the test (`_role_copies_agree`).
+_DB_URL = pytest.StashKey[str]()
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -205,7 +209,29 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         url = f"sqlite:///{target}"
     if seeded:
         request.node.stash[_SEEDED_AT] = url
+    request.node.stash[_DB_URL] = url
     return url
+
+
+@pytest.fixture(autouse=True)
+def _role_copies_agree(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test on a database: each candidate-role row's copy of its task's "open and unclaimed"
+    state equals the task (`inbox/unclaimed.py`). The role inbox reads only the copy, so whatever a test
+    drove (claims, councils, campaigns, moves, cancellations) must have kept it."""
+    yield
+    url = request.node.stash.get(_DB_URL, None)
+    if url is None:
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            try:
+                stale = unclaimed.drifted(conn, None)
+            except DBAPIError:
+                return  # a schema short of the copy: a migration test left it at an older revision
+    finally:
+        engine.dispose()
+    assert stale == [], f"role rows whose unclaimed copy disagrees with their task: {stale}"
 
 
 @pytest.fixture

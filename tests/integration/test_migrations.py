@@ -10,11 +10,17 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.schema import CreateIndex
 
+from service.platform.inbox import unclaimed
 from service.platform.persistence.migrate import alembic_config, upgrade
 from service.platform.persistence.models import Base
+from tests.conftest import Api
 
 # Alembic cannot compare indexes on expressions (DESC order); `_expression_index_columns` checks these.
-EXPRESSION_INDEXES = {"ix_human_task_assignee_status_school_created", "ix_human_task_unclaimed_created"}
+EXPRESSION_INDEXES = {
+    "ix_human_task_assignee_status_school_created",
+    "ix_human_task_unclaimed_created",
+    "ix_human_task_role_unclaimed",
+}
 
 
 def _differences(url: str) -> list[object]:
@@ -66,3 +72,31 @@ def test_downgrade_and_upgrade_again(tmp_path: object) -> None:
     command.downgrade(alembic_config(url), "0001")  # the service itself only ever upgrades
     upgrade(url)
     assert _differences(url) == []
+
+
+def test_the_role_rows_copy_is_backfilled_from_the_tasks(api: Api) -> None:
+    """0025 copies "open and unclaimed" onto the role rows of a database that has tasks already."""
+    rt = api.rt
+    ids = []
+    for _ in range(2):
+        iid = api.post("/processes/order_drafting/instances", "wg_deputy").get_json()["id"]
+        draft = api.open_task("wg_deputy", iid, "Task_draft")["id"]
+        data = {"title": "Бұйрық", "order_type": "other", "body": "Мәтін"}
+        assert api.post(f"/tasks/{draft}/complete", "wg_deputy", json={"data": data}).status_code == 200
+        ids.append(api.open_task("lawyer", iid, "Task_legal_review", scope="roles")["id"])
+    assert api.post(f"/tasks/{ids[1]}/claim", "lawyer").status_code == 200
+    url = str(rt.db.engine.url.render_as_string(hide_password=False))
+    rt.db.dispose()  # no connection of the app's may hold the table while it changes
+    command.downgrade(alembic_config(url), "0024_inbox_mine_index")
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert unclaimed.drifted(conn, None) == []
+        copied = dict(
+            conn.execute(
+                text("SELECT task_id, unclaimed_created_at FROM human_task_role WHERE task_id IN (:a, :b)"),
+                {"a": ids[0], "b": ids[1]},
+            ).all()
+        )
+    engine.dispose()
+    assert copied[ids[0]] is not None and copied[ids[1]] is None

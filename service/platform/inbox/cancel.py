@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from service.platform.inbox import unclaimed
 from service.platform.persistence.locks import lock_instance
 from service.platform.persistence.models import Campaign, CampaignTask, HumanTask, ProcessInstance
 from service.platform.runtime import Actor, Runtime
@@ -39,6 +40,7 @@ def cancel_instance(rt: Runtime, actor: Actor, instance_id: int, reason: str) ->
             .values(status="cancelled", completed_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
+        unclaimed.close_instance(session, instance.school_id, instance_id)
         # Its campaigns end with it: nobody is asked any more to respond to a cancelled process.
         open_campaigns = select(Campaign.id).where(
             Campaign.instance_id == instance_id, Campaign.status == "open"

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
+from service.platform.inbox import unclaimed
 from service.platform.persistence.models import (
     HumanTask,
     HumanTaskRole,
@@ -139,6 +140,7 @@ def save_run(
             .where(_TASKS.c.school_id == school, _TASKS.c.id.in_(withdrawn))
             .values(status="cancelled", completed_at=now)
         )
+        unclaimed.close(session, school, withdrawn)
     new_tasks = [t for t in result.ready_tasks if t.engine_task_id not in existing]
     names = {t.assignee for t in new_tasks if t.assignee}
     people: dict[str, tuple[int, str | None]] = (
@@ -335,9 +337,14 @@ def _insert(
     row_id = int(conn.execute(_TASKS.insert().values(row).returning(_TASKS.c.id)).scalar_one())
     roles = () if waits else tuple(task.roles)
     if roles:
+        # Each role row carries the task's open-and-unclaimed state (`unclaimed.py`).
+        since = now if status == "open" and assignee_id is None else None
         conn.execute(
             _TASK_ROLES.insert(),
-            [{"school_id": instance.school_id, "task_id": row_id, "role": r} for r in roles],
+            [
+                {"school_id": instance.school_id, "task_id": row_id, "role": r, "unclaimed_created_at": since}
+                for r in roles
+            ],
         )
     return CreatedTask(
         id=row_id,
@@ -370,7 +377,7 @@ def refresh_moved_rows(
             HumanTask.engine_task_id.in_(list(ready)),
         )
     ).scalars()
-    refreshed = 0
+    refreshed, new_roles = 0, []
     for row in rows:
         task = ready[row.engine_task_id]
         row.name = task.name
@@ -380,5 +387,8 @@ def refresh_moved_rows(
         if row.role != task.lane and row.status == "open":
             row.role = task.lane
             row.candidate_roles = [HumanTaskRole(role=r) for r in task.roles]
+            new_roles.append(row.id)
         refreshed += 1
+    # Read back from the task as written, not from the row loaded above: a claim may have come between.
+    unclaimed.refresh(session, instance.school_id, new_roles)
     return refreshed

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, case, exists, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import Select, case, exists, func, literal, or_, select, tuple_, union, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from service.platform.inbox.cursor import Cursor
@@ -39,7 +39,8 @@ class TaskFilter:
 
 
 def claimable_clause(roles: Collection[str]) -> Any:
-    """Unassigned tasks with a candidate role among `roles`."""
+    """Unassigned tasks with a candidate role among `roles` (a probe per task: for the open ones of a
+    school, `_waiting_keys` reads the roles' own index instead)."""
     role_match = exists().where(HumanTaskRole.task_id == HumanTask.id, HumanTaskRole.role.in_(list(roles)))
     return (HumanTask.assignee_id.is_(None)) & role_match
 
@@ -89,6 +90,8 @@ def list_tasks(
 
     Rows of `private_processes` appear in the "all" scope only when they are the reader's own.
     """
+    if _reads_waiting_keys(flt):
+        return _list_waiting(session, roles, flt)
     query = _scoped(user_id, roles, flt.scope, sees_everything, also_assignees)
     if private_processes and flt.scope == "all":
         query = query.where(
@@ -138,6 +141,80 @@ def list_tasks(
         .scalars()
         .all()
     )
+    return _paged(rows, int(total), flt)
+
+
+def _reads_waiting_keys(flt: TaskFilter) -> bool:
+    """The open tasks my roles may claim, with no other filter: the role rows' copy answers it alone."""
+    return flt.scope == "roles" and flt.status == "open" and flt.instance_id is None and not flt.process_id
+
+
+def _waiting_keys(
+    roles: Collection[str], n: int, *, ascending: bool = False, mark: Cursor | None = None
+) -> Select[Any]:
+    """(id, created_at) of the first `n` open unclaimed tasks with a candidate role among `roles`, in
+    the listing's order (after `mark` when given, in the order `ascending` says).
+
+    Each role reads its own range of `ix_human_task_role_unclaimed` and stops at `n`; a task of several
+    of the roles comes once (UNION). So the work is at most `n` index entries per role, whatever the size
+    of the history: the first `n` of the union are among the first `n` of each role."""
+    since, task = HumanTaskRole.unclaimed_created_at, HumanTaskRole.task_id
+    parts: list[Select[Any]] = []
+    for role in sorted(set(roles)):
+        part = select(task.label("id"), since.label("at")).where(
+            HumanTaskRole.role == role, since.is_not(None)
+        )
+        if mark is not None:
+            key, at = tuple_(since, task), tuple_(mark.at, mark.id)
+            part = part.where(key > at if ascending else key < at)
+        ordered = part.order_by(*_key_order(since, task, ascending)).limit(n).subquery()
+        parts.append(select(ordered.c.id, ordered.c.at))
+    if len(parts) == 1:
+        return parts[0]
+    merged = union(*parts).subquery()
+    return (
+        select(merged.c.id, merged.c.at).order_by(*_key_order(merged.c.at, merged.c.id, ascending)).limit(n)
+    )
+
+
+def _key_order(at: Any, row_id: Any, ascending: bool) -> tuple[Any, Any]:
+    return (at, row_id) if ascending else (at.desc(), row_id.desc())
+
+
+def _list_waiting(session: Session, roles: Collection[str], flt: TaskFilter) -> TaskPage:
+    """`list_tasks` for scope "roles" and status "open": the count and the page read the roles' index."""
+    if not roles:
+        return TaskPage([], 0, None, None)
+    bound = count_bound(flt)
+    counted = _waiting_keys(roles, bound + 1, ascending=flt.oldest_first).subquery()
+    total = int(session.execute(select(func.count()).select_from(counted)).scalar_one())
+    ascending, offset, mark = flt.oldest_first, flt.offset, None
+    if flt.cursor is not None:
+        # Rows past the cursor in the listing's order; a backwards page reads the other way, then flips.
+        ascending, offset, mark = flt.oldest_first != flt.cursor.backwards, 0, flt.cursor
+    keys = _waiting_keys(roles, offset + flt.limit + 1, ascending=ascending, mark=mark).subquery()
+    rows = list(
+        session.execute(
+            select(HumanTask)
+            .join(keys, keys.c.id == HumanTask.id)
+            .options(
+                joinedload(HumanTask.instance).load_only(
+                    ProcessInstance.id, ProcessInstance.title, ProcessInstance.process_id
+                )
+            )
+            .order_by(*_key_order(keys.c.at, keys.c.id, ascending))
+            .limit(flt.limit + 1)  # one more than the page: whether the listing goes on that way
+            .offset(offset)
+        )
+        .scalars()
+        .all()
+    )
+    return _paged(rows, total, flt)
+
+
+def _paged(rows: list[HumanTask], total: int, flt: TaskFilter) -> TaskPage:
+    """The page of `flt.limit` rows out of `rows` (read in the listing's direction, one more than the
+    page), with the cursors of the pages beside it."""
     more, rows = len(rows) > flt.limit, rows[: flt.limit]
     backwards = flt.cursor is not None and flt.cursor.backwards
     if backwards:
@@ -181,10 +258,11 @@ def inbox_counts(session: Session, user_id: int, roles: Collection[str]) -> tupl
     mine = _capped_count(
         session, select(HumanTask.id).where(HumanTask.assignee_id == user_id, HumanTask.status == "open")
     )
-    claimable = _capped_count(
-        session, select(HumanTask.id).where(HumanTask.status == "open", _claimable(user_id, roles))
-    )
-    return int(mine), int(claimable)
+    claimable = 0
+    if roles:
+        keys = _waiting_keys(roles, BADGE_CAP).subquery()
+        claimable = int(session.execute(select(func.count()).select_from(keys)).scalar_one())
+    return int(mine), claimable
 
 
 @dataclass(frozen=True)
@@ -204,17 +282,19 @@ class RoleWaiting:
 def waiting_by_role(session: Session, roles: Collection[str]) -> list[RoleWaiting]:
     """Unclaimed open tasks per role of `roles`, the longest-waiting role first.
 
-    Each role reads its unclaimed tasks oldest first and stops past `TOTAL_BOUND` (one statement for
-    all roles): counting them all grew with the backlog, and the first row is the oldest anyway.
+    Each role reads its range of `ix_human_task_role_unclaimed` oldest first and stops past
+    `TOTAL_BOUND` (one statement for all roles): counting them all grew with the backlog, and the first
+    row is the oldest anyway.
     """
     if not roles:
         return []
     parts = []
+    since = HumanTaskRole.unclaimed_created_at
     for role in sorted(set(roles)):
         oldest_first = (
-            select(HumanTask.created_at)
-            .where(HumanTask.status == "open", claimable_clause([role]))
-            .order_by(HumanTask.created_at, HumanTask.id)
+            select(since.label("created_at"))
+            .where(HumanTaskRole.role == role, since.is_not(None))
+            .order_by(since, HumanTaskRole.task_id)
             .limit(TOTAL_BOUND + 1)
             .subquery()
         )

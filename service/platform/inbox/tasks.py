@@ -28,7 +28,7 @@ from service.platform.errors import (
 )
 from service.platform.files import storage as files
 from service.platform.forms.schema import clean_submission, signature_statements
-from service.platform.inbox import deputies, queries
+from service.platform.inbox import deputies, queries, unclaimed
 from service.platform.inbox.access import (
     can_reassign,
     can_view_instance,
@@ -293,6 +293,7 @@ def claim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
         ).rowcount  # type: ignore[attr-defined]
         if changed != 1:
             raise Conflict("the task has already been claimed")
+        unclaimed.close(session, task.school_id, [task_id])
         audit.append(
             session,
             actor.username,
@@ -316,6 +317,8 @@ def unclaim(rt: Runtime, actor: Actor, task_id: int) -> HumanTask:
         if task.assigned_directly:
             raise Conflict("the process assigned this task to a person; ask the chair to reassign it")
         task.assignee = None
+        # Claimable again, unless a completion came first (the copy is read back from the task as written).
+        unclaimed.refresh(session, task.school_id, [task_id])
         audit.append(
             session,
             actor.username,
@@ -343,6 +346,7 @@ def reassign(rt: Runtime, actor: Actor, task_id: int, username: str) -> None:
         previous = task.assignee.username if task.assignee else None
         task.assignee_id = target.id
         task.assigned_directly = True
+        unclaimed.close(session, task.school_id, [task_id])
         audit.append(
             session,
             actor.username,
@@ -459,6 +463,8 @@ def complete(
             .where(_TASKS.c.id == task.id, _TASKS.c.school_id == task.school_id)
             .values(written)
         )
+        if task.candidate_roles:
+            unclaimed.close(session, task.school_id, [task.id])
         for key, value in written.items():
             set_committed_value(task, key, value)
         set_committed_value(task, "completed_by", me)

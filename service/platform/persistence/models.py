@@ -253,10 +253,26 @@ class HumanTaskRole(Base):
         Index("ix_human_task_role_school_role", "school_id", "role"),
         # "May my roles claim it?" is probed per task: with the school in it, no row is read (0024).
         Index("ix_human_task_role_task_role_school", "task_id", "role", "school_id"),
+        # A role's open unclaimed tasks, newest (or oldest) first: its inbox page and bounded count are
+        # one range of this index, whatever the size of the history (0025).
+        Index(
+            "ix_human_task_role_unclaimed",
+            "school_id",
+            "role",
+            text("unclaimed_created_at DESC"),
+            text("task_id DESC"),
+            postgresql_where=text("unclaimed_created_at IS NOT NULL"),
+            sqlite_where=text("unclaimed_created_at IS NOT NULL"),
+        ),
     )
 
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    # The task's `created_at` while it is open and nobody holds it, NULL otherwise: a copy of
+    # `human_task` written in the same transaction as every change of its status or assignee
+    # (`inbox/unclaimed.py`), because no index spans the two tables. Deferred: loading a task's roles
+    # never needs it, and without it that load reads `ix_human_task_role_task_role_school` alone.
+    unclaimed_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime, deferred=True)
 
 
 class Comment(Base):
