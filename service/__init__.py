@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature] | None = None) -> Flask:
     """The application: the platform with `features` (default: every feature of the product)."""
     from service.features import FEATURES
-    from service.platform.persistence.session import Database
+    from service.platform.persistence.session import Database, SqliteDurability
     from service.platform.registry import Registry
     from service.platform.runtime import Runtime
     from service.platform.web import register_web
@@ -30,7 +30,12 @@ def create_app(config: dict[str, Any] | None = None, features: Sequence[Feature]
     )
     app.config.update(load_settings(Path(app.instance_path), config))
     # A single school acts by default; in region mode every request and job names its school.
-    database = Database(app.config["DATABASE_URL"], default_school=None if app.config["REGION_MODE"] else 1)
+    database = Database(
+        app.config["DATABASE_URL"],
+        default_school=None if app.config["REGION_MODE"] else 1,
+        # A bad value stops the start with the setting's name.
+        sqlite=SqliteDurability(app.config["SQLITE_JOURNAL_MODE"], app.config["SQLITE_SYNCHRONOUS"]),
+    )
     registry = Registry(FEATURES if features is None else features)
     runtime = Runtime(
         db=database,

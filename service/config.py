@@ -50,6 +50,10 @@ def load_settings(instance_path: Path, overrides: dict[str, Any] | None = None) 
     instance_path.mkdir(parents=True, exist_ok=True)
     settings: dict[str, Any] = {
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance_path / 'service.db'}"),
+        # The embedded SQLite's journal and sync (docs/architecture.md, "One use case, one transaction"):
+        # WAL + NORMAL survives a crash of the process, not a power loss; FULL syncs every commit.
+        "SQLITE_JOURNAL_MODE": env.get("SQLITE_JOURNAL_MODE", "WAL").upper(),
+        "SQLITE_SYNCHRONOUS": env.get("SQLITE_SYNCHRONOUS", "NORMAL").upper(),
         "TIMEZONE": env.get("TIMEZONE", "Asia/Almaty"),
         # Empty: pages say "School" in the reader's language and documents «Мектеп».
         "SCHOOL_NAME": env.get("SCHOOL_NAME", ""),

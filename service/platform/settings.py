@@ -14,7 +14,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,6 +92,8 @@ def check_environment(rt: Runtime) -> None:
 
 
 _STORED_KEY = "school_settings.stored"  # session.info: the stored values read in this transaction
+_SETTINGS = cast(Table, SchoolSetting.__table__)
+_STORED = select(_SETTINGS.c.name, _SETTINGS.c.value).where(_SETTINGS.c.school_id == bindparam("school"))
 
 
 def _school_of(session: Session) -> int:
@@ -113,13 +115,8 @@ def current(rt: Runtime, session: Session) -> dict[str, str]:
         stored: dict[str, str] = cached[1]
     else:
         # Core on the session's connection (every engine run reads them); it names the school itself.
-        table = cast(Table, SchoolSetting.__table__)
         session.flush()  # a value written in this transaction is read back, as a query's autoflush did
-        rows = (
-            session.connection()
-            .execute(select(table.c.name, table.c.value).where(table.c.school_id == _school_of(session)))
-            .all()
-        )
+        rows = session.connection().execute(_STORED, {"school": _school_of(session)}).all()
         stored = {name: value for name, value in rows}
         # Keyed by the transaction: a session that commits and goes on reads them afresh.
         session.info[_STORED_KEY] = (session.get_transaction(), stored)

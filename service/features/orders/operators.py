@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from service.features.orders.models import Order, OrderEdition
@@ -31,6 +31,19 @@ NAMES: tuple[str, ...] = (
 )
 _ORDERS = cast(Table, Order.__table__)
 _EDITIONS = cast(Table, OrderEdition.__table__)
+# `record_order_edition`'s statements, built once (every draft and rework runs them; composing them per
+# call cost more than running them). An INSERT's or UPDATE's columns are its parameters' keys.
+_CURRENT_ORDER = select(_ORDERS.c.id, _ORDERS.c.title, _ORDERS.c.order_type, _ORDERS.c.marking).where(
+    _ORDERS.c.school_id == bindparam("school"), _ORDERS.c.instance_id == bindparam("instance")
+)
+_INSERT_ORDER = _ORDERS.insert().returning(_ORDERS.c.id)
+_LATEST_EDITION = select(func.max(_EDITIONS.c.number)).where(
+    _EDITIONS.c.school_id == bindparam("school"), _EDITIONS.c.order_id == bindparam("order")
+)
+_UPDATE_ORDER = _ORDERS.update().where(
+    _ORDERS.c.school_id == bindparam("school"), _ORDERS.c.id == bindparam("row")
+)
+_INSERT_EDITION = _EDITIONS.insert()
 
 
 def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
@@ -76,44 +89,32 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         session.flush()  # pending ORM rows first, as a query's autoflush would
         conn = session.connection()
         school = tenancy.school_for_new_rows()
-        current = conn.execute(
-            select(_ORDERS.c.id, _ORDERS.c.title, _ORDERS.c.order_type, _ORDERS.c.marking).where(
-                _ORDERS.c.school_id == school, _ORDERS.c.instance_id == instance_id
-            )
-        ).one_or_none()
+        current = conn.execute(_CURRENT_ORDER, {"school": school, "instance": instance_id}).one_or_none()
         fields = _order_fields(current._asdict() if current is not None else {}, call.data)
         if current is None:
             # The first draft: the register row is written once, already in review, with edition 1.
             drafter = str(call.data.get("initiator") or "") or None
             order_id = conn.execute(
-                _ORDERS.insert()
-                .values(instance_id=instance_id, status="in_review", drafter=drafter, **fields)
-                .returning(_ORDERS.c.id)
+                _INSERT_ORDER,
+                {"instance_id": instance_id, "status": "in_review", "drafter": drafter, **fields},
             ).scalar_one()
             latest = 0
         else:
             order_id = current.id
-            latest = conn.execute(
-                select(func.max(_EDITIONS.c.number)).where(
-                    _EDITIONS.c.school_id == school, _EDITIONS.c.order_id == order_id
-                )
-            ).scalar_one()
-            conn.execute(
-                _ORDERS.update()
-                .where(_ORDERS.c.school_id == school, _ORDERS.c.id == order_id)
-                .values(status="in_review", **fields)
-            )
+            latest = conn.execute(_LATEST_EDITION, {"school": school, "order": order_id}).scalar_one()
+            conn.execute(_UPDATE_ORDER, {"school": school, "row": order_id, "status": "in_review", **fields})
         number = (latest or 0) + 1
         conn.execute(
-            _EDITIONS.insert().values(
-                order_id=order_id,
-                number=number,
-                title=str(call.data.get("title") or "")[:300],
-                body=str(call.data.get("body") or ""),
-                basis=(str(call.data["basis"]) if call.data.get("basis") else None),
-                attachment=(str(call.data["attachment"]) if call.data.get("attachment") else None),
-                author=str(call.data.get("initiator") or ""),
-            )
+            _INSERT_EDITION,
+            {
+                "order_id": order_id,
+                "number": number,
+                "title": str(call.data.get("title") or "")[:300],
+                "body": str(call.data.get("body") or ""),
+                "basis": (str(call.data["basis"]) if call.data.get("basis") else None),
+                "attachment": (str(call.data["attachment"]) if call.data.get("attachment") else None),
+                "author": str(call.data.get("initiator") or ""),
+            },
         )
         for loaded in list(session.identity_map.values()):
             if isinstance(loaded, Order) and loaded.id == order_id:

@@ -142,7 +142,29 @@ def append(
     event_id = connection.execute(writes[0], params).scalar_one()
     for statement in writes[1:]:
         connection.execute(statement, params)
-    return AuditEvent(id=event_id, school_id=school, **values)
+    event = AuditEvent(id=event_id, school_id=school, **values)
+    _written(session).append(event)
+    return event
+
+
+_WRITTEN_KEY = "audit.written"  # session.info: (transaction, the events appended in it)
+
+
+def _written(session: Session) -> list[AuditEvent]:
+    transaction = session.get_transaction()
+    held = session.info.get(_WRITTEN_KEY)
+    if held is None or held[0] is not transaction:
+        held = (transaction, [])
+        session.info[_WRITTEN_KEY] = held
+    return cast(list[AuditEvent], held[1])
+
+
+def events_written(session: Session, instance_id: int) -> list[AuditEvent]:
+    """The events of `instance_id` this session's transaction appended, in order (unattached objects).
+
+    For an instance created in this transaction these are all its events (only `append` writes them), so
+    a start answers its timeline without reading back what it has just written."""
+    return [e for e in _written(session) if e.instance_id == instance_id]
 
 
 def iter_links(session: Session, batch: int = 1000) -> Iterator[ChainLink]:

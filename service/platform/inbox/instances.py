@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from service.platform.audit import log as audit
+from service.platform.clock import utcnow
 from service.platform.errors import BadRequest, Forbidden, NotFound
 from service.platform.inbox import queries
 from service.platform.inbox.access import can_view_instance, unlisted_processes
 from service.platform.inbox.cursor import Cursor
 from service.platform.inbox.projection import CreatedTask
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
+from service.platform.persistence import tenancy
+from service.platform.persistence.adopt import adopt
 from service.platform.persistence.models import (
     AuditEvent,
     Comment,
@@ -32,6 +35,7 @@ from service.platform.runtime import Actor, Runtime
 
 # Keys the service itself sets at start; a caller cannot smuggle them in.
 RESERVED_START_KEYS = frozenset({"initiator", "initiator_name", "typename"})
+_INSERT_INSTANCE = cast(Table, ProcessInstance.__table__).insert().returning(ProcessInstance.__table__.c.id)
 
 
 @dataclass(frozen=True)
@@ -105,16 +109,23 @@ def start(
             raise NotFound("no such process")
         if not may_start(actor, definition):
             raise Forbidden("you may not start this process")
-        instance = ProcessInstance(
-            definition_id=definition.id,
-            process_id=definition.process_id,
-            title=str(data.get("title") or definition.name)[:300],
-            status="running",
-            state_json="{}",
-            started_by_id=actor.id,
-        )
-        session.add(instance)
-        session.flush()  # the operators need the instance id
+        # Written in Core (the operators need its id before the run), handed out as the loaded object.
+        columns = {
+            "definition_id": definition.id,
+            "process_id": definition.process_id,
+            "title": str(data.get("title") or definition.name)[:300],
+            "status": "running",
+            "state_json": "{}",
+            "next_timer_at": None,
+            "started_by_id": actor.id,
+            "started_at": utcnow(),
+            "ended_at": None,
+            "version": 1,
+            "error": None,
+            "school_id": tenancy.school_for_new_rows(),
+        }
+        new_id = session.connection().execute(_INSERT_INSTANCE, columns).scalar_one()
+        instance = adopt(session, ProcessInstance, {"id": new_id, **columns})
         start_data = {**data, "initiator": actor.username, "initiator_name": actor.full_name}
         note = AuditNote(
             actor.username, "instance.start", {"process": process_id, "version": definition.version}
@@ -124,23 +135,43 @@ def start(
             instance=instance,
             definition_version=definition.version,
             open_tasks=[t for t in created if t.status == "open"],
-            history=instance_history(rt, session, instance) if view else [],
+            history=_started_history(rt, session, instance, actor) if view else [],
         )
 
 
+def _started_history(
+    rt: Runtime, session: Session, instance: ProcessInstance, actor: Actor
+) -> list[HistoryEntry]:
+    """A new instance's timeline: the events this transaction appended are all it has, so they are not
+    read back; the starter's name is the actor's (anyone else the run named is looked up)."""
+    forms = definition_parts(rt, session, instance.definition_id).forms
+    events = audit.events_written(session, instance.id)
+    return history_of(events, session, forms, known_names={actor.username: actor.full_name})
+
+
 def history_of(
-    events: list[AuditEvent], session: Session | None = None, forms: Mapping[str, Any] | None = None
+    events: list[AuditEvent],
+    session: Session | None = None,
+    forms: Mapping[str, Any] | None = None,
+    *,
+    known_names: Mapping[str, str] | None = None,
 ) -> list[HistoryEntry]:
     """Timeline entries; with a session, each actor's full name and each step's titles are looked up in
-    one query each; with the definition's `forms`, each decision gets its option's titles."""
+    one query each (no names query when `known_names` has them all); with the definition's `forms`,
+    each decision gets its option's titles."""
     names: dict[str, str] = {}
     steps: dict[int, tuple[str, str]] = {}  # task id -> (title_i18n, form_key)
     if session is not None and events:
         usernames = {e.actor for e in events} | {
             str(json.loads(e.detail_json or "{}").get("on_behalf_of") or "") for e in events
         }
-        found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
-        names = {username: full_name for username, full_name in found.all()}
+        usernames.discard("")
+        known = known_names or {}
+        if usernames.issubset(known):
+            names = {username: known[username] for username in usernames}
+        else:
+            found = session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
+            names = {username: full_name for username, full_name in found.all()}
         task_ids = {e.task_id for e in events if e.task_id is not None}
         if task_ids:
             rows = session.execute(

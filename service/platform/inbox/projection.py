@@ -65,6 +65,34 @@ _USER_ROLES = cast(Table, UserRole.__table__)
 _NOTIFICATIONS = cast(Table, Notification.__table__)
 
 
+# The hot path's statements, built once with bound parameters: composing them per call cost more than
+# running them. An UPDATE's or INSERT's columns are the keys of the parameters it is executed with.
+_WRITE_INSTANCE = (
+    _INSTANCES.update()
+    .where(_INSTANCES.c.id == bindparam("row"), _INSTANCES.c.school_id == bindparam("school"))
+    .values(version=_INSTANCES.c.version + 1)
+    .returning(_INSTANCES.c.version)
+)
+_OPEN_ROWS = select(_TASKS.c.engine_task_id, _TASKS.c.id).where(
+    _TASKS.c.school_id == bindparam("school"),
+    _TASKS.c.instance_id == bindparam("instance"),
+    _TASKS.c.status.in_(("open", "waiting")),
+)
+_WITHDRAW = (
+    _TASKS.update()
+    .where(_TASKS.c.school_id == bindparam("school"), _TASKS.c.id.in_(bindparam("rows", expanding=True)))
+    .values(status="cancelled")
+)
+_PEOPLE = select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
+    _USERS.c.school_id == bindparam("school"),
+    _USERS.c.username.in_(bindparam("names", expanding=True)),
+    _USERS.c.is_active.is_(True),  # a closed account gets no new task: it falls back to the roles
+)
+_INSERT_TASK = _TASKS.insert().returning(_TASKS.c.id)
+_INSERT_TASK_ROLE = _TASK_ROLES.insert()
+_INSERT_NOTIFICATION = _NOTIFICATIONS.insert()
+
+
 def write_instance(session: Session, instance: ProcessInstance, values: dict[str, Any]) -> None:
     """Write `values` and whatever else of the ORM object changed onto the instance row in one Core
     UPDATE (its version bumped as the ORM would), then mark the object clean so no flush writes it again.
@@ -75,12 +103,7 @@ def write_instance(session: Session, instance: ProcessInstance, values: dict[str
     changed.update(values)
     version = (
         session.connection()
-        .execute(
-            _INSTANCES.update()
-            .where(_INSTANCES.c.id == instance.id, _INSTANCES.c.school_id == instance.school_id)
-            .values(**changed, version=_INSTANCES.c.version + 1)
-            .returning(_INSTANCES.c.version)
-        )
+        .execute(_WRITE_INSTANCE, {**changed, "row": instance.id, "school": instance.school_id})
         .scalar_one()
     )
     for key, value in {**changed, "version": version}.items():
@@ -119,13 +142,7 @@ def save_run(
     # Only ids are needed here; loading whole rows with their people and roles costs more than the SQL.
     existing: dict[str, int] = {
         engine_id: row_id
-        for engine_id, row_id in conn.execute(
-            select(_TASKS.c.engine_task_id, _TASKS.c.id).where(
-                _TASKS.c.school_id == school,
-                _TASKS.c.instance_id == instance.id,
-                _TASKS.c.status.in_(("open", "waiting")),
-            )
-        ).all()
+        for engine_id, row_id in conn.execute(_OPEN_ROWS, {"school": school, "instance": instance.id}).all()
     }
     ready_ids = {t.engine_task_id for t in result.ready_tasks}
     withdrawn = [
@@ -135,11 +152,7 @@ def save_run(
     ]
     if withdrawn:
         # Withdrawn by the engine: an interrupting timer, an early-closed vote, a cancelled branch.
-        conn.execute(
-            _TASKS.update()
-            .where(_TASKS.c.school_id == school, _TASKS.c.id.in_(withdrawn))
-            .values(status="cancelled", completed_at=now)
-        )
+        conn.execute(_WITHDRAW, {"school": school, "rows": withdrawn, "completed_at": now})
         unclaimed.close(session, school, withdrawn)
     new_tasks = [t for t in result.ready_tasks if t.engine_task_id not in existing]
     names = {t.assignee for t in new_tasks if t.assignee}
@@ -147,9 +160,7 @@ def save_run(
         {
             username: (user_id, email)
             for user_id, username, email in conn.execute(
-                select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
-                    _USERS.c.school_id == school, _USERS.c.username.in_(names), _USERS.c.is_active.is_(True)
-                )
+                _PEOPLE, {"school": school, "names": sorted(names)}
             ).all()
         }
         if names
@@ -171,11 +182,12 @@ def save_run(
         if row.assignee is not None:
             _, email = people[row.assignee]
             conn.execute(
-                _NOTIFICATIONS.insert().values(
+                _INSERT_NOTIFICATION,
+                {
                     **_notification(school, "task_assigned", params, row, now),
-                    user_id=row.assignee_id,
-                    email_state="pending" if (mail and email) else "none",
-                )
+                    "user_id": row.assignee_id,
+                    "email_state": "pending" if (mail and email) else "none",
+                },
             )
             continue
         roles = sorted(set(row.candidate_roles))
@@ -265,16 +277,20 @@ def _holders_insert(mail: bool) -> Any:
 
 
 _HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
-_HOLDERS_EXIST = select(literal(1)).where(
-    _USERS.c.school_id == bindparam("school"),
-    _USERS.c.is_active.is_(True),
-    _USERS.c.id.in_(
-        select(_USER_ROLES.c.user_id).where(
-            _USER_ROLES.c.school_id == bindparam("school"),
-            _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
-        )
-    ),
-).limit(1)
+_HOLDERS_EXIST = (
+    select(literal(1))
+    .where(
+        _USERS.c.school_id == bindparam("school"),
+        _USERS.c.is_active.is_(True),
+        _USERS.c.id.in_(
+            select(_USER_ROLES.c.user_id).where(
+                _USER_ROLES.c.school_id == bindparam("school"),
+                _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
+            )
+        ),
+    )
+    .limit(1)
+)
 
 
 def _notify_holders(
@@ -334,13 +350,13 @@ def _insert(
         "created_at": now,
         "due_at": due_at,
     }
-    row_id = int(conn.execute(_TASKS.insert().values(row).returning(_TASKS.c.id)).scalar_one())
+    row_id = int(conn.execute(_INSERT_TASK, row).scalar_one())
     roles = () if waits else tuple(task.roles)
     if roles:
         # Each role row carries the task's open-and-unclaimed state (`unclaimed.py`).
         since = now if status == "open" and assignee_id is None else None
         conn.execute(
-            _TASK_ROLES.insert(),
+            _INSERT_TASK_ROLE,
             [
                 {"school_id": instance.school_id, "task_id": row_id, "role": r, "unclaimed_created_at": since}
                 for r in roles

@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Select, case, exists, func, literal, or_, select, tuple_, union, union_all
+from sqlalchemy import (
+    Select,
+    Table,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload
 
 from service.platform.inbox.cursor import Cursor
+from service.platform.persistence import tenancy
+from service.platform.persistence.adopt import adopt, columns_of
 from service.platform.persistence.models import (
     HumanTask,
     HumanTaskRole,
@@ -318,12 +333,27 @@ def active_definitions(session: Session) -> list[ProcessDefinition]:
     )
 
 
+def _active_definition_statement() -> Select[Any]:
+    """The active version's columns that the ORM loads (not the deferred diagram, spec and forms),
+    built once: every start reads it, and the ORM's loading of the row cost more than the SQL."""
+    table = cast(Table, ProcessDefinition.__table__)
+    loaded = [c.label(key) for key, c in columns_of(ProcessDefinition) if key not in _DEFERRED]
+    return select(*loaded).where(
+        table.c.school_id == bindparam("school"),
+        table.c.process_id == bindparam("process"),
+        table.c.is_active.is_(True),
+    )
+
+
+_DEFERRED = frozenset({"bpmn_xml", "spec_json", "forms_json"})
+_ACTIVE_DEFINITION = _active_definition_statement()
+
+
 def active_definition(session: Session, process_id: str) -> ProcessDefinition | None:
-    return session.execute(
-        select(ProcessDefinition).where(
-            ProcessDefinition.process_id == process_id, ProcessDefinition.is_active.is_(True)
-        )
-    ).scalar_one_or_none()
+    """The process's active version, as a loaded object (its deferred columns load on access)."""
+    params = {"school": tenancy.school_of(session), "process": process_id}
+    row = session.connection().execute(_ACTIVE_DEFINITION, params).mappings().one_or_none()
+    return adopt(session, ProcessDefinition, dict(row)) if row is not None else None
 
 
 class DefinitionCounts(NamedTuple):

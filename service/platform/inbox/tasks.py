@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.platform import engine
@@ -39,7 +39,7 @@ from service.platform.inbox.access import (
 )
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.inbox.suggestions import with_suggestions
-from service.platform.persistence.locks import lock_instance_of_task
+from service.platform.persistence.locks import lock_task
 from service.platform.persistence.models import Comment, HumanTask, ProcessInstance, User
 from service.platform.processes.definitions import definition_parts
 from service.platform.registry import Completion, Panel
@@ -48,6 +48,10 @@ from service.platform.runtime import Actor, Runtime
 # Data keys the process keeps for itself; a task page does not show them as values.
 INTERNAL_KEYS = frozenset({"settings", "ack_members", "initiator_name"})
 _TASKS = cast(Table, HumanTask.__table__)
+# Built once; SET takes the executed parameters' columns (composing it per call cost more than the SQL).
+_COMPLETE_TASK = _TASKS.update().where(
+    _TASKS.c.id == bindparam("row"), _TASKS.c.school_id == bindparam("school")
+)
 
 
 @dataclass(frozen=True)
@@ -400,21 +404,12 @@ def complete(
     if password:
         accounts.verify_signature_password(rt, actor, password)  # its own transaction: failures count
     with rt.db.session() as session:
-        instance = lock_instance_of_task(session, task_id)
-        if instance is None:
+        # The instance locked and the task read after the lock (a concurrent completion is then
+        # visible here), with its candidate roles (`can_work_on` needs them) and its assignee.
+        locked = lock_task(session, task_id, actor.id)
+        if locked is None:
             raise NotFound("no such task")
-        # Read the task only after the lock: a concurrent completion is then visible here.
-        # Its candidate roles in the same statement: `can_work_on` needs them for a role task.
-        task = (
-            session.execute(
-                select(HumanTask)
-                .where(HumanTask.id == task_id)
-                .options(joinedload(HumanTask.candidate_roles))
-                .execution_options(populate_existing=True)
-            )
-            .unique()
-            .scalar_one()
-        )
+        instance, task = locked.instance, locked.task
         on_behalf_of: str | None = None
         if not can_work_on(actor, task):
             # A deputy of the absent assignee or role holder (never for a personal vote: 403 why).
@@ -448,9 +443,9 @@ def complete(
             extra.update(hook(completion))
         # The task row is written once, as Core (the ORM's flush of these changes cost more than the
         # SQL); the loaded object takes the written values, so the reply needs no re-read.
-        me = task.assignee if task.assignee_id == actor.id else None
+        me = locked.holder if locked.holder is not None and locked.holder.id == actor.id else None
         if me is None and actor.id is not None:
-            me = session.get(User, actor.id)
+            me = session.get(User, actor.id)  # a deputy completing another's task
         written = {
             "status": "completed",
             "completed_at": utcnow(),
@@ -458,11 +453,7 @@ def complete(
             "assignee_id": task.assignee_id if task.assignee_id is not None else actor.id,
             "data_json": json.dumps(clean, ensure_ascii=False, default=str),
         }
-        session.connection().execute(
-            _TASKS.update()
-            .where(_TASKS.c.id == task.id, _TASKS.c.school_id == task.school_id)
-            .values(written)
-        )
+        session.connection().execute(_COMPLETE_TASK, {**written, "row": task.id, "school": task.school_id})
         if task.candidate_roles:
             unclaimed.close(session, task.school_id, [task.id])
         for key, value in written.items():

@@ -92,6 +92,14 @@ def install(owned: type, session_class: Any) -> None:
         )
 
 
+def school_of(session: Session) -> int:
+    """The one school `session` acts for, for a Core statement that names it itself."""
+    school = session.info.get("school", _acting.get())
+    if school is None or school == ALL:
+        raise NoSchool("a statement naming its school ran with no school acting")
+    return int(school)
+
+
 def bind(session: Session, school: int | None) -> None:
     """Pin `session` to `school` for its whole life, whatever acts later in the same thread."""
     if school is not None:
