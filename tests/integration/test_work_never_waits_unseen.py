@@ -253,3 +253,40 @@ def test_a_task_for_a_role_nobody_holds_reaches_the_admins(app: Flask, seeded: R
         page = client.get("/notifications").get_data(as_text=True)
         assert words in page and "/admin/users" in page and f"/tasks/{review.id}" in page
         assert "task_unheld" not in page and "lawyer" not in page.split("<main", 1)[-1]
+
+
+def _close_account(client: Any, username: str) -> str:
+    token = csrf_from(client.get("/admin/users").get_data(as_text=True))
+    response = client.post(f"/admin/users/{username}/active", data={"active": "0", "csrf_token": token})
+    assert response.status_code == 302
+    return str(client.get(response.headers["Location"]).get_data(as_text=True))
+
+
+def test_closing_an_account_hands_its_open_tasks_on(app: Flask, seeded: Runtime) -> None:
+    """A claimed task goes back to its role (the other holders told); one given to the person alone
+    goes to the admins; nothing stays with someone who can no longer sign in."""
+    rt = seeded
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "lawyer2", "--name", "Дана Асқарқызы", "--role", "lawyer"],
+        input="long-enough-pass-1\nlong-enough-pass-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    drafted = start_process(rt, actor_named(rt, "wg_deputy"), "order_drafting")
+    draft = _open_task(rt, drafted, "Task_draft")  # the process gave it to its drafter
+    reviewed = start_process(rt, actor_named(rt, "responsible"), "order_drafting")
+    task_cases.complete(rt, actor_named(rt, "responsible"), _open_task(rt, reviewed, "Task_draft").id, DRAFT)
+    review = _open_task(rt, reviewed, "Task_legal_review")
+    task_cases.claim(rt, actor_named(rt, "lawyer"), review.id)
+    client = app.test_client()
+    login(client, "admin")
+    page = _close_account(client, "lawyer")
+    assert "1 тапсырма өз рөлдеріне қайтарылды" in page
+    assert _open_task(rt, reviewed, "Task_legal_review").assignee_id is None
+    told = [n for n in inbox_news.my_notifications(rt, actor_named(rt, "lawyer2")) if n.task_id == review.id]
+    # told when the review arrived, and again now that it waits once more
+    assert [n.kind for n in told] == ["task_waiting", "task_waiting"]
+    page = _close_account(client, "wg_deputy")
+    assert "1 тапсырма тек осы адамға берілген" in page
+    notes = [n for n in inbox_news.my_notifications(rt, actor_named(rt, "admin")) if n.task_id == draft.id]
+    assert [n.kind for n in notes] == ["task_unheld"] and notes[0].params["person"] != "wg_deputy"
+    assert notes[0].params["person"] in client.get("/notifications").get_data(as_text=True)

@@ -14,6 +14,7 @@ from service.platform.auth.secrets import check_password, hash_password, new_tok
 from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.inbox import queries
+from service.platform.inbox.leavers import HandedBack, hand_back
 from service.platform.persistence import tenancy
 from service.platform.persistence.models import ApiToken, LoginThrottle, School, User, UserRole
 from service.platform.roles import REGION_ROLES, ROLE_CODES, ROLES, Role
@@ -219,14 +220,19 @@ def add_role(rt: Runtime, actor: Actor, username: str, role: str) -> None:
     set_roles(rt, actor, username, roles)
 
 
-def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> None:
+def set_active(rt: Runtime, actor: Actor, username: str, active: bool) -> HandedBack:
+    """Open or close an account; closing one hands its open tasks back (`inbox/leavers.py`)."""
     actor.require_admin("only an admin can manage users")
     with rt.db.session() as session:
         user = queries.user_by_username(session, username)
         if user is None:
             raise NotFound("no such user")
+        was_active = user.is_active
         user.is_active = active
         audit.append(session, actor.username, "user.active", detail={"user": username, "active": active})
+        if active or not was_active:
+            return HandedBack(0, 0)
+        return hand_back(session, actor.username, user, mail=rt.smtp_host is not None)
 
 
 def unlock(rt: Runtime, actor: Actor, username: str) -> bool:

@@ -95,7 +95,17 @@ def set_roles(username: str) -> ResponseReturnValue:
 @login_required
 @admin_only
 def set_active(username: str) -> ResponseReturnValue:
-    accounts.set_active(runtime(), actor(), username, request.form.get("active") == "1")
+    handed = accounts.set_active(runtime(), actor(), username, request.form.get("active") == "1")
+    if handed.to_roles or handed.to_admins:
+        flash(
+            _(
+                "The account is closed. Its open tasks: %(roles)s went back to their roles; %(admins)s "
+                "were given to this person alone and wait in the notifications to be handed on.",
+                roles=handed.to_roles,
+                admins=handed.to_admins,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.users") + f"#user-{username}")
 
 

@@ -25,6 +25,9 @@ CORE_ACTIONS: dict[str, Any] = {
     "task.claim": lazy_gettext("claimed"),
     "task.unclaim": lazy_gettext("released"),
     "task.reassign": lazy_gettext("reassigned"),
+    "task.orphaned": lazy_gettext(
+        "closed the account of the person holding the task; it waits to be handed on"
+    ),
     "comment.add": lazy_gettext("commented"),
     "timer.fire": lazy_gettext("a deadline or reminder fired"),
     "instance.error": lazy_gettext("an error stopped the process"),
