@@ -55,7 +55,9 @@ ROLE_CODES: frozenset[str] = frozenset(r.code for r in ROLES)
 BY_CODE: dict[str, Role] = {r.code: r for r in ROLES}
 
 # Who may hand a task over to someone else besides the person holding it.
-REASSIGNING_ROLES: frozenset[str] = frozenset({"wg_chair", "admin"})
+# Who manages the school's accounts, and hears of work nobody active could do.
+ADMIN_ROLE = "admin"
+REASSIGNING_ROLES: frozenset[str] = frozenset({"wg_chair", ADMIN_ROLE})
 
 
 def parse_lane(lane: str | None) -> list[str]:

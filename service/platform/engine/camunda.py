@@ -135,7 +135,12 @@ def _form_data(task: etree._Element, task_id: str, label: str) -> dict[str, Any]
             if constraint.get("name") == "required":
                 required.append(name)
         props[name] = prop
-    title = label or task_id
+    return generated_form(label or task_id, props, required)
+
+
+def generated_form(title: str, props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """Our form schema around fields read from a modeler's form (Camunda 7 formData, Camunda 8 form-js):
+    the modeler's texts are in one language, so each title stands for all three."""
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",

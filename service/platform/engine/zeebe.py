@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from service.platform.engine.camunda import CamundaReading, CamundaTask
+from service.platform.engine.camunda import CamundaReading, CamundaTask, generated_form
 from service.platform.engine.rewrite import Dialect, Untranslatable, rewrite
 
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
@@ -177,10 +177,9 @@ def _refused(node: etree._Element, element: str, reading: CamundaReading) -> Non
     for child in extensions if extensions is not None else []:
         if isinstance(child.tag, str) and etree.QName(child).namespace == ZEEBE and _local(child) in REFUSED:
             reading.problems.append((element, "extension_refused", {"construct": f"zeebe:{_local(child)}"}))
-    if _local(node) == "scriptTask" and _zeebe(node, "script") is not None:
-        script = _zeebe(node, "script")
-        expression = script.get("expression", "") if script is not None else ""
-        reading.problems.append((element, "feel_script", {"value": expression}))
+    script = _zeebe(node, "script") if _local(node) == "scriptTask" else None
+    if script is not None:
+        reading.problems.append((element, "feel_script", {"value": script.get("expression", "")}))
 
 
 def read_into(tree: etree._ElementTree, reading: CamundaReading, operators: Collection[str]) -> None:
@@ -242,17 +241,7 @@ def form_js_schema(text: str, title: str) -> dict[str, Any] | None:
         if _rules(component).get("required") is True:
             required.append(key)
         props[key] = prop
-    schema: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "title": title,
-        "x-title": _three(title),
-        "properties": props,
-        "x-order": list(props),
-    }
-    if required:
-        schema["required"] = required
-    return schema
+    return generated_form(title, props, required)
 
 
 def _fields(components: list[Any]) -> list[dict[str, Any]]:

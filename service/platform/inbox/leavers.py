@@ -13,8 +13,7 @@ from service.platform.audit import log as audit
 from service.platform.inbox import queries, unclaimed
 from service.platform.notify.outbox import notify
 from service.platform.persistence.models import HumanTask, User
-
-ADMIN_ROLE = "admin"
+from service.platform.roles import ADMIN_ROLE
 
 
 @dataclass(frozen=True)

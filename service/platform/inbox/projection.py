@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
-from service.platform.inbox import unclaimed
+from service.platform.inbox import queries, unclaimed
 from service.platform.persistence.models import (
     HumanTask,
     HumanTaskRole,
@@ -24,10 +24,8 @@ from service.platform.persistence.models import (
     User,
     UserRole,
 )
+from service.platform.roles import ADMIN_ROLE
 from service.platform.runtime import Runtime
-
-# Who hears of a task sent to a role that nobody active holds in the school.
-ADMIN_ROLE = "admin"
 
 
 def _titles(forms: dict[str, Any], form_key: str | None, fallback: str) -> str:
@@ -193,7 +191,8 @@ def save_run(
         roles = sorted(set(row.candidate_roles))
         if not roles:
             # Sent to a person with no active account here and to no role: only an admin can hand it on.
-            person = _full_name(conn, school, task.assignee)
+            wanted = task.assignee or ""
+            person = queries.full_names(session, [wanted]).get(wanted, wanted)
             unheld = _notification(school, "task_unheld", {**params, "roles": [], "person": person}, row, now)
             _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
             continue
@@ -211,14 +210,6 @@ def save_run(
             unheld = _notification(school, "task_unheld", {**params, "roles": roles}, row, now)
             _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
     return created
-
-
-def _full_name(conn: Connection, school: int, username: str | None) -> str:
-    """How pages name a person (full name), also for a closed account; the login when there is none."""
-    found = conn.execute(
-        select(_USERS.c.full_name).where(_USERS.c.school_id == school, _USERS.c.username == (username or ""))
-    ).scalar()
-    return str(found or username or "")
 
 
 def _notification(
