@@ -255,7 +255,7 @@ class RegionFigure:
     `tenancy.all_schools()`, so it filters `scope.among(Model.school_id)` and groups by `school_id` in
     SQL: one query, whatever the number of schools); `total` once for the whole region (the same filter,
     grouped by category only: a share is the region's done over the region's total, never an average of
-    the schools' shares). Titles and category names are lazy strings made in the feature's `region`
+    the schools' shares). Titles and category names are lazy strings made in the feature's `web`
     module; `unit` "percent" marks values that are shares (0–100)."""
 
     title: Any

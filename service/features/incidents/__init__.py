@@ -8,7 +8,6 @@ from service.features.incidents import (
     notices,
     openapi,
     operators,
-    region,
     settings,
     web,
 )
@@ -38,5 +37,5 @@ FEATURE = Feature(
     task_redirects=(web.after_task,),
     openapi_paths=openapi.incident_paths,
     openapi_schemas=openapi.incident_schemas,
-    region_figures={"incidents_by_type": region.FIGURE},
+    region_figures={"incidents_by_type": web.REGION_FIGURE},
 )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.incidents.models import Incident
 from service.features.incidents.rules import INCIDENT_TYPES
-from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
+from service.platform.registry import RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 
@@ -33,28 +32,15 @@ def _add(per: dict[str, int], kind: str, count: int) -> None:
     per[code] = per.get(code, 0) + int(count)
 
 
-def _by_type(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+def by_type(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     values: dict[int, dict[str, int]] = {}
     for school_id, kind, count in session.execute(_reported(scope, Incident.school_id)).all():
         _add(values.setdefault(int(school_id), {}), kind, count)
     return values
 
 
-def _by_type_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+def by_type_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
     total: dict[str, int] = {}
     for kind, count in session.execute(_reported(scope)).all():
         _add(total, kind, count)
     return total
-
-
-FIGURE = RegionFigure(
-    title=lazy_gettext("Incidents this school year, by type"),
-    collect=_by_type,
-    total=_by_type_total,
-    categories={
-        "data_disclosure": lazy_gettext("Personal data disclosure"),
-        "inappropriate_content": lazy_gettext("Inappropriate or wrong content"),
-        "academic_integrity": lazy_gettext("Academic integrity violation"),
-        "other": lazy_gettext("Other incidents"),
-    },
-)

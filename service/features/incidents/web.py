@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
 
-from service.features.incidents import council, schemas
+from service.features.incidents import council, region, schemas
 from service.features.incidents import usecases as cases
 from service.features.incidents.access import PROCESS_ID
 from service.features.incidents.models import Incident
@@ -19,7 +19,7 @@ from service.features.incidents.usecases import IncidentView, journal_number
 from service.platform.errors import BadRequest, ValidationFailed
 from service.platform.inbox import instances as instance_cases
 from service.platform.persistence.models import HumanTask
-from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.registry import ExportColumn, ExportTable, NavLink, RegionFigure, TimelineWords
 from service.platform.web import exports
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import (
@@ -392,3 +392,17 @@ def after_task(task: HumanTask) -> str | None:
     if task.process_id != PROCESS_ID:
         return None
     return url_for("incidents.by_instance", instance_id=task.instance_id)
+
+
+# The feature's figure on the region's dashboard (its counts are read by `region.py`).
+REGION_FIGURE = RegionFigure(
+    title=lazy_gettext("Incidents this school year, by type"),
+    collect=region.by_type,
+    total=region.by_type_total,
+    categories={
+        "data_disclosure": lazy_gettext("Personal data disclosure"),
+        "inappropriate_content": lazy_gettext("Inappropriate or wrong content"),
+        "academic_integrity": lazy_gettext("Academic integrity violation"),
+        "other": lazy_gettext("Other incidents"),
+    },
+)

@@ -6,7 +6,6 @@ from service.features.orders import (
     notices,
     openapi,
     operators,
-    region,
     settings,
     usecases,
     web,
@@ -32,5 +31,5 @@ FEATURE = Feature(
     private_views={usecases.PROCESS_ID: usecases.PRIVATE_VIEW},
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
-    region_figures={"orders_issued": region.FIGURE},
+    region_figures={"orders_issued": web.REGION_FIGURE},
 )

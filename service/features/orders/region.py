@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.orders.models import Order
-from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
+from service.platform.registry import RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 
@@ -27,15 +26,10 @@ def _registered(scope: RegionScope, *by: Any) -> Select[Any]:
     )
 
 
-def _issued(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+def issued(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     rows = session.execute(_registered(scope, Order.school_id)).all()
     return {int(school_id): int(count) for school_id, count in rows}
 
 
-def _issued_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+def issued_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
     return int(session.execute(_registered(scope)).scalar_one())
-
-
-FIGURE = RegionFigure(
-    title=lazy_gettext("Orders issued this school year"), collect=_issued, total=_issued_total
-)

@@ -13,10 +13,11 @@ from flask_babel import lazy_gettext
 from flask_login import login_required
 
 from service.features.orders import exports as order_documents
+from service.features.orders import region
 from service.features.orders import usecases as order_cases
 from service.features.orders.queries import OrderFilter
 from service.platform.errors import BadRequest, ValidationFailed
-from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.registry import ExportColumn, ExportTable, NavLink, RegionFigure, TimelineWords
 from service.platform.web import exports
 from service.platform.web.context import actor, runtime
 from service.platform.web.downloads import attachment
@@ -255,4 +256,10 @@ WORDS = TimelineWords(
             "End_registered": lazy_gettext("The order is registered"),
         },
     },
+)
+
+
+# The feature's figure on the region's dashboard (its counts are read by `region.py`).
+REGION_FIGURE = RegionFigure(
+    title=lazy_gettext("Orders issued this school year"), collect=region.issued, total=region.issued_total
 )

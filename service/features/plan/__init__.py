@@ -1,6 +1,6 @@
 """The school's yearly plan tracker."""
 
-from service.features.plan import api, openapi, region, report, usecases, web
+from service.features.plan import api, openapi, report, usecases, web
 from service.platform.registry import Feature
 
 FEATURE = Feature(
@@ -16,5 +16,5 @@ FEATURE = Feature(
     openapi_schemas=lambda: openapi.SCHEMAS,
     cli_commands=(web.plan_cli,),
     report_sections={"plan_completion": report.SECTION},
-    region_figures={"plan_completion": region.FIGURE},
+    region_figures={"plan_completion": web.REGION_FIGURE},
 )

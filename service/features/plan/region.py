@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.plan.models import PlanItem, SchoolPlan
-from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
+from service.platform.registry import RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 WHOLE = "all"
@@ -38,7 +37,7 @@ def _shares(rows: Iterable[tuple[Any, int, int]]) -> Mapping[str, int]:
     return {code: round(100 * done / total) for code, (done, total) in counted.items() if total}
 
 
-def _completion(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+def completion(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     """Per school, the percentage of this school year's plan items marked done, per stage and overall."""
     per: dict[int, list[tuple[Any, int, int]]] = {}
     for school_id, stage, total, done in session.execute(_counted(scope, SchoolPlan.school_id)).all():
@@ -46,16 +45,6 @@ def _completion(rt: Runtime, session: Session, scope: RegionScope) -> RegionValu
     return {school_id: _shares(rows) for school_id, rows in per.items()}
 
 
-def _completion_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+def completion_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
     """The region's share: every school's done items over every school's items (not a mean of shares)."""
     return _shares((stage, total, done) for stage, total, done in session.execute(_counted(scope)).all())
-
-
-FIGURE = RegionFigure(
-    title=lazy_gettext("Plan completion by stage"),
-    collect=_completion,
-    total=_completion_total,
-    categories={WHOLE: lazy_gettext("whole plan")},
-    category_name=lambda code: lazy_gettext("Stage %(number)s", number=code),
-    unit="percent",
-)

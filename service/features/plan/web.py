@@ -16,11 +16,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
 
+from service.features.plan import region
 from service.features.plan import usecases as plan_cases
 from service.features.plan.rules import STATUSES
 from service.features.plan.usecases import ItemView, PlanView
 from service.platform.errors import BadRequest, ServiceError, ValidationFailed
-from service.platform.registry import Evidence, ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.registry import (
+    Evidence,
+    ExportColumn,
+    ExportTable,
+    NavLink,
+    RegionFigure,
+    TimelineWords,
+)
 from service.platform.roles import role_name
 from service.platform.web import exports
 from service.platform.web.context import actor, runtime
@@ -263,3 +271,14 @@ def plan_load(path: str, year: int | None) -> None:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
     click.echo("plan loaded" if loaded else "that school year already has a plan: unchanged")
+
+
+# The feature's figure on the region's dashboard (its counts are read by `region.py`).
+REGION_FIGURE = RegionFigure(
+    title=lazy_gettext("Plan completion by stage"),
+    collect=region.completion,
+    total=region.completion_total,
+    categories={region.WHOLE: lazy_gettext("whole plan")},
+    category_name=lambda code: lazy_gettext("Stage %(number)s", number=code),
+    unit="percent",
+)

@@ -7,7 +7,6 @@ from service.features.surveys import (
     evidence,
     notices,
     openapi,
-    region,
     report,
     usecases,
     web,
@@ -34,5 +33,5 @@ FEATURE = Feature(
     error_messages=web.ERROR_MESSAGES,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
-    region_figures={"survey_participation": region.FIGURE},
+    region_figures={"survey_participation": web.REGION_FIGURE},
 )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.surveys.models import Survey
 from service.platform.persistence.models import Campaign, CampaignTask
-from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
+from service.platform.registry import RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 
@@ -44,19 +43,11 @@ def _participation_of(scope: RegionScope, by_school: bool) -> Select[Any]:
     ).group_by(*by)
 
 
-def _participation(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+def participation(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     rows = session.execute(_participation_of(scope, by_school=True)).all()
     return {int(school_id): {"asked": int(asked), "answered": int(done)} for school_id, asked, done in rows}
 
 
-def _participation_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+def participation_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
     asked, done = session.execute(_participation_of(scope, by_school=False)).one()
     return {"asked": int(asked), "answered": int(done)}
-
-
-FIGURE = RegionFigure(
-    title=lazy_gettext("Participation in this school year's surveys"),
-    collect=_participation,
-    total=_participation_total,
-    categories={"asked": lazy_gettext("asked"), "answered": lazy_gettext("answered")},
-)

@@ -13,12 +13,12 @@ from flask_babel import lazy_gettext
 from flask_login import login_required
 from markupsafe import Markup
 
-from service.features.surveys import answering, figures, notes, results, rules
+from service.features.surveys import answering, figures, notes, region, results, rules
 from service.features.surveys import usecases as cases
 from service.features.surveys.plan_templates import TEMPLATES
 from service.platform.documents import charts
 from service.platform.errors import ServiceError, ValidationFailed
-from service.platform.registry import ExportColumn, ExportTable, NavLink
+from service.platform.registry import ExportColumn, ExportTable, NavLink, RegionFigure
 from service.platform.web import exports
 from service.platform.web.api_request import int_arg
 from service.platform.web.context import actor, runtime
@@ -253,3 +253,12 @@ ERROR_MESSAGES: dict[str, Callable[[ServiceError], tuple[str, dict[str, Any]]]] 
     "survey_not_yet_open": lambda err: (_("The survey's opening day has not come yet."), {}),
     "survey_closed": lambda err: (_("The survey is closed."), {}),
 }
+
+
+# The feature's figure on the region's dashboard (its counts are read by `region.py`).
+REGION_FIGURE = RegionFigure(
+    title=lazy_gettext("Participation in this school year's surveys"),
+    collect=region.participation,
+    total=region.participation_total,
+    categories={"asked": lazy_gettext("asked"), "answered": lazy_gettext("answered")},
+)

@@ -5,7 +5,6 @@ from service.features.tools import (
     evidence,
     openapi,
     operators,
-    region,
     settings,
     signed_votes,
     usecases,
@@ -32,5 +31,5 @@ FEATURE = Feature(
     timeline_words=web.WORDS,
     openapi_paths=lambda: openapi.PATHS,
     openapi_schemas=lambda: openapi.SCHEMAS,
-    region_figures={"tools_permitted": region.FIGURE},
+    region_figures={"tools_permitted": web.REGION_FIGURE},
 )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from service.features.tools.models import Tool
-from service.platform.registry import RegionFigure, RegionScope, RegionTotal, RegionValues
+from service.platform.registry import RegionScope, RegionTotal, RegionValues
 from service.platform.runtime import Runtime
 
 PERMITTED = ("permitted", "permitted_with_restrictions")
@@ -24,23 +23,12 @@ def _counted(scope: RegionScope, *by: Any) -> Select[Any]:
     )
 
 
-def _permitted(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
+def permitted(rt: Runtime, session: Session, scope: RegionScope) -> RegionValues:
     values: dict[int, dict[str, int]] = {}
     for school_id, status, count in session.execute(_counted(scope, Tool.school_id)).all():
         values.setdefault(int(school_id), {})[str(status)] = int(count)
     return values
 
 
-def _permitted_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
+def permitted_total(rt: Runtime, session: Session, scope: RegionScope) -> RegionTotal:
     return {str(status): int(count) for status, count in session.execute(_counted(scope)).all()}
-
-
-FIGURE = RegionFigure(
-    title=lazy_gettext("AI tools permitted"),
-    collect=_permitted,
-    total=_permitted_total,
-    categories={
-        "permitted": lazy_gettext("permitted"),
-        "permitted_with_restrictions": lazy_gettext("permitted with restrictions"),
-    },
-)

@@ -12,13 +12,14 @@ from flask_login import login_required
 
 from service.features.tools import adoption as region_cases
 from service.features.tools import exports as tool_documents
+from service.features.tools import region
 from service.features.tools import rules as tool_rules
 from service.features.tools import usecases as tool_cases
 from service.features.tools.models import Tool
 from service.features.tools.regional import RegionEntry
 from service.features.tools.rules import VoteRule
 from service.platform.errors import Conflict, NotFound, ValidationFailed
-from service.platform.registry import ExportColumn, ExportTable, NavLink, TimelineWords
+from service.platform.registry import ExportColumn, ExportTable, NavLink, RegionFigure, TimelineWords
 from service.platform.runtime import Actor
 from service.platform.web import exports
 from service.platform.web.context import actor, runtime
@@ -331,5 +332,17 @@ WORDS = TimelineWords(
             "Timer_review": lazy_gettext("Review date"),
             "Service_reopen": lazy_gettext("Reopen the evaluation"),
         },
+    },
+)
+
+
+# The feature's figure on the region's dashboard (its counts are read by `region.py`).
+REGION_FIGURE = RegionFigure(
+    title=lazy_gettext("AI tools permitted"),
+    collect=region.permitted,
+    total=region.permitted_total,
+    categories={
+        "permitted": lazy_gettext("permitted"),
+        "permitted_with_restrictions": lazy_gettext("permitted with restrictions"),
     },
 )
