@@ -31,7 +31,15 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_ack_storm import _extract, _free_port, _gunicorn, _rev  # noqa: E402
+from bench_ack_storm import (  # noqa: E402
+    _backend_pids,
+    _cpu_s,
+    _extract,
+    _free_port,
+    _gunicorn,
+    _rev,
+    _session_pids,
+)
 
 ROOT = HERE.parent
 CLIENTS = 50
@@ -95,8 +103,13 @@ def _post(port: int, token: str, path: str, body: dict[str, Any]) -> dict[str, A
         return dict(json.loads(reply.read()))
 
 
-def _slice(port: int, token: str, seconds: float, sink: dict[str, list[Any]]) -> None:
-    """50 clients, each starting and completing its own instances until the slice ends."""
+def _slice(port: int, token: str, seconds: float, sink: dict[str, list[Any]], server: int, url: str) -> None:
+    """50 clients, each starting and completing its own instances until the slice ends.
+
+    Also the CPU seconds the slice cost: gunicorn's workers, their PostgreSQL backends, the clients.
+    """
+    workers, backends = _session_pids(server), _backend_pids(url)
+    cpu_before = (_cpu_s(workers), _cpu_s(backends), time.process_time())
     stop_at = time.perf_counter() + seconds
     lock = threading.Lock()
 
@@ -126,6 +139,15 @@ def _slice(port: int, token: str, seconds: float, sink: dict[str, list[Any]]) ->
     for t in threads:
         t.join()
     sink["wall"].append(time.perf_counter() - began)
+    backends = sorted(set(backends) | set(_backend_pids(url)))  # a backend that began mid-slice counts whole
+    sink["cpu_server"].append(_cpu_s(workers) - cpu_before[0])
+    sink["cpu_db"].append(_cpu_s(backends) - cpu_before[1])
+    sink["cpu_client"].append(time.process_time() - cpu_before[2])
+
+
+def _sink() -> dict[str, list[Any]]:
+    kinds = ("start", "complete", "errors", "wall", "cpu_server", "cpu_db", "cpu_client")
+    return {kind: [] for kind in kinds}
 
 
 def _summary(sink: dict[str, list[Any]]) -> dict[str, Any]:
@@ -137,6 +159,9 @@ def _summary(sink: dict[str, list[Any]]) -> dict[str, Any]:
     }
     out["per_s"] = out["completions"] / wall if wall else 0.0
     out["error_samples"] = sink["errors"][:3]
+    for part in ("server", "db", "client"):  # CPU ms per start + completion
+        spent = sum(sink.get(f"cpu_{part}", []))
+        out[f"cpu_{part}_ms"] = spent * 1000 / out["completions"] if out["completions"] else None
     for kind in ("start", "complete"):
         values = sorted(sink[kind])
         out[f"{kind}_p50_ms"] = statistics.median(values) * 1000 if values else None
@@ -166,27 +191,27 @@ def main() -> None:
         (f"this branch ({_rev('HEAD')})", ROOT, args.url + "_new"),
     ]
     servers: list[subprocess.Popen[bytes]] = []
-    runs: list[tuple[str, int, str, dict[str, list[Any]]]] = []
+    runs: list[tuple[str, int, str, dict[str, list[Any]], int, str]] = []
     load: list[float] = []
     try:
         for label, code, url in versions:
             token = _in_version(code, "setup", "--url", url)["token"]
             port = _free_port()
             servers.append(_gunicorn(code, url, port))
-            runs.append((label, port, token, {"start": [], "complete": [], "errors": [], "wall": []}))
-        for _, port, token, _ in runs:  # warm every worker's imports and caches
-            _slice(port, token, 3.0, {"start": [], "complete": [], "errors": [], "wall": []})
+            runs.append((label, port, token, _sink(), servers[-1].pid, url))
+        for _, port, token, _, pid, url in runs:  # warm every worker's imports, caches and pools
+            _slice(port, token, 3.0, _sink(), pid, url)
         per_slice = args.seconds / args.slices
         for k in range(args.slices):
             order = runs if k % 2 == 0 else runs[::-1]
-            for _, port, token, sink in order:
+            for _, port, token, sink, pid, url in order:
                 load.append(os.getloadavg()[0])
-                _slice(port, token, per_slice, sink)
+                _slice(port, token, per_slice, sink, pid, url)
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
-    results = [{"code": label, **_summary(sink)} for label, _, _, sink in runs]
+    results = [{"code": label, **_summary(sink)} for label, _, _, sink, _, _ in runs]
     for row in results:
         print(json.dumps(row), flush=True)
     meta = {
@@ -227,6 +252,19 @@ def report(path: Path, results_md: Path) -> None:
             f"{r['start_p50_ms']:.0f} / {r['start_p95_ms']:.0f} | "
             f"{r['complete_p50_ms']:.0f} / {r['complete_p95_ms']:.0f} | {r['errors']} |"
         )
+    if all(r.get("cpu_server_ms") for r in rows):
+        lines += [
+            "",
+            "CPU per start + completion (ms) during the slices: gunicorn's workers, their PostgreSQL"
+            " backends, the 50 client threads; and the ceiling that sets on 2 cores (2,000 ms ÷ the sum).",
+            "",
+            "| code | gunicorn | PostgreSQL | clients | ceiling (/s) |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for r in rows:
+            total = r["cpu_server_ms"] + r["cpu_db_ms"] + r["cpu_client_ms"]
+            cpu = f"{r['cpu_server_ms']:.1f} | {r['cpu_db_ms']:.1f} | {r['cpu_client_ms']:.1f}"
+            lines.append(f"| {r['code']} | {cpu} | {2000 / total:.0f} |")
     if len(rows) == 2 and rows[0]["per_s"]:
         lines += [
             "",

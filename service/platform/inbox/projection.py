@@ -252,19 +252,25 @@ def _holders_insert(mail: bool) -> Any:
         if mail
         else literal("none")
     )
-    return _NOTIFICATIONS.insert().from_select(
-        [*_NOTICE_COLUMNS, "user_id", "email_state"],
-        select(
-            *(bindparam(f"n_{n}", type_=_NOTIFICATIONS.c[n].type) for n in _NOTICE_COLUMNS),
-            _USERS.c.id,
-            email_state,
+    return (
+        _NOTIFICATIONS.insert()
+        .from_select(
+            [*_NOTICE_COLUMNS, "user_id", "email_state"],
+            select(
+                *(bindparam(f"n_{n}", type_=_NOTIFICATIONS.c[n].type) for n in _NOTICE_COLUMNS),
+                _USERS.c.id,
+                email_state,
+            )
+            .where(
+                _USERS.c.school_id == bindparam("school"),
+                _USERS.c.is_active.is_(True),
+                _USERS.c.id.in_(holders),
+            )
+            .order_by(_USERS.c.id),
+            include_defaults=False,
         )
-        .where(
-            _USERS.c.school_id == bindparam("school"), _USERS.c.is_active.is_(True), _USERS.c.id.in_(holders)
-        )
-        .order_by(_USERS.c.id),
-        include_defaults=False,
-    )
+        .execution_options(preserve_rowcount=True)
+    )  # SQLAlchemy reports an INSERT's rowcount only if asked
 
 
 _HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
@@ -293,7 +299,7 @@ def _notify_holders(
     told = conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles}).rowcount
     if told is not None and told >= 0:
         return int(told)
-    # psycopg reports -1 for this INSERT … SELECT: whether anyone holds the roles is asked instead.
+    # A driver that cannot count an INSERT … SELECT's rows (-1): whether anyone holds the roles is asked.
     return int(conn.execute(_HOLDERS_EXIST, {"school": school, "roles": roles}).scalar() or 0)
 
 
