@@ -8,7 +8,7 @@ engine reads the current values at every run, so a timer set after a change uses
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -124,6 +124,29 @@ def current(rt: Runtime, session: Session) -> dict[str, str]:
     for name, setting in rt.features.settings.items():
         values[name] = stored.get(name) or environment_value(rt, name, setting) or setting.default
     return values
+
+
+class CurrentSettings(Mapping[str, str]):
+    """The values `current` gives, read from the database only when first looked at: most engine runs
+    evaluate no expression that names `settings`, and then spare the query."""
+
+    def __init__(self, rt: Runtime, session: Session) -> None:
+        self._rt, self._session = rt, session
+        self._values: dict[str, str] | None = None
+
+    def _loaded(self) -> dict[str, str]:
+        if self._values is None:
+            self._values = current(self._rt, self._session)
+        return self._values
+
+    def __getitem__(self, name: str) -> str:
+        return self._loaded()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def explicit(rt: Runtime, session: Session, name: str) -> str | None:

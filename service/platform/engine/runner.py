@@ -75,7 +75,8 @@ def _script_engine(
     school_settings: Mapping[str, Any] | None = None,
 ) -> SandboxedScriptEngine:
     engine = SandboxedScriptEngine(time_limit, builtins)
-    engine.restricted.current_settings = dict(school_settings or {})
+    # Kept as given: a lazy mapping is read only if an expression names `settings`.
+    engine.restricted.current_settings = school_settings if school_settings is not None else {}
 
     def handle(name: str, params: dict[str, Any], data: Mapping[str, Any]) -> str:
         operator = operators.get(name)

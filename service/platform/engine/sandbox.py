@@ -116,6 +116,7 @@ class CompiledCode:
 
     code: CodeType
     repeats: bool
+    reads_settings: bool = False  # names `settings`: only then are the school's current values needed
 
 
 def _refused_statement(tree: ast.AST) -> ScriptRefused | None:
@@ -160,10 +161,11 @@ def compile_expression(source: str) -> CompiledCode:
     except SyntaxError as err:
         raise ScriptRefused(f"syntax error: {err.msg}", err.lineno) from None
     loops = repeats(tree)
+    reads_settings = any(isinstance(node, ast.Name) and node.id == "settings" for node in ast.walk(tree))
     result = compile_restricted_eval(tree, filename="<expression>", policy=LimitingTransformer)
     if result.errors or result.code is None:
         raise ScriptRefused("; ".join(result.errors) or "refused", _first_line(result.errors))
-    return CompiledCode(result.code, loops)
+    return CompiledCode(result.code, loops, reads_settings)
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
@@ -196,7 +198,9 @@ class RestrictedEnvironment(TaskDataEnvironment):
         namespace = copy.copy(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
-        if self.current_settings and isinstance(namespace.get("settings"), dict):
+        # The current values are read (a query, when they are loaded lazily) only for an expression
+        # that names them.
+        if compiled.reads_settings and isinstance(namespace.get("settings"), dict) and self.current_settings:
             namespace["settings"] = {**namespace["settings"], **self.current_settings}
         if not compiled.repeats:
             return eval(compiled.code, namespace)  # noqa: S307 - compiled by RestrictedPython

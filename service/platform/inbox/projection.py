@@ -6,9 +6,23 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, inspect, literal, select
+from sqlalchemy import (
+    Connection,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    inspect,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -71,11 +85,29 @@ _WRITE_INSTANCE = (
     .values(version=_INSTANCES.c.version + 1)
     .returning(_INSTANCES.c.version)
 )
-_OPEN_ROWS = select(_TASKS.c.engine_task_id, _TASKS.c.id).where(
-    _TASKS.c.school_id == bindparam("school"),
-    _TASKS.c.instance_id == bindparam("instance"),
-    _TASKS.c.status.in_(("open", "waiting")),
-)
+
+
+@cache
+def _write_instance_and_read_open_rows(dialect: str) -> Any:
+    """`_WRITE_INSTANCE` that also returns the instance's open inbox rows as "engine id:row id" joined by
+    commas (engine ids are UUIDs): one statement where the read after the write was a second one."""
+    pair = _TASKS.c.engine_task_id + literal_column("':'") + cast_(_TASKS.c.id, String)
+    joined = (
+        func.string_agg(pair, literal_column("','")) if dialect == "postgresql" else func.group_concat(pair)
+    )
+    open_rows = (
+        select(joined)
+        .where(
+            # The UPDATE's own parameters, not a correlation: RETURNING renders columns unqualified.
+            _TASKS.c.school_id == bindparam("school"),
+            _TASKS.c.instance_id == bindparam("row"),
+            _TASKS.c.status.in_(("open", "waiting")),
+        )
+        .scalar_subquery()
+    )
+    return _WRITE_INSTANCE.returning(open_rows.label("open_rows"))
+
+
 _WITHDRAW = (
     _TASKS.update()
     .where(_TASKS.c.school_id == bindparam("school"), _TASKS.c.id.in_(bindparam("rows", expanding=True)))
@@ -91,21 +123,25 @@ _INSERT_TASK_ROLE = _TASK_ROLES.insert()
 _INSERT_NOTIFICATION = _NOTIFICATIONS.insert()
 
 
-def write_instance(session: Session, instance: ProcessInstance, values: dict[str, Any]) -> None:
+def write_instance(
+    session: Session, instance: ProcessInstance, values: dict[str, Any], statement: Any = _WRITE_INSTANCE
+) -> Any:
     """Write `values` and whatever else of the ORM object changed onto the instance row in one Core
     UPDATE (its version bumped as the ORM would), then mark the object clean so no flush writes it again.
+    Returns what `statement` returns after the version (a variant of `_WRITE_INSTANCE`), or None.
 
     The caller holds the instance's lock. The ORM's flush of the same changes cost several times the SQL."""
     state = inspect(instance)
     changed = {key: getattr(instance, key) for key in state.committed_state if key in _INSTANCES.c}
     changed.update(values)
-    version = (
+    row = (
         session.connection()
-        .execute(_WRITE_INSTANCE, {**changed, "row": instance.id, "school": instance.school_id})
-        .scalar_one()
+        .execute(statement, {**changed, "row": instance.id, "school": instance.school_id})
+        .one()
     )
-    for key, value in {**changed, "version": version}.items():
+    for key, value in {**changed, "version": row[0]}.items():
         set_committed_value(instance, key, value)
+    return row[1] if len(row) > 1 else None
 
 
 def save_run(
@@ -136,12 +172,15 @@ def save_run(
     }
     if result.completed:
         values.update(status="completed", ended_at=now)
-    write_instance(session, instance, values)
     # Only ids are needed here; loading whole rows with their people and roles costs more than the SQL.
-    existing: dict[str, int] = {
-        engine_id: row_id
-        for engine_id, row_id in conn.execute(_OPEN_ROWS, {"school": school, "instance": instance.id}).all()
-    }
+    open_rows = write_instance(
+        session, instance, values, _write_instance_and_read_open_rows(conn.dialect.name)
+    )
+    existing: dict[str, int] = {}
+    for pair in (open_rows or "").split(","):
+        if pair:
+            engine_id, _, row_id = pair.rpartition(":")
+            existing[engine_id] = int(row_id)
     ready_ids = {t.engine_task_id for t in result.ready_tasks}
     withdrawn = [
         row_id

@@ -61,8 +61,9 @@ def run_engine(
     limits: dict[str, Any] = {
         "script_time_limit": rt.script_time_limit,
         "script_builtins": rt.features.script_builtins,
-        # Read at every run: a timer set now uses the value the admin set, not the one loaded at start.
-        "school_settings": school_settings.current(rt, session),
+        # Read at every run that needs them (lazily): a timer set now uses the value the admin set, not
+        # the one loaded at start.
+        "school_settings": school_settings.CurrentSettings(rt, session),
     }
     if step.kind == "start":
         result = engine.start_instance(definition.spec_json, step.data, operators, **limits)

@@ -18,6 +18,7 @@ from service.platform.persistence import tenancy
 from service.platform.persistence.models import Base
 
 READ_ONLY = "school_read_only"
+SINGLE_READ = "school_single_read"  # `read_connection`: statements that need no transaction around them
 
 # The embedded SQLite's durability (settings SQLITE_JOURNAL_MODE, SQLITE_SYNCHRONOUS; docs/architecture.md).
 # WAL + NORMAL: a commit survives a crash of the process (the WAL is in the OS's hands) but not a power
@@ -61,8 +62,11 @@ def _configure_sqlite(engine: Engine, durability: SqliteDurability) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        if options.get(SINGLE_READ):
+            return  # one statement: SQLite's implicit transaction around it is enough
         # A read-only unit of work needs no write lock: it reads a WAL snapshot beside the writers.
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False, sqlite: SqliteDurability | None = None) -> Engine:
@@ -126,10 +130,10 @@ class Database:
         self.default_school = default_school
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         reader = self.engine.execution_options(**{READ_ONLY: True})
-        # One statement on PostgreSQL needs no transaction around it: autocommit spares the BEGIN and
-        # ROLLBACK round trips, and psycopg drops its prepared statements at every ROLLBACK.
-        self._single_reads = (
-            reader.execution_options(isolation_level="AUTOCOMMIT") if self.is_postgres else reader
+        # One statement needs no transaction around it: autocommit spares PostgreSQL's BEGIN and ROLLBACK
+        # round trips (and psycopg drops its prepared statements at every ROLLBACK), SQLite's BEGIN.
+        self._single_reads = reader.execution_options(
+            **({"isolation_level": "AUTOCOMMIT"} if self.is_postgres else {SINGLE_READ: True})
         )
         self._reader = reader
         self._read_factory = sessionmaker(reader, expire_on_commit=False)
