@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
+    Integer,
     String,
     Table,
     and_,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import cast as cast_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -120,6 +122,47 @@ _PEOPLE = select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
 )
 _INSERT_TASK = _TASKS.insert().returning(_TASKS.c.id)
 _INSERT_TASK_ROLE = _TASK_ROLES.insert()
+_NEW_TASK_COLUMNS = (
+    "school_id",
+    "instance_id",
+    "process_id",
+    "engine_task_id",
+    "bpmn_id",
+    "name",
+    "role",
+    "form_key",
+    "assignee_id",
+    "assigned_directly",
+    "status",
+    "title_i18n",
+    "created_at",
+    "due_at",
+)
+
+
+def _insert_task_with_roles() -> Any:
+    """PostgreSQL: the task row and its role rows in one statement (data-modifying CTEs), one round trip
+    where there were two; the roles come as one array parameter (`roles`), their copy's time as `since`."""
+    task = (
+        _TASKS.insert()
+        .values({name: bindparam(name, type_=_TASKS.c[name].type) for name in _NEW_TASK_COLUMNS})
+        .returning(_TASKS.c.id)
+        .cte("new_task")
+    )
+    role = func.unnest(bindparam("roles", type_=ARRAY(String)))
+    roles = _TASK_ROLES.insert().from_select(
+        ["school_id", "task_id", "role", "unclaimed_created_at"],
+        select(
+            bindparam("school_id", type_=Integer),
+            task.c.id,
+            role,
+            bindparam("since", type_=_TASK_ROLES.c.unclaimed_created_at.type),
+        ).select_from(task),
+    )
+    return select(task.c.id).add_cte(roles.cte("new_roles"))
+
+
+_INSERT_TASK_WITH_ROLES = _insert_task_with_roles()
 _INSERT_NOTIFICATION = _NOTIFICATIONS.insert()
 
 
@@ -386,11 +429,16 @@ def _insert(
         "created_at": now,
         "due_at": due_at,
     }
-    row_id = int(conn.execute(_INSERT_TASK, row).scalar_one())
     roles = () if waits else tuple(task.roles)
-    if roles:
-        # Each role row carries the task's open-and-unclaimed state (`unclaimed.py`).
-        since = now if status == "open" and assignee_id is None else None
+    # Each role row carries the task's open-and-unclaimed state (`unclaimed.py`).
+    since = now if status == "open" and assignee_id is None else None
+    if roles and conn.dialect.name == "postgresql":
+        row_id = int(
+            conn.execute(_INSERT_TASK_WITH_ROLES, {**row, "roles": list(roles), "since": since}).scalar_one()
+        )
+    else:
+        row_id = int(conn.execute(_INSERT_TASK, row).scalar_one())
+    if roles and conn.dialect.name != "postgresql":
         conn.execute(
             _INSERT_TASK_ROLE,
             [

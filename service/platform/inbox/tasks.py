@@ -454,7 +454,8 @@ def complete(
             "data_json": json.dumps(clean, ensure_ascii=False, default=str),
         }
         session.connection().execute(_COMPLETE_TASK, {**written, "row": task.id, "school": task.school_id})
-        if task.candidate_roles:
+        if task.candidate_roles and task.assignee_id is None:
+            # Only an unclaimed task's role rows carry its copy; a claimed or assigned one's are NULL.
             unclaimed.close(session, task.school_id, [task.id])
         for key, value in written.items():
             set_committed_value(task, key, value)
