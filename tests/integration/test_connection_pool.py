@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from service.platform.persistence import session as sessions
 from service.platform.persistence.session import Database
@@ -63,5 +64,30 @@ def test_a_single_read_runs_outside_a_transaction_on_postgres(pg_url: str) -> No
         with db.session() as session:  # the unit of work after it still runs in one transaction
             raw = session.connection().connection.dbapi_connection
             assert raw is not None and raw.autocommit is False
+    finally:
+        db.dispose()
+
+
+def test_reads_keep_the_connections_prepared_statements(pg_url: str) -> None:
+    """A read-only unit of work ends with COMMIT, not ROLLBACK: psycopg drops every prepared statement
+    of the connection at a ROLLBACK, so the next requests on it planned all their statements again."""
+    db = Database(pg_url)
+    try:
+        for _ in range(7):  # psycopg prepares a statement on its fifth run
+            with db.read() as session:
+                session.execute(text("select count(*) from school where id > :n"), {"n": 0}).scalar_one()
+        with db.read() as session:
+            prepared = session.execute(text("select count(*) from pg_prepared_statements")).scalar_one()
+        assert prepared >= 1
+    finally:
+        db.dispose()
+
+
+def test_a_write_in_a_read_is_refused_on_postgres(pg_url: str) -> None:
+    """The read's transaction is READ ONLY, so ending it with COMMIT can never keep a write."""
+    db = Database(pg_url)
+    try:
+        with pytest.raises(DBAPIError, match="read-only transaction"), db.read() as session:
+            session.execute(text("update school set code = code"))
     finally:
         db.dispose()

@@ -112,6 +112,19 @@ def _ping_when_idle(engine: Engine) -> None:
             raise exc.DisconnectionError("the database connection was lost while idle") from err
 
 
+def _end_read_only(session: Session) -> None:
+    """End a PostgreSQL read-only transaction with COMMIT on the driver's connection (no flush: pending
+    ORM changes are never written), before close() would roll it back: psycopg answers every ROLLBACK by
+    dropping the connection's prepared statements (DEALLOCATE ALL, one more round trip), so every later
+    request on that connection planned its statements again. Nothing can have been written: the
+    transaction is READ ONLY."""
+    if not session.in_transaction():
+        return
+    connection = session.connection().connection.dbapi_connection
+    if connection is not None:
+        connection.commit()
+
+
 class Database:
     """Holds the engine and hands out sessions; one per application, safe to share across threads."""
 
@@ -129,7 +142,11 @@ class Database:
         # deployment; None in region mode, where every request and job names its school.
         self.default_school = default_school
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
-        reader = self.engine.execution_options(**{READ_ONLY: True})
+        # PostgreSQL: a read-only transaction (BEGIN READ ONLY), so a write in it fails loudly and ending
+        # it with COMMIT is as safe as a ROLLBACK — which psycopg follows with DEALLOCATE ALL.
+        reader = self.engine.execution_options(
+            **{READ_ONLY: True}, **({"postgresql_readonly": True} if self.is_postgres else {})
+        )
         # One statement needs no transaction around it: autocommit spares PostgreSQL's BEGIN and ROLLBACK
         # round trips (and psycopg drops its prepared statements at every ROLLBACK), SQLite's BEGIN.
         self._single_reads = reader.execution_options(
@@ -179,12 +196,15 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A transaction that only reads: on SQLite it takes no write lock and waits for no writer.
 
-        Anything written in it is rolled back, so a use case that may write must use `session()`.
+        Anything written in it is rolled back (on PostgreSQL, refused: the transaction is READ ONLY), so a
+        use case that may write must use `session()`.
         """
         session = self._read_factory()
         try:
             with self._acting(session):
                 yield session
+                if self.is_postgres:
+                    _end_read_only(session)
         finally:
             # close() returns the connection, whose reset rolls the transaction back; unlike
             # rollback() it leaves the loaded objects readable after the block.
