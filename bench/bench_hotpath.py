@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from service import create_app  # noqa: E402
 from service.platform.auth import accounts  # noqa: E402
 from service.platform.engine import runner  # noqa: E402
-from service.platform.forms.schema import clean_submission  # noqa: E402
+from service.platform.forms.validation import clean_submission  # noqa: E402
 from service.platform.persistence.migrate import upgrade  # noqa: E402
 from service.platform.persistence.models import (  # noqa: E402
     HumanTask,

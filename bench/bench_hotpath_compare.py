@@ -84,7 +84,10 @@ class Worker:
         assert reply.status_code == 200, reply.get_data(as_text=True)
 
     def _engine_inputs(self, task_id: int) -> tuple[str, str, str, dict[str, Any]]:
-        from service.platform.forms.schema import clean_submission
+        try:
+            from service.platform.forms.validation import clean_submission
+        except ImportError:  # the old code compared against may predate forms/validation.py
+            from service.platform.forms.schema import clean_submission
         from service.platform.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
 
         with self.rt.db.session() as session:

@@ -20,7 +20,7 @@ from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD
 from service.platform.engine import runner
 from service.platform.engine.serialization import dump_state, load_state
-from service.platform.forms.schema import clean_submission
+from service.platform.forms.validation import clean_submission
 from service.platform.inbox import queries
 from service.platform.persistence.models import ProcessDefinition
 from service.platform.registry import Registry

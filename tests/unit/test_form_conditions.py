@@ -11,7 +11,8 @@ from typing import Any
 
 from service.platform.engine import form_uses
 from service.platform.forms.checks import form_definition_problems
-from service.platform.forms.schema import signature_statements, validate_submission
+from service.platform.forms.schema import signature_statements
+from service.platform.forms.validation import validate_submission
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 TR = {"kk": "А", "ru": "Б", "en": "C"}

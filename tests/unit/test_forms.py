@@ -12,19 +12,17 @@ import pytest
 
 from service.platform.errors import FieldError, ValidationFailed
 from service.platform.forms.checks import form_definition_problems
+from service.platform.forms.coercion import coerce_submission
+from service.platform.forms.field_errors import FORM_ERROR_KEY
 from service.platform.forms.schema import (
-    FORM_ERROR_KEY,
-    clean_submission,
-    coerce_submission,
     default_values,
     enum_options,
     field_kind,
     file_fields,
     file_max_bytes,
-    is_calendar_date,
     localized,
-    validate_submission,
 )
+from service.platform.forms.validation import clean_submission, is_calendar_date, validate_submission
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "forms"
 HASH = "sha256:" + "ab" * 32
@@ -560,7 +558,8 @@ def test_rows_are_read_from_numbered_inputs_and_checked_at_deploy() -> None:
     """A "rows" field (issue 15 item 13): inputs "<field>.<row>.<name>" become a list of objects in row
     order, blank spare rows are dropped, a bad date is the field's error, and deploy checks the rows."""
     from service.platform.forms.checks import form_definition_problems
-    from service.platform.forms.schema import coerce_submission, validate_submission
+    from service.platform.forms.coercion import coerce_submission
+    from service.platform.forms.validation import validate_submission
 
     titled = {"x-title": {"kk": "Ж", "ru": "Ж", "en": "W"}, "title": "Ж"}
     rows = {

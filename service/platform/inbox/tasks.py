@@ -27,7 +27,8 @@ from service.platform.errors import (
     ValidationFailed,
 )
 from service.platform.files import storage as files
-from service.platform.forms.schema import clean_submission, signature_statements
+from service.platform.forms.schema import signature_statements
+from service.platform.forms.validation import clean_submission
 from service.platform.inbox import deputies, queries, unclaimed
 from service.platform.inbox.access import (
     can_reassign,

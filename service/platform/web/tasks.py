@@ -11,13 +11,8 @@ from flask_login import login_required
 
 from service.platform.errors import FieldError, StepFailed, TaskNotOpen, ValidationFailed
 from service.platform.files import storage as files
-from service.platform.forms.schema import (
-    coerce_submission,
-    file_accept,
-    file_max_bytes,
-    localized,
-    prefill_values,
-)
+from service.platform.forms.coercion import coerce_submission
+from service.platform.forms.schema import file_accept, file_max_bytes, localized, prefill_values
 from service.platform.inbox import tasks as task_cases
 from service.platform.inbox.access import can_reassign
 from service.platform.web.context import actor, runtime
