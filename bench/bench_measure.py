@@ -20,11 +20,15 @@ from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD
 from service.platform.engine import runner
 from service.platform.engine.serialization import dump_state, load_state
-from service.platform.forms.validation import clean_submission
 from service.platform.inbox import queries
 from service.platform.persistence.models import ProcessDefinition
 from service.platform.registry import Registry
 from service.platform.runtime import Actor
+
+try:
+    from service.platform.forms.validation import clean_submission
+except ImportError:  # code before forms/validation.py (bench_hotpath_compare runs older versions with this)
+    from service.platform.forms.schema import clean_submission  # type: ignore[attr-defined,no-redef]
 
 DEFAULT_DEADLINES = Registry(FEATURES).default_deadlines
 

@@ -15,12 +15,14 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     bindparam,
     case,
     func,
     inspect,
     literal,
     literal_column,
+    or_,
     select,
 )
 from sqlalchemy import cast as cast_
@@ -103,7 +105,8 @@ def _write_instance_and_read_open_rows(dialect: str) -> Any:
             # The UPDATE's own parameters, not a correlation: RETURNING renders columns unqualified.
             _TASKS.c.school_id == bindparam("school"),
             _TASKS.c.instance_id == bindparam("row"),
-            _TASKS.c.status.in_(("open", "waiting")),
+            # Two comparisons, not IN: a literal IN list is re-rendered into the SQL at every execution.
+            or_(_TASKS.c.status == "open", _TASKS.c.status == "waiting"),
         )
         .scalar_subquery()
     )
@@ -115,11 +118,25 @@ _WITHDRAW = (
     .where(_TASKS.c.school_id == bindparam("school"), _TASKS.c.id.in_(bindparam("rows", expanding=True)))
     .values(status="cancelled")
 )
-_PEOPLE = select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
-    _USERS.c.school_id == bindparam("school"),
-    _USERS.c.username.in_(bindparam("names", expanding=True)),
-    _USERS.c.is_active.is_(True),  # a closed account gets no new task: it falls back to the roles
-)
+
+
+def _one_of(column: Any, name: str, dialect: str) -> Any:
+    """`column` is one of the list parameter `name`: `= ANY(array)` on PostgreSQL, one SQL text whatever
+    the list's length (so psycopg prepares it; an expanding IN is re-rendered at every execution)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+@cache
+def _people(dialect: str) -> Any:
+    return select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
+        _USERS.c.school_id == bindparam("school"),
+        _one_of(_USERS.c.username, "names", dialect),
+        _USERS.c.is_active.is_(True),  # a closed account gets no new task: it falls back to the roles
+    )
+
+
 _INSERT_TASK = _TASKS.insert().returning(_TASKS.c.id)
 _INSERT_TASK_ROLE = _TASK_ROLES.insert()
 _NEW_TASK_COLUMNS = (
@@ -240,7 +257,7 @@ def save_run(
         {
             username: (user_id, email)
             for user_id, username, email in conn.execute(
-                _PEOPLE, {"school": school, "names": sorted(names)}
+                _people(conn.dialect.name), {"school": school, "names": sorted(names)}
             ).all()
         }
         if names
@@ -322,12 +339,13 @@ _NOTICE_COLUMNS = (
 )
 
 
-def _holders_insert(mail: bool) -> Any:
+@cache
+def _holders_insert(mail: bool, dialect: str) -> Any:
     """INSERT … SELECT of one notification per active holder of any of the `roles`, built once (with
     bound parameters) for each mail setting: composing it per call cost more than running it."""
     holders = select(_USER_ROLES.c.user_id).where(
         _USER_ROLES.c.school_id == bindparam("school"),
-        _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
+        _one_of(_USER_ROLES.c.role, "roles", dialect),
     )
     email_state = (
         case((and_(_USERS.c.email.is_not(None), _USERS.c.email != ""), "pending"), else_="none")
@@ -355,7 +373,6 @@ def _holders_insert(mail: bool) -> Any:
     )  # SQLAlchemy reports an INSERT's rowcount only if asked
 
 
-_HOLDERS_INSERT = {mail: _holders_insert(mail) for mail in (False, True)}
 _HOLDERS_EXIST = (
     select(literal(1))
     .where(
@@ -378,7 +395,8 @@ def _notify_holders(
     """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT;
     how many were told."""
     params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
-    told = conn.execute(_HOLDERS_INSERT[mail], {**params, "school": school, "roles": roles}).rowcount
+    holders = _holders_insert(mail, conn.dialect.name)
+    told = conn.execute(holders, {**params, "school": school, "roles": roles}).rowcount
     if told is not None and told >= 0:
         return int(told)
     # A driver that cannot count an INSERT … SELECT's rows (-1): whether anyone holds the roles is asked.
