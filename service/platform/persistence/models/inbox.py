@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.platform.clock import utcnow
+from service.platform.persistence import tenancy
 from service.platform.persistence.models.accounts import User
 from service.platform.persistence.models.base import Base, UtcDateTime
 from service.platform.persistence.models.processes import ProcessInstance
@@ -40,10 +41,11 @@ class HumanTask(Base):
         ),
     )
 
+    # Every new task writes each of its indexes: none here is a prefix of another (migration 0026 dropped
+    # `school_id`'s and `instance_id`'s own, which the composite indexes above begin with).
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), default=tenancy.school_for_new_rows)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    instance_id: Mapped[int] = mapped_column(
-        ForeignKey("process_instance.id", ondelete="CASCADE"), index=True
-    )
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     process_id: Mapped[str] = mapped_column(String(100), index=True)
     engine_task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(200))
@@ -87,8 +89,10 @@ class HumanTaskRole(Base):
         ),
     )
 
+    # `(school_id, role)` above serves both columns' lookups: no index of their own (migration 0026).
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), default=tenancy.school_for_new_rows)
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
     # The task's `created_at` while it is open and nobody holds it, NULL otherwise: a copy of
     # `human_task` written in the same transaction as every change of its status or assignee
     # (`inbox/unclaimed.py`), because no index spans the two tables. Deferred: loading a task's roles
