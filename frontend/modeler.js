@@ -2,7 +2,7 @@
 // Check / Deploy through the service's own checks, upload and download of .bpmn files.
 import Modeler from "bpmn-js/lib/Modeler";
 import spiffworkflow from "./spiffworkflow.json";
-import { showProblems, clearProblems } from "./problems.js";
+import { showProblems, showWarnings, clearProblems } from "./problems.js";
 import { initProperties } from "./properties.js";
 
 const root = document.getElementById("editor");
@@ -38,6 +38,7 @@ window.addEventListener("beforeunload", (event) => {
 
 const statusBox = document.getElementById("editor-status");
 const problemList = document.getElementById("problems");
+const warningList = document.getElementById("warnings");
 
 function status(text, kind) {
   statusBox.textContent = text;
@@ -154,10 +155,12 @@ async function check() {
   status(T.checking, "info");
   const response = await post(config.urls.check, await currentXml());
   const body = await response.json();
-  clearProblems(modeler, problemList);
+  clearProblems(modeler, problemList, warningList);
   if (response.ok && body.ok) {
-    status(T.clean, "success");
-    root.dataset.checked = "clean";
+    const warnings = body.warnings || [];
+    showWarnings(modeler, warningList, warnings);
+    status(warnings.length ? T.has_warnings : T.clean, warnings.length ? "warning" : "success");
+    root.dataset.checked = warnings.length ? "warnings" : "clean";
     return true;
   }
   showProblems(modeler, problemList, body.problems || [], T);
@@ -173,7 +176,7 @@ async function deploy(replace = false) {
   const sentAt = edits;
   const response = await post(url, await currentXml());
   const body = await response.json();
-  clearProblems(modeler, problemList);
+  clearProblems(modeler, problemList, warningList);
   if (response.status === 409 && body.error === "process_exists") {
     // The file looks like another process than the one deployed under its id: the admin decides.
     if (window.confirm(body.message)) return deploy(true);
@@ -193,8 +196,12 @@ async function deploy(replace = false) {
   }
   markSaved(sentAt);
   root.dataset.deployed = String(body.version);
-  const text = body.changed ? T.deployed.replace("%(version)s", body.version) : T.unchanged;
-  status(text, "success");
+  // Deployed all the same; a warning says what to set right next (give a role to someone).
+  const warnings = body.warnings || [];
+  showWarnings(modeler, warningList, warnings);
+  const deployed = warnings.length ? T.deployed_with_warnings : T.deployed;
+  const text = body.changed ? deployed.replace("%(version)s", body.version) : T.unchanged;
+  status(text, warnings.length ? "warning" : "success");
   if (body.changed) {
     const link = document.getElementById("versions-link");
     if (link) link.hidden = false;

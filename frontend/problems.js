@@ -1,12 +1,51 @@
 // Deploy problems shown on the diagram: the element highlighted, the reason beside it and in a list.
 
-export function clearProblems(modeler, list) {
+export function clearProblems(modeler, list, warningList) {
   const canvas = modeler.get("canvas");
   const registry = modeler.get("elementRegistry");
-  registry.forEach((element) => canvas.removeMarker(element, "has-problem"));
+  registry.forEach((element) => {
+    canvas.removeMarker(element, "has-problem");
+    canvas.removeMarker(element, "has-warning");
+  });
   modeler.get("overlays").remove({ type: "problem" });
-  list.replaceChildren();
-  list.hidden = true;
+  modeler.get("overlays").remove({ type: "warning" });
+  for (const each of [list, warningList]) {
+    if (!each) continue;
+    each.replaceChildren();
+    each.hidden = true;
+  }
+}
+
+// Warnings never stop a deploy (a role nobody active holds): listed apart and marked in orange on every
+// step they concern, so they read as advice, not as refusals.
+export function showWarnings(modeler, list, warnings) {
+  const canvas = modeler.get("canvas");
+  const registry = modeler.get("elementRegistry");
+  const overlays = modeler.get("overlays");
+  list.hidden = warnings.length === 0;
+  for (const warning of warnings) {
+    const item = document.createElement("li");
+    item.dataset.code = warning.code || "";
+    item.dataset.element = warning.element || "";
+    item.textContent = warning.text || warning.message;
+    const ids = (warning.tasks || []).map((task) => task.id);
+    const elements = ids.map((id) => registry.get(id)).filter(Boolean);
+    for (const element of elements) {
+      canvas.addMarker(element, "has-warning");
+      const note = document.createElement("div");
+      note.className = "warning-overlay";
+      note.textContent = warning.role_name || warning.role || "";
+      overlays.add(element, "warning", { position: { bottom: -4, left: 0 }, html: note });
+    }
+    if (elements.length) {
+      item.classList.add("on-diagram");
+      item.addEventListener("click", () => {
+        modeler.get("selection").select(elements);
+        canvas.scrollToElement(elements[0]);
+      });
+    }
+    list.append(item);
+  }
 }
 
 export function showProblems(modeler, list, problems, T) {

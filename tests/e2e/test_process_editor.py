@@ -403,3 +403,42 @@ def test_a_bpmnio_file_is_made_executable_in_the_editor_and_replacing_a_process_
     admin.once("dialog", lambda dialog: dialog.accept())
     admin.locator("[data-testid=deploy]").click()
     admin.locator("[data-testid=editor][data-deployed='2']").wait_for()
+
+
+ADD_UNHELD_LANE_AND_TASK = """
+() => {
+  const m = window.bpmnModeler;
+  const reg = m.get('elementRegistry'), modeling = m.get('modeling'), factory = m.get('elementFactory');
+  const lane = modeling.addLane(reg.get('Lane_staff'), 'bottom');
+  modeling.updateLabel(lane, 'region_admin');
+  const start = reg.get('StartEvent_unheld_demo'), end = reg.get('End_unheld_demo');
+  const task = modeling.createShape(
+    factory.createShape({type: 'bpmn:UserTask'}),
+    {x: (start.x + end.x) / 2 + 20, y: lane.y + lane.height / 2},
+    reg.get('Participant_unheld_demo'));
+  modeling.updateLabel(task, 'Басқарманың қарауы');
+  modeling.reconnectEnd(reg.get('Flow_unheld_demo'), task, {x: task.x, y: task.y + task.height / 2});
+  modeling.connect(task, end);
+  return {lane: lane.id, task: task.id};
+}
+"""
+
+
+def test_check_warns_of_a_role_nobody_in_the_school_holds(new_context: NewContext, shot: Shot) -> None:
+    """No school person holds the education department's administrator role: Check passes the diagram
+    (it can be deployed) and warns, in orange, on the step that would wait with nobody to do it."""
+    admin = sign_in(new_context(), "admin")
+    admin.goto("/admin/editor/new?process_id=unheld_demo")
+    admin.locator("[data-testid=editor][data-ready='1']").wait_for()
+    ids = admin.evaluate(ADD_UNHELD_LANE_AND_TASK)
+    admin.locator("[data-testid=check]").click()
+    admin.locator("[data-testid=editor][data-checked=warnings]").wait_for()
+    assert "flash-warning" in (admin.locator("[data-testid=editor-status]").get_attribute("class") or "")
+    warning = admin.locator("[data-testid=warnings] li[data-code=role_unheld]")
+    assert warning.count() == 1 and warning.get_attribute("data-element") == ids["task"]
+    text = warning.inner_text()
+    assert "Білім басқармасының әкімшісі" in text and "«Басқарманың қарауы»" in text, text
+    assert "region_admin" not in text
+    assert admin.locator(f".djs-element.has-warning[data-element-id={ids['task']}]").count() == 1
+    assert admin.locator("[data-testid=problems]").is_hidden()
+    shot(admin, "editor-13-warning")

@@ -235,7 +235,7 @@ def test_deploy_from_the_editor_makes_the_next_version_and_the_old_one_keeps_run
     assert clean == []
     response = admin.post("/admin/editor/deploy?note=longer%20drafting", data=xml, headers=_csrf(admin))
     assert response.status_code == 201
-    assert response.get_json() == {"id": "order_drafting", "version": 2, "changed": True}
+    assert response.get_json() == {"id": "order_drafting", "version": 2, "changed": True, "warnings": []}
     assert _active(api.rt) == [2]
     assert api.get(f"/instances/{old}", "wg_deputy").get_json()["version"] == 1
     api.post("/processes/order_drafting/instances", "wg_deputy")

@@ -36,6 +36,7 @@ from service.platform.engine.problems import (
     schema_problems,
     validation_problem,
 )
+from service.platform.engine.routing import TaskRoute, task_routes
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
 from service.platform.engine.stranding import strandings
@@ -66,6 +67,13 @@ class CompiledDefinition:
     # Usernames the diagram assigns tasks to (Camunda's assignee="…"), by task id: checked against
     # the accounts by the caller, which has the database.
     assigned_users: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # Every user or manual task of this file and where the engine will send its work (roles, a person).
+    task_routes: tuple[TaskRoute, ...] = field(default_factory=tuple)
+
+    @property
+    def task_roles(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Task id → the role codes its work is sent to, as `runner.EngineTask.roles` will be."""
+        return tuple((route.bpmn_id, route.roles) for route in self.task_routes)
 
 
 def form_key_of(task_spec: Any) -> str | None:
@@ -491,4 +499,8 @@ def _compile_definition(
         called_processes=tuple(sorted(called)),
         generated_forms=dict(checker.generated_forms),
         assigned_users=tuple(checker.assigned_users),
+        task_routes=task_routes(
+            [t for proc in (spec, *subprocess_specs.values()) for t in proc.task_specs.values()],
+            {str(e.get("id")) for e in tree.iter(etree.Element) if e.get("id")},
+        ),
     )

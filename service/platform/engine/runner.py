@@ -17,10 +17,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from service.platform.engine.compiler import form_key_of, task_properties
 from service.platform.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT, ScriptTimedOut
+from service.platform.engine.routing import roles_of, waits_for_campaign
 from service.platform.engine.sandbox import SandboxedScriptEngine
 from service.platform.engine.serialization import dump_state, load_specs, load_state
 from service.platform.errors import EngineStepLimit, ScriptTimeLimit, ServiceError, StepFailed, WorkflowFailed
-from service.platform.roles import parse_lane
 
 _TIMER_EVENTS = {"DurationTimerEventDefinition", "TimeDateEventDefinition", "CycleTimerEventDefinition"}
 
@@ -113,13 +113,13 @@ def _engine_task(task: Any) -> EngineTask:
         bpmn_id=str(spec.bpmn_id or spec.name),
         name=str(spec.bpmn_name or spec.bpmn_id or spec.name),
         lane=spec.lane,
-        roles=tuple(parse_lane(spec.lane)),
+        roles=roles_of(spec),  # the compiler's `task_routes` read them alike, so deploy and run agree
         form_key=form_key_of(spec),
         assignee=_assignee(task),
         due_in=props.get("dueIn"),
         documentation=getattr(spec, "documentation", None),
         due_on=_due_on(task, props.get("dueOn")),
-        waits_for_campaign=str(props.get("waitsForCampaign", "")).lower() in ("true", "1", "yes"),
+        waits_for_campaign=waits_for_campaign(spec),
     )
 
 

@@ -15,11 +15,26 @@ from sqlalchemy.orm import Session
 from service.platform import engine
 from service.platform.audit import log as audit
 from service.platform.errors import DeployProblem, InvalidBpmn, ProcessExists
-from service.platform.persistence.models import ProcessDefinition, User
+from service.platform.persistence.models import ProcessDefinition, User, UserRole
 from service.platform.processes.form_editor import current_forms
 from service.platform.processes.operators import operator_names
 from service.platform.roles import ROLE_CODES
 from service.platform.runtime import Actor, Runtime
+
+
+@dataclass(frozen=True)
+class DeployWarning:
+    """What the admin should know but that never stops a deploy: tasks sent to a role that no active
+    person of the school holds would wait with nobody to do them (`code` "role_unheld")."""
+
+    code: str
+    role: str
+    tasks: tuple[tuple[str, str], ...]  # (BPMN id, name) of each task affected, in diagram order
+
+    @property
+    def message(self) -> str:
+        names = ", ".join(f"'{name}'" for _, name in self.tasks)
+        return f"nobody active here holds the role '{self.role}': {names} would wait with nobody to do them"
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,15 @@ class DeployOutcome:
     version: int
     changed: bool
     definition_id: int
+    warnings: tuple[DeployWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A diagram that passed every deploy-time check, and what its deploy would warn about."""
+
+    compiled: engine.CompiledDefinition
+    warnings: tuple[DeployWarning, ...] = ()
 
 
 def _library(session: Session, xml: bytes) -> dict[str, bytes]:
@@ -78,13 +102,38 @@ def _compile(
     )
 
 
-def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> engine.CompiledDefinition:
+def check_bpmn(rt: Runtime, xml: bytes, filename: str) -> CheckOutcome:
     """Run every deploy-time check without storing anything (the editor's "Check" button)."""
     xml = engine.as_utf8(xml)
     with rt.db.session() as session:
         compiled = _compile(rt, xml, filename, current_forms(rt, session), _library(session, xml))
         _require_assignees(session, compiled)
-    return compiled
+        return CheckOutcome(compiled, unheld_role_warnings(session, compiled))
+
+
+def unheld_role_warnings(session: Session, compiled: engine.CompiledDefinition) -> tuple[DeployWarning, ...]:
+    """One warning per role that tasks are sent to and no active person of the acting school holds
+    (the session is scoped to it), naming the tasks that would wait unseen: those given to no named
+    person and none of whose roles anyone holds — the tasks the run time would announce to the admins
+    as `task_unheld` (`inbox/projection.save_run`); this says it before the first one arrives."""
+    routed = [r for r in compiled.task_routes if r.roles and not r.to_person]
+    wanted = sorted({role for route in routed for role in route.roles})
+    if not wanted:
+        return ()
+    held = set(
+        session.execute(
+            select(UserRole.role)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role.in_(wanted), User.is_active.is_(True))
+            .distinct()
+        ).scalars()
+    )
+    unheld: dict[str, list[tuple[str, str]]] = {}
+    for route in routed:
+        if held.isdisjoint(route.roles):
+            for role in route.roles:
+                unheld.setdefault(role, []).append((route.bpmn_id, route.name))
+    return tuple(DeployWarning("role_unheld", role, tuple(tasks)) for role, tasks in unheld.items())
 
 
 def _require_assignees(session: Session, compiled: engine.CompiledDefinition) -> None:
@@ -148,13 +197,15 @@ def deploy_bpmn(
             )
             session.commit()
             raise
+        # Never a refusal: the admin may give the role after deploying. Shipped files are nobody's to read.
+        warnings: tuple[DeployWarning, ...] = () if shipped else unheld_role_warnings(session, compiled)
         active = session.execute(
             select(ProcessDefinition)
             .where(ProcessDefinition.process_id == compiled.process_id, ProcessDefinition.is_active.is_(True))
             .with_for_update()
         ).scalar_one_or_none()
         if active is not None and active.sha256 == sha:
-            return DeployOutcome(compiled.process_id, active.version, False, active.id)
+            return DeployOutcome(compiled.process_id, active.version, False, active.id, warnings)
         if shipped and active is not None and _known_content(session, compiled.process_id, sha):
             return DeployOutcome(compiled.process_id, active.version, False, active.id)
         if active is not None and not replace:
@@ -195,9 +246,10 @@ def deploy_bpmn(
                 "sha256": sha,
                 "file": filename,
                 "replaced": bool(replace and active is not None),
+                **({"unheld_roles": [w.role for w in warnings]} if warnings else {}),
             },
         )
-        return DeployOutcome(compiled.process_id, definition.version, True, definition.id)
+        return DeployOutcome(compiled.process_id, definition.version, True, definition.id, warnings)
 
 
 def _snapshot(compiled: engine.CompiledDefinition, forms: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

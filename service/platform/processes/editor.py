@@ -120,14 +120,22 @@ def _filename(xml: bytes) -> str:
     return "upload.bpmn"
 
 
-def check(rt: Runtime, actor: Actor, xml: bytes) -> list[DeployProblem]:
-    """Every deploy-time check, nothing stored; an empty list means Deploy will succeed."""
+@dataclass(frozen=True)
+class CheckReport:
+    """What Check found: problems (Deploy would refuse) and warnings (Deploy would go ahead)."""
+
+    problems: list[DeployProblem]
+    warnings: tuple[deploy.DeployWarning, ...] = ()
+
+
+def check(rt: Runtime, actor: Actor, xml: bytes) -> CheckReport:
+    """Every deploy-time check, nothing stored; no problems means Deploy will succeed."""
     actor.require_admin()
     try:
-        deploy.check_bpmn(rt, xml, _filename(xml))
+        checked = deploy.check_bpmn(rt, xml, _filename(xml))
     except InvalidBpmn as err:
-        return err.problems
-    return []
+        return CheckReport(err.problems)
+    return CheckReport([], checked.warnings)
 
 
 def deploy_xml(

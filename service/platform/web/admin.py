@@ -16,6 +16,7 @@ from service.platform.errors import Conflict, Forbidden, InvalidBpmn, Validation
 from service.platform.processes import catalog as processes
 from service.platform.processes import deploy
 from service.platform.web.context import actor, runtime
+from service.platform.web.deploy_messages import warning_text
 from service.platform.web.i18n import field_messages
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -155,4 +156,6 @@ def upload() -> ResponseReturnValue:
         )
     else:
         flash(_("Nothing changed: this is the active version."), "info")
+    for warning in outcome.warnings:  # deployed all the same: what to set right comes after
+        flash(warning_text(warning), "warning")
     return redirect(url_for("admin.process_list"))

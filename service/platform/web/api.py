@@ -30,6 +30,7 @@ from service.platform.web.api_request import (
 )
 from service.platform.web.campaigns import pending_rows
 from service.platform.web.context import runtime
+from service.platform.web.deploy_messages import warning_rows
 from service.platform.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -140,7 +141,10 @@ def deploy_process() -> ResponseReturnValue:
         replace=request.args.get("replace", "").lower() in ("1", "true", "yes"),
     )
     deployed = schemas.DeployedProcess(
-        id=outcome.process_id, version=outcome.version, changed=outcome.changed
+        id=outcome.process_id,
+        version=outcome.version,
+        changed=outcome.changed,
+        warnings=[schemas.DeployWarning(**row) for row in warning_rows(outcome.warnings)],
     )
     return answer(deployed, 201 if outcome.changed else 200)
 

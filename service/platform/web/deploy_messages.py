@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext
 from flask_babel.speaklater import LazyString
 
 from service.platform.errors import DeployProblem
+from service.platform.processes.deploy import DeployWarning
 from service.platform.roles import ROLES, role_name
 from service.platform.web.form_messages import form_problem_from_params, form_problem_text
 from service.platform.web.i18n import current_language
@@ -300,4 +302,39 @@ def problem_rows(problems: list[DeployProblem]) -> list[dict[str, Any]]:
     return [
         {"element": p.element, "line": p.line, "message": p.message, "code": p.code, "text": problem_text(p)}
         for p in problems
+    ]
+
+
+_WARNINGS: dict[str, LazyString] = {
+    "role_unheld": lazy_gettext(
+        "Nobody active here holds the role «%(role)s», so these steps would wait with nobody to do them: "
+        "%(tasks)s. Give the role to someone on the users page; the diagram can be deployed all the same."
+    ),
+}
+
+
+def warning_text(warning: DeployWarning) -> str:
+    """The warning in the current language: the role by its name, the steps by theirs."""
+    template = _WARNINGS.get(warning.code)
+    if template is None:
+        return warning.message
+    tasks = ", ".join(f"«{name}»" for _, name in warning.tasks)
+    return str(template) % {"role": role_name(warning.role, current_language()), "tasks": tasks}
+
+
+def warning_rows(warnings: Iterable[DeployWarning]) -> list[dict[str, Any]]:
+    """Warnings as the editor and the API send them: on the first affected step (`element`), with every
+    step, the role's code and name, the English `message` and the `text` in the reader's language."""
+    lang = current_language()
+    return [
+        {
+            "code": w.code,
+            "element": w.tasks[0][0] if w.tasks else None,
+            "role": w.role,
+            "role_name": role_name(w.role, lang),
+            "tasks": [{"id": bpmn_id, "name": name} for bpmn_id, name in w.tasks],
+            "message": w.message,
+            "text": warning_text(w),
+        }
+        for w in warnings
     ]

@@ -16,7 +16,7 @@ from service.platform.processes.operators import operator_names
 from service.platform.roles import ROLES, parse_lane, role_name
 from service.platform.web.admin import admin_only
 from service.platform.web.context import actor, runtime
-from service.platform.web.deploy_messages import problem_rows
+from service.platform.web.deploy_messages import problem_rows, warning_rows, warning_text
 from service.platform.web.downloads import attachment
 from service.platform.web.i18n import current_language, localized_title
 from service.platform.web.params import bounded_int
@@ -54,6 +54,10 @@ def _texts() -> dict[str, str]:
         "checking": _("Checking…"),
         "clean": _("No problems: the diagram can be deployed."),
         "has_problems": _("The diagram has problems; they are marked on it."),
+        "has_warnings": _("The diagram can be deployed, but read the warnings below."),
+        "deployed_with_warnings": _(
+            "Deployed as version %(version)s; read the warnings below.", version="%(version)s"
+        ),
         "deploying": _("Deploying…"),
         "not_deployed": _("Not deployed; the active version stays."),
         "deployed": _("Deployed as version %(version)s.", version="%(version)s"),
@@ -154,8 +158,15 @@ def layout() -> ResponseReturnValue:
 @login_required
 @admin_only
 def check() -> ResponseReturnValue:
-    problems = editor.check(runtime(), actor(), request.get_data())
-    return jsonify({"ok": not problems, "problems": problem_rows(problems)})
+    report = editor.check(runtime(), actor(), request.get_data())
+    # Warnings never make it not ok: Deploy would go ahead.
+    return jsonify(
+        {
+            "ok": not report.problems,
+            "problems": problem_rows(report.problems),
+            "warnings": warning_rows(report.warnings),
+        }
+    )
 
 
 @bp.route("/admin/editor/deploy", methods=["POST"])
@@ -172,7 +183,12 @@ def deploy() -> ResponseReturnValue:
         )
     except InvalidBpmn as err:
         return jsonify({"error": "invalid_bpmn", "problems": problem_rows(err.problems)}), 422
-    body = {"id": outcome.process_id, "version": outcome.version, "changed": outcome.changed}
+    body = {
+        "id": outcome.process_id,
+        "version": outcome.version,
+        "changed": outcome.changed,
+        "warnings": warning_rows(outcome.warnings),
+    }
     return jsonify(body), 201 if outcome.changed else 200
 
 
@@ -208,6 +224,8 @@ def rollback(process_id: str, version: int) -> ResponseReturnValue:
         )
     else:
         flash(_("Nothing changed: this is the active version."), "info")
+    for warning in outcome.warnings:  # deployed all the same, as an upload is
+        flash(warning_text(warning), "warning")
     return redirect(url_for("editor.versions_page", process_id=process_id))
 
 

@@ -102,8 +102,9 @@ def _core_document() -> dict[str, Any]:
     instance_ref = schema_ref(schemas.Instance)
     return {
         "openapi": "3.1.0",
-        # 1.5: surveys; 1.6: the region dashboard a page of schools at a time, with the region's totals
-        "info": {"title": "School AI-governance workflows", "version": "1.6.0"},
+        # 1.5: surveys; 1.6: the region dashboard a page of schools at a time, with the region's totals;
+        # 1.7: a deploy's `warnings` (steps sent to a role nobody active holds)
+        "info": {"title": "School AI-governance workflows", "version": "1.7.0"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
@@ -122,7 +123,9 @@ def _core_document() -> dict[str, Any]:
                 "post": {
                     "summary": "Deploy a BPMN file as the next version (admin)",
                     "description": (
-                        "201 with a new version, 200 when the content is already the active one. 422 "
+                        "201 with a new version, 200 when the content is already the active one; "
+                        "`warnings` lists what to set right that does not stop a deploy (steps sent to a "
+                        "role no active person of the school holds), each in the caller's language. 422 "
                         "`invalid_bpmn` lists every problem with its element, line, code, English "
                         "`message` and `text` in the caller's language; the active version stays. 409 "
                         "`process_exists` when the process id belongs to another process's history or the "

@@ -175,12 +175,32 @@ class ProcessList(ApiModel):
     processes: list[Process] = []
 
 
+class DeployWarningTask(ApiModel):
+    """A step a deploy warning is about: its BPMN id and its name in the diagram."""
+
+    id: str
+    name: str
+
+
+class DeployWarning(ApiModel):
+    """Something to set right that did not stop the deploy (added in 1.7)."""
+
+    code: str = Field(description="role_unheld: steps are sent to a role no active person here holds")
+    element: str | None = Field(description="the first step concerned")
+    role: str = Field(description="the role's code")
+    role_name: str = Field(description="the role's name in the caller's language")
+    tasks: list[DeployWarningTask] = Field(description="every step that would wait with nobody to do it")
+    message: str = Field(description="in English")
+    text: str = Field(description="in the caller's language, with what to do")
+
+
 class DeployedProcess(ApiModel):
     """A deployed BPMN file: its process and version; `changed` is false when it equals the active one."""
 
     id: Omittable[str] = None  # always sent; 1.1 documented neither as required
     version: Omittable[int] = None
     changed: Omittable[bool] = None
+    warnings: Omittable[list[DeployWarning]] = None  # always sent since 1.7, empty when all is well
 
 
 class Notification(ApiModel):
@@ -297,6 +317,8 @@ MODELS: tuple[type[ApiModel], ...] = (
     Process,
     ProcessList,
     DeployedProcess,
+    DeployWarning,
+    DeployWarningTask,
     Notification,
     NotificationList,
     DeployProblem,
