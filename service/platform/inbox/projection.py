@@ -14,13 +14,9 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    and_,
-    any_,
     bindparam,
-    case,
     func,
     inspect,
-    literal,
     literal_column,
     or_,
     select,
@@ -33,16 +29,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
-from service.platform.inbox import queries, unclaimed
+from service.platform.inbox import notices, unclaimed
+from service.platform.persistence.lists import one_of
 from service.platform.persistence.models import (
     HumanTask,
     HumanTaskRole,
-    Notification,
     ProcessInstance,
     User,
-    UserRole,
 )
-from service.platform.roles import ADMIN_ROLE
 from service.platform.runtime import Runtime
 
 
@@ -77,8 +71,6 @@ _TASKS = cast(Table, HumanTask.__table__)
 _TASK_ROLES = cast(Table, HumanTaskRole.__table__)
 _INSTANCES = cast(Table, ProcessInstance.__table__)
 _USERS = cast(Table, User.__table__)
-_USER_ROLES = cast(Table, UserRole.__table__)
-_NOTIFICATIONS = cast(Table, Notification.__table__)
 
 
 # The hot path's statements, built once with bound parameters: composing them per call cost more than
@@ -120,19 +112,11 @@ _WITHDRAW = (
 )
 
 
-def _one_of(column: Any, name: str, dialect: str) -> Any:
-    """`column` is one of the list parameter `name`: `= ANY(array)` on PostgreSQL, one SQL text whatever
-    the list's length (so psycopg prepares it; an expanding IN is re-rendered at every execution)."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 @cache
 def _people(dialect: str) -> Any:
     return select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
         _USERS.c.school_id == bindparam("school"),
-        _one_of(_USERS.c.username, "names", dialect),
+        one_of(_USERS.c.username, "names", dialect),
         _USERS.c.is_active.is_(True),  # a closed account gets no new task: it falls back to the roles
     )
 
@@ -180,7 +164,6 @@ def _insert_task_with_roles() -> Any:
 
 
 _INSERT_TASK_WITH_ROLES = _insert_task_with_roles()
-_INSERT_NOTIFICATION = _NOTIFICATIONS.insert()
 
 
 def write_instance(
@@ -264,143 +247,8 @@ def save_run(
         else {}
     )
     created = [_insert(rt, conn, instance, task, forms, now, people) for task in new_tasks]
-    mail = rt.smtp_host is not None
-    for task, row in zip(new_tasks, created, strict=True):
-        if row.status == "waiting":
-            continue  # a campaign completes it; nobody is told of it or sees it in an inbox
-        # The step's and the process's names as the reader's language gives them (notification_line.html).
-        params = {
-            "task": row.name,
-            "titles": json.loads(row.title_i18n or "{}"),
-            "subject": row.name,
-            "instance": instance.title,
-            "process": instance.process_id,
-        }
-        if row.assignee is not None:
-            _, email = people[row.assignee]
-            conn.execute(
-                _INSERT_NOTIFICATION,
-                {
-                    **_notification(school, "task_assigned", params, row, now),
-                    "user_id": row.assignee_id,
-                    "email_state": "pending" if (mail and email) else "none",
-                },
-            )
-            continue
-        roles = sorted(set(row.candidate_roles))
-        if not roles:
-            # Sent to a person with no active account here and to no role: only an admin can hand it on.
-            wanted = task.assignee or ""
-            person = queries.full_names(session, [wanted]).get(wanted, wanted)
-            unheld = _notification(school, "task_unheld", {**params, "roles": [], "person": person}, row, now)
-            _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
-            continue
-        # A task sent to a role waits unseen unless every holder hears of it: the first to claim takes it.
-        told = _notify_holders(
-            conn,
-            school,
-            roles,
-            _notification(school, "task_waiting", {**params, "roles": roles}, row, now),
-            mail,
-        )
-        if not told:
-            # Nobody active holds the role here: the school's admins must give it to someone, or it waits
-            # forever (a diagram drawn for a role this school has not filled, the only holder deactivated).
-            unheld = _notification(school, "task_unheld", {**params, "roles": roles}, row, now)
-            _notify_holders(conn, school, [ADMIN_ROLE], unheld, mail)
+    notices.tell_of_new_rows(rt, session, instance, list(zip(new_tasks, created, strict=True)), people, now)
     return created
-
-
-def _notification(
-    school: int, kind: str, params: dict[str, Any], row: CreatedTask, now: datetime
-) -> dict[str, Any]:
-    """The columns every notification of a new inbox row has (as `notify.outbox.notify` writes them)."""
-    return {
-        "school_id": school,
-        "kind": kind,
-        "subject": str(params.get("subject", kind)),
-        "body": json.dumps(params, ensure_ascii=False, default=str),
-        "instance_id": row.instance_id,
-        "task_id": row.id,
-        "created_at": now,
-        "email_attempts": 0,
-    }
-
-
-_NOTICE_COLUMNS = (
-    "school_id",
-    "kind",
-    "subject",
-    "body",
-    "instance_id",
-    "task_id",
-    "created_at",
-    "email_attempts",
-)
-
-
-@cache
-def _holders_insert(mail: bool, dialect: str) -> Any:
-    """INSERT … SELECT of one notification per active holder of any of the `roles`, built once (with
-    bound parameters) for each mail setting: composing it per call cost more than running it."""
-    holders = select(_USER_ROLES.c.user_id).where(
-        _USER_ROLES.c.school_id == bindparam("school"),
-        _one_of(_USER_ROLES.c.role, "roles", dialect),
-    )
-    email_state = (
-        case((and_(_USERS.c.email.is_not(None), _USERS.c.email != ""), "pending"), else_="none")
-        if mail
-        else literal("none")
-    )
-    return (
-        _NOTIFICATIONS.insert()
-        .from_select(
-            [*_NOTICE_COLUMNS, "user_id", "email_state"],
-            select(
-                *(bindparam(f"n_{n}", type_=_NOTIFICATIONS.c[n].type) for n in _NOTICE_COLUMNS),
-                _USERS.c.id,
-                email_state,
-            )
-            .where(
-                _USERS.c.school_id == bindparam("school"),
-                _USERS.c.is_active.is_(True),
-                _USERS.c.id.in_(holders),
-            )
-            .order_by(_USERS.c.id),
-            include_defaults=False,
-        )
-        .execution_options(preserve_rowcount=True)
-    )  # SQLAlchemy reports an INSERT's rowcount only if asked
-
-
-_HOLDERS_EXIST = (
-    select(literal(1))
-    .where(
-        _USERS.c.school_id == bindparam("school"),
-        _USERS.c.is_active.is_(True),
-        _USERS.c.id.in_(
-            select(_USER_ROLES.c.user_id).where(
-                _USER_ROLES.c.school_id == bindparam("school"),
-                _USER_ROLES.c.role.in_(bindparam("roles", expanding=True)),
-            )
-        ),
-    )
-    .limit(1)
-)
-
-
-def _notify_holders(
-    conn: Connection, school: int, roles: list[str], columns: dict[str, Any], mail: bool
-) -> int:
-    """One notification per active person holding any of `roles`, each once, in one INSERT … SELECT;
-    how many were told."""
-    params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
-    holders = _holders_insert(mail, conn.dialect.name)
-    told = conn.execute(holders, {**params, "school": school, "roles": roles}).rowcount
-    if told is not None and told >= 0:
-        return int(told)
-    # A driver that cannot count an INSERT … SELECT's rows (-1): whether anyone holds the roles is asked.
-    return int(conn.execute(_HOLDERS_EXIST, {"school": school, "roles": roles}).scalar() or 0)
 
 
 def _due_at(rt: Runtime, task: EngineTask, now: datetime) -> datetime | None:
