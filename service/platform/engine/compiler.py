@@ -36,6 +36,7 @@ from service.platform.engine.problems import (
     schema_problems,
     validation_problem,
 )
+from service.platform.engine.properties import form_key_of, task_properties
 from service.platform.engine.routing import TaskRoute, task_routes
 from service.platform.engine.sandbox import ScriptRefused, compile_expression, compile_script
 from service.platform.engine.serialization import dump_specs
@@ -74,20 +75,6 @@ class CompiledDefinition:
     def task_roles(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Task id → the role codes its work is sent to, as `runner.EngineTask.roles` will be."""
         return tuple((route.bpmn_id, route.roles) for route in self.task_routes)
-
-
-def form_key_of(task_spec: Any) -> str | None:
-    """A user task names its form by the spiff property formJsonSchemaFilename ("x.json" → "x")."""
-    props = task_spec.extensions.get("properties", {}) if hasattr(task_spec, "extensions") else {}
-    value = props.get("formJsonSchemaFilename") or props.get("formKey")
-    if not value:
-        return None
-    return str(value).removesuffix(".json")
-
-
-def task_properties(task_spec: Any) -> dict[str, str]:
-    props = task_spec.extensions.get("properties", {}) if hasattr(task_spec, "extensions") else {}
-    return {str(k): str(v) for k, v in props.items()}
 
 
 @lru_cache(maxsize=1)

@@ -24,8 +24,8 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from service.platform.engine.compiler import form_key_of
 from service.platform.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT
+from service.platform.engine.properties import form_key_of
 from service.platform.engine.runner import Operators, RunResult, _advance, _guarded, _result, _script_engine
 from service.platform.engine.serialization import load_specs, load_state, serializer
 from service.platform.errors import WorkflowFailed

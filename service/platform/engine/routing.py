@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 
+from service.platform.engine.properties import task_properties
 from service.platform.roles import parse_lane
 
 
@@ -24,15 +25,9 @@ class TaskRoute:
     to_person: bool = False
 
 
-def _properties(spec: Any) -> Mapping[str, Any]:
-    extensions = getattr(spec, "extensions", None) or {}
-    properties: Mapping[str, Any] = extensions.get("properties", {})
-    return properties
-
-
 def waits_for_campaign(spec: Any) -> bool:
     """Property `waitsForCampaign`: a step no person completes; a campaign completes it when it ends."""
-    return str(_properties(spec).get("waitsForCampaign", "")).lower() in ("true", "1", "yes")
+    return str(task_properties(spec).get("waitsForCampaign", "")).lower() in ("true", "1", "yes")
 
 
 def roles_of(spec: Any) -> tuple[str, ...]:
@@ -56,7 +51,7 @@ def task_routes(task_specs: Iterable[Any], own_ids: set[str]) -> tuple[TaskRoute
         bpmn_id = str(getattr(spec, "bpmn_id", None) or spec.name)
         if bpmn_id not in own_ids or bpmn_id in routes:
             continue
-        props = _properties(spec)
+        props = task_properties(spec)
         routes[bpmn_id] = TaskRoute(
             bpmn_id=bpmn_id,
             name=str(getattr(spec, "bpmn_name", None) or bpmn_id),

@@ -15,8 +15,8 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from service.platform.engine.compiler import form_key_of, task_properties
 from service.platform.engine.limits import DEFAULT_SCRIPT_TIME_LIMIT, ScriptTimedOut
+from service.platform.engine.properties import form_key_of, task_properties
 from service.platform.engine.routing import roles_of, waits_for_campaign
 from service.platform.engine.sandbox import SandboxedScriptEngine
 from service.platform.engine.serialization import dump_state, load_specs, load_state
