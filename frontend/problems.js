@@ -16,12 +16,30 @@ export function clearProblems(modeler, list, warningList) {
   }
 }
 
+// Marks each element (`has-<kind>`, a `<kind>-overlay` note under it) and makes the list item select them.
+function pinToDiagram(modeler, item, elements, kind, text) {
+  const canvas = modeler.get("canvas");
+  const overlays = modeler.get("overlays");
+  for (const element of elements) {
+    canvas.addMarker(element, "has-" + kind);
+    const note = document.createElement("div");
+    note.className = kind + "-overlay";
+    note.textContent = text;
+    overlays.add(element, kind, { position: { bottom: -4, left: 0 }, html: note });
+  }
+  if (elements.length) {
+    item.classList.add("on-diagram");
+    item.addEventListener("click", () => {
+      modeler.get("selection").select(elements.length === 1 ? elements[0] : elements);
+      canvas.scrollToElement(elements[0]);
+    });
+  }
+}
+
 // Warnings never stop a deploy (a role nobody active holds): listed apart and marked in orange on every
 // step they concern, so they read as advice, not as refusals.
 export function showWarnings(modeler, list, warnings) {
-  const canvas = modeler.get("canvas");
   const registry = modeler.get("elementRegistry");
-  const overlays = modeler.get("overlays");
   list.hidden = warnings.length === 0;
   for (const warning of warnings) {
     const item = document.createElement("li");
@@ -30,28 +48,13 @@ export function showWarnings(modeler, list, warnings) {
     item.textContent = warning.text || warning.message;
     const ids = (warning.tasks || []).map((task) => task.id);
     const elements = ids.map((id) => registry.get(id)).filter(Boolean);
-    for (const element of elements) {
-      canvas.addMarker(element, "has-warning");
-      const note = document.createElement("div");
-      note.className = "warning-overlay";
-      note.textContent = warning.role_name || warning.role || "";
-      overlays.add(element, "warning", { position: { bottom: -4, left: 0 }, html: note });
-    }
-    if (elements.length) {
-      item.classList.add("on-diagram");
-      item.addEventListener("click", () => {
-        modeler.get("selection").select(elements);
-        canvas.scrollToElement(elements[0]);
-      });
-    }
+    pinToDiagram(modeler, item, elements, "warning", warning.role_name || warning.role || "");
     list.append(item);
   }
 }
 
 export function showProblems(modeler, list, problems, T) {
-  const canvas = modeler.get("canvas");
   const registry = modeler.get("elementRegistry");
-  const overlays = modeler.get("overlays");
   list.hidden = problems.length === 0;
   for (const problem of problems) {
     const item = document.createElement("li");
@@ -62,18 +65,7 @@ export function showProblems(modeler, list, problems, T) {
       (problem.line ? " · " + T.line + " " + problem.line : "") + ": " + (problem.text || problem.message),
     ));
     const element = problem.element ? registry.get(problem.element) : null;
-    if (element) {
-      canvas.addMarker(element, "has-problem");
-      const note = document.createElement("div");
-      note.className = "problem-overlay";
-      note.textContent = problem.text || problem.message;
-      overlays.add(element, "problem", { position: { bottom: -4, left: 0 }, html: note });
-      item.classList.add("on-diagram");
-      item.addEventListener("click", () => {
-        modeler.get("selection").select(element);
-        canvas.scrollToElement(element);
-      });
-    }
+    pinToDiagram(modeler, item, element ? [element] : [], "problem", problem.text || problem.message);
     list.append(item);
   }
 }
