@@ -3,7 +3,6 @@
 from service.features.surveys import (
     answering,
     api,
-    editor_web,
     evidence,
     notices,
     openapi,
@@ -11,6 +10,7 @@ from service.features.surveys import (
     usecases,
     web,
 )
+from service.features.surveys.web import editor as web_editor
 from service.platform.registry import CampaignKind, Feature
 
 SURVEY_KIND = CampaignKind(
@@ -27,7 +27,7 @@ FEATURE = Feature(
     evidence_sources={"survey": evidence.SOURCE},
     report_sections={"survey_results": report.SECTION},
     notification_kinds=notices.KINDS,
-    blueprints=(web.bp, editor_web.bp),
+    blueprints=(web.bp, web_editor.bp),
     api_blueprints=(api.api_bp,),
     nav_links=web.NAV,
     error_messages=web.ERROR_MESSAGES,
