@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from service.platform.errors import ConcurrentChange
 from service.platform.persistence import tenancy
 from service.platform.persistence.models import Base
+from service.platform.persistence.wal import WalCheckpointer
 
 READ_ONLY = "school_read_only"
 SINGLE_READ = "school_single_read"  # `read_connection`: statements that need no transaction around them
@@ -42,12 +43,19 @@ class SqliteDurability:
             raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
 
 
-def _configure_sqlite(engine: Engine, durability: SqliteDurability) -> None:
-    """Make pysqlite start every transaction with BEGIN IMMEDIATE, in the chosen journal and sync mode.
+def _configure_sqlite(engine: Engine, durability: SqliteDurability) -> WalCheckpointer | None:
+    """Make pysqlite start every transaction with BEGIN IMMEDIATE, in the chosen journal and sync mode;
+    in WAL mode on a file, the log is checkpointed by the returned thread, not by the requests' commits.
 
     pysqlite's own transaction handling begins lazily, which lets two writers both read a row and
     then collide; taking the write lock up front is SQLite's equivalent of SELECT … FOR UPDATE.
     """
+    path = engine.url.database
+    checkpointer = (
+        WalCheckpointer(path)
+        if durability.journal_mode == "WAL" and path and path != ":memory:" and not path.startswith("file:")
+        else None
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -58,6 +66,8 @@ def _configure_sqlite(engine: Engine, durability: SqliteDurability) -> None:
         cur.execute(f"PRAGMA synchronous={durability.synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        if checkpointer is not None:
+            cur.execute("PRAGMA wal_autocheckpoint=0")  # `wal.py`: the checkpointer's thread does it
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -68,8 +78,19 @@ def _configure_sqlite(engine: Engine, durability: SqliteDurability) -> None:
         # A read-only unit of work needs no write lock: it reads a WAL snapshot beside the writers.
         conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
 
+    if checkpointer is not None:
 
-def make_engine(url: str, *, echo: bool = False, sqlite: SqliteDurability | None = None) -> Engine:
+        @event.listens_for(engine, "commit")
+        def _on_commit(_conn: Any) -> None:
+            checkpointer.committed()
+
+    return checkpointer
+
+
+def make_engine(
+    url: str, *, echo: bool = False, sqlite: SqliteDurability | None = None
+) -> tuple[Engine, WalCheckpointer | None]:
+    """The engine for `url`, and for a SQLite file in WAL mode the thread that checkpoints its log."""
     if url.startswith("sqlite"):
         # A pool, because opening a connection runs the PRAGMAs and closing one checkpoints the WAL
         # (measured: a quarter of an API completion). A pooled connection serves one thread at a time.
@@ -80,11 +101,10 @@ def make_engine(url: str, *, echo: bool = False, sqlite: SqliteDurability | None
             max_overflow=10,
             connect_args={"timeout": 30, "check_same_thread": False},
         )
-        _configure_sqlite(engine, sqlite or SqliteDurability())
-        return engine
+        return engine, _configure_sqlite(engine, sqlite or SqliteDurability())
     engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20)
     _ping_when_idle(engine)
-    return engine
+    return engine, None
 
 
 # A pooled PostgreSQL connection idle longer than this is pinged before use; one used more recently is
@@ -137,7 +157,7 @@ class Database:
         sqlite: SqliteDurability | None = None,
     ) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo, sqlite=sqlite)
+        self.engine, self._checkpointer = make_engine(url, echo=echo, sqlite=sqlite)
         # The school a unit of work acts for when nobody chose one: the only school of a single-school
         # deployment; None in region mode, where every request and job names its school.
         self.default_school = default_school
@@ -218,5 +238,12 @@ class Database:
         with self._single_reads.connect() as conn:
             yield conn
 
+    @property
+    def checkpointer(self) -> WalCheckpointer | None:
+        """The thread that checkpoints an embedded SQLite's write-ahead log (None on PostgreSQL)."""
+        return self._checkpointer
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
