@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from service.platform.audit import log as audit
 from service.platform.clock import utcnow
 from service.platform.errors import ConcurrentChange, FieldError, ValidationFailed
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.models import SchoolSetting
 from service.platform.registry import Setting
 from service.platform.runtime import Actor, Runtime
@@ -116,7 +116,7 @@ def current(rt: Runtime, session: Session) -> dict[str, str]:
     else:
         # Core on the session's connection (every engine run reads them); it names the school itself.
         session.flush()  # a value written in this transaction is read back, as a query's autoflush did
-        rows = session.connection().execute(_STORED, {"school": _school_of(session)}).all()
+        rows = direct.execute(session.connection(), _STORED, {"school": _school_of(session)}).all()
         stored = {name: value for name, value in rows}
         # Keyed by the transaction: a session that commits and goes on reads them afresh.
         session.info[_STORED_KEY] = (session.get_transaction(), stored)

@@ -18,7 +18,7 @@ from service.platform.engine import OperatorCall
 from service.platform.errors import BadRequest, Conflict
 from service.platform.inbox import queries
 from service.platform.notify.outbox import notify
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.locks import next_value
 from service.platform.registry import OperatorFamily, OperatorTable
 from service.platform.runtime import Runtime
@@ -89,22 +89,28 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         session.flush()  # pending ORM rows first, as a query's autoflush would
         conn = session.connection()
         school = tenancy.school_for_new_rows()
-        current = conn.execute(_CURRENT_ORDER, {"school": school, "instance": instance_id}).one_or_none()
+        current = direct.execute(
+            conn, _CURRENT_ORDER, {"school": school, "instance": instance_id}
+        ).one_or_none()
         fields = _order_fields(current._asdict() if current is not None else {}, call.data)
         if current is None:
             # The first draft: the register row is written once, already in review, with edition 1.
             drafter = str(call.data.get("initiator") or "") or None
-            order_id = conn.execute(
+            order_id = direct.execute(
+                conn,
                 _INSERT_ORDER,
                 {"instance_id": instance_id, "status": "in_review", "drafter": drafter, **fields},
             ).scalar_one()
             latest = 0
         else:
             order_id = current.id
-            latest = conn.execute(_LATEST_EDITION, {"school": school, "order": order_id}).scalar_one()
-            conn.execute(_UPDATE_ORDER, {"school": school, "row": order_id, "status": "in_review", **fields})
+            latest = direct.execute(conn, _LATEST_EDITION, {"school": school, "order": order_id}).scalar_one()
+            direct.execute(
+                conn, _UPDATE_ORDER, {"school": school, "row": order_id, "status": "in_review", **fields}
+            )
         number = (latest or 0) + 1
-        conn.execute(
+        direct.execute(
+            conn,
             _INSERT_EDITION,
             {
                 "order_id": order_id,

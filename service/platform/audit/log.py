@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.platform.audit.chain import GENESIS_HASH, ChainLink, detail_of, link_hash
 from service.platform.clock import utcnow
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.models import AuditEvent, AuditStream
 
 # The epoch lock's key (PostgreSQL advisory locks are a pair of numbers): "AUDI" in ASCII, and the school,
@@ -124,7 +124,7 @@ def append(
     school = _school()
     upsert, *writes = _statements(connection.dialect.name, anchored)
     params = {"key": EPOCH_LOCK, "school": school, "stream": stream, "genesis": GENESIS_HASH}
-    prev_hash = str(connection.execute(upsert, params).scalar_one())
+    prev_hash = str(direct.execute(connection, upsert, params).scalar_one())
     at = utcnow()
     detail_json = detail_of(detail or {})
     values = {
@@ -139,9 +139,9 @@ def append(
         "stream": stream,
     }
     params = {"school": school, **{f"e_{name}": value for name, value in values.items()}}
-    event_id = connection.execute(writes[0], params).scalar_one()
+    event_id = direct.execute(connection, writes[0], params).scalar_one()
     for statement in writes[1:]:
-        connection.execute(statement, params)
+        direct.execute(connection, statement, params)
     event = AuditEvent(id=event_id, school_id=school, **values)
     _written(session).append(event)
     return event

@@ -15,7 +15,7 @@ from service.platform.clock import utcnow
 from service.platform.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from service.platform.inbox import queries
 from service.platform.inbox.leavers import HandedBack, hand_back
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.models import ApiToken, LoginThrottle, School, User, UserRole
 from service.platform.roles import REGION_ROLES, ROLE_CODES, ROLES, Role
 from service.platform.runtime import Actor, Runtime
@@ -323,7 +323,7 @@ def actor_for_token(rt: Runtime, token: str) -> Actor | None:
     """The token's active user as an Actor (with their school), or None: one read, no write in the
     request's transaction. A token's holder is found across schools on purpose (the token names them)."""
     with rt.db.read_connection() as conn:
-        rows = conn.execute(_ACTOR_BY_TOKEN, {"token_hash": token_digest(token)}).all()
+        rows = direct.execute(conn, _ACTOR_BY_TOKEN, {"token_hash": token_digest(token)}).all()
     if not rows:
         return None
     first = rows[0]

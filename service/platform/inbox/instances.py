@@ -18,7 +18,7 @@ from service.platform.inbox.access import can_view_instance, unlisted_processes
 from service.platform.inbox.cursor import Cursor
 from service.platform.inbox.projection import CreatedTask
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.adopt import adopt
 from service.platform.persistence.models import (
     AuditEvent,
@@ -124,7 +124,7 @@ def start(
             "error": None,
             "school_id": tenancy.school_for_new_rows(),
         }
-        new_id = session.connection().execute(_INSERT_INSTANCE, columns).scalar_one()
+        new_id = direct.execute(session.connection(), _INSERT_INSTANCE, columns).scalar_one()
         instance = adopt(session, ProcessInstance, {"id": new_id, **columns})
         start_data = {**data, "initiator": actor.username, "initiator_name": actor.full_name}
         note = AuditNote(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.platform.engine import EngineTask
 from service.platform.inbox import queries
+from service.platform.persistence import direct
 from service.platform.persistence.lists import one_of
 from service.platform.persistence.models import Notification, ProcessInstance, User, UserRole
 from service.platform.roles import ADMIN_ROLE
@@ -52,7 +53,8 @@ def tell_of_new_rows(
         }
         if row.assignee is not None:
             _, email = people[row.assignee]
-            conn.execute(
+            direct.execute(
+                conn,
                 _INSERT_NOTIFICATION,
                 {
                     **_notification(school, "task_assigned", params, row, now),
@@ -169,8 +171,8 @@ def _notify_holders(
     how many were told."""
     params = {f"n_{n}": columns[n] for n in _NOTICE_COLUMNS}
     holders = _holders_insert(mail, conn.dialect.name)
-    told = conn.execute(holders, {**params, "school": school, "roles": roles}).rowcount
+    told = direct.execute(conn, holders, {**params, "school": school, "roles": roles}).rowcount
     if told is not None and told >= 0:
         return int(told)
     # A driver that cannot count an INSERT … SELECT's rows (-1): whether anyone holds the roles is asked.
-    return int(conn.execute(_HOLDERS_EXIST, {"school": school, "roles": roles}).scalar() or 0)
+    return int(direct.execute(conn, _HOLDERS_EXIST, {"school": school, "roles": roles}).scalar() or 0)

@@ -30,6 +30,7 @@ from service.platform.clock import utcnow
 from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
 from service.platform.inbox import notices, unclaimed
+from service.platform.persistence import direct
 from service.platform.persistence.lists import one_of
 from service.platform.persistence.models import (
     HumanTask,
@@ -177,11 +178,8 @@ def write_instance(
     state = inspect(instance)
     changed = {key: getattr(instance, key) for key in state.committed_state if key in _INSTANCES.c}
     changed.update(values)
-    row = (
-        session.connection()
-        .execute(statement, {**changed, "row": instance.id, "school": instance.school_id})
-        .one()
-    )
+    params = {**changed, "row": instance.id, "school": instance.school_id}
+    row = direct.execute(session.connection(), statement, params).one()
     for key, value in {**changed, "version": row[0]}.items():
         set_committed_value(instance, key, value)
     return row[1] if len(row) > 1 else None
@@ -300,12 +298,15 @@ def _insert(
     since = now if status == "open" and assignee_id is None else None
     if roles and conn.dialect.name == "postgresql":
         row_id = int(
-            conn.execute(_INSERT_TASK_WITH_ROLES, {**row, "roles": list(roles), "since": since}).scalar_one()
+            direct.execute(
+                conn, _INSERT_TASK_WITH_ROLES, {**row, "roles": list(roles), "since": since}
+            ).scalar_one()
         )
     else:
-        row_id = int(conn.execute(_INSERT_TASK, row).scalar_one())
+        row_id = int(direct.execute(conn, _INSERT_TASK, row).scalar_one())
     if roles and conn.dialect.name != "postgresql":
-        conn.execute(
+        direct.execute(
+            conn,
             _INSERT_TASK_ROLE,
             [
                 {"school_id": instance.school_id, "task_id": row_id, "role": r, "unclaimed_created_at": since}

@@ -40,6 +40,7 @@ from service.platform.inbox.access import (
 )
 from service.platform.inbox.run import AuditNote, EngineStep, run_engine
 from service.platform.inbox.suggestions import with_suggestions
+from service.platform.persistence import direct
 from service.platform.persistence.locks import lock_task
 from service.platform.persistence.models import Comment, HumanTask, ProcessInstance, User
 from service.platform.processes.definitions import definition_parts
@@ -454,7 +455,9 @@ def complete(
             "assignee_id": task.assignee_id if task.assignee_id is not None else actor.id,
             "data_json": json.dumps(clean, ensure_ascii=False, default=str),
         }
-        session.connection().execute(_COMPLETE_TASK, {**written, "row": task.id, "school": task.school_id})
+        direct.execute(
+            session.connection(), _COMPLETE_TASK, {**written, "row": task.id, "school": task.school_id}
+        )
         if task.candidate_roles and task.assignee_id is None:
             # Only an unclaimed task's role rows carry its copy; a claimed or assigned one's are NULL.
             unclaimed.close(session, task.school_id, [task.id])

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.adopt import adopt, columns_of
 from service.platform.persistence.models import Counter, HumanTask, HumanTaskRole, ProcessInstance, User
 
@@ -120,7 +120,8 @@ def lock_task(session: Session, task_id: int, actor_id: int | None) -> LockedTas
     conn = session.connection()
     params = {"task": task_id, "school": school, "actor": actor_id}
     rows = [
-        conn.execute(stmt, params).mappings().one_or_none() for stmt in _lock_statements(conn.dialect.name)
+        direct.execute(conn, stmt, params).mappings().one_or_none()
+        for stmt in _lock_statements(conn.dialect.name)
     ]
     if any(row is None for row in rows):
         return None
