@@ -1,0 +1,26 @@
+"""The statements every engine run executes find their rows through the instance's own index, however many
+open tasks the school has (SQLite chooses without statistics; a wrong choice read them all)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from service.platform.inbox import projection
+from service.platform.persistence.migrate import upgrade
+
+
+def test_the_open_rows_of_an_instance_are_read_through_its_index(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'plans.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    statement = projection._write_instance_and_read_open_rows("sqlite")
+    compiled = statement.compile(dialect=engine.dialect, column_keys=["state_json", "row", "school"])
+    engine.dispose()
+    with sqlite3.connect(tmp_path / "plans.db") as conn:
+        arguments = [None] * len(compiled.positiontup or ())
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + compiled.string, arguments)]
+    task_steps = [step for step in plan if "human_task" in step]
+    assert task_steps and all("(instance_id=?)" in step for step in task_steps), plan
