@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
     String,
@@ -92,7 +93,8 @@ def _write_instance_and_read_open_rows(dialect: str) -> Any:
     joined = (
         func.string_agg(pair, literal_column("','")) if dialect == "postgresql" else func.group_concat(pair)
     )
-    school, status = _TASKS.c.school_id, _TASKS.c.status
+    school: ColumnElement[Any] = _TASKS.c.school_id
+    status: ColumnElement[Any] = _TASKS.c.status
     if dialect == "sqlite":
         # SQLite's planner, without statistics, took the (school, status) index for this and read every
         # open task of the school per engine run (0.5 ms at 2,500 open tasks, growing with them); a
