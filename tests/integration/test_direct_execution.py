@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Table, bindparam, event, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from service.platform.persistence import direct
@@ -91,15 +91,31 @@ def test_a_timestamp_is_stored_as_sqlalchemy_stores_it(db: Database) -> None:
         assert sorted((s.value, s.updated_at) for s in stored) == [("0", at), ("1", at), ("2", at)]
 
 
-def test_a_python_side_default_is_computed_by_sqlalchemy(db: Database) -> None:
-    """`updated_at` left out has a Python default (the clock): SQLAlchemy runs that statement."""
+def test_a_python_side_default_is_computed_as_sqlalchemy_computes_it(db: Database) -> None:
+    """`updated_at` left out has a Python default of no arguments (the clock): computed here, converted
+    as SQLAlchemy converts it; a default that needs SQLAlchemy's execution context is left to it."""
     _, _, school = _first_user(db)
+    keys = frozenset({"school_id", "name", "value", "updated_by"})
+    assert direct._compiled(_INSERT_SETTING, db.engine.dialect, keys) is not None
+    before = datetime.now(UTC)
     with db.session() as session:
         row = {"school_id": school, "name": "direct_default", "value": "1", "updated_by": "t"}
         direct.execute(session.connection(), _INSERT_SETTING, row)
     with db.read() as session:
         stored = session.get(SchoolSetting, (school, "direct_default"))
-        assert stored is not None and isinstance(stored.updated_at, datetime)
+        assert stored is not None and before <= stored.updated_at <= datetime.now(UTC)
+    contextual = Table(
+        "direct_contextual",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("copy", Integer, default=lambda context: context.get_current_parameters()["id"]),
+        Column("fixed", String(5), default="x"),
+    )
+    assert direct._compiled(insert(contextual), db.engine.dialect, frozenset({"id"})) is None
+    fixed_only = insert(contextual).values(copy=bindparam("copy"))
+    compiled = direct._compiled(fixed_only, db.engine.dialect, frozenset({"id", "copy"}))
+    assert compiled is not None
+    assert compiled.arguments({"id": 1, "copy": 2}) in ((1, 2, "x"), {"id": 1, "copy": 2, "fixed": "x"})
 
 
 def test_a_constraint_violation_is_sqlalchemys_error(db: Database) -> None:

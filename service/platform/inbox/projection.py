@@ -114,11 +114,13 @@ def _write_instance_and_read_open_rows(dialect: str) -> Any:
     return _WRITE_INSTANCE.returning(open_rows.label("open_rows"))
 
 
-_WITHDRAW = (
-    _TASKS.update()
-    .where(_TASKS.c.school_id == bindparam("school"), _TASKS.c.id.in_(bindparam("rows", expanding=True)))
-    .values(status="cancelled")
-)
+@cache
+def _withdraw(dialect: str) -> Any:
+    return (
+        _TASKS.update()
+        .where(_TASKS.c.school_id == bindparam("school"), one_of(_TASKS.c.id, "rows", dialect))
+        .values(status="cancelled")
+    )
 
 
 @cache
@@ -238,15 +240,17 @@ def save_run(
     ]
     if withdrawn:
         # Withdrawn by the engine: an interrupting timer, an early-closed vote, a cancelled branch.
-        conn.execute(_WITHDRAW, {"school": school, "rows": withdrawn, "completed_at": now})
+        direct.execute(
+            conn, _withdraw(conn.dialect.name), {"school": school, "rows": withdrawn, "completed_at": now}
+        )
         unclaimed.close(session, school, withdrawn)
     new_tasks = [t for t in result.ready_tasks if t.engine_task_id not in existing]
     names = {t.assignee for t in new_tasks if t.assignee}
     people: dict[str, tuple[int, str | None]] = (
         {
             username: (user_id, email)
-            for user_id, username, email in conn.execute(
-                _people(conn.dialect.name), {"school": school, "names": sorted(names)}
+            for user_id, username, email in direct.execute(
+                conn, _people(conn.dialect.name), {"school": school, "names": sorted(names)}
             ).all()
         }
         if names

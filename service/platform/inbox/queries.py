@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, joinedload
 
 from service.platform.inbox.cursor import Cursor
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.adopt import adopt, columns_of
 from service.platform.persistence.models import (
     HumanTask,
@@ -352,7 +352,7 @@ _ACTIVE_DEFINITION = _active_definition_statement()
 def active_definition(session: Session, process_id: str) -> ProcessDefinition | None:
     """The process's active version, as a loaded object (its deferred columns load on access)."""
     params = {"school": tenancy.school_of(session), "process": process_id}
-    row = session.connection().execute(_ACTIVE_DEFINITION, params).mappings().one_or_none()
+    row = direct.execute(session.connection(), _ACTIVE_DEFINITION, params).mappings().one_or_none()
     return adopt(session, ProcessDefinition, dict(row)) if row is not None else None
 
 

@@ -6,7 +6,7 @@ more than the statement itself (py-spy, issue 16). `execute` keeps what matters 
 the same type conversions (bind and result processors), the same exceptions (`sqlalchemy.exc`), the
 connection invalidated on a disconnect — and drops the rest. What it cannot run the same way it hands to
 `Connection.execute`: statements with expanding or literal parameters, with Python-side column defaults
-to compute, and every statement while anything listens to `before/after_cursor_execute` (tests and
+that need a context, and every statement while anything listens to `before/after_cursor_execute` (tests and
 benchmarks counting statements, `echo`), so what they observe stays complete.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import exc
@@ -27,17 +28,21 @@ _REQUIRED = object()
 
 
 class _Bind:
-    """One parameter of the compiled SQL: the key the caller passes, its fixed value, its conversion."""
+    """One parameter of the compiled SQL: the key the caller passes, its fixed value, its conversion;
+    or, for a column the caller left out, the column's Python-side default that computes it."""
 
-    __slots__ = ("default", "key", "process")
+    __slots__ = ("compute", "default", "key", "process")
 
-    def __init__(self, bind: BindParameter[Any], process: Processor) -> None:
+    def __init__(
+        self, bind: BindParameter[Any], process: Processor, compute: Callable[[], Any] | None
+    ) -> None:
         self.key = bind.key
         self.default = _REQUIRED if bind.required else bind.value
         self.process = process
+        self.compute = compute
 
     def value(self, params: Mapping[str, Any]) -> Any:
-        value = params.get(self.key, self.default)
+        value = self.compute() if self.compute is not None else params.get(self.key, self.default)
         if value is _REQUIRED:
             raise exc.ArgumentError(f"a value is required for the bound parameter {self.key!r}")
         return self.process(value) if self.process is not None and value is not None else value
@@ -48,12 +53,15 @@ class _Compiled:
 
     __slots__ = ("binds", "positional", "result_processors", "result_types", "row_type", "sql")
 
-    def __init__(self, compiled: SQLCompiler) -> None:
+    def __init__(self, compiled: SQLCompiler, computed: Mapping[str, Callable[[], Any]]) -> None:
         self.sql = compiled.string
         self.positional = compiled.positional
         # SQLAlchemy's own conversions of each parameter (its `_bind_processors`: what `execute` applies).
         processors: Mapping[str, Any] = compiled._bind_processors
-        by_name = {name: _Bind(bind, processors.get(name)) for bind, name in compiled.bind_names.items()}
+        by_name = {
+            name: _Bind(bind, processors.get(name), computed.get(bind.key))
+            for bind, name in compiled.bind_names.items()
+        }
         names = compiled.positiontup if compiled.positional else list(by_name)
         self.binds = [(name, by_name[name]) for name in names or ()]
         self.result_types = [entry[3] for entry in compiled._result_columns]
@@ -122,6 +130,33 @@ class Result:
 _CACHE: dict[tuple[int, str, frozenset[str]], tuple[Executable, _Compiled | None]] = {}
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _python_defaults(compiled: SQLCompiler) -> dict[str, Callable[[], Any]] | None:
+    """Column key → how to compute the value of each column the statement's caller left to a
+    Python-side default (SQLAlchemy's "prefetch"), or None when one needs the execution context.
+
+    A constant is itself; a function of no arguments (`utcnow`, the tenancy's school) is what SQLAlchemy
+    wrapped as `lambda ctx: fn()`, kept as `__wrapped__`; a function of the context is left to SQLAlchemy.
+    """
+    computed: dict[str, Callable[[], Any]] = {}
+    prefetch = [(c, c.default) for c in compiled.insert_prefetch]
+    prefetch += [(c, c.onupdate) for c in compiled.update_prefetch]
+    for column, default in prefetch:
+        if default is None:
+            return None
+        arg = getattr(default, "arg", None)
+        if getattr(default, "is_scalar", False):
+            computed[column.key] = partial(_same, arg)
+        elif getattr(default, "is_callable", False) and callable(getattr(arg, "__wrapped__", None)):
+            computed[column.key] = arg.__wrapped__  # type: ignore[union-attr]
+        else:
+            return None
+    return computed
+
+
 def _compiled(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _Compiled | None:
     cache_key = (id(statement), dialect.name, keys)
     found = _CACHE.get(cache_key)
@@ -129,20 +164,22 @@ def _compiled(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> 
         return found[1]
     compiled = cast(ClauseElement, statement).compile(dialect=dialect, column_keys=sorted(keys))
     assert isinstance(compiled, SQLCompiler)
-    runnable = not (
-        compiled.insert_prefetch
-        or compiled.update_prefetch
-        or any(bind.expanding or bind.literal_execute for bind in compiled.bind_names)
+    computed = _python_defaults(compiled)
+    runnable = computed is not None and not any(
+        bind.expanding or bind.literal_execute for bind in compiled.bind_names
     )
-    result = _Compiled(compiled) if runnable else None
+    result = _Compiled(compiled, computed or {}) if runnable else None
     _CACHE[cache_key] = (statement, result)
     return result
 
 
 def _observed(connection: Connection) -> bool:
     """Something listens to the statements run (a test counting them, `echo`): let SQLAlchemy run them."""
+    engine = connection.engine
+    if not (connection._has_events or engine._has_events):  # no listener of any kind: the common case
+        return bool(engine.echo)
     dispatch = connection.dispatch
-    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or connection.engine.echo)
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or engine.echo)
 
 
 def execute(
