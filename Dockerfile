@@ -29,6 +29,7 @@ COPY migrations ./migrations
 COPY seeds ./seeds
 COPY babel.cfg ./
 COPY deploy/start-web.sh ./deploy/
+COPY gunicorn.conf.py ./
 COPY --from=editor-assets /build/service/platform/web/static/editor ./service/platform/web/static/editor
 RUN pybabel compile -d translations \
     && useradd --create-home --uid 10001 app \

@@ -42,7 +42,7 @@ run: venv translations assets
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 lint: venv
-	$(VENV)/bin/ruff check service tests bench migrations
+	$(VENV)/bin/ruff check service tests bench migrations gunicorn.conf.py
 	$(VENV)/bin/lint-imports
 
 typecheck: venv
