@@ -32,7 +32,7 @@ from service.platform.durations import add_duration
 from service.platform.engine import EngineTask, RunResult
 from service.platform.inbox import notices, unclaimed
 from service.platform.persistence import direct
-from service.platform.persistence.lists import one_of
+from service.platform.persistence.lists import not_for_index, one_of
 from service.platform.persistence.models import (
     HumanTask,
     HumanTaskRole,
@@ -118,7 +118,10 @@ def _write_instance_and_read_open_rows(dialect: str) -> Any:
 def _withdraw(dialect: str) -> Any:
     return (
         _TASKS.update()
-        .where(_TASKS.c.school_id == bindparam("school"), one_of(_TASKS.c.id, "rows", dialect))
+        .where(
+            not_for_index(_TASKS.c.school_id, dialect) == bindparam("school"),
+            one_of(_TASKS.c.id, "rows", dialect),
+        )
         .values(status="cancelled")
     )
 
@@ -126,7 +129,7 @@ def _withdraw(dialect: str) -> Any:
 @cache
 def _people(dialect: str) -> Any:
     return select(_USERS.c.id, _USERS.c.username, _USERS.c.email).where(
-        _USERS.c.school_id == bindparam("school"),
+        not_for_index(_USERS.c.school_id, dialect) == bindparam("school"),
         one_of(_USERS.c.username, "names", dialect),
         _USERS.c.is_active.is_(True),  # a closed account gets no new task: it falls back to the roles
     )

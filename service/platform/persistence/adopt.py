@@ -7,8 +7,8 @@ from functools import cache
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Column, Table, inspect
-from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 T = TypeVar("T")
 
@@ -43,7 +43,13 @@ def adopt(session: Session, cls: type[T], values: Mapping[str, Any]) -> T:
         for name, value in values.items():
             set_committed_value(existing, name, value)
         return cast(T, existing)
-    obj = cls(**values)
-    make_transient_to_detached(obj)  # the values become the committed state, nothing is pending
-    session.add(obj)
-    return obj
+    # What a query's loading does, without the constructor's instrumented sets and `Session.add`'s
+    # cascade walk (a new object has no related objects to cascade to): 33 → ~10 µs an object.
+    obj = mapper.class_manager.new_instance()
+    state = instance_state(obj)
+    state.dict.update(values)
+    state.key = key
+    state._commit_all(state.dict)  # the values are the committed state, nothing is pending
+    state._expire_attributes(state.dict, state.unloaded)  # the rest loads on first access
+    session._update_impl(state)  # joins the session's identity map as a persistent object
+    return cast(T, obj)
