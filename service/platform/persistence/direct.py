@@ -173,7 +173,7 @@ def _compiled(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> 
     return result
 
 
-def _observed(connection: Connection) -> bool:
+def observed(connection: Connection) -> bool:
     """Something listens to the statements run (a test counting them, `echo`): let SQLAlchemy run them."""
     engine = connection.engine
     if not (connection._has_events or engine._has_events):  # no listener of any kind: the common case
@@ -192,7 +192,7 @@ def execute(
         (batch[0] if batch else {}) if batch is not None else cast(Mapping[str, Any], params)
     )
     dialect = connection.dialect
-    compiled = _compiled(statement, dialect, frozenset(first)) if not _observed(connection) else None
+    compiled = _compiled(statement, dialect, frozenset(first)) if not observed(connection) else None
     if compiled is None:
         return connection.execute(statement, batch if batch is not None else first)
     if not connection.in_transaction():

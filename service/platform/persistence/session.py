@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.platform.errors import ConcurrentChange
-from service.platform.persistence import tenancy
+from service.platform.persistence import direct, tenancy
 from service.platform.persistence.models import Base
 from service.platform.persistence.wal import WalCheckpointer
 
@@ -76,7 +76,12 @@ def _configure_sqlite(engine: Engine, durability: SqliteDurability) -> WalCheckp
         if options.get(SINGLE_READ):
             return  # one statement: SQLite's implicit transaction around it is enough
         # A read-only unit of work needs no write lock: it reads a WAL snapshot beside the writers.
-        conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
+        begin = "BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE"
+        if direct.observed(conn):
+            conn.exec_driver_sql(begin)  # a listener counting statements sees it
+        else:
+            # On the driver's connection: SQLAlchemy's execution of it cost more than SQLite's BEGIN.
+            conn.connection.dbapi_connection.execute(begin)
 
     if checkpointer is not None:
 
