@@ -316,11 +316,12 @@ def main() -> None:
 
 
 def report(path: Path, results_md: Path) -> None:
-    """Write the run's figures as this section of bench/RESULTS.md (hand-written notes below it kept)."""
+    """Append the run's figures to bench/RESULTS.md as a section of its own, dated: earlier runs and the
+    notes written under them stay (a run never replaces another's record)."""
     run = json.loads(path.read_text(encoding="utf-8"))
     meta = run["meta"]
     lines = [
-        SECTION,
+        f"{SECTION}, {meta['date']}",
         "",
         f"Written by `bench/bench_hotpath_compare.py` on {meta['date']}; machine: {meta['machine']}, "
         f"Python {meta['python']}. Old and new code side by side in this one run, each in its own process "
@@ -362,16 +363,7 @@ def report(path: Path, results_md: Path) -> None:
                 + "; ".join(f"`{f.split(' ')[-1]}` {c:.1f}" for f, _, _, c in top[1:7])
             )
     text = results_md.read_text(encoding="utf-8")
-    start = text.find(SECTION)
-    kept = ""
-    if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        notes = text.find("\n### Notes", start)
-        if notes >= 0 and (end < 0 or notes < end):
-            kept = text[notes : end if end >= 0 else len(text)].strip("\n")
-        text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
-    body = "\n".join(lines) + ("\n\n" + kept if kept else "")
-    results_md.write_text(text.rstrip("\n") + "\n\n" + body + "\n", encoding="utf-8")
+    results_md.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -259,7 +259,8 @@ def main() -> None:
 
 
 def report(path: Path, results_md: Path) -> None:
-    """Write the run's figures as the throughput section of bench/RESULTS.md."""
+    """Append the run's figures to bench/RESULTS.md as a section of its own, dated: earlier runs and the
+    readings written under them stay (a run never replaces another's record)."""
     run = json.loads(path.read_text(encoding="utf-8"))
     meta, rows = run["meta"], run["results"]
     history = (
@@ -268,7 +269,7 @@ def report(path: Path, results_md: Path) -> None:
         else "on fresh databases (never analyzed: autovacuum is off on this machine)"
     )
     lines = [
-        SECTION,
+        f"{SECTION}, {meta['date']}",
         "",
         f"Written by `bench/bench_throughput.py` on {meta['date']}; machine: {meta['machine']}, Python "
         f"{meta['python']}; PostgreSQL 15; {meta['clients']} client threads on the same machine, each "
@@ -306,10 +307,6 @@ def report(path: Path, results_md: Path) -> None:
             " (target ≥ 3×).",
         ]
     text = results_md.read_text(encoding="utf-8")
-    start = text.find(SECTION)
-    if start >= 0:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + text[end + 1 :] if end >= 0 else text[:start]
     results_md.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
