@@ -38,6 +38,7 @@ from service.platform.auth import accounts
 from service.platform.auth.demo import DEMO_PASSWORD
 from service.platform.inbox import unclaimed
 from service.platform.persistence.migrate import upgrade
+from service.platform.persistence.session import Database
 from service.platform.runtime import Actor, Runtime
 
 # PG_TEST_URL lets parallel checkouts on one machine use separate databases.
@@ -232,6 +233,16 @@ def _role_copies_agree(request: pytest.FixtureRequest) -> Iterator[None]:
     finally:
         engine.dispose()
     assert stale == [], f"role rows whose unclaimed copy disagrees with their task: {stale}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """The persistence layer alone on the test database (no app): for tests of that layer itself."""
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 @pytest.fixture

@@ -3,23 +3,12 @@ attributes and relationships loading on access, its changes flushed, the session
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import inspect, select
 
 from service.platform.persistence.adopt import adopt
 from service.platform.persistence.models import School, User, UserRole
 from service.platform.persistence.session import Database
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 def _user(db: Database) -> tuple[int, int]:

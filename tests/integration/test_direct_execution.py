@@ -4,7 +4,6 @@ that someone is watching, goes through SQLAlchemy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -25,15 +24,6 @@ _READ_USER = select(
 _RENAME = update(_USERS).where(_USERS.c.id == bindparam("row")).values(full_name=bindparam("full_name"))
 _INSERT_SETTING = insert(_SETTINGS)
 _BY_NAMES = select(_USERS.c.username).where(_USERS.c.username.in_(bindparam("names", expanding=True)))
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(db_url)
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 def _first_user(db: Database) -> tuple[int, str, int]:
