@@ -8,8 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service.platform.auth import accounts
 from service.platform.persistence.models import AuditEvent
-from service.platform.runtime import Runtime
+from service.platform.runtime import Actor, Runtime
 from tests.conftest import csrf_from, login
 
 
@@ -341,3 +342,20 @@ def test_an_admin_unlocks_an_account_and_it_is_audited(app: Flask, seeded: Runti
         query = select(AuditEvent.action).where(AuditEvent.actor == "admin")
         actions = session.execute(query).scalars().all()
     assert "user.unlock" in actions
+
+
+def test_an_api_call_acts_as_its_token_and_a_page_as_its_cookie(client: FlaskClient, seeded: Runtime) -> None:
+    """A signed-in browser that also sends another person's token: the API acts as the token's person
+    (the cookie is not even read for it), a page as the signed-in one."""
+    login(client, "ict")
+    token = accounts.create_token(seeded, Actor.system(), "wg_deputy", "test")
+    headers = {"Authorization": f"Bearer {token}"}
+    started = client.post(
+        "/api/v1/processes/order_drafting/instances", json={"data": {"title": "Т"}}, headers=headers
+    )
+    assert started.status_code == 201 and started.get_json()["started_by"] == "wg_deputy"
+    page = client.get("/profile", headers=headers)
+    assert page.status_code == 200 and "ict" in page.get_data(as_text=True)
+    assert "wg_deputy" not in page.get_data(as_text=True)
+    refused = client.application.test_client().get("/api/v1/tasks", headers={"Authorization": "Bearer nope"})
+    assert refused.status_code == 401

@@ -49,6 +49,9 @@ def init_login(app: Flask) -> None:
         # Everything this request reads or writes is the signed-in person's school's (or, for an API
         # call, the token's: `api_request.authenticate` enters it). Nobody signed in: no school acts.
         g.school_scope = tenancy.enter(None)
+        bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+        if bearer and request.path.startswith("/api/"):
+            return  # the token names the person and the school (`api_request.authenticate`): no cookie user
         if current_user.is_authenticated:
             tenancy.enter(current_user.user.school_id)
 
