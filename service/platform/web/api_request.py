@@ -20,12 +20,18 @@ from service.platform.web.context import runtime
 from service.platform.web.params import MAX_ID
 
 
+def bearer_token() -> str | None:
+    """The request's `Authorization: Bearer <token>`, None without one."""
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+
+
 def authenticate() -> None:
     """`before_request` of every API blueprint: a valid `Authorization: Bearer <token>` or 401."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    token = bearer_token()
+    if token is None:
         raise Unauthenticated("missing bearer token")
-    actor = accounts.actor_for_token(runtime(), header.removeprefix("Bearer ").strip())
+    actor = accounts.actor_for_token(runtime(), token)
     if actor is None or actor.school_id is None:
         raise Unauthenticated("invalid token")
     g.api_actor = actor
