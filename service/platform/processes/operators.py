@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -35,10 +36,51 @@ CORE_OPERATOR_NAMES: tuple[str, ...] = (
 
 def build_operators(rt: Runtime, session: Session, instance_id: int) -> Operators:
     """Operators bound to this transaction and instance, so their writes commit or roll back with it."""
-    table = _core_operators(rt, session, instance_id)
-    for family in rt.features.operator_families:
-        table.update(family.build(rt, session, instance_id))
-    return table
+    return BoundOperators(rt, session, instance_id)
+
+
+class BoundOperators(Mapping[str, Callable[[OperatorCall], Any]]):
+    """One run's operators; a family's closures are built when the run first calls one of its names.
+
+    Most runs call one family or none, and binding every family's closures at every run cost more than
+    the operator the run called (issue 16).
+    """
+
+    def __init__(self, rt: Runtime, session: Session, instance_id: int) -> None:
+        self._rt, self._session, self._instance_id = rt, session, instance_id
+        self._bound: OperatorTable = {}
+        self._families = _families(rt.features)
+
+    def __getitem__(self, name: str) -> Callable[[OperatorCall], Any]:
+        found = self._bound.get(name)
+        if found is None:
+            build = self._families[name]  # KeyError: no such operator
+            self._bound.update(build(self._rt, self._session, self._instance_id))
+            found = self._bound[name]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._families)
+
+    def __len__(self) -> int:
+        return len(self._families)
+
+
+_FAMILIES: dict[int, tuple[Any, dict[str, Callable[[Runtime, Session, int], OperatorTable]]]] = {}
+
+
+def _families(features: Any) -> dict[str, Callable[[Runtime, Session, int], OperatorTable]]:
+    """Operator name → the function binding its family, once per feature registry."""
+    cached = _FAMILIES.get(id(features))
+    if cached is not None and cached[0] is features:
+        return cached[1]
+    by_name: dict[str, Callable[[Runtime, Session, int], OperatorTable]] = dict.fromkeys(
+        CORE_OPERATOR_NAMES, _core_operators
+    )
+    for family in features.operator_families:
+        by_name.update(dict.fromkeys(family.names, family.build))
+    _FAMILIES[id(features)] = (features, by_name)
+    return by_name
 
 
 def _core_operators(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
