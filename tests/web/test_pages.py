@@ -359,3 +359,24 @@ def test_an_api_call_acts_as_its_token_and_a_page_as_its_cookie(client: FlaskCli
     assert "wg_deputy" not in page.get_data(as_text=True)
     refused = client.application.test_client().get("/api/v1/tasks", headers={"Authorization": "Bearer nope"})
     assert refused.status_code == 401
+
+
+def test_an_api_call_with_a_token_neither_reads_nor_writes_the_cookie(
+    client: FlaskClient, seeded: Runtime
+) -> None:
+    """The API call's session is empty (the signed-in cookie is not opened) and its reply sets no cookie,
+    so the browser stays signed in as before; a page with the same headers still reads the cookie."""
+    from flask import request
+
+    login(client, "ict")
+    token = accounts.create_token(seeded, Actor.system(), "wg_deputy", "test")
+    headers = {"Authorization": f"Bearer {token}"}
+    app = client.application
+    with app.test_request_context("/api/v1/tasks", headers=headers):
+        assert not app.session_interface.open_session(app, request)
+    reply = client.get("/api/v1/tasks", headers=headers)
+    assert reply.status_code == 200 and "Set-Cookie" not in reply.headers
+    with client.session_transaction() as cookie_session:
+        assert cookie_session.get("_user_id")  # still signed in
+    page = client.get("/profile", headers=headers)
+    assert page.status_code == 200 and "ict" in page.get_data(as_text=True)

@@ -35,9 +35,11 @@ def register_web(app: Flask, features: Iterable[Feature]) -> None:
     from service.platform.web.health import bp as health_bp
     from service.platform.web.health import trust_proxies
     from service.platform.web.i18n import select_locale, select_timezone
+    from service.platform.web.sessions import BearerCallSessions
 
     # Before any route is added: every `<int:…>` id is bounded to what a row can hold (else 404).
     app.url_map.converters["int"] = BoundedIntConverter
+    app.session_interface = BearerCallSessions()
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -46,10 +46,12 @@ def api_actor() -> Actor:
 
 def json_body() -> dict[str, Any]:
     """The request body as a JSON object (an empty body is `{}`); anything else is a 400."""
-    if not request.data:
+    # The raw body only: `request.data` would first try to parse it as a form.
+    data = request.get_data(cache=True)
+    if not data:
         return {}
     try:
-        body = json.loads(request.data)
+        body = json.loads(data)
     except ValueError:
         raise BadRequest("the body is not valid JSON") from None
     if not isinstance(body, dict):
