@@ -104,6 +104,9 @@ def make_engine(
             echo=echo,
             pool_size=5,
             max_overflow=10,
+            # The connection used last: SQLite drops a connection's page cache when another one has
+            # written since its last transaction, so the first-in-first-out default read cold pages.
+            pool_use_lifo=True,
             connect_args={"timeout": 30, "check_same_thread": False},
         )
         return engine, _configure_sqlite(engine, sqlite or SqliteDurability())
