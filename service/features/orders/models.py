@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.platform.clock import utcnow
+from service.platform.persistence import tenancy
 from service.platform.persistence.models import Base, UtcDateTime
 
 
@@ -16,11 +17,15 @@ class Order(Base):
 
     __tablename__ = "school_order"
     __table_args__ = (
+        # Also the index of the school's orders (migration 0027 dropped a school_id-only one).
         UniqueConstraint("school_id", "number", name="uq_school_order_number"),
-        # The region's total of registered orders, read from the index alone (migration 0023).
+        # The region's total of registered orders, read from the index alone (migration 0023); also
+        # the index of a status (0027 dropped a status-only one).
         Index("ix_school_order_region", "status", "registered_on", "school_id"),
     )
 
+    # Without an index of its own: `uq_school_order_number (school_id, number)` begins with it.
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), default=tenancy.school_for_new_rows)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), unique=True)
     number: Mapped[str | None] = mapped_column(String(30))  # unique per school
@@ -29,7 +34,7 @@ class Order(Base):
     title_folded: Mapped[str] = mapped_column(String(300), default="")
     order_type: Mapped[str] = mapped_column(String(40))
     # draft → in_review → (draft again on a return) → registered, or rejected
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
     drafter: Mapped[str | None] = mapped_column(String(80))
     marking: Mapped[str | None] = mapped_column(String(30))
     ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -48,10 +53,11 @@ class OrderEdition(Base):
     """The text of one drafting round, kept so reviewers can compare rounds and nothing is lost."""
 
     __tablename__ = "order_edition"
+    # Also the index of an order's editions and of its foreign key (0027 dropped an order_id-only one).
     __table_args__ = (UniqueConstraint("order_id", "number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("school_order.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("school_order.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
