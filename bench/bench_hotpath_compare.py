@@ -6,9 +6,11 @@ Each sets up a fresh database (demo people, shipped diagrams, an API token of th
 asked, in alternating rounds (old, new, new, old, …) so the machine's drifting load hits both alike,
 for the median of: API start, API completion of the draft task (Flask test client, one sequential
 client), and the bare engine cycle on the same diagram (load the draft state, complete the task, save;
-no database). Also per version: SQL statements per start and per completion, and a cProfile summary of
-each (share of time by library, top service functions). With `--throughput`, `bench_throughput.py`
-then runs its 50-client gunicorn comparison of the same two versions on PostgreSQL.
+no database). Each worker freezes what it loaded before measuring (`gc.freeze()`), as
+`gunicorn.conf.py` has every server worker do. Also per version: SQL statements per start and per
+completion, and a cProfile summary of each (share of time by library, top service functions). With
+`--throughput`, `bench_throughput.py` then runs its 50-client gunicorn comparison of the same two
+versions on PostgreSQL.
 
     flock /tmp/bench.lock .venv/bin/python bench/bench_hotpath_compare.py \\
         --pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_perf_hot --throughput
@@ -19,6 +21,7 @@ Writes bench/hotpath_compare.json and the section "Lean hot path (issue 16, item
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -70,6 +73,9 @@ class Worker:
         for _ in range(5):  # warm caches (definitions, compiled statements)
             self.complete(self.start())
         self.engine_inputs = self._engine_inputs(self.start())
+        # As a server worker does (gunicorn.conf.py): what was loaded leaves the cyclic collector's reach.
+        gc.collect()
+        gc.freeze()
 
     def start(self) -> int:
         reply = self.client.post(
@@ -327,7 +333,8 @@ def report(path: Path, results_md: Path) -> None:
         f"Python {meta['python']}. Old and new code side by side in this one run, each in its own process "
         f"on its own fresh database, in {meta['rounds']} alternating rounds of {meta['reps']} "
         "(start, completion of the draft task, bare engine cycle) per version; one sequential client "
-        "(Flask test client). Medians in ms.",
+        "(Flask test client); each worker freezes what it loaded (`gc.freeze()`) as a gunicorn worker does. "
+        "Medians in ms.",
         "",
         "| database (load) | code | API start | API complete | engine cycle | complete ÷ engine | "
         "start ÷ engine | statements start / complete |",

@@ -46,3 +46,19 @@ def test_a_rollback_journal_can_be_chosen(tmp_path: Path) -> None:
 def test_an_unsafe_or_unknown_value_stops_the_start(mode: str, sync: str, name: str) -> None:
     with pytest.raises(ValueError, match=f"SQLITE_{name}"):
         SqliteDurability(mode, sync)
+
+
+def test_the_pool_hands_out_the_connection_used_last(tmp_path: Path) -> None:
+    """LIFO: the connection that wrote last keeps a valid page cache; SQLite drops the cache of one that
+    another connection's write overtook, so handing out the longest-resting one reads cold pages."""
+    db = Database(f"sqlite:///{tmp_path / 'a.db'}")
+    try:
+        first, second = db.engine.raw_connection(), db.engine.raw_connection()
+        first_driver, second_driver = first.driver_connection, second.driver_connection
+        first.close()  # back to the pool first
+        second.close()  # back last
+        again = db.engine.raw_connection()
+        assert again.driver_connection is second_driver is not first_driver
+        again.close()
+    finally:
+        db.dispose()
