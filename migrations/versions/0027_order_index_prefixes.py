@@ -9,13 +9,13 @@ key's checks:
 - `ix_school_order_status` — `ix_school_order_region (status, registered_on, school_id)` does;
 - `ix_order_edition_order_id` — `UNIQUE (order_id, number)` does.
 
-Revision ID: 0027_order_register_index_prefixes
+Revision ID: 0027_order_index_prefixes
 Revises: 0026_inbox_index_prefixes
 """
 
 from alembic import op
 
-revision = "0027_order_register_index_prefixes"
+revision = "0027_order_index_prefixes"
 down_revision = "0026_inbox_index_prefixes"
 branch_labels = None
 depends_on = None
