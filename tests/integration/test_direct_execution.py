@@ -146,3 +146,16 @@ def test_what_cannot_run_alike_or_is_watched_goes_through_sqlalchemy(db: Databas
     finally:
         event.remove(db.engine, "before_cursor_execute", watch)
     assert any("FROM app_user" in statement for statement in seen)  # a test counting statements sees it
+
+
+def test_a_single_read_opens_no_transaction(db: Database) -> None:
+    """The token check's connection runs each statement as its own transaction: `execute` begins none
+    there (nothing to roll back at its return), while a unit of work's connection is begun as before."""
+    _, name, school = _first_user(db)
+    with db.read_connection() as conn:
+        assert direct.execute(conn, _READ_USER, {"name": name, "school": school}).one().username == name
+        assert not conn.in_transaction()
+    with db.engine.connect() as conn:
+        direct.execute(conn, _READ_USER, {"name": name, "school": school}).one()
+        assert conn.in_transaction()
+        conn.rollback()

@@ -178,7 +178,8 @@ class Database:
         # One statement needs no transaction around it: autocommit spares PostgreSQL's BEGIN and ROLLBACK
         # round trips (and psycopg drops its prepared statements at every ROLLBACK), SQLite's BEGIN.
         self._single_reads = reader.execution_options(
-            **({"isolation_level": "AUTOCOMMIT"} if self.is_postgres else {SINGLE_READ: True})
+            **({"isolation_level": "AUTOCOMMIT"} if self.is_postgres else {SINGLE_READ: True}),
+            **{direct.NO_TRANSACTION: True},
         )
         self._reader = reader
         self._read_factory = sessionmaker(reader, expire_on_commit=False)
