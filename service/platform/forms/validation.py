@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from service.platform.errors import FieldError, ValidationFailed
 from service.platform.forms.coercion import unix_newlines
+from service.platform.forms.fast_check import Check, Unsure, compile_schema
 from service.platform.forms.field_errors import field_errors, rank
 from service.platform.forms.schema import (
     FILE_REF,
@@ -29,6 +30,13 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def validate_submission(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, FieldError]:
     """Each field's most important problem (empty when the data is valid)."""
+    return _checked(schema, data)[0]
+
+
+def _checked(
+    schema: Mapping[str, Any], data: Mapping[str, Any]
+) -> tuple[dict[str, FieldError], dict[str, Any]]:
+    """The submission's problems by field, and its present values (what a valid one cleans to)."""
     props = properties_of(schema)
     errors = _unknown_field_errors(props, data)
     present = _present_values(props, data)
@@ -44,7 +52,7 @@ def validate_submission(schema: Mapping[str, Any], data: Mapping[str, Any]) -> d
         if props.get(name, {}).get("readOnly") and error.code != "required":
             continue
         errors.setdefault(name, error)
-    return errors
+    return errors, present
 
 
 def clean_submission(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,10 +60,10 @@ def clean_submission(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict
 
     Fields left empty are not in the result, so merging alone does not clear an earlier value.
     """
-    errors = validate_submission(schema, data)
+    errors, present = _checked(schema, data)
     if errors:
         raise ValidationFailed(errors)
-    return _present_values(properties_of(schema), data)
+    return present
 
 
 def _unknown_field_errors(props: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, FieldError]:
@@ -96,26 +104,36 @@ def _is_missing(value: Any) -> bool:
 # Validators by the id of the schema they were built for. A form's schema is one object for the
 # life of its cached definition, so each form's validator is built once; the entry keeps the schema
 # itself so an id can never be reused by another object while the entry stands.
-_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft202012Validator]] = {}
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft202012Validator, Check | None]] = {}
 _MAX_VALIDATORS = 512
 _validators_lock = threading.Lock()
 
 
-def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    """The compiled validator of `schema`, built at its first use."""
+def _validator(schema: Mapping[str, Any]) -> tuple[Draft202012Validator, Check | None]:
+    """The jsonschema validator of `schema` and its compiled check (None: not compilable), built once.
+
+    `format` is an annotation for this validator (no format checker): dates and files are checked by
+    `_format_errors`, and `fast_check` relies on it."""
     cached = _VALIDATORS.get(id(schema))
     if cached is not None and cached[0] is schema:
-        return cached[1]
+        return cached[1], cached[2]
     validator = Draft202012Validator(schema)
+    check = compile_schema(schema)
     with _validators_lock:
         if len(_VALIDATORS) >= _MAX_VALIDATORS:
             _VALIDATORS.clear()  # forms are few; a rare full rebuild is simpler than LRU bookkeeping
-        _VALIDATORS[id(schema)] = (schema, validator)
-    return validator
+        _VALIDATORS[id(schema)] = (schema, validator, check)
+    return validator, check
 
 
 def _schema_errors(schema: Mapping[str, Any], present: Mapping[str, Any]) -> Iterator[tuple[str, FieldError]]:
-    validator = _validator(schema)
+    validator, check = _validator(schema)
+    if check is not None:
+        try:
+            if check(present):
+                return  # exactly what jsonschema would find: nothing
+        except Unsure:
+            pass
     for error in validator.iter_errors(present):
         yield from field_errors(error)
 
