@@ -65,7 +65,7 @@ def _all(checks: list[Check]) -> Check:
         return checks[0]
 
     def every(value: Any) -> bool:
-        for check in checks:
+        for check in checks:  # noqa: SIM110  (all() over a generator: a frame per value)
             if not check(value):
                 return False
         return True
@@ -243,7 +243,7 @@ def _properties(value: Any, _schema: Mapping[str, Any]) -> Check:
     checks = [(name, _compile(sub)) for name, sub in value.items()]
 
     def each_present(obj: dict[str, Any]) -> bool:
-        for name, check in checks:
+        for name, check in checks:  # noqa: SIM110  (as in `_all`)
             if name in obj and not check(obj[name]):
                 return False
         return True
