@@ -126,6 +126,12 @@ def current(rt: Runtime, session: Session) -> dict[str, str]:
     return values
 
 
+def remember_stored(session: Session, stored: Mapping[str, str]) -> None:
+    """The school's stored settings, read by another statement of this transaction (a task's lock):
+    `current` takes them instead of reading them again. A write to them in the transaction forgets them."""
+    session.info[_STORED_KEY] = (session.get_transaction(), dict(stored))
+
+
 class CurrentSettings(Mapping[str, str]):
     """The values `current` gives, read from the database only when first looked at: most engine runs
     evaluate no expression that names `settings`, and then spare the query."""

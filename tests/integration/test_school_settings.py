@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from service.features.tools.signed_votes import vote_rule
 from service.platform import settings
@@ -124,6 +124,35 @@ def test_a_running_order_reads_the_reminder_when_its_timer_is_set(db_url: str, t
             select(Notification.id).where(Notification.kind == "reminder", Notification.instance_id == iid)
         ).all()
     assert len(reminded) == 1
+    rt.db.dispose()
+
+
+def test_a_completion_reads_the_settings_with_its_lock_and_sees_a_change_made_just_before(
+    db_url: str, tmp_path: Path
+) -> None:
+    """The task's lock statement brings the school's stored settings; no statement reads them on its own."""
+    _app, rt = _seeded(db_url, tmp_path)
+    deputy = actor_named(rt, "wg_deputy")
+    iid = start_process(rt, deputy, "order_drafting")
+    settings.change(rt, actor_named(rt, "admin"), {"legal_review_reminder": "PT1S"})
+    with rt.db.session() as session:
+        draft = session.execute(select(HumanTask).where(HumanTask.instance_id == iid)).scalar_one()
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(rt.db.engine, "before_cursor_execute", record)
+    try:
+        task_cases.complete(rt, deputy, draft.id, {"title": "T", "order_type": "other", "body": "B"})
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", record)
+    reads = [s for s in seen if "FROM school_setting" in s]
+    assert len(reads) == 1 and "FROM human_task" in reads[0]  # one read, inside the lock's statement
+    with rt.db.read() as session:
+        instance = session.get(ProcessInstance, iid)
+        assert instance is not None and instance.next_timer_at is not None
+        assert instance.next_timer_at - utcnow() < timedelta(seconds=30)  # the admin's PT1S, not P2D
     rt.db.dispose()
 
 

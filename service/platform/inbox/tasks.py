@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.platform import engine
+from service.platform import settings as school_settings
 from service.platform.audit import log as audit
 from service.platform.audit.chain import digest
 from service.platform.auth import accounts
@@ -412,6 +413,7 @@ def complete(
         if locked is None:
             raise NotFound("no such task")
         instance, task = locked.instance, locked.task
+        school_settings.remember_stored(session, locked.stored_settings)  # the engine run reads them
         on_behalf_of: str | None = None
         if not can_work_on(actor, task):
             # A deputy of the absent assignee or role holder (never for a personal vote: 403 why).

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Integer, Select, Table, and_, bindparam, func, literal_column, select, update
+from sqlalchemy import Integer, Select, String, Table, and_, bindparam, func, literal_column, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, undefer
@@ -14,12 +16,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from service.platform.persistence import direct, tenancy
 from service.platform.persistence.adopt import adopt, columns_of
-from service.platform.persistence.models import Counter, HumanTask, HumanTaskRole, ProcessInstance, User
+from service.platform.persistence.models import (
+    Counter,
+    HumanTask,
+    HumanTaskRole,
+    ProcessInstance,
+    SchoolSetting,
+    User,
+)
 
 _INSTANCES = cast(Table, ProcessInstance.__table__)
 _TASKS = cast(Table, HumanTask.__table__)
 _TASK_ROLES = cast(Table, HumanTaskRole.__table__)
 _USERS = cast(Table, User.__table__)
+_SETTINGS = cast(Table, SchoolSetting.__table__)
 
 
 def _locked_instance(session: Session, which: Any) -> ProcessInstance | None:
@@ -56,6 +66,9 @@ class LockedTask:
     instance: ProcessInstance
     task: HumanTask
     holder: User | None
+    # The school's stored settings ({name: value}), read by the same statement: the engine run that
+    # follows a lock reads them (a timer's duration, a deadline), and a statement of its own cost more.
+    stored_settings: dict[str, str]
 
 
 def _task_columns(dialect: str) -> list[Any]:
@@ -74,7 +87,23 @@ def _task_columns(dialect: str) -> list[Any]:
         *(c.label(f"t_{key}") for key, c in columns_of(HumanTask)),
         *(c.label(f"u_{key}") for key, c in columns_of(User)),
         roles,
+        _stored_settings(dialect),
     ]
+
+
+def _stored_settings(dialect: str) -> Any:
+    """The school's stored settings as one JSON object (text): `{}` when it has none."""
+    pairs = (
+        func.json_object_agg(_SETTINGS.c.name, _SETTINGS.c.value)
+        if dialect == "postgresql"
+        else func.json_group_object(_SETTINGS.c.name, _SETTINGS.c.value)
+    )
+    return (
+        select(func.coalesce(sql_cast(pairs, String), "{}"))
+        .where(_SETTINGS.c.school_id == bindparam("school"))
+        .scalar_subquery()
+        .label("stored_settings")
+    )
 
 
 def _task_and_holder() -> Any:
@@ -140,7 +169,7 @@ def lock_task(session: Session, task_id: int, actor_id: int | None) -> LockedTas
     set_committed_value(task, "assignee", holder if task.assignee_id is not None else None)
     if task.completed_by_id is None:
         set_committed_value(task, "completed_by", None)
-    return LockedTask(instance, task, holder)
+    return LockedTask(instance, task, holder, json.loads(row["stored_settings"] or "{}"))
 
 
 def next_value(session: Session, name: str) -> int:
