@@ -265,3 +265,34 @@ def test_a_registered_order_keeps_its_number_and_status(api: Api) -> None:
             ops["set_order_status"](OperatorCall("set_order_status", {"status": "draft"}, DRAFT))
         order = session.execute(select(Order).where(Order.instance_id == iid)).scalar_one()
         assert order.status == "registered" and order.number and order.number.endswith("/1")
+
+
+def test_the_first_draft_writes_the_register_row_unread_and_a_rework_updates_that_row(api: Api) -> None:
+    """The first edition's row is inserted without a read before it (the instance has none yet); a rework
+    reads and updates the same row, and its edition is the second."""
+    from sqlalchemy import event
+
+    iid = _start(api)["id"]
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "school_order" in statement:
+            seen.append(" ".join(statement.split())[:40])
+
+    event.listen(api.rt.db.engine, "before_cursor_execute", record)
+    try:
+        draft = api.open_task("wg_deputy", iid, "Task_draft")
+        assert _complete(api, "wg_deputy", draft["id"], DRAFT).status_code == 200
+    finally:
+        event.remove(api.rt.db.engine, "before_cursor_execute", record)
+    assert [s.split()[0] for s in seen] == ["INSERT"], seen  # no SELECT of the order before it
+    _claim_and_complete(api, "lawyer", iid, "Task_legal_review", {"decision": "return", "comment": "Қысқа"})
+    rework = api.open_task("wg_deputy", iid, "Task_rework")
+    assert _complete(api, "wg_deputy", rework["id"], {**DRAFT, "title": "Жаңа атауы"}).status_code == 200
+    with api.rt.db.read() as session:
+        orders = session.execute(select(Order).where(Order.instance_id == iid)).scalars().all()
+        assert len(orders) == 1 and orders[0].title == "Жаңа атауы" and orders[0].status == "in_review"
+        editions = session.execute(
+            select(OrderEdition.number, OrderEdition.title).where(OrderEdition.order_id == orders[0].id)
+        ).all()
+    assert sorted(editions) == [(1, DRAFT["title"]), (2, "Жаңа атауы")]

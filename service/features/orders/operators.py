@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from service.features.orders.models import Order, OrderEdition
@@ -37,6 +40,16 @@ _CURRENT_ORDER = select(_ORDERS.c.id, _ORDERS.c.title, _ORDERS.c.order_type, _OR
     _ORDERS.c.school_id == bindparam("school"), _ORDERS.c.instance_id == bindparam("instance")
 )
 _INSERT_ORDER = _ORDERS.insert().returning(_ORDERS.c.id)
+
+
+@cache
+def _insert_first_order(dialect: str) -> Any:
+    """The register row of an instance's first edition, unless the instance has one: no row returned then."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    yielding = insert(_ORDERS).on_conflict_do_nothing(index_elements=[_ORDERS.c.instance_id])
+    return yielding.returning(_ORDERS.c.id)
+
+
 _LATEST_EDITION = select(func.max(_EDITIONS.c.number)).where(
     _EDITIONS.c.school_id == bindparam("school"), _EDITIONS.c.order_id == bindparam("order")
 )
@@ -89,18 +102,26 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         session.flush()  # pending ORM rows first, as a query's autoflush would
         conn = session.connection()
         school = tenancy.school_for_new_rows()
-        current = direct.execute(
-            conn, _CURRENT_ORDER, {"school": school, "instance": instance_id}
-        ).one_or_none()
-        fields = _order_fields(current._asdict() if current is not None else {}, call.data)
-        if current is None:
-            # The first draft: the register row is written once, already in review, with edition 1.
-            drafter = str(call.data.get("initiator") or "") or None
+        drafter = str(call.data.get("initiator") or "") or None
+        first = {"instance_id": instance_id, "status": "in_review", "drafter": drafter}
+        order_id = None
+        if not call.data.get("edition"):
+            # No edition recorded in this instance yet: the register row is almost surely new, so it is
+            # written without reading first (one statement, not two); a row already there is kept.
             order_id = direct.execute(
-                conn,
-                _INSERT_ORDER,
-                {"instance_id": instance_id, "status": "in_review", "drafter": drafter, **fields},
-            ).scalar_one()
+                conn, _insert_first_order(conn.dialect.name), {**first, **_order_fields({}, call.data)}
+            ).scalar()
+        current = None
+        if order_id is None:
+            current = direct.execute(
+                conn, _CURRENT_ORDER, {"school": school, "instance": instance_id}
+            ).one_or_none()
+        fields = _order_fields(current._asdict() if current is not None else {}, call.data)
+        if order_id is not None:
+            latest = 0
+        elif current is None:
+            # The first draft: the register row is written once, already in review, with edition 1.
+            order_id = direct.execute(conn, _INSERT_ORDER, {**first, **fields}).scalar_one()
             latest = 0
         else:
             order_id = current.id
