@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
-from flask import jsonify
+from flask import Response
 from flask.typing import ResponseReturnValue
 from pydantic import (
     BaseModel,
@@ -156,5 +156,9 @@ def schema_ref(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def answer(model: ApiModel, status: int = 200) -> ResponseReturnValue:
-    """The HTTP answer of a route: the model's JSON body and the status."""
-    return jsonify(model.dump_answer()), status
+    """The HTTP answer of a route: the model's JSON body and the status.
+
+    Written by pydantic's serializer in one step (UTF-8, the model's field order), the same values
+    `dump_answer` gives: building the dict and encoding it again with `jsonify` cost twice as much."""
+    body = model.model_dump_json(exclude_unset=True, by_alias=True)
+    return Response(body, status=status, mimetype="application/json")
