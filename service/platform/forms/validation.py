@@ -113,7 +113,9 @@ def _validator(schema: Mapping[str, Any]) -> tuple[Draft202012Validator, Check |
     """The jsonschema validator of `schema` and its compiled check (None: not compilable), built once.
 
     `format` is an annotation for this validator (no format checker): dates and files are checked by
-    `_format_errors`, and `fast_check` relies on it."""
+    `_format_errors`, and `fast_check` relies on it. A schema is compiled as it is at its first use: a
+    loaded form is never changed in place (a definition's forms, the form editor's saves and the BPMN
+    imports each build a new object)."""
     cached = _VALIDATORS.get(id(schema))
     if cached is not None and cached[0] is schema:
         return cached[1], cached[2]
