@@ -156,16 +156,6 @@ def _string_rule(test: Callable[[str], bool]) -> Check:
     return lambda v: not isinstance(v, str) or test(v)
 
 
-def _max_length(value: Any, _schema: Mapping[str, Any]) -> Check:
-    limit = _count(value)
-    return _string_rule(lambda s: len(s) <= limit)
-
-
-def _min_length(value: Any, _schema: Mapping[str, Any]) -> Check:
-    limit = _count(value)
-    return _string_rule(lambda s: len(s) >= limit)
-
-
 def _pattern(value: Any, _schema: Mapping[str, Any]) -> Check:
     if not isinstance(value, str):
         raise _Unsupported
@@ -180,6 +170,18 @@ def _count(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise _Unsupported
     return value
+
+
+def _length(
+    rule: Callable[[Callable[[Any], bool]], Check], compare: Callable[[int, int], bool]
+) -> Callable[[Any, Mapping[str, Any]], Check]:
+    """maxLength/minLength (a string's length) and maxItems/minItems (an array's), against a count."""
+
+    def build(value: Any, _schema: Mapping[str, Any]) -> Check:
+        limit = _count(value)
+        return rule(lambda sized: compare(len(sized), limit))
+
+    return build
 
 
 def _bound(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Mapping[str, Any]], Check]:
@@ -198,16 +200,6 @@ def _array_rule(test: Callable[[list[Any]], bool]) -> Check:
 def _items(value: Any, _schema: Mapping[str, Any]) -> Check:
     each = _compile(value)
     return _array_rule(lambda items: all(each(item) for item in items))
-
-
-def _max_items(value: Any, _schema: Mapping[str, Any]) -> Check:
-    limit = _count(value)
-    return _array_rule(lambda items: len(items) <= limit)
-
-
-def _min_items(value: Any, _schema: Mapping[str, Any]) -> Check:
-    limit = _count(value)
-    return _array_rule(lambda items: len(items) >= limit)
 
 
 def _unique_items(value: Any, _schema: Mapping[str, Any]) -> Check:
@@ -288,16 +280,16 @@ _KEYWORDS: dict[str, Callable[[Any, Mapping[str, Any]], Check]] = {
     "type": _type,
     "enum": _enum,
     "const": _const,
-    "maxLength": _max_length,
-    "minLength": _min_length,
+    "maxLength": _length(_string_rule, lambda length, limit: length <= limit),
+    "minLength": _length(_string_rule, lambda length, limit: length >= limit),
     "pattern": _pattern,
     "minimum": _bound(lambda v, limit: v >= limit),
     "maximum": _bound(lambda v, limit: v <= limit),
     "exclusiveMinimum": _bound(lambda v, limit: v > limit),
     "exclusiveMaximum": _bound(lambda v, limit: v < limit),
     "items": _items,
-    "maxItems": _max_items,
-    "minItems": _min_items,
+    "maxItems": _length(_array_rule, lambda length, limit: length <= limit),
+    "minItems": _length(_array_rule, lambda length, limit: length >= limit),
     "uniqueItems": _unique_items,
     "required": _required,
     "properties": _properties,
