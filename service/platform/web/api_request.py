@@ -10,7 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import g, request
+from flask import Request, g, request
 
 from service.platform.auth import accounts
 from service.platform.errors import BadRequest, FieldError, Unauthenticated, ValidationFailed
@@ -19,11 +19,19 @@ from service.platform.runtime import Actor
 from service.platform.web.context import runtime
 from service.platform.web.params import MAX_ID
 
+API_PREFIX = "/api/"  # every API blueprint's (/api/v1)
 
-def bearer_token() -> str | None:
-    """The request's `Authorization: Bearer <token>`, None without one."""
-    header = request.headers.get("Authorization", "")
+
+def bearer_token(req: Request | None = None) -> str | None:
+    """The request's (the current one's by default) `Authorization: Bearer <token>`, None without one."""
+    header = (req if req is not None else request).headers.get("Authorization", "")
     return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+
+
+def is_token_call(req: Request) -> bool:
+    """An API call that names its person with a bearer token: the cookie's sign-in plays no part in it
+    (a page keeps its cookie even when it carries a token)."""
+    return req.path.startswith(API_PREFIX) and bearer_token(req) is not None
 
 
 def authenticate() -> None:

@@ -15,7 +15,7 @@ from service.platform.auth import accounts
 from service.platform.errors import ValidationFailed
 from service.platform.persistence import tenancy
 from service.platform.persistence.models import User
-from service.platform.web.api_request import bearer_token
+from service.platform.web.api_request import is_token_call
 from service.platform.web.context import LANGUAGES, actor, runtime
 from service.platform.web.extensions import login_manager
 from service.platform.web.i18n import field_messages
@@ -50,7 +50,7 @@ def init_login(app: Flask) -> None:
         # Everything this request reads or writes is the signed-in person's school's (or, for an API
         # call, the token's: `api_request.authenticate` enters it). Nobody signed in: no school acts.
         g.school_scope = tenancy.enter(None)
-        if request.path.startswith("/api/") and bearer_token() is not None:
+        if is_token_call(request):
             return  # the token names the person and the school (`api_request.authenticate`): no cookie user
         if current_user.is_authenticated:
             tenancy.enter(current_user.user.school_id)

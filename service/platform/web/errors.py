@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.platform.errors import InvalidBpmn, ProcessExists, ServiceError, StepFailed, ValidationFailed
 from service.platform.web.api_model import answer
+from service.platform.web.api_request import API_PREFIX
 from service.platform.web.context import runtime
 from service.platform.web.deploy_messages import problem_rows
 from service.platform.web.i18n import field_messages
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
-    if request.path.startswith("/api/"):
+    if request.path.startswith(API_PREFIX):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return (

@@ -7,13 +7,11 @@ from typing import Any
 from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
-API_PREFIX = "/api/"  # every API blueprint's prefix (/api/v1); pages keep their cookie even with a token
+from service.platform.web.api_request import is_token_call
 
 
-def _is_token_call(request: Request) -> bool:
-    return request.path.startswith(API_PREFIX) and request.headers.get("Authorization", "").startswith(
-        "Bearer "
-    )
+class _TokenCallSession(SecureCookieSession):
+    """The empty session of a token call: never read from the cookie, never written back."""
 
 
 class BearerCallSessions(SecureCookieSessionInterface):
@@ -26,13 +24,11 @@ class BearerCallSessions(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if _is_token_call(request):
-            return self.session_class()
+        if is_token_call(request):
+            return _TokenCallSession()
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:
-        from flask import request
-
-        if _is_token_call(request):
+        if isinstance(session, _TokenCallSession):
             return
         super().save_session(app, session, response)
