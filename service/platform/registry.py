@@ -379,6 +379,11 @@ class Registry:
                 if process_id in self.element_words:
                     raise ValueError(f"timeline_words.elements: {process_id!r} is declared by two features")
                 self.element_words[process_id] = words
+        # Operator name → how its family binds to a run (`processes.operators.BoundOperators`), merged
+        # once like the tables above: a run binds only the family it calls.
+        self.operator_binders: dict[str, Callable[[Runtime, Session, int], OperatorTable]] = {
+            name: family.build for family in self.all("operator_families") for name in family.names
+        }
 
     def __iter__(self) -> Iterator[Feature]:
         return iter(self.features)

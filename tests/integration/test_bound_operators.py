@@ -27,7 +27,6 @@ def test_a_run_binds_only_the_family_it_calls(rt: Runtime, monkeypatch: Any) -> 
         return real_core(*args)
 
     monkeypatch.setattr(operators, "_core_operators", counting_core)
-    operators._FAMILIES.clear()  # the name index holds the function it binds with
     with rt.db.session() as session:
         ops = build_operators(rt, session, 1)
         assert bound == []  # nothing bound before a call
@@ -40,4 +39,3 @@ def test_a_run_binds_only_the_family_it_calls(rt: Runtime, monkeypatch: Any) -> 
         assert bound == ["core"]  # bound once for both calls
         assert ops.get("no_such_operator") is None
         assert "no_such_operator" not in ops
-    operators._FAMILIES.clear()

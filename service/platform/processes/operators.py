@@ -49,38 +49,21 @@ class BoundOperators(Mapping[str, Callable[[OperatorCall], Any]]):
     def __init__(self, rt: Runtime, session: Session, instance_id: int) -> None:
         self._rt, self._session, self._instance_id = rt, session, instance_id
         self._bound: OperatorTable = {}
-        self._families = _families(rt.features)
 
     def __getitem__(self, name: str) -> Callable[[OperatorCall], Any]:
         found = self._bound.get(name)
         if found is None:
-            build = self._families[name]  # KeyError: no such operator
-            self._bound.update(build(self._rt, self._session, self._instance_id))
+            binders = self._rt.features.operator_binders
+            bind = _core_operators if name in CORE_OPERATOR_NAMES else binders[name]  # KeyError: none such
+            self._bound.update(bind(self._rt, self._session, self._instance_id))
             found = self._bound[name]
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._families)
+        return iter((*CORE_OPERATOR_NAMES, *self._rt.features.operator_binders))
 
     def __len__(self) -> int:
-        return len(self._families)
-
-
-_FAMILIES: dict[int, tuple[Any, dict[str, Callable[[Runtime, Session, int], OperatorTable]]]] = {}
-
-
-def _families(features: Any) -> dict[str, Callable[[Runtime, Session, int], OperatorTable]]:
-    """Operator name → the function binding its family, once per feature registry."""
-    cached = _FAMILIES.get(id(features))
-    if cached is not None and cached[0] is features:
-        return cached[1]
-    by_name: dict[str, Callable[[Runtime, Session, int], OperatorTable]] = dict.fromkeys(
-        CORE_OPERATOR_NAMES, _core_operators
-    )
-    for family in features.operator_families:
-        by_name.update(dict.fromkeys(family.names, family.build))
-    _FAMILIES[id(features)] = (features, by_name)
-    return by_name
+        return len(CORE_OPERATOR_NAMES) + len(self._rt.features.operator_binders)
 
 
 def _core_operators(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
