@@ -39,7 +39,6 @@ _EDITIONS = cast(Table, OrderEdition.__table__)
 _CURRENT_ORDER = select(_ORDERS.c.id, _ORDERS.c.title, _ORDERS.c.order_type, _ORDERS.c.marking).where(
     _ORDERS.c.school_id == bindparam("school"), _ORDERS.c.instance_id == bindparam("instance")
 )
-_INSERT_ORDER = _ORDERS.insert().returning(_ORDERS.c.id)
 
 
 @cache
@@ -102,33 +101,33 @@ def build(rt: Runtime, session: Session, instance_id: int) -> OperatorTable:
         session.flush()  # pending ORM rows first, as a query's autoflush would
         conn = session.connection()
         school = tenancy.school_for_new_rows()
-        drafter = str(call.data.get("initiator") or "") or None
-        first = {"instance_id": instance_id, "status": "in_review", "drafter": drafter}
-        order_id = None
-        if not call.data.get("edition"):
-            # No edition recorded in this instance yet: the register row is almost surely new, so it is
-            # written without reading first (one statement, not two); a row already there is kept.
-            order_id = direct.execute(
-                conn, _insert_first_order(conn.dialect.name), {**first, **_order_fields({}, call.data)}
-            ).scalar()
-        current = None
+        # The register row is written once, already in review, with edition 1; a row the instance has
+        # already is kept (the insert returns no id). Before the instance's first edition (none in its
+        # data) that insert is tried without a read first: one statement, not two.
+        new_row = {
+            "instance_id": instance_id,
+            "status": "in_review",
+            "drafter": str(call.data.get("initiator") or "") or None,
+            **_order_fields({}, call.data),
+        }
+        insert = _insert_first_order(conn.dialect.name)
+        order_id = None if call.data.get("edition") else direct.execute(conn, insert, new_row).scalar()
+        latest = 0
         if order_id is None:
             current = direct.execute(
                 conn, _CURRENT_ORDER, {"school": school, "instance": instance_id}
             ).one_or_none()
-        fields = _order_fields(current._asdict() if current is not None else {}, call.data)
-        if order_id is not None:
-            latest = 0
-        elif current is None:
-            # The first draft: the register row is written once, already in review, with edition 1.
-            order_id = direct.execute(conn, _INSERT_ORDER, {**first, **fields}).scalar_one()
-            latest = 0
-        else:
-            order_id = current.id
-            latest = direct.execute(conn, _LATEST_EDITION, {"school": school, "order": order_id}).scalar_one()
-            direct.execute(
-                conn, _UPDATE_ORDER, {"school": school, "row": order_id, "status": "in_review", **fields}
-            )
+            if current is None:
+                order_id = direct.execute(conn, insert, new_row).scalar_one()
+            else:
+                order_id = current.id
+                latest = direct.execute(
+                    conn, _LATEST_EDITION, {"school": school, "order": order_id}
+                ).scalar_one()
+                fields = _order_fields(current._asdict(), call.data)
+                direct.execute(
+                    conn, _UPDATE_ORDER, {"school": school, "row": order_id, "status": "in_review", **fields}
+                )
         number = (latest or 0) + 1
         direct.execute(
             conn,
