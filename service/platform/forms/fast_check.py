@@ -4,7 +4,7 @@ jsonschema's validation of a valid draft order took ~60 µs, most of a completio
 the compiled check of the same schema takes a few. It is exact where it answers: `True` only when
 jsonschema's Draft 2020-12 validator (as `validation` builds it: `format` is an annotation) finds no
 error, `False` only when it finds one. A schema with a keyword outside the small set below compiles to
-None, and a value it cannot compare exactly (an enum of numbers against a float, say) raises `Unsure`;
+None, and a value it cannot compare exactly (a list against an enum, say) raises `Unsure`;
 either way jsonschema decides, as it did for everything before. The errors a person sees always come
 from jsonschema: this only says whether there are any.
 """
@@ -102,6 +102,8 @@ def _type(value: Any, _schema: Mapping[str, Any]) -> Check:
     if not names or any(name not in _TYPES for name in names):
         raise _Unsupported
     tests = [_TYPES[name] for name in names]
+    if len(tests) == 1:
+        return tests[0]
     return lambda v: any(test(v) for test in tests)
 
 
@@ -118,13 +120,13 @@ def _kind(value: Any) -> str | None:
     return None
 
 
-def _comparable(items: list[Any]) -> Callable[[Any], bool] | None:
-    """Membership that equals jsonschema's `equal` for scalar items, or None for other items."""
+def _comparable(items: list[Any]) -> Check:
+    """Membership that equals jsonschema's `equal` (scalar items only)."""
     by_kind: dict[str, list[Any]] = {}
     for item in items:
         kind = _kind(item)
         if kind is None:
-            return None
+            raise _Unsupported
         by_kind.setdefault(kind, []).append(item)
 
     def member(value: Any) -> bool:
@@ -139,17 +141,11 @@ def _comparable(items: list[Any]) -> Callable[[Any], bool] | None:
 def _enum(value: Any, _schema: Mapping[str, Any]) -> Check:
     if not isinstance(value, list):
         raise _Unsupported
-    member = _comparable(value)
-    if member is None:
-        raise _Unsupported
-    return member
+    return _comparable(value)
 
 
 def _const(value: Any, _schema: Mapping[str, Any]) -> Check:
-    member = _comparable([value])
-    if member is None:
-        raise _Unsupported
-    return member
+    return _comparable([value])
 
 
 def _string_rule(test: Callable[[str], bool]) -> Check:
@@ -203,8 +199,10 @@ def _items(value: Any, _schema: Mapping[str, Any]) -> Check:
 
 
 def _unique_items(value: Any, _schema: Mapping[str, Any]) -> Check:
+    if value is False:
+        return _always
     if value is not True:
-        return _always if value is False else _raise_unsupported()
+        raise _Unsupported
 
     def unique(items: list[Any]) -> bool:
         if not all(isinstance(i, str) for i in items):
@@ -212,10 +210,6 @@ def _unique_items(value: Any, _schema: Mapping[str, Any]) -> Check:
         return len(set(items)) == len(items)
 
     return _array_rule(unique)
-
-
-def _raise_unsupported() -> Check:
-    raise _Unsupported
 
 
 def _object_rule(test: Callable[[dict[str, Any]], bool]) -> Check:

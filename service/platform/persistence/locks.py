@@ -169,7 +169,7 @@ def lock_task(session: Session, task_id: int, actor_id: int | None) -> LockedTas
     set_committed_value(task, "assignee", holder if task.assignee_id is not None else None)
     if task.completed_by_id is None:
         set_committed_value(task, "completed_by", None)
-    return LockedTask(instance, task, holder, json.loads(row["stored_settings"] or "{}"))
+    return LockedTask(instance, task, holder, json.loads(row["stored_settings"]))
 
 
 def next_value(session: Session, name: str) -> int:
