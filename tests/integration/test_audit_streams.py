@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from service.platform.audit import anchor
 from service.platform.audit import log as audit
@@ -45,6 +45,31 @@ def test_events_join_the_stream_of_their_instance_or_their_actor(rt: Runtime) ->
     assert streams == {"actor:alice": 2, "instance:7": 2}
     checked, broken = verify_audit(rt)
     assert broken is None and checked >= 4
+
+
+def test_an_append_writes_the_event_and_moves_its_streams_tip_in_two_statements(rt: Runtime) -> None:
+    """Lock-and-read the tip, then write the event: the tip moves with the insert (PostgreSQL: a CTE;
+    SQLite: the insert's trigger, migration 0028), so no third statement and the tip is the event's hash."""
+    _write(rt, "alice", 1)
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql.split()[0])
+
+    event.listen(rt.db.engine, "before_cursor_execute", note)
+    try:
+        with rt.db.session() as session:
+            written = audit.append(session, "alice", "test.event", detail={"i": 1})
+            statements_of_append = [s for s in statements if s not in ("BEGIN", "SELECT")]
+    finally:
+        event.remove(rt.db.engine, "before_cursor_execute", note)
+    assert len(statements_of_append) == 2, statements_of_append
+    with rt.db.session() as session:
+        tip = session.execute(
+            select(AuditStream.last_hash).where(AuditStream.name == "actor:alice")
+        ).scalar_one()
+    assert tip == written.hash
+    assert verify_audit(rt)[1] is None
 
 
 def test_the_newest_row_of_any_stream_cut_off_is_reported(rt: Runtime) -> None:

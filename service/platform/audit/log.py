@@ -71,7 +71,8 @@ def _statements(dialect: str, anchored: bool) -> tuple[Any, ...]:
     the row (race-free) on the stream's first event. An upsert whose conflict branch rewrites the row
     unchanged locks it like FOR UPDATE and returns the newest committed hash; on PostgreSQL its one
     source row is the epoch lock's SELECT, so the epoch is always taken first. Then: write the event and
-    move the tip, one statement on PostgreSQL (a data-modifying CTE), two on SQLite.
+    move the tip, one statement on PostgreSQL (a data-modifying CTE) and on SQLite (the insert's trigger
+    `audit_event_moves_stream_tip` moves the tip, migration 0028: SQLite has no such CTE).
     """
     school = bindparam("school", type_=Integer)
     stream = bindparam("stream", type_=String)
@@ -87,15 +88,15 @@ def _statements(dialect: str, anchored: bool) -> tuple[Any, ...]:
     ).returning(_STREAMS.c.last_hash)
     values = {name: bindparam(f"e_{name}", type_=_EVENTS.c[name].type) for name in _COLUMNS}
     write = _EVENTS.insert().values(school_id=school, **values).returning(_EVENTS.c.id)
+    if dialect != "postgresql":
+        return upsert, write
     move_tip = (
         _STREAMS.update()
         .where(_STREAMS.c.school_id == school, _STREAMS.c.name == values["stream"])
         .values(last_hash=values["hash"])
     )
-    if dialect == "postgresql":
-        written = write.cte("written")
-        return upsert, move_tip.add_cte(written).returning(select(written.c.id).scalar_subquery())
-    return upsert, write, move_tip
+    written = write.cte("written")
+    return upsert, move_tip.add_cte(written).returning(select(written.c.id).scalar_subquery())
 
 
 def append(
@@ -116,13 +117,13 @@ def append(
     their other locks, so lock order is always instance → counters → audit. `stream` overrides the
     stream `stream_of` picks (see `actor_stream`). `anchored`: a document will print the log's state at
     this event (see anchor.py). Returns the written event as a plain (unattached) object carrying its id.
-    Two statements on PostgreSQL (lock and read the tip; write the event and move the tip).
+    Two statements (lock and read the tip; write the event and move the tip).
     """
     session.flush()  # the caller's pending rows go first (what the ORM's autoflush did before)
     connection = session.connection()
     stream = stream or stream_of(actor, instance_id)
     school = _school()
-    upsert, *writes = _statements(connection.dialect.name, anchored)
+    upsert, write = _statements(connection.dialect.name, anchored)
     params = {"key": EPOCH_LOCK, "school": school, "stream": stream, "genesis": GENESIS_HASH}
     prev_hash = str(direct.execute(connection, upsert, params).scalar_one())
     at = utcnow()
@@ -139,9 +140,7 @@ def append(
         "stream": stream,
     }
     params = {"school": school, **{f"e_{name}": value for name, value in values.items()}}
-    event_id = direct.execute(connection, writes[0], params).scalar_one()
-    for statement in writes[1:]:
-        direct.execute(connection, statement, params)
+    event_id = direct.execute(connection, write, params).scalar_one()
     event = AuditEvent(id=event_id, school_id=school, **values)
     _written(session).append(event)
     return event
