@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _DURATION = re.compile(
@@ -11,6 +12,8 @@ _DURATION = re.compile(
 )
 
 
+# A diagram names a handful of durations and every run of it parses them again (a new task's deadline).
+@lru_cache(maxsize=512)
 def parse_duration(text: str) -> timedelta:
     """Weeks, days, hours, minutes and seconds; years and months are refused as ambiguous for deadlines."""
     match = _DURATION.match(text.strip().upper())

@@ -183,11 +183,10 @@ def _compiled(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> 
 
 def observed(connection: Connection) -> bool:
     """Something listens to the statements run (a test counting them, `echo`): let SQLAlchemy run them."""
-    engine = connection.engine
-    if not (connection._has_events or engine._has_events):  # no listener of any kind: the common case
-        return bool(engine.echo)
-    dispatch = connection.dispatch
-    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or engine.echo)
+    # The engine's own listeners unless the connection has some of its own (its dispatcher joins both);
+    # `_echo` is what SQLAlchemy itself checks per statement (the engine's `echo` is a property).
+    dispatch: Any = connection.dispatch if connection._has_events else connection.engine.dispatch
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or connection._echo)
 
 
 def execute(
