@@ -1,9 +1,9 @@
 """Camunda 7 diagrams: who works on a task, its form, and `${…}` conditions, read into our conventions.
 
-Camunda Modeler writes the people (`candidateGroups`, `assignee`), forms (`formKey`, `formData`) and
-JUEL conditions that SpiffWorkflow ignores or cannot evaluate. They are read from the XML before the
-engine's parser sees it: conditions are rewritten in the tree (so a problem lands on the flow that
-holds it, once), the rest is handed to the checks per task id. What has no equivalent here (Java
+Camunda Modeler writes the people (`candidateGroups`, `candidateUsers`, `assignee`), forms (`formKey`,
+`formData`) and JUEL conditions that SpiffWorkflow ignores or cannot evaluate. They are read from the
+XML before the engine's parser sees it: conditions are rewritten in the tree (so a problem lands on the
+flow that holds it, once), the rest is handed to the checks per task id. What has no equivalent here (Java
 classes, delegate expressions, connectors, external tasks) is refused by the checks.
 """
 
@@ -32,6 +32,9 @@ class CamundaTask:
     """What Camunda Modeler said about one user task."""
 
     candidate_groups: list[str] = field(default_factory=list)
+    # Usernames offered the task (`candidateUsers`), until `settle_candidate_users` turns one into the
+    # assignee or refuses what we cannot do.
+    candidate_users: list[str] = field(default_factory=list)
     assignee: str | None = None  # a username
     assignee_variable: str | None = None  # `${name}`: a process variable holding a username
     form_key: str | None = None
@@ -159,6 +162,12 @@ def _user_task(node: etree._Element) -> CamundaTask:
     groups = node.get(f"{{{CAMUNDA}}}candidateGroups")
     if groups:
         info.candidate_groups = [g.strip() for g in groups.split(",") if g.strip()]
+    users = (node.get(f"{{{CAMUNDA}}}candidateUsers") or "").strip()
+    if users and ("${" in users or "#{" in users):
+        # a list computed at run time: it could name several people or nobody, which no check here sees
+        info.problems.append(("bad_candidate_users", {"value": users}))
+    elif users:
+        info.candidate_users = [u.strip() for u in users.split(",") if u.strip()]
     assignee = (node.get(f"{{{CAMUNDA}}}assignee") or "").strip()
     if assignee:
         expression = _JUEL.match(assignee)
@@ -174,6 +183,29 @@ def _user_task(node: etree._Element) -> CamundaTask:
         info.form_key = re.split(r"[:/]", form_key)[-1].rsplit(".", 1)[0]
     info.form = _form_data(node, str(node.get("id")), node.get("name") or "")
     return info
+
+
+def settle_candidate_users(info: CamundaTask) -> None:
+    """`candidateUsers` (Camunda 7 or 8) in our terms. A task here goes to one person (its assignee, who
+    alone may do it: `inbox/access.py`) or to every holder of its roles, never to a list of named people.
+    So one candidate user is the assignee, and whatever would offer the task to someone else besides is
+    refused rather than dropped: dropped, the work would reach other people than the diagram names."""
+    named = list(dict.fromkeys(info.candidate_users))
+    info.candidate_users = []
+    others = [n for n in named if n != info.assignee]
+    if not others:
+        return  # none, or only the assignee themself
+    if len(named) > 1:
+        info.problems.append(("several_candidate_users", {"users": ", ".join(named)}))
+    elif info.assignee or info.assignee_variable:
+        # Camunda lets candidates take a task its assignee hands back; a task given here stays given
+        info.problems.append(("candidate_users_and_assignee", {"users": others[0]}))
+    elif info.candidate_groups:
+        # offered to a person and to roles at once: an assignee would shut the roles' holders out
+        groups = ", ".join(info.candidate_groups)
+        info.problems.append(("candidate_users_and_groups", {"user": others[0], "groups": groups}))
+    else:
+        info.assignee = others[0]
 
 
 def read(tree: etree._ElementTree) -> CamundaReading:

@@ -199,7 +199,8 @@ class _Checker:
         return None
 
     def _camunda_task(self, spec: Any, bpmn_id: str) -> None:
-        """Camunda's candidateGroups, assignee, formKey and formData, as our lane, assignTo and form."""
+        """Camunda's candidateGroups, assignee (or one candidate user), formKey and formData, as our lane,
+        assignUser / assignTo and form."""
         info = self.camunda.tasks.get(bpmn_id)
         if info is None:
             return
@@ -353,6 +354,8 @@ def _parse(
     # Before the engine's parser: JUEL conditions become expressions in the tree it reads.
     reading = camunda.read(tree)
     zeebe.read_into(tree, reading, operators)
+    for info in reading.tasks.values():
+        camunda.settle_candidate_users(info)  # once both dialects are read: one candidate is the assignee
     parser = SpiffBpmnParser(validator=_validator() if validate else None)
     try:
         parser.add_bpmn_xml(tree, filename)

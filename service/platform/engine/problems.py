@@ -32,6 +32,14 @@ TASK_MESSAGES = {
     "bad_assignee": "assignee '{value}' is neither a username nor ${{variable}}",
     "bad_feel_assignee": "'{value}' is neither a username, a list of roles nor =variable",
     "bad_form_js": "the embedded form '{form}' is not a Camunda Forms (form-js) document",
+    "several_candidate_users": "candidateUsers names several people ({users}); a task here goes to one "
+    "person or to a role's holders: use candidateGroups or a lane, or one assignee",
+    "candidate_users_and_assignee": "candidateUsers names '{users}' besides the assignee; a task given "
+    "to a person here stays with that person: keep the assignee alone, or use candidateGroups or a lane",
+    "candidate_users_and_groups": "candidateUsers '{user}' and candidateGroups '{groups}' together; a task "
+    "here goes to one person or to a role's holders: keep one of them",
+    "bad_candidate_users": "candidateUsers '{value}' is computed at run time; name one username, "
+    "or use an assignee variable, candidateGroups or a lane",
 }
 
 STRANDED = {

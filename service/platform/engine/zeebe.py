@@ -1,6 +1,7 @@
 """Camunda 8 diagrams: Zeebe's assignments, forms, FEEL conditions and job types, read into our conventions.
 
-Camunda Modeler 5 draws for Camunda 8 by default: people in `zeebe:assignmentDefinition`, forms as
+Camunda Modeler 5 draws for Camunda 8 by default: people in `zeebe:assignmentDefinition` (candidate
+groups and users, an assignee), forms as
 `zeebe:formDefinition` (a linked form id, or form-js JSON embedded in the process as
 `zeebe:userTaskForm`), conditions in FEEL (`=decision = "approve"`), service tasks as job types
 (`zeebe:taskDefinition type="…"`). They are read into the same `CamundaReading` as Camunda 7's
@@ -81,7 +82,8 @@ _DUE_IN = re.compile(r'^\s*=\s*now\(\)\s*\+\s*duration\(\s*"(P[0-9A-Z]+)"\s*\)\s
 
 
 def _groups(value: str) -> list[str] | None:
-    """`director, lawyer` or `=["director", "lawyer"]` → the names; None for any other FEEL."""
+    """`director, lawyer` or `=["director", "lawyer"]` → the names (of roles or of users); None for any
+    other FEEL."""
     if not is_feel(value):
         return [g.strip() for g in value.split(",") if g.strip()]
     listed = _LIST.match(value)
@@ -102,6 +104,14 @@ def _assignment(node: etree._Element, info: CamundaTask) -> None:
             info.problems.append(("bad_feel_assignee", {"value": groups}))
         else:
             info.candidate_groups = names
+    users = (assignment.get("candidateUsers") or "").strip()
+    if users:
+        named = _groups(users)  # written like candidateGroups: `a, b`, `=["a", "b"]` or `="a"`
+        if named is None:
+            # a variable or any other FEEL: computed at run time, it could name several people or nobody
+            info.problems.append(("bad_candidate_users", {"value": users}))
+        else:
+            info.candidate_users = named
     assignee = (assignment.get("assignee") or "").strip()
     if not assignee:
         return

@@ -109,6 +109,27 @@ _TEXTS: dict[str, LazyString] = {
     "bad_feel_assignee": lazy_gettext(
         "«%(value)s» names neither a username, a list of roles nor a variable (=name) holding a username."
     ),
+    "several_candidate_users": lazy_gettext(
+        "The task is offered to several people by name («candidateUsers»: «%(users)s»), but here a task "
+        "goes either to one person or to everyone who holds a role. Use a role instead («candidateGroups» "
+        "or a lane named after the role), or give the task to one person («assignee»)."
+    ),
+    "candidate_users_and_assignee": lazy_gettext(
+        "The task is given to its assignee and also offered to «%(users)s» («candidateUsers»), but here "
+        "a task given to a person stays with that person. Keep only the assignee, or use a role "
+        "(«candidateGroups» or a lane) for everyone who may do it."
+    ),
+    "candidate_users_and_groups": lazy_gettext(
+        "The task is offered both to «%(user)s» by name («candidateUsers») and to the roles "
+        "«%(groups)s» («candidateGroups»), but here a task goes either to one person or to everyone who "
+        "holds its roles. Remove «candidateUsers» to leave it to the roles, or «candidateGroups» to give "
+        "it to that person."
+    ),
+    "bad_candidate_users": lazy_gettext(
+        "The candidate users «%(value)s» would be computed only when the process runs, so nobody can "
+        "check here who they are. Name one user by username, give the task to the user a variable holds "
+        "(«assignee»), or use a role («candidateGroups» or a lane)."
+    ),
     "bad_form_js": lazy_gettext(
         "The embedded form «%(form)s» is not a Camunda Forms document; open it in Camunda Modeler and save "
         "it again, or link a form of this service by its key."
