@@ -97,6 +97,7 @@ def test_the_region_publishes_a_version_every_school_gets_as_its_next(api: Api) 
         "changed": True,
         "replaced_own": None,
         "problems": [],
+        "warnings": [],
     }
     assert by_school["school2"] == {
         "school": "school2",
@@ -104,6 +105,7 @@ def test_the_region_publishes_a_version_every_school_gets_as_its_next(api: Api) 
         "changed": True,
         "replaced_own": 2,
         "problems": [],
+        "warnings": [],
     }
     region_sha = _active(rt, region, "order_drafting").sha256
     assert _active(rt, first, "order_drafting").sha256 == region_sha
@@ -162,6 +164,45 @@ def test_a_school_that_cannot_take_the_version_keeps_its_own_and_is_reported(api
     assert _events(rt, second, "process.deploy_refused")
     (event,) = _events(rt, region, "process.publish")
     assert event[1]["refused"] == ["school2"]
+
+
+def test_a_school_where_nobody_holds_a_role_the_version_sends_work_to_is_warned_of(
+    app: Flask, api: Api
+) -> None:
+    """The version deploys there all the same (as a deploy would), but the region's administrator sees
+    which school, role and steps, in their language, and that school's admins are told to give the role."""
+    rt = api.rt
+    second, region = add_school(rt), _region(rt)
+    with tenancy.acting_as(second), rt.db.session() as session:
+        lawyers = session.execute(select(User).join(UserRole).where(UserRole.role == "lawyer")).scalars()
+        for user in lawyers:
+            user.is_active = False
+    region_admin = Caller(api, region, "region_admin")
+    assert region_admin.post("/processes?replace=true", data=order_v2(), headers=XML).status_code == 201
+    body = region_admin.post("/processes/order_drafting/publish").get_json()
+    by_school = {row["school"]: row for row in body["schools"]}
+    assert by_school["school2"]["changed"] and by_school["school2"]["version"] == 2
+    (warning,) = by_school["school2"]["warnings"]
+    assert warning["code"] == "role_unheld" and warning["role"] == "lawyer" and warning["tasks"]
+    assert warning["text"].startswith("school2 мектебінде «Заңгер / құжаттанушы» рөлі")
+    assert [row["warnings"] for code, row in by_school.items() if code != "school2"] == [[]]
+
+    # school2's admins are told which role to give, in Kazakh, by the role's name.
+    school_page = app.test_client()
+    assert login(school_page, "school2.admin").status_code == 302
+    notices = school_page.get("/notifications").get_data(as_text=True)
+    told = notices[notices.index("Оның қадамдары") :][:300]
+    assert "Заңгер / құжаттанушы" in told and "lawyer" not in told
+
+    # The region's versions page says it too, on the school's line, when it publishes again (unchanged).
+    region_page = app.test_client()
+    assert login(region_page, "region_admin").status_code == 302
+    page = region_page.get("/admin/editor/order_drafting/versions").get_data(as_text=True)
+    done = region_page.post(
+        "/admin/editor/order_drafting/publish", data={"csrf_token": csrf_from(page)}, follow_redirects=True
+    ).get_data(as_text=True)
+    shown = done[done.index("school2 мектебінде") :][:400]
+    assert "«Заңгер / құжаттанушы»" in shown and "пайдаланушылар бетінде" in shown
 
 
 def test_only_the_regions_administrator_publishes(api: Api) -> None:

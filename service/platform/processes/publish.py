@@ -6,7 +6,9 @@ that school's roles, users and processes, a new version made active, running ins
 A school whose active version was its own adaptation gets the region's all the same; its own stays as an
 older version (the versions page offers "Deploy again"), and its admins are told in a notification. A
 school where the version cannot deploy (a called process it lacks, an assignee it has not) is reported
-and keeps what it had. Every publication is audited in each school it reached and in the region.
+and keeps what it had. A school where steps of the version go to a role nobody there holds is reported
+with the deploy's own warning, and its admins are told in the same notification. Every publication is
+audited in each school it reached and in the region.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class SchoolOutcome:
     changed: bool
     replaced_own: int | None = None  # the school's own version that was active until now (kept)
     problems: list[DeployProblem] = field(default_factory=list)
+    # Steps the version sends to a role nobody active in that school holds (the deploy's warnings there).
+    warnings: tuple[deploy.DeployWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def _publish_in(
         except InvalidBpmn as err:  # audited there as `process.deploy_refused`; the school keeps its own
             return SchoolOutcome(code, None, False, problems=list(err.problems))
         if not outcome.changed:
-            return SchoolOutcome(code, outcome.version, False)
+            return SchoolOutcome(code, outcome.version, False, warnings=outcome.warnings)
         with rt.db.session() as session:
             audit.append(
                 session,
@@ -156,9 +160,11 @@ def _publish_in(
                 "version": outcome.version,
                 "own": own,
                 "path": f"/admin/editor/{process_id}/versions",
+                # The school's admins are the ones who can give these roles to someone.
+                "unheld_roles": [w.role for w in outcome.warnings],
             }
             notify(session, people.users_with_role(session, "admin"), NOTICE, params)
-        return SchoolOutcome(code, outcome.version, True, replaced_own=own)
+        return SchoolOutcome(code, outcome.version, True, replaced_own=own, warnings=outcome.warnings)
 
 
 def versions_from_region(session: Session, process_id: str) -> set[int]:

@@ -343,6 +343,18 @@ def warning_text(warning: DeployWarning) -> str:
     return str(template) % {"role": role_name(warning.role, current_language()), "tasks": tasks}
 
 
+def school_warning_text(school: str, warning: DeployWarning) -> str:
+    """A warning about one school of the region (a publication), for the region's administrator."""
+    tasks = ", ".join(f"«{name}»" for _, name in warning.tasks)
+    return _(
+        "In %(school)s nobody active holds the role «%(role)s», so these steps would wait with nobody to "
+        "do them: %(tasks)s. The school's admin can give the role to someone on the school's users page.",
+        school=school,
+        role=role_name(warning.role, current_language()),
+        tasks=tasks,
+    )
+
+
 def warning_rows(warnings: Iterable[DeployWarning]) -> list[dict[str, Any]]:
     """Warnings as the editor and the API send them: on the first affected step (`element`), with every
     step, the role's code and name, the English `message` and the `text` in the reader's language."""

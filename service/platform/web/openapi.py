@@ -104,7 +104,7 @@ def _core_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         # 1.5: surveys; 1.6: the region dashboard a page of schools at a time, with the region's totals;
         # 1.7: a deploy's `warnings` (steps sent to a role nobody active holds)
-        "info": {"title": "School AI-governance workflows", "version": "1.7.0"},
+        "info": {"title": "School AI-governance workflows", "version": "1.8.0"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {

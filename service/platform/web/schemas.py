@@ -294,6 +294,11 @@ class PublishedSchool(ApiModel):
         description="the school's own version that was active until now; it stays as an older version"
     )
     problems: list[DeployProblem] = Field(description="why it could not deploy there")
+    warnings: list[DeployWarning] = Field(
+        default_factory=list,
+        description="steps of the version that would wait there: sent to a role nobody active in that "
+        "school holds (added in 1.8; each `text` in the caller's language)",
+    )
 
 
 class Publication(ApiModel):
