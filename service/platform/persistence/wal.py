@@ -49,7 +49,10 @@ class WalCheckpointer:
         """A transaction was committed: checkpoint soon. Cheap (an event), called after every commit."""
         if self._thread is None or self._pid != os.getpid():
             self._start()  # first commit, or first in a forked worker (the parent's thread is not here)
-        self._written.set()
+        # Already set: the thread has not begun its wait yet and will copy this commit too (it clears
+        # the flag before it checkpoints), so the event's lock and notification are spared.
+        if not self._written.is_set():
+            self._written.set()
 
     def _start(self) -> None:
         with self._guard:
