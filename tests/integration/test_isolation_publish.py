@@ -193,6 +193,10 @@ def test_a_school_where_nobody_holds_a_role_the_version_sends_work_to_is_warned_
     notices = school_page.get("/notifications").get_data(as_text=True)
     told = notices[notices.index("Оның қадамдары") :][:300]
     assert "Заңгер / құжаттанушы" in told and "lawyer" not in told
+    school_page.post("/language", data={"lang": "ru", "csrf_token": csrf_from(notices), "next": "/inbox"})
+    notices = school_page.get("/notifications").get_data(as_text=True)
+    told = notices[notices.index("Его шаги направляются ролям") :][:300]
+    assert "Юрист / делопроизводитель" in told and "lawyer" not in told
 
     # The region's versions page says it too, on the school's line, when it publishes again (unchanged).
     region_page = app.test_client()
