@@ -40,7 +40,10 @@ def test_what_feel_refuses_names_the_construct(feel: str, construct: str) -> Non
 
 
 def test_a_form_js_form_without_components_is_not_a_form() -> None:
-    assert form_js_schema('{"type": "default"}', "x") is None
-    assert form_js_schema("not json", "x") is None
-    schema = form_js_schema('{"components": [{"type": "select", "key": "k", "valuesKey": "options"}]}', "t")
+    assert form_js_schema('{"type": "default"}', "x") == (None, [])
+    assert form_js_schema("not json", "x") == (None, [])
+    schema, problems = form_js_schema(
+        '{"components": [{"type": "select", "key": "k", "valuesKey": "o"}]}', "t"
+    )
     assert schema is not None and schema["properties"] == {}  # options filled at run time: not offered
+    assert problems == []

@@ -32,6 +32,21 @@ TASK_MESSAGES = {
     "bad_assignee": "assignee '{value}' is neither a username nor ${{variable}}",
     "bad_feel_assignee": "'{value}' is neither a username, a list of roles nor =variable",
     "bad_form_js": "the embedded form '{form}' is not a Camunda Forms (form-js) document",
+    # a form-js field's conditional.hide that x-visible-if cannot say exactly (form_js_conditions.py)
+    "form_hide_feel": "field '{field}' is hidden by {value}, which uses '{construct}'; a hiding condition "
+    "compares choice, yes/no or whole-number fields of the same form with their values "
+    "(=, !=, <, >, <=, >=, and, or, not(…))",
+    "form_hide_unknown_field": "field '{field}' is hidden by {value}, which names '{other}', not a field of "
+    "this form",
+    "form_hide_open_field": "field '{field}' is hidden by {value} on '{other}', a field without a fixed set "
+    "of values (a choice with static values, a checkbox or a whole number with a narrow min and max can be "
+    "named)",
+    "form_hide_bad_value": "field '{field}' is hidden by {value}, which compares '{other}' with {literal}, a "
+    "value it never holds (its values: {values})",
+    "form_hide_inexact": "field '{field}' is hidden by {value}, which cannot be said as 'shown while each "
+    "named field has one of these values' (e.g. two fields joined by and, or shown only while a field is "
+    "empty)",
+    "form_hide_cycle": "the conditions hiding fields depend on each other in a circle ({chain})",
     "several_candidate_users": "candidateUsers names several people ({users}); a task here goes to one "
     "person or to a role's holders: use candidateGroups or a lane, or one assignee",
     "candidate_users_and_assignee": "candidateUsers names '{users}' besides the assignee; a task given "

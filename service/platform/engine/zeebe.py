@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from service.platform.engine import form_js_conditions as conditions
 from service.platform.engine.camunda import CamundaReading, CamundaTask, generated_form
 from service.platform.engine.rewrite import Dialect, Untranslatable, rewrite
 
@@ -151,9 +152,11 @@ def _form(node: etree._Element, info: CamundaTask, embedded: dict[str, etree._El
         return
     form_id = key[len(EMBEDDED_FORM) :] if key.startswith(EMBEDDED_FORM) else key
     if form_id in embedded:
-        info.form = form_js_schema(embedded[form_id].text or "", node.get("name") or str(node.get("id")))
+        title = node.get("name") or str(node.get("id"))
+        info.form, problems = form_js_schema(embedded[form_id].text or "", title)
         if info.form is None:
             info.problems.append(("bad_form_js", {"form": form_id}))
+        info.problems += problems  # conditions the form's fields could not keep: refused on the task
     else:
         # a linked form (formId) or a custom key: the form of that name in forms/ or the form editor
         info.form_key = re.split(r"[:/]", form_id)[-1].rsplit(".", 1)[0]
@@ -231,18 +234,22 @@ _LAYOUT = frozenset(
 )
 
 
-def form_js_schema(text: str, title: str) -> dict[str, Any] | None:
-    """A form-js (Camunda Forms) document as our JSON schema; None when it is not form-js JSON."""
+def form_js_schema(text: str, title: str) -> tuple[dict[str, Any] | None, list[conditions.Problem]]:
+    """A form-js (Camunda Forms) document as our JSON schema (None when it is not form-js JSON), with the
+    problems of its fields' `conditional.hide` expressions, which become `x-visible-if` and allOf rules."""
     try:
         document = json.loads(text)
     except ValueError:
-        return None
+        return None, []
     if not isinstance(document, dict) or not isinstance(document.get("components"), list):
-        return None
+        return None, []
     props: dict[str, Any] = {}
     required: list[str] = []
-    for component in _fields(document["components"]):
+    hides: dict[str, list[str]] = {}
+    keys: set[str] = set()
+    for component, hidden_by in _fields(document["components"], ()):
         key = str(component.get("key") or "")
+        keys.add(key)
         if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
             continue  # a nested path (a.b) or no key: nothing we could store it under
         prop = _field(component, key)
@@ -251,21 +258,42 @@ def form_js_schema(text: str, title: str) -> dict[str, Any] | None:
         if _rules(component).get("required") is True:
             required.append(key)
         props[key] = prop
-    return generated_form(title, props, required)
+        if hidden_by:
+            hides[key] = list(hidden_by)
+    read = conditions.apply(props, required, hides, keys, translate_feel)
+    schema = generated_form(title, props, required)
+    if read.rules:
+        schema["allOf"] = read.rules
+    return schema, read.problems
 
 
-def _fields(components: list[Any]) -> list[dict[str, Any]]:
-    """Every component of the form in order, groups opened (their children store at the top level)."""
-    found: list[dict[str, Any]] = []
+def _hide(component: dict[str, Any]) -> list[str]:
+    """The component's `conditional.hide` expression, if it has one (a value that is no text is kept as
+    JSON, to be refused as written)."""
+    conditional = component.get("conditional")
+    hide = conditional.get("hide") if isinstance(conditional, dict) else None
+    if hide is None or (isinstance(hide, str) and not hide.strip()):
+        return []
+    return [hide if isinstance(hide, str) else json.dumps(hide)]
+
+
+Hidden = tuple[str, ...]  # the hide expressions over a component: its groups', then its own
+
+
+def _fields(components: list[Any], hidden_by: Hidden) -> list[tuple[dict[str, Any], Hidden]]:
+    """Every component of the form in order, groups opened (their children store at the top level), each
+    with the hide expressions over it: its groups' first, then its own."""
+    found: list[tuple[dict[str, Any], Hidden]] = []
     for component in components:
         if not isinstance(component, dict):
             continue
+        hides = (*hidden_by, *_hide(component))
         if component.get("type") in ("group", "dynamiclist") and isinstance(
             component.get("components"), list
         ):
-            found += _fields(component["components"])
+            found += _fields(component["components"], hides)
         elif component.get("type") not in _LAYOUT:
-            found.append(component)
+            found.append((component, hides))
     return found
 
 

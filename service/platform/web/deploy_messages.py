@@ -134,6 +134,38 @@ _TEXTS: dict[str, LazyString] = {
         "The embedded form «%(form)s» is not a Camunda Forms document; open it in Camunda Modeler and save "
         "it again, or link a form of this service by its key."
     ),
+    "form_hide_feel": lazy_gettext(
+        "The field «%(field)s» is hidden by the condition «%(value)s», which uses «%(construct)s». A "
+        "condition that hides a field can only compare choice, yes/no or whole-number fields of the same "
+        "form with their values («=», «!=», «<», «>», «<=», «>=», «and», «or», «not(…)»), e.g. "
+        '«=decision = "approve"».'
+    ),
+    "form_hide_unknown_field": lazy_gettext(
+        "The field «%(field)s» is hidden by the condition «%(value)s», which names «%(other)s», but this "
+        "form has no such field. A condition can name only fields of the same form, not process data; "
+        "correct the key in Camunda Modeler."
+    ),
+    "form_hide_open_field": lazy_gettext(
+        "The field «%(field)s» is hidden by the condition «%(value)s» on «%(other)s», which has no fixed "
+        "list of values (free text, a date, a number without narrow limits, several choices, or options "
+        "filled while the process runs). Here a field can be hidden only by a choice with fixed options, a "
+        "checkbox, or a whole number with a minimum and a maximum and at most 50 values."
+    ),
+    "form_hide_bad_value": lazy_gettext(
+        "The field «%(field)s» is hidden by the condition «%(value)s», which compares «%(other)s» with "
+        "«%(literal)s», a value that field never has (its values: «%(values)s»), so the condition would "
+        "never change. Correct the value in the condition."
+    ),
+    "form_hide_inexact": lazy_gettext(
+        "The field «%(field)s» is hidden by the condition «%(value)s», which cannot be said here as «shown "
+        "while each named field has one of these values»: for example, a condition on two fields joined by "
+        "«and», or one that shows the field only while another field is still empty. Write it as "
+        'comparisons joined by «or», each on one field, e.g. «=decision = "approve" or not(agreed)».'
+    ),
+    "form_hide_cycle": lazy_gettext(
+        "The conditions that hide fields depend on each other in a circle («%(chain)s»), so none of these "
+        "fields could be shown first. Let one of them depend on a field that has no condition."
+    ),
     "xsd": lazy_gettext(
         "Line %(line)s («%(name)s»): the file does not follow the BPMN 2.0 standard here. Open the "
         "diagram in the editor and draw or correct this element; the technical detail is in English "
