@@ -77,13 +77,6 @@ CAMUNDA = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-@pytest.fixture
-def admin(app: Flask, seeded: Runtime) -> FlaskClient:
-    client = app.test_client()
-    login(client, "admin")
-    return client
-
-
 def _csrf(client: FlaskClient) -> dict[str, str]:
     page = client.get("/admin/editor/order_drafting")
     assert page.status_code == 200

@@ -97,13 +97,6 @@ BPMN = f"""<?xml version="1.0" encoding="UTF-8"?>
 """.encode()
 
 
-@pytest.fixture
-def admin(app: Flask, seeded: Runtime) -> FlaskClient:
-    client = app.test_client()
-    login(client, "admin")
-    return client
-
-
 def _language(client: FlaskClient, lang: str) -> None:
     token = csrf_from(client.get("/admin/forms").get_data(as_text=True))
     client.post("/language", data={"lang": lang, "csrf_token": token, "next": "/admin/forms"})

@@ -22,13 +22,6 @@ REVIEW = json.loads((ROOT / "forms" / "order_legal_review.json").read_text())
 NEW_TITLE = "Заңгердің қорытындысы (жаңа)"
 
 
-@pytest.fixture
-def admin(app: Flask, seeded: Runtime) -> FlaskClient:
-    client = app.test_client()
-    login(client, "admin")
-    return client
-
-
 def _save(client: FlaskClient, key: str, text: str) -> Any:
     token = csrf_from(client.get("/admin/forms/order_draft").get_data(as_text=True))
     return client.post(f"/admin/forms/{key}", data={"schema": text, "csrf_token": token})

@@ -6,25 +6,16 @@ candidate groups' holders instead of the person drawn."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from service.platform.runtime import Runtime
 from tests.conftest import Api
 from tests.integration.modeler_helpers import (
     assert_said_in_every_language,
     check,
     complete_as,
     deploy,
-    signed_in_admin,
 )
 from tests.integration.test_modeler_diagrams import BPMNIO, CAMUNDA, CAMUNDA8, REQUEST
-
-
-@pytest.fixture
-def admin(app: Flask, seeded: Runtime) -> FlaskClient:
-    return signed_in_admin(app)
-
 
 REVIEW_GROUPS = b'camunda:candidateGroups="director"'
 ICT_GROUPS = b'candidateGroups="ict"'

@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from service.platform.runtime import Runtime
 from tests.conftest import Api
 from tests.integration.instance_probe import snapshot
 from tests.integration.modeler_helpers import (
@@ -20,14 +18,7 @@ from tests.integration.modeler_helpers import (
     check,
     complete_as,
     deploy,
-    signed_in_admin,
 )
-
-
-@pytest.fixture
-def admin(app: Flask, seeded: Runtime) -> FlaskClient:
-    return signed_in_admin(app)
-
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "modelers"
 BPMNIO = (FIXTURES / "bpmnio_kazakh_lanes.bpmn").read_bytes()

@@ -12,19 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.platform.runtime import Runtime
 from tests.conftest import Api, login
-from tests.integration.modeler_helpers import assert_said_in_every_language, check, deploy, signed_in_admin
+from tests.integration.modeler_helpers import assert_said_in_every_language, check, deploy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "modelers"
 REVIEW = (FIXTURES / "camunda8_conditional_form.bpmn").read_bytes()
 PROCESS = "lesson_material_review"
 HIDE = b'"conditional": { "hide": "=decision = \\"approve\\"" }'
-
-
-@pytest.fixture
-def admin(app: Flask, seeded: Runtime) -> FlaskClient:
-    return signed_in_admin(app)
 
 
 def _review_task(api: Api) -> tuple[int, dict[str, Any]]:
