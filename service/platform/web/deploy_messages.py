@@ -178,7 +178,12 @@ _TEXTS: dict[str, LazyString] = {
     "unknown_operator": lazy_gettext("«%(operator)s» is not a registered service-task operator."),
     "reserved_id": lazy_gettext("The id «%(id)s» is reserved by the engine; rename the element."),
     "no_process": lazy_gettext("The file defines no process."),
-    "several_processes": lazy_gettext("The file must have exactly one top-level process."),
+    "several_processes": lazy_gettext(
+        "Besides the process «%(first)s», this file has another executable process: «%(name)s». One file "
+        "deploys one process. Deploy each pool (participant) as its own file, or keep «%(name)s» as an "
+        "outside party: turn it into an empty (collapsed) pool, or switch off «Executable» on it "
+        '(«isExecutable="false"»).'
+    ),
     "too_large": lazy_gettext("The file is too large."),
     "doctype": lazy_gettext("A DOCTYPE (DTD or entity declarations) is not allowed in a diagram."),
     "entity": lazy_gettext("Entity references are not allowed in a diagram."),
