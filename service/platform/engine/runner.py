@@ -143,6 +143,10 @@ MAX_TASK_DEPTH = 900
 
 
 def _result(workflow: BpmnWorkflow) -> RunResult:
+    # SpiffWorkflow keeps every event nothing in the instance caught (a message to an outside party's
+    # pool) for the embedding application to deliver; nothing here delivers events outside an instance,
+    # so they are dropped before saving: kept, a throw in a rework loop grew the state every round.
+    workflow.get_events()
     ready = workflow.get_tasks(state=TaskState.READY, manual=True)
     deepest = max((t.depth for t in ready), default=0)
     if deepest > MAX_TASK_DEPTH:
