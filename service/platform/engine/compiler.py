@@ -27,7 +27,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from service.platform.engine import camunda, zeebe
+from service.platform.engine import camunda, pools, zeebe
 from service.platform.engine.lanes import read_lane
 from service.platform.engine.problems import (
     STRANDED,
@@ -404,56 +404,6 @@ def compile_definition(
     raise InvalidBpmn(schema)
 
 
-def _own_process_ids(tree: etree._ElementTree) -> list[str]:
-    """The processes this file may deploy: its executable ones, or all of them when none is.
-
-    A collaboration's other pools drawn for outside parties (parents, a ministry, a vendor) are
-    documentation: a collapsed pool has no process, an expanded one an empty or non-executable process
-    (`isExecutable="false"`, bpmn.io's default for a new pool). When the file has no executable process at
-    all, every process stays, so that the one the admin meant is refused as not executable.
-    """
-    processes = [p for p in tree.iter("{*}process") if p.get("id")]
-    # The engine's own reading: a process without the attribute is executable (ProcessParser).
-    executable = [p for p in processes if p.get("isExecutable", "true") == "true"]
-    return [str(p.get("id")) for p in executable or processes]
-
-
-def _several_processes(tree: etree._ElementTree, process_ids: list[str]) -> list[DeployProblem]:
-    """One refusal on each top-level process after the first, on its pool when it is drawn in one."""
-    participants = {str(p.get("processRef")): p for p in tree.iter("{*}participant") if p.get("processRef")}
-    # The pools' order as drawn in the collaboration; processes without a pool after them.
-    ordered = sorted(
-        process_ids,
-        key=lambda pid: list(participants).index(pid) if pid in participants else len(participants),
-    )
-
-    process_names = {str(p.get("id")): p.get("name") for p in tree.iter("{*}process")}
-
-    def named(pid: str) -> tuple[str, str]:
-        """(the element to name: the pool or the process, its name as drawn or its id)"""
-        pool = participants.get(pid)
-        if pool is None:
-            return pid, str(process_names.get(pid) or pid)
-        return str(pool.get("id")), str(pool.get("name") or process_names.get(pid) or pool.get("id"))
-
-    _, first = named(ordered[0])
-    problems = []
-    for pid in ordered[1:]:
-        element, name = named(pid)
-        problems.append(
-            DeployProblem(
-                f"'{name}' is another executable process beside '{first}'; a file deploys one process: "
-                "deploy each pool as its own file, or make this pool a black box (collapse it, or set "
-                'isExecutable="false" on its process)',
-                element,
-                line_of(tree, element),
-                "several_processes",
-                {"name": name, "first": first},
-            )
-        )
-    return problems
-
-
 def _compile_definition(
     xml: bytes,
     filename: str,
@@ -470,7 +420,7 @@ def _compile_definition(
         parser, tree, reading = _parse(xml, filename, library, operators, validate)
     except UnsafeXml as err:
         raise InvalidBpmn([err.problem]) from None
-    own_ids = _own_process_ids(tree)
+    own_ids = pools.own_process_ids(tree)
     if not own_ids:
         raise InvalidBpmn([DeployProblem("the file defines no process", code="no_process")])
     called: set[str] = set()
@@ -480,7 +430,7 @@ def _compile_definition(
         deps = set()
     primary_candidates = [pid for pid in own_ids if pid not in deps] or own_ids
     if len(primary_candidates) != 1:
-        raise InvalidBpmn(_several_processes(tree, primary_candidates))
+        raise InvalidBpmn(pools.several_processes(tree, primary_candidates))
     primary = str(primary_candidates[0])
     checker = _Checker(tree, forms, known_roles, operators, suggestion_sources)
     checker.camunda = reading
