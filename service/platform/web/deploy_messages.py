@@ -371,28 +371,27 @@ _WARNINGS: dict[str, LazyString] = {
 }
 
 
-def warning_text(warning: DeployWarning) -> str:
-    """The warning in the current language: the role by its name, the steps by theirs."""
-    template = _WARNINGS.get(warning.code)
+# The same warnings about one school of the region (a publication), for the region's administrator.
+_SCHOOL_WARNINGS: dict[str, LazyString] = {
+    "role_unheld": lazy_gettext(
+        "In %(school)s nobody active holds the role «%(role)s», so these steps would wait with nobody to "
+        "do them: %(tasks)s. The school's admin can give the role to someone on the school's users page."
+    ),
+}
+
+
+def warning_text(warning: DeployWarning, school: str | None = None) -> str:
+    """The warning in the current language: the role by its name, the steps by theirs; with `school`,
+    as the region's administrator reads it about that school."""
+    template = (_SCHOOL_WARNINGS if school is not None else _WARNINGS).get(warning.code)
     if template is None:
         return warning.message
     tasks = ", ".join(f"«{name}»" for _, name in warning.tasks)
-    return str(template) % {"role": role_name(warning.role, current_language()), "tasks": tasks}
+    role = role_name(warning.role, current_language())
+    return str(template) % {"role": role, "tasks": tasks, "school": school}
 
 
-def school_warning_text(school: str, warning: DeployWarning) -> str:
-    """A warning about one school of the region (a publication), for the region's administrator."""
-    tasks = ", ".join(f"«{name}»" for _, name in warning.tasks)
-    return _(
-        "In %(school)s nobody active holds the role «%(role)s», so these steps would wait with nobody to "
-        "do them: %(tasks)s. The school's admin can give the role to someone on the school's users page.",
-        school=school,
-        role=role_name(warning.role, current_language()),
-        tasks=tasks,
-    )
-
-
-def warning_rows(warnings: Iterable[DeployWarning]) -> list[dict[str, Any]]:
+def warning_rows(warnings: Iterable[DeployWarning], school: str | None = None) -> list[dict[str, Any]]:
     """Warnings as the editor and the API send them: on the first affected step (`element`), with every
     step, the role's code and name, the English `message` and the `text` in the reader's language."""
     lang = current_language()
@@ -404,7 +403,7 @@ def warning_rows(warnings: Iterable[DeployWarning]) -> list[dict[str, Any]]:
             "role_name": role_name(w.role, lang),
             "tasks": [{"id": bpmn_id, "name": name} for bpmn_id, name in w.tasks],
             "message": w.message,
-            "text": warning_text(w),
+            "text": warning_text(w, school),
         }
         for w in warnings
     ]

@@ -15,7 +15,7 @@ from service.platform.web import schemas
 from service.platform.web.api_model import answer
 from service.platform.web.api_request import api_actor, authenticate, json_body
 from service.platform.web.context import actor, runtime
-from service.platform.web.deploy_messages import problem_rows, problem_text, school_warning_text, warning_rows
+from service.platform.web.deploy_messages import problem_rows, problem_text, warning_rows, warning_text
 from service.platform.web.params import bounded_int
 
 bp = Blueprint("publish", __name__)
@@ -53,7 +53,7 @@ def publish_page(process_id: str) -> ResponseReturnValue:
             reasons = "; ".join(problem_text(p) for p in o.problems[:3])
             flash(_("%(school)s could not take it: %(reason)s", school=o.school, reason=reasons), "error")
         for warning in o.warnings:
-            flash(school_warning_text(o.school, warning), "warning")
+            flash(warning_text(warning, o.school), "warning")
     return redirect(url_for("editor.versions_page", process_id=process_id))
 
 
@@ -64,14 +64,6 @@ def _version(body: dict[str, Any]) -> int | None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 2**31 - 1:
         raise ValidationFailed({"version": FieldError("type")})
     return value
-
-
-def _school_warnings(outcome: publishing.SchoolOutcome) -> list[schemas.DeployWarning]:
-    """The deploy's warnings in that school, each `text` naming the school (the reader is the region's)."""
-    rows = warning_rows(outcome.warnings)
-    for row, warning in zip(rows, outcome.warnings, strict=True):
-        row["text"] = school_warning_text(outcome.school, warning)
-    return [schemas.DeployWarning(**row) for row in rows]
 
 
 @api_bp.post("/processes/<process_id>/publish")
@@ -89,7 +81,7 @@ def publish_api(process_id: str) -> ResponseReturnValue:
                     changed=o.changed,
                     replaced_own=o.replaced_own,
                     problems=[schemas.DeployProblem(**row) for row in problem_rows(o.problems)],
-                    warnings=_school_warnings(o),
+                    warnings=[schemas.DeployWarning(**row) for row in warning_rows(o.warnings, o.school)],
                 )
                 for o in done.schools
             ],
